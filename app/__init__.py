@@ -1,0 +1,1 @@
+"""The BitTTS Desktop application (PySide6)."""

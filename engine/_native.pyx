@@ -1,0 +1,182 @@
+# Thin Python wrappers around the native ternary kernels (engine/native/*.c).
+# The same classes exist in plain NumPy in engine/kernels_ref.py; tests compare the two.
+import numpy as np
+cimport numpy as cnp
+
+from libc.stdint cimport int8_t, int32_t, int64_t, uint8_t
+from ternary cimport *
+
+cnp.import_array()
+
+OUT_BLOCK = BT_OUT_BLOCK
+
+
+def kernel_name():
+    """Name of the kernel in use: "avx512vnni", "avx2", "neon_dotprod" or "generic"."""
+    return bt_kernel_name().decode()
+
+
+def available_kernels():
+    """Kernels this build can run on this CPU, best first."""
+    return tuple(bt_available_kernels().decode().split(","))
+
+
+def set_kernel(str name):
+    """Force a kernel for every layer in the process ("auto" picks the best again)."""
+    if bt_set_kernel(name.encode()) != 0:
+        raise ValueError(f"kernel {name!r} is not available here; available: {', '.join(available_kernels())}")
+
+
+def unpack_trits(const uint8_t[::1] packed, int64_t count):
+    """Decode count weights from 5-trit bytes (the format's ternary dtype) into int8 {-1, 0, 1}."""
+    if packed.shape[0] * 5 < count or count < 0:
+        raise ValueError(f"{packed.shape[0]} bytes cannot hold {count} trits")
+    out = np.empty(count, dtype=np.int8)
+    cdef int8_t[::1] out_view = out
+    cdef int rc
+    with nogil:
+        rc = bt_unpack_trits(&packed[0] if packed.shape[0] else NULL, count, &out_view[0] if count else NULL)
+    if rc != 0:
+        raise ValueError("packed ternary data holds a byte above 242")
+    return out
+
+
+cdef inline int round_up(int value, int multiple) noexcept nogil:
+    return (value + multiple - 1) // multiple * multiple
+
+
+cdef class TernaryConv1d:
+    """A ternary 1-D convolution over time on int8 activations, frames in rows.
+
+    weights: int8 array [c_out, c_in, kernel_size] with values in {-1, 0, 1}.
+    scale:   beta, the weight scale: a float or one per output channel.
+    Calling it on float32 x[frames, c_in] quantizes each frame by its absmax (gamma) to int8,
+    accumulates in int32 per kernel tap, and returns float32 [frames_out, c_out] =
+    beta * sum_k gamma_(t+k*dilation) / 127 * taps + bias. Immutable once made; safe to share
+    between threads.
+    """
+    cdef bt_conv_layer layer
+    cdef readonly int c_in, c_out, kernel_size, dilation, padding
+    cdef object _w, _comp, _scale, _bias
+
+    def __init__(self, weights, scale, bias=None, int dilation=1, int padding=0):
+        w = np.asarray(weights)
+        if w.ndim != 3:
+            raise ValueError(f"weights must be [c_out, c_in, kernel_size], got shape {w.shape}")
+        if w.size and (w.min() < -1 or w.max() > 1):
+            raise ValueError("ternary weights must be in {-1, 0, 1}")
+        if dilation < 1 or padding < 0:
+            raise ValueError("dilation must be >= 1 and padding >= 0")
+        self.c_out, self.c_in, self.kernel_size = w.shape
+        if self.c_out < 1 or self.c_in < 1 or self.kernel_size < 1:
+            raise ValueError(f"empty layer shape {w.shape}")
+        self.dilation, self.padding = dilation, padding
+        cdef int c_in4 = round_up(self.c_in, 4)
+        cdef int c_out_pad = round_up(self.c_out, BT_OUT_BLOCK)
+        # [c_out, c_in, K] -> [K, c_in4/4, c_out_pad, 4]: 4 input channels of 16 outputs per vector.
+        full = np.zeros((c_out_pad, c_in4, self.kernel_size), dtype=np.int8)
+        full[: self.c_out, : self.c_in] = w
+        self._w = np.ascontiguousarray(
+            full.transpose(2, 1, 0).reshape(self.kernel_size, c_in4 // 4, 4, c_out_pad).transpose(0, 1, 3, 2))
+        self._comp = np.ascontiguousarray(128 * full.sum(axis=1, dtype=np.int32).T)
+        scale_arr = np.broadcast_to(np.asarray(scale, dtype=np.float32), (self.c_out,))
+        bias_arr = np.zeros(self.c_out, np.float32) if bias is None else np.asarray(bias, np.float32)
+        if bias_arr.shape != (self.c_out,):
+            raise ValueError(f"bias must have {self.c_out} values, got shape {bias_arr.shape}")
+        self._scale = np.zeros(c_out_pad, np.float32)
+        self._scale[: self.c_out] = scale_arr.astype(np.float32) / np.float32(127)
+        self._bias = np.zeros(c_out_pad, np.float32)
+        self._bias[: self.c_out] = bias_arr
+        cdef const int8_t[:, :, :, ::1] wv = self._w
+        cdef const int32_t[:, ::1] cv = self._comp
+        cdef const float[::1] sv = self._scale
+        cdef const float[::1] bv = self._bias
+        self.layer.c_in, self.layer.c_out = self.c_in, self.c_out
+        self.layer.kernel_size, self.layer.dilation, self.layer.padding = self.kernel_size, dilation, padding
+        self.layer.c_in4, self.layer.c_out_pad = c_in4, c_out_pad
+        self.layer.w = &wv[0, 0, 0, 0]
+        self.layer.comp = &cv[0, 0]
+        self.layer.scale = &sv[0]
+        self.layer.bias = &bv[0]
+
+    def out_frames(self, int frames):
+        return frames + 2 * self.padding - self.dilation * (self.kernel_size - 1)
+
+    cdef _quantize(self, const float[:, :] x):
+        if x.shape[1] != self.c_in:
+            raise ValueError(f"input has {x.shape[1]} channels, the layer expects {self.c_in}")
+        if x.strides[1] != sizeof(float):
+            raise ValueError("input rows must be contiguous")
+        cdef int64_t rows = x.shape[0], total = x.shape[0] + 2 * self.padding
+        xq = np.empty((total, self.layer.c_in4), dtype=np.uint8)
+        gamma = np.empty(total, dtype=np.float32)
+        cdef uint8_t[:, ::1] xqv = xq
+        cdef float[::1] gv = gamma
+        cdef int64_t stride = x.strides[0] // sizeof(float)
+        with nogil:
+            bt_quantize_frames(&x[0, 0] if rows else NULL, rows, self.c_in, stride, self.padding,
+                               self.layer.c_in4, &xqv[0, 0], &gv[0])
+        return xq, gamma
+
+    def __call__(self, x):
+        """float32 x[frames, c_in] -> float32 [frames_out, c_out] (a view of a padded buffer)."""
+        x = np.asarray(x, dtype=np.float32)
+        if x.ndim != 2:
+            raise ValueError(f"input must be [frames, channels], got shape {x.shape}")
+        if x.strides[1] != 4:
+            x = np.ascontiguousarray(x)
+        cdef int64_t frames_out = self.out_frames(x.shape[0])
+        if frames_out < 1:
+            return np.zeros((max(frames_out, 0), self.c_out), np.float32)
+        xq, gamma = self._quantize(x)
+        out = np.empty((frames_out, self.layer.c_out_pad), dtype=np.float32)
+        cdef const uint8_t[:, ::1] xqv = xq
+        cdef const float[::1] gv = gamma
+        cdef float[:, ::1] ov = out
+        with nogil:
+            bt_conv1d(&self.layer, &xqv[0, 0], &gv[0], frames_out, &ov[0, 0], ov.shape[1], NULL)
+        return out[:, : self.c_out]
+
+    def tap_sums(self, xq):
+        """The integer part: int8 q[frames, c_in] -> int32 [frames_out, kernel_size, c_out],
+        sum over input channels of w * q for each kernel tap (zero padding at the edges)."""
+        q = np.asarray(xq)
+        if q.dtype != np.int8 or q.ndim != 2 or q.shape[1] != self.c_in:
+            raise ValueError(f"expected int8 [frames, {self.c_in}], got {q.dtype} {q.shape}")
+        if q.size and q.min() < -127:
+            raise ValueError("quantized activations must be in [-127, 127]")
+        cdef int64_t frames_out = self.out_frames(q.shape[0])
+        if frames_out < 1:
+            return np.zeros((max(frames_out, 0), self.kernel_size, self.c_out), np.int32)
+        padded = np.full((q.shape[0] + 2 * self.padding, self.layer.c_in4), 128, dtype=np.uint8)
+        padded[self.padding : self.padding + q.shape[0], : self.c_in] = (q.astype(np.int16) + 128).astype(np.uint8)
+        gamma = np.zeros(padded.shape[0], np.float32)
+        sums = np.empty((frames_out, self.kernel_size, self.layer.c_out_pad), dtype=np.int32)
+        cdef const uint8_t[:, ::1] pv = padded
+        cdef const float[::1] gv = gamma
+        cdef int32_t[:, :, ::1] sv = sums
+        with nogil:
+            bt_conv1d(&self.layer, &pv[0, 0], &gv[0], frames_out, NULL, 0, &sv[0, 0, 0])
+        return sums[:, :, : self.c_out]
+
+
+def quantize_frames(x):
+    """Per-frame absmax quantization, as the kernels do it: float32 x[frames, c] ->
+    (int8 q[frames, c], float32 gamma[frames])."""
+    x = np.ascontiguousarray(x, dtype=np.float32)
+    if x.ndim != 2:
+        raise ValueError("input must be [frames, channels]")
+    cdef int64_t rows = x.shape[0]
+    cdef int c = x.shape[1]
+    cdef int c4 = round_up(max(c, 1), 4)
+    xq = np.empty((max(rows, 1), c4), dtype=np.uint8)
+    gamma = np.empty(max(rows, 1), dtype=np.float32)
+    cdef const float[:, ::1] xv = x
+    cdef uint8_t[:, ::1] qv = xq
+    cdef float[::1] gv = gamma
+    if rows and c:
+        with nogil:
+            bt_quantize_frames(&xv[0, 0], rows, c, c, 0, c4, &qv[0, 0], &gv[0])
+    else:
+        return np.zeros((rows, c), np.int8), np.zeros(rows, np.float32)
+    return (xq[:rows, :c].astype(np.int16) - 128).astype(np.int8), gamma[:rows]

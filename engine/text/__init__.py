@@ -1,0 +1,1 @@
+"""The English text front end: normalization, pronunciation and chunking."""

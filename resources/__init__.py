@@ -1,0 +1,1 @@
+"""The bundled model file and its model card (package data)."""
