@@ -99,6 +99,11 @@ cdef class TernaryConv1d:
         self.layer.scale = &sv[0]
         self.layer.bias = &bv[0]
 
+    @property
+    def nbytes(self):
+        """Resident bytes of the decoded layer (weights, compensation, scales, bias)."""
+        return self._w.nbytes + self._comp.nbytes + self._scale.nbytes + self._bias.nbytes
+
     def out_frames(self, int frames):
         return frames + 2 * self.padding - self.dilation * (self.kernel_size - 1)
 

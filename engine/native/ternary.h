@@ -39,6 +39,8 @@ void bt_conv1d_avx2(const bt_conv_layer *layer, const uint8_t *xq, const float *
                     int64_t out_frames, float *out, int64_t out_stride, int32_t *tap_sums);
 void bt_conv1d_avx512vnni(const bt_conv_layer *layer, const uint8_t *xq, const float *gamma,
                           int64_t out_frames, float *out, int64_t out_stride, int32_t *tap_sums);
+void bt_quantize_frames_avx512(const float *x, int64_t rows, int32_t c_in, int64_t row_stride,
+                               int32_t padding, int32_t c_in4, uint8_t *xq, float *gamma);
 #endif
 #if defined(__aarch64__) && defined(__ARM_FEATURE_DOTPROD)
 #define BT_HAVE_NEON_DOTPROD 1
@@ -56,8 +58,15 @@ int bt_set_kernel(const char *name);
 /* Comma-separated names of the kernels this build and CPU can run. */
 const char *bt_available_kernels(void);
 
+typedef void (*bt_quantize_fn)(const float *x, int64_t rows, int32_t c_in, int64_t row_stride,
+                               int32_t padding, int32_t c_in4, uint8_t *xq, float *gamma);
+
 /* Per-frame absmax quantization of x[rows][row_stride] (c_in used columns) into the padded
- * activation layout above. Rows [0, padding) and [padding + rows, ...) are zero frames. */
+ * activation layout above. Rows [0, padding) and [padding + rows, ...) are zero frames.
+ * Non-finite frames quantize to zeros with gamma 0. bt_quantize_frames dispatches like
+ * bt_conv1d; bt_quantize_frames_generic is the portable version. */
+void bt_quantize_frames_generic(const float *x, int64_t rows, int32_t c_in, int64_t row_stride,
+                                int32_t padding, int32_t c_in4, uint8_t *xq, float *gamma);
 void bt_quantize_frames(const float *x, int64_t rows, int32_t c_in, int64_t row_stride,
                         int32_t padding, int32_t c_in4, uint8_t *xq, float *gamma);
 

@@ -5,7 +5,8 @@
 
 typedef struct {
     const char *name;
-    bt_conv1d_fn fn;
+    bt_conv1d_fn conv1d;
+    bt_quantize_fn quantize;
 } kernel_entry;
 
 static int cpu_has(const char *name)
@@ -27,13 +28,13 @@ static int cpu_has(const char *name)
 /* Best first. */
 static const kernel_entry kernels[] = {
 #ifdef BT_HAVE_X86
-    {"avx512vnni", bt_conv1d_avx512vnni},
-    {"avx2", bt_conv1d_avx2},
+    {"avx512vnni", bt_conv1d_avx512vnni, bt_quantize_frames_avx512},
+    {"avx2", bt_conv1d_avx2, bt_quantize_frames_generic},
 #endif
 #ifdef BT_HAVE_NEON_DOTPROD
-    {"neon_dotprod", bt_conv1d_neon_dotprod},
+    {"neon_dotprod", bt_conv1d_neon_dotprod, bt_quantize_frames_generic},
 #endif
-    {"generic", bt_conv1d_generic},
+    {"generic", bt_conv1d_generic, bt_quantize_frames_generic},
 };
 #define KERNEL_COUNT (sizeof(kernels) / sizeof(kernels[0]))
 
@@ -46,18 +47,28 @@ static const kernel_entry *best_kernel(void)
     return &kernels[KERNEL_COUNT - 1];
 }
 
-void bt_conv1d(const bt_conv_layer *layer, const uint8_t *xq, const float *gamma,
-               int64_t out_frames, float *out, int64_t out_stride, int32_t *tap_sums)
+static inline const kernel_entry *current(void)
 {
     const kernel_entry *k = chosen;
     if (!k) k = chosen = best_kernel(); /* a benign race: every thread picks the same entry */
-    k->fn(layer, xq, gamma, out_frames, out, out_stride, tap_sums);
+    return k;
+}
+
+void bt_conv1d(const bt_conv_layer *layer, const uint8_t *xq, const float *gamma,
+               int64_t out_frames, float *out, int64_t out_stride, int32_t *tap_sums)
+{
+    current()->conv1d(layer, xq, gamma, out_frames, out, out_stride, tap_sums);
+}
+
+void bt_quantize_frames(const float *x, int64_t rows, int32_t c_in, int64_t row_stride,
+                        int32_t padding, int32_t c_in4, uint8_t *xq, float *gamma)
+{
+    current()->quantize(x, rows, c_in, row_stride, padding, c_in4, xq, gamma);
 }
 
 const char *bt_kernel_name(void)
 {
-    if (!chosen) chosen = best_kernel();
-    return chosen->name;
+    return current()->name;
 }
 
 int bt_set_kernel(const char *name)

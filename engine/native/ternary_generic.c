@@ -1,10 +1,11 @@
 /* Portable C kernels: the fallback on every CPU and the shape of what the SIMD paths do. */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
 #include "ternary.h"
 
-void bt_quantize_frames(const float *x, int64_t rows, int32_t c_in, int64_t row_stride,
+void bt_quantize_frames_generic(const float *x, int64_t rows, int32_t c_in, int64_t row_stride,
                         int32_t padding, int32_t c_in4, uint8_t *xq, float *gamma)
 {
     const int64_t total = rows + 2 * (int64_t)padding;
@@ -19,6 +20,10 @@ void bt_quantize_frames(const float *x, int64_t rows, int32_t c_in, int64_t row_
         float absmax = 0.0f;
         for (int32_t c = 0; c < c_in; c++) {
             float a = fabsf(xr[c]);
+            if (!(a <= FLT_MAX)) { /* NaN or infinity */
+                absmax = INFINITY;
+                break;
+            }
             if (a > absmax) absmax = a;
         }
         gamma[t + padding] = absmax;

@@ -88,6 +88,52 @@ void bt_conv1d_avx512vnni(const bt_conv_layer *L, const uint8_t *xq, const float
     }
 }
 
+/* Per-frame absmax quantization, 16 channels a step; the same float32 operations as the
+ * generic code (127 / absmax, then x * inv rounded half to even), so results are identical. */
+__attribute__((target("avx512f,avx512bw")))
+void bt_quantize_frames_avx512(const float *x, int64_t rows, int32_t c_in, int64_t row_stride,
+                               int32_t padding, int32_t c_in4, uint8_t *xq, float *gamma)
+{
+    const int64_t total = rows + 2 * (int64_t)padding;
+    const __m512i offset = _mm512_set1_epi32(128);
+    const __m512 lim = _mm512_set1_ps(127.0f), nlim = _mm512_set1_ps(-127.0f);
+    const __m512 finite_max = _mm512_set1_ps(3.40282347e38f);
+    for (int32_t p = 0; p < padding; p++) {
+        gamma[p] = 0.0f;
+        gamma[total - 1 - p] = 0.0f;
+        __builtin_memset(xq + (int64_t)p * c_in4, 128, (size_t)c_in4);
+        __builtin_memset(xq + (total - 1 - p) * c_in4, 128, (size_t)c_in4);
+    }
+    for (int64_t t = 0; t < rows; t++) {
+        const float *xr = x + t * row_stride;
+        uint8_t *qr = xq + (t + padding) * c_in4;
+        __m512 vmax = _mm512_setzero_ps();
+        __mmask16 all_finite = 0xFFFF;
+        for (int32_t c = 0; c < c_in; c += 16) {
+            const __mmask16 m = c_in - c >= 16 ? 0xFFFF : (__mmask16)((1u << (c_in - c)) - 1);
+            const __m512 a = _mm512_abs_ps(_mm512_maskz_loadu_ps(m, xr + c));
+            all_finite &= _mm512_cmp_ps_mask(a, finite_max, _CMP_LE_OQ) | (__mmask16)~m;
+            vmax = _mm512_max_ps(vmax, a);
+        }
+        const float absmax = _mm512_reduce_max_ps(vmax);
+        if (all_finite != 0xFFFF || !(absmax > 0.0f)) {
+            gamma[t + padding] = 0.0f;
+            __builtin_memset(qr, 128, (size_t)c_in4);
+            continue;
+        }
+        gamma[t + padding] = absmax;
+        const __m512 inv = _mm512_set1_ps(127.0f / absmax);
+        for (int32_t c = 0; c < c_in; c += 16) {
+            const __mmask16 m = c_in - c >= 16 ? 0xFFFF : (__mmask16)((1u << (c_in - c)) - 1);
+            __m512 q = _mm512_roundscale_ps(_mm512_mul_ps(_mm512_maskz_loadu_ps(m, xr + c), inv),
+                                            _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+            q = _mm512_min_ps(_mm512_max_ps(q, nlim), lim);
+            _mm512_mask_cvtepi32_storeu_epi8(qr + c, m, _mm512_add_epi32(_mm512_cvtps_epi32(q), offset));
+        }
+        for (int32_t c = c_in; c < c_in4; c++) qr[c] = 128;
+    }
+}
+
 __attribute__((target("avx2,fma")))
 void bt_conv1d_avx2(const bt_conv_layer *L, const uint8_t *xq, const float *gamma,
                     int64_t out_frames, float *out, int64_t out_stride, int32_t *tap_sums)
