@@ -24,6 +24,7 @@ extension = Extension(
         NATIVE + "ternary_x86.c",
         NATIVE + "ternary_arm.c",
         NATIVE + "ternary_dispatch.c",
+        NATIVE + "dsp.c",
     ],
     include_dirs=[numpy.get_include(), NATIVE],
     depends=[NATIVE + "ternary.h", NATIVE + "ternary.pxd"],

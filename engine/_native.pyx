@@ -185,3 +185,30 @@ def quantize_frames(x):
     else:
         return np.zeros((rows, c), np.int8), np.zeros(rows, np.float32)
     return (xq[:rows, :c].astype(np.int16) - 128).astype(np.int8), gamma[:rows]
+
+
+def harmonic_synth(f0, amplitudes, int hop, double sample_rate, double phase=0.0):
+    """DDSP oscillator bank: f0[frames] Hz, amplitudes[frames, harmonics] ->
+    (float32 samples[frames * hop], final phase). Same maths as engine.dsp.harmonic_signal_reference."""
+    f = np.ascontiguousarray(f0, dtype=np.float32)
+    a = np.ascontiguousarray(amplitudes, dtype=np.float32)
+    if f.ndim != 1 or a.ndim != 2 or a.shape[0] != f.shape[0]:
+        raise ValueError(f"f0 must be [frames] and amplitudes [frames, harmonics]; got {f.shape} and {a.shape}")
+    if hop < 1 or sample_rate <= 0:
+        raise ValueError("hop and sample_rate must be positive")
+    cdef int64_t frames = f.shape[0]
+    out = np.empty(frames * hop, dtype=np.float32)
+    if frames == 0 or a.shape[1] == 0:
+        out[:] = 0
+        return out, phase
+    cdef const float[::1] fv = f
+    cdef const float[:, ::1] av = a
+    cdef float[::1] ov = out
+    cdef double ph = phase
+    cdef int rc
+    cdef int32_t harmonics = a.shape[1]
+    with nogil:
+        rc = bt_harmonic_synth(&fv[0], &av[0, 0], frames, harmonics, hop, sample_rate, &ph, &ov[0])
+    if rc != 0:
+        raise MemoryError("harmonic synthesis could not allocate its frame buffer")
+    return out, ph

@@ -523,6 +523,9 @@ class ModelWriter:
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(blob)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a model file is for everyone to read
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -74,4 +74,10 @@ void bt_quantize_frames(const float *x, int64_t rows, int32_t c_in, int64_t row_
  * Decodes n weights into out; returns -1 if a byte is above 242. */
 int bt_unpack_trits(const uint8_t *packed, int64_t n, int8_t *out);
 
+/* DDSP harmonic oscillator bank (dsp.c): f0[frames] Hz and amps[frames][harmonics] at frame
+ * starts, linearly interpolated to samples; phase_io carries the running phase in and out.
+ * Writes frames * hop samples. Returns -1 if out of memory. */
+int bt_harmonic_synth(const float *f0, const float *amps, int64_t frames, int32_t harmonics, int32_t hop,
+                      double sample_rate, double *phase_io, float *out);
+
 #endif

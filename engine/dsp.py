@@ -1,0 +1,76 @@
+"""The vocoder's harmonic-plus-noise synthesizer, parameter-free (docs/dsp.md).
+
+Same maths as training/model/ddsp.py, which trains through it; frames are rows here. The
+oscillator bank runs natively (``_native.harmonic_synth``); ``harmonic_signal_reference`` is
+its plain NumPy oracle.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from bittts.engine import _native
+
+
+def upsample_frames(values: np.ndarray, hop: int) -> np.ndarray:
+    """[T, ...] frame values -> [T * hop, ...], linear between frame starts, held at the end."""
+    nxt = np.concatenate([values[1:], values[-1:]], axis=0)
+    frac = (np.arange(hop, dtype=np.float64) / hop).reshape((1, hop) + (1,) * (values.ndim - 1))
+    out = values[:, None] * (1 - frac) + nxt[:, None] * frac
+    return out.reshape((-1,) + values.shape[1:])
+
+
+def harmonic_amplitudes(f0: np.ndarray, envelope: np.ndarray, sample_rate: int, max_harmonics: int,
+                        ceiling: float) -> np.ndarray:
+    """f0 [T] Hz, envelope [T, E] log amplitude (linear in frequency 0..Nyquist) -> [T, H]."""
+    nyquist = sample_rate / 2
+    points = envelope.shape[1]
+    freqs = np.arange(1, max_harmonics + 1, dtype=np.float32)[None, :] * f0[:, None].astype(np.float32)
+    pos = np.clip(freqs / np.float32(nyquist) * np.float32(points - 1), 0, points - 1)
+    lo = np.minimum(np.floor(pos), points - 2).astype(np.int64)
+    frac = pos - lo
+    env_lo = np.take_along_axis(envelope, lo, axis=1)
+    env_hi = np.take_along_axis(envelope, lo + 1, axis=1)
+    amps = np.exp(env_lo + (env_hi - env_lo) * frac) * (freqs < ceiling * nyquist)
+    return amps.astype(np.float32)
+
+
+def harmonic_signal_reference(f0: np.ndarray, amps: np.ndarray, sample_rate: int, hop: int,
+                              phase: float = 0.0) -> tuple[np.ndarray, float]:
+    """Plain NumPy oscillator bank: sum_k a_k(n) sin(k phi(n)); returns (samples, final phase)."""
+    f0_s = upsample_frames(f0.astype(np.float64), hop)
+    phi = phase + 2 * np.pi * np.cumsum(f0_s / sample_rate)
+    a_s = upsample_frames(amps.astype(np.float64), hop)  # [N, H]
+    k = np.arange(1, amps.shape[1] + 1)
+    samples = (a_s * np.sin(np.remainder(phi, 2 * np.pi)[:, None] * k[None, :])).sum(axis=1)
+    return samples.astype(np.float32), float(np.remainder(phi[-1], 2 * np.pi)) if len(phi) else phase
+
+
+def harmonic_signal(f0: np.ndarray, amps: np.ndarray, sample_rate: int, hop: int,
+                    phase: float = 0.0) -> tuple[np.ndarray, float]:
+    return _native.harmonic_synth(f0, amps, hop, float(sample_rate), phase)
+
+
+def _interp_bins(values: np.ndarray, bins: int) -> np.ndarray:
+    """[T, G] -> [T, bins], linear over G points spread evenly from bin 0 to bins - 1."""
+    points = values.shape[1]
+    pos = np.arange(bins, dtype=np.float32) * np.float32(points - 1) / np.float32(bins - 1)
+    lo = np.minimum(np.floor(pos), points - 2).astype(np.int64)
+    frac = (pos - lo)[None, :]
+    return values[:, lo] * (1 - frac) + values[:, lo + 1] * frac
+
+
+def noise_signal(gains: np.ndarray, noise_frames: np.ndarray, hop: int) -> np.ndarray:
+    """gains [T, G] log gain, noise_frames [T, n_fft] white noise -> [T * hop] samples."""
+    frames, n_fft = noise_frames.shape
+    response = _interp_bins(np.exp(gains.astype(np.float32)), n_fft // 2 + 1)
+    filtered = np.fft.irfft(np.fft.rfft(noise_frames, axis=1) * response, n=n_fft, axis=1)
+    filtered *= 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n_fft) / n_fft)  # periodic Hann
+    out = np.zeros((frames + 1) * hop + n_fft)
+    for t in range(frames):  # overlap-add; frames is small (one chunk), the FFTs above are batched
+        out[t * hop : t * hop + n_fft] += filtered[t]
+    start = n_fft // 2
+    return out[start : start + frames * hop].astype(np.float32)
+
+
+def white_noise_frames(frames: int, n_fft: int, seed: int) -> np.ndarray:
+    return np.random.default_rng(seed).standard_normal((frames, n_fft)).astype(np.float32)

@@ -1,0 +1,71 @@
+"""The engine against the quantized PyTorch forward pass (fixture written by training/make_fixture.py).
+
+Tolerances: the engine quantizes activations exactly as training does, but float32 sums in a
+different order can move a value across an int8 rounding boundary, so outputs agree to a small
+share of their range rather than bit for bit.
+"""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bittts.engine import dsp
+from bittts.engine.model import BitTTSModel
+from bittts.engine.model_format import ModelFile
+
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "parity"
+RTOL_OF_RANGE = 1e-3  # of each output's range (measured: about 1e-6 on the fixture)
+
+
+@pytest.fixture(scope="module")
+def case():
+    expected = dict(np.load(FIXTURE / "expected.npz"))
+    model = BitTTSModel(ModelFile(FIXTURE / "model.bttm"))
+    return model, expected
+
+
+def close(got, want, share=RTOL_OF_RANGE):
+    span = float(np.ptp(want)) or 1.0
+    assert got.shape == want.shape
+    err = np.abs(got - want).max()
+    assert err <= share * span, f"max error {err:.4g} > {share} x range {span:.4g}"
+
+
+def test_encoder_and_predictors_match(case):
+    model, e = case
+    speaker = model.speaker_embedding[int(e["speaker"])]
+    x = model.encode(e["phones"], speaker)
+    close(model.duration_predictor(x), e["log_durations"])
+    close(model.pitch_predictor(x), e["phone_pitch"])
+
+
+def test_predicted_durations_match(case):
+    model, e = case
+    out = model.acoustic(e["phones"], model.speaker_embedding[int(e["speaker"])])
+    # Integer rounding can differ by a frame only where the prediction sits on a .5 boundary.
+    assert np.abs(out.durations - e["durations"]).max() <= 1
+    assert (out.durations == e["durations"]).mean() >= 0.9
+    assert out.durations.sum() >= len(e["phones"])
+
+
+def test_acoustic_frames_match_with_the_same_durations(case):
+    model, e = case
+    out = model.acoustic(e["phones"], model.speaker_embedding[int(e["speaker"])], durations=e["durations"])
+    close(out.mel, e["mel"])
+    close(np.log(out.f0), np.log(e["f0"]))
+    assert (out.voiced == e["voiced"]).mean() > 0.95
+
+
+def test_vocoder_controls_and_waveform_match(case):
+    model, e = case
+    envelope, gains = model.vocoder_controls(e["mel"], e["f0"], e["voiced"])
+    close(envelope, e["envelope"])
+    close(gains, e["gains"])
+    wave = model.vocode(e["mel"], e["f0"], e["voiced"], noise_frames=e["noise"])
+    assert wave.shape == e["waveform"].shape
+    # The waveform: compare against the DSP run on the fixture's own controls (tight), and the
+    # full chain (controls from the engine) within the control tolerance.
+    amps = dsp.harmonic_amplitudes(e["f0"], e["envelope"], model.sample_rate, model.max_harmonics, model.harmonic_ceiling)
+    exact = dsp.harmonic_signal(e["f0"], amps, model.sample_rate, model.hop)[0] + dsp.noise_signal(e["gains"], e["noise"], model.hop)
+    close(exact, e["waveform"], share=1e-4)
+    close(wave, e["waveform"], share=1e-3)

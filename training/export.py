@@ -1,0 +1,100 @@
+"""The exporter: the only bridge from training to the engine.
+
+Writes a packed model (docs/model-format.md) from trained PyTorch modules: ternary convs as
+5-trits-per-byte tensors with their absmean scale, every other parameter as fp16, and the
+metadata the engine needs (hyperparameters, phones, speakers with licences, provenance),
+plus the lexicon blob.
+
+    python -m training.export --checkpoint work-data/checkpoints/model.pt --out resources/bittts-en.bttm
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import torch
+
+from bittts.engine.model_format import DType, ModelWriter
+from training.model.config import ModelConfig
+from training.model.networks import LOG_F0_MEAN, LOG_F0_STD, AcousticModel, VocoderNet
+from training.model.quant import TernaryConv1d, ternarize
+
+
+def module_tensors(prefix: str, module: torch.nn.Module):
+    """(name, kind, tensor, scale) for every parameter: kind "ternary" or "fp16"."""
+    ternary_weights = {f"{name}.weight": m for name, m in module.named_modules()
+                       if isinstance(m, TernaryConv1d) and m.quantized}
+    for name, param in module.named_parameters():
+        full = f"{prefix}.{name}"
+        if name in ternary_weights:
+            trits, beta = ternarize(param.detach().float())
+            yield full, "ternary", trits.to(torch.int8), float(beta)
+        else:
+            yield full, "fp16", param.detach().float(), None
+
+
+def round_to_fp16_(module: torch.nn.Module) -> None:
+    """Round the higher-precision parameters as the file stores them (for parity fixtures)."""
+    ternary = {f"{n}.weight" for n, m in module.named_modules() if isinstance(m, TernaryConv1d) and m.quantized}
+    with torch.no_grad():
+        for name, param in module.named_parameters():
+            if name not in ternary:
+                param.copy_(param.half().float())
+
+
+def build_writer(cfg: ModelConfig, acoustic: AcousticModel, vocoder: VocoderNet, phones: list[str],
+                 speakers: list[dict], lexicon_blob: bytes | None, provenance: str, name: str = "BitTTS English") -> ModelWriter:
+    w = ModelWriter()
+    w.update_metadata({
+        "general.architecture": "bittts-fastspeech-ddsp",
+        "general.name": name,
+        "general.version": "1",
+        "general.provenance": provenance,
+        "general.licence": "model weights: see MODEL_CARD.md (teacher voice licences apply)",
+        "audio.sample_rate": cfg.sample_rate,
+        "audio.hop_size": cfg.hop_size,
+        "text.phones": list(phones),
+        "arch.log_f0_mean": LOG_F0_MEAN,
+        "arch.log_f0_std": LOG_F0_STD,
+    })
+    for key, value in cfg.to_dict().items():
+        w.add_metadata(f"arch.{key}", value)
+    for field in ("name", "sex", "accent", "licence", "teacher"):
+        w.add_metadata(f"speakers.{field}", [str(s.get(field, "")) for s in speakers])
+    for prefix, module in (("acoustic", acoustic), ("vocoder", vocoder)):
+        for name, kind, tensor, scale in module_tensors(prefix, module):
+            if kind == "ternary":
+                w.add_ternary(name, tensor.numpy(), scale)
+            else:
+                w.add_tensor(name, tensor.numpy(), DType.F16)
+    if lexicon_blob is not None:
+        w.add_blob("lexicon", lexicon_blob, compress=False)  # the blob compresses itself (docs/frontend.md)
+    return w
+
+
+def load_checkpoint(path: str | Path):
+    ckpt = torch.load(path, map_location="cpu", weights_only=False)
+    cfg = ModelConfig(**ckpt["config"])
+    acoustic, vocoder = AcousticModel(cfg), VocoderNet(cfg)
+    acoustic.load_state_dict({k: v.float() for k, v in ckpt["acoustic"].items()})
+    vocoder.load_state_dict({k: v.float() for k, v in ckpt["vocoder"].items()})
+    return cfg, acoustic.eval(), vocoder.eval(), ckpt
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--checkpoint", required=True)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    from bittts.engine.text.lexicon import cmudict_lexicon  # the front end owns the lexicon layout
+
+    cfg, acoustic, vocoder, ckpt = load_checkpoint(args.checkpoint)
+    _, lexicon_blob = cmudict_lexicon()
+    writer = build_writer(cfg, acoustic, vocoder, ckpt["phones"], ckpt["speakers"], lexicon_blob,
+                          ckpt.get("provenance", ""))
+    size = writer.write(args.out)
+    print(f"wrote {args.out}: {size / 1e6:.2f} MB")
+
+
+if __name__ == "__main__":
+    main()

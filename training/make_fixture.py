@@ -1,0 +1,89 @@
+"""Writes the engine's parity fixture from the quantized PyTorch forward pass.
+
+    python -m training.make_fixture [--checkpoint work-data/checkpoints/model.pt]
+
+Without a checkpoint it uses a small seeded random model (so the fixture exists before any
+training). Writes tests/fixtures/parity/model.bttm and expected.npz: fixed phones and speaker
+with the PyTorch model's durations, phone pitch, acoustic frames, vocoder controls, the noise
+it used and the waveform. tests/engine/test_parity.py checks the engine against it.
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from training.export import build_writer, load_checkpoint, round_to_fp16_
+from training.model import ddsp
+from training.model.config import ModelConfig
+from training.model.networks import LOG_F0_MEAN, LOG_F0_STD, AcousticModel, VocoderNet, durations_from_log, sequence_mask
+
+OUT = Path("tests/fixtures/parity")
+PHONES = [6, 73, 37, 71, 15, 77, 4, 69, 30, 62, 8, 6]  # "<sil> S EH1 R AA0 T <wb> N AE1 D . <sil>"-like ids
+
+
+def small_random_model(seed: int = 0):
+    torch.manual_seed(seed)
+    from bittts.engine.text.phones import SYMBOLS
+
+    cfg = ModelConfig(n_phones=len(SYMBOLS), n_speakers=3, encoder_channels=48, decoder_channels=40,
+                      vocoder_channels=44, encoder_layers=2, decoder_layers=2, vocoder_layers=2)
+    acoustic, vocoder = AcousticModel(cfg).eval(), VocoderNet(cfg).eval()
+    with torch.no_grad():  # a plausible output range instead of an untrained zero
+        acoustic.duration_predictor.out.bias.fill_(1.6)
+        vocoder.out.bias[: cfg.envelope_points].fill_(-4.0)
+        vocoder.out.bias[cfg.envelope_points :].fill_(-3.0)
+    speakers = [{"name": f"spk{i}", "sex": "female", "accent": "US", "licence": "test"} for i in range(3)]
+    return cfg, acoustic, vocoder, list(SYMBOLS), speakers
+
+
+@torch.no_grad()
+def expected_outputs(cfg, acoustic: AcousticModel, vocoder: VocoderNet, phones: list[int], speaker: int, seed: int = 1):
+    ids = torch.tensor([phones])
+    spk = torch.tensor([speaker])
+    mask = torch.ones(1, 1, len(phones))
+    x = acoustic.encode(ids, spk, mask)
+    log_dur, pitch = acoustic.predict(x, mask)
+    durations = durations_from_log(log_dur)
+    out, frame_mask = acoustic.decode(x, mask, pitch, durations)
+    mel = out[:, : cfg.n_mels]
+    norm_f0 = out[:, cfg.n_mels]
+    voiced = (out[:, cfg.n_mels + 1] > 0).float()
+    f0 = torch.exp(norm_f0 * LOG_F0_STD + LOG_F0_MEAN)
+    features = torch.cat([mel, norm_f0[:, None], voiced[:, None]], dim=1)
+    envelope, gains = vocoder(features, frame_mask)
+    frames = mel.shape[2]
+    noise = torch.from_numpy(np.random.default_rng(seed).standard_normal((1, frames, cfg.noise_fft)).astype(np.float32))
+    wave = ddsp.synthesize(f0, envelope, gains, noise, cfg.sample_rate, cfg.hop_size, cfg.max_harmonics, cfg.harmonic_ceiling)
+    return {
+        "phones": np.array(phones, np.int64), "speaker": np.array(speaker),
+        "log_durations": log_dur[0].numpy(), "durations": durations[0].numpy(), "phone_pitch": pitch[0].numpy(),
+        "mel": mel[0].T.numpy(), "f0": f0[0].numpy(), "voiced": voiced[0].numpy().astype(bool),
+        "envelope": envelope[0].T.numpy(), "gains": gains[0].T.numpy(), "noise": noise[0].numpy(),
+        "waveform": wave[0].numpy(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--checkpoint", help="a training checkpoint (default: a small random model)")
+    parser.add_argument("--out", default=str(OUT))
+    args = parser.parse_args()
+    if args.checkpoint:
+        cfg, acoustic, vocoder, ckpt = load_checkpoint(args.checkpoint)
+        phones, speakers = ckpt["phones"], ckpt["speakers"]
+    else:
+        cfg, acoustic, vocoder, phones, speakers = small_random_model()
+    round_to_fp16_(acoustic)
+    round_to_fp16_(vocoder)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    build_writer(cfg, acoustic, vocoder, phones, speakers, None, "parity fixture").write(out / "model.bttm")
+    np.savez_compressed(out / "expected.npz", **expected_outputs(cfg, acoustic, vocoder, PHONES, speaker=1))
+    print(f"wrote {out}/model.bttm and expected.npz")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""Every hyperparameter of the model, with its default and why."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass
+class ModelConfig:
+    # --- audio (must match the corpus features: training/corpus/features.py) ---
+    sample_rate: int = 22050  # Piper's rate; halves the cost of a 44.1 kHz model
+    hop_size: int = 256  # samples per frame (11.6 ms)
+    n_mels: int = 80  # log-mel bins, 0 to 11,025 Hz
+    # --- text and speakers ---
+    n_phones: int = 0  # set from the front end's inventory
+    n_speakers: int = 0  # set from the corpus
+    # --- acoustic model (the paper: 4 conv layers, kernel 5; 256 encoder / 192 decoder channels) ---
+    encoder_channels: int = 256
+    encoder_layers: int = 4
+    encoder_kernel: int = 5
+    decoder_channels: int = 192
+    decoder_layers: int = 4
+    decoder_kernel: int = 5
+    predictor_layers: int = 2  # duration and pitch predictors: small conv stacks
+    predictor_kernel: int = 3
+    dropout: float = 0.1
+    # --- vocoder network: acoustic features -> harmonic envelope + noise gains ---
+    vocoder_channels: int = 256
+    vocoder_layers: int = 3  # residual blocks after the input conv
+    vocoder_kernel: int = 5
+    envelope_points: int = 128  # log-amplitude envelope, linear in frequency 0..Nyquist
+    noise_bands: int = 65  # noise filter gains, linear in frequency 0..Nyquist
+    max_harmonics: int = 100
+    harmonic_ceiling: float = 0.95  # harmonics above this share of Nyquist are silent
+    noise_fft: int = 512  # STFT size of the filtered-noise path (hop = hop_size)
+    # --- quantization ---
+    quantize_acoustic: bool = True  # ternary convs in the acoustic model
+    quantize_vocoder: bool = True  # ternary convs in the vocoder network
+
+    def to_dict(self) -> dict:
+        return asdict(self)
