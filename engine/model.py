@@ -150,6 +150,12 @@ class BitTTSModel:
         self.vocoder_norm = p.norm(f"{v}.norm.norm")
         self.vocoder_out = p.conv(f"{v}.out")
         self.n_phones, self.n_speakers = self.phone_embedding.shape[0], self.speaker_embedding.shape[0]
+        symbols = meta.get("text.phones")
+        if not isinstance(symbols, list) or len(symbols) != self.n_phones:
+            raise ModelFormatError(f"{model.path}: text.phones must list the model's {self.n_phones} phone symbols")
+        self.phones = tuple(symbols)
+        # Real phones last at least a frame; boundaries, pauses and punctuation may vanish.
+        self.min_frames = np.array([1 if s[:1].isalpha() else 0 for s in symbols], np.int64)
         self.resident_bytes = sum(getattr(layer, "nbytes", 0) for layer in self._ternary_layers())
 
     def _ternary_layers(self):
@@ -171,10 +177,12 @@ class BitTTSModel:
 
     def acoustic(self, phone_ids: np.ndarray, speaker: np.ndarray, speed: float = 1.0,
                  pitch_semitones: float = 0.0, durations: np.ndarray | None = None) -> AcousticOutput:
-        x = self.encode(np.asarray(phone_ids), speaker)
+        phone_ids = np.asarray(phone_ids)
+        x = self.encode(phone_ids, speaker)
         if durations is None:
             log_dur = self.duration_predictor(x)
-            durations = np.maximum(np.round(np.maximum(np.expm1(log_dur), 0) / speed), 1).astype(np.int64)
+            frames = np.round(np.maximum(np.expm1(log_dur), 0) / speed).astype(np.int64)
+            durations = np.maximum(frames, self.min_frames[phone_ids])
         pitch = self.pitch_predictor(x) + pitch_semitones * math.log(2) / 12 / self.log_f0_std
         x = self.encoder_norm(x + self.pitch_embedding(pitch[:, None].astype(np.float32)))
         frames = np.repeat(x, durations, axis=0)

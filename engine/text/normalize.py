@@ -1,0 +1,1159 @@
+"""English text normalization: raw text -> spoken words, each with its span in the original text.
+
+``normalize(text)`` returns a list of :class:`Word`. Every word carries the half-open character
+span ``[start, end)`` of the *original* text it was read from, so ``"$4.50"`` gives the five
+words ``four dollars and fifty cents``, all with the span of ``"$4.50"``; a reader app can
+highlight ``text[word.start:word.end]`` while the word is spoken.
+
+Prosody punctuation is kept on the word before it (``Word.punct_after``): one of ``","``,
+``"."``, ``"?"``, ``"!"``, ``";"``, ``":"``, ``"…"`` or ``"—"`` (dash pause), or ``""``.
+
+Symbol and emoji policy (see docs/frontend.md):
+
+* named: ``&`` and, ``@`` at, ``#`` number (before a digit) / hashtag (before a word),
+  ``%`` percent, ``+`` plus, ``=`` equals, ``×`` times, ``÷`` divided by, ``°`` degrees,
+  ``©`` copyright, ``®`` registered, ``™`` trademark, ``§`` section, ``~`` about (before a number),
+  ``<``/``>`` less than/greater than (between numbers);
+* dropped: emoji and every other pictographic symbol, ``*``, ``_``, ``|``, ``\\``, ``^``,
+  brackets and quotes (brackets give a comma pause), and any character not listed here.
+
+The scanner works on a copy of the text in which some characters are replaced one for one
+(curly quotes and apostrophes, dashes, odd spaces), so that positions never shift.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from num2words import num2words
+
+__all__ = ["Word", "normalize", "normalize_to_text", "PUNCT_PRIORITY", "fold_punctuation"]
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One spoken word.
+
+    text: the word as spoken, lowercase (``"four"``, ``"don't"``); for a spelled letter the letter
+        itself (``"f"``), possibly with a plural/possessive ending (``"d's"``).
+    start, end: the span ``[start, end)`` in the original text this word was read from; several
+        words share a span when one written token gives several words.
+    punct_after: the prosody punctuation that follows the word (``""`` if none).
+    letter: True when ``text`` is a letter name to be spelled out (``F B I``).
+    """
+
+    text: str
+    start: int
+    end: int
+    punct_after: str = ""
+    letter: bool = False
+
+
+# Stronger marks win when several follow one word ("?!" -> "?").
+PUNCT_PRIORITY = ("?", "!", "…", ".", ";", ":", "—", ",")
+_PUNCT_RANK = {p: i for i, p in enumerate(PUNCT_PRIORITY)}
+
+# ----------------------------------------------------------------------------------------------
+# One-for-one character folding (positions never shift)
+
+_FOLD = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
+    "\u0060": "'", "\u00b4": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"',
+    "\u00bb": '"', "\u2039": '"', "\u203a": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2212": "-", "\ufe63": "-",
+    "\uff0d": "-",
+    "\u2014": "\u2014", "\u2015": "\u2014",
+    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200a": " ", "\u2002": " ",
+    "\u2003": " ", "\u3000": " ", "\t": " ", "\u200b": " ", "\u00ad": " ", "\ufeff": " ",
+    "\u2024": ".", "\uff0c": ",", "\uff0e": ".", "\uff01": "!", "\uff1f": "?", "\u00b7": " ",
+    "\u2022": " ",
+}
+_FOLD_TABLE = str.maketrans(_FOLD)
+
+
+def fold_punctuation(text: str) -> str:
+    """Map curly quotes/apostrophes, dashes and odd spaces to plain ones, one char for one."""
+    return text.translate(_FOLD_TABLE)
+
+
+# ----------------------------------------------------------------------------------------------
+# Number words
+
+_ORDINAL_UNITS = {
+    2: ("half", "halves"), 4: ("quarter", "quarters"),
+}
+
+
+def _clean(words: str) -> str:
+    """num2words output -> our style: no commas, no British 'and' inside numbers."""
+    words = words.replace(",", "")
+    words = re.sub(r"\band\b", " ", words)
+    return " ".join(words.split())
+
+
+def cardinal(n: int) -> str:
+    """12345 -> 'twelve thousand three hundred forty-five' (no 'and', US style)."""
+    if n < 0:
+        return "minus " + cardinal(-n)
+    return _clean(num2words(n))
+
+
+def ordinal(n: int) -> str:
+    """22 -> 'twenty-second'."""
+    return _clean(num2words(n, to="ordinal"))
+
+
+_DIGIT = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def digits(s: str) -> str:
+    """'0123' -> 'zero one two three' (non-digits are skipped)."""
+    return " ".join(_DIGIT[int(c)] for c in s if c.isdigit())
+
+
+def year(y: int) -> str:
+    """1987 -> 'nineteen eighty-seven', 2005 -> 'two thousand five', 1905 -> 'nineteen oh five'."""
+    if y < 1000 or y >= 10000 or y % 1000 == 0:
+        return cardinal(y)
+    if 2000 <= y <= 2009:
+        return cardinal(y)
+    hi, lo = divmod(y, 100)
+    if lo == 0:
+        return cardinal(hi) + " hundred"
+    if lo < 10:
+        return cardinal(hi) + " oh " + cardinal(lo)
+    return cardinal(hi) + " " + cardinal(lo)
+
+
+def _plural_last(words: str) -> str:
+    """'nineteen ninety' -> 'nineteen nineties'."""
+    head, _, last = words.rpartition(" ")
+    if last.endswith("y"):
+        last = last[:-1] + "ies"
+    else:
+        last += "s"
+    return (head + " " + last).strip()
+
+
+MAX_CARDINAL_DIGITS = 15  # longer digit strings are read digit by digit
+
+
+def number_words(num: str, *, as_year: bool = False) -> str:
+    """A numeral as written ('1,234.56', '007', '.5') -> words."""
+    num = num.replace(",", "")
+    int_part, _, frac = num.partition(".")
+    if len(int_part) > MAX_CARDINAL_DIGITS or (len(int_part) > 1 and int_part.startswith("0")):
+        out = digits(int_part)
+    elif int_part == "":
+        out = ""
+    elif as_year and not frac and 1000 <= int(int_part) <= 2099:
+        out = year(int(int_part))
+    else:
+        out = cardinal(int(int_part))
+    if frac:
+        out = (out + " point " + digits(frac)).strip()
+    return out
+
+
+def _fraction_words(num: int, den: int) -> str | None:
+    if den == 0:
+        return None
+    if den > 100:
+        return cardinal(num) + " over " + cardinal(den)
+    if den == 1:
+        return cardinal(num) + " over one"
+    sing, plur = _ORDINAL_UNITS.get(den, (None, None))
+    if sing is None:
+        sing = ordinal(den)
+        plur = sing + "s"
+    return cardinal(num) + " " + (sing if num == 1 else plur)
+
+
+# ----------------------------------------------------------------------------------------------
+# Tables
+
+MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+MONTH_NAMES = ("", "january", "february", "march", "april", "may", "june", "july", "august",
+               "september", "october", "november", "december")
+_MONTH_RE = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+             r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)")
+
+CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+# code -> (unit, units, subunit, subunits)
+CURRENCIES = {
+    "USD": ("dollar", "dollars", "cent", "cents"),
+    "EUR": ("euro", "euros", "cent", "cents"),
+    "GBP": ("pound", "pounds", "penny", "pence"),
+    "JPY": ("yen", "yen", None, None),
+}
+SCALES = {
+    "k": "thousand", "K": "thousand", "thousand": "thousand",
+    "m": "million", "M": "million", "mn": "million", "million": "million",
+    "b": "billion", "B": "billion", "bn": "billion", "billion": "billion",
+    "t": "trillion", "T": "trillion", "tn": "trillion", "trillion": "trillion",
+}
+_SCALE_RE = r"(?:thousand|million|billion|trillion|bn|mn|tn|[kKmMbBtT])"
+
+# unit as written -> (singular, plural)
+UNITS: dict[str, tuple[str, str]] = {
+    "km/h": ("kilometer per hour", "kilometers per hour"),
+    "kph": ("kilometer per hour", "kilometers per hour"),
+    "m/s": ("meter per second", "meters per second"),
+    "mph": ("mile per hour", "miles per hour"),
+    "mpg": ("mile per gallon", "miles per gallon"),
+    "rpm": ("revolution per minute", "revolutions per minute"),
+    "km": ("kilometer", "kilometers"), "cm": ("centimeter", "centimeters"),
+    "mm": ("millimeter", "millimeters"), "µm": ("micrometer", "micrometers"),
+    "μm": ("micrometer", "micrometers"), "nm": ("nanometer", "nanometers"),
+    "m": ("meter", "meters"), "ft": ("foot", "feet"), "yd": ("yard", "yards"),
+    "mi": ("mile", "miles"),
+    "kg": ("kilogram", "kilograms"), "mg": ("milligram", "milligrams"), "g": ("gram", "grams"),
+    "lb": ("pound", "pounds"), "lbs": ("pound", "pounds"), "oz": ("ounce", "ounces"),
+    "ml": ("milliliter", "milliliters"), "mL": ("milliliter", "milliliters"),
+    "cl": ("centiliter", "centiliters"), "l": ("liter", "liters"), "L": ("liter", "liters"),
+    "gal": ("gallon", "gallons"),
+    "Hz": ("hertz", "hertz"), "kHz": ("kilohertz", "kilohertz"),
+    "MHz": ("megahertz", "megahertz"), "GHz": ("gigahertz", "gigahertz"),
+    "KB": ("kilobyte", "kilobytes"), "kB": ("kilobyte", "kilobytes"),
+    "MB": ("megabyte", "megabytes"), "GB": ("gigabyte", "gigabytes"),
+    "TB": ("terabyte", "terabytes"), "PB": ("petabyte", "petabytes"),
+    "kbps": ("kilobit per second", "kilobits per second"),
+    "Mbps": ("megabit per second", "megabits per second"),
+    "Gbps": ("gigabit per second", "gigabits per second"),
+    "kWh": ("kilowatt hour", "kilowatt hours"), "kW": ("kilowatt", "kilowatts"),
+    "MW": ("megawatt", "megawatts"), "W": ("watt", "watts"), "V": ("volt", "volts"),
+    "mAh": ("milliamp hour", "milliamp hours"), "mA": ("milliamp", "milliamps"),
+    "dB": ("decibel", "decibels"), "px": ("pixel", "pixels"),
+    "kcal": ("kilocalorie", "kilocalories"), "cal": ("calorie", "calories"),
+    "°C": ("degree celsius", "degrees celsius"), "°F": ("degree fahrenheit", "degrees fahrenheit"),
+    "℃": ("degree celsius", "degrees celsius"), "℉": ("degree fahrenheit", "degrees fahrenheit"),
+    "°": ("degree", "degrees"),
+    "hrs": ("hour", "hours"), "hr": ("hour", "hours"), "h": ("hour", "hours"),
+    "mins": ("minute", "minutes"), "min": ("minute", "minutes"),
+    "secs": ("second", "seconds"), "sec": ("second", "seconds"), "ms": ("millisecond", "milliseconds"),
+}
+# Units that need no space check: a single letter is only a unit when glued to the number
+# ("5m", "9V"); with a space ("5 m") it is one too, unless a letter follows.
+_UNIT_RE = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+
+# Abbreviations: written form (without the final period) -> (spoken, may_end_sentence)
+ABBREVIATIONS: dict[str, tuple[str, bool]] = {
+    "Mr": ("mister", False), "Mrs": ("missus", False), "Ms": ("miz", False),
+    "Prof": ("professor", False), "Gen": ("general", False), "Gov": ("governor", False),
+    "Sen": ("senator", False), "Rep": ("representative", False), "Capt": ("captain", False),
+    "Lt": ("lieutenant", False), "Sgt": ("sergeant", False), "Col": ("colonel", False),
+    "Rev": ("reverend", False), "Mt": ("mount", False), "Ft": ("fort", False),
+    "Jr": ("junior", True), "Sr": ("senior", True),
+    "Ave": ("avenue", True), "Blvd": ("boulevard", True), "Rd": ("road", True),
+    "Ln": ("lane", True),
+    "Inc": ("incorporated", True), "Ltd": ("limited", True), "Corp": ("corporation", True),
+    "Co": ("company", True), "Dept": ("department", True), "dept": ("department", True),
+    "Univ": ("university", True),
+    "etc": ("et cetera", True), "vs": ("versus", False), "Vs": ("versus", False),
+    "viz": ("namely", False), "cf": ("compare", False), "approx": ("approximately", False),
+    "fig": ("figure", False), "Fig": ("figure", False), "vol": ("volume", False),
+    "Vol": ("volume", False), "ch": ("chapter", False), "Ch": ("chapter", False),
+    "pp": ("pages", False), "al": ("al", True),
+    "Jan": ("january", True), "Feb": ("february", True), "Mar": ("march", True),
+    "Apr": ("april", True), "Jun": ("june", True), "Jul": ("july", True),
+    "Aug": ("august", True), "Sep": ("september", True), "Sept": ("september", True),
+    "Oct": ("october", True), "Nov": ("november", True), "Dec": ("december", True),
+    "Mon": ("monday", True), "Tue": ("tuesday", True), "Tues": ("tuesday", True),
+    "Wed": ("wednesday", True), "Thu": ("thursday", True), "Thur": ("thursday", True),
+    "Thurs": ("thursday", True), "Fri": ("friday", True), "Sat": ("saturday", True),
+    "Sun": ("sunday", True),
+    "Apt": ("apartment", False), "apt": ("apartment", False), "Hwy": ("highway", False),
+    "Sq": ("square", True), "Pres": ("president", False), "p": ("page", False),
+    "ca": ("circa", False), "Est": ("established", False), "est": ("established", False),
+}
+# Names that are also ordinary words/names: only expanded before a number ("Jan. 5").
+_ABBR_ONLY_BEFORE_NUMBER = {"Jan", "Mar", "Sun", "Sat", "Wed", "Col", "al", "p", "ca", "Est",
+                            "est", "Sq"}
+# Titles that may be written without a period before a capitalized name ("Mr Smith").
+_TITLES_NO_PERIOD = {"Mr", "Mrs", "Ms", "Dr", "St", "Prof"}
+# Dotted abbreviations: letters-with-periods forms.
+DOTTED = {"e.g.": "for example", "i.e.": "that is", "a.m.": "a m", "p.m.": "p m",
+          "et al.": "et al", "a.k.a.": "also known as"}
+
+# Acronyms read as words; all others are spelled unless the vowel/consonant heuristic says so.
+PRONOUNCEABLE_ACRONYMS = {
+    "NASA", "NATO", "UNESCO", "UNICEF", "NAFTA", "OPEC", "FIFA", "UEFA", "AIDS", "LASER",
+    "RADAR", "SONAR", "SCUBA", "PIN", "GIF", "ASCII", "COVID", "NASDAQ", "IKEA", "LEGO",
+    "CAPTCHA", "SWAT", "POTUS", "SCOTUS", "ISIS", "NIMBY", "YOLO", "FOMO", "TED", "RAM",
+    "ROM", "LAN", "WAN", "SIM", "DOS", "MIDI", "GEICO", "INTERPOL", "OSHA", "FEMA", "SARS",
+    "MERS", "ZIP", "WASP", "ANZAC", "NOAA", "PAC", "CAD", "FAQ", "SAT", "GUI", "WIFI",
+}
+# Acronyms always spelled even though the heuristic might call them pronounceable.
+SPELLED_ACRONYMS = {"UCLA", "USA", "USB", "IOU", "ASAP", "AWOL", "HTML", "UEFI", "IEEE", "AMA",
+                    "UAE", "OPEN"}
+# All-caps words with a fixed reading.
+SPECIAL_WORDS = {"OK": "okay", "Ok": "okay", "WiFi": "wifi", "Wi-Fi": "wifi", "iOS": "i o s",
+                 "JPEG": "jay peg", "JPG": "jay peg", "NaN": "not a number",
+                 "WWI": "world war one", "WWII": "world war two", "WW1": "world war one",
+                 "WW2": "world war two"}
+
+_VALID_ONSETS = {
+    "", "B", "BL", "BR", "C", "CH", "CL", "CR", "D", "DR", "DW", "F", "FL", "FR", "G", "GL",
+    "GR", "GW", "H", "J", "K", "KL", "KN", "KR", "L", "M", "N", "P", "PH", "PL", "PR", "QU",
+    "R", "S", "SC", "SCH", "SCR", "SH", "SK", "SL", "SM", "SN", "SP", "SPL", "SPR", "ST",
+    "STR", "SW", "T", "TH", "THR", "TR", "TW", "V", "W", "WH", "WR", "Z",
+}
+_VALID_CODAS = {
+    "", "B", "CH", "CK", "CT", "D", "F", "FT", "G", "K", "L", "LD", "LF", "LK", "LL", "LM",
+    "LP", "LS", "LT", "M", "MP", "MS", "N", "NCH", "ND", "NG", "NK", "NS", "NT", "P", "PS",
+    "PT", "R", "RB", "RD", "RG", "RK", "RL", "RM", "RN", "RP", "RS", "RT", "S", "SH", "SK",
+    "SP", "SS", "ST", "T", "TCH", "TH", "TS", "X", "Z", "DS", "GS", "KS", "LLS", "NDS", "NTS",
+}
+
+_ROMAN_RE = re.compile(r"^(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+# Words after which a Roman numeral is read as a cardinal: "Chapter IV" -> "chapter four".
+ROMAN_CARDINAL_CONTEXT = {
+    "chapter", "chapters", "part", "parts", "volume", "vol", "book", "act", "scene", "section",
+    "appendix", "article", "psalm", "phase", "level", "episode", "season", "title", "stage",
+    "type", "class", "grade", "round", "war", "ch", "pt", "annex", "canto", "bowl", "tier",
+    "schedule", "category", "division", "series", "mark", "mk", "no", "number", "unit",
+}
+# Names after which a bare "I" is a regnal number ("Elizabeth I" -> "elizabeth the first").
+REGNAL_NAMES_FOR_I = {
+    "Elizabeth", "Charles", "James", "George", "William", "Henry", "Edward", "Richard", "Mary",
+    "Louis", "Peter", "Catherine", "Napoleon", "Alexander", "Frederick", "Philip", "Francis",
+    "Nicholas", "Leopold", "Wilhelm", "Victor", "Ferdinand",
+}
+
+SYMBOL_WORDS = {
+    "&": "and", "@": "at", "+": "plus", "=": "equals", "×": "times", "÷": "divided by",
+    "©": "copyright", "®": "registered", "™": "trademark", "§": "section", "%": "percent",
+    "°": "degrees", "‰": "per mille",
+}
+
+_NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+_WORD_CHARS = r"[^\W\d_]"
+
+# ----------------------------------------------------------------------------------------------
+# Compiled patterns (all matched at a position with .match(s, i))
+
+_RX = {name: re.compile(rx) for name, rx in {
+    "url": r"(?:https?://|www\.)[^\s<>\"']+|"
+           r"[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.(?:com|org|net|edu|gov|io|co|uk|de|fr|"
+           r"info|biz|us|ca|au|ai|app|dev|eu|jp|cn|ru|nl|tv|me|ly|gl)(?![A-Za-z0-9])(?:/[^\s<>\"']*)?",
+    "email": r"[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
+    "ip": r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\d.]\d)",
+    "date_mdy": _MONTH_RE + r"\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?![\d:])(?:,?\s+(\d{4})(?!\d))?",
+    "date_dmy": r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + _MONTH_RE + r")\b\.?(?:,?\s+(\d{4})(?!\d))?",
+    "date_iso": r"(\d{4})-(\d{2})-(\d{2})(?!\d)",
+    "date_us": r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])",
+    "time": r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)(?:\s?([AaPp])\.?\s?[Mm](?![A-Za-z])(\.)?)?",
+    "time_ampm": r"(\d{1,2})\s?([AaPp])\.?\s?[Mm](?![A-Za-z])(\.)?",
+    "phone": r"(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?!\d)",
+    "phone_intl": r"\+\d{1,3}(?:[\s.-]\d{1,4}){2,5}(?!\d)",
+    "phone_local": r"\d{3}-\d{4}(?!\d)",
+    "currency_sign": r"([$€£¥])\s?(" + _NUM + r")(?:\s?(" + _SCALE_RE + r")(?![A-Za-z]))?",
+    "currency_code_pre": r"(USD|EUR|GBP|JPY)\s?(" + _NUM + r")(?:\s?(" + _SCALE_RE + r")(?![A-Za-z]))?",
+    "currency_code_post": r"(" + _NUM + r")(?:\s?(" + _SCALE_RE + r"))?\s?(USD|EUR|GBP|JPY)\b",
+    "percent": r"(" + _NUM + r")\s?(%|‰)",
+    "unit": r"(" + _NUM + r")(\s?)(" + _UNIT_RE + r")(?![A-Za-z0-9])",
+    "fraction_mixed": r"(\d+)\s(\d+)/(\d+)(?![\d/])",
+    "fraction": r"(\d+)/(\d+)(?![\d/])",
+    "decade": r"(\d\d)?(\d)0'?s(?![A-Za-z0-9])",
+    "range": r"(" + _NUM + r")\s?-\s?(" + _NUM + r")(?![\d.]*[A-Za-z])",
+    "ordinal": r"(\d{1,3}(?:,\d{3})+|\d+)(st|nd|rd|th)(?![A-Za-z])",
+    "ratio": r"(\d+):(\d)(?![\d:])",
+    "version": r"\d+(?:\.\d+){2,}(?![\d])",
+    "feet_inches": r"(\d)'\s?(\d{1,2})(?:\"|'')?(?![\d])",
+    "scaled": r"(" + _NUM + r")\s?(million|billion|trillion|bn|mn|M|B)(?![A-Za-z0-9])",
+    "times_x": r"(" + _NUM + r")\s?[x×]\s?(" + _NUM + r")(?![A-Za-z])",
+    "multiplier": r"(" + _NUM + r")x(?![A-Za-z0-9])",
+    "alnum": r"[A-Za-z]+\d[A-Za-z0-9]*|\d+[A-Za-z][A-Za-z0-9]*",
+    "number": _NUM,
+    "dotted": r"(?:[A-Za-z]\.){2,}|et al\.",
+    "word": _WORD_CHARS + r"+(?:'" + _WORD_CHARS + r"+)*",
+    "word_token": r"[^\W_]+(?:'[^\W_]+)*",
+}.items()}
+
+_CLOSERS = "\"')]}"
+_OPENERS = "\"'([{"
+
+
+class _Scanner:
+    def __init__(self, text: str):
+        self.s = fold_punctuation(text)
+        self.n = len(self.s)
+        self.out: list[list] = []  # [text, start, end, punct, letter]
+        tokens = [(m.start(), m.end()) for m in _RX["word_token"].finditer(self.s)]
+        self.tok_starts = [t[0] for t in tokens]
+        self.tokens = tokens
+
+    # ---- context helpers
+    def prev_token(self, i: int) -> tuple[str, int] | None:
+        """The raw word/number token that ends at or before i, with its start."""
+        k = bisect.bisect_left(self.tok_starts, i) - 1
+        while k >= 0:
+            a, b = self.tokens[k]
+            if b <= i:
+                return self.s[a:b], a
+            k -= 1
+        return None
+
+    def next_token(self, j: int) -> tuple[str, int] | None:
+        k = bisect.bisect_left(self.tok_starts, j)
+        if k < len(self.tokens):
+            a, b = self.tokens[k]
+            return self.s[a:b], a
+        return None
+
+    def sentence_initial(self, i: int) -> bool:
+        """True when nothing but quotes/brackets/space stands between i and a sentence end."""
+        k = i - 1
+        while k >= 0 and (self.s[k].isspace() or self.s[k] in _OPENERS):
+            k -= 1
+        return k < 0 or self.s[k] in ".!?…:"
+
+    def next_char(self, j: int, skip_closers: bool = True) -> str:
+        """The first non-space character at or after j (closing quotes skipped), '' at the end."""
+        while j < self.n and (self.s[j].isspace() or (skip_closers and self.s[j] in _CLOSERS)):
+            j += 1
+        return self.s[j] if j < self.n else ""
+
+    def name_like(self, tok: tuple[str, int] | None) -> bool:
+        """A capitalized word (not all caps) that is not the first of its sentence."""
+        if tok is None:
+            return False
+        t, a = tok
+        return (len(t) > 1 and t[0].isupper() and t[1:].islower() and t.isalpha()
+                and not self.sentence_initial(a))
+
+    # ---- output helpers
+    def add(self, words: str, start: int, end: int, letter: bool = False) -> None:
+        for w in re.split(r"[\s\-]+", words):
+            if w:
+                self.out.append([w.lower(), start, end, "", letter])
+
+    def spell(self, letters: str, start: int, end: int) -> None:
+        for c in letters:
+            if c.isalpha():
+                self.out.append([c.lower(), start, end, "", True])
+
+    def punct(self, p: str, pos: int) -> None:
+        if not self.out or self.out[-1][2] > pos:
+            return
+        cur = self.out[-1][3]
+        if not cur or _PUNCT_RANK[p] < _PUNCT_RANK[cur]:
+            self.out[-1][3] = p
+
+    def end_period(self, j: int) -> None:
+        """The period that closes an abbreviation (ending at j) also ends the sentence when the
+        text ends there or the next word is capitalized; it goes on the word just emitted."""
+        c = self.next_char(j)
+        if self.out and (c == "" or c.isupper()):
+            cur = self.out[-1][3]
+            if not cur or _PUNCT_RANK["."] < _PUNCT_RANK[cur]:
+                self.out[-1][3] = "."
+
+    # ---- main loop
+    def run(self) -> list[Word]:
+        s, i = self.s, 0
+        while i < self.n:
+            c = s[i]
+            if c.isspace():
+                i += 1
+                continue
+            j = None
+            if c.isdigit() or (c == "." and i + 1 < self.n and s[i + 1].isdigit()
+                               and (i == 0 or not s[i - 1].isalnum())):
+                j = self.numeric(i)
+            elif c.isalpha():
+                j = self.alpha(i)
+            else:
+                j = self.symbol(i)
+            i = j if j is not None and j > i else i + 1
+        return [Word(t, a, b, p, le) for t, a, b, p, le in self.out]
+
+    # ---- numeric tokens
+    def numeric(self, i: int) -> int | None:
+        s = self.s
+        for name in ("email", "ip", "version", "url", "date_iso", "date_us", "time", "ratio",
+                     "time_ampm", "phone", "phone_local", "date_dmy", "currency_code_post",
+                     "percent", "feet_inches", "unit", "fraction_mixed", "fraction", "decade",
+                     "range", "ordinal", "times_x", "multiplier", "scaled", "alnum", "number"):
+            m = _RX[name].match(s, i)
+            if m is None:
+                continue
+            j = getattr(self, "n_" + name)(m)
+            if j is not None:
+                return j
+        return None
+
+    def n_email(self, m):
+        return self.read_address(m.group(0), m.start())
+
+    def n_url(self, m):
+        return self.a_url(m)
+
+    def n_ip(self, m):
+        a = m.start()
+        parts = m.group(0).split(".")
+        words = " dot ".join(number_words(p) for p in parts)
+        self.add(words, a, m.end())
+        return m.end()
+
+    def n_date_iso(self, m):
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if not (1 <= mo <= 12 and 1 <= d <= 31):
+            return None
+        self.add(f"{MONTH_NAMES[mo]} {ordinal(d)} {year(y)}", m.start(), m.end())
+        return m.end()
+
+    def n_date_us(self, m):
+        mo, d, y = int(m.group(1)), int(m.group(2)), m.group(3)
+        if not (1 <= mo <= 12 and 1 <= d <= 31):
+            return None
+        self.add(f"{MONTH_NAMES[mo]} {ordinal(d)} {_short_year(y)}", m.start(), m.end())
+        return m.end()
+
+    def _clock(self, h: int, mi: int, ampm: str | None) -> str:
+        if ampm and h == 0:
+            h = 12
+        words = cardinal(h)
+        if mi == 0:
+            words += "" if ampm else " o'clock"
+        elif mi < 10:
+            words += " oh " + cardinal(mi)
+        else:
+            words += " " + cardinal(mi)
+        if ampm:
+            words += " " + ampm.lower() + " m"
+        return words
+
+    def n_time(self, m):
+        h, mi = int(m.group(1)), int(m.group(2))
+        sec = m.group(3)
+        if h > 24 or mi > 59 or (sec and int(sec) > 59):
+            return None
+        ampm = m.group(4)
+        a, b = m.start(), m.end()
+        words = self._clock(h, mi, ampm)
+        if sec and int(sec):
+            secs = int(sec)
+            words += " and " + cardinal(secs) + (" second" if secs == 1 else " seconds")
+        self._add_clock(words, a, b, bool(ampm))
+        if m.group(5):
+            self.end_period(b)
+        return b
+
+    def _add_clock(self, words: str, a: int, b: int, ampm: bool) -> None:
+        self.add(words, a, b)
+        if ampm:  # the "a m" / "p m" letters are spelled
+            self.out[-1][4] = True
+            self.out[-2][4] = True
+
+    def n_time_ampm(self, m):
+        h = int(m.group(1))
+        if not 1 <= h <= 12:
+            return None
+        a, b = m.start(), m.end()
+        self._add_clock(self._clock(h, 0, m.group(2)), a, b, True)
+        if m.group(3):
+            self.end_period(b)
+        return b
+
+    def n_phone(self, m):
+        return self.read_phone(m)
+
+    def n_phone_local(self, m):
+        prev = self.prev_token(m.start())
+        if prev and prev[0].lower() in _RANGE_CONTEXT:
+            return None
+        return self.read_phone(m)
+
+    def read_phone(self, m):
+        a, b = m.start(), m.end()
+        groups = re.findall(r"\+|\d+", m.group(0))
+        for k, g in enumerate(groups):
+            if g == "+":
+                self.add("plus", a, b)
+                continue
+            self.add(digits(g), a, b)
+            if k < len(groups) - 1:
+                self.punct(",", b)
+        return b
+
+    def n_date_dmy(self, m):
+        d = int(m.group(1))
+        mon = m.group(2)
+        if not 1 <= d <= 31 or not mon[0].isupper():
+            return None
+        words = f"the {ordinal(d)} of {MONTH_NAMES[MONTHS[mon.lower()]]}"
+        if self.out and self.out[-1][0] == "the" and self._gap(self.out[-1][2], m.start()):
+            words = words[4:]  # "the 3rd of May" -> not "the the third"
+        if m.group(3):
+            words += " " + year(int(m.group(3)))
+        self.add(words, m.start(), m.end())
+        return m.end()
+
+    def read_money(self, code: str, num: str, scale: str | None, a: int, b: int) -> int:
+        unit, units, sub, subs = CURRENCIES[code]
+        clean = num.replace(",", "")
+        if scale:
+            self.add(f"{number_words(num)} {SCALES[scale]} {units}", a, b)
+            return b
+        int_part, _, frac = clean.partition(".")
+        n = int(int_part) if int_part else 0
+        if frac and len(frac) == 2 and sub:
+            cents = int(frac)
+            parts = []
+            if n or not cents:
+                parts.append(f"{cardinal(n)} {unit if n == 1 else units}")
+            if cents:
+                parts.append(f"{cardinal(cents)} {sub if cents == 1 else subs}")
+            self.add(" and ".join(parts), a, b)
+        elif frac:
+            self.add(f"{number_words(clean)} {units}", a, b)
+        else:
+            self.add(f"{number_words(clean)} {unit if n == 1 else units}", a, b)
+        return b
+
+    def n_currency_code_post(self, m):
+        return self.read_money(m.group(3), m.group(1), m.group(2), m.start(), m.end())
+
+    def n_percent(self, m):
+        word = "percent" if m.group(2) == "%" else "per mille"
+        self.add(f"{number_words(m.group(1))} {word}", m.start(), m.end())
+        return m.end()
+
+    def n_unit(self, m):
+        num, space, unit = m.group(1), m.group(2), m.group(3)
+        if space and len(unit) == 1 and unit not in "°℃℉":
+            # "5 m" is a unit only when no word follows ("5 m away" is fine, "5 V Class" is not)
+            nxt = self.next_char(m.end(), skip_closers=False)
+            if nxt.isupper():
+                return None
+        if unit == "°" and m.end() < self.n and self.s[m.end()] in "CF":
+            return None
+        sing, plur = UNITS[unit]
+        one = num == "1"
+        self.add(f"{number_words(num)} {sing if one else plur}", m.start(), m.end())
+        return m.end()
+
+    def n_fraction_mixed(self, m):
+        whole, num, den = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if not 0 < num < den:
+            return None
+        frac = _fraction_words(num, den)
+        if num == 1 and den in (2, 4):
+            frac = "a " + frac.split(" ", 1)[1]
+        self.add(f"{cardinal(whole)} and {frac}", m.start(), m.end())
+        return m.end()
+
+    def n_fraction(self, m):
+        num, den = int(m.group(1)), int(m.group(2))
+        if (num, den) == (24, 7):
+            words = "twenty-four seven"
+        elif (num, den) == (9, 11):
+            words = "nine eleven"
+        else:
+            words = _fraction_words(num, den)
+        if words is None:
+            return None
+        self.add(words, m.start(), m.end())
+        return m.end()
+
+    def n_decade(self, m):
+        century, dec = m.group(1), m.group(2)
+        text = m.group(0)
+        if century is None:
+            if text[0] == "0" and dec == "0":
+                return None
+            words = _plural_last(cardinal(int(dec) * 10))
+        else:
+            y = int(century + dec + "0")
+            if y < 1000:
+                return None
+            words = _plural_last(year(y))
+        self.add(words, m.start(), m.end())
+        return m.end()
+
+    def n_range(self, m):
+        x, y = m.group(1), m.group(2)
+        a, b = m.start(), m.end()
+        if self.next_char(b, skip_closers=False) in ("=", "+") or (
+                a > 0 and self.s[a - 1] in "=+"):
+            self.add(f"{number_words(x)} minus {number_words(y)}", a, b)
+            return b
+        if "-" not in m.group(0):
+            return None
+        xi, yi = x.replace(",", ""), y.replace(",", "")
+        both_years = (xi.isdigit() and len(xi) == 4 and 1000 <= int(xi) <= 2099
+                      and yi.isdigit() and len(yi) in (2, 4))
+        if both_years:
+            self.add(f"{year(int(xi))} to {_short_year(yi)}", a, b)
+        else:
+            self.add(f"{number_words(x)} to {number_words(y)}", a, b)
+        return b
+
+    def n_ordinal(self, m):
+        self.add(ordinal(int(m.group(1).replace(",", ""))), m.start(), m.end())
+        return m.end()
+
+    def n_ratio(self, m):
+        self.add(f"{cardinal(int(m.group(1)))} to {cardinal(int(m.group(2)))}", m.start(), m.end())
+        return m.end()
+
+    def n_version(self, m):
+        parts = m.group(0).split(".")
+        self.add(" point ".join(number_words(p) for p in parts), m.start(), m.end())
+        return m.end()
+
+    def n_feet_inches(self, m):
+        ft, inch = int(m.group(1)), int(m.group(2))
+        if inch > 11:
+            return None
+        words = f"{cardinal(ft)} {'foot' if ft == 1 else 'feet'} {cardinal(inch)}"
+        self.add(words + (" inch" if inch == 1 else " inches"), m.start(), m.end())
+        return m.end()
+
+    def n_scaled(self, m):
+        if m.group(2) in ("M", "B") and "." not in m.group(1):
+            return None  # "4B" is more often a flat or a grade than four billion
+        self.add(f"{number_words(m.group(1))} {SCALES[m.group(2)]}", m.start(), m.end())
+        return m.end()
+
+    def n_times_x(self, m):
+        self.add(f"{number_words(m.group(1))} times {number_words(m.group(2))}", m.start(), m.end())
+        return m.end()
+
+    def n_multiplier(self, m):
+        self.add(f"{number_words(m.group(1))} times", m.start(), m.end())
+        return m.end()
+
+    def n_alnum(self, m):
+        a, b = m.start(), m.end()
+        prev_digits = False
+        for part in re.findall(r"[A-Za-z]+|\d+", m.group(0)):
+            if part == "s" and prev_digits:  # "MP3s" -> "m p threes"
+                self.out[-1][0] = _plural_last(self.out[-1][0])
+                continue
+            prev_digits = part.isdigit()
+            if part.isdigit():
+                self.add(number_words(part), a, b)
+            elif part.lower() in ("st", "nd", "rd", "th"):
+                continue
+            elif len(part) == 1 or part.isupper() or not _pronounceable(part.upper()):
+                self.spell(part, a, b)
+            else:
+                self.add(part, a, b)
+        return b
+
+    def n_number(self, m):
+        num = m.group(0)
+        a, b = m.start(), m.end()
+        prev = self.prev_token(a)
+        as_year = True
+        if prev and prev[0].lower() in ("number", "no", "page", "pages", "room", "route",
+                                         "flight", "model", "item", "line", "bus"):
+            as_year = False
+        if a > 0 and self.s[a - 1] == "#":
+            as_year = False
+        if prev and prev[0].lower() in ("call", "dial", "dialed", "dialled", "text") \
+                and num.isdigit():
+            self.add(digits(num), a, b)  # "call 911"
+            return b
+        self.add(number_words(num, as_year=as_year), a, b)
+        return b
+
+    # ---- alphabetic tokens
+    def alpha(self, i: int) -> int | None:
+        s = self.s
+        for name in ("email", "url"):
+            m = _RX[name].match(s, i)
+            if m:
+                j = getattr(self, "a_" + name)(m)
+                if j is not None:
+                    return j
+        m = _RX["date_mdy"].match(s, i)
+        if m:
+            j = self.a_date_mdy(m)
+            if j is not None:
+                return j
+        m = _RX["currency_code_pre"].match(s, i)
+        if m:
+            return self.read_money(m.group(1), m.group(2), m.group(3), m.start(), m.end())
+        m = _RX["dotted"].match(s, i)
+        if m:
+            return self.a_dotted(m)
+        m = _RX["word_token"].match(s, i)
+        if m and m.group(0) in SPECIAL_WORDS:
+            self.add(SPECIAL_WORDS[m.group(0)], m.start(), m.end())
+            return m.end()
+        m = _RX["alnum"].match(s, i)
+        if m and not (m.end() < self.n and s[m.end()] == "'"):
+            return self.n_alnum(m)
+        m = _RX["word"].match(s, i)
+        if m:
+            return self.a_word(m)
+        # a letter that is not a "word" char (should not happen); drop it
+        return i + 1
+
+    def a_email(self, m):
+        return self.read_address(m.group(0), m.start())
+
+    def a_url(self, m):
+        text = m.group(0)
+        # trailing sentence punctuation is not part of the address
+        stripped = text.rstrip(".,;:!?)]}'\"")
+        if not stripped:
+            return None
+        return self.read_address(stripped, m.start())
+
+    def read_address(self, addr: str, a: int) -> int:
+        b = a + len(addr)
+        body = re.sub(r"^(?:https?|ftp)://", "", addr, flags=re.I)
+        body = body.rstrip("/")
+        names = {".": "dot", "/": "slash", "-": "dash", "_": "underscore", ":": "colon",
+                 "?": "question mark", "=": "equals", "&": "and", "#": "hash", "@": "at",
+                 "~": "tilde", "%": "percent", "+": "plus"}
+        for part in re.findall(r"[A-Za-z]+|\d+|[^A-Za-z\d]", body):
+            if part.isdigit():
+                self.add(digits(part) if len(part) > 2 else cardinal(int(part)), a, b)
+            elif part.isalpha():
+                low = part.lower()
+                if part.isupper() and len(part) > 1:
+                    read_as_word = part in PRONOUNCEABLE_ACRONYMS or _pronounceable(part)
+                else:
+                    read_as_word = low in _ADDRESS_WORDS or (
+                        len(low) >= 3 and re.search("[aeiouy]", low) and low != "www")
+                if read_as_word:
+                    self.add(low, a, b)
+                else:
+                    self.spell(part, a, b)
+            elif part in names:
+                self.add(names[part], a, b)
+        return b
+
+    def a_date_mdy(self, m):
+        mon = m.group(0).split()[0].rstrip(".")
+        d = int(m.group(1))
+        if not 1 <= d <= 31:
+            return None
+        words = f"{MONTH_NAMES[MONTHS[mon.lower()]]} {ordinal(d)}"
+        if m.group(2):
+            words += " " + year(int(m.group(2)))
+        self.add(words, m.start(), m.end())
+        return m.end()
+
+    def a_dotted(self, m):
+        text = m.group(0)
+        a, b = m.start(), m.end()
+        low = text.lower()
+        if low in DOTTED:
+            words = DOTTED[low]
+            if low in ("a.m.", "p.m."):
+                self.spell(words.replace(" ", ""), a, b)
+            else:
+                self.add(words, a, b)
+            if low in ("a.m.", "p.m.", "et al."):
+                self.end_period(b)
+            return b
+        # "U.S.A." -> spelled letters; the last period may end the sentence
+        self.spell(text.replace(".", ""), a, b)
+        self.end_period(b)
+        return b
+
+    def a_word(self, m):
+        s = self.s
+        a, b = m.start(), m.end()
+        w = m.group(0)
+        has_period = b < self.n and s[b] == "."
+        nxt = self.next_token(b + 1 if has_period else b)
+        prev = self.prev_token(a)
+
+        if w in SPECIAL_WORDS:
+            self.add(SPECIAL_WORDS[w], a, b)
+            return b
+
+        # abbreviations with a period
+        if has_period:
+            j = self.abbreviation(w, a, b, prev, nxt)
+            if j is not None:
+                return j
+        elif w in _TITLES_NO_PERIOD and nxt and nxt[0][:1].isupper() and self._gap(b, nxt[1]):
+            j = self.abbreviation(w, a, b, prev, nxt, period=False)
+            if j is not None:
+                return j
+        if w in ("vs", "etc") and not has_period:
+            self.add(ABBREVIATIONS[w][0], a, b)
+            return b
+
+        # "x" between numbers
+        if w in ("x", "X") and prev and prev[0][-1:].isdigit() and nxt and nxt[0][:1].isdigit():
+            self.add("times", a, b)
+            return b
+
+        # Roman numerals
+        if _ROMAN_RE.match(w):
+            j = self.roman(w, a, b, prev)
+            if j is not None:
+                return j
+
+        # all-caps acronyms (optionally with a plural/possessive ending)
+        am = re.fullmatch(r"([A-Z]{2,})('?s)?", w)
+        if am and not self.shouting(a):
+            core, suffix = am.group(1), am.group(2) or ""
+            if core in PRONOUNCEABLE_ACRONYMS or (core not in SPELLED_ACRONYMS
+                                                  and _pronounceable(core)):
+                self.add(core.lower() + suffix, a, b)
+            else:
+                self.spell(core[:-1], a, b)
+                self.out.append([core[-1].lower() + ("'s" if suffix else ""), a, b, "", True])
+            return b
+
+        self.add(w.lower(), a, b)
+        return b
+
+    def _gap(self, b: int, c: int) -> bool:
+        return self.s[b:c].strip() == ""
+
+    def abbreviation(self, w, a, b, prev, nxt, period=True):
+        end = b + 1 if period else b
+        nxt_cap = bool(nxt and nxt[0][:1].isupper() and self._gap(end, nxt[1]))
+        nxt_num = bool(nxt and nxt[0][:1].isdigit() and self._gap(end, nxt[1]))
+        if w in ("St", "Dr"):
+            if self.name_like(prev) and not (w == "Dr" and nxt_cap and not period):
+                spoken, can_end = ("street" if w == "St" else "drive"), True
+            elif nxt_cap or not period:
+                spoken, can_end = ("saint" if w == "St" else "doctor"), False
+            else:
+                spoken, can_end = ("street" if w == "St" else "doctor"), True
+        elif w in ("No", "no", "Nos", "nos"):
+            if not nxt_num:
+                return None
+            spoken, can_end = ("number" if w.lower() == "no" else "numbers"), False
+        elif w in ABBREVIATIONS:
+            if w in _ABBR_ONLY_BEFORE_NUMBER and not nxt_num:
+                if w == "al" and prev and prev[0] == "et":
+                    pass
+                else:
+                    return None
+            spoken, can_end = ABBREVIATIONS[w]
+        else:
+            return None
+        self.add(spoken, a, end)
+        if period and can_end:
+            self.end_period(end)
+        return end
+
+    def roman(self, w, a, b, prev):
+        value = _roman_value(w)
+        prev_low = prev[0].lower() if prev else ""
+        if prev_low in ROMAN_CARDINAL_CONTEXT and prev and self._gap(prev[1] + len(prev[0]), a):
+            self.add(cardinal(value), a, b)
+            return b
+        if prev and self._gap(prev[1] + len(prev[0]), a) and prev[0][:1].isupper() \
+                and prev[0][1:].islower() and prev[0].isalpha() and len(prev[0]) > 1:
+            if w == "I" and prev[0] not in REGNAL_NAMES_FOR_I:
+                return None
+            if len(w) == 1 and w not in ("I", "V"):
+                return None
+            if value > 50:
+                return None
+            self.add("the " + ordinal(value), a, b)
+            return b
+        return None
+
+    def shouting(self, a: int) -> bool:
+        """True inside a run of 3+ all-caps words (a shouted sentence is read as words)."""
+        k = bisect.bisect_left(self.tok_starts, a)
+
+        def caps(idx: int) -> bool | None:
+            if not 0 <= idx < len(self.tokens):
+                return False
+            x, y = self.tokens[idx]
+            t = self.s[x:y]
+            if t in ("I", "A"):
+                return None  # neutral
+            return len(t) >= 2 and t.isalpha() and t.isupper() and t not in SPELLED_ACRONYMS
+
+        def run(direction: int) -> int:
+            count, idx = 0, k + direction
+            while True:
+                lo, hi = sorted((idx, idx - direction))
+                if 0 <= lo and hi < len(self.tokens) and \
+                        any(ch in ".!?" for ch in self.s[self.tokens[lo][1]:self.tokens[hi][0]]):
+                    return count  # a run stops at a sentence end
+                c = caps(idx)
+                if c is False:
+                    return count
+                if c:
+                    count += 1
+                idx += direction
+        if caps(k) is False and not (0 <= k < len(self.tokens)):
+            return False
+        return 1 + run(-1) + run(1) >= 3
+
+    # ---- symbols and punctuation
+    def symbol(self, i: int) -> int | None:
+        s, c = self.s, self.s[i]
+        nxt = s[i + 1] if i + 1 < self.n else ""
+        if c in CURRENCY_SIGNS:
+            m = _RX["currency_sign"].match(s, i)
+            if m:
+                return self.read_money(CURRENCY_SIGNS[m.group(1)], m.group(2), m.group(3),
+                                       m.start(), m.end())
+            return None
+        if c == "-":
+            # minus sign before a number at a word start
+            if (nxt.isdigit() or (nxt in ".$€£¥" and i + 2 < self.n and
+                                  (s[i + 2].isdigit() or nxt in "$€£¥"))) and \
+                    (i == 0 or s[i - 1].isspace() or s[i - 1] in "([{=<>"):
+                self.add("minus", i, i + 1)
+                return i + 1
+            j = i
+            while j < self.n and s[j] == "-":
+                j += 1
+            spaced = (i == 0 or s[i - 1].isspace()) and (j >= self.n or s[j].isspace())
+            if j - i >= 2 or spaced:
+                prev = self.prev_token(i)
+                after = self.next_char(j, skip_closers=False)
+                if spaced and j - i == 1 and prev and prev[0][-1:].isdigit() and after.isdigit():
+                    self.add("minus", i, j)
+                else:
+                    self.punct("—", i)
+            return j
+        if c == "\u2014":
+            self.punct("—", i)
+            return i + 1
+        if c == "+":
+            m = _RX["phone_intl"].match(s, i)
+            if m:
+                return self.read_phone(m)
+        if c == "(":
+            m = _RX["phone"].match(s, i)
+            if m:
+                return self.read_phone(m)
+            self.punct(",", i)
+            return i + 1
+        if c in ")]}":
+            if self.next_char(i + 1, skip_closers=False) not in ".,;:!?…":
+                self.punct(",", i)
+            return i + 1
+        if c == "[" or c == "{":
+            self.punct(",", i)
+            return i + 1
+        if c == "'":
+            m = _RX["decade"].match(s, i + 1)
+            if m and m.group(1) is None and (i == 0 or not s[i - 1].isalnum()):
+                self.add(_plural_last(cardinal(int(m.group(2)) * 10)), i, m.end())
+                return m.end()
+            return i + 1
+        if c == "#":
+            if nxt.isdigit():
+                self.add("number", i, i + 1)
+                return i + 1
+            if nxt.isalpha():
+                self.add("hashtag", i, i + 1)
+                return i + 1
+            return i + 1
+        if c == "~" and (nxt.isdigit() or nxt in "$€£¥"):
+            self.add("about", i, i + 1)
+            return i + 1
+        if c in "<>":
+            prev = self.prev_token(i)
+            after = self.next_char(i + 1, skip_closers=False)
+            if prev and prev[0][-1:].isdigit() and (after.isdigit() or after == "-"):
+                self.add("less than" if c == "<" else "greater than", i, i + 1)
+            return i + 1
+        if c in SYMBOL_WORDS:
+            self.add(SYMBOL_WORDS[c], i, i + 1)
+            return i + 1
+        if c == ".":
+            j = i
+            while j < self.n and s[j] in ". ":
+                if s[j] == " " and not (j + 1 < self.n and s[j + 1] == "."):
+                    break
+                j += 1
+            dots = s[i:j].count(".")
+            self.punct("…" if dots >= 3 else ".", i)
+            return j
+        if c == "…":
+            self.punct("…", i)
+            return i + 1
+        if c in ",;:?!":
+            self.punct(c, i)
+            return i + 1
+        # quotes, emoji, other symbols and marks: dropped
+        return i + 1
+
+
+_RANGE_CONTEXT = {"pages", "page", "pp", "from", "between", "ages", "aged", "years", "numbers",
+                  "chapters", "verses", "rooms", "items", "lines"}
+_ADDRESS_WORDS = {"com", "org", "net", "edu", "gov", "mail", "dev", "app", "bit", "dot",
+                  "web", "the", "my", "new", "go", "one", "top", "hub", "doc", "docs", "api"}
+
+
+def _short_year(y: str) -> str:
+    """A year written with 4 digits, or 2 ('95' -> ninety-five, '05' -> oh five)."""
+    if len(y) == 4:
+        return year(int(y))
+    if y == "00":
+        return "hundred"
+    if y[0] == "0":
+        return "oh " + cardinal(int(y))
+    return cardinal(int(y))
+
+
+def _roman_value(w: str) -> int:
+    total = 0
+    for k, ch in enumerate(w):
+        v = _ROMAN_VALUES[ch]
+        if k + 1 < len(w) and _ROMAN_VALUES[w[k + 1]] > v:
+            total -= v
+        else:
+            total += v
+    return total
+
+
+def _pronounceable(w: str) -> bool:
+    """Vowel/consonant heuristic for an upper-case letter string: can it be read as a word?
+
+    It must have 4+ letters, start with a valid English onset, end with a valid coda, have no
+    more than 3 consonants between vowels and no vowel run longer than 2 (Y counts as a vowel
+    except at the start).
+    """
+    if len(w) < 4 or not w.isalpha():
+        return False
+    groups = re.findall(r"[AEIOU]+|[^AEIOU]+", w[0] + w[1:].replace("Y", "I"))
+    vowels = [g for g in groups if g[0] in "AEIOU"]
+    if not vowels or any(len(g) > 2 for g in vowels):
+        return False
+    onset = groups[0] if groups[0][0] not in "AEIOU" else ""
+    coda = groups[-1] if groups[-1][0] not in "AEIOU" and len(groups) > 1 else ""
+    if onset not in _VALID_ONSETS or coda not in _VALID_CODAS:
+        return False
+    inner = groups[1:-1] if groups else []
+    return all(len(g) <= 3 for g in inner if g[0] not in "AEIOU")
+
+
+def normalize(text: str) -> list[Word]:
+    """Raw text -> spoken words with spans into ``text`` and prosody punctuation."""
+    if not text:
+        return []
+    return _Scanner(text).run()
+
+
+def normalize_to_text(text: str, *, punctuation: bool = False) -> str:
+    """The spoken words as one string ('four dollars and fifty cents').
+
+    With ``punctuation=True`` each word is followed by its ``punct_after`` mark.
+    """
+    words = normalize(text)
+    if punctuation:
+        return " ".join(w.text + w.punct_after for w in words)
+    return " ".join(w.text for w in words)

@@ -1,0 +1,501 @@
+"""A subset of SSML 1.1, parsed into words (with spans into the SSML string) and pauses.
+
+Supported elements::
+
+    <speak>                                    the root (required)
+    <p>, <s>                                   paragraph / sentence: ends a sentence
+    <break time="500ms"|"1.5s" strength="none|x-weak|weak|medium|strong|x-strong"/>
+    <say-as interpret-as="characters|spell-out|cardinal|ordinal|date|telephone"
+            format="mdy|dmy|ymd">              (format for dates only; mdy by default)
+    <phoneme alphabet="arpabet" ph="T AH0 M EY1 T OW2">tomato</phoneme>
+    <sub alias="World Wide Web">WWW</sub>
+    <prosody rate="slow|x-slow|medium|fast|x-fast|default|150%|1.2"
+             pitch="x-low|low|medium|high|x-high|default|+2st|-10%"
+             volume="silent|x-soft|soft|medium|loud|x-loud|default|+6dB|-3dB">
+    <emphasis level="strong|moderate|reduced|none">
+    <mark name="..."/>                         accepted and ignored
+
+The standard entities (``&amp; &lt; &gt; &quot; &apos;``) and numeric character references
+are decoded; spans always point into the original SSML string. Anything else (an unknown
+element, a bad attribute value, a tag that is not closed, text outside ``<speak>``) raises
+``SsmlError`` whose message names the problem and its line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from .g2p import G2P
+from .lexicon import Lexicon
+from .normalize import (Word, cardinal, digits, normalize, ordinal, year, MONTH_NAMES)
+from .phonemize import WordPhones, phonemize
+from .user_dict import UserDict, UserDictError, parse_arpabet
+
+__all__ = ["SsmlError", "Prosody", "SsmlWord", "Break", "parse_ssml", "phonemize_ssml",
+           "looks_like_ssml", "BREAK_STRENGTH_MS"]
+
+
+class SsmlError(ValueError):
+    """Malformed or unsupported SSML; ``position`` is the offset in the SSML string."""
+
+    def __init__(self, message: str, ssml: str, position: int):
+        line = ssml.count("\n", 0, position) + 1
+        col = position - (ssml.rfind("\n", 0, position) + 1) + 1
+        super().__init__(f"SSML error at line {line}, column {col}: {message}")
+        self.position = position
+        self.line = line
+        self.column = col
+
+
+@dataclass(frozen=True, slots=True)
+class Prosody:
+    """Relative prosody: rate factor (1 = normal), pitch in semitones, volume in dB."""
+
+    rate: float = 1.0
+    pitch_st: float = 0.0
+    volume_db: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class SsmlWord:
+    """A spoken word with what the SSML says about it.
+
+    phones: forced ARPAbet phones (from ``<phoneme>``), or None to phonemize as usual.
+    emphasis: "strong", "moderate", "reduced" or None.
+    """
+
+    word: Word
+    phones: tuple[str, ...] | None = None
+    prosody: Prosody = Prosody()
+    emphasis: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Break:
+    """A pause of ``time_ms`` milliseconds; the span is that of the ``<break/>`` tag."""
+
+    time_ms: int
+    start: int
+    end: int
+
+
+BREAK_STRENGTH_MS = {"none": 0, "x-weak": 100, "weak": 200, "medium": 400, "strong": 700,
+                     "x-strong": 1000}
+_RATE_WORDS = {"x-slow": 0.5, "slow": 0.75, "medium": 1.0, "default": 1.0, "fast": 1.25,
+               "x-fast": 1.6}
+_PITCH_WORDS = {"x-low": -6.0, "low": -3.0, "medium": 0.0, "default": 0.0, "high": 3.0,
+                "x-high": 6.0}
+_VOLUME_WORDS = {"silent": -120.0, "x-soft": -12.0, "soft": -6.0, "medium": 0.0,
+                 "default": 0.0, "loud": 6.0, "x-loud": 12.0}
+_EMPHASIS = {"strong", "moderate", "reduced", "none"}
+_ELEMENTS = {"speak", "p", "s", "break", "say-as", "phoneme", "sub", "prosody", "emphasis",
+             "mark"}
+_EMPTY_ONLY = {"break", "mark"}
+_TEXT_ONLY = {"say-as", "phoneme", "sub"}
+
+_TAG_RE = re.compile(
+    r"<(/?)([A-Za-z][\w.:-]*)((?:\s+[\w.:-]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*)\s*(/?)>")
+_ATTR_RE = re.compile(r"([\w.:-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_ENTITY_RE = re.compile(r"&(?:#(\d+)|#x([0-9A-Fa-f]+)|(amp|lt|gt|quot|apos));")
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def looks_like_ssml(text: str) -> bool:
+    """True when the text starts (after an XML declaration) with ``<speak``."""
+    return bool(re.match(r"\s*(?:<\?xml[^>]*\?>\s*)?<speak[\s>/]", text))
+
+
+@dataclass
+class _Frame:
+    name: str
+    attrs: dict
+    start: int            # offset of the start tag
+    content_start: int    # offset after the start tag
+    prosody: Prosody
+    emphasis: str | None
+
+
+class _Parser:
+    def __init__(self, ssml: str):
+        self.ssml = ssml
+        self.items: list[SsmlWord | Break] = []
+
+    def error(self, message: str, pos: int) -> SsmlError:
+        return SsmlError(message, self.ssml, pos)
+
+    # ---- text
+    def decode(self, a: int, b: int) -> tuple[str, list[int], list[int]]:
+        """Decoded text of ssml[a:b] and, for each decoded char, its original start and end."""
+        s = self.ssml
+        out: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        i = a
+        while i < b:
+            c = s[i]
+            if c == "&":
+                m = _ENTITY_RE.match(s, i, b)
+                if not m:
+                    raise self.error("a bare '&' (write &amp;) or an unknown entity", i)
+                if m.group(3):
+                    ch = _ENTITIES[m.group(3)]
+                else:
+                    code = int(m.group(1)) if m.group(1) else int(m.group(2), 16)
+                    try:
+                        ch = chr(code)
+                    except (ValueError, OverflowError):
+                        raise self.error(f"character reference {m.group(0)} is out of range",
+                                         i) from None
+                out.append(ch)
+                starts.append(i)
+                ends.append(m.end())
+                i = m.end()
+                continue
+            if c == ">":
+                pass  # allowed in text
+            out.append(c)
+            starts.append(i)
+            ends.append(i + 1)
+            i += 1
+        return "".join(out), starts, ends
+
+    def map_words(self, words: list[Word], starts: list[int], ends: list[int]) -> list[Word]:
+        return [replace(w, start=starts[w.start], end=ends[w.end - 1]) for w in words]
+
+    def emit_words(self, words: list[Word], frame: _Frame, phones=None) -> None:
+        for w in words:
+            self.items.append(SsmlWord(w, phones, frame.prosody, frame.emphasis))
+
+    def text(self, a: int, b: int, frame: _Frame | None) -> None:
+        decoded, starts, ends = self.decode(a, b)
+        if frame is None:
+            if decoded.strip():
+                raise self.error("text outside <speak>", a + len(decoded) - len(decoded.lstrip()))
+            return
+        lead = re.match(r"\s*([,.;:?!\u2026])", decoded)
+        if lead:  # punctuation right after an element belongs to the word before it
+            self.punct_on_last(lead.group(1).replace("\u2026", "…"))
+        words = normalize(decoded)
+        self.emit_words(self.map_words(words, starts, ends), frame)
+
+    def punct_on_last(self, mark: str) -> None:
+        for k in range(len(self.items) - 1, -1, -1):
+            it = self.items[k]
+            if isinstance(it, SsmlWord):
+                if not it.word.punct_after:
+                    self.items[k] = replace(it, word=replace(it.word, punct_after=mark))
+                return
+            return  # a break stands between: its pause is enough
+
+    # ---- elements
+    def attrs(self, raw: str, pos: int) -> dict:
+        out = {}
+        for m in _ATTR_RE.finditer(raw):
+            name = m.group(1)
+            if name in out:
+                raise self.error(f"attribute {name!r} is given twice", pos)
+            value = m.group(2) if m.group(2) is not None else m.group(3)
+            out[name] = self.decode_attr(value, pos)
+        return out
+
+    def decode_attr(self, value: str, pos: int) -> str:
+        def sub(m):
+            if m.group(3):
+                return _ENTITIES[m.group(3)]
+            return chr(int(m.group(1)) if m.group(1) else int(m.group(2), 16))
+        if "&" in _ENTITY_RE.sub("", value):
+            raise self.error("a bare '&' in an attribute value (write &amp;)", pos)
+        return _ENTITY_RE.sub(sub, value)
+
+    def open(self, name: str, attrs: dict, parent: _Frame, pos: int, end: int) -> _Frame:
+        prosody, emphasis = parent.prosody, parent.emphasis
+        if name == "prosody":
+            if not attrs.keys() & {"rate", "pitch", "volume"}:
+                raise self.error("<prosody> needs rate, pitch or volume", pos)
+            prosody = Prosody(
+                rate=prosody.rate * self.rate(attrs["rate"], pos) if "rate" in attrs else prosody.rate,
+                pitch_st=prosody.pitch_st + self.pitch(attrs["pitch"], pos) if "pitch" in attrs
+                else prosody.pitch_st,
+                volume_db=prosody.volume_db + self.volume(attrs["volume"], pos) if "volume" in attrs
+                else prosody.volume_db)
+        elif name == "emphasis":
+            level = attrs.get("level", "moderate")
+            if level not in _EMPHASIS:
+                raise self.error(f"<emphasis level={level!r}> is not one of "
+                                 f"{sorted(_EMPHASIS)}", pos)
+            emphasis = None if level == "none" else level
+        elif name == "say-as":
+            kind = attrs.get("interpret-as")
+            if kind not in ("characters", "spell-out", "cardinal", "number", "ordinal", "date",
+                            "telephone"):
+                raise self.error(f"<say-as interpret-as={kind!r}> is not supported "
+                                 "(characters, spell-out, cardinal, ordinal, date, telephone)", pos)
+        elif name == "phoneme":
+            alphabet = attrs.get("alphabet", "arpabet").lower()
+            if alphabet not in ("arpabet", "x-arpabet", "cmu"):
+                raise self.error(f"<phoneme alphabet={attrs.get('alphabet')!r}> is not "
+                                 "supported (only arpabet)", pos)
+            if "ph" not in attrs:
+                raise self.error("<phoneme> needs a ph attribute", pos)
+            try:
+                attrs["_phones"] = parse_arpabet(attrs["ph"])
+            except UserDictError as e:
+                raise self.error(f"<phoneme ph={attrs['ph']!r}>: {e}", pos) from None
+        elif name == "sub":
+            if "alias" not in attrs:
+                raise self.error("<sub> needs an alias attribute", pos)
+        return _Frame(name, attrs, pos, end, prosody, emphasis)
+
+    def rate(self, v: str, pos: int) -> float:
+        v = v.strip()
+        if v in _RATE_WORDS:
+            return _RATE_WORDS[v]
+        m = re.fullmatch(r"(\d+(?:\.\d+)?)%", v)
+        if m and float(m.group(1)) > 0:
+            return float(m.group(1)) / 100
+        m = re.fullmatch(r"\d+(?:\.\d+)?", v)
+        if m and float(v) > 0:
+            return float(v)
+        raise self.error(f"prosody rate {v!r} is not a rate (x-slow..x-fast, 150%, 1.2)", pos)
+
+    def pitch(self, v: str, pos: int) -> float:
+        v = v.strip()
+        if v in _PITCH_WORDS:
+            return _PITCH_WORDS[v]
+        m = re.fullmatch(r"([+-]?\d+(?:\.\d+)?)st", v)
+        if m:
+            return float(m.group(1))
+        m = re.fullmatch(r"([+-]?\d+(?:\.\d+)?)%", v)
+        if m and float(m.group(1)) > -100:
+            import math
+            return 12 * math.log2(1 + float(m.group(1)) / 100)
+        raise self.error(f"prosody pitch {v!r} is not a pitch (x-low..x-high, +2st, -10%)", pos)
+
+    def volume(self, v: str, pos: int) -> float:
+        v = v.strip()
+        if v in _VOLUME_WORDS:
+            return _VOLUME_WORDS[v]
+        m = re.fullmatch(r"([+-]?\d+(?:\.\d+)?)dB", v)
+        if m:
+            return float(m.group(1))
+        raise self.error(f"prosody volume {v!r} is not a volume (silent..x-loud, +6dB)", pos)
+
+    def close_text_element(self, frame: _Frame, end: int) -> None:
+        """say-as / phoneme / sub: their content is plain text read in their own way."""
+        a, b = frame.content_start, end
+        decoded, starts, ends = self.decode(a, b)
+        stripped = decoded.strip()
+        if not stripped:
+            if frame.name == "sub":
+                words = normalize(frame.attrs["alias"])
+                self.emit_words([replace(w, start=frame.start, end=end) for w in words], frame)
+                return
+            raise self.error(f"<{frame.name}> is empty", frame.start)
+        lead = len(decoded) - len(decoded.lstrip())
+        span = (starts[lead], ends[lead + len(stripped) - 1])
+        name = frame.name
+        if name == "phoneme":
+            w = Word(" ".join(stripped.lower().split()), *span)
+            self.emit_words([w], frame, phones=frame.attrs["_phones"])
+            return
+        if name == "sub":
+            words = normalize(frame.attrs["alias"])
+            self.emit_words([replace(w, start=span[0], end=span[1]) for w in words], frame)
+            return
+        kind = frame.attrs["interpret-as"]
+        if kind in ("characters", "spell-out"):
+            words = []
+            for k, c in enumerate(decoded):
+                if c.isalpha():
+                    words.append(Word(c.lower(), starts[k], ends[k], letter=True))
+                elif c.isdigit():
+                    words.append(Word(digits(c), starts[k], ends[k]))
+            self.emit_words(words, frame)
+            return
+        spoken = self.say_as(kind, stripped, frame)
+        words = [Word(t, *span) for t in re.split(r"[\s-]+", spoken) if t]
+        if kind == "telephone":  # pauses between digit groups
+            words = self.phone_pauses(stripped, words)
+        self.emit_words(words, frame)
+
+    def say_as(self, kind: str, text: str, frame: _Frame) -> str:
+        pos = frame.start
+        plain = text.replace(",", "")
+        if kind in ("cardinal", "number"):
+            if not re.fullmatch(r"[+-]?\d+", plain):
+                raise self.error(f"<say-as interpret-as='{kind}'> needs an integer, got {text!r}", pos)
+            return cardinal(int(plain))
+        if kind == "ordinal":
+            m = re.fullmatch(r"(\d+)(?:st|nd|rd|th)?", plain)
+            if not m:
+                raise self.error(f"<say-as interpret-as='ordinal'> needs a number, got {text!r}", pos)
+            return ordinal(int(m.group(1)))
+        if kind == "date":
+            fmt = frame.attrs.get("format", "mdy")
+            if fmt not in ("mdy", "dmy", "ymd", "md", "dm", "ym", "my", "y"):
+                raise self.error(f"<say-as format={fmt!r}> is not a date format", pos)
+            parts = re.findall(r"\d+", text)
+            if len(parts) != len(fmt):
+                raise self.error(f"date {text!r} does not match format {fmt!r}", pos)
+            val = dict(zip(fmt, (int(p) for p in parts)))
+            if "m" in val and not 1 <= val["m"] <= 12 or "d" in val and not 1 <= val["d"] <= 31:
+                raise self.error(f"date {text!r} has no such month or day", pos)
+            out = []
+            if "m" in val:
+                out.append(MONTH_NAMES[val["m"]])
+            if "d" in val:
+                out.append(ordinal(val["d"]))
+            if "y" in val:
+                out.append(year(val["y"]))
+            return " ".join(out)
+        # telephone
+        if not re.search(r"\d", text):
+            raise self.error(f"<say-as interpret-as='telephone'> needs digits, got {text!r}", pos)
+        return " ".join(("plus" if t == "+" else digits(t)) for t in re.findall(r"\+|\d+", text))
+
+    @staticmethod
+    def phone_pauses(text: str, words: list[Word]) -> list[Word]:
+        groups = [len(g) if g != "+" else 1 for g in re.findall(r"\+|\d+", text)]
+        out = list(words)
+        k = 0
+        for g in groups[:-1]:
+            k += g
+            out[k - 1] = replace(out[k - 1], punct_after=",")
+        return out
+
+    # ---- main loop
+    def parse(self) -> list[SsmlWord | Break]:
+        s = self.ssml
+        i = 0
+        m = re.match(r"\s*<\?xml[^>]*\?>", s)
+        if m:
+            i = m.end()
+        stack: list[_Frame] = []
+        seen_root = False
+        text_start = i
+        while i < len(s):
+            j = s.find("<", i)
+            if j < 0:
+                break
+            if s.startswith("<!--", j):
+                k = s.find("-->", j + 4)
+                if k < 0:
+                    raise self.error("comment is not closed", j)
+                self.flush(text_start, j, stack)
+                i = text_start = k + 3
+                continue
+            m = _TAG_RE.match(s, j)
+            if not m:
+                raise self.error("malformed tag (expected <name attr=\"value\">)", j)
+            self.flush(text_start, j, stack)
+            closing, name, raw_attrs, self_closing = m.group(1), m.group(2), m.group(3), m.group(4)
+            if name not in _ELEMENTS:
+                raise self.error(f"<{name}> is not supported (supported: "
+                                 f"{', '.join(sorted(_ELEMENTS))})", j)
+            if closing:
+                if raw_attrs.strip() or self_closing:
+                    raise self.error(f"malformed closing tag </{name}>", j)
+                if not stack:
+                    raise self.error(f"</{name}> has no matching start tag", j)
+                top = stack.pop()
+                if top.name != name:
+                    raise self.error(f"</{name}> closes <{top.name}> (opened at offset "
+                                     f"{top.start})", j)
+                if name in _TEXT_ONLY:
+                    self.close_text_element(top, j)
+                if name in ("p", "s"):
+                    self.sentence_end()
+            else:
+                attrs = self.attrs(raw_attrs, j)
+                if not stack:
+                    if name != "speak" or seen_root:
+                        raise self.error("the document must be one <speak> element", j)
+                    seen_root = True
+                    frame = _Frame("speak", attrs, j, m.end(), Prosody(), None)
+                else:
+                    if name == "speak":
+                        raise self.error("<speak> inside <speak>", j)
+                    if stack[-1].name in _TEXT_ONLY:
+                        raise self.error(f"<{name}> inside <{stack[-1].name}> (it takes text only)", j)
+                    frame = self.open(name, attrs, stack[-1], j, m.end())
+                if name == "break":
+                    self.add_break(attrs, j, m.end())
+                if self_closing:
+                    if name in _TEXT_ONLY or name == "speak":
+                        if name == "sub" and "alias" in attrs:
+                            self.emit_words([replace(w, start=j, end=m.end())
+                                             for w in normalize(attrs["alias"])], frame)
+                        elif name != "speak":
+                            raise self.error(f"<{name}/> is empty", j)
+                    if name in ("p", "s"):
+                        self.sentence_end()
+                else:
+                    if name in _EMPTY_ONLY:
+                        raise self.error(f"<{name}> must be empty: write <{name} .../>", j)
+                    stack.append(frame)
+            i = text_start = m.end()
+        self.flush(text_start, len(s), stack)
+        if stack:
+            raise self.error(f"<{stack[-1].name}> is not closed", stack[-1].start)
+        if not seen_root:
+            raise self.error("no <speak> element", 0)
+        return self.items
+
+    def flush(self, a: int, b: int, stack: list[_Frame]) -> None:
+        if a >= b:
+            return
+        if stack and stack[-1].name in _TEXT_ONLY:
+            return  # read when the element closes
+        self.text(a, b, stack[-1] if stack else None)
+
+    def add_break(self, attrs: dict, a: int, b: int) -> None:
+        if "time" in attrs:
+            v = attrs["time"].strip()
+            m = re.fullmatch(r"(\d+(?:\.\d+)?)(ms|s)", v)
+            if not m:
+                raise self.error(f"<break time={v!r}> is not a time (500ms, 1.5s)", a)
+            ms = float(m.group(1)) * (1000 if m.group(2) == "s" else 1)
+            if ms > 10_000:
+                raise self.error(f"<break time={v!r}> is longer than 10 s", a)
+            self.items.append(Break(int(round(ms)), a, b))
+            return
+        strength = attrs.get("strength", "medium")
+        if strength not in BREAK_STRENGTH_MS:
+            raise self.error(f"<break strength={strength!r}> is not one of "
+                             f"{', '.join(BREAK_STRENGTH_MS)}", a)
+        self.items.append(Break(BREAK_STRENGTH_MS[strength], a, b))
+
+    def sentence_end(self) -> None:
+        for k in range(len(self.items) - 1, -1, -1):
+            it = self.items[k]
+            if isinstance(it, SsmlWord):
+                if it.word.punct_after not in ("?", "!", ".", "…"):
+                    self.items[k] = replace(it, word=replace(it.word, punct_after="."))
+                return
+            if isinstance(it, Break):
+                continue
+
+
+def parse_ssml(ssml: str) -> list[SsmlWord | Break]:
+    """SSML -> words and breaks, in order; raises ``SsmlError`` for malformed SSML."""
+    return _Parser(ssml).parse()
+
+
+def phonemize_ssml(items: Sequence[SsmlWord | Break], lexicon: Lexicon,
+                   user_dict: UserDict | None = None, g2p: G2P | None = None
+                   ) -> list[tuple[SsmlWord, list[str]] | Break]:
+    """Phones for the words of ``parse_ssml`` (forced ``<phoneme>`` phones win)."""
+    words = [it.word for it in items if isinstance(it, SsmlWord)]
+    phonemized: list[WordPhones] = phonemize(words, lexicon, user_dict, g2p)
+    out: list[tuple[SsmlWord, list[str]] | Break] = []
+    k = 0
+    for it in items:
+        if isinstance(it, Break):
+            out.append(it)
+            continue
+        phones = list(it.phones) if it.phones is not None else phonemized[k].phones
+        out.append((it, phones))
+        k += 1
+    return out

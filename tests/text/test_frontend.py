@@ -1,0 +1,50 @@
+"""The TextFrontEnd facade and the phone id layout."""
+
+from bittts.engine.text import TextFrontEnd, UserDict
+from bittts.engine.text.frontend import encode_phones
+from bittts.engine.text.normalize import Word
+from bittts.engine.text.phones import PHONE_TO_ID, SYMBOLS
+
+
+def test_staged_steps(lexicon):
+    fe = TextFrontEnd(lexicon)
+    text = "Hello, Dr. Smith. It costs $4.50?"
+    chunks = fe.chunks(text)
+    assert [c.text for c in chunks] == ["Hello, Dr. Smith.", "It costs $4.50?"]
+    ph = fe.phonemize(chunks[0].words)
+    assert [w.text for w, _ in ph] == ["hello", "doctor", "smith"]
+    seq = fe.phone_sequence(ph)
+    assert seq.symbols == ("<bos>", "HH", "AH0", "L", "OW1", ",", "D", "AA1", "K", "T", "ER0",
+                           "<wb>", "S", "M", "IH1", "TH", ".", "<eos>")
+    assert list(seq.ids) == fe.phone_ids(ph) == [PHONE_TO_ID[s] for s in seq.symbols]
+    assert seq.word_index == (-1, 0, 0, 0, 0, -1, 1, 1, 1, 1, 1, -1, 2, 2, 2, 2, -1, -1)
+
+
+def test_process_yields_every_stage(lexicon):
+    fe = TextFrontEnd(lexicon)
+    out = list(fe.process("One. Two? Three!"))
+    assert [c.chunk.text for c in out] == ["One.", "Two?", "Three!"]
+    assert [c.phones.symbols[-2] for c in out] == [".", "?", "!"]
+    assert all(SYMBOLS[i] == s for c in out for i, s in zip(c.phones.ids, c.phones.symbols))
+
+
+def test_user_dict_through_facade(tmp_path, lexicon):
+    ud = UserDict(tmp_path / "u.json")
+    ud.add("smith", arpabet="S M IY1 TH")
+    fe = TextFrontEnd(lexicon, user_dict=ud)
+    ph = fe.phonemize(fe.normalize("Smith"))
+    assert ph[0].phones == ["S", "M", "IY1", "TH"]
+
+
+def test_unknown_phone_becomes_unk():
+    seq = encode_phones([(Word("x", 0, 1), ["K", "QQ"])])
+    assert seq.symbols == ("<bos>", "K", "<unk>", "<eos>")
+
+
+def test_word_index_lets_timestamps_map_to_text(lexicon):
+    fe = TextFrontEnd(lexicon)
+    text = "Pay $4.50 now"
+    words = fe.normalize(text)
+    seq = fe.phone_sequence(fe.phonemize(words))
+    spans = {text[words[i].start:words[i].end] for i in seq.word_index if i >= 0}
+    assert spans == {"Pay", "$4.50", "now"}

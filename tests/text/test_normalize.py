@@ -1,0 +1,289 @@
+"""Normalization: expected spoken text for a table of inputs, spans and punctuation."""
+
+import re
+
+import pytest
+
+from bittts.engine.text.normalize import Word, normalize, normalize_to_text
+
+CASES = [
+    # cardinals, separators, decimals, negatives, long digit strings
+    ("I have 3 cats", "i have three cats"),
+    ("123", "one hundred twenty three"),
+    ("1,234,567", "one million two hundred thirty four thousand five hundred sixty seven"),
+    ("3.14", "three point one four"),
+    ("0.5 and .5", "zero point five and point five"),
+    ("-5", "minus five"),
+    ("It was -12 outside", "it was minus twelve outside"),
+    ("12345678901234567890", "one two three four five six seven eight nine zero "
+                             "one two three four five six seven eight nine zero"),
+    ("007", "zero zero seven"),
+    # ordinals
+    ("1st 2nd 3rd 22nd 101st", "first second third twenty second one hundred first"),
+    # fractions
+    ("1/2", "one half"),
+    ("3/4", "three quarters"),
+    ("2/3 of 5/8", "two thirds of five eighths"),
+    ("1 1/2 cups", "one and a half cups"),
+    ("open 24/7", "open twenty four seven"),
+    # years and decades
+    ("in 1987", "in nineteen eighty seven"),
+    ("in 2005", "in two thousand five"),
+    ("in 2021", "in twenty twenty one"),
+    ("in 1905", "in nineteen oh five"),
+    ("the 1990s", "the nineteen nineties"),
+    ("the '90s", "the nineties"),
+    ("the 1900s", "the nineteen hundreds"),
+    # currency
+    ("$4.50", "four dollars and fifty cents"),
+    ("$1", "one dollar"),
+    ("$0.99", "ninety nine cents"),
+    ("$1.01", "one dollar and one cent"),
+    ("$2.5 million", "two point five million dollars"),
+    ("$5bn", "five billion dollars"),
+    ("€20", "twenty euros"),
+    ("£3.20", "three pounds and twenty pence"),
+    ("¥1000", "one thousand yen"),
+    ("20 USD", "twenty dollars"),
+    ("EUR 15", "fifteen euros"),
+    ("1 GBP", "one pound"),
+    ("JPY 500", "five hundred yen"),
+    ("$1,000,000", "one million dollars"),
+    # percentages
+    ("50%", "fifty percent"),
+    ("3.5 %", "three point five percent"),
+    # times
+    ("3:45 pm", "three forty five p m"),
+    ("08:15", "eight fifteen"),
+    ("at 7:05", "at seven oh five"),
+    ("at 5:00", "at five o'clock"),
+    ("at 3pm", "at three p m"),
+    ("at 10 a.m. today", "at ten a m today"),
+    ("14:30:15", "fourteen thirty and fifteen seconds"),
+    # dates
+    ("March 3, 2021", "march third twenty twenty one"),
+    ("on Jan. 5, 1990", "on january fifth nineteen ninety"),
+    ("the 3rd of May", "the third of may"),
+    ("3 May 2021", "the third of may twenty twenty one"),
+    ("2021-03-04", "march fourth twenty twenty one"),
+    ("03/04/2021", "march fourth twenty twenty one"),
+    # phone numbers
+    ("(555) 123-4567", "five five five one two three four five six seven"),
+    ("555-123-4567", "five five five one two three four five six seven"),
+    ("+44 20 7946 0958", "plus four four two zero seven nine four six zero nine five eight"),
+    # scores and ranges
+    ("won 3-2", "won three to two"),
+    ("1990-1995", "nineteen ninety to nineteen ninety five"),
+    ("pages 10-20", "pages ten to twenty"),
+    ("1990–95", "nineteen ninety to ninety five"),
+    # arithmetic
+    ("2 + 2 = 4", "two plus two equals four"),
+    ("3 x 4", "three times four"),
+    ("5 - 3 = 2", "five minus three equals two"),
+    ("5-3=2", "five minus three equals two"),
+    ("1920x1080", "one thousand nine hundred twenty times one thousand eighty"),
+    # units
+    ("10 kg", "ten kilograms"),
+    ("1 km", "one kilometer"),
+    ("5km", "five kilometers"),
+    ("60 mph", "sixty miles per hour"),
+    ("500 MB and 4GB", "five hundred megabytes and four gigabytes"),
+    ("25°C", "twenty five degrees celsius"),
+    ("77 °F", "seventy seven degrees fahrenheit"),
+    ("3 cm, 5mm, 250 ml", "three centimeters five millimeters two hundred fifty milliliters"),
+    ("6 ft tall", "six feet tall"),
+    ("100 km/h", "one hundred kilometers per hour"),
+    # abbreviations and titles
+    ("Dr. Smith", "doctor smith"),
+    ("Mr. and Mrs. Jones", "mister and missus jones"),
+    ("Ms. Lee", "miz lee"),
+    ("Mr Brown", "mister brown"),
+    ("St. Patrick", "saint patrick"),
+    ("on St. Patrick's Day", "on saint patrick's day"),
+    ("at 12 Baker St.", "at twelve baker street"),
+    ("fruit, e.g. apples", "fruit for example apples"),
+    ("one, i.e. this", "one that is this"),
+    ("cats, dogs, etc.", "cats dogs et cetera"),
+    ("cats vs. dogs", "cats versus dogs"),
+    ("Mon. and Fri.", "monday and friday"),
+    ("John Smith Jr.", "john smith junior"),
+    ("No. 5", "number five"),
+    ("No. I won't", "no i won't"),
+    ("Prof. Plum", "professor plum"),
+    ("I met Jan. She left", "i met jan she left"),
+    # Roman numerals
+    ("Chapter IV", "chapter four"),
+    ("Louis XIV", "louis the fourteenth"),
+    ("World War II", "world war two"),
+    ("Henry VIII", "henry the eighth"),
+    ("Part III", "part three"),
+    ("Elizabeth I", "elizabeth the first"),
+    ("Then I left", "then i left"),
+    ("I think so", "i think so"),
+    ("Malcolm X", "malcolm x"),
+    ("WWII", "world war two"),
+    # acronyms
+    ("the FBI", "the f b i"),
+    ("NASA and NATO", "nasa and nato"),
+    ("the CIA", "the c i a"),
+    ("at IBM", "at i b m"),
+    ("the USA", "the u s a"),
+    ("the U.S.", "the u s"),
+    ("CDs", "c d's"),
+    ("the FBI's", "the f b i's"),
+    ("UNESCO", "unesco"),
+    ("OK", "okay"),
+    ("I LOVE THIS SONG", "i love this song"),
+    ("MP3", "m p three"),
+    ("3D", "three d"),
+    # URLs and e-mail
+    ("example.com", "example dot com"),
+    ("https://www.example.com/path", "w w w dot example dot com slash path"),
+    ("john.doe@example.org", "john dot doe at example dot org"),
+    ("192.168.0.1", "one hundred ninety two dot one hundred sixty eight dot zero dot one"),
+    # Unicode punctuation, symbols and emoji
+    ("it\u2019s", "it's"),
+    ("\u201cHello\u201d", "hello"),
+    ("Tom & Jerry", "tom and jerry"),
+    ("me @home", "me at home"),
+    ("#1 fan", "number one fan"),
+    ("#tbt", "hashtag tbt"),
+    ("100 % sure", "one hundred percent sure"),
+    ("so fun \U0001F600\U0001F44D\U0001F3FD!", "so fun"),
+    ("family \U0001F468\u200D\U0001F469\u200D\U0001F467 day", "family day"),
+    ("a * b _ c | d", "a b c d"),
+    ("\u00a9 2020", "copyright twenty twenty"),
+    ("~5 km", "about five kilometers"),
+    ("5 < 6", "five less than six"),
+    ("well-known", "well known"),
+    ("Covid-19", "covid nineteen"),
+    # more shapes
+    ("a 2:1 ratio", "a two to one ratio"),
+    ("5'10\"", "five feet ten inches"),
+    ("version 2.0.1", "version two point zero point one"),
+    ("call 911", "call nine one one"),
+    ("the 2019-20 season", "the twenty nineteen to twenty season"),
+    ("1,000th", "one thousandth"),
+    ("1.5M users", "one point five million users"),
+    ("Apt. 4B", "apartment four b"),
+    ("see p. 5", "see page five"),
+    ("in 1999-00", "in nineteen ninety nine to hundred"),
+    ("", ""),
+]
+
+
+@pytest.mark.parametrize("text,expected", CASES, ids=[c[0] or "empty" for c in CASES])
+def test_spoken_text(text, expected):
+    assert normalize_to_text(text) == expected
+
+
+@pytest.mark.parametrize("text", [c[0] for c in CASES if c[0]], ids=[c[0] for c in CASES if c[0]])
+def test_spans_are_in_range_ordered_and_not_blank(text):
+    words = normalize(text)
+    prev_start = -1
+    for w in words:
+        assert 0 <= w.start < w.end <= len(text), w
+        assert text[w.start:w.end].strip() != "", w
+        assert w.start >= prev_start, "spans go backwards"
+        prev_start = w.start
+        assert w.text == w.text.lower() and w.text.strip() == w.text and w.text
+
+
+def test_money_words_share_the_token_span():
+    text = "It costs $4.50 today."
+    words = normalize(text)
+    money = [w for w in words if text[w.start:w.end] == "$4.50"]
+    assert [w.text for w in money] == ["four", "dollars", "and", "fifty", "cents"]
+    assert words[-1].text == "today" and words[-1].punct_after == "."
+
+
+def test_plain_words_slice_to_themselves():
+    text = "The quick\u00a0brown fox\u2014it\u2019s fast."
+    words = normalize(text)
+    assert [text[w.start:w.end] for w in words] == ["The", "quick", "brown", "fox", "it\u2019s",
+                                                    "fast"]
+    assert [w.text for w in words] == ["the", "quick", "brown", "fox", "it's", "fast"]
+
+
+def test_hyphenated_words_get_their_own_spans():
+    text = "a well-known fact"
+    words = normalize(text)
+    assert [(w.text, text[w.start:w.end]) for w in words] == [
+        ("a", "a"), ("well", "well"), ("known", "known"), ("fact", "fact")]
+
+
+def test_spans_slice_to_source_tokens():
+    text = "Dr. Lee paid $2.5 million on March 3, 2021 at 3:45 pm (see FBI.gov)."
+    words = normalize(text)
+    by_source = {}
+    for w in words:
+        by_source.setdefault(text[w.start:w.end], []).append(w.text)
+    assert by_source["Dr."] == ["doctor"]
+    assert by_source["$2.5 million"] == ["two", "point", "five", "million", "dollars"]
+    assert by_source["March 3, 2021"] == ["march", "third", "twenty", "twenty", "one"]
+    assert by_source["3:45 pm"] == ["three", "forty", "five", "p", "m"]
+    assert by_source["FBI.gov"] == ["f", "b", "i", "dot", "gov"]
+
+
+def test_letters_are_marked():
+    words = normalize("the FBI and a cat")
+    assert [(w.text, w.letter) for w in words] == [
+        ("the", False), ("f", True), ("b", True), ("i", True), ("and", False), ("a", False),
+        ("cat", False)]
+
+
+def test_prosody_punctuation_is_kept_on_the_word_before():
+    words = normalize("Hello, world! Are you there? Yes; fine: ok\u2026 wait \u2014 now.")
+    marks = {w.text: w.punct_after for w in words}
+    assert marks == {"hello": ",", "world": "!", "are": "", "you": "", "there": "?",
+                     "yes": ";", "fine": ":", "ok": "\u2026", "wait": "\u2014", "now": "."}
+
+
+def test_stronger_mark_wins():
+    assert normalize("Really?!")[0].punct_after == "?"
+    assert normalize("What...")[0].punct_after == "\u2026"
+
+
+def test_abbreviation_period_ends_sentence_before_capital():
+    words = normalize("I like cats, dogs, etc. Then I left.")
+    etc = [w for w in words if w.text == "cetera"][0]
+    assert etc.punct_after == "."
+    words = normalize("Dr. Smith arrived.")
+    assert words[0].text == "doctor" and words[0].punct_after == ""
+
+
+def test_decimal_point_is_not_punctuation():
+    words = normalize("Pi is 3.14 roughly.")
+    assert [w.punct_after for w in words] == ["", "", "", "", "", "", "."]
+
+
+def test_st_street_vs_saint():
+    assert normalize_to_text("We walked down Main St. in the rain") == \
+        "we walked down main street in the rain"
+    assert normalize_to_text("The church of St. Mary") == "the church of saint mary"
+
+
+def test_emoji_only_text_gives_no_words():
+    assert normalize("\U0001F600\U0001F389") == []
+
+
+def test_word_is_frozen():
+    w = normalize("hi")[0]
+    assert isinstance(w, Word)
+    with pytest.raises(AttributeError):
+        w.text = "ho"
+
+
+def test_long_text_is_fast_enough():
+    import time
+    text = ("On March 3, 2021 Dr. Smith paid $4.50 for 3 kg of apples at 3:45 pm. " * 200)
+    t = time.perf_counter()
+    words = normalize(text)
+    elapsed = time.perf_counter() - t
+    assert len(words) > 200 * 20
+    assert elapsed < 5.0
+
+
+def test_no_digit_survives():
+    text = "In 1987 there were 1,234 cats, 3.5% of 22nd-best 10-20 $5 pages #3."
+    assert not re.search(r"\d", normalize_to_text(text))

@@ -1,0 +1,35 @@
+"""Arbitrary input never crashes the front end and spans always stay valid."""
+
+from hypothesis import given, settings, strategies as st
+
+from bittts.engine.text.chunking import chunks
+from bittts.engine.text.normalize import normalize
+
+# Characters that exercise the scanner's special cases.
+ALPHABET = st.sampled_from(list(
+    "aAbBcCdDeEiIlLmMnNsStTvVxXyYzZ0123456789 .,;:!?-+=/%$€£¥#@&*()[]\"'\u2019\u201c\u201d"
+    "\u2014\u2013\u2026\u00b0\u00e9\u00a0\n\t") + ["\U0001F600", "\u200d", "km", "pm", "Dr.",
+                                                   "St.", "FBI", "IV", "http://", "www.",
+                                                   ".com", "1/2", "3:45", "2021-"])
+TEXT = st.lists(ALPHABET, max_size=40).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_normalize_never_crashes_and_spans_are_valid(text):
+    words = normalize(text)
+    for w in words:
+        assert 0 <= w.start < w.end <= len(text)
+        assert text[w.start:w.end].strip()
+        assert w.text and w.text == w.text.strip()
+        assert not any(c.isdigit() for c in w.text), (text, w)
+
+
+@settings(max_examples=150, deadline=None)
+@given(TEXT)
+def test_chunks_keep_every_word_once(text):
+    words = normalize(text)
+    result = chunks(text, max_words=12, min_words=3)
+    assert [w for c in result for w in c.words] == words
+    for c in result:
+        assert text[c.start:c.end] == c.text and c.words
