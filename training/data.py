@@ -1,0 +1,161 @@
+"""Training data from the corpus features (training/corpus/features.py writes them).
+
+Loads the manifest and the per-utterance .npz files into memory once (fp16; the whole corpus
+is well under a few GB), derives the model's targets, and serves batches:
+- acoustic batches: whole utterances, bucketed by length, capped by total frames;
+- vocoder batches: random fixed-length segments with their waveforms.
+"""
+from __future__ import annotations
+
+import json
+import math
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from training.model.networks import LOG_F0_MEAN, LOG_F0_STD
+
+CORPUS = Path("work-data/corpus")
+MANIFEST = CORPUS / "features" / "manifest.jsonl"
+
+
+def interpolated_log_f0(f0: np.ndarray) -> np.ndarray:
+    """log F0 with unvoiced frames filled by linear interpolation (held at the edges)."""
+    voiced = f0 > 0
+    if not voiced.any():
+        return np.full(len(f0), LOG_F0_MEAN, np.float32)
+    idx = np.arange(len(f0))
+    return np.interp(idx, idx[voiced], np.log(f0[voiced])).astype(np.float32)
+
+
+def phone_means(values: np.ndarray, durations: np.ndarray) -> np.ndarray:
+    """Mean of a frame contour over each phone; a zero-length phone takes the value where it sits."""
+    ends = np.cumsum(durations)
+    starts = ends - durations
+    csum = np.concatenate([[0.0], np.cumsum(values, dtype=np.float64)])
+    safe = np.maximum(durations, 1)
+    means = (csum[np.minimum(starts + safe, len(values))] - csum[np.minimum(starts, len(values))]) / safe
+    return means.astype(np.float32)
+
+
+@dataclass
+class Utterance:
+    id: str
+    speaker_id: int
+    phones: np.ndarray  # int64 [P]
+    durations: np.ndarray  # int64 [P]
+    mel: np.ndarray  # float16 [T, n_mels]
+    norm_log_f0: np.ndarray  # float32 [T]
+    voiced: np.ndarray  # float32 [T]
+    phone_pitch: np.ndarray  # float32 [P]
+    wav_path: Path
+
+    @property
+    def frames(self) -> int:
+        return len(self.mel)
+
+
+def load_split(split: str, manifest: Path = MANIFEST, limit: int | None = None, speakers: set | None = None) -> list[Utterance]:
+    rows = [json.loads(line) for line in manifest.read_text().splitlines() if line.strip()]
+    rows = [r for r in rows if r["split"] == split and (speakers is None or r["speaker"] in speakers)]
+    rows.sort(key=lambda r: (r["speaker"], r["id"]))
+    if limit:
+        random.Random(0).shuffle(rows)
+        rows = rows[:limit]
+    out = []
+    for r in rows:
+        path = Path(r["path"])
+        if not path.is_absolute() and not path.exists():
+            path = manifest.parent / path
+        with np.load(path) as z:
+            f0 = z["f0"].astype(np.float32)
+            norm = (interpolated_log_f0(f0) - LOG_F0_MEAN) / LOG_F0_STD
+            durations = z["durations"].astype(np.int64)
+            out.append(Utterance(
+                id=r["id"], speaker_id=int(z["speaker_id"]), phones=z["phone_ids"].astype(np.int64),
+                durations=durations, mel=z["mel"].astype(np.float16), norm_log_f0=norm,
+                voiced=z["voiced"].astype(np.float32), phone_pitch=phone_means(norm, durations),
+                wav_path=CORPUS / "audio" / r["speaker"] / f"{r['id']}.wav",
+            ))
+    return out
+
+
+def pad_stack(arrays: list[np.ndarray], dtype) -> torch.Tensor:
+    length = max(len(a) for a in arrays)
+    out = np.zeros((len(arrays), length) + arrays[0].shape[1:], dtype=dtype)
+    for i, a in enumerate(arrays):
+        out[i, : len(a)] = a
+    return torch.from_numpy(out)
+
+
+def acoustic_batches(utts: list[Utterance], max_frames: int, seed: int):
+    """Endless shuffled batches of similar-length utterances, each at most max_frames in total."""
+    rng = random.Random(seed)
+    order = sorted(range(len(utts)), key=lambda i: utts[i].frames)
+    while True:
+        batches, current, longest = [], [], 0
+        for i in order:
+            longest_if = max(longest, utts[i].frames)
+            if current and longest_if * (len(current) + 1) > max_frames:
+                batches.append(current)
+                current, longest_if = [], utts[i].frames
+            current.append(i)
+            longest = longest_if
+        if current:
+            batches.append(current)
+        rng.shuffle(batches)
+        for b in batches:
+            yield collate_acoustic([utts[i] for i in b])
+
+
+def collate_acoustic(batch: list[Utterance]) -> dict:
+    return {
+        "phones": pad_stack([u.phones for u in batch], np.int64),
+        "phone_lengths": torch.tensor([len(u.phones) for u in batch]),
+        "speakers": torch.tensor([u.speaker_id for u in batch]),
+        "durations": pad_stack([u.durations for u in batch], np.int64),
+        "phone_pitch": pad_stack([u.phone_pitch for u in batch], np.float32),
+        "mel": pad_stack([u.mel.astype(np.float32) for u in batch], np.float32).transpose(1, 2),
+        "norm_log_f0": pad_stack([u.norm_log_f0 for u in batch], np.float32),
+        "voiced": pad_stack([u.voiced for u in batch], np.float32),
+        "frame_lengths": torch.tensor([u.frames for u in batch]),
+    }
+
+
+class WaveCache:
+    """Waveforms of the vocoder's utterances, loaded once as int16."""
+
+    def __init__(self, utts: list[Utterance]):
+        import soundfile as sf
+
+        self.waves = {}
+        for u in utts:
+            data, sr = sf.read(u.wav_path, dtype="int16")
+            self.waves[u.id + str(u.speaker_id)] = data
+
+    def get(self, u: Utterance) -> np.ndarray:
+        return self.waves[u.id + str(u.speaker_id)]
+
+
+def vocoder_batches(utts: list[Utterance], waves: WaveCache, segment_frames: int, batch_size: int, hop: int, seed: int):
+    """Endless batches of random segments: features [B, n_mels + 2, S], f0 [B, S], audio [B, S * hop]."""
+    rng = np.random.default_rng(seed)
+    usable = [u for u in utts if u.frames > segment_frames + 2]
+    while True:
+        feats, f0s, audio = [], [], []
+        for i in rng.integers(0, len(usable), batch_size):
+            u = usable[i]
+            start = int(rng.integers(0, u.frames - segment_frames))
+            sl = slice(start, start + segment_frames)
+            norm = u.norm_log_f0[sl]
+            feats.append(np.concatenate([u.mel[sl].astype(np.float32), norm[:, None], u.voiced[sl, None]], axis=1).T)
+            f0s.append(np.exp(norm * LOG_F0_STD + LOG_F0_MEAN))
+            wav = waves.get(u)[start * hop : (start + segment_frames) * hop].astype(np.float32) / 32768
+            if len(wav) < segment_frames * hop:
+                wav = np.pad(wav, (0, segment_frames * hop - len(wav)))
+            audio.append(wav)
+        yield (torch.from_numpy(np.stack(feats)), torch.from_numpy(np.stack(f0s).astype(np.float32)),
+               torch.from_numpy(np.stack(audio)))

@@ -1,0 +1,287 @@
+"""Train the BitTTS model (DDSP vocoder, then acoustic model) on this CPU, resumably.
+
+    nice .venv/bin/python -m training.train                   # resume (or start), run the schedule
+    .venv/bin/python -m training.train --minutes 60           # stop after an hour, saving state
+    .venv/bin/python -m training.train --device cuda          # the same code on a GPU
+
+Needs the corpus features (python -m training.corpus.features). Saves the full state
+(optimizers included) to work-data/checkpoints/model.pt every --checkpoint-every steps, and a
+compact fp16 copy of the weights to training/checkpoints/bittts.pt (committed, < 25 MB) at
+milestones. A new machine without work-data resumes from the compact copy. Export with
+python -m training.export --checkpoint work-data/checkpoints/model.pt --out resources/bittts-en.bttm.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+from training.data import MANIFEST, WaveCache, acoustic_batches, load_split, vocoder_batches
+from training.model import ddsp
+from training.model.config import ModelConfig
+from training.model.networks import AcousticModel, VocoderNet, sequence_mask
+
+FULL_CHECKPOINT = Path("work-data/checkpoints/model.pt")
+COMPACT_CHECKPOINT = Path("training/checkpoints/bittts.pt")
+
+
+@dataclass
+class TrainConfig:
+    vocoder_steps: int = 1500  # the DDSP vocoder plateaus by ~1,500 steps (cpu-training.md)
+    acoustic_steps: int = 8000  # where the training time must go
+    vocoder_batch: int = 8
+    segment_frames: int = 86  # 1 s vocoder segments
+    vocoder_utterances: int = 3000  # waveforms kept in memory for vocoder training
+    acoustic_max_frames: int = 5600  # about 16 utterances of 4 s per batch
+    vocoder_lr: float = 1e-3
+    acoustic_lr: float = 1e-3
+    warmup_steps: int = 300
+    weight_decay: float = 0.01
+    bf16: bool | None = None  # None: on where the CPU has native bf16 (it halves a conv step)
+    threads: int = 2  # the machine's cores; one training job at a time
+    log_every: int = 50
+    checkpoint_every: int = 500
+    compact_every: int = 1000  # milestones for the committed fp16 checkpoint
+    validate_every: int = 500
+    validation_utterances: int = 96
+    seed: int = 1234
+    minutes: float | None = None  # wall-clock budget for this run
+    device: str = "cpu"
+    quantize_acoustic: bool = True
+    quantize_vocoder: bool = True
+
+
+def cpu_has_bf16() -> bool:
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def lr_at(step: int, total: int, base: float, warmup: int) -> float:
+    warm = min(1.0, (step + 1) / warmup)
+    return base * warm * max(0.1, 0.5 * (1 + math.cos(math.pi * min(step, total) / total)))
+
+
+def acoustic_loss(model: AcousticModel, batch: dict, cfg: ModelConfig, device, bf16: bool) -> tuple[torch.Tensor, dict]:
+    b = {k: v.to(device) for k, v in batch.items()}
+    with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
+        out, frame_mask, log_dur, pitch, phone_mask = model(b["phones"], b["phone_lengths"], b["speakers"],
+                                                             b["durations"], b["phone_pitch"])
+    out = out.float()
+    frames = frame_mask.sum()
+    mel_l1 = ((out[:, : cfg.n_mels] - b["mel"]).abs() * frame_mask).sum() / (frames * cfg.n_mels)
+    fmask = frame_mask[:, 0]
+    f0_l1 = ((out[:, cfg.n_mels] - b["norm_log_f0"]).abs() * fmask).sum() / frames
+    voicing = (F.binary_cross_entropy_with_logits(out[:, cfg.n_mels + 1], b["voiced"], reduction="none") * fmask).sum() / frames
+    pmask = phone_mask[:, 0]
+    phones = pmask.sum()
+    dur = (((log_dur.float() - torch.log1p(b["durations"].float())) ** 2) * pmask).sum() / phones
+    pit = (((pitch.float() - b["phone_pitch"]) ** 2) * pmask).sum() / phones
+    total = mel_l1 + 0.5 * f0_l1 + 0.2 * voicing + 0.5 * dur + 0.2 * pit
+    return total, {"mel_l1": mel_l1.item(), "f0_l1": f0_l1.item(), "voicing": voicing.item(), "dur": dur.item(), "pitch": pit.item()}
+
+
+def vocoder_loss(model: VocoderNet, batch, cfg: ModelConfig, device, bf16: bool) -> tuple[torch.Tensor, dict]:
+    feats, f0, audio = (t.to(device) for t in batch)
+    mask = torch.ones(feats.shape[0], 1, feats.shape[2], device=device)
+    with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
+        envelope, gains = model(feats, mask)
+    noise = torch.randn(feats.shape[0], feats.shape[2], cfg.noise_fft, device=device)
+    wave = ddsp.synthesize(f0, envelope.float(), gains.float(), noise, cfg.sample_rate, cfg.hop_size,
+                           cfg.max_harmonics, cfg.harmonic_ceiling)
+    loss = ddsp.multi_resolution_stft_loss(wave, audio)
+    return loss, {"stft": loss.item()}
+
+
+class Trainer:
+    def __init__(self, tc: TrainConfig):
+        self.tc = tc
+        torch.manual_seed(tc.seed)
+        torch.set_num_threads(tc.threads)
+        self.device = torch.device(tc.device)
+        self.bf16 = (cpu_has_bf16() if tc.device == "cpu" else True) if tc.bf16 is None else tc.bf16
+        from bittts.engine.text.phones import SYMBOLS
+        from training.teachers.voices import VOICES
+
+        self.phones = list(SYMBOLS)
+        self.speakers = [{"name": v.name, "sex": {"F": "female", "M": "male"}[v.sex], "accent": v.accent,
+                          "licence": v.licence, "teacher": f"{v.engine} {v.voice}"} for v in VOICES]
+        self.cfg = ModelConfig(n_phones=len(SYMBOLS), n_speakers=len(VOICES),
+                               quantize_acoustic=tc.quantize_acoustic, quantize_vocoder=tc.quantize_vocoder)
+        self.acoustic = AcousticModel(self.cfg).to(self.device)
+        self.vocoder = VocoderNet(self.cfg).to(self.device)
+        with torch.no_grad():  # start the DSP quiet instead of 100 unit-amplitude harmonics
+            self.vocoder.out.bias[: self.cfg.envelope_points].fill_(-5.0)
+            self.vocoder.out.bias[self.cfg.envelope_points :].fill_(-4.0)
+            self.acoustic.duration_predictor.out.bias.fill_(1.5)
+        self.opt_a = torch.optim.AdamW(self.acoustic.parameters(), tc.acoustic_lr, weight_decay=tc.weight_decay)
+        self.opt_v = torch.optim.AdamW(self.vocoder.parameters(), tc.vocoder_lr, weight_decay=tc.weight_decay)
+        self.step_a = self.step_v = 0
+        self.seconds = {"vocoder": 0.0, "acoustic": 0.0}
+        self.audio_seconds = {"vocoder": 0.0, "acoustic": 0.0}
+        self.history: list[dict] = []
+        self.started = time.time()
+        self.resume()
+
+    # --- checkpoints ---------------------------------------------------------------------
+    def state(self, compact: bool) -> dict:
+        def weights(m):
+            return {k: (v.half() if compact and v.is_floating_point() else v).cpu() for k, v in m.state_dict().items()}
+
+        state = {"config": self.cfg.to_dict(), "train_config": asdict(self.tc), "phones": self.phones,
+                 "speakers": self.speakers, "acoustic": weights(self.acoustic), "vocoder": weights(self.vocoder),
+                 "step_acoustic": self.step_a, "step_vocoder": self.step_v, "seconds": self.seconds,
+                 "audio_seconds": self.audio_seconds, "history": self.history[-200:],
+                 "provenance": self.provenance()}
+        if not compact:
+            state["opt_acoustic"] = self.opt_a.state_dict()
+            state["opt_vocoder"] = self.opt_v.state_dict()
+        return state
+
+    def provenance(self) -> str:
+        return (f"distilled from {len(self.speakers)} teacher voices ({', '.join(s['name'] for s in self.speakers)}); "
+                f"vocoder {self.step_v} steps, acoustic {self.step_a} steps; "
+                f"{(self.seconds['vocoder'] + self.seconds['acoustic']) / 3600:.2f} h of training on {self.tc.device}")
+
+    def save(self, compact: bool = False) -> None:
+        path = COMPACT_CHECKPOINT if compact else FULL_CHECKPOINT
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        torch.save(self.state(compact), tmp)
+        os.replace(tmp, path)
+        print(f"saved {path} ({path.stat().st_size / 1e6:.1f} MB)", flush=True)
+
+    def resume(self) -> None:
+        path = FULL_CHECKPOINT if FULL_CHECKPOINT.exists() else COMPACT_CHECKPOINT if COMPACT_CHECKPOINT.exists() else None
+        if path is None:
+            print("starting a new model", flush=True)
+            return
+        ckpt = torch.load(path, map_location="cpu", weights_only=False)
+        if ckpt["config"] != self.cfg.to_dict():
+            raise SystemExit(f"{path} was trained with another model configuration; move it away to start anew")
+        self.acoustic.load_state_dict({k: v.float() for k, v in ckpt["acoustic"].items()})
+        self.vocoder.load_state_dict({k: v.float() for k, v in ckpt["vocoder"].items()})
+        if "opt_acoustic" in ckpt:
+            self.opt_a.load_state_dict(ckpt["opt_acoustic"])
+            self.opt_v.load_state_dict(ckpt["opt_vocoder"])
+        self.step_a, self.step_v = ckpt["step_acoustic"], ckpt["step_vocoder"]
+        self.seconds, self.audio_seconds = ckpt["seconds"], ckpt["audio_seconds"]
+        self.history = ckpt.get("history", [])
+        print(f"resumed from {path}: vocoder step {self.step_v}, acoustic step {self.step_a}", flush=True)
+
+    def out_of_time(self) -> bool:
+        return self.tc.minutes is not None and time.time() - self.started > 60 * self.tc.minutes
+
+    # --- stages ----------------------------------------------------------------------------
+    def train_vocoder(self) -> None:
+        tc = self.tc
+        if self.step_v >= tc.vocoder_steps:
+            return
+        utts = load_split("train", limit=tc.vocoder_utterances)
+        batches = vocoder_batches(utts, WaveCache(utts), tc.segment_frames, tc.vocoder_batch, self.cfg.hop_size,
+                                  tc.seed + self.step_v)
+        print(f"vocoder: {len(utts)} utterances, from step {self.step_v} to {tc.vocoder_steps}", flush=True)
+        self.vocoder.train()
+        while self.step_v < tc.vocoder_steps and not self.out_of_time():
+            t0 = time.time()
+            for g in self.opt_v.param_groups:
+                g["lr"] = lr_at(self.step_v, tc.vocoder_steps, tc.vocoder_lr, tc.warmup_steps)
+            loss, parts = vocoder_loss(self.vocoder, next(batches), self.cfg, self.device, self.bf16)
+            self.opt_v.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(self.vocoder.parameters(), 1.0)
+            self.opt_v.step()
+            self.step_v += 1
+            self._account("vocoder", t0, tc.vocoder_batch * tc.segment_frames * self.cfg.hop_size / self.cfg.sample_rate,
+                          self.step_v, parts)
+
+    def train_acoustic(self) -> None:
+        tc = self.tc
+        if self.step_a >= tc.acoustic_steps:
+            return
+        utts = load_split("train")
+        valid = load_split("valid", limit=tc.validation_utterances)
+        batches = acoustic_batches(utts, tc.acoustic_max_frames, tc.seed + self.step_a)
+        hours = sum(u.frames for u in utts) * self.cfg.hop_size / self.cfg.sample_rate / 3600
+        print(f"acoustic: {len(utts)} utterances ({hours:.1f} h), from step {self.step_a} to {tc.acoustic_steps}", flush=True)
+        while self.step_a < tc.acoustic_steps and not self.out_of_time():
+            self.acoustic.train()
+            t0 = time.time()
+            for g in self.opt_a.param_groups:
+                g["lr"] = lr_at(self.step_a, tc.acoustic_steps, tc.acoustic_lr, tc.warmup_steps)
+            batch = next(batches)
+            loss, parts = acoustic_loss(self.acoustic, batch, self.cfg, self.device, self.bf16)
+            self.opt_a.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(self.acoustic.parameters(), 1.0)
+            self.opt_a.step()
+            self.step_a += 1
+            audio = batch["frame_lengths"].sum().item() * self.cfg.hop_size / self.cfg.sample_rate
+            self._account("acoustic", t0, audio, self.step_a, parts)
+            if self.step_a % tc.validate_every == 0:
+                self.validate(valid)
+
+    @torch.no_grad()
+    def validate(self, valid) -> None:
+        from training.data import collate_acoustic
+
+        self.acoustic.eval()
+        totals, n = {}, 0
+        for i in range(0, len(valid), 16):
+            _, parts = acoustic_loss(self.acoustic, collate_acoustic(valid[i : i + 16]), self.cfg, self.device, False)
+            for k, v in parts.items():
+                totals[k] = totals.get(k, 0.0) + v
+            n += 1
+        record = {"stage": "validation", "step": self.step_a, **{k: round(v / n, 4) for k, v in totals.items()}}
+        self.history.append(record)
+        print(json.dumps(record), flush=True)
+
+    def _account(self, stage: str, t0: float, audio_seconds: float, step: int, parts: dict) -> None:
+        self.seconds[stage] += time.time() - t0
+        self.audio_seconds[stage] += audio_seconds
+        tc = self.tc
+        if step % tc.log_every == 0:
+            rate = self.audio_seconds[stage] / max(self.seconds[stage], 1e-9)
+            record = {"stage": stage, "step": step, **{k: round(v, 4) for k, v in parts.items()},
+                      "s_per_step": round(time.time() - t0, 3), "audio_s_per_s": round(rate, 1)}
+            self.history.append(record)
+            print(json.dumps(record), flush=True)
+        if step % tc.checkpoint_every == 0:
+            self.save()
+        if step % tc.compact_every == 0:
+            self.save(compact=True)
+
+    def run(self) -> None:
+        print(f"bf16 autocast: {self.bf16}; threads {self.tc.threads}; device {self.device}", flush=True)
+        self.train_vocoder()
+        self.train_acoustic()
+        self.save()
+        self.save(compact=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    defaults = TrainConfig()
+    for name, value in asdict(defaults).items():
+        kind = type(value) if value is not None else (float if name == "minutes" else str)
+        if isinstance(value, bool) or name == "bf16":
+            parser.add_argument(f"--{name.replace('_', '-')}", type=lambda s: s.lower() in ("1", "true", "yes"), default=value)
+        else:
+            parser.add_argument(f"--{name.replace('_', '-')}", type=kind, default=value)
+    args = parser.parse_args()
+    if not MANIFEST.exists():
+        raise SystemExit(f"no corpus features at {MANIFEST}: run python -m training.corpus.features first")
+    Trainer(TrainConfig(**vars(args))).run()
+
+
+if __name__ == "__main__":
+    main()
