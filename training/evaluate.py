@@ -1,0 +1,172 @@
+"""Evaluate a packed model with the ENGINE against its teachers, per voice.
+
+    nice .venv/bin/python -m training.evaluate --model resources/bittts-en.bttm [--per-voice 60]
+
+For held-out test sentences of the corpus (never trained on), per voice:
+- Whisper-base word error rate of our audio and of the teacher's audio (same sentences);
+- DNSMOS OVRL and SIG (speechmos) of both;
+- mel-cepstral distortion (dB) and F0 RMSE (cents, frames voiced in both) of ours against the
+  teacher, with the teacher's phone durations forced so frames line up;
+- the 4-8 kHz energy share of ours relative to the teacher's (below 1: muffled);
+- the engine's real-time factor.
+Audio is cached in work-data/eval/<tag>/; results go to work-data/eval/<tag>/results.json and
+a table is printed. Needs the training extras plus faster-whisper, speechmos (and librosa).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from training.corpus.features import f0_track, log_mel, stft_magnitude
+from training.corpus.teacher_wer import assemble_model, edit_distance, norm_words
+from training.data import CORPUS, MANIFEST
+
+EVAL = Path("work-data/eval")
+MCD_COEFFS = 24  # mel-cepstral coefficients 1..24 (c0, the energy, excluded)
+
+
+def dct_matrix(n_in: int, n_out: int) -> np.ndarray:
+    k = np.arange(n_out)[:, None]
+    n = np.arange(n_in)[None, :]
+    return np.sqrt(2 / n_in) * np.cos(np.pi * k * (2 * n + 1) / (2 * n_in))
+
+
+def mel_cepstrum(wave: np.ndarray) -> np.ndarray:
+    """[frames, 1 + MCD_COEFFS] cepstra: orthonormal DCT of the corpus's natural-log mel spectrum."""
+    lm = log_mel(stft_magnitude(wave))
+    return lm @ dct_matrix(lm.shape[1], MCD_COEFFS + 1).T
+
+
+def mcd_db(ours: np.ndarray, theirs: np.ndarray) -> float:
+    a, b = mel_cepstrum(ours), mel_cepstrum(theirs)
+    n = min(len(a), len(b))
+    diff = a[:n, 1:] - b[:n, 1:]
+    return float(np.mean(10 / math.log(10) * np.sqrt(2 * np.sum(diff * diff, axis=1))))
+
+
+def f0_rmse_cents(ours: np.ndarray, teacher_f0: np.ndarray) -> float:
+    f0 = f0_track(ours, len(teacher_f0))
+    both = (f0 > 0) & (teacher_f0 > 0)
+    if not both.any():
+        return float("nan")
+    return float(np.sqrt(np.mean((1200 * np.log2(f0[both] / teacher_f0[both])) ** 2)))
+
+
+def band_share(wave: np.ndarray, sr: int, lo: float = 4000, hi: float = 8000) -> float:
+    spec = np.abs(np.fft.rfft(wave)) ** 2
+    freqs = np.fft.rfftfreq(len(wave), 1 / sr)
+    return float(spec[(freqs >= lo) & (freqs < hi)].sum() / max(spec.sum(), 1e-12))
+
+
+def dnsmos(wave: np.ndarray, sr: int) -> tuple[float, float]:
+    from scipy.signal import resample_poly
+    from speechmos import dnsmos as dm
+
+    from math import gcd
+
+    g = gcd(16000, sr)
+    x = resample_poly(wave.astype(np.float64), 16000 // g, sr // g).astype(np.float32)
+    x = x / max(np.abs(x).max(), 1e-6) * 0.9
+    r = dm.run(x, sr=16000)
+    return float(r["ovrl_mos"]), float(r["sig_mos"])
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default="resources/bittts-en.bttm")
+    ap.add_argument("--tag", default=None, help="name of the results folder (default: the model file's stem)")
+    ap.add_argument("--per-voice", type=int, default=60, help="test sentences per voice (100+ for final figures)")
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args(argv)
+
+    import soundfile as sf
+    from faster_whisper import WhisperModel
+
+    from bittts.engine.synthesis import Synthesizer
+    from bittts.engine.synthesis_types import SynthesisConfig
+
+    synth = Synthesizer(args.model)
+    sr = synth.sample_rate
+    tag = args.tag or Path(args.model).stem
+    out_dir = EVAL / tag
+    whisper = WhisperModel(str(assemble_model()), device="cpu", compute_type="int8", cpu_threads=args.threads)
+
+    def transcribe(path: Path) -> str:
+        segs, _ = whisper.transcribe(str(path), language="en", beam_size=1, vad_filter=False,
+                                     condition_on_previous_text=False)
+        return " ".join(s.text for s in segs).strip()
+
+    rows = [json.loads(line) for line in MANIFEST.read_text().splitlines() if line.strip()]
+    results = {}
+    for voice in synth.voices:
+        mine = sorted((r for r in rows if r["split"] == "test" and r["speaker"] == voice.name), key=lambda r: r["id"])
+        mine = mine[: args.per_voice]
+        if not mine:
+            continue
+        vdir = out_dir / voice.name
+        vdir.mkdir(parents=True, exist_ok=True)
+        acc = {k: [] for k in ("ours_err", "teacher_err", "words", "ours_ovrl", "ours_sig", "teacher_ovrl",
+                               "teacher_sig", "mcd", "f0_rmse", "band_ratio", "rtf")}
+        speaker = synth.speaker_vector(voice.name)
+        for r in mine:
+            teacher_wav = CORPUS / "audio" / voice.name / f"{r['id']}.wav"
+            ours_wav = vdir / f"{r['id']}.wav"
+            started = time.perf_counter()
+            audio = np.concatenate([c.samples for c in synth.synthesize(r["text"], SynthesisConfig(voice=voice.name))])
+            acc["rtf"].append((time.perf_counter() - started) / (len(audio) / sr))
+            sf.write(ours_wav, audio, sr)
+            teacher, _ = sf.read(teacher_wav, dtype="float32")
+            ref = norm_words(r["text"])
+            acc["words"].append(len(ref))
+            acc["ours_err"].append(edit_distance(ref, norm_words(transcribe(ours_wav))))
+            acc["teacher_err"].append(edit_distance(ref, norm_words(transcribe(teacher_wav))))
+            o_ovrl, o_sig = dnsmos(audio, sr)
+            t_ovrl, t_sig = dnsmos(teacher, sr)
+            acc["ours_ovrl"].append(o_ovrl), acc["ours_sig"].append(o_sig)
+            acc["teacher_ovrl"].append(t_ovrl), acc["teacher_sig"].append(t_sig)
+            # Teacher-forced durations: frames line up with the teacher's, for MCD and F0 error.
+            feats = np.load(CORPUS / "features" / r["path"])
+            forced = synth.model.acoustic(feats["phone_ids"].astype(np.int64), speaker, durations=feats["durations"].astype(np.int64))
+            forced_audio = synth.model.vocode(forced.mel, forced.f0, forced.voiced)
+            acc["mcd"].append(mcd_db(forced_audio, teacher))
+            acc["f0_rmse"].append(f0_rmse_cents(forced_audio, feats["f0"].astype(np.float64)))
+            acc["band_ratio"].append(band_share(forced_audio, sr) / max(band_share(teacher, sr), 1e-9))
+        words = sum(acc["words"])
+        res = {
+            "utterances": len(mine), "words": words,
+            "wer": sum(acc["ours_err"]) / words, "teacher_wer": sum(acc["teacher_err"]) / words,
+            "dnsmos_ovrl": float(np.mean(acc["ours_ovrl"])), "teacher_dnsmos_ovrl": float(np.mean(acc["teacher_ovrl"])),
+            "dnsmos_sig": float(np.mean(acc["ours_sig"])), "teacher_dnsmos_sig": float(np.mean(acc["teacher_sig"])),
+            "mcd_db": float(np.mean(acc["mcd"])), "f0_rmse_cents": float(np.nanmean(acc["f0_rmse"])),
+            "band_4_8k_ratio": float(np.mean(acc["band_ratio"])), "rtf_2threads_shared": float(np.median(acc["rtf"])),
+        }
+        results[voice.name] = res
+        print(f"{voice.name:8} WER {100 * res['wer']:5.1f}% (teacher {100 * res['teacher_wer']:4.1f}%)  "
+              f"OVRL {res['dnsmos_ovrl']:.2f} ({res['teacher_dnsmos_ovrl']:.2f})  SIG {res['dnsmos_sig']:.2f} "
+              f"({res['teacher_dnsmos_sig']:.2f})  MCD {res['mcd_db']:.2f} dB  F0 {res['f0_rmse_cents']:.0f} c  "
+              f"4-8k x{res['band_4_8k_ratio']:.2f}", file=sys.stderr, flush=True)
+    if results:
+        total_words = sum(r["words"] for r in results.values())
+        results["_mean"] = {
+            "wer": sum(r["wer"] * r["words"] for r in results.values()) / total_words,
+            "teacher_wer": sum(r["teacher_wer"] * r["words"] for r in results.values()) / total_words,
+            "dnsmos_ovrl": float(np.mean([r["dnsmos_ovrl"] for r in results.values()])),
+            "teacher_dnsmos_ovrl": float(np.mean([r["teacher_dnsmos_ovrl"] for r in results.values()])),
+            "mcd_db": float(np.mean([r["mcd_db"] for r in results.values()])),
+        }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    summary = {"model": str(args.model), "file_bytes": synth.summary.file_bytes, "parameters": synth.summary.parameters,
+               "per_voice": args.per_voice, "voices": results}
+    (out_dir / "results.json").write_text(json.dumps(summary, indent=1))
+    print(json.dumps(summary, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
