@@ -1,0 +1,139 @@
+"""Writes resources/MODEL_CARD.md from the model file, its checkpoint, the corpus and the evaluation.
+
+    python -m training.model_card --model resources/bittts-en.bttm \
+        --checkpoint work-data/checkpoints/model.pt --results work-data/eval/bittts-en/results.json
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from collections import defaultdict
+from pathlib import Path
+
+from bittts.engine.model_format import DType, ModelFile
+from bittts.engine.model_info import format_bytes, summarize
+from training.data import MANIFEST
+
+
+def layer_table(model: ModelFile) -> list[str]:
+    """Parameters and file bytes by kind: which layers stay at higher precision, and their share."""
+    groups = defaultdict(lambda: [0, 0])
+    for t in model.tensors.values():
+        if t.dtype == DType.TERNARY:
+            kind = "ternary convolutions"
+        elif "embedding" in t.name and "pitch" not in t.name:
+            kind = "embeddings (fp16)"
+        elif ".norm." in t.name:
+            kind = "layer norms (fp16)"
+        elif t.name.endswith(".bias"):
+            kind = "biases (fp16)"
+        else:
+            kind = "final projections and pitch embedding (fp16)"
+        groups[kind][0] += t.count
+        groups[kind][1] += t.nbytes
+    blobs = sum(b.stored_size for b in model.blobs.values())
+    total_params = sum(g[0] for g in groups.values())
+    lines = ["| part | parameters | share of parameters | bytes in file | share of file |", "|---|---|---|---|---|"]
+    for kind, (params, nbytes) in sorted(groups.items(), key=lambda kv: -kv[1][0]):
+        lines.append(f"| {kind} | {params:,} | {params / total_params:.1%} | {format_bytes(nbytes)} | {nbytes / model.file_size:.1%} |")
+    lines.append(f"| lexicon and other blobs | - | - | {format_bytes(blobs)} | {blobs / model.file_size:.1%} |")
+    return lines
+
+
+def corpus_hours() -> dict:
+    hours = defaultdict(float)
+    if MANIFEST.exists():
+        for line in MANIFEST.read_text().splitlines():
+            if line.strip():
+                r = json.loads(line)
+                if r["split"] == "train":
+                    hours[r["speaker"]] += r["seconds"] / 3600
+    return dict(hours)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default="resources/bittts-en.bttm")
+    ap.add_argument("--checkpoint", default="work-data/checkpoints/model.pt")
+    ap.add_argument("--results", default=None)
+    ap.add_argument("--out", default="resources/MODEL_CARD.md")
+    args = ap.parse_args(argv)
+    import torch
+
+    model = ModelFile(args.model)
+    s = summarize(model)
+    ckpt = torch.load(args.checkpoint, map_location="cpu", weights_only=False) if Path(args.checkpoint).exists() else {}
+    results = json.loads(Path(args.results).read_text()) if args.results and Path(args.results).exists() else None
+    meta = model.metadata
+    hours = corpus_hours()
+    from training.teachers.voices import VOICES
+
+    out = [f"# Model card: {meta.get('general.name', 'BitTTS')}", "",
+           "An English text-to-speech model for BitTTS Desktop: a FastSpeech2-style convolutional acoustic",
+           "model and a DDSP (harmonic-plus-noise) vocoder, trained with 1.58-bit quantization-aware",
+           "training and stored with 5 ternary weights per byte. It speaks in the voices below, which it",
+           "learned by distillation from other text-to-speech engines (its teachers).", "",
+           "## The file", "",
+           f"- size {format_bytes(s.file_bytes)} ({s.file_bytes:,} bytes), everything included (lexicon too)",
+           f"- {s.parameters:,} parameters, {s.ternary_share:.1%} of them ternary; {s.bits_per_weight:.2f} bits per parameter over the whole file",
+           f"- the same parameters at fp32: {format_bytes(s.fp32_bytes)}; this file is {s.reduction:.1%} smaller",
+           f"- sample rate {meta.get('audio.sample_rate')} Hz, hop {meta.get('audio.hop_size')} samples",
+           f"- SHA-256 of the body: see the file's last 32 bytes (docs/model-format.md)", "",
+           *layer_table(model), "",
+           "## Voices and their teachers", "",
+           "| voice | sex | accent | teacher (engine, voice) | licence of the teacher voice | training hours |",
+           "|---|---|---|---|---|---|"]
+    for v in VOICES:
+        out.append(f"| {v.name} | {v.sex} | {v.accent} | {v.engine} {v.voice} | {v.licence} | {hours.get(v.name, 0):.2f} |")
+    out += ["", "Provenance notes:", ""]
+    out += [f"- {v.name}: {v.provenance}" for v in VOICES if v.provenance]
+    out += ["", "The voices imitate synthetic teacher voices, not recordings of people; each real person",
+            "behind a teacher voice has one voice id here.", "",
+            "## Training", ""]
+    if ckpt:
+        secs = ckpt.get("seconds", {})
+        audio = ckpt.get("audio_seconds", {})
+        out += [f"- vocoder: {ckpt.get('step_vocoder', 0):,} steps, {secs.get('vocoder', 0) / 3600:.2f} h",
+                f"- acoustic model: {ckpt.get('step_acoustic', 0):,} steps, {secs.get('acoustic', 0) / 3600:.2f} h",
+                f"- throughput: vocoder {audio.get('vocoder', 0) / max(secs.get('vocoder', 1), 1):.1f}, acoustic "
+                f"{audio.get('acoustic', 0) / max(secs.get('acoustic', 1), 1):.1f} audio seconds per wall second",
+                f"- hardware: {ckpt.get('train_config', {}).get('device', 'cpu')} "
+                f"({ckpt.get('train_config', {}).get('threads', '?')} threads)",
+                f"- provenance: {ckpt.get('provenance', meta.get('general.provenance', ''))}"]
+        vals = [h for h in ckpt.get("history", []) if h.get("stage") == "validation"]
+        if vals:
+            last = vals[-1]
+            out.append(f"- last validation (teacher-forced): mel L1 {last['mel_l1']}, log-F0 L1 {last['f0_l1']}, "
+                       f"log-duration MSE {last['dur']}")
+    out += [f"- corpus: {sum(hours.values()):.1f} h of training audio over {len(hours)} voices (training/corpus, docs/corpus.md)", ""]
+    out += ["## Evaluation", ""]
+    if results:
+        out += [f"Engine output on held-out test sentences ({results['per_voice']} per voice); "
+                "`python -m training.evaluate` reproduces it.", "",
+                "| voice | WER | teacher WER | DNSMOS OVRL | teacher OVRL | DNSMOS SIG | teacher SIG | MCD (dB) | F0 RMSE (cents) | 4-8 kHz share vs teacher |",
+                "|---|---|---|---|---|---|---|---|---|---|"]
+        for name, r in results["voices"].items():
+            if name.startswith("_"):
+                continue
+            out.append(f"| {name} | {r['wer']:.1%} | {r['teacher_wer']:.1%} | {r['dnsmos_ovrl']:.2f} | {r['teacher_dnsmos_ovrl']:.2f} | "
+                       f"{r['dnsmos_sig']:.2f} | {r['teacher_dnsmos_sig']:.2f} | {r['mcd_db']:.2f} | {r['f0_rmse_cents']:.0f} | {r['band_4_8k_ratio']:.2f} |")
+        m = results["voices"].get("_mean")
+        if m:
+            out.append(f"| **mean** | {m['wer']:.1%} | {m['teacher_wer']:.1%} | {m['dnsmos_ovrl']:.2f} | {m['teacher_dnsmos_ovrl']:.2f} | | | {m['mcd_db']:.2f} | | |")
+    else:
+        out.append("Not evaluated yet.")
+    out += ["", "## Intended use", "",
+            "Reading text aloud on a personal computer, offline: accessibility reading, proofreading by ear,",
+            "listening to documents. Not for impersonating anyone, and not for telephony-grade or broadcast",
+            "use: the voices are distilled from synthetic teachers and carry their limits. English only.", "",
+            "## Limitations", "",
+            "- Quality is bounded by the teachers (their WER is in the table) and by the training budget above.",
+            "- Words missing from the CMU dictionary go through a fallback letter-to-sound step and may be read wrongly;",
+            "  users can fix them with the pronunciation dictionary.", ""]
+    Path(args.out).write_text("\n".join(out))
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
