@@ -26,7 +26,7 @@ import torch.nn.functional as F
 from training.data import MANIFEST, WaveCache, acoustic_batches, load_split, vocoder_batches
 from training.model import ddsp
 from training.model.config import ModelConfig
-from training.model.networks import AcousticModel, VocoderNet, sequence_mask
+from training.model.networks import LOG_F0_MEAN, LOG_F0_STD, AcousticModel, VocoderNet
 
 FULL_CHECKPOINT = Path("work-data/checkpoints/model.pt")
 COMPACT_CHECKPOINT = Path("training/checkpoints/bittts.pt")
@@ -36,6 +36,7 @@ COMPACT_CHECKPOINT = Path("training/checkpoints/bittts.pt")
 class TrainConfig:
     vocoder_steps: int = 1500  # the DDSP vocoder plateaus by ~1,500 steps (cpu-training.md)
     acoustic_steps: int = 8000  # where the training time must go
+    finetune_steps: int = 500  # vocoder on the acoustic model's own (teacher-forced) frames
     vocoder_batch: int = 8
     segment_frames: int = 86  # 1 s vocoder segments
     vocoder_utterances: int = 3000  # waveforms kept in memory for vocoder training
@@ -125,9 +126,9 @@ class Trainer:
             self.acoustic.duration_predictor.out.bias.fill_(1.5)
         self.opt_a = torch.optim.AdamW(self.acoustic.parameters(), tc.acoustic_lr, weight_decay=tc.weight_decay)
         self.opt_v = torch.optim.AdamW(self.vocoder.parameters(), tc.vocoder_lr, weight_decay=tc.weight_decay)
-        self.step_a = self.step_v = 0
-        self.seconds = {"vocoder": 0.0, "acoustic": 0.0}
-        self.audio_seconds = {"vocoder": 0.0, "acoustic": 0.0}
+        self.step_a = self.step_v = self.step_f = 0
+        self.seconds = {"vocoder": 0.0, "acoustic": 0.0, "finetune": 0.0}
+        self.audio_seconds = {"vocoder": 0.0, "acoustic": 0.0, "finetune": 0.0}
         self.history: list[dict] = []
         self.started = time.time()
         self.resume()
@@ -139,7 +140,8 @@ class Trainer:
 
         state = {"config": self.cfg.to_dict(), "train_config": asdict(self.tc), "phones": self.phones,
                  "speakers": self.speakers, "acoustic": weights(self.acoustic), "vocoder": weights(self.vocoder),
-                 "step_acoustic": self.step_a, "step_vocoder": self.step_v, "seconds": self.seconds,
+                 "step_acoustic": self.step_a, "step_vocoder": self.step_v, "step_finetune": self.step_f,
+                 "seconds": self.seconds,
                  "audio_seconds": self.audio_seconds, "history": self.history[-200:],
                  "provenance": self.provenance()}
         if not compact:
@@ -149,8 +151,8 @@ class Trainer:
 
     def provenance(self) -> str:
         return (f"distilled from {len(self.speakers)} teacher voices ({', '.join(s['name'] for s in self.speakers)}); "
-                f"vocoder {self.step_v} steps, acoustic {self.step_a} steps; "
-                f"{(self.seconds['vocoder'] + self.seconds['acoustic']) / 3600:.2f} h of training on {self.tc.device}")
+                f"vocoder {self.step_v} steps, acoustic {self.step_a} steps, vocoder fine-tuning {self.step_f} steps; "
+                f"{sum(self.seconds.values()) / 3600:.2f} h of training on {self.tc.device}")
 
     def save(self, compact: bool = False) -> None:
         path = COMPACT_CHECKPOINT if compact else FULL_CHECKPOINT
@@ -174,7 +176,9 @@ class Trainer:
             self.opt_a.load_state_dict(ckpt["opt_acoustic"])
             self.opt_v.load_state_dict(ckpt["opt_vocoder"])
         self.step_a, self.step_v = ckpt["step_acoustic"], ckpt["step_vocoder"]
-        self.seconds, self.audio_seconds = ckpt["seconds"], ckpt["audio_seconds"]
+        self.step_f = ckpt.get("step_finetune", 0)
+        self.seconds.update(ckpt["seconds"])
+        self.audio_seconds.update(ckpt["audio_seconds"])
         self.history = ckpt.get("history", [])
         print(f"resumed from {path}: vocoder step {self.step_v}, acoustic step {self.step_a}", flush=True)
 
@@ -230,6 +234,49 @@ class Trainer:
             if self.step_a % tc.validate_every == 0:
                 self.validate(valid)
 
+    def finetune_vocoder(self) -> None:
+        """The vocoder on the acoustic model's teacher-forced frames (aligned with the real audio),
+        so that it learns the acoustic model's smoother features, not only the ground truth."""
+        tc = self.tc
+        if self.step_f >= tc.finetune_steps:
+            return
+        utts = [u for u in load_split("train", limit=tc.vocoder_utterances) if u.frames > tc.segment_frames + 2]
+        waves = WaveCache(utts)
+        rng = torch.Generator().manual_seed(tc.seed + self.step_f)
+        print(f"vocoder fine-tuning: {len(utts)} utterances, from step {self.step_f} to {tc.finetune_steps}", flush=True)
+        self.acoustic.eval()
+        self.vocoder.train()
+        hop, seg = self.cfg.hop_size, tc.segment_frames
+        from training.data import collate_acoustic
+
+        while self.step_f < tc.finetune_steps and not self.out_of_time():
+            t0 = time.time()
+            picks = [utts[i] for i in torch.randint(0, len(utts), (tc.vocoder_batch,), generator=rng).tolist()]
+            batch = {k: v.to(self.device) for k, v in collate_acoustic(picks).items()}
+            with torch.no_grad(), torch.autocast(device_type=self.device.type, dtype=torch.bfloat16, enabled=self.bf16):
+                out, *_ = self.acoustic(batch["phones"], batch["phone_lengths"], batch["speakers"], batch["durations"],
+                                        batch["phone_pitch"])
+            out = out.float()
+            feats, f0s, audio = [], [], []
+            for i, u in enumerate(picks):
+                start = int(torch.randint(0, u.frames - seg, (1,), generator=rng))
+                window = out[i, :, start : start + seg]
+                voiced = (window[self.cfg.n_mels + 1] > 0).float()
+                feats.append(torch.cat([window[: self.cfg.n_mels + 1], voiced[None]], dim=0))
+                f0s.append(torch.exp(window[self.cfg.n_mels] * LOG_F0_STD + LOG_F0_MEAN))
+                wav = waves.get(u)[start * hop : (start + seg) * hop].astype("float32") / 32768
+                audio.append(torch.from_numpy(wav).to(self.device))
+            for g in self.opt_v.param_groups:
+                g["lr"] = 0.3 * tc.vocoder_lr
+            loss, parts = vocoder_loss(self.vocoder, (torch.stack(feats), torch.stack(f0s), torch.stack(audio)),
+                                       self.cfg, self.device, self.bf16)
+            self.opt_v.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(self.vocoder.parameters(), 1.0)
+            self.opt_v.step()
+            self.step_f += 1
+            self._account("finetune", t0, tc.vocoder_batch * seg * hop / self.cfg.sample_rate, self.step_f, parts)
+
     @torch.no_grad()
     def validate(self, valid) -> None:
         from training.data import collate_acoustic
@@ -264,6 +311,7 @@ class Trainer:
         print(f"bf16 autocast: {self.bf16}; threads {self.tc.threads}; device {self.device}", flush=True)
         self.train_vocoder()
         self.train_acoustic()
+        self.finetune_vocoder()
         self.save()
         self.save(compact=True)
 
