@@ -15,16 +15,6 @@
  * 32767, so the AVX2 kernel flushes its int16 sums to int32 every 64 channel groups. */
 #define AVX2_GROUPS_PER_FLUSH 64
 
-static inline void finish_block(const bt_conv_layer *L, int64_t t0, int32_t frames, int32_t o0,
-                                const float *facc, float *out, int64_t out_stride)
-{
-    for (int32_t f = 0; f < frames; f++) {
-        float *orow = out + (t0 + f) * out_stride + o0;
-        for (int32_t j = 0; j < BT_OUT_BLOCK; j++)
-            orow[j] = facc[f * BT_OUT_BLOCK + j] * L->scale[o0 + j] + L->bias[o0 + j];
-    }
-}
-
 __attribute__((target("avx512f,avx512bw,avx512vnni")))
 void bt_conv1d_avx512vnni(const bt_conv_layer *L, const uint8_t *xq, const float *gamma,
                           int64_t out_frames, float *out, int64_t out_stride, int32_t *tap_sums)
@@ -83,7 +73,15 @@ void bt_conv1d_avx512vnni(const bt_conv_layer *L, const uint8_t *xq, const float
                                                              _mm512_load_ps(fa + 16)));
                 }
             }
-            if (!tap_sums) finish_block(L, t0, frames, o0, facc, out, out_stride);
+            if (!tap_sums) {
+                const __m512 s0 = _mm512_loadu_ps(L->scale + o0), s1 = _mm512_loadu_ps(L->scale + o0 + 16);
+                const __m512 b0 = _mm512_loadu_ps(L->bias + o0), b1 = _mm512_loadu_ps(L->bias + o0 + 16);
+                for (int32_t f = 0; f < frames; f++) {
+                    float *orow = out + (t0 + f) * out_stride + o0;
+                    _mm512_storeu_ps(orow, _mm512_fmadd_ps(_mm512_load_ps(facc + f * BT_OUT_BLOCK), s0, b0));
+                    _mm512_storeu_ps(orow + 16, _mm512_fmadd_ps(_mm512_load_ps(facc + f * BT_OUT_BLOCK + 16), s1, b1));
+                }
+            }
         }
     }
 }
@@ -207,7 +205,15 @@ void bt_conv1d_avx2(const bt_conv_layer *L, const uint8_t *xq, const float *gamm
                     }
                 }
             }
-            if (!tap_sums) finish_block(L, t0, frames, o0, facc, out, out_stride);
+            if (!tap_sums) {
+                for (int32_t f = 0; f < frames; f++) {
+                    float *orow = out + (t0 + f) * out_stride + o0;
+                    for (int32_t j = 0; j < BT_OUT_BLOCK; j += 8)
+                        _mm256_storeu_ps(orow + j, _mm256_fmadd_ps(_mm256_load_ps(facc + f * BT_OUT_BLOCK + j),
+                                                                   _mm256_loadu_ps(L->scale + o0 + j),
+                                                                   _mm256_loadu_ps(L->bias + o0 + j)));
+                }
+            }
         }
     }
 }
