@@ -3,9 +3,12 @@
     python -m training.make_fixture [--checkpoint work-data/checkpoints/model.pt]
 
 Without a checkpoint it uses a small seeded random model (so the fixture exists before any
-training). Writes tests/fixtures/parity/model.bttm and expected.npz: fixed phones and speaker
-with the PyTorch model's durations, phone pitch, acoustic frames, vocoder controls, the noise
-it used and the waveform. tests/engine/test_parity.py checks the engine against it.
+training) and writes tests/fixtures/parity/model.bttm and expected.npz: fixed phones and
+speaker with the PyTorch model's durations, phone pitch, acoustic frames, vocoder controls, the
+noise it used and the waveform. With --checkpoint (the one exported to the bundled model) it
+writes only tests/fixtures/bundled/expected.npz, with the bundled file's SHA-256, so the
+engine is checked against the trained weights without a second copy of the model.
+tests/engine/test_parity.py checks the engine against both.
 """
 from __future__ import annotations
 
@@ -70,20 +73,29 @@ def expected_outputs(cfg, acoustic: AcousticModel, vocoder: VocoderNet, symbols:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--checkpoint", help="a training checkpoint (default: a small random model)")
-    parser.add_argument("--out", default=str(OUT))
+    parser.add_argument("--bundled-model", default="resources/bittts-en.bttm",
+                        help="with --checkpoint: the model file exported from it")
     args = parser.parse_args()
     if args.checkpoint:
+        import hashlib
+
         cfg, acoustic, vocoder, ckpt = load_checkpoint(args.checkpoint)
-        phones, speakers = ckpt["phones"], ckpt["speakers"]
-    else:
-        cfg, acoustic, vocoder, phones, speakers = small_random_model()
+        round_to_fp16_(acoustic)
+        round_to_fp16_(vocoder)
+        out = Path("tests/fixtures/bundled")
+        out.mkdir(parents=True, exist_ok=True)
+        expected = expected_outputs(cfg, acoustic, vocoder, ckpt["phones"], PHONES, speaker=1)
+        expected["model_sha256"] = np.array(hashlib.sha256(Path(args.bundled_model).read_bytes()).hexdigest())
+        np.savez_compressed(out / "expected.npz", **expected)
+        print(f"wrote {out}/expected.npz for {args.bundled_model}")
+        return
+    cfg, acoustic, vocoder, phones, speakers = small_random_model()
     round_to_fp16_(acoustic)
     round_to_fp16_(vocoder)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    build_writer(cfg, acoustic, vocoder, phones, speakers, None, "parity fixture").write(out / "model.bttm")
-    np.savez_compressed(out / "expected.npz", **expected_outputs(cfg, acoustic, vocoder, phones, PHONES, speaker=1))
-    print(f"wrote {out}/model.bttm and expected.npz")
+    OUT.mkdir(parents=True, exist_ok=True)
+    build_writer(cfg, acoustic, vocoder, phones, speakers, None, "parity fixture").write(OUT / "model.bttm")
+    np.savez_compressed(OUT / "expected.npz", **expected_outputs(cfg, acoustic, vocoder, phones, PHONES, speaker=1))
+    print(f"wrote {OUT}/model.bttm and expected.npz")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ Tolerances: the engine quantizes activations exactly as training does, but float
 different order can move a value across an int8 rounding boundary, so outputs agree to a small
 share of their range rather than bit for bit.
 """
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -13,15 +14,26 @@ from bittts.engine import dsp
 from bittts.engine.model import BitTTSModel
 from bittts.engine.model_format import ModelFile
 
-FIXTURE = Path(__file__).parent.parent / "fixtures" / "parity"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+BUNDLED_MODEL = Path(__file__).parent.parent.parent / "resources" / "bittts-en.bttm"
 RTOL_OF_RANGE = 1e-3  # of each output's range (measured: about 1e-6 on the fixture)
 
 
-@pytest.fixture(scope="module")
-def case():
-    expected = dict(np.load(FIXTURE / "expected.npz"))
-    model = BitTTSModel(ModelFile(FIXTURE / "model.bttm"))
-    return model, expected
+def _cases():
+    yield pytest.param(FIXTURES / "parity" / "model.bttm", FIXTURES / "parity" / "expected.npz", id="small-random")
+    bundled = FIXTURES / "bundled" / "expected.npz"
+    yield pytest.param(BUNDLED_MODEL, bundled, id="bundled", marks=pytest.mark.skipif(
+        not (bundled.exists() and BUNDLED_MODEL.exists()), reason="no trained model bundled yet"))
+
+
+@pytest.fixture(scope="module", params=list(_cases()))
+def case(request):
+    model_path, expected_path = request.param
+    expected = dict(np.load(expected_path))
+    if "model_sha256" in expected:  # the fixture was made from the checkpoint this file came from
+        assert hashlib.sha256(model_path.read_bytes()).hexdigest() == str(expected["model_sha256"]), \
+            "resources/bittts-en.bttm changed without rerunning python -m training.make_fixture --checkpoint ..."
+    return BitTTSModel(ModelFile(model_path)), expected
 
 
 def close(got, want, share=RTOL_OF_RANGE):
