@@ -20,9 +20,9 @@ RTOL_OF_RANGE = 1e-3  # of each output's range (measured: about 1e-6 on the fixt
 
 
 def _cases():
-    yield pytest.param(FIXTURES / "parity" / "model.bttm", FIXTURES / "parity" / "expected.npz", id="small-random")
+    yield pytest.param((FIXTURES / "parity" / "model.bttm", FIXTURES / "parity" / "expected.npz"), id="small-random")
     bundled = FIXTURES / "bundled" / "expected.npz"
-    yield pytest.param(BUNDLED_MODEL, bundled, id="bundled", marks=pytest.mark.skipif(
+    yield pytest.param((BUNDLED_MODEL, bundled), id="bundled", marks=pytest.mark.skipif(
         not (bundled.exists() and BUNDLED_MODEL.exists()), reason="no trained model bundled yet"))
 
 
