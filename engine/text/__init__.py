@@ -14,19 +14,21 @@ Stages (each a public, separately testable step):
 """
 
 from .chunking import Chunk, chunks, iter_chunks, split_sentences
-from .frontend import FrontEndChunk, PhoneSequence, TextFrontEnd, encode_phones
+from .frontend import FrontEndChunk, FrontEndSsmlChunk, PhoneSequence, TextFrontEnd, encode_phones
 from .g2p import G2P, FallbackG2P
 from .lexicon import Lexicon, LexiconError, encode_lexicon
 from .normalize import Word, normalize, normalize_to_text
 from .phonemize import WordPhones, phonemize
+from .ssml import Break, SsmlChunk, SsmlError, SsmlWord, parse_ssml, ssml_chunks
 from .user_dict import UserDict, UserDictError, UserEntry
 
 __all__ = [
     "Chunk", "chunks", "iter_chunks", "split_sentences",
-    "FrontEndChunk", "PhoneSequence", "TextFrontEnd", "encode_phones",
+    "FrontEndChunk", "FrontEndSsmlChunk", "PhoneSequence", "TextFrontEnd", "encode_phones",
     "G2P", "FallbackG2P",
     "Lexicon", "LexiconError", "encode_lexicon",
     "Word", "normalize", "normalize_to_text",
     "WordPhones", "phonemize",
+    "Break", "SsmlChunk", "SsmlError", "SsmlWord", "parse_ssml", "ssml_chunks",
     "UserDict", "UserDictError", "UserEntry",
 ]

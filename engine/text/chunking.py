@@ -7,7 +7,8 @@ times ("3 p.m.") and addresses have already been read, so their periods never sp
 Rules:
 
 * a sentence ends after a word whose ``punct_after`` is ``.``, ``?`` or ``!``; after ``…`` only
-  when the next word starts with a capital letter; and at a blank line (paragraph break);
+  when the next word starts with a capital letter (not the pronoun "I"); and at a blank line
+  (paragraph break);
 * a sentence of more than ``max_words`` spoken words is cut after a clause mark
   (``,`` ``;`` ``:`` ``—``), else before a conjunction, else at ``max_words``; no piece is
   shorter than ``min_words`` unless the sentence is;
@@ -18,7 +19,7 @@ Rules:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from .normalize import Word, fold_punctuation, normalize
@@ -128,10 +129,12 @@ def split_sentences(text: str, words: Sequence[Word] | None = None) -> list[Chun
 
 
 def chunks(text: str, words: Sequence[Word] | None = None, *, max_words: int | None = DEFAULT_MAX_WORDS,
-           min_words: int = DEFAULT_MIN_WORDS) -> list[Chunk]:
-    """Sentences, with long ones cut at clause boundaries (``max_words=None``: never cut)."""
+           min_words: int = DEFAULT_MIN_WORDS, keep_words: Collection[str] = ()) -> list[Chunk]:
+    """Sentences, with long ones cut at clause boundaries (``max_words=None``: never cut).
+
+    ``words`` defaults to ``normalize(text, keep_words=keep_words)``."""
     if words is None:
-        words = normalize(text)
+        words = normalize(text, keep_words=keep_words)
     if max_words is not None and max_words < 2 * min_words:
         raise ValueError(f"max_words ({max_words}) must be at least twice min_words ({min_words})")
     folded = fold_punctuation(text)
@@ -151,7 +154,8 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 
 
 def iter_chunks(text: str, *, max_words: int | None = DEFAULT_MAX_WORDS,
-                min_words: int = DEFAULT_MIN_WORDS) -> Iterator[Chunk]:
+                min_words: int = DEFAULT_MIN_WORDS, keep_words: Collection[str] = ()
+                ) -> Iterator[Chunk]:
     """Like ``chunks`` but lazy, one paragraph at a time: the first chunk of a long text is
     ready before the rest is normalized. Spans are in ``text``, as with ``chunks``."""
     pos = 0
@@ -159,7 +163,8 @@ def iter_chunks(text: str, *, max_words: int | None = DEFAULT_MAX_WORDS,
         end = m.start() if m else len(text)
         para = text[pos:end]
         if para.strip():
-            for c in chunks(para, max_words=max_words, min_words=min_words):
+            for c in chunks(para, max_words=max_words, min_words=min_words,
+                            keep_words=keep_words):
                 yield Chunk(c.text, c.start + pos, c.end + pos,
                             tuple(replace(w, start=w.start + pos, end=w.end + pos)
                                   for w in c.words), c.sentence_end)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .chunking import DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, Chunk, chunks, iter_chunks
 from .g2p import G2P, FallbackG2P
@@ -28,7 +29,11 @@ from .phonemize import WordPhones, phonemize
 from .phones import BOS, EOS, PHONE_TO_ID, PUNCT_TOKENS, UNK, WORD_BOUNDARY
 from .user_dict import UserDict
 
-__all__ = ["TextFrontEnd", "FrontEndChunk", "PhoneSequence", "encode_phones"]
+if TYPE_CHECKING:
+    from .ssml import SsmlChunk
+
+__all__ = ["TextFrontEnd", "FrontEndChunk", "FrontEndSsmlChunk", "PhoneSequence",
+           "encode_phones"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +83,16 @@ def encode_phones(phonemized: Sequence[WordPhones | tuple[Word, Sequence[str]]],
     return PhoneSequence(tuple(PHONE_TO_ID[s] for s in symbols), tuple(symbols), tuple(owner))
 
 
+@dataclass(frozen=True, slots=True)
+class FrontEndSsmlChunk:
+    """One SSML chunk through every stage; ``chunk.words[k]`` holds the prosody, emphasis and
+    forced phones of ``phonemized[k]``; ``chunk.pause_after_ms`` the silence after it."""
+
+    chunk: "SsmlChunk"
+    phonemized: tuple[WordPhones, ...]
+    phones: PhoneSequence
+
+
 class TextFrontEnd:
     """The English front end, configured once (lexicon, user dictionary, OOV G2P)."""
 
@@ -90,13 +105,17 @@ class TextFrontEnd:
         self.max_words = max_words
         self.min_words = min_words
 
+    def _keep_words(self) -> frozenset[str]:
+        return self.user_dict.words() if self.user_dict is not None else frozenset()
+
     def normalize(self, text: str) -> list[Word]:
-        """Raw text -> spoken words with spans."""
-        return normalize(text)
+        """Raw text -> spoken words with spans (user-dictionary words pass through whole)."""
+        return normalize(text, keep_words=self._keep_words())
 
     def chunks(self, text: str) -> list[Chunk]:
         """Raw text -> sentences/clauses, each with its span and words."""
-        return chunks(text, max_words=self.max_words, min_words=self.min_words)
+        return chunks(text, max_words=self.max_words, min_words=self.min_words,
+                      keep_words=self._keep_words())
 
     def phonemize(self, words: Sequence[Word]) -> list[WordPhones]:
         """Words -> (word, ARPAbet phones) pairs (user dictionary first)."""
@@ -115,11 +134,27 @@ class TextFrontEnd:
         Raises ``ssml.SsmlError`` for malformed SSML.
         """
         from .ssml import parse_ssml, phonemize_ssml  # noqa: PLC0415
-        return phonemize_ssml(parse_ssml(ssml), self.lexicon, self.user_dict, self.g2p)
+        return phonemize_ssml(parse_ssml(ssml, keep_words=self._keep_words()), self.lexicon,
+                              self.user_dict, self.g2p)
+
+    def process_ssml(self, ssml: str) -> Iterator[FrontEndSsmlChunk]:
+        """SSML through every stage, one chunk at a time; raises ``ssml.SsmlError`` for
+        malformed SSML (before anything is yielded). Homograph context spans the whole
+        document; ``<phoneme>`` phones replace the looked-up ones."""
+        from .ssml import parse_ssml, phonemize_ssml, ssml_chunks  # noqa: PLC0415
+        items = parse_ssml(ssml, keep_words=self._keep_words())
+        # phonemized once for the whole document; keyed by the SsmlWord objects themselves
+        phones_of = {id(x[0]): x[1] for x in
+                     phonemize_ssml(items, self.lexicon, self.user_dict, self.g2p)
+                     if isinstance(x, tuple)}
+        for chunk in ssml_chunks(items, max_words=self.max_words, min_words=self.min_words):
+            ph = tuple(WordPhones(w.word, phones_of[id(w)]) for w in chunk.words)
+            yield FrontEndSsmlChunk(chunk, ph, encode_phones(ph))
 
     def process(self, text: str) -> Iterator[FrontEndChunk]:
         """Every stage, one chunk at a time (lazy, paragraph by paragraph: the first chunk of a
         long text is ready at once)."""
-        for chunk in iter_chunks(text, max_words=self.max_words, min_words=self.min_words):
+        for chunk in iter_chunks(text, max_words=self.max_words, min_words=self.min_words,
+                                 keep_words=self._keep_words()):
             ph = self.phonemize(chunk.words)
             yield FrontEndChunk(chunk, tuple(ph), encode_phones(ph))

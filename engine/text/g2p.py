@@ -113,10 +113,28 @@ def letter_to_sound(word: str) -> list[str]:
         # final silent e (but not when it is the only vowel: "he", "the")
         if c == "e" and i == n - 1 and any(ch in _V for ch in w[:-1]):
             break
-        if c == "e" and rest == "es" and i > 1 and w[i - 1] not in "sxz" and \
-                any(ch in _V for ch in w[:i]):
-            out.append("Z")
+        if c == "e" and rest == "es" and i > 1 and any(ch in _V for ch in w[:i]):
+            # "-es": IH Z after a hissing sound ("attaches", "boxes"), else Z ("cakes" -> S)
+            if out and out[-1] in _SIBILANT_SET:
+                out += ["IH", "Z"]
+            else:
+                out.append("S" if out and out[-1] in _VOICELESS_SET else "Z")
             break
+        # "-le"/"-les" after a consonant: syllabic L ("cackle", "boodles")
+        if rest in ("le", "les") and i > 1 and w[i - 1] not in _V:
+            out += ["AH", "L"] + (["Z"] if rest == "les" else [])
+            break
+        if rest == "ey" and i > 1:
+            out.append("IY")
+            break
+        if rest.startswith("nk") or rest.startswith("nc") and i + 2 < n and w[i + 2] not in "eiy":
+            out += ["NG", "K"]
+            i += 2
+            continue
+        if rest.startswith("th") and i > 0 and (rest.startswith(("ther", "thing")) or rest == "the"):
+            out.append("DH")
+            i += 2
+            continue
         if rest == "ed" and i > 1 and any(ch in _V for ch in w[:i]):
             out += ["IH", "D"] if w[i - 1] in "td" else ["D"]
             break
@@ -159,19 +177,34 @@ def letter_to_sound(word: str) -> list[str]:
                 else:
                     out.append(_SHORT[c])
             i += 1
-    return _stress(out)
+    skip = 0
+    if w.startswith(_UNSTRESSED_PREFIXES) and len(re.findall(r"[aeiouy]+", w)) >= 3:
+        skip = 1
+    return _stress(out, skip)
 
 
 _VOICELESS_SET = {"P", "T", "K", "F", "TH", "S", "SH", "CH"}
+_SIBILANT_SET = {"S", "Z", "SH", "ZH", "CH", "JH"}
+# Unstressed prefixes: a word of 3+ vowel groups that starts with one is stressed on its second.
+_UNSTRESSED_PREFIXES = ("con", "com", "col", "cor", "be", "de", "re", "pre", "ac", "ad", "af",
+                        "ap", "as", "at", "ab", "ob", "op", "ex", "em", "en", "im", "in", "per",
+                        "pro", "sub", "sus", "tra")
 
 
-def _stress(phones: list[str]) -> list[str]:
-    """Primary stress on the first vowel, unstressed (reduced to AH0 for a/o/u-like) after."""
+def _stress(phones: list[str], skip: int = 0) -> list[str]:
+    """Primary stress on the first vowel (after ``skip`` vowels), the others unstressed
+    (AE/AA/AH/EH reduced to AH0)."""
     out = []
     seen = False
+    vowels = sum(1 for p in phones if is_vowel(p))
+    if skip >= vowels:
+        skip = 0
     for p in phones:
         if is_vowel(p):
-            if not seen:
+            if not seen and skip:
+                skip -= 1
+                out.append("AH0" if p in ("AE", "AA", "AH", "EH") else p + "0")
+            elif not seen:
                 out.append(p + "1")
                 seen = True
             elif p in ("AE", "AA", "AH", "EH"):

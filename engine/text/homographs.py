@@ -64,7 +64,9 @@ def _noun_cue(c: _Ctx) -> bool:
 
 
 def _read(c: _Ctx) -> bool:          # True -> past tense "red"
+    # "he read" / "she read": the present would be "reads", so it is the past
     return c.prev in HAVE_BE or c.prev2 in HAVE_BE and c.prev in ("been", "not", "never") \
+        or c.prev in ("he", "she", "it", "everyone", "nobody", "somebody") \
         or (c.prev in SUBJECTS and c.any_in_sentence(PAST_TIME))
 
 
@@ -146,7 +148,8 @@ def _close(c: _Ctx) -> bool:         # True -> adjective "klohs"
         return c.prev not in TO_MODALS or c.next in ("to", "by", "together", "enough")
     if c.prev in ("very", "so", "too", "quite", "pretty", "really", "get", "got", "come", "came",
                   "stay", "stayed", "stand", "sit", "a", "up", "as", "how", "more", "most",
-                  "extremely", "fairly"):
+                  "extremely", "fairly", "is", "are", "was", "were", "be", "been", "seems",
+                  "seemed", "looks", "looked", "getting"):
         return True
     if c.prev in TO_MODALS or c.prev in SUBJECTS or c.next in _CLOSE_VERB_NEXT:
         return False

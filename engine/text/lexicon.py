@@ -42,7 +42,9 @@ import lzma
 import struct
 import unicodedata
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import accumulate
 
 from .phones import ARPABET
 
@@ -175,7 +177,11 @@ def encode_lexicon(entries: Mapping[str, Iterable[Sequence[str]]] | Iterable[tup
                         suffix_count, phone_ids])
     if codec == "lzma":
         codec_id = CODEC_LZMA
-        body = lzma.compress(payload, preset=9 | lzma.PRESET_EXTREME)
+        # a dictionary no larger than the payload: same ratio, and the reader then needs only
+        # a few MB to decompress instead of the 64 MB of preset 9's default
+        dict_size = max(1 << 16, 1 << (len(payload) - 1).bit_length())
+        body = lzma.compress(payload, format=lzma.FORMAT_XZ, filters=[
+            {"id": lzma.FILTER_LZMA2, "preset": 9 | lzma.PRESET_EXTREME, "dict_size": dict_size}])
     elif codec == "zlib":
         codec_id = CODEC_ZLIB
         body = zlib.compress(payload, 9)
@@ -192,15 +198,21 @@ def encode_lexicon(entries: Mapping[str, Iterable[Sequence[str]]] | Iterable[tup
 
 
 class Lexicon:
-    """An immutable word -> pronunciations map, loaded from a blob."""
+    """An immutable word -> pronunciations map, loaded from a blob.
 
-    __slots__ = ("_index", "_prons", "_words", "_phone_table")
+    Pronunciations are held as one flat byte string of phone ids with offsets (about 1.5 MB
+    for CMUdict) and turned into phone names only when looked up.
+    """
 
-    def __init__(self, words: list[str], prons: list[tuple[tuple[str, ...], ...]],
-                 phone_table: tuple[str, ...] = ARPABET):
-        self._words = words                 # sorted keys
-        self._prons = prons                 # parallel to _words
-        self._index = {w: i for i, w in enumerate(words)}
+    __slots__ = ("_index", "_phones", "_pron_offsets", "_word_prons", "_phone_table")
+
+    def __init__(self, words: Iterable[str], phones: bytes, pron_offsets: array,
+                 word_prons: array, phone_table: tuple[str, ...] = ARPABET):
+        """Use ``from_bytes``/``from_entries``; the arguments are the decoded columns."""
+        self._index = {w: i for i, w in enumerate(words)}   # sorted order is kept
+        self._phones = phones                                # phone ids of every pronunciation
+        self._pron_offsets = pron_offsets                    # n_prons + 1 offsets into _phones
+        self._word_prons = word_prons                        # n_words + 1 pronunciation indexes
         self._phone_table = phone_table
 
     # ---- construction
@@ -211,7 +223,7 @@ class Lexicon:
         if len(data) < _HEADER.size:
             raise LexiconError(f"lexicon blob is {len(data)} bytes, shorter than its "
                                f"{_HEADER.size}-byte header")
-        (magic, version, codec, _r1, n_phones, _r2, n_words, n_prons, n_phone_ids,
+        (magic, version, codec, _reserved, n_phones, _reserved2, n_words, n_prons, n_phone_ids,
          suffix_bytes, crc) = _HEADER.unpack_from(data)
         if magic != LEXICON_MAGIC:
             raise LexiconError(f"lexicon magic is {magic!r}, expected {LEXICON_MAGIC!r}")
@@ -242,10 +254,9 @@ class Lexicon:
             return out
 
         table = []
-        for k in range(n_phones):
+        for _ in range(n_phones):
             (ln,) = take(1, "phone_table")
-            name = take(ln, "phone_table").decode("ascii", "replace")
-            table.append(name)
+            table.append(take(ln, "phone_table").decode("ascii", "replace"))
         phone_table = tuple(table)
         prefix_len = take(n_words, "prefix_len")
         suffix_len = take(n_words, "suffix_len")
@@ -264,6 +275,8 @@ class Lexicon:
             raise LexiconError("lexicon suffix_count does not add up to n_suffix_phones")
         if phone_ids and max(phone_ids) >= n_phones:
             raise LexiconError(f"lexicon phone_ids holds id {max(phone_ids)} >= n_phones {n_phones}")
+        if 0 in pron_count:
+            raise LexiconError(f"lexicon pron_count[{pron_count.index(0)}] is 0")
 
         # words (front coding)
         words: list[str] = []
@@ -279,31 +292,27 @@ class Lexicon:
             words.append(cur.decode("utf-8"))
             prev = cur
 
-        # pronunciations (front coded against the previous pronunciation)
-        names = phone_table
-        flat: list[tuple[str, ...]] = []
-        prev_pron: tuple[str, ...] = ()
+        # pronunciations (front coded against the previous pronunciation) -> one flat string
+        flat = bytearray()
+        offsets = array("I", [0])
+        prev = b""
         ip = 0
         for k in range(n_prons):
             sh = shared_len[k]
-            if sh > len(prev_pron):
-                raise LexiconError(f"lexicon shared_len[{k}] = {sh} exceeds the previous pronunciation")
+            if sh > len(prev):
+                raise LexiconError(f"lexicon shared_len[{k}] = {sh} exceeds the previous "
+                                   "pronunciation")
             n = suffix_count[k]
-            cur_p = prev_pron[:sh] + tuple([names[i] for i in phone_ids[ip:ip + n]])
+            cur = prev[:sh] + phone_ids[ip:ip + n]
             ip += n
-            if not cur_p:
+            if not cur:
                 raise LexiconError(f"lexicon pronunciation {k} is empty")
-            flat.append(cur_p)
-            prev_pron = cur_p
-        prons: list[tuple[tuple[str, ...], ...]] = []
-        fp = 0
-        for k in range(n_words):
-            c = pron_count[k]
-            if c == 0:
-                raise LexiconError(f"lexicon pron_count[{k}] is 0")
-            prons.append(tuple(flat[fp:fp + c]))
-            fp += c
-        return cls(words, prons, phone_table)
+            flat += cur
+            offsets.append(len(flat))
+            prev = cur
+        word_prons = array("I", [0])
+        word_prons.extend(accumulate(pron_count))
+        return cls(words, bytes(flat), offsets, word_prons, phone_table)
 
     @classmethod
     def from_entries(cls, entries: Mapping[str, Iterable[Sequence[str]]]) -> "Lexicon":
@@ -311,9 +320,14 @@ class Lexicon:
         return cls.from_bytes(encode_lexicon(entries, codec="zlib"))
 
     def to_bytes(self, codec: str = "lzma") -> bytes:
-        return encode_lexicon(((w, p) for w, p in zip(self._words, self._prons)), codec=codec)
+        return encode_lexicon(self.items(), codec=codec)
 
     # ---- lookup
+    def _prons_of(self, i: int) -> tuple[tuple[str, ...], ...]:
+        names, flat, offs = self._phone_table, self._phones, self._pron_offsets
+        return tuple(tuple([names[x] for x in flat[offs[j]:offs[j + 1]]])
+                     for j in range(self._word_prons[i], self._word_prons[i + 1]))
+
     def lookup(self, word: str) -> tuple[tuple[str, ...], ...]:
         """All pronunciations of ``word`` (first = most common), or ``()`` when unknown."""
         i = self._index.get(word)
@@ -321,31 +335,41 @@ class Lexicon:
             i = self._index.get(normalize_key(word))
             if i is None:
                 return ()
-        return self._prons[i]
+        return self._prons_of(i)
 
     def first(self, word: str) -> tuple[str, ...] | None:
         """The first (most common) pronunciation, or None."""
-        p = self.lookup(word)
-        return p[0] if p else None
+        i = self._index.get(word)
+        if i is None:
+            i = self._index.get(normalize_key(word))
+            if i is None:
+                return None
+        j = self._word_prons[i]
+        names = self._phone_table
+        return tuple([names[x] for x in self._phones[self._pron_offsets[j]:self._pron_offsets[j + 1]]])
 
     def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and bool(self.lookup(word))
+        return isinstance(word, str) and (word in self._index or normalize_key(word) in self._index)
 
     def __len__(self) -> int:
-        return len(self._words)
+        return len(self._index)
 
     def words(self) -> list[str]:
         """All words, sorted."""
-        return list(self._words)
+        return list(self._index)
 
-    def items(self) -> Iterable[tuple[str, tuple[tuple[str, ...], ...]]]:
-        return zip(self._words, self._prons)
+    def items(self) -> Iterator[tuple[str, tuple[tuple[str, ...], ...]]]:
+        """(word, pronunciations) for every word, sorted."""
+        for w, i in self._index.items():
+            yield w, self._prons_of(i)
 
     def words_with_prefix(self, prefix: str) -> list[str]:
-        i = bisect.bisect_left(self._words, prefix)
+        """The words that start with ``prefix``, sorted (a linear scan: for tools)."""
+        words = list(self._index)
+        i = bisect.bisect_left(words, prefix)
         out = []
-        while i < len(self._words) and self._words[i].startswith(prefix):
-            out.append(self._words[i])
+        while i < len(words) and words[i].startswith(prefix):
+            out.append(words[i])
             i += 1
         return out
 

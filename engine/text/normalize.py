@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from num2words import num2words
@@ -111,7 +112,7 @@ _DIGIT = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight"
 
 def digits(s: str) -> str:
     """'0123' -> 'zero one two three' (non-digits are skipped)."""
-    return " ".join(_DIGIT[int(c)] for c in s if c.isdigit())
+    return " ".join(_DIGIT[int(c)] for c in s if c.isdecimal())
 
 
 def year(y: int) -> str:
@@ -236,6 +237,9 @@ UNITS: dict[str, tuple[str, str]] = {
     "°C": ("degree celsius", "degrees celsius"), "°F": ("degree fahrenheit", "degrees fahrenheit"),
     "℃": ("degree celsius", "degrees celsius"), "℉": ("degree fahrenheit", "degrees fahrenheit"),
     "°": ("degree", "degrees"),
+    "m²": ("square meter", "square meters"), "km²": ("square kilometer", "square kilometers"),
+    "cm²": ("square centimeter", "square centimeters"), "ft²": ("square foot", "square feet"),
+    "m³": ("cubic meter", "cubic meters"), "cm³": ("cubic centimeter", "cubic centimeters"),
     "hrs": ("hour", "hours"), "hr": ("hour", "hours"), "h": ("hour", "hours"),
     "mins": ("minute", "minutes"), "min": ("minute", "minutes"),
     "secs": ("second", "seconds"), "sec": ("second", "seconds"), "ms": ("millisecond", "milliseconds"),
@@ -261,7 +265,7 @@ ABBREVIATIONS: dict[str, tuple[str, bool]] = {
     "viz": ("namely", False), "cf": ("compare", False), "approx": ("approximately", False),
     "fig": ("figure", False), "Fig": ("figure", False), "vol": ("volume", False),
     "Vol": ("volume", False), "ch": ("chapter", False), "Ch": ("chapter", False),
-    "pp": ("pages", False), "al": ("al", True),
+    "pp": ("pages", False),
     "Jan": ("january", True), "Feb": ("february", True), "Mar": ("march", True),
     "Apr": ("april", True), "Jun": ("june", True), "Jul": ("july", True),
     "Aug": ("august", True), "Sep": ("september", True), "Sept": ("september", True),
@@ -275,7 +279,7 @@ ABBREVIATIONS: dict[str, tuple[str, bool]] = {
     "ca": ("circa", False), "Est": ("established", False), "est": ("established", False),
 }
 # Names that are also ordinary words/names: only expanded before a number ("Jan. 5").
-_ABBR_ONLY_BEFORE_NUMBER = {"Jan", "Mar", "Sun", "Sat", "Wed", "Col", "al", "p", "ca", "Est",
+_ABBR_ONLY_BEFORE_NUMBER = {"Jan", "Mar", "Sun", "Sat", "Wed", "Col", "p", "ca", "Est",
                             "est", "Sq"}
 # Titles that may be written without a period before a capitalized name ("Mr Smith").
 _TITLES_NO_PERIOD = {"Mr", "Mrs", "Ms", "Dr", "St", "Prof"}
@@ -289,7 +293,7 @@ PRONOUNCEABLE_ACRONYMS = {
     "RADAR", "SONAR", "SCUBA", "PIN", "GIF", "ASCII", "COVID", "NASDAQ", "IKEA", "LEGO",
     "CAPTCHA", "SWAT", "POTUS", "SCOTUS", "ISIS", "NIMBY", "YOLO", "FOMO", "TED", "RAM",
     "ROM", "LAN", "WAN", "SIM", "DOS", "MIDI", "GEICO", "INTERPOL", "OSHA", "FEMA", "SARS",
-    "MERS", "ZIP", "WASP", "ANZAC", "NOAA", "PAC", "CAD", "FAQ", "SAT", "GUI", "WIFI",
+    "MERS", "ZIP", "WASP", "ANZAC", "NOAA", "PAC", "CAD", "FAQ", "SAT", "WIFI",
 }
 # Acronyms always spelled even though the heuristic might call them pronounceable.
 SPELLED_ACRONYMS = {"UCLA", "USA", "USB", "IOU", "ASAP", "AWOL", "HTML", "UEFI", "IEEE", "AMA",
@@ -297,20 +301,39 @@ SPELLED_ACRONYMS = {"UCLA", "USA", "USB", "IOU", "ASAP", "AWOL", "HTML", "UEFI",
 # All-caps words with a fixed reading.
 SPECIAL_WORDS = {"OK": "okay", "Ok": "okay", "WiFi": "wifi", "Wi-Fi": "wifi", "iOS": "i o s",
                  "JPEG": "jay peg", "JPG": "jay peg", "NaN": "not a number",
+                 "GUI": "gooey", "GUIs": "gooeys",
                  "WWI": "world war one", "WWII": "world war two", "WW1": "world war one",
                  "WW2": "world war two"}
 
+# Short words read as words inside a run of two or more all-caps words ("NEW YORK", "BIG OIL").
+COMMON_SHORT_WORDS = frozenset("""
+    A I AN AS AT BE BY DO GO HE IF IN IS IT ME MY NO OF OH OK ON OR SO TO UP WE
+    ACT ADD AGE AGO AIR ALL AND ANY ARE ART ASK BAD BAG BED BIG BIT BOX BOY BUT BUY CAN CAR CAT
+    CUP CUT DAY DID DIE DOG DRY DUE EAR EAT EGG END EYE FAR FEW FIX FLY FOR FUN GAS GET GOD GOT
+    GUN GUY HAD HAS HAT HER HIM HIS HIT HOT HOW ICE ILL ITS JOB KEY KID LAW LAY LED LEG LET LIE
+    LOT LOW MAD MAN MAP MAY MEN MET MIX NET NEW NOR NOT NOW NUT ODD OFF OIL OLD ONE OUR OUT OWN
+    PAY PEN PET PIE PUT RAN RED RUN SAD SAT SAW SAY SEA SEE SET SHE SIT SIX SKY SON SUN TAX TEA
+    TEN THE TIE TOO TOP TRY TWO WAR WAS WAY WET WHO WHY WIN WON YES YET YOU
+""".split())
+# Capitalized words that usually begin a sentence: "plan B. Then ..." ends after "B."
+SENTENCE_STARTERS = frozenset("""
+    The Then This That These Those There It He She We They You I A An In On At But And So Or If
+    When What Where Why How Who After Before Now Yes No Not My Our Your His Her Its Their
+""".split())
+
 _VALID_ONSETS = {
-    "", "B", "BL", "BR", "C", "CH", "CL", "CR", "D", "DR", "DW", "F", "FL", "FR", "G", "GL",
+    "", "Y", "B", "BL", "BR", "C", "CH", "CL", "CR", "D", "DR", "DW", "F", "FL", "FR", "G", "GL",
     "GR", "GW", "H", "J", "K", "KL", "KN", "KR", "L", "M", "N", "P", "PH", "PL", "PR", "QU",
     "R", "S", "SC", "SCH", "SCR", "SH", "SK", "SL", "SM", "SN", "SP", "SPL", "SPR", "ST",
     "STR", "SW", "T", "TH", "THR", "TR", "TW", "V", "W", "WH", "WR", "Z",
 }
 _VALID_CODAS = {
-    "", "B", "CH", "CK", "CT", "D", "F", "FT", "G", "K", "L", "LD", "LF", "LK", "LL", "LM",
+    "", "B", "C", "CH", "CK", "CT", "D", "F", "FT", "G", "K", "L", "LD", "LF", "LK", "LL", "LM",
     "LP", "LS", "LT", "M", "MP", "MS", "N", "NCH", "ND", "NG", "NK", "NS", "NT", "P", "PS",
     "PT", "R", "RB", "RD", "RG", "RK", "RL", "RM", "RN", "RP", "RS", "RT", "S", "SH", "SK",
     "SP", "SS", "ST", "T", "TCH", "TH", "TS", "X", "Z", "DS", "GS", "KS", "LLS", "NDS", "NTS",
+    "NGTH", "NGS", "RST", "RLD", "RTH", "XT", "FTH", "LTH", "MPS", "NKS", "RDS", "RTS", "GHT",
+    "W", "WN", "WL", "Y", "LY", "RY", "TTLE",
 }
 
 _ROMAN_RE = re.compile(r"^(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
@@ -335,8 +358,16 @@ SYMBOL_WORDS = {
     "°": "degrees", "‰": "per mille",
 }
 
+VULGAR_FRACTIONS = {
+    "½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅖": (2, 5),
+    "⅗": (3, 5), "⅘": (4, 5), "⅙": (1, 6), "⅚": (5, 6), "⅛": (1, 8), "⅜": (3, 8), "⅝": (5, 8),
+    "⅞": (7, 8),
+}
+SUPERSCRIPT_WORDS = {"²": "squared", "³": "cubed"}
+
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
-_WORD_CHARS = r"[^\W\d_]"
+# letters: word characters that are not digits, "_", superscripts or other number signs
+_WORD_CHARS = r"[^\W\d_\u00b2\u00b3\u00b9\u00bc-\u00be\u2070-\u209f\u2150-\u218f\u2460-\u24ff]"
 
 # ----------------------------------------------------------------------------------------------
 # Compiled patterns (all matched at a position with .match(s, i))
@@ -384,7 +415,8 @@ _OPENERS = "\"'([{"
 
 
 class _Scanner:
-    def __init__(self, text: str):
+    def __init__(self, text: str, keep_words: Collection[str] = ()):
+        self.keep = keep_words
         self.s = fold_punctuation(text)
         self.n = len(self.s)
         self.out: list[list] = []  # [text, start, end, punct, letter]
@@ -458,16 +490,44 @@ class _Scanner:
             if not cur or _PUNCT_RANK["."] < _PUNCT_RANK[cur]:
                 self.out[-1][3] = "."
 
+    def line_break(self, i: int) -> None:
+        """A line that ends without punctuation ends its sentence when a blank line follows,
+        when the next line is a list item ("- ", "* ", "1. "), or when it is much shorter than
+        the lines around it (a heading) and the next line starts with a capital or a digit.
+        Lines of similar length are taken as hard-wrapped prose and run on."""
+        if not self.out or self.out[-1][3] or self.out[-1][2] > i:
+            return
+        s = self.s
+        line_start = s.rfind("\n", 0, i) + 1
+        line = s[line_start:i].strip()
+        prev_line = s[s.rfind("\n", 0, max(line_start - 1, 0)) + 1:max(line_start - 1, 0)].strip() \
+            if line_start > 0 else ""
+        next_end = s.find("\n", i + 1)
+        next_line = s[i + 1:next_end if next_end >= 0 else self.n]
+        if not next_line.strip():
+            self.out[-1][3] = "."
+            return
+        head = next_line.lstrip()
+        item = re.compile(r"(?:[-*+]|\d{1,3}[.)])\s")
+        if item.match(head) or (item.match(line) and (head[:1].isupper() or head[:1].isdecimal())):
+            self.out[-1][3] = "."
+            return
+        around = max(len(prev_line), len(next_line.strip()))
+        if line and len(line) < 0.6 * around and (head[:1].isupper() or head[:1].isdecimal()):
+            self.out[-1][3] = "."
+
     # ---- main loop
     def run(self) -> list[Word]:
         s, i = self.s, 0
         while i < self.n:
             c = s[i]
             if c.isspace():
+                if c == "\n":
+                    self.line_break(i)
                 i += 1
                 continue
             j = None
-            if c.isdigit() or (c == "." and i + 1 < self.n and s[i + 1].isdigit()
+            if c.isdecimal() or (c == "." and i + 1 < self.n and s[i + 1].isdecimal()
                                and (i == 0 or not s[i - 1].isalnum())):
                 j = self.numeric(i)
             elif c.isalpha():
@@ -691,8 +751,8 @@ class _Scanner:
         if "-" not in m.group(0):
             return None
         xi, yi = x.replace(",", ""), y.replace(",", "")
-        both_years = (xi.isdigit() and len(xi) == 4 and 1000 <= int(xi) <= 2099
-                      and yi.isdigit() and len(yi) in (2, 4))
+        both_years = (xi.isdecimal() and len(xi) == 4 and 1000 <= int(xi) <= 2099
+                      and yi.isdecimal() and len(yi) in (2, 4))
         if both_years:
             self.add(f"{year(int(xi))} to {_short_year(yi)}", a, b)
         else:
@@ -741,8 +801,8 @@ class _Scanner:
             if part == "s" and prev_digits:  # "MP3s" -> "m p threes"
                 self.out[-1][0] = _plural_last(self.out[-1][0])
                 continue
-            prev_digits = part.isdigit()
-            if part.isdigit():
+            prev_digits = part.isdecimal()
+            if part.isdecimal():
                 self.add(number_words(part), a, b)
             elif part.lower() in ("st", "nd", "rd", "th"):
                 continue
@@ -763,7 +823,7 @@ class _Scanner:
         if a > 0 and self.s[a - 1] == "#":
             as_year = False
         if prev and prev[0].lower() in ("call", "dial", "dialed", "dialled", "text") \
-                and num.isdigit():
+                and num.isdecimal():
             self.add(digits(num), a, b)  # "call 911"
             return b
         self.add(number_words(num, as_year=as_year), a, b)
@@ -772,6 +832,11 @@ class _Scanner:
     # ---- alphabetic tokens
     def alpha(self, i: int) -> int | None:
         s = self.s
+        if self.keep:
+            m = _RX["word_token"].match(s, i)
+            if m and m.group(0).lower() in self.keep:
+                self.add(m.group(0), m.start(), m.end())  # a user-dictionary word: as written
+                return m.end()
         for name in ("email", "url"):
             m = _RX[name].match(s, i)
             if m:
@@ -821,8 +886,8 @@ class _Scanner:
                  "?": "question mark", "=": "equals", "&": "and", "#": "hash", "@": "at",
                  "~": "tilde", "%": "percent", "+": "plus"}
         for part in re.findall(r"[A-Za-z]+|\d+|[^A-Za-z\d]", body):
-            if part.isdigit():
-                self.add(digits(part) if len(part) > 2 else cardinal(int(part)), a, b)
+            if part.isdecimal():
+                self.add(number_words(part, as_year=True) if len(part) <= 4 else digits(part), a, b)
             elif part.isalpha():
                 low = part.lower()
                 if part.isupper() and len(part) > 1:
@@ -893,7 +958,7 @@ class _Scanner:
             return b
 
         # "x" between numbers
-        if w in ("x", "X") and prev and prev[0][-1:].isdigit() and nxt and nxt[0][:1].isdigit():
+        if w in ("x", "X") and prev and prev[0][-1:].isdecimal() and nxt and nxt[0][:1].isdecimal():
             self.add("times", a, b)
             return b
 
@@ -905,14 +970,40 @@ class _Scanner:
 
         # all-caps acronyms (optionally with a plural/possessive ending)
         am = re.fullmatch(r"([A-Z]{2,})('?s)?", w)
-        if am and not self.shouting(a):
+        if am:
             core, suffix = am.group(1), am.group(2) or ""
-            if core in PRONOUNCEABLE_ACRONYMS or (core not in SPELLED_ACRONYMS
-                                                  and _pronounceable(core)):
+            if core in PRONOUNCEABLE_ACRONYMS:
+                as_word = True
+            elif core in SPELLED_ACRONYMS:
+                as_word = False
+            elif self.shouting(a, min_run=2) and (
+                    core in COMMON_SHORT_WORDS or (len(core) >= 4 and re.search("[AEIOUY]", core))
+                    or (re.fullmatch("[^AEIOU][AEIOU][^AEIOUY]", core) and self.shouting(a))):
+                # shouted text: "I WANT TO GO HOME", "NEW YORK", "HOG CALLERS" (CVC words)
+                as_word = True
+            elif core in COMMON_SHORT_WORDS and core not in ("IT", "AS", "OR", "ME", "IN"):
+                as_word = True   # "NO!!", "a good BOY"
+            else:
+                # long all-caps words with two vowel groups are emphasis, not acronyms
+                as_word = _pronounceable(core) or (
+                    len(core) >= 5 and len(re.findall("[AEIOU]+", core)) >= 2)
+            if as_word:
                 self.add(core.lower() + suffix, a, b)
             else:
                 self.spell(core[:-1], a, b)
                 self.out.append([core[-1].lower() + ("'s" if suffix else ""), a, b, "", True])
+            return b
+
+        # single letters: "K. A. Smith", "plan B", "Q: ..." are letters; "a" and "I" are words
+        if len(w) == 1:
+            if w == "I" or (w in "aA" and not (has_period or self.next_char(b, False) in ":)")):
+                self.add(w.lower(), a, b)
+                return b
+            self.spell(w, a, b)
+            if has_period and w.isupper() and nxt and nxt[0][:1].isupper() \
+                    and (nxt[0] not in SENTENCE_STARTERS or len(nxt[0]) == 1 and nxt[0] != "I") \
+                    and self._gap(b + 1, nxt[1]):
+                return b + 1  # an initial: its period ends nothing
             return b
 
         self.add(w.lower(), a, b)
@@ -924,7 +1015,7 @@ class _Scanner:
     def abbreviation(self, w, a, b, prev, nxt, period=True):
         end = b + 1 if period else b
         nxt_cap = bool(nxt and nxt[0][:1].isupper() and self._gap(end, nxt[1]))
-        nxt_num = bool(nxt and nxt[0][:1].isdigit() and self._gap(end, nxt[1]))
+        nxt_num = bool(nxt and nxt[0][:1].isdecimal() and self._gap(end, nxt[1]))
         if w in ("St", "Dr"):
             if self.name_like(prev) and not (w == "Dr" and nxt_cap and not period):
                 spoken, can_end = ("street" if w == "St" else "drive"), True
@@ -938,10 +1029,7 @@ class _Scanner:
             spoken, can_end = ("number" if w.lower() == "no" else "numbers"), False
         elif w in ABBREVIATIONS:
             if w in _ABBR_ONLY_BEFORE_NUMBER and not nxt_num:
-                if w == "al" and prev and prev[0] == "et":
-                    pass
-                else:
-                    return None
+                return None
             spoken, can_end = ABBREVIATIONS[w]
         else:
             return None
@@ -968,8 +1056,8 @@ class _Scanner:
             return b
         return None
 
-    def shouting(self, a: int) -> bool:
-        """True inside a run of 3+ all-caps words (a shouted sentence is read as words)."""
+    def shouting(self, a: int, min_run: int = 3) -> bool:
+        """True inside a run of ``min_run``+ all-caps words (shouted text is read as words)."""
         k = bisect.bisect_left(self.tok_starts, a)
 
         def caps(idx: int) -> bool | None:
@@ -979,6 +1067,7 @@ class _Scanner:
             t = self.s[x:y]
             if t in ("I", "A"):
                 return None  # neutral
+            t = t.replace("'", "")
             return len(t) >= 2 and t.isalpha() and t.isupper() and t not in SPELLED_ACRONYMS
 
         def run(direction: int) -> int:
@@ -986,8 +1075,8 @@ class _Scanner:
             while True:
                 lo, hi = sorted((idx, idx - direction))
                 if 0 <= lo and hi < len(self.tokens) and \
-                        any(ch in ".!?" for ch in self.s[self.tokens[lo][1]:self.tokens[hi][0]]):
-                    return count  # a run stops at a sentence end
+                        any(ch in ".!?()[]{}\"" for ch in self.s[self.tokens[lo][1]:self.tokens[hi][0]]):
+                    return count  # a run stops at a sentence end, a bracket or a quote
                 c = caps(idx)
                 if c is False:
                     return count
@@ -996,7 +1085,7 @@ class _Scanner:
                 idx += direction
         if caps(k) is False and not (0 <= k < len(self.tokens)):
             return False
-        return 1 + run(-1) + run(1) >= 3
+        return 1 + run(-1) + run(1) >= min_run
 
     # ---- symbols and punctuation
     def symbol(self, i: int) -> int | None:
@@ -1010,8 +1099,8 @@ class _Scanner:
             return None
         if c == "-":
             # minus sign before a number at a word start
-            if (nxt.isdigit() or (nxt in ".$€£¥" and i + 2 < self.n and
-                                  (s[i + 2].isdigit() or nxt in "$€£¥"))) and \
+            if (nxt.isdecimal() or (nxt in ".$€£¥" and i + 2 < self.n and
+                                  (s[i + 2].isdecimal() or nxt in "$€£¥"))) and \
                     (i == 0 or s[i - 1].isspace() or s[i - 1] in "([{=<>"):
                 self.add("minus", i, i + 1)
                 return i + 1
@@ -1022,7 +1111,7 @@ class _Scanner:
             if j - i >= 2 or spaced:
                 prev = self.prev_token(i)
                 after = self.next_char(j, skip_closers=False)
-                if spaced and j - i == 1 and prev and prev[0][-1:].isdigit() and after.isdigit():
+                if spaced and j - i == 1 and prev and prev[0][-1:].isdecimal() and after.isdecimal():
                     self.add("minus", i, j)
                 else:
                     self.punct("—", i)
@@ -1054,24 +1143,34 @@ class _Scanner:
                 return m.end()
             return i + 1
         if c == "#":
-            if nxt.isdigit():
+            if nxt.isdecimal():
                 self.add("number", i, i + 1)
                 return i + 1
             if nxt.isalpha():
                 self.add("hashtag", i, i + 1)
                 return i + 1
             return i + 1
-        if c == "~" and (nxt.isdigit() or nxt in "$€£¥"):
+        if c == "~" and (nxt.isdecimal() or nxt in "$€£¥"):
             self.add("about", i, i + 1)
             return i + 1
         if c in "<>":
             prev = self.prev_token(i)
             after = self.next_char(i + 1, skip_closers=False)
-            if prev and prev[0][-1:].isdigit() and (after.isdigit() or after == "-"):
+            if prev and prev[0][-1:].isdecimal() and (after.isdecimal() or after == "-"):
                 self.add("less than" if c == "<" else "greater than", i, i + 1)
             return i + 1
         if c in SYMBOL_WORDS:
             self.add(SYMBOL_WORDS[c], i, i + 1)
+            return i + 1
+        if c in VULGAR_FRACTIONS:
+            num, den = VULGAR_FRACTIONS[c]
+            words = _fraction_words(num, den)
+            if i > 0 and s[i - 1].isdecimal():   # "1½" -> "one and a half"
+                words = "and " + ("a " + words.split(" ", 1)[1] if num == 1 else words)
+            self.add(words, i, i + 1)
+            return i + 1
+        if c in SUPERSCRIPT_WORDS and i > 0 and s[i - 1].isalnum():
+            self.add(SUPERSCRIPT_WORDS[c], i, i + 1)
             return i + 1
         if c == ".":
             j = i
@@ -1141,11 +1240,15 @@ def _pronounceable(w: str) -> bool:
     return all(len(g) <= 3 for g in inner if g[0] not in "AEIOU")
 
 
-def normalize(text: str) -> list[Word]:
-    """Raw text -> spoken words with spans into ``text`` and prosody punctuation."""
+def normalize(text: str, *, keep_words: Collection[str] = ()) -> list[Word]:
+    """Raw text -> spoken words with spans into ``text`` and prosody punctuation.
+
+    ``keep_words``: lowercase words to pass through as one word each, as written (the user
+    dictionary's words, so that an entry for "FBI" or "MP3" is found instead of being spelled).
+    """
     if not text:
         return []
-    return _Scanner(text).run()
+    return _Scanner(text, keep_words).run()
 
 
 def normalize_to_text(text: str, *, punctuation: bool = False) -> str:

@@ -23,8 +23,9 @@ element, a bad attribute value, a tag that is not closed, text outside ``<speak>
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from .g2p import G2P
@@ -33,8 +34,8 @@ from .normalize import (Word, cardinal, digits, normalize, ordinal, year, MONTH_
 from .phonemize import WordPhones, phonemize
 from .user_dict import UserDict, UserDictError, parse_arpabet
 
-__all__ = ["SsmlError", "Prosody", "SsmlWord", "Break", "parse_ssml", "phonemize_ssml",
-           "looks_like_ssml", "BREAK_STRENGTH_MS"]
+__all__ = ["SsmlError", "Prosody", "SsmlWord", "Break", "SsmlChunk", "parse_ssml",
+           "phonemize_ssml", "ssml_chunks", "looks_like_ssml", "BREAK_STRENGTH_MS"]
 
 
 class SsmlError(ValueError):
@@ -118,8 +119,9 @@ class _Frame:
 
 
 class _Parser:
-    def __init__(self, ssml: str):
+    def __init__(self, ssml: str, keep_words: Collection[str] = ()):
         self.ssml = ssml
+        self.keep_words = keep_words
         self.items: list[SsmlWord | Break] = []
 
     def error(self, message: str, pos: int) -> SsmlError:
@@ -153,9 +155,7 @@ class _Parser:
                 ends.append(m.end())
                 i = m.end()
                 continue
-            if c == ">":
-                pass  # allowed in text
-            out.append(c)
+            out.append(c)  # (">" is allowed in text)
             starts.append(i)
             ends.append(i + 1)
             i += 1
@@ -177,7 +177,7 @@ class _Parser:
         lead = re.match(r"\s*([,.;:?!\u2026])", decoded)
         if lead:  # punctuation right after an element belongs to the word before it
             self.punct_on_last(lead.group(1).replace("\u2026", "…"))
-        words = normalize(decoded)
+        words = normalize(decoded, keep_words=self.keep_words)
         self.emit_words(self.map_words(words, starts, ends), frame)
 
     def punct_on_last(self, mark: str) -> None:
@@ -269,7 +269,6 @@ class _Parser:
             return float(m.group(1))
         m = re.fullmatch(r"([+-]?\d+(?:\.\d+)?)%", v)
         if m and float(m.group(1)) > -100:
-            import math
             return 12 * math.log2(1 + float(m.group(1)) / 100)
         raise self.error(f"prosody pitch {v!r} is not a pitch (x-low..x-high, +2st, -10%)", pos)
 
@@ -310,7 +309,7 @@ class _Parser:
             for k, c in enumerate(decoded):
                 if c.isalpha():
                     words.append(Word(c.lower(), starts[k], ends[k], letter=True))
-                elif c.isdigit():
+                elif c.isdecimal():
                     words.append(Word(digits(c), starts[k], ends[k]))
             self.emit_words(words, frame)
             return
@@ -478,9 +477,11 @@ class _Parser:
                 continue
 
 
-def parse_ssml(ssml: str) -> list[SsmlWord | Break]:
-    """SSML -> words and breaks, in order; raises ``SsmlError`` for malformed SSML."""
-    return _Parser(ssml).parse()
+def parse_ssml(ssml: str, *, keep_words: Collection[str] = ()) -> list[SsmlWord | Break]:
+    """SSML -> words and breaks, in order; raises ``SsmlError`` for malformed SSML.
+
+    ``keep_words`` as for ``normalize`` (the user dictionary's words)."""
+    return _Parser(ssml, keep_words).parse()
 
 
 def phonemize_ssml(items: Sequence[SsmlWord | Break], lexicon: Lexicon,
@@ -498,4 +499,60 @@ def phonemize_ssml(items: Sequence[SsmlWord | Break], lexicon: Lexicon,
         phones = list(it.phones) if it.phones is not None else phonemized[k].phones
         out.append((it, phones))
         k += 1
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class SsmlChunk:
+    """A piece of an SSML document to synthesize at once.
+
+    start, end: its span in the SSML string (from its first to its last word, or the breaks
+        of a chunk that has no words); pause_after_ms: silence to play after it (the sum of
+        the ``<break/>`` elements that follow it); sentence_end: whether it ends a sentence.
+    """
+
+    start: int
+    end: int
+    words: tuple[SsmlWord, ...]
+    pause_after_ms: int = 0
+    sentence_end: bool = True
+
+
+def ssml_chunks(items: Sequence[SsmlWord | Break], *, max_words: int | None = 25,
+                min_words: int = 6) -> list[SsmlChunk]:
+    """Cut parsed SSML into chunks: at sentence ends, at every ``<break/>``, and long
+    sentences at clause boundaries (as ``chunking.chunks`` does for plain text)."""
+    from .chunking import _split_long  # noqa: PLC0415 - shared clause-cutting rule
+
+    out: list[SsmlChunk] = []
+    current: list[SsmlWord] = []
+
+    def close(sentence_end: bool) -> None:
+        if not current:
+            return
+        pieces = [current]
+        if max_words is not None and len(current) > max_words:
+            index = {id(w.word): k for k, w in enumerate(current)}
+            pieces = [[current[index[id(w)]] for w in piece]
+                      for piece in _split_long([w.word for w in current], max_words, min_words)]
+        for k, piece in enumerate(pieces):
+            last = k == len(pieces) - 1
+            out.append(SsmlChunk(min(w.word.start for w in piece), max(w.word.end for w in piece),
+                                 tuple(piece), 0, sentence_end if last else False))
+        current.clear()
+
+    for it in items:
+        if isinstance(it, Break):
+            close(sentence_end=False)
+            if out and not current:
+                prev = out[-1]
+                out[-1] = replace(prev, pause_after_ms=prev.pause_after_ms + it.time_ms,
+                                  end=max(prev.end, it.end) if not prev.words else prev.end)
+            if not out:  # a break before any word: a chunk of silence
+                out.append(SsmlChunk(it.start, it.end, (), it.time_ms, False))
+            continue
+        current.append(it)
+        if it.word.punct_after in (".", "?", "!"):
+            close(sentence_end=True)
+    close(sentence_end=True)
     return out

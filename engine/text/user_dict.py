@@ -96,6 +96,7 @@ class UserDict:
     def __init__(self, path: str | os.PathLike | None = None):
         self.path = Path(path) if path is not None else default_user_dict_path()
         self._entries: dict[str, UserEntry] = {}
+        self._words: frozenset[str] | None = None    # cache of the entry words
         self._invalid: dict[str, object] = {}   # bad entries, kept for the file
         self._corrupt = False                    # the file could not be read as a whole
         self.problems: list[str] = []
@@ -193,14 +194,22 @@ class UserDict:
             entry = UserEntry(key, respelling=text)
         self._entries[key] = entry
         self._invalid.pop(key, None)
+        self._words = None
         return entry
 
     def remove(self, word: str) -> bool:
         """Remove an entry; True if there was one."""
         key = _key(word)
         found = self._entries.pop(key, None) is not None
+        self._words = None
         found = self._invalid.pop(key, None) is not None or found
         return found
+
+    def words(self) -> frozenset[str]:
+        """The words that have an entry (lowercase)."""
+        if self._words is None:
+            self._words = frozenset(self._entries)
+        return self._words
 
     def get(self, word: str) -> UserEntry | None:
         return self._entries.get(_key(word))

@@ -102,3 +102,15 @@ def test_iter_chunks_matches_chunks_and_is_lazy():
     gen = iter_chunks(text + "\n\n" + "x " * 100_000)
     first = next(gen)
     assert first.text == "First paragraph."
+
+
+def test_headings_and_list_items_end_sentences_but_wrapped_prose_runs_on():
+    text = ("Chapter 1\n"
+            "It was a dark night and the rain fell on the roof of the\n"
+            "House of the Seven Gables, as it always did.\n"
+            "Shopping list\n- eggs\n- Milk\nBread")
+    assert texts(split_sentences(text)) == [
+        "Chapter 1",
+        "It was a dark night and the rain fell on the roof of the\n"
+        "House of the Seven Gables, as it always did.",
+        "Shopping list", "eggs", "Milk", "Bread"]

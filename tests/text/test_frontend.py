@@ -48,3 +48,23 @@ def test_word_index_lets_timestamps_map_to_text(lexicon):
     seq = fe.phone_sequence(fe.phonemize(words))
     spans = {text[words[i].start:words[i].end] for i in seq.word_index if i >= 0}
     assert spans == {"Pay", "$4.50", "now"}
+
+
+def test_user_dict_words_are_not_spelled_or_expanded(tmp_path, lexicon):
+    ud = UserDict(tmp_path / "u.json")
+    ud.add("FBI", arpabet="F IH1 B IY0")
+    ud.add("mp3", respell="em pee three")
+    fe = TextFrontEnd(lexicon, user_dict=ud)
+    text = "The FBI likes MP3 files."
+    words = fe.normalize(text)
+    assert [w.text for w in words] == ["the", "fbi", "likes", "mp3", "files"]
+    assert [text[w.start:w.end] for w in words][1] == "FBI"
+    ph = {w.text: p for w, p in fe.phonemize(words)}
+    assert ph["fbi"] == ["F", "IH1", "B", "IY0"]
+    assert ph["mp3"] == ["EH1", "M", "P", "IY1", "TH", "R", "IY1"]
+    # the cache of entry words follows edits
+    ud.remove("fbi")
+    assert [w.text for w in fe.normalize("FBI")] == ["f", "b", "i"]
+    # chunks() and process() use the same words
+    assert "mp3" in [w.text for w in fe.chunks(text)[0].words]
+    assert "mp3" in [w.text for w, _ in next(fe.process(text)).phonemized]

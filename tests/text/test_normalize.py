@@ -135,6 +135,23 @@ CASES = [
     ("OK", "okay"),
     ("I LOVE THIS SONG", "i love this song"),
     ("MP3", "m p three"),
+    ("a WESSON OIL lease", "a wesson oil lease"),
+    ("NEW YORK (CNN)", "new york c n n"),
+    ("WATCH CNN NOW", "watch c n n now"),
+    ("I LOVE HTML SO MUCH", "i love h t m l so much"),
+    ("the FBI AND CIA", "the f b i and c i a"),
+    ("The GUI", "the gooey"),
+    ("BASIC", "basic"),
+    ("four AMPHIBIOUS HOG CALLERS", "four amphibious hog callers"),
+    ("MATH AND ALCOHOL DON'T MIX!", "math and alcohol don't mix"),
+    ("my CODE of ETHICS", "my code of ethics"),
+    ("no, NO!!", "no no"),
+    ("the IT department", "the i t department"),
+    ("the USSR and UNHCR", "the u s s r and u n h c r"),
+    # single letters and initials
+    ("J. R. R. Tolkien", "j r r tolkien"),
+    ("vitamin C", "vitamin c"),
+    ("Q: why", "q why"),
     ("3D", "three d"),
     # URLs and e-mail
     ("example.com", "example dot com"),
@@ -168,6 +185,14 @@ CASES = [
     ("Apt. 4B", "apartment four b"),
     ("see p. 5", "see page five"),
     ("in 1999-00", "in nineteen ninety nine to hundred"),
+    # Unicode number forms
+    ("\u00bd cup", "one half cup"),
+    ("1\u00bd hours", "one and a half hours"),
+    ("\u00be", "three quarters"),
+    ("x\u00b2 + y\u00b3", "x squared plus y cubed"),
+    ("10 m\u00b2", "ten square meters"),
+    ("\uff15 and \u0663", "five and three"),
+    ("\u2460 item", "item"),
     ("", ""),
 ]
 
@@ -223,6 +248,14 @@ def test_spans_slice_to_source_tokens():
     assert by_source["March 3, 2021"] == ["march", "third", "twenty", "twenty", "one"]
     assert by_source["3:45 pm"] == ["three", "forty", "five", "p", "m"]
     assert by_source["FBI.gov"] == ["f", "b", "i", "dot", "gov"]
+
+
+def test_initials_do_not_end_sentences_but_plan_b_does():
+    words = normalize("K. A. Arsdall wrote it. Plan B. Then we go.")
+    assert [(w.text, w.letter, w.punct_after) for w in words[:3]] == [
+        ("k", True, ""), ("a", True, ""), ("arsdall", False, "")]
+    b = [w for w in words if w.text == "b"][0]
+    assert b.letter and b.punct_after == "."
 
 
 def test_letters_are_marked():

@@ -142,3 +142,39 @@ def test_frontend_ssml_phones(lexicon):
     assert out[1][1] == ["AE1", "P", "AH0", "L"]
     assert isinstance(out[2], Break) and out[2].time_ms == 1000
     assert out[3][1] == ["R", "IY1", "D"]
+
+
+def test_ssml_chunks_cut_at_sentences_and_breaks():
+    from bittts.engine.text.ssml import ssml_chunks
+    s = ('<speak><break time="300ms"/>Hello there. One two<break time="1s"/>'
+         '<break strength="weak"/> three. Four</speak>')
+    chunks = ssml_chunks(parse_ssml(s))
+    assert [[w.word.text for w in c.words] for c in chunks] == [
+        [], ["hello", "there"], ["one", "two"], ["three"], ["four"]]
+    assert [c.pause_after_ms for c in chunks] == [300, 0, 1200, 0, 0]
+    assert [c.sentence_end for c in chunks] == [False, True, False, True, True]
+    assert s[chunks[1].start:chunks[1].end] == "Hello there"
+
+
+def test_long_ssml_sentence_is_cut_at_clauses():
+    from bittts.engine.text.ssml import ssml_chunks
+    body = ", ".join(["one two three four five"] * 8) + "."
+    chunks = ssml_chunks(parse_ssml(f"<speak>{body}</speak>"), max_words=12, min_words=3)
+    assert len(chunks) > 3 and all(len(c.words) <= 12 for c in chunks)
+    assert sum(len(c.words) for c in chunks) == 40
+    assert chunks[-1].sentence_end and not chunks[0].sentence_end
+
+
+def test_frontend_process_ssml(lexicon):
+    fe = TextFrontEnd(lexicon)
+    s = ('<speak>I <emphasis>will</emphasis> read it.<break time="1s"/>'
+         '<phoneme ph="T AH0 M AA1 T OW2">tomato</phoneme>!</speak>')
+    out = list(fe.process_ssml(s))
+    assert [c.phones.symbols for c in out] == [
+        ("<bos>", "AY1", "<wb>", "W", "IH1", "L", "<wb>", "R", "IY1", "D", "<wb>", "IH1", "T",
+         ".", "<eos>"),
+        ("<bos>", "T", "AH0", "M", "AA1", "T", "OW2", "!", "<eos>")]
+    assert out[0].chunk.pause_after_ms == 1000
+    assert out[0].chunk.words[1].emphasis == "moderate"
+    with pytest.raises(SsmlError):
+        list(fe.process_ssml("<speak>oops"))
