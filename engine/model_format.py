@@ -447,6 +447,20 @@ class ModelWriter:
         self._blobs: list[tuple[str, BlobEncoding, bytes, int]] = []
         self._names: set[str] = set()
 
+    @classmethod
+    def from_model(cls, model: "ModelFile") -> "ModelWriter":
+        """A writer holding a copy of an existing model (to add or replace parts, then write)."""
+        w = cls()
+        w.update_metadata(model.metadata)
+        for name, info in model.tensors.items():
+            if info.dtype == DType.TERNARY:
+                w.add_ternary(name, model.ternary(name), info.scales if len(info.scales) > 1 else info.scales[0])
+            else:
+                w.add_tensor(name, model.array(name), info.dtype, info.scales)
+        for name, info in model.blobs.items():
+            w.add_blob(name, model.blob(name), compress=info.encoding == BlobEncoding.ZLIB)
+        return w
+
     def add_metadata(self, key: str, value: Any) -> None:
         _value_type(value)  # refuse untyped values now, not at write time
         self.metadata[key] = value

@@ -1,4 +1,30 @@
 import os
+from pathlib import Path
+
+import pytest
 
 # Qt runs without a screen in the tests.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+PARITY_MODEL = Path(__file__).parent / "fixtures" / "parity" / "model.bttm"
+
+
+@pytest.fixture(scope="session")
+def lexicon_blob():
+    from bittts.engine.text.lexicon import cmudict_lexicon
+
+    return cmudict_lexicon()[1]
+
+
+@pytest.fixture(scope="session")
+def tiny_model_path(tmp_path_factory, lexicon_blob):
+    """The parity fixture's small random model plus the real lexicon: a complete model file
+    whose voice is noise but whose every code path is the real one."""
+    from bittts.engine.model_format import ModelFile, ModelWriter
+
+    with ModelFile(PARITY_MODEL) as src:
+        w = ModelWriter.from_model(src)
+    w.add_blob("lexicon", lexicon_blob, compress=False)
+    path = tmp_path_factory.mktemp("model") / "tiny.bttm"
+    w.write(path)
+    return path

@@ -65,14 +65,8 @@ LEXICON = {
 @pytest.fixture(scope="module")
 def model_path(tmp_path_factory):
     """The parity fixture's random model with a small lexicon: every code path is real, fast."""
-    src = ModelFile(PARITY_MODEL)
-    w = ModelWriter()
-    w.update_metadata(src.metadata)
-    for name, info in src.tensors.items():
-        if info.dtype == DType.TERNARY:
-            w.add_ternary(name, src.ternary(name), info.scales if len(info.scales) > 1 else info.scales[0])
-        else:
-            w.add_tensor(name, src.array(name), info.dtype, info.scales)
+    with ModelFile(PARITY_MODEL) as src:
+        w = ModelWriter.from_model(src)
     w.add_blob("lexicon", encode_lexicon(LEXICON))
     path = tmp_path_factory.mktemp("cli") / "tiny.bttm"
     w.write(path)

