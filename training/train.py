@@ -67,9 +67,10 @@ def cpu_has_bf16() -> bool:
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
-def lr_at(step: int, total: int, base: float, warmup: int) -> float:
+def lr_at(step: int, progress: float, base: float, warmup: int) -> float:
+    """Linear warm-up, then cosine decay to a floor of 10% as progress goes from 0 to 1."""
     warm = min(1.0, (step + 1) / warmup)
-    return base * warm * max(0.1, 0.5 * (1 + math.cos(math.pi * min(step, total) / total)))
+    return base * warm * max(0.1, 0.5 * (1 + math.cos(math.pi * min(progress, 1.0))))
 
 
 def acoustic_loss(model: AcousticModel, batch: dict, cfg: ModelConfig, device, bf16: bool) -> tuple[torch.Tensor, dict]:
@@ -185,6 +186,17 @@ class Trainer:
     def out_of_time(self) -> bool:
         return self.tc.minutes is not None and time.time() - self.started > 60 * self.tc.minutes
 
+    def progress(self, step: int, total: int, stage_started: float, stage_start_step: int) -> float:
+        """How far through its schedule a stage is: by steps, or by this run's time budget when
+        that ends first (so the learning rate has decayed when time runs out)."""
+        by_steps = step / total
+        if self.tc.minutes is None:
+            return by_steps
+        budget = 60 * self.tc.minutes - (stage_started - self.started)
+        remaining_steps_share = 1 - stage_start_step / total
+        elapsed = time.time() - stage_started
+        return max(by_steps, stage_start_step / total + remaining_steps_share * elapsed / max(budget, 1))
+
     # --- stages ----------------------------------------------------------------------------
     def train_vocoder(self) -> None:
         tc = self.tc
@@ -198,7 +210,7 @@ class Trainer:
         while self.step_v < tc.vocoder_steps and not self.out_of_time():
             t0 = time.time()
             for g in self.opt_v.param_groups:
-                g["lr"] = lr_at(self.step_v, tc.vocoder_steps, tc.vocoder_lr, tc.warmup_steps)
+                g["lr"] = lr_at(self.step_v, self.step_v / tc.vocoder_steps, tc.vocoder_lr, tc.warmup_steps)
             loss, parts = vocoder_loss(self.vocoder, next(batches), self.cfg, self.device, self.bf16)
             self.opt_v.zero_grad(set_to_none=True)
             loss.backward()
@@ -217,11 +229,13 @@ class Trainer:
         batches = acoustic_batches(utts, tc.acoustic_max_frames, tc.seed + self.step_a)
         hours = sum(u.frames for u in utts) * self.cfg.hop_size / self.cfg.sample_rate / 3600
         print(f"acoustic: {len(utts)} utterances ({hours:.1f} h), from step {self.step_a} to {tc.acoustic_steps}", flush=True)
+        stage_started, first_step = time.time(), self.step_a
         while self.step_a < tc.acoustic_steps and not self.out_of_time():
             self.acoustic.train()
             t0 = time.time()
+            progress = self.progress(self.step_a, tc.acoustic_steps, stage_started, first_step)
             for g in self.opt_a.param_groups:
-                g["lr"] = lr_at(self.step_a, tc.acoustic_steps, tc.acoustic_lr, tc.warmup_steps)
+                g["lr"] = lr_at(self.step_a, progress, tc.acoustic_lr, tc.warmup_steps)
             batch = next(batches)
             loss, parts = acoustic_loss(self.acoustic, batch, self.cfg, self.device, self.bf16)
             self.opt_a.zero_grad(set_to_none=True)
@@ -298,7 +312,8 @@ class Trainer:
         tc = self.tc
         if step % tc.log_every == 0:
             rate = self.audio_seconds[stage] / max(self.seconds[stage], 1e-9)
-            record = {"stage": stage, "step": step, **{k: round(v, 4) for k, v in parts.items()},
+            lr = (self.opt_v if stage != "acoustic" else self.opt_a).param_groups[0]["lr"]
+            record = {"stage": stage, "step": step, **{k: round(v, 4) for k, v in parts.items()}, "lr": round(lr, 6),
                       "s_per_step": round(time.time() - t0, 3), "audio_s_per_s": round(rate, 1)}
             self.history.append(record)
             print(json.dumps(record), flush=True)
