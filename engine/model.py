@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -222,10 +223,17 @@ class BitTTSModel:
         return out[:, : self.envelope_points], out[:, self.envelope_points :]
 
     def vocode(self, mel: np.ndarray, f0: np.ndarray, voiced: np.ndarray, noise_frames: np.ndarray | None = None,
-               seed: int = 0) -> np.ndarray:
+               seed: int = 0, cancelled: Callable[[], bool] | None = None) -> np.ndarray | None:
+        """Acoustic frames -> waveform. ``cancelled`` is asked between stages; when it says
+        True the work stops and None is returned."""
+        stop = cancelled or (lambda: False)
         envelope, gains = self.vocoder_controls(mel, f0, voiced)
+        if stop():
+            return None
         amps = dsp.harmonic_amplitudes(f0, envelope, self.sample_rate, self.max_harmonics, self.harmonic_ceiling)
         harmonic, _ = dsp.harmonic_signal(f0, amps, self.sample_rate, self.hop)
+        if stop():
+            return None
         if noise_frames is None:
             noise_frames = dsp.white_noise_frames(len(f0), self.noise_fft, seed)
         return harmonic + dsp.noise_signal(gains, noise_frames, self.hop)

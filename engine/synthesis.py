@@ -47,8 +47,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
-from bittts.engine import dsp
-from bittts.engine.model import AcousticOutput, BitTTSModel
+from bittts.engine.model import BitTTSModel
 from bittts.engine.model_format import ModelFile, ModelFormatError
 from bittts.engine.model_info import ModelSummary, bundled_model_path, summarize
 from bittts.engine.synthesis_types import (
@@ -309,7 +308,8 @@ class Synthesizer:
                                        duration_scale=duration_scale, pitch_shift=pitch_shift)
         if cancel is not None and cancel.is_set():
             return None, acoustic.durations
-        samples = self.vocode(acoustic, seed, cancel)
+        samples = self.model.vocode(acoustic.mel, acoustic.f0, acoustic.voiced, seed=seed,
+                                    cancelled=None if cancel is None else cancel.is_set)
         if samples is None:
             return None, acoustic.durations
         samples *= np.float32(cfg.volume)
@@ -322,24 +322,6 @@ class Synthesizer:
             samples[-fade:] *= ramp[::-1]
         np.clip(samples, -1.0, 1.0, out=samples)
         return samples, acoustic.durations
-
-    def vocode(self, acoustic: AcousticOutput, seed: int = 0, cancel: threading.Event | None = None) -> np.ndarray | None:
-        """``model.vocode`` stage by stage (the same samples), returning None as soon as
-        ``cancel`` is set."""
-        m = self.model
-
-        def cancelled() -> bool:
-            return cancel is not None and cancel.is_set()
-
-        envelope, gains = m.vocoder_controls(acoustic.mel, acoustic.f0, acoustic.voiced)
-        if cancelled():
-            return None
-        amps = dsp.harmonic_amplitudes(acoustic.f0, envelope, m.sample_rate, m.max_harmonics, m.harmonic_ceiling)
-        harmonic, _ = dsp.harmonic_signal(acoustic.f0, amps, m.sample_rate, m.hop)
-        if cancelled():
-            return None
-        noise = dsp.noise_signal(gains, dsp.white_noise_frames(len(acoustic.f0), m.noise_fft, seed), m.hop)
-        return harmonic + noise
 
     def _sample_gain(self, gain: np.ndarray, durations: np.ndarray, count: int) -> np.ndarray:
         """A gain per phone -> per sample, gliding linearly between frame centres."""

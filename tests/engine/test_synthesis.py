@@ -148,11 +148,14 @@ def test_cancel_from_another_thread_ends_the_stream_promptly(synth):
     assert ended[0] - set_at < 0.5
 
 
-def test_staged_vocoder_gives_the_model_vocoder_samples(synth):
+def test_vocoder_stops_between_stages_when_cancelled(synth):
     ids = np.asarray(next(synth.frontend.process("Hello there.")).phones.ids)
     out = synth.model.acoustic(ids, synth.speaker_vector("spk1"))
     want = synth.model.vocode(out.mel, out.f0, out.voiced, seed=3)
-    np.testing.assert_array_equal(synth.vocode(out, seed=3), want)
+    np.testing.assert_array_equal(synth.model.vocode(out.mel, out.f0, out.voiced, seed=3, cancelled=lambda: False), want)
+    asked = []
+    assert synth.model.vocode(out.mel, out.f0, out.voiced, cancelled=lambda: asked.append(1) or True) is None
+    assert asked == [1]  # stopped after the first stage
 
 
 # --- per-phone prosody in the model -----------------------------------------------------------
