@@ -1,0 +1,1 @@
+"""The corpus pipeline: text -> generate -> align -> features -> report (docs/corpus.md)."""

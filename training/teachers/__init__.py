@@ -1,0 +1,1 @@
+"""Teacher TTS voices for the distillation corpus (install.sh, voices.py)."""
