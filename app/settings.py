@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+from bittts.engine.files import write_atomically
 from bittts.engine.synthesis_types import PITCH_RANGE, SPEED_RANGE, VOLUME_RANGE
 
 THEMES = ("system", "light", "dark", "high-contrast")
@@ -108,17 +108,7 @@ class SettingsStore:
             os.replace(self.path, self.path.with_name(self.path.name + ".corrupt"))
             self._corrupt = False
         data = asdict(settings)
-        fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, indent=1)
-            os.replace(tmp, self.path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        write_atomically(self.path, json.dumps(data, indent=1))
 
 
 SETTING_NAMES = tuple(f.name for f in fields(Settings))

@@ -12,7 +12,6 @@ import math
 import mmap
 import os
 import struct
-import tempfile
 import zlib
 from dataclasses import dataclass
 from enum import IntEnum
@@ -20,6 +19,8 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 import numpy as np
+
+from bittts.engine.files import write_atomically
 
 MAGIC = b"BTTSMODL"
 VERSION = 1  # changes only when the layout changes
@@ -531,17 +532,6 @@ class ModelWriter:
 
     def write(self, path: str | os.PathLike) -> int:
         """Write the file atomically (temporary file, then rename); returns its size."""
-        path = Path(path)
         blob = self.to_bytes()
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(blob)
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a model file is for everyone to read
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(path, blob)
         return len(blob)

@@ -24,11 +24,11 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..files import write_atomically
 from .phones import ARPABET_SET, VOWELS
 
 __all__ = ["UserDict", "UserEntry", "UserDictError", "default_user_dict_path", "parse_arpabet"]
@@ -161,18 +161,7 @@ class UserDict:
         for w, v in self._invalid.items():
             entries.setdefault(w, v)
         data = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "entries": entries}
-        fd, tmp = tempfile.mkstemp(prefix=".pronunciations-", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(data, f, ensure_ascii=False, indent=1)
-                f.write("\n")
-            os.replace(tmp, self.path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        write_atomically(self.path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
     # ---- editing
     def add(self, word: str, *, arpabet: str | None = None, respell: str | None = None) -> UserEntry:
