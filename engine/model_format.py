@@ -186,6 +186,14 @@ class _Cursor:
         except UnicodeDecodeError as exc:
             raise ModelFormatError(f"{what} is not valid UTF-8") from exc
 
+    def code(self, kind: type[IntEnum], where: str, name: str):
+        """A u8 field ``name`` of ``where`` that must be a member of ``kind`` (a dtype, an encoding)."""
+        raw = self.u8(f"{where} {name}")
+        try:
+            return kind(raw)
+        except ValueError:
+            raise ModelFormatError(f"{where} has unknown {name} {raw}") from None
+
     def count(self, what: str, limit: int, item_size: int) -> int:
         n = self.u32(what)
         if n > limit or n * item_size > self.end - self.pos:
@@ -268,11 +276,7 @@ class ModelFile:
             where = f"tensor {name!r}"
             if name in tensors:
                 raise ModelFormatError(f"{where} appears twice")
-            dtype_code = cur.u8(f"{where} dtype")
-            try:
-                dtype = DType(dtype_code)
-            except ValueError:
-                raise ModelFormatError(f"{where} has unknown dtype {dtype_code}") from None
+            dtype = cur.code(DType, where, "dtype")
             ndim = cur.u8(f"{where} ndim")
             if not 1 <= ndim <= MAX_NDIM:
                 raise ModelFormatError(f"{where} has {ndim} dimensions (1 to {MAX_NDIM} allowed)")
@@ -292,11 +296,7 @@ class ModelFile:
             where = f"blob {name!r}"
             if name in blobs:
                 raise ModelFormatError(f"{where} appears twice")
-            enc = cur.u8(f"{where} encoding")
-            try:
-                encoding = BlobEncoding(enc)
-            except ValueError:
-                raise ModelFormatError(f"{where} has unknown encoding {enc}") from None
+            encoding = cur.code(BlobEncoding, where, "encoding")
             offset, stored, raw = cur.u64(f"{where} offset"), cur.u64(f"{where} size"), cur.u64(f"{where} raw size")
             if offset % ALIGNMENT or offset > data_size or stored > data_size - offset:
                 raise ModelFormatError(f"{where} [{offset}, +{stored}) is misaligned or outside the data section")
