@@ -45,6 +45,7 @@ from pathlib import Path
 import numpy as np
 
 from training.corpus import frontend_adapter as fe
+from training.corpus.parallel import imap_unordered
 from training.corpus.generate import AUDIO, CORPUS, SAMPLE_RATE
 
 ALIGN = CORPUS / "align"
@@ -340,12 +341,7 @@ def main(argv=None) -> int:
     stats = {"ok": 0, "failed": 0}
     reasons: dict[str, int] = {}
     if todo:
-        if args.workers > 1:
-            import multiprocessing as mp
-            pool = mp.get_context("fork").Pool(args.workers)
-            it = pool.imap_unordered(_work, todo, chunksize=8)
-        else:
-            pool, it = None, map(_work, todo)
+        it = imap_unordered(_work, todo, args.workers)
         for item, rec in tqdm(it, total=len(todo), unit="utt", mininterval=5, file=sys.stderr):
             if rec.get("transient"):
                 stats["skipped (regenerate first)"] = stats.get("skipped (regenerate first)", 0) + 1
@@ -354,9 +350,6 @@ def main(argv=None) -> int:
             if not rec.get("ok"):
                 r = rec.get("reason", "?").split(":")[0]
                 reasons[r] = reasons.get(r, 0) + 1
-        if pool is not None:
-            pool.close()
-            pool.join()
     print(f"aligned corpus: {stats}; failures by reason: {reasons}", file=sys.stderr)
     if args.check:
         res = {"rms": check_flite(items, args.check_utts), "joe": check_piper(items, args.check_utts)}

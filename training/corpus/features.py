@@ -39,6 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from training.corpus import frontend_adapter as fe
+from training.corpus.parallel import imap_unordered
 from training.corpus.align import align_path, generated_items
 from training.corpus.generate import AUDIO, CORPUS, SAMPLE_RATE
 
@@ -236,19 +237,11 @@ def main(argv=None) -> int:
             and feature_path(*it).stat().st_mtime >= align_path(*it).stat().st_mtime)]
         print(f"generated: {len(items)}; to extract: {len(todo)}", file=sys.stderr)
         counts: dict[str, int] = {}
-        if args.workers > 1:
-            import multiprocessing as mp
-            pool = mp.get_context("fork").Pool(args.workers)
-            it = pool.imap_unordered(_work, todo, chunksize=8)
-        else:
-            pool, it = None, map(_work, todo)
+        it = imap_unordered(_work, todo, args.workers)
         for item, res in tqdm(it, total=len(todo), unit="utt", mininterval=5, file=sys.stderr):
             counts[res["status"]] = counts.get(res["status"], 0) + 1
             if res["status"] == "error":
                 print(item, res["error"], file=sys.stderr)
-        if pool is not None:
-            pool.close()
-            pool.join()
         print(f"features: {counts}", file=sys.stderr)
     stats = write_manifest()
     print(json.dumps({k: v for k, v in stats.items() if k in ("speakers",)}, indent=1))
