@@ -19,10 +19,10 @@ Rules:
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
-from .normalize import Word, fold_punctuation, normalize
+from .normalize import Word, check_date_order, fold_punctuation, iter_normalize, normalize
 
 __all__ = ["Chunk", "chunks", "iter_chunks", "split_sentences", "DEFAULT_MAX_WORDS",
            "DEFAULT_MIN_WORDS"]
@@ -53,28 +53,24 @@ class Chunk:
     sentence_end: bool = True
 
 
-def _sentence_groups(text: str, words: Sequence[Word]) -> list[list[Word]]:
-    folded = fold_punctuation(text)
-    groups: list[list[Word]] = []
-    cur: list[Word] = []
-    for k, w in enumerate(words):
-        if cur and cur[-1].end <= w.start and re.search(r"\n[ \t]*\n", folded[cur[-1].end:w.start]):
-            groups.append(cur)
-            cur = []
-        cur.append(w)
-        p = w.punct_after
-        end = p in (".", "?", "!")
-        if p == "…":
-            nxt = words[k + 1] if k + 1 < len(words) else None
-            # a capital after "…" starts a new sentence, but the pronoun "I" says nothing
-            end = nxt is None or (text[nxt.start:nxt.start + 1].isupper()
-                                  and nxt.text not in _PRONOUN_I)
-        if end and (k + 1 == len(words) or words[k + 1].start >= w.end):
-            groups.append(cur)
-            cur = []
-    if cur:
-        groups.append(cur)
-    return groups
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _ends_sentence(text: str, w: Word, nxt: Word | None) -> bool:
+    """Does a sentence end after ``w`` (``nxt``: the word after it, None at the end)?"""
+    p = w.punct_after
+    end = p in (".", "?", "!")
+    if p == "…":
+        # a capital after "…" starts a new sentence, but the pronoun "I" says nothing
+        end = nxt is None or (text[nxt.start:nxt.start + 1].isupper()
+                              and nxt.text not in _PRONOUN_I)
+    return end and (nxt is None or nxt.start >= w.end)
+
+
+def _paragraph_break(text: str, a: int, b: int) -> bool:
+    """Is there a blank line in ``text[a:b]``?"""
+    gap = text[a:b]
+    return "\n" in gap and _BLANK_LINE.search(fold_punctuation(gap)) is not None
 
 
 def _can_cut_after(words: Sequence[Word], k: int) -> bool:
@@ -82,43 +78,47 @@ def _can_cut_after(words: Sequence[Word], k: int) -> bool:
     return k + 1 >= len(words) or words[k].end <= words[k + 1].start
 
 
-def _split_long(words: list[Word], max_words: int, min_words: int) -> list[list[Word]]:
-    pieces: list[list[Word]] = []
-    i = 0
+def _next_cut(words: Sequence[Word], max_words: int, min_words: int, final: bool) -> int | None:
+    """Where to cut a sentence that is longer than ``max_words``: the index of the last word of
+    its first piece. ``final``: ``words`` is the whole (rest of the) sentence; else only its
+    start, and None means that more words are needed to decide as the whole would."""
     n = len(words)
-    while n - i > max_words:
-        lo, hi = i + min_words - 1, min(i + max_words - 1, n - min_words - 1)
-        cut = None
-        for k in range(hi, lo - 1, -1):        # last clause mark in the window
-            if words[k].punct_after in CLAUSE_MARKS and _can_cut_after(words, k):
-                cut = k
-                break
-        if cut is None:
-            for k in range(hi, lo - 1, -1):    # else before a conjunction
-                if words[k + 1].text in CONJUNCTIONS and _can_cut_after(words, k):
-                    cut = k
-                    break
-        if cut is None:
-            cut = min(i + max_words - 1, n - 2)
-            while cut > i and not _can_cut_after(words, cut):
-                cut -= 1
-            if cut <= i:  # one token longer than the window: cut after it
-                cut = i
-                while cut + 1 < n and not _can_cut_after(words, cut):
-                    cut += 1
-        pieces.append(words[i:cut + 1])
-        i = cut + 1
-    if i < n:
-        pieces.append(words[i:])
-    return pieces
+    if n <= max_words or (not final and n <= max_words + min_words):
+        return None
+    lo, hi = min_words - 1, min(max_words - 1, n - min_words - 1)
+    for k in range(hi, lo - 1, -1):        # last clause mark in the window
+        if words[k].punct_after in CLAUSE_MARKS and _can_cut_after(words, k):
+            return k
+    for k in range(hi, lo - 1, -1):        # else before a conjunction
+        if words[k + 1].text in CONJUNCTIONS and _can_cut_after(words, k):
+            return k
+    cut = min(max_words - 1, n - 2)
+    while cut > 0 and not _can_cut_after(words, cut):
+        cut -= 1
+    if cut <= 0:  # one token longer than the window: cut after it
+        cut = 0
+        while cut + 1 < n and not _can_cut_after(words, cut):
+            cut += 1
+        if not final and cut + 1 >= n:
+            return None                    # the token may go on past what is known
+    return cut
 
 
-def _span(text: str, folded: str, words: Sequence[Word]) -> tuple[int, int]:
+def _split_long(words: list[Word], max_words: int, min_words: int) -> list[list[Word]]:
+    """A whole sentence -> pieces of at most ``max_words`` words (see the module docstring)."""
+    pieces: list[list[Word]] = []
+    while (cut := _next_cut(words, max_words, min_words, final=True)) is not None:
+        pieces.append(words[:cut + 1])
+        words = words[cut + 1:]
+    return pieces + [words] if words else pieces
+
+
+def _span(text: str, words: Sequence[Word]) -> tuple[int, int]:
     a = min(w.start for w in words)
     b = max(w.end for w in words)
-    while a > 0 and folded[a - 1] in _LEADING:
+    while a > 0 and fold_punctuation(text[a - 1]) in _LEADING:
         a -= 1
-    while b < len(folded) and folded[b] in _TRAILING:
+    while b < len(text) and fold_punctuation(text[b]) in _TRAILING:
         b += 1
     return a, b
 
@@ -128,45 +128,85 @@ def split_sentences(text: str, words: Sequence[Word] | None = None) -> list[Chun
     return chunks(text, words, max_words=None)
 
 
-def chunks(text: str, words: Sequence[Word] | None = None, *, max_words: int | None = DEFAULT_MAX_WORDS,
-           min_words: int = DEFAULT_MIN_WORDS, keep_words: Collection[str] = ()) -> list[Chunk]:
-    """Sentences, with long ones cut at clause boundaries (``max_words=None``: never cut).
-
-    ``words`` defaults to ``normalize(text, keep_words=keep_words)``."""
-    if words is None:
-        words = normalize(text, keep_words=keep_words)
+def _check_sizes(max_words: int | None, min_words: int) -> None:
     if max_words is not None and max_words < 2 * min_words:
         raise ValueError(f"max_words ({max_words}) must be at least twice min_words ({min_words})")
-    folded = fold_punctuation(text)
+
+
+def _sentence_groups(text: str, words: Sequence[Word]) -> list[list[Word]]:
+    groups: list[list[Word]] = [[]]
+    for k, w in enumerate(words):
+        nxt = words[k + 1] if k + 1 < len(words) else None
+        groups[-1].append(w)
+        if _ends_sentence(text, w, nxt) or (nxt is not None and w.end <= nxt.start
+                                            and _paragraph_break(text, w.end, nxt.start)):
+            groups.append([])
+    return [g for g in groups if g]
+
+
+def chunks(text: str, words: Sequence[Word] | None = None, *,
+           max_words: int | None = DEFAULT_MAX_WORDS, min_words: int = DEFAULT_MIN_WORDS,
+           keep_words: Collection[str] = (), date_order: str = "MDY") -> list[Chunk]:
+    """Sentences, with long ones cut at clause boundaries (``max_words=None``: never cut).
+
+    ``words`` defaults to ``normalize(text, keep_words=keep_words, date_order=date_order)``.
+    This is the plain whole-text version: ``iter_chunks`` gives the same chunks lazily, and
+    the tests hold it to this one."""
+    _check_sizes(max_words, min_words)
+    if words is None:
+        words = normalize(text, keep_words=keep_words, date_order=date_order)
     out: list[Chunk] = []
     for sentence in _sentence_groups(text, words):
-        if max_words is None or len(sentence) <= max_words:
-            pieces = [sentence]
-        else:
-            pieces = _split_long(sentence, max_words, min_words)
+        pieces = [sentence] if max_words is None else _split_long(sentence, max_words, min_words)
         for k, piece in enumerate(pieces):
-            a, b = _span(text, folded, piece)
+            a, b = _span(text, piece)
             out.append(Chunk(text[a:b], a, b, tuple(piece), sentence_end=k == len(pieces) - 1))
     return out
 
 
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+def iter_chunks(text: str, words: Iterable[Word] | None = None, *,
+                max_words: int | None = DEFAULT_MAX_WORDS, min_words: int = DEFAULT_MIN_WORDS,
+                keep_words: Collection[str] = (), date_order: str = "MDY") -> Iterator[Chunk]:
+    """``chunks``, lazily: the text is normalized word by word as the chunks are taken, and a
+    chunk is yielded as soon as the words after it cannot change it, so the first chunk of a
+    long text, even of one huge paragraph, is ready at once. The chunks are the same as
+    ``chunks`` gives, spans in ``text``."""
+    _check_sizes(max_words, min_words)
+    check_date_order(date_order)
+    if words is None:
+        words = iter_normalize(text, keep_words=keep_words, date_order=date_order)
+    return _chunk_stream(text, iter(words), max_words, min_words)
 
 
-def iter_chunks(text: str, *, max_words: int | None = DEFAULT_MAX_WORDS,
-                min_words: int = DEFAULT_MIN_WORDS, keep_words: Collection[str] = ()
-                ) -> Iterator[Chunk]:
-    """Like ``chunks`` but lazy, one paragraph at a time: the first chunk of a long text is
-    ready before the rest is normalized. Spans are in ``text``, as with ``chunks``."""
-    pos = 0
-    for m in [*_PARAGRAPH_BREAK.finditer(text), None]:
-        end = m.start() if m else len(text)
-        para = text[pos:end]
-        if para.strip():
-            for c in chunks(para, max_words=max_words, min_words=min_words,
-                            keep_words=keep_words):
-                yield Chunk(c.text, c.start + pos, c.end + pos,
-                            tuple(replace(w, start=w.start + pos, end=w.end + pos)
-                                  for w in c.words), c.sentence_end)
-        if m:
-            pos = m.end()
+def _chunk_stream(text: str, words: Iterator[Word], max_words: int | None,
+                  min_words: int) -> Iterator[Chunk]:
+    # Nothing here reads the whole text: only the characters around the words at hand.
+    def chunk(piece: list[Word], sentence_end: bool) -> Chunk:
+        a, b = _span(text, piece)
+        return Chunk(text[a:b], a, b, tuple(piece), sentence_end)
+
+    def finish(sentence: list[Word]) -> Iterator[Chunk]:
+        pieces = [sentence] if max_words is None else _split_long(sentence, max_words, min_words)
+        for k, piece in enumerate(pieces):
+            yield chunk(piece, k == len(pieces) - 1)
+
+    sentence: list[Word] = []   # the words of the sentence not yet in a chunk
+    w = next(words, None)
+    while w is not None:
+        nxt = next(words, None)
+        sentence.append(w)
+        if nxt is not None and w.end <= nxt.start and _paragraph_break(text, w.end, nxt.start):
+            end = True
+        else:
+            end = _ends_sentence(text, w, nxt)
+        if end:
+            yield from finish(sentence)
+            sentence = []
+        elif max_words is not None:
+            # a long sentence: its first pieces go out before its end is read
+            while (cut := _next_cut(sentence, max_words, min_words, final=False)) is not None:
+                yield chunk(sentence[:cut + 1], False)
+                sentence = sentence[cut + 1:]
+        w = nxt
+    if sentence:
+        yield from finish(sentence)

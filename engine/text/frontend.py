@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from .chunking import DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, Chunk, chunks, iter_chunks
 from .g2p import G2P, FallbackG2P
 from .lexicon import Lexicon
-from .normalize import Word, normalize
+from .normalize import Word, check_date_order, normalize
 from .phonemize import WordPhones, phonemize
 from .phones import BOS, EOS, PHONE_TO_ID, PUNCT_TOKENS, UNK, WORD_BOUNDARY
 from .user_dict import UserDict
@@ -94,28 +94,33 @@ class FrontEndSsmlChunk:
 
 
 class TextFrontEnd:
-    """The English front end, configured once (lexicon, user dictionary, OOV G2P)."""
+    """The English front end, configured once (lexicon, user dictionary, OOV G2P).
+
+    ``date_order``: how an all-numeric date that could be read either way is read, ``"MDY"``
+    (03/04/2021 is March 4th; en-US, the default) or ``"DMY"`` (the 3rd of April).
+    """
 
     def __init__(self, lexicon: Lexicon, user_dict: UserDict | None = None,
                  g2p: G2P | None = None, *, max_words: int = DEFAULT_MAX_WORDS,
-                 min_words: int = DEFAULT_MIN_WORDS):
+                 min_words: int = DEFAULT_MIN_WORDS, date_order: str = "MDY"):
         self.lexicon = lexicon
         self.user_dict = user_dict
         self.g2p: G2P = g2p if g2p is not None else FallbackG2P(lexicon)
         self.max_words = max_words
         self.min_words = min_words
+        self.date_order = check_date_order(date_order)
 
     def _keep_words(self) -> frozenset[str]:
         return self.user_dict.words() if self.user_dict is not None else frozenset()
 
     def normalize(self, text: str) -> list[Word]:
         """Raw text -> spoken words with spans (user-dictionary words pass through whole)."""
-        return normalize(text, keep_words=self._keep_words())
+        return normalize(text, keep_words=self._keep_words(), date_order=self.date_order)
 
     def chunks(self, text: str) -> list[Chunk]:
         """Raw text -> sentences/clauses, each with its span and words."""
         return chunks(text, max_words=self.max_words, min_words=self.min_words,
-                      keep_words=self._keep_words())
+                      keep_words=self._keep_words(), date_order=self.date_order)
 
     def phonemize(self, words: Sequence[Word]) -> list[WordPhones]:
         """Words -> (word, ARPAbet phones) pairs (user dictionary first)."""
@@ -152,9 +157,10 @@ class TextFrontEnd:
             yield FrontEndSsmlChunk(chunk, ph, encode_phones(ph))
 
     def process(self, text: str) -> Iterator[FrontEndChunk]:
-        """Every stage, one chunk at a time (lazy, paragraph by paragraph: the first chunk of a
-        long text is ready at once)."""
+        """Every stage, one chunk at a time. Lazy: the text is normalized and chunked as the
+        chunks are taken, so the first chunk of a long text, even of one huge paragraph, is
+        ready at once; the chunks are those of ``chunks(text)``."""
         for chunk in iter_chunks(text, max_words=self.max_words, min_words=self.min_words,
-                                 keep_words=self._keep_words()):
+                                 keep_words=self._keep_words(), date_order=self.date_order):
             ph = self.phonemize(chunk.words)
             yield FrontEndChunk(chunk, tuple(ph), encode_phones(ph))

@@ -3,7 +3,12 @@
 ``normalize(text)`` returns a list of :class:`Word`. Every word carries the half-open character
 span ``[start, end)`` of the *original* text it was read from, so ``"$4.50"`` gives the five
 words ``four dollars and fifty cents``, all with the span of ``"$4.50"``; a reader app can
-highlight ``text[word.start:word.end]`` while the word is spoken.
+highlight ``text[word.start:word.end]`` while the word is spoken. ``iter_normalize(text)`` gives
+the same words lazily, as the scanner reads them, so a long text costs nothing up front.
+
+A number from 1000 to 2099 is read as a year or a count by its context (see ``is_year`` and the
+tables before it), and an all-numeric date by its fields and ``date_order`` (see
+``n_date_numeric``).
 
 Prosody punctuation is kept on the word before it (``Word.punct_after``): one of ``","``,
 ``"."``, ``"?"``, ``"!"``, ``";"``, ``":"``, ``"…"`` or ``"—"`` (dash pause), or ``""``.
@@ -24,13 +29,15 @@ The scanner works on a copy of the text in which some characters are replaced on
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from num2words import num2words
 
-__all__ = ["Word", "normalize", "normalize_to_text", "PUNCT_PRIORITY", "fold_punctuation"]
+__all__ = ["Word", "normalize", "iter_normalize", "normalize_to_text", "PUNCT_PRIORITY",
+           "fold_punctuation", "DATE_ORDERS", "check_date_order"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +80,15 @@ _FOLD = {
     "\u2022": " ",
 }
 _FOLD_TABLE = str.maketrans(_FOLD)
+_FOLD_RE = re.compile("[" + "".join(re.escape(c) for c in _FOLD) + "]")
 
 
 def fold_punctuation(text: str) -> str:
     """Map curly quotes/apostrophes, dashes and odd spaces to plain ones, one char for one."""
-    return text.translate(_FOLD_TABLE)
+    if text.isascii():
+        return text.translate(_FOLD_TABLE)
+    # str.translate is slow on non-ASCII text; a search for the few mapped characters is not
+    return _FOLD_RE.sub(lambda m: _FOLD[m.group()], text)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -184,6 +195,9 @@ MONTHS = {
 }
 MONTH_NAMES = ("", "january", "february", "march", "april", "may", "june", "july", "august",
                "september", "october", "november", "december")
+# How an all-numeric date whose fields could be either day or month is read (03/04/2021):
+# month first (en-US, the default) or day first.
+DATE_ORDERS = ("MDY", "DMY")
 _MONTH_RE = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
              r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)")
 
@@ -352,6 +366,103 @@ REGNAL_NAMES_FOR_I = {
     "Nicholas", "Leopold", "Wilhelm", "Victor", "Ferdinand",
 }
 
+# ---- Year or count? A 4-digit number from 1000 to 2099, written without a comma or decimals,
+# is read as a year ("nineteen eighty-seven") unless its context says it counts something
+# (``_Scanner.is_year`` applies these tables in this order):
+#
+# 1. never a year after a currency sign, "#", "No.", "page", "room" ... (``NUMBER_LABELS``),
+#    or next to an arithmetic sign;
+# 2. a year after a month name ("March 2021"), a year word ("since", "until", "during", "born",
+#    "year", "AD" ... ``YEAR_CUES_BEFORE``), a preposition that opens the sentence ("In 1990
+#    people ..."), "of" after a time noun ("the summer of 1969") or before "AD"/"BC";
+# 3. a count before a plural noun ("1500 apples", "1999 people", "1200 dollars", also "1500 to
+#    2000 people", "1500 more people"), before "of"/"per"/"each", or after a quantity word
+#    ("about", "over", "have", "costs", "more than", "a total of" ... ``COUNT_CUES_BEFORE``);
+# 4. otherwise a year ("in 1987", "(1984)", "2048").
+YEAR_CUES_BEFORE = frozenset({
+    "since", "until", "till", "during", "year", "born", "died", "founded", "established",
+    "est", "built", "circa", "ca", "ad", "ce", "summer", "winter", "spring", "autumn",
+    "vintage", "copyright", "dated", "anno",
+})
+# "in 1990" is a year when the preposition opens the sentence, whatever follows.
+_YEAR_OPENERS = frozenset({"In", "By", "Since", "Until", "Till", "During", "Before", "After",
+                           "From", "Around", "Circa", "Through", "Throughout"})
+# "<noun> of 1969" is a year after these; "a total of 1500" (below) a count.
+_YEAR_NOUNS_BEFORE_OF = frozenset({
+    "summer", "winter", "spring", "autumn", "fall", "class", "year", "war", "election",
+    "elections", "crash", "flood", "revolution", "end", "beginning", "start", "middle", "events",
+    "act", "treaty", "riots", "storm", "census", "season", "panic", "depression", "recession",
+})
+_YEAR_AFTER = re.compile(r"\s*(?:AD|BC|BCE|CE|A\.D\.|B\.C\.(?:E\.)?|C\.E\.)(?![A-Za-z])")
+# Labels: the number after them names something and is never a year ("page 1200").
+NUMBER_LABELS = frozenset({
+    "number", "no", "nos", "page", "pages", "pp", "p", "room", "rooms", "route", "flight",
+    "model", "item", "items", "line", "lines", "bus", "apartment", "apt", "suite", "unit",
+    "highway", "hwy", "interstate", "exit", "gate", "platform", "track", "code", "pin", "step",
+    "level", "rank", "ranked", "verse", "verses",
+})
+COUNT_CUES_BEFORE = frozenset({
+    "about", "approximately", "approx", "roughly",
+    "nearly", "almost", "over", "under", "only", "just", "exactly", "some", "another",
+    "additional", "extra", "total", "totaling", "totalling", "all", "top", "have", "has", "had",
+    "having", "cost", "costs", "costing", "paid", "pay", "pays", "paying", "earn", "earns",
+    "earned", "weigh", "weighs", "weighed", "score", "scored", "scores", "sold", "bought",
+    "counted", "measures", "measured", "totals", "totaled", "totalled", "plus", "minus",
+    "times", "equals", "multiply", "divide", "divided", "subtract", "add",
+})
+# Two-word cues: "more than 1500", "up to 2000", "a total of 1500".
+_COUNT_CUES_BEFORE_2 = {
+    "than": frozenset({"more", "less", "fewer", "greater", "larger", "higher", "lower",
+                       "smaller", "bigger"}),
+    "to": frozenset({"up"}),
+    "of": frozenset({"total", "out", "sum", "population", "crowd", "group", "team", "maximum",
+                     "minimum", "average", "budget", "price", "cost", "salary", "fee", "fine",
+                     "distance", "depth", "height", "altitude", "length", "weight", "speed",
+                     "rate", "capacity", "value", "balance", "deposit", "loan", "fleet",
+                     "army", "force", "staff", "audience", "attendance", "estimated", "score",
+                     "tally", "count", "payment", "bill", "debt", "sample", "batch"}),
+}
+_COUNT_WORDS_AFTER = frozenset({"of", "per", "each", "apiece", "percent", "more", "fewer",
+                                "other", "others"})
+# Plural nouns that do not end in -s, and -s words that are no plural nouns after a number
+# ("1984 was", "2020 brings"); plural nouns that usually follow a year ("the 2016 elections").
+IRREGULAR_PLURALS = frozenset({
+    "people", "men", "women", "children", "feet", "teeth", "mice", "geese", "sheep", "deer",
+    "fish", "staff", "police", "cattle", "personnel", "yen", "head", "troops", "folk", "crew",
+})
+_NOT_PLURAL_NOUNS = frozenset({
+    "was", "is", "has", "does", "his", "its", "this", "thus", "as", "us", "yes", "plus",
+    "minus", "less", "unless", "across", "always", "perhaps", "towards", "afterwards",
+    "besides", "whereas", "hers", "ours", "yours", "theirs", "news", "series", "marks",
+    "brings", "sees", "looks", "promises", "proves", "remains", "seems", "begins", "ends",
+    "starts", "means", "shows", "becomes", "gets", "goes", "comes", "turns", "offers",
+    "holds", "represents", "sets", "follows", "continues", "makes", "takes", "gives", "needs",
+    "belongs", "changes", "matters", "counts", "feels", "lies", "stands", "opens", "closes",
+    "arrives", "happens", "leaves", "kicks",
+    "elections", "olympics", "games", "championships", "finals", "playoffs", "midterms",
+    "primaries", "riots", "protests", "floods", "attacks", "awards", "oscars", "grammys",
+    "negotiations", "talks", "hearings", "models", "editions", "rules", "regulations",
+    "accords", "standards", "specifications", "winters", "summers", "census",
+})
+# Adjectives that may stand between the count and its noun ("1500 new jobs").
+_COUNT_ADJECTIVES = frozenset({
+    "more", "other", "new", "extra", "additional", "different", "separate", "individual",
+    "unique", "active", "registered", "young", "old", "small", "large", "big", "little",
+    "local", "foreign", "free", "red", "white", "black", "square", "cubic", "full", "empty",
+    "armed", "paying", "eligible", "injured", "dead", "missing", "total", "identical",
+})
+
+
+def _count_noun(word: str) -> bool:
+    """A lowercase word that looks like a plural noun ("apples", "people")."""
+    if not (word.isalpha() and word.islower()):
+        return False
+    if word in IRREGULAR_PLURALS:
+        return True
+    return (len(word) >= 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
+            and word not in _NOT_PLURAL_NOUNS)
+
+
 SYMBOL_WORDS = {
     "&": "and", "@": "at", "+": "plus", "=": "equals", "×": "times", "÷": "divided by",
     "©": "copyright", "®": "registered", "™": "trademark", "§": "section", "%": "percent",
@@ -380,8 +491,10 @@ _RX = {name: re.compile(rx) for name, rx in {
     "ip": r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\d.]\d)",
     "date_mdy": _MONTH_RE + r"\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?![\d:])(?:,?\s+(\d{4})(?!\d))?",
     "date_dmy": r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + _MONTH_RE + r")\b\.?(?:,?\s+(\d{4})(?!\d))?",
-    "date_iso": r"(\d{4})-(\d{2})-(\d{2})(?!\d)",
-    "date_us": r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])",
+    # year first: 2021-05-13, 2021/5/13, 2021.05.13 (always year, month, day)
+    "date_ymd": r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d|[-/.]\d)",
+    # 13/05/2021, 05/13/21, 13.05.2021, 13-05-2021: day and month by value or ``date_order``
+    "date_numeric": r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?!\d|[-/.]\d)",
     "time": r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)(?:\s?([AaPp])\.?\s?[Mm](?![A-Za-z])(\.)?)?",
     "time_ampm": r"(\d{1,2})\s?([AaPp])\.?\s?[Mm](?![A-Za-z])(\.)?",
     "phone": r"(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?!\d)",
@@ -414,19 +527,52 @@ _CLOSERS = "\"')]}"
 _OPENERS = "\"'([{"
 
 
+# Words the scanner hands out at once: few enough that the first chunk of a text is ready at
+# once, enough that handing them out costs little.
+_BATCH_WORDS = 16
+
+
 class _Scanner:
-    def __init__(self, text: str, keep_words: Collection[str] = ()):
+    """Reads ``text`` left to right; ``word_batches()`` yields words as soon as they are final.
+
+    Nothing is computed ahead for the whole text: the word/number tokens that the context
+    helpers look at are found lazily, so the first words of a long text come at once.
+    """
+
+    def __init__(self, text: str, keep_words: Collection[str] = (), date_order: str = "MDY"):
         self.keep = keep_words
+        self.date_order = date_order
         self.s = fold_punctuation(text)
         self.n = len(self.s)
-        self.out: list[list] = []  # [text, start, end, punct, letter]
-        tokens = [(m.start(), m.end()) for m in _RX["word_token"].finditer(self.s)]
-        self.tok_starts = [t[0] for t in tokens]
-        self.tokens = tokens
+        # Words not yet handed out: [text, start, end, punct, letter]. Only the last one can
+        # still change (its punctuation), so all before it are final after each step.
+        self.out: list[list] = []
+        self.tokens: list[tuple[int, int]] = []   # word/number tokens found so far, in order
+        self.tok_starts: list[int] = []
+        self._token_iter = _RX["word_token"].finditer(self.s)
 
     # ---- context helpers
+    def _more_tokens(self) -> bool:
+        """Find the next few tokens; False at the end of the text."""
+        found = [m.span() for m in itertools.islice(self._token_iter, 64)]
+        self.tokens += found
+        self.tok_starts += [a for a, _ in found]
+        return bool(found)
+
+    def _tokens_past(self, pos: int) -> None:
+        """Find tokens until one starts at or after ``pos`` (or the text ends)."""
+        while (not self.tokens or self.tok_starts[-1] < pos) and self._more_tokens():
+            pass
+
+    def token(self, k: int) -> tuple[int, int] | None:
+        """The span of the k-th token of the text, or None past the last one."""
+        while k >= len(self.tokens) and self._more_tokens():
+            pass
+        return self.tokens[k] if 0 <= k < len(self.tokens) else None
+
     def prev_token(self, i: int) -> tuple[str, int] | None:
         """The raw word/number token that ends at or before i, with its start."""
+        self._tokens_past(i)
         k = bisect.bisect_left(self.tok_starts, i) - 1
         while k >= 0:
             a, b = self.tokens[k]
@@ -436,6 +582,7 @@ class _Scanner:
         return None
 
     def next_token(self, j: int) -> tuple[str, int] | None:
+        self._tokens_past(j)
         k = bisect.bisect_left(self.tok_starts, j)
         if k < len(self.tokens):
             a, b = self.tokens[k]
@@ -517,8 +664,10 @@ class _Scanner:
             self.out[-1][3] = "."
 
     # ---- main loop
-    def run(self) -> list[Word]:
-        s, i = self.s, 0
+    def word_batches(self) -> Iterator[list[Word]]:
+        """The spoken words in order, in small batches of words that nothing after them can
+        change any more (only the last word read can still take punctuation)."""
+        s, i, out = self.s, 0, self.out
         while i < self.n:
             c = s[i]
             if c.isspace():
@@ -535,12 +684,18 @@ class _Scanner:
             else:
                 j = self.symbol(i)
             i = j if j is not None and j > i else i + 1
-        return [Word(t, a, b, p, le) for t, a, b, p, le in self.out]
+            if len(out) > _BATCH_WORDS:
+                last = out.pop()
+                yield [Word(*w) for w in out]
+                out.clear()
+                out.append(last)
+        yield [Word(*w) for w in out]
+        out.clear()
 
     # ---- numeric tokens
     def numeric(self, i: int) -> int | None:
         s = self.s
-        for name in ("email", "ip", "version", "url", "date_iso", "date_us", "time", "ratio",
+        for name in ("email", "ip", "date_ymd", "date_numeric", "version", "url", "time", "ratio",
                      "time_ampm", "phone", "phone_local", "date_dmy", "currency_code_post",
                      "percent", "feet_inches", "unit", "fraction_mixed", "fraction", "decade",
                      "range", "ordinal", "times_x", "multiplier", "scaled", "alnum", "number"):
@@ -565,19 +720,45 @@ class _Scanner:
         self.add(words, a, m.end())
         return m.end()
 
-    def n_date_iso(self, m):
-        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    def n_date_ymd(self, m):
+        y, sep, mo, d = int(m.group(1)), m.group(2), int(m.group(3)), int(m.group(4))
+        if sep != "/" and (len(m.group(3)) != 2 or len(m.group(4)) != 2):
+            return None  # 2021-5-3 or 2021.5.3: more likely a range or a version
         if not (1 <= mo <= 12 and 1 <= d <= 31):
             return None
         self.add(f"{MONTH_NAMES[mo]} {ordinal(d)} {year(y)}", m.start(), m.end())
         return m.end()
 
-    def n_date_us(self, m):
-        mo, d, y = int(m.group(1)), int(m.group(2)), m.group(3)
+    def n_date_numeric(self, m):
+        """A numeric date with the year last: a field over 12 is the day; when both could be
+        the month, ``date_order`` decides, except with dots (04.05.2021), which only day-first
+        countries write. It is read in the order it is written: "may thirteenth" for month
+        first, "the thirteenth of may" for day first."""
+        first, sep, second, y = int(m.group(1)), m.group(2), int(m.group(3)), m.group(4)
+        if sep != "/" and len(y) != 4:
+            return None  # 3-4-21 is no date; 3.4.21 a version
+        if first > 12 >= second:
+            day_first = True
+        elif second > 12 >= first:
+            day_first = False
+        else:
+            day_first = self.date_order == "DMY" or sep == "."
+        d, mo = (first, second) if day_first else (second, first)
         if not (1 <= mo <= 12 and 1 <= d <= 31):
             return None
-        self.add(f"{MONTH_NAMES[mo]} {ordinal(d)} {_short_year(y)}", m.start(), m.end())
+        if day_first:
+            words = self._day_of_month(d, mo, m.start())
+        else:
+            words = f"{MONTH_NAMES[mo]} {ordinal(d)}"
+        self.add(f"{words} {_short_year(y)}", m.start(), m.end())
         return m.end()
+
+    def _day_of_month(self, d: int, mo: int, a: int) -> str:
+        """'the third of may'; without "the" when the text just said it ("the 3rd of May")."""
+        words = f"the {ordinal(d)} of {MONTH_NAMES[mo]}"
+        if self.out and self.out[-1][0] == "the" and self._gap(self.out[-1][2], a):
+            words = words[4:]
+        return words
 
     def _clock(self, h: int, mi: int, ampm: str | None) -> str:
         if ampm and h == 0:
@@ -651,9 +832,7 @@ class _Scanner:
         mon = m.group(2)
         if not 1 <= d <= 31 or not mon[0].isupper():
             return None
-        words = f"the {ordinal(d)} of {MONTH_NAMES[MONTHS[mon.lower()]]}"
-        if self.out and self.out[-1][0] == "the" and self._gap(self.out[-1][2], m.start()):
-            words = words[4:]  # "the 3rd of May" -> not "the the third"
+        words = self._day_of_month(d, MONTHS[mon.lower()], m.start())
         if m.group(3):
             words += " " + year(int(m.group(3)))
         self.add(words, m.start(), m.end())
@@ -750,11 +929,10 @@ class _Scanner:
             return b
         if "-" not in m.group(0):
             return None
-        xi, yi = x.replace(",", ""), y.replace(",", "")
-        both_years = (xi.isdecimal() and len(xi) == 4 and 1000 <= int(xi) <= 2099
-                      and yi.isdecimal() and len(yi) in (2, 4))
-        if both_years:
-            self.add(f"{year(int(xi))} to {_short_year(yi)}", a, b)
+        both_years = self.is_year(x, a, b) and y.isdecimal() and (
+            len(y) == 2 or len(y) == 4 and int(x) < int(y) <= 2099)
+        if both_years:                       # "1990-1995", "1990-95"; "1500-2000 people": no
+            self.add(f"{year(int(x))} to {_short_year(y)}", a, b)
         else:
             self.add(f"{number_words(x)} to {number_words(y)}", a, b)
         return b
@@ -816,18 +994,71 @@ class _Scanner:
         num = m.group(0)
         a, b = m.start(), m.end()
         prev = self.prev_token(a)
-        as_year = True
-        if prev and prev[0].lower() in ("number", "no", "page", "pages", "room", "route",
-                                         "flight", "model", "item", "line", "bus"):
-            as_year = False
-        if a > 0 and self.s[a - 1] == "#":
-            as_year = False
         if prev and prev[0].lower() in ("call", "dial", "dialed", "dialled", "text") \
                 and num.isdecimal():
             self.add(digits(num), a, b)  # "call 911"
             return b
-        self.add(number_words(num, as_year=as_year), a, b)
+        self.add(number_words(num, as_year=self.is_year(num, a, b)), a, b)
         return b
+
+    def _adjacent_prev(self, i: int) -> tuple[str, int] | None:
+        """The token right before i with only spaces between, else None."""
+        tok = self.prev_token(i)
+        return tok if tok and self._gap(tok[1] + len(tok[0]), i) else None
+
+    def _adjacent_next(self, j: int) -> tuple[str, int] | None:
+        tok = self.next_token(j)
+        return tok if tok and self._gap(j, tok[1]) else None
+
+    def is_year(self, num: str, a: int, b: int) -> bool:
+        """Is the numeral ``num`` at ``[a, b)`` (or the range of two there) a year?
+
+        See the rules above ``YEAR_CUES_BEFORE``."""
+        if not (len(num) == 4 and num.isdecimal() and 1000 <= int(num) <= 2099):
+            return False
+        s = self.s
+        k = a - 1
+        while k >= 0 and s[k].isspace():
+            k -= 1
+        before = s[k] if k >= 0 else ""
+        after = self.next_char(b, False)
+        if (before and before in "#$€£¥+=×*/<>÷") or (after and after in "+=×*/<>÷%") \
+                or (before == "-" and k == a - 1 and not s[k - 1:k].isalnum()):
+            return False                              # "$1999", "1500 + 200", "-1999"
+        label = self.prev_token(a)
+        if label and label[0].lower() in NUMBER_LABELS \
+                and s[label[1] + len(label[0]):a].strip(" .") == "":
+            return False                              # "No. 1999", "page 1200", "pp. 1200"
+        prev = self._adjacent_prev(a)
+        low = prev[0].lower() if prev else ""
+        prev2 = self._adjacent_prev(prev[1]) if prev else None
+        low2 = prev2[0].lower() if prev2 else ""
+        # 2. year cues
+        if before == "\u00a9" or low in YEAR_CUES_BEFORE or _YEAR_AFTER.match(s, b):
+            return True
+        if prev and prev[0].capitalize() == prev[0] and low in MONTHS:
+            return True                               # "March 2021", "Sept 1999"
+        if prev and prev[0] in _YEAR_OPENERS and self.sentence_initial(prev[1]):
+            return True                               # "In 1990 people were poorer."
+        if low == "of" and low2 in _YEAR_NOUNS_BEFORE_OF:
+            return True                               # "the summer of 1969"
+        # 3. count cues
+        if low in COUNT_CUES_BEFORE or low2 in _COUNT_CUES_BEFORE_2.get(low, ()):
+            return False                              # "have 1500", "more than 2000"
+        nxt = self._adjacent_next(b)
+        if nxt is None:
+            return True
+        word = nxt[0]
+        if word in _COUNT_WORDS_AFTER or _count_noun(word):
+            return False                              # "1500 apples", "2000 of them"
+        nxt2 = self._adjacent_next(nxt[1] + len(word))
+        if nxt2 and word in _COUNT_ADJECTIVES and _count_noun(nxt2[0]):
+            return False                              # "1500 new jobs"
+        if nxt2 and word in ("and", "or", "to") and nxt2[0].isdecimal():
+            third = self._adjacent_next(nxt2[1] + len(nxt2[0]))
+            if third and _count_noun(third[0]):
+                return False                          # "between 1500 and 2000 people"
+        return True
 
     # ---- alphabetic tokens
     def alpha(self, i: int) -> int | None:
@@ -1058,13 +1289,14 @@ class _Scanner:
 
     def shouting(self, a: int, min_run: int = 3) -> bool:
         """True inside a run of ``min_run``+ all-caps words (shouted text is read as words)."""
+        self._tokens_past(a)
         k = bisect.bisect_left(self.tok_starts, a)
 
         def caps(idx: int) -> bool | None:
-            if not 0 <= idx < len(self.tokens):
+            span = self.token(idx) if idx >= 0 else None
+            if span is None:
                 return False
-            x, y = self.tokens[idx]
-            t = self.s[x:y]
+            t = self.s[span[0]:span[1]]
             if t in ("I", "A"):
                 return None  # neutral
             t = t.replace("'", "")
@@ -1074,8 +1306,8 @@ class _Scanner:
             count, idx = 0, k + direction
             while True:
                 lo, hi = sorted((idx, idx - direction))
-                if 0 <= lo and hi < len(self.tokens) and \
-                        any(ch in ".!?()[]{}\"" for ch in self.s[self.tokens[lo][1]:self.tokens[hi][0]]):
+                if 0 <= lo and self.token(hi) is not None and any(
+                        ch in ".!?()[]{}\"" for ch in self.s[self.tokens[lo][1]:self.tokens[hi][0]]):
                     return count  # a run stops at a sentence end, a bracket or a quote
                 c = caps(idx)
                 if c is False:
@@ -1083,7 +1315,7 @@ class _Scanner:
                 if c:
                     count += 1
                 idx += direction
-        if caps(k) is False and not (0 <= k < len(self.tokens)):
+        if self.token(k) is None:
             return False
         return 1 + run(-1) + run(1) >= min_run
 
@@ -1240,23 +1472,42 @@ def _pronounceable(w: str) -> bool:
     return all(len(g) <= 3 for g in inner if g[0] not in "AEIOU")
 
 
-def normalize(text: str, *, keep_words: Collection[str] = ()) -> list[Word]:
+def check_date_order(date_order: str) -> str:
+    """``date_order`` itself, or ValueError when it is not one of ``DATE_ORDERS``."""
+    if date_order not in DATE_ORDERS:
+        raise ValueError(f"date_order must be one of {', '.join(DATE_ORDERS)}, not {date_order!r}")
+    return date_order
+
+
+def iter_normalize(text: str, *, keep_words: Collection[str] = (), date_order: str = "MDY"
+                   ) -> Iterator[Word]:
+    """``normalize`` one word at a time: each word is yielded as soon as the scanner is past
+    it, so the first words of a long text cost no more than those of a short one."""
+    check_date_order(date_order)
+    if not text:
+        return iter(())
+    return itertools.chain.from_iterable(_Scanner(text, keep_words, date_order).word_batches())
+
+
+def normalize(text: str, *, keep_words: Collection[str] = (), date_order: str = "MDY"
+              ) -> list[Word]:
     """Raw text -> spoken words with spans into ``text`` and prosody punctuation.
 
     ``keep_words``: lowercase words to pass through as one word each, as written (the user
     dictionary's words, so that an entry for "FBI" or "MP3" is found instead of being spelled).
+    ``date_order``: how an all-numeric date whose day and month could be swapped is read,
+    ``"MDY"`` (03/04/2021 is March 4th, the en-US default) or ``"DMY"`` (the 3rd of April).
+    A field over 12 and a year written first (2021-05-13) decide on their own.
     """
-    if not text:
-        return []
-    return _Scanner(text, keep_words).run()
+    return list(iter_normalize(text, keep_words=keep_words, date_order=date_order))
 
 
-def normalize_to_text(text: str, *, punctuation: bool = False) -> str:
+def normalize_to_text(text: str, *, punctuation: bool = False, date_order: str = "MDY") -> str:
     """The spoken words as one string ('four dollars and fifty cents').
 
     With ``punctuation=True`` each word is followed by its ``punct_after`` mark.
     """
-    words = normalize(text)
+    words = normalize(text, date_order=date_order)
     if punctuation:
         return " ".join(w.text + w.punct_after for w in words)
     return " ".join(w.text for w in words)

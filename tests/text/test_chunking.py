@@ -1,8 +1,12 @@
 """Sentence splitting and clause chunking."""
 
+import importlib
+
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from bittts.engine.text.chunking import chunks, iter_chunks, split_sentences
+from bittts.engine.text.normalize import normalize
 
 
 def texts(result):
@@ -114,3 +118,86 @@ def test_headings_and_list_items_end_sentences_but_wrapped_prose_runs_on():
         "It was a dark night and the rain fell on the roof of the\n"
         "House of the Seven Gables, as it always did.",
         "Shopping list", "eggs", "Milk", "Bread"]
+
+
+# ----------------------------------------------------------------------------------------------
+# Lazy chunking: the same chunks as the whole-text path, the first one before the rest is read
+
+normalize_module = importlib.import_module("bittts.engine.text.normalize")
+
+LONG_PARAGRAPH = " ".join([
+    "Dr. Smith paid $4.50 on 03/04/2021 at 3:45 pm, and in 1987 he had 1500 apples.",
+    "It was a long day; the rain fell, the wind blew and nobody came home before nine.",
+    "Then THE END came \u201cquite\u201d suddenly\u2026 I think so.",
+    "Words without any clause mark run on and on until the chunker has to cut them somewhere "
+    "because there is no comma and no conjunction to cut before for a very long time indeed.",
+] * 40)
+LONG_TEXT = (LONG_PARAGRAPH + "\n\n" + "Heading\n- item one\n- item two\n\n" + LONG_PARAGRAPH
+             + "\n\n\n  Last paragraph!")
+
+
+@pytest.mark.parametrize("text", [LONG_PARAGRAPH, LONG_TEXT, "word " * 3000,
+                                  "$4.50 " * 500 + "end."],
+                         ids=["paragraph", "paragraphs", "no punctuation", "multi-word tokens"])
+@pytest.mark.parametrize("max_words,min_words", [(25, 6), (12, 3), (None, 6)])
+def test_lazy_chunks_equal_the_whole_text_path(text, max_words, min_words):
+    lazy = list(iter_chunks(text, max_words=max_words, min_words=min_words))
+    whole = chunks(text, normalize(text), max_words=max_words, min_words=min_words)
+    assert lazy == whole
+    assert [w for c in lazy for w in c.words] == normalize(text)
+    if max_words is not None:
+        assert max(len(c.words) for c in lazy) <= max(max_words, 5)  # "$4.50" is 5 words
+
+
+def _furthest_scan(monkeypatch):
+    """Record the furthest text position the normalizer's scanner has looked at."""
+    seen = [0]
+    scanner = normalize_module._Scanner
+    for name in ("alpha", "numeric", "symbol"):
+        method = getattr(scanner, name)
+
+        def spy(self, i, _method=method):
+            seen[0] = max(seen[0], i)
+            return _method(self, i)
+        monkeypatch.setattr(scanner, name, spy)
+    return seen
+
+
+@pytest.mark.parametrize("paragraph", [
+    "The first sentence is short. " + "Then many more sentences follow, one after another. " * 20000,
+    "words without any punctuation at all " * 50000,
+], ids=["sentences", "no punctuation"])
+def test_first_chunk_of_a_huge_paragraph_reads_only_its_start(monkeypatch, paragraph):
+    seen = _furthest_scan(monkeypatch)
+    first = next(iter_chunks(paragraph))
+    assert first.start == 0 and first.words
+    assert len(paragraph) > 1_000_000
+    assert seen[0] < 2_000       # the scanner stopped right after the first chunk
+
+
+def test_iter_chunks_accepts_given_words_and_checks_its_arguments():
+    text = "One two. Three four."
+    assert list(iter_chunks(text, iter(normalize(text)))) == chunks(text)
+    with pytest.raises(ValueError):
+        iter_chunks(text, max_words=5, min_words=4)       # refused at the call, not later
+    with pytest.raises(ValueError):
+        iter_chunks(text, date_order="XYZ")
+
+
+PIECES = st.sampled_from(["Dr.", "Smith", "paid", "$4.50", "1500", "apples", "in", "1987",
+                          "03/04/2021", ",", ".", "?", " ", " ", "\n", "\n\n", "\u2026", "and",
+                          "FBI", "\u201c", "\u201d", "(", ")", "3:45", "pm", "I", "The"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(PIECES, max_size=60).map(" ".join), st.sampled_from([(8, 2), (12, 3)]))
+def test_lazy_chunks_property(text, sizes):
+    max_words, min_words = sizes
+    lazy = list(iter_chunks(text, max_words=max_words, min_words=min_words))
+    assert lazy == chunks(text, normalize(text), max_words=max_words, min_words=min_words)
+    words = [w for c in lazy for w in c.words]
+    assert words == normalize(text)
+    assert all(0 <= w.start < w.end <= len(text) for w in words)
+    assert all(a.start <= b.start for a, b in zip(words, words[1:]))
+    assert all(a.end <= b.start for a, b in zip(lazy, lazy[1:]))
+    assert all(text[c.start:c.end] == c.text for c in lazy)

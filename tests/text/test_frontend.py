@@ -1,5 +1,7 @@
 """The TextFrontEnd facade and the phone id layout."""
 
+import pytest
+
 from bittts.engine.text import TextFrontEnd, UserDict
 from bittts.engine.text.frontend import encode_phones
 from bittts.engine.text.normalize import Word
@@ -68,3 +70,35 @@ def test_user_dict_words_are_not_spelled_or_expanded(tmp_path, lexicon):
     # chunks() and process() use the same words
     assert "mp3" in [w.text for w in fe.chunks(text)[0].words]
     assert "mp3" in [w.text for w, _ in next(fe.process(text)).phonemized]
+
+
+def test_process_is_lazy_and_equals_the_whole_text_path(lexicon):
+    fe = TextFrontEnd(lexicon, max_words=12, min_words=3)
+    paragraph = ("On 03/04/2021 Dr. Lee read 1500 pages, and in 1987 she paid $4.50 for tea. "
+                 "The wind blew hard all day long and nobody wanted to close the old door "
+                 "because the lead singer was still singing loudly in the hall. ") * 60
+    text = paragraph + "\n\nA second paragraph\u2026 It ends here!"
+    out = list(fe.process(text))
+    assert [c.chunk for c in out] == fe.chunks(text)
+    assert [w for c in out for w in c.chunk.words] == fe.normalize(text)
+    for c in out:
+        assert list(c.phonemized) == fe.phonemize(c.chunk.words)
+        assert c.phones == encode_phones(c.phonemized)
+    spans = [(c.chunk.start, c.chunk.end) for c in out]
+    assert all(0 <= a < b <= len(text) for a, b in spans)
+    assert all(b1 <= a2 for (_, b1), (a2, _) in zip(spans, spans[1:]))
+
+
+def test_date_order_reaches_every_stage(lexicon):
+    text = "Due 03/04/2021."
+    us, uk = TextFrontEnd(lexicon), TextFrontEnd(lexicon, date_order="DMY")
+    assert [w.text for w in us.normalize(text)][1:3] == ["march", "fourth"]
+    assert [w.text for w in uk.normalize(text)][1:4] == ["the", "third", "of"]
+    assert [w.text for w in uk.chunks(text)[0].words] == [w.text for w in uk.normalize(text)]
+    first = next(uk.process(text))
+    assert [w.text for w, _ in first.phonemized][4] == "april"
+
+
+def test_unknown_date_order_is_refused_at_construction(lexicon):
+    with pytest.raises(ValueError, match="date_order"):
+        TextFrontEnd(lexicon, date_order="mdy")

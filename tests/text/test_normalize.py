@@ -320,3 +320,110 @@ def test_long_text_is_fast_enough():
 def test_no_digit_survives():
     text = "In 1987 there were 1,234 cats, 3.5% of 22nd-best 10-20 $5 pages #3."
     assert not re.search(r"\d", normalize_to_text(text))
+
+
+# ----------------------------------------------------------------------------------------------
+# Year or count: 1000-2099 decided by context (the rules above ``YEAR_CUES_BEFORE``)
+
+YEAR_OR_COUNT = [
+    # counts: a plural noun after, a quantity word before, a label before, a sign before
+    ("I have 1500 apples", "i have one thousand five hundred apples"),
+    ("It costs 1200 dollars.", "it costs one thousand two hundred dollars"),
+    ("1999 people came.", "one thousand nine hundred ninety nine people came"),
+    ("2048 bytes", "two thousand forty eight bytes"),
+    ("a crowd of 1500 fans", "a crowd of one thousand five hundred fans"),
+    ("1500 new jobs", "one thousand five hundred new jobs"),
+    ("2000 of them", "two thousand of them"),
+    ("more than 1500", "more than one thousand five hundred"),
+    ("a total of 2000", "a total of two thousand"),
+    ("about 1200", "about one thousand two hundred"),
+    ("she scored 1500", "she scored one thousand five hundred"),
+    ("between 1500 and 2000 people", "between one thousand five hundred and two thousand people"),
+    ("from 1500 to 2000 dollars", "from one thousand five hundred to two thousand dollars"),
+    ("1500-2000 people", "one thousand five hundred to two thousand people"),
+    ("pages 1000-1200", "pages one thousand to one thousand two hundred"),
+    ("$1999", "one thousand nine hundred ninety nine dollars"),
+    ("#1999", "number one thousand nine hundred ninety nine"),
+    ("No. 1999", "number one thousand nine hundred ninety nine"),
+    ("page 1200", "page one thousand two hundred"),
+    ("1,500", "one thousand five hundred"),
+    ("1500 + 200", "one thousand five hundred plus two hundred"),
+    # years: a year word or month before, "AD"/"BC" after, a sentence-opening preposition
+    ("in 1987", "in nineteen eighty seven"),
+    ("since 2004", "since two thousand four"),
+    ("born 1950", "born nineteen fifty"),
+    ("March 2021", "march twenty twenty one"),
+    ("Orwell (1984) is grim.", "orwell nineteen eighty four is grim"),
+    ("the year 2000", "the year two thousand"),
+    ("the summer of 1969", "the summer of nineteen sixty nine"),
+    ("1500 BC", "fifteen hundred b c"),
+    ("In 1990 people were poorer.", "in nineteen ninety people were poorer"),
+    ("since 1990 prices rose", "since nineteen ninety prices rose"),
+    ("1984 was a year", "nineteen eighty four was a year"),
+    ("the 2016 elections", "the twenty sixteen elections"),
+    ("from 1990 to 2000", "from nineteen ninety to two thousand"),
+    ("the 1990 census", "the nineteen ninety census"),
+]
+
+
+@pytest.mark.parametrize("text,spoken", YEAR_OR_COUNT, ids=[c[0] for c in YEAR_OR_COUNT])
+def test_year_or_count_by_context(text, spoken):
+    assert normalize_to_text(text) == spoken
+
+
+# ----------------------------------------------------------------------------------------------
+# Numeric dates: a field over 12 decides, year-first is always Y-M-D, else ``date_order``
+
+NUMERIC_DATES = [
+    # text, read with date_order="MDY", read with date_order="DMY"
+    ("13/05/2021", "the thirteenth of may twenty twenty one",
+     "the thirteenth of may twenty twenty one"),
+    ("05/13/2021", "may thirteenth twenty twenty one", "may thirteenth twenty twenty one"),
+    ("03/04/2021", "march fourth twenty twenty one", "the third of april twenty twenty one"),
+    ("12/11/99", "december eleventh ninety nine", "the twelfth of november ninety nine"),
+    ("13.05.2021", "the thirteenth of may twenty twenty one",
+     "the thirteenth of may twenty twenty one"),
+    ("04.05.2021", "the fourth of may twenty twenty one",     # dots: always day first
+     "the fourth of may twenty twenty one"),
+    ("04-05-2021", "april fifth twenty twenty one", "the fourth of may twenty twenty one"),
+    ("25-12-2021", "the twenty fifth of december twenty twenty one",
+     "the twenty fifth of december twenty twenty one"),
+    ("2021-05-13", "may thirteenth twenty twenty one", "may thirteenth twenty twenty one"),
+    ("2021-03-04", "march fourth twenty twenty one", "march fourth twenty twenty one"),
+    ("2021/5/13", "may thirteenth twenty twenty one", "may thirteenth twenty twenty one"),
+    ("on the 13/05/2021", "on the thirteenth of may twenty twenty one",
+     "on the thirteenth of may twenty twenty one"),
+]
+
+
+@pytest.mark.parametrize("text,mdy,dmy", NUMERIC_DATES, ids=[c[0] for c in NUMERIC_DATES])
+def test_numeric_dates_in_both_orders(text, mdy, dmy):
+    assert normalize_to_text(text) == mdy            # MDY is the default (en-US)
+    assert normalize_to_text(text, date_order="MDY") == mdy
+    assert normalize_to_text(text, date_order="DMY") == dmy
+
+
+def test_what_is_no_date_stays_a_number():
+    assert normalize_to_text("13/13/2021") != normalize_to_text("13/12/2021")
+    assert "december" not in normalize_to_text("13/13/2021", date_order="DMY")
+    assert normalize_to_text("version 1.2.3") == "version one point two point three"
+    assert normalize_to_text("2021.5.3") == "two thousand twenty one point five point three"
+    assert normalize_to_text("3/4") == "three quarters"
+
+
+def test_date_span_covers_the_written_date():
+    text = "Due 13/05/2021."
+    words = normalize(text, date_order="DMY")
+    assert {(w.start, w.end) for w in words[1:]} == {(4, 14)}
+    assert words[-1].punct_after == "."
+
+
+def test_unknown_date_order_is_refused():
+    with pytest.raises(ValueError, match="date_order"):
+        normalize("01/02/2021", date_order="YDM")
+    with pytest.raises(ValueError, match="date_order"):
+        normalize("", date_order="dmy")
+
+
+def test_a_negative_number_is_no_year():
+    assert normalize_to_text("-1999") == "minus one thousand nine hundred ninety nine"
