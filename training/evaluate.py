@@ -31,19 +31,25 @@ EVAL = Path("work-data/eval")
 MCD_COEFFS = 24  # mel-cepstral coefficients 1..24 (c0, the energy, excluded)
 
 
-def dct_matrix(n_in: int, n_out: int) -> np.ndarray:
-    k = np.arange(n_out)[:, None]
-    n = np.arange(n_in)[None, :]
-    return np.sqrt(2 / n_in) * np.cos(np.pi * k * (2 * n + 1) / (2 * n_in))
-
-
 def mel_cepstrum(wave: np.ndarray) -> np.ndarray:
-    """[frames, 1 + MCD_COEFFS] cepstra: orthonormal DCT of the corpus's natural-log mel spectrum."""
-    lm = log_mel(stft_magnitude(wave))
-    return lm @ dct_matrix(lm.shape[1], MCD_COEFFS + 1).T
+    """[frames, 1 + MCD_COEFFS] mel-cepstra in SPTK's convention, from the corpus's 80-band
+    natural-log amplitude mel spectrum: log|H(w~)| = c0 + sum_m c_m cos(m w~), w~ on the mel scale,
+    so that MCD comes out on the usual dB scale (a cosine series, not an orthonormal DCT, whose
+    coefficients are sqrt(bands / 2) times larger)."""
+    return cepstrum_of_log_mel(log_mel(stft_magnitude(wave)))
+
+
+def cepstrum_of_log_mel(lm: np.ndarray) -> np.ndarray:
+    """[frames, bands] natural-log mel amplitudes -> [frames, 1 + MCD_COEFFS] cosine-series coefficients."""
+    bands = lm.shape[1]
+    m = np.arange(MCD_COEFFS + 1)[:, None]
+    w = np.pi * (np.arange(bands)[None, :] + 0.5) / bands
+    basis = np.cos(m * w) * np.where(m == 0, 1.0, 2.0) / bands
+    return lm @ basis.T
 
 
 def mcd_db(ours: np.ndarray, theirs: np.ndarray) -> float:
+    """Mel-cepstral distortion (dB), coefficients 1..24 (c0, the energy, excluded), frame by frame."""
     a, b = mel_cepstrum(ours), mel_cepstrum(theirs)
     n = min(len(a), len(b))
     diff = a[:n, 1:] - b[:n, 1:]
@@ -103,6 +109,9 @@ def main(argv=None) -> int:
         return " ".join(s.text for s in segs).strip()
 
     rows = [json.loads(line) for line in MANIFEST.read_text().splitlines() if line.strip()]
+    # The teacher's side is the same for every model evaluated: cache its transcript errors and DNSMOS.
+    teacher_cache_path = EVAL / "teacher_cache.json"
+    teacher_cache = json.loads(teacher_cache_path.read_text()) if teacher_cache_path.exists() else {}
     results = {}
     for voice in synth.voices:
         mine = sorted((r for r in rows if r["split"] == "test" and r["speaker"] == voice.name), key=lambda r: r["id"])
@@ -125,9 +134,12 @@ def main(argv=None) -> int:
             ref = norm_words(r["text"])
             acc["words"].append(len(ref))
             acc["ours_err"].append(edit_distance(ref, norm_words(transcribe(ours_wav))))
-            acc["teacher_err"].append(edit_distance(ref, norm_words(transcribe(teacher_wav))))
             o_ovrl, o_sig = dnsmos(audio, sr)
-            t_ovrl, t_sig = dnsmos(teacher, sr)
+            key = f"{voice.name}/{r['id']}"
+            if key not in teacher_cache:
+                teacher_cache[key] = [edit_distance(ref, norm_words(transcribe(teacher_wav))), *dnsmos(teacher, sr)]
+            t_err, t_ovrl, t_sig = teacher_cache[key]
+            acc["teacher_err"].append(t_err)
             acc["ours_ovrl"].append(o_ovrl), acc["ours_sig"].append(o_sig)
             acc["teacher_ovrl"].append(t_ovrl), acc["teacher_sig"].append(t_sig)
             # Teacher-forced durations: frames line up with the teacher's, for MCD and F0 error.
@@ -137,6 +149,8 @@ def main(argv=None) -> int:
             acc["mcd"].append(mcd_db(forced_audio, teacher))
             acc["f0_rmse"].append(f0_rmse_cents(forced_audio, feats["f0"].astype(np.float64)))
             acc["band_ratio"].append(band_share(forced_audio, sr) / max(band_share(teacher, sr), 1e-9))
+        EVAL.mkdir(parents=True, exist_ok=True)
+        teacher_cache_path.write_text(json.dumps(teacher_cache))
         words = sum(acc["words"])
         res = {
             "utterances": len(mine), "words": words,

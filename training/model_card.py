@@ -51,6 +51,20 @@ def corpus_hours() -> dict:
     return dict(hours)
 
 
+def paper_table_section() -> list[str]:
+    """The paper's four-row comparison (training/paper_table.py), when it has been measured."""
+    from training.paper_table import RESULTS, markdown
+
+    if not RESULTS.exists():
+        return []
+    return ["## The paper's comparison on our data", "",
+            "Measured with `python -m training.paper_table`: each row trained from scratch with the same",
+            "budget, exported, and evaluated with the engine like the shipped model (fewer sentences).",
+            "The file column is the packed file as the exporter writes it (fp16 for non-ternary weights,",
+            "lexicon included); the fp32 column is the weights alone at 4 bytes each.", "",
+            markdown(json.loads(RESULTS.read_text())), ""]
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default="resources/bittts-en.bttm")
@@ -95,6 +109,8 @@ def main(argv=None) -> int:
         audio = ckpt.get("audio_seconds", {})
         out += [f"- vocoder: {ckpt.get('step_vocoder', 0):,} steps, {secs.get('vocoder', 0) / 3600:.2f} h",
                 f"- acoustic model: {ckpt.get('step_acoustic', 0):,} steps, {secs.get('acoustic', 0) / 3600:.2f} h",
+                f"- vocoder fine-tuning on the acoustic model's frames: {ckpt.get('step_finetune', 0):,} steps, "
+                f"{secs.get('finetune', 0) / 3600:.2f} h",
                 f"- throughput: vocoder {audio.get('vocoder', 0) / max(secs.get('vocoder', 1), 1):.1f}, acoustic "
                 f"{audio.get('acoustic', 0) / max(secs.get('acoustic', 1), 1):.1f} audio seconds per wall second",
                 f"- hardware: {ckpt.get('train_config', {}).get('device', 'cpu')} "
@@ -122,7 +138,7 @@ def main(argv=None) -> int:
             out.append(f"| **mean** | {m['wer']:.1%} | {m['teacher_wer']:.1%} | {m['dnsmos_ovrl']:.2f} | {m['teacher_dnsmos_ovrl']:.2f} | | | {m['mcd_db']:.2f} | | |")
     else:
         out.append("Not evaluated yet.")
-    out += ["", "## Intended use", "",
+    out += ["", *paper_table_section(), "## Intended use", "",
             "Reading text aloud on a personal computer, offline: accessibility reading, proofreading by ear,",
             "listening to documents. Not for impersonating anyone, and not for telephony-grade or broadcast",
             "use: the voices are distilled from synthetic teachers and carry their limits. English only.", "",

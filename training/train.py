@@ -17,7 +17,7 @@ import json
 import math
 import os
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import torch
@@ -30,6 +30,7 @@ from training.model.networks import LOG_F0_MEAN, LOG_F0_STD, AcousticModel, Voco
 
 FULL_CHECKPOINT = Path("work-data/checkpoints/model.pt")
 COMPACT_CHECKPOINT = Path("training/checkpoints/bittts.pt")
+RUNS = Path("work-data/runs")
 
 
 @dataclass
@@ -42,6 +43,7 @@ class TrainConfig:
     vocoder_utterances: int = 3000  # waveforms kept in memory for vocoder training
     acoustic_max_frames: int = 5600  # about 16 utterances of 4 s per batch
     vocoder_lr: float = 1e-3
+    vocoder_fft_sizes: str = "256,512,1024,2048"  # 256 resolves consonant onsets the larger sizes smear
     acoustic_lr: float = 1e-3
     warmup_steps: int = 300
     weight_decay: float = 0.01
@@ -57,6 +59,17 @@ class TrainConfig:
     device: str = "cpu"
     quantize_acoustic: bool = True
     quantize_vocoder: bool = True
+    width: float = 1.0  # channel multiplier for the acoustic model and vocoder (ablations)
+    run: str = ""  # a named side run (ablations): its own checkpoint under work-data/runs/, nothing committed
+
+
+def scaled_config(cfg: ModelConfig, width: float) -> ModelConfig:
+    """The configuration with every conv width multiplied by ``width`` (multiples of 16)."""
+    if width == 1.0:
+        return cfg
+    scale = lambda c: max(16, int(round(c * width / 16)) * 16)  # noqa: E731
+    return replace(cfg, encoder_channels=scale(cfg.encoder_channels), decoder_channels=scale(cfg.decoder_channels),
+                   vocoder_channels=scale(cfg.vocoder_channels))
 
 
 def cpu_has_bf16() -> bool:
@@ -92,7 +105,8 @@ def acoustic_loss(model: AcousticModel, batch: dict, cfg: ModelConfig, device, b
     return total, {"mel_l1": mel_l1.item(), "f0_l1": f0_l1.item(), "voicing": voicing.item(), "dur": dur.item(), "pitch": pit.item()}
 
 
-def vocoder_loss(model: VocoderNet, batch, cfg: ModelConfig, device, bf16: bool) -> tuple[torch.Tensor, dict]:
+def vocoder_loss(model: VocoderNet, batch, cfg: ModelConfig, device, bf16: bool,
+                 fft_sizes: tuple[int, ...] = (512, 1024, 2048)) -> tuple[torch.Tensor, dict]:
     feats, f0, audio = (t.to(device) for t in batch)
     mask = torch.ones(feats.shape[0], 1, feats.shape[2], device=device)
     with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
@@ -100,7 +114,7 @@ def vocoder_loss(model: VocoderNet, batch, cfg: ModelConfig, device, bf16: bool)
     noise = torch.randn(feats.shape[0], feats.shape[2], cfg.noise_fft, device=device)
     wave = ddsp.synthesize(f0, envelope.float(), gains.float(), noise, cfg.sample_rate, cfg.hop_size,
                            cfg.max_harmonics, cfg.harmonic_ceiling)
-    loss = ddsp.multi_resolution_stft_loss(wave, audio)
+    loss = ddsp.multi_resolution_stft_loss(wave, audio, fft_sizes)
     return loss, {"stft": loss.item()}
 
 
@@ -110,6 +124,7 @@ class Trainer:
         torch.manual_seed(tc.seed)
         torch.set_num_threads(tc.threads)
         self.device = torch.device(tc.device)
+        self.fft_sizes = tuple(int(n) for n in tc.vocoder_fft_sizes.split(","))
         self.bf16 = (cpu_has_bf16() if tc.device == "cpu" else True) if tc.bf16 is None else tc.bf16
         from bittts.engine.text.phones import SYMBOLS
         from training.teachers.voices import VOICES
@@ -117,8 +132,11 @@ class Trainer:
         self.phones = list(SYMBOLS)
         self.speakers = [{"name": v.name, "sex": {"F": "female", "M": "male"}[v.sex], "accent": v.accent,
                           "licence": v.licence, "teacher": f"{v.engine} {v.voice}"} for v in VOICES]
-        self.cfg = ModelConfig(n_phones=len(SYMBOLS), n_speakers=len(VOICES),
-                               quantize_acoustic=tc.quantize_acoustic, quantize_vocoder=tc.quantize_vocoder)
+        self.cfg = scaled_config(ModelConfig(n_phones=len(SYMBOLS), n_speakers=len(VOICES),
+                                             quantize_acoustic=tc.quantize_acoustic,
+                                             quantize_vocoder=tc.quantize_vocoder), tc.width)
+        self.full_checkpoint = RUNS / tc.run / "model.pt" if tc.run else FULL_CHECKPOINT
+        self.compact_checkpoint = None if tc.run else COMPACT_CHECKPOINT
         self.acoustic = AcousticModel(self.cfg).to(self.device)
         self.vocoder = VocoderNet(self.cfg).to(self.device)
         with torch.no_grad():  # start the DSP quiet instead of 100 unit-amplitude harmonics
@@ -156,7 +174,9 @@ class Trainer:
                 f"{sum(self.seconds.values()) / 3600:.2f} h of training on {self.tc.device}")
 
     def save(self, compact: bool = False) -> None:
-        path = COMPACT_CHECKPOINT if compact else FULL_CHECKPOINT
+        path = self.compact_checkpoint if compact else self.full_checkpoint
+        if path is None:
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         torch.save(self.state(compact), tmp)
@@ -164,7 +184,8 @@ class Trainer:
         print(f"saved {path} ({path.stat().st_size / 1e6:.1f} MB)", flush=True)
 
     def resume(self) -> None:
-        path = FULL_CHECKPOINT if FULL_CHECKPOINT.exists() else COMPACT_CHECKPOINT if COMPACT_CHECKPOINT.exists() else None
+        candidates = [p for p in (self.full_checkpoint, self.compact_checkpoint) if p is not None and p.exists()]
+        path = candidates[0] if candidates else None
         if path is None:
             print("starting a new model", flush=True)
             return
@@ -211,7 +232,7 @@ class Trainer:
             t0 = time.time()
             for g in self.opt_v.param_groups:
                 g["lr"] = lr_at(self.step_v, self.step_v / tc.vocoder_steps, tc.vocoder_lr, tc.warmup_steps)
-            loss, parts = vocoder_loss(self.vocoder, next(batches), self.cfg, self.device, self.bf16)
+            loss, parts = vocoder_loss(self.vocoder, next(batches), self.cfg, self.device, self.bf16, self.fft_sizes)
             self.opt_v.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(self.vocoder.parameters(), 1.0)
@@ -283,7 +304,7 @@ class Trainer:
             for g in self.opt_v.param_groups:
                 g["lr"] = 0.3 * tc.vocoder_lr
             loss, parts = vocoder_loss(self.vocoder, (torch.stack(feats), torch.stack(f0s), torch.stack(audio)),
-                                       self.cfg, self.device, self.bf16)
+                                       self.cfg, self.device, self.bf16, self.fft_sizes)
             self.opt_v.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(self.vocoder.parameters(), 1.0)

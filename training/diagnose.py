@@ -1,0 +1,97 @@
+"""Where a model's word errors come from: the vocoder, the acoustic model, or the durations.
+
+    nice .venv/bin/python -m training.diagnose --model resources/bittts-en.bttm [--per-voice 12]
+
+For held-out test sentences, Whisper-base WER of four renderings, all through the ENGINE:
+- teacher:  the teacher's own audio (the floor);
+- copy:     the vocoder alone, on the teacher's ground-truth features (mel, F0, voicing);
+- forced:   acoustic model + vocoder with the teacher's phone durations;
+- full:     text to speech, as users hear it.
+copy - teacher is the vocoder's share of the errors, forced - copy the acoustic model's, full -
+forced the duration predictor's (and the front end's). Pick stages with --stages.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from training.corpus.teacher_wer import assemble_model, edit_distance, norm_words
+from training.data import CORPUS, MANIFEST, interpolated_log_f0
+
+STAGES = ("teacher", "copy", "forced", "full")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default="resources/bittts-en.bttm")
+    ap.add_argument("--per-voice", type=int, default=12)
+    ap.add_argument("--stages", default=",".join(STAGES))
+    ap.add_argument("--out", default="work-data/diagnose", help="where the audio goes")
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args(argv)
+    stages = [s for s in args.stages.split(",") if s]
+    if unknown := set(stages) - set(STAGES):
+        raise SystemExit(f"unknown stages: {', '.join(sorted(unknown))} (choose from {', '.join(STAGES)})")
+
+    import soundfile as sf
+    from faster_whisper import WhisperModel
+
+    from bittts.engine.synthesis import Synthesizer
+    from bittts.engine.synthesis_types import SynthesisConfig
+
+    synth = Synthesizer(args.model)
+    model, sr = synth.model, synth.sample_rate
+    whisper = WhisperModel(str(assemble_model()), device="cpu", compute_type="int8", cpu_threads=args.threads)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    def errors(ref: list[str], audio_path: Path) -> int:
+        segs, _ = whisper.transcribe(str(audio_path), language="en", beam_size=1, vad_filter=False,
+                                     condition_on_previous_text=False)
+        return edit_distance(ref, norm_words(" ".join(s.text for s in segs)))
+
+    rows = [json.loads(line) for line in MANIFEST.read_text().splitlines() if line.strip()]
+    totals = dict.fromkeys(stages, 0)
+    total_words = 0
+    report = {}
+    for voice in synth.voices:
+        mine = sorted((r for r in rows if r["split"] == "test" and r["speaker"] == voice.name), key=lambda r: r["id"])
+        mine = mine[: args.per_voice]
+        speaker = synth.speaker_vector(voice.name)
+        errs, words = dict.fromkeys(stages, 0), 0
+        for r in mine:
+            ref = norm_words(r["text"])
+            words += len(ref)
+            feats = np.load(CORPUS / "features" / r["path"])
+            rendered = {}
+            if "copy" in stages:
+                f0 = np.exp(interpolated_log_f0(feats["f0"].astype(np.float32)))
+                rendered["copy"] = model.vocode(feats["mel"].astype(np.float32), f0, feats["voiced"] > 0)
+            if "forced" in stages:
+                a = model.acoustic(feats["phone_ids"].astype(np.int64), speaker, durations=feats["durations"].astype(np.int64))
+                rendered["forced"] = model.vocode(a.mel, a.f0, a.voiced)
+            if "full" in stages:
+                rendered["full"] = np.concatenate([c.samples for c in synth.synthesize(r["text"], SynthesisConfig(voice=voice.name))])
+            for stage, audio in rendered.items():
+                path = out / f"{voice.name}_{r['id']}_{stage}.wav"
+                sf.write(path, audio, sr)
+                errs[stage] += errors(ref, path)
+            if "teacher" in stages:
+                errs["teacher"] += errors(ref, CORPUS / "audio" / voice.name / f"{r['id']}.wav")
+        report[voice.name] = {s: e / max(words, 1) for s, e in errs.items()}
+        for s, e in errs.items():
+            totals[s] += e
+        total_words += words
+        print(f"{voice.name:8} " + "  ".join(f"{s} {100 * v:5.1f}%" for s, v in report[voice.name].items()), flush=True)
+    report["_mean"] = {s: e / max(total_words, 1) for s, e in totals.items()}
+    print(f"{'mean':8} " + "  ".join(f"{s} {100 * v:5.1f}%" for s, v in report["_mean"].items()))
+    (out / "results.json").write_text(json.dumps({"model": args.model, "per_voice": args.per_voice, "wer": report}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
