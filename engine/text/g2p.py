@@ -1,7 +1,8 @@
 """Pronunciations for words the lexicon does not know (out-of-vocabulary words).
 
-The final design is a small ternary neural G2P trained on the dictionary; it will implement the
-``G2P`` protocol below. Until then ``FallbackG2P`` gives a deterministic answer, in this order:
+The model's small ternary neural G2P (``neural_g2p.py``) implements the ``G2P`` protocol below
+when the model file holds one. For a file without it, ``FallbackG2P`` gives a deterministic
+answer, in this order:
 
 1. possessive/plural ``'s`` on a known word (``zorro's`` -> ``zorro`` + ``Z``);
 2. a split into known dictionary sub-words (at most 3 parts of 3+ letters each, fewest parts
@@ -20,7 +21,8 @@ from typing import Protocol, runtime_checkable
 from .lexicon import Lexicon, normalize_key
 from .phones import is_vowel
 
-__all__ = ["G2P", "FallbackG2P", "LETTER_NAMES", "letter_phones", "letter_to_sound"]
+__all__ = ["G2P", "FallbackG2P", "LETTER_NAMES", "letter_phones", "letter_to_sound", "known_word_phones",
+           "spelled_phones"]
 
 
 @runtime_checkable
@@ -216,6 +218,28 @@ def _stress(phones: list[str], skip: int = 0) -> list[str]:
     return out
 
 
+def known_word_phones(word: str, lexicon: Lexicon) -> list[str] | None:
+    """A lexicon word, or a possessive/plural ``'s`` (``s'``) on one; else None.
+
+    ``word`` is a lookup key (``normalize_key``) with the outer apostrophes stripped."""
+    p = lexicon.first(word)
+    if p:
+        return list(p)
+    if word.endswith("'s") or word.endswith("s'"):
+        base = lexicon.first(word[:-2]) or lexicon.first(word[:-1])
+        if base:
+            return add_s(base)
+    return None
+
+
+def spelled_phones(letters: str) -> list[str] | None:
+    """The letter names of a string of a-z letters with no vowel letter (``xkcd``) or of a
+    single letter; else None (a word to read)."""
+    if not re.search("[aeiouy]", letters) or len(letters) == 1:
+        return [p for c in letters for p in letter_phones(c)]
+    return None
+
+
 def _demote(phones: tuple[str, ...] | list[str]) -> list[str]:
     return [p[:-1] + "2" if p.endswith("1") else p for p in phones]
 
@@ -235,13 +259,9 @@ class FallbackG2P:
             return []
         lex = self.lexicon
         if lex is not None:
-            p = lex.first(w)
-            if p:
-                return list(p)
-            if w.endswith("'s") or w.endswith("s'"):
-                base = lex.first(w[:-2]) or lex.first(w[:-1])
-                if base:
-                    return add_s(base)
+            known = known_word_phones(w, lex)
+            if known is not None:
+                return known
             parts = self.split(w)
             if parts:
                 out: list[str] = []
@@ -252,8 +272,9 @@ class FallbackG2P:
         letters = re.sub(r"[^a-z]", "", w)
         if not letters:
             return []
-        if not re.search("[aeiouy]", letters) or len(letters) == 1:
-            return [p for c in letters for p in letter_phones(c)]
+        spelled = spelled_phones(letters)
+        if spelled is not None:
+            return spelled
         return letter_to_sound(letters)
 
     def split(self, w: str) -> list[str] | None:

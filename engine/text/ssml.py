@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 
 from .g2p import G2P
 from .lexicon import Lexicon
-from .normalize import (Word, cardinal, digits, normalize, ordinal, year, MONTH_NAMES)
+from .normalize import (Word, cardinal, check_date_order, digits, normalize, ordinal, year, MONTH_NAMES)
 from .phonemize import WordPhones, phonemize
 from .user_dict import UserDict, UserDictError, parse_arpabet
 
@@ -119,9 +119,10 @@ class _Frame:
 
 
 class _Parser:
-    def __init__(self, ssml: str, keep_words: Collection[str] = ()):
+    def __init__(self, ssml: str, keep_words: Collection[str] = (), date_order: str = "MDY"):
         self.ssml = ssml
         self.keep_words = keep_words
+        self.date_order = date_order
         self.items: list[SsmlWord | Break] = []
 
     def error(self, message: str, pos: int) -> SsmlError:
@@ -177,7 +178,7 @@ class _Parser:
         lead = re.match(r"\s*([,.;:?!\u2026])", decoded)
         if lead:  # punctuation right after an element belongs to the word before it
             self.punct_on_last(lead.group(1).replace("\u2026", "…"))
-        words = normalize(decoded, keep_words=self.keep_words)
+        words = normalize(decoded, keep_words=self.keep_words, date_order=self.date_order)
         self.emit_words(self.map_words(words, starts, ends), frame)
 
     def punct_on_last(self, mark: str) -> None:
@@ -477,11 +478,12 @@ class _Parser:
                 continue
 
 
-def parse_ssml(ssml: str, *, keep_words: Collection[str] = ()) -> list[SsmlWord | Break]:
+def parse_ssml(ssml: str, *, keep_words: Collection[str] = (), date_order: str = "MDY") -> list[SsmlWord | Break]:
     """SSML -> words and breaks, in order; raises ``SsmlError`` for malformed SSML.
 
-    ``keep_words`` as for ``normalize`` (the user dictionary's words)."""
-    return _Parser(ssml, keep_words).parse()
+    ``keep_words`` and ``date_order`` as for ``normalize`` (the user dictionary's words; how an
+    ambiguous numeric date is read)."""
+    return _Parser(ssml, keep_words, check_date_order(date_order)).parse()
 
 
 def phonemize_ssml(items: Sequence[SsmlWord | Break], lexicon: Lexicon,

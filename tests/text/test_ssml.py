@@ -178,3 +178,13 @@ def test_frontend_process_ssml(lexicon):
     assert out[0].chunk.words[1].emphasis == "moderate"
     with pytest.raises(SsmlError):
         list(fe.process_ssml("<speak>oops"))
+
+
+def test_ssml_reads_ambiguous_dates_in_the_front_ends_order(lexicon):
+    ssml = "<speak>We met on 04/05/2021.</speak>"
+    us = words(TextFrontEnd(lexicon).parse_ssml(ssml))
+    uk = words(TextFrontEnd(lexicon, date_order="DMY").parse_ssml(ssml))
+    assert "april" in us and "may" not in us
+    assert "may" in uk and "april" not in uk
+    with pytest.raises(ValueError):
+        parse_ssml(ssml, date_order="YMD?")
