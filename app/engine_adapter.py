@@ -16,11 +16,13 @@ class SynthesizerLoad:
     problem: str = ""           # why there is none, in words for the status bar
 
 
-def load_synthesizer(model_path: Path | None = None, user_dict=None) -> SynthesizerLoad:
+def load_synthesizer(model_path: Path | None = None, user_dict=None, date_order: str = "MDY") -> SynthesizerLoad:
     """Load the real synthesizer (slow: call it from a worker). Never raises.
 
     ``user_dict`` (a bittts.engine.text.user_dict.UserDict) is shared with the pronunciation
-    editor, so that an edited pronunciation is used from the next sentence on."""
+    editor, so that an edited pronunciation is used from the next sentence on. ``date_order``
+    ("MDY" or "DMY") is how numeric dates are read; the synthesizer keeps it, so a change of
+    the setting loads a new one."""
     try:
         from bittts.engine.synthesis import Synthesizer
     except ImportError as exc:
@@ -31,12 +33,7 @@ def load_synthesizer(model_path: Path | None = None, user_dict=None) -> Synthesi
         return SynthesizerLoad(None, f"No voice model is installed ({path.name} was not found). "
                                      "Reading aloud is off; everything else works.")
     try:
-        if user_dict is not None:
-            try:
-                return SynthesizerLoad(Synthesizer(path if model_path else None, user_dict=user_dict))
-            except TypeError:  # an engine without the user_dict argument
-                pass
-        return SynthesizerLoad(Synthesizer(path if model_path else None))
+        return SynthesizerLoad(Synthesizer(path if model_path else None, user_dict=user_dict, date_order=date_order))
     except Exception as exc:  # ModelFormatError, MemoryError, an engine bug: say it, do not crash
         return SynthesizerLoad(None, f"The voice model cannot be loaded: {exc}")
 

@@ -28,6 +28,13 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def synthesizer_loader(context, model_path: Path | None):
+    """The window's loader (run on a worker): it reads the settings it depends on when it runs,
+    so the window reloads with it after such a setting changes."""
+    return lambda: load_synthesizer(model_path, context.pronunciations().user_dict,
+                                    date_order=context.settings.date_order)
+
+
 def _message_for(args) -> dict:
     if args.read_text is not None:
         return {"action": "read_text", "text": args.read_text}
@@ -75,8 +82,7 @@ def run(argv: list[str] | None = None) -> int:
     context = AppContext(settings_store=SettingsStore(args.settings), model_path=args.model)
     if args.theme:
         context.settings.theme = args.theme
-    window = MainWindow(context, synthesizer_loader=lambda: load_synthesizer(
-        args.model, context.pronunciations().user_dict))
+    window = MainWindow(context, synthesizer_loader=synthesizer_loader(context, args.model))
     if server is not None:
         server.messageReceived.connect(window.handle_message)
     window.show()

@@ -16,6 +16,7 @@ from bittts.engine.files import write_atomically
 from bittts.engine.synthesis_types import PITCH_RANGE, SPEED_RANGE, VOLUME_RANGE
 
 THEMES = ("system", "light", "dark", "high-contrast")
+DATE_ORDERS = ("MDY", "DMY")  # as bittts.engine.text.normalize.DATE_ORDERS
 FONT_SIZE_RANGE = (8, 48)
 MAX_RECENT = 10
 FILE_NAME = "settings.json"
@@ -35,6 +36,7 @@ class Settings:
     speed: float = 1.0            # SPEED_RANGE
     pitch: float = 0.0            # semitones, PITCH_RANGE
     volume: float = 1.0           # VOLUME_RANGE
+    date_order: str = "MDY"       # numeric dates: "MDY" month first (US), "DMY" day first
     theme: str = "system"         # one of THEMES
     font_size: int = 12           # points, FONT_SIZE_RANGE (the text area)
     geometry: str = ""            # QMainWindow.saveGeometry() as hex
@@ -69,6 +71,7 @@ def _validated(raw: dict) -> Settings:
         speed=float(_number(raw.get("speed"), d.speed, SPEED_RANGE)),
         pitch=float(_number(raw.get("pitch"), d.pitch, PITCH_RANGE)),
         volume=float(_number(raw.get("volume"), d.volume, VOLUME_RANGE)),
+        date_order=raw.get("date_order") if raw.get("date_order") in DATE_ORDERS else d.date_order,
         theme=raw.get("theme") if raw.get("theme") in THEMES else d.theme,
         font_size=int(_number(raw.get("font_size"), d.font_size, FONT_SIZE_RANGE)),
         geometry=raw.get("geometry") if isinstance(raw.get("geometry"), str) else d.geometry,

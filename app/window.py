@@ -21,12 +21,19 @@ from bittts import __version__
 from .documents import FILE_DIALOG_FILTER
 from .engine_adapter import live_readout_text, model_readout_text, summary_text
 from .playback import PAUSED, PLAYING, STOPPED, PlaybackController
-from .settings import FONT_SIZE_RANGE, THEMES
+from .settings import DATE_ORDERS, FONT_SIZE_RANGE, THEMES
 from .textnav import SentenceFinder, Utf16Map
 from .themes import HIGHLIGHT_COLOURS, THEME_LABELS, apply_theme
 from .workers import EXPORT_FORMATS, ExportWorker, FileLoadWorker, SynthesizerLoadWorker, available_export_formats
 
 PREVIEW_TEXT = "Hello, I am {name}. This is how I sound when I read to you."
+DATE_ORDER_LABELS = {"MDY": "&Month first (US)", "DMY": "&Day first (UK and most of the world)"}
+
+
+def _plain_lower(label: str) -> str:
+    """A menu label in a sentence: "&Day first (UK ...)" -> "day first (UK ...)"."""
+    text = label.replace("&", "")
+    return text[:1].lower() + text[1:]
 
 
 def app_icon() -> QIcon:
@@ -89,6 +96,8 @@ class MainWindow(QMainWindow):
         self._error_box: QMessageBox | None = None
         self._text_map = Utf16Map("")
         self._model_readout_override = model_readout
+        self._synthesizer_loader = synthesizer_loader
+        self._load_generation = 0  # only the newest load's result is used
         self.setWindowTitle(f"BitTTS Desktop {__version__}")
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(False)
@@ -108,9 +117,7 @@ class MainWindow(QMainWindow):
         self.editor.setFocus()
         if context.synthesizer is None and synthesizer_loader is not None:
             self.announce("Loading the voice model…")
-            worker = SynthesizerLoadWorker(synthesizer_loader)
-            worker.signals.done.connect(self._on_synthesizer_loaded)
-            context.runnables.start(worker)
+            self._load_synthesizer()
         elif not self.audio_ok:
             self.announce(context.audio_problem)
 
@@ -164,6 +171,13 @@ class MainWindow(QMainWindow):
                                f"Ctrl+Shift+{i + 1}", checkable=True)
             self.theme_group.addAction(act)
             self.theme_actions[name] = act
+        self.date_order_group = QActionGroup(self)
+        self.date_order_actions = {}
+        for name, label in DATE_ORDER_LABELS.items():
+            act = self._action(label, lambda checked=False, n=name: self.set_date_order(n), checkable=True,
+                               tip=f"Numeric dates: {_plain_lower(label)}")
+            self.date_order_group.addAction(act)
+            self.date_order_actions[name] = act
 
     def _build_menus(self):
         bar = self.menuBar()
@@ -180,6 +194,9 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_clipboard)
         m.addAction(self.act_preview)
         m.addAction(self.act_pronunciations)
+        self.date_order_menu = m.addMenu("Numeric da&tes")
+        for a in self.date_order_actions.values():
+            self.date_order_menu.addAction(a)
         m = bar.addMenu("&View")
         for a in (self.act_bigger, self.act_smaller, self.act_font_reset):
             m.addAction(a)
@@ -378,6 +395,7 @@ class MainWindow(QMainWindow):
         self._update_value_labels()
         self.set_theme(s.theme, announce=False)
         self.set_font_size(s.font_size, announce=False)
+        self.date_order_actions.get(s.date_order, self.date_order_actions["MDY"]).setChecked(True)
         self._update_recent_menu()
 
     def save_settings(self) -> str:
@@ -397,7 +415,18 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     # ------------------------------------------------------------------ engine state
-    def _on_synthesizer_loaded(self, load):
+    def _load_synthesizer(self) -> None:
+        """Load the synthesizer on a worker (the GUI stays responsive); a newer load supersedes
+        one still running. Until it is done, the current synthesizer (if any) keeps reading."""
+        self._load_generation += 1
+        generation = self._load_generation
+        worker = SynthesizerLoadWorker(self._synthesizer_loader)
+        worker.signals.done.connect(lambda load: self._on_synthesizer_loaded(load, generation))
+        self.context.runnables.start(worker)
+
+    def _on_synthesizer_loaded(self, load, generation: int | None = None):
+        if generation is not None and generation != self._load_generation:
+            return  # a setting changed again while this one loaded
         self.context.set_synthesizer(load.synthesizer, load.problem)
         if load.synthesizer is not None:
             self.announce("Ready." if self.audio_ok else self.context.audio_problem)
@@ -657,6 +686,20 @@ class MainWindow(QMainWindow):
         self.speed_slider.setAccessibleDescription(f"{s.speed:.2f} times")
         self.pitch_slider.setAccessibleDescription(f"{s.pitch:+.0f} semitones")
         self.volume_slider.setAccessibleDescription(f"{s.volume:.0%}")
+
+    def set_date_order(self, order: str, announce: bool = True) -> None:
+        """How numeric dates such as 04/05/2021 are read: "MDY" month first, "DMY" day first.
+        The synthesizer is reloaded with it off the GUI thread; the next reading uses it."""
+        if order not in DATE_ORDERS:
+            order = "MDY"
+        self.date_order_actions[order].setChecked(True)
+        if order == self.context.settings.date_order:
+            return
+        self.context.update_settings(date_order=order)
+        if self._synthesizer_loader is not None:
+            self._load_synthesizer()
+        if announce:
+            self.announce(f"Numeric dates: {_plain_lower(DATE_ORDER_LABELS[order])}.")
 
     # ------------------------------------------------------------------ view
     def set_theme(self, name: str, announce: bool = True) -> None:

@@ -143,14 +143,14 @@ def _open_model(path: str | None):
         raise CommandError(f"invalid model: {exc}", EXIT_MODEL) from None
 
 
-def _load_synthesizer(path: str | None):
+def _load_synthesizer(path: str | None, date_order: str = "MDY"):
     from bittts.engine.model_format import ModelFormatError
     from bittts.engine.synthesis import Synthesizer
     from bittts.engine.text.lexicon import LexiconError
 
     model_path = _model_path(path)
     try:
-        return Synthesizer(model_path)
+        return Synthesizer(model_path, date_order=date_order)
     except (ModelFormatError, LexiconError, KeyError) as exc:
         raise CommandError(f"invalid model: {exc}", EXIT_MODEL) from None
 
@@ -227,7 +227,7 @@ def _prepare(args):
             parse_ssml(text)
         except SsmlError as exc:
             raise CommandError(f"bad SSML: {exc}", EXIT_INPUT) from None
-    synth = _load_synthesizer(args.model)
+    synth = _load_synthesizer(args.model, args.date_order)
     _check_voice(synth, config.voice)
     return text, config, synth
 
@@ -477,7 +477,7 @@ def _pronunciation(model: str | None):
 def cmd_normalize(args) -> int:
     from bittts.engine.text.chunking import chunks
 
-    for chunk in chunks(_read_text(args)):
+    for chunk in chunks(_read_text(args), date_order=args.date_order):
         print(" ".join(w.text + w.punct_after for w in chunk.words))
     return EXIT_OK
 
@@ -487,7 +487,7 @@ def cmd_phonemize(args) -> int:
 
     text = _read_text(args)
     lexicon, g2p = _pronunciation(args.model)
-    frontend = TextFrontEnd(lexicon, g2p=g2p)
+    frontend = TextFrontEnd(lexicon, g2p=g2p, date_order=args.date_order)
     for k, chunk in enumerate(frontend.process(text)):
         if k:
             print()
@@ -507,6 +507,9 @@ class _Parser(argparse.ArgumentParser):
 def _add_text_input(p) -> None:
     p.add_argument("text", nargs="?", metavar="TEXT", help="the text; - reads standard input")
     p.add_argument("--file", "-f", metavar="FILE", help="read the text from a UTF-8 file (- for standard input)")
+    p.add_argument("--date-order", choices=("MDY", "DMY"), default="MDY",
+                   help="how numeric dates such as 04/05/2021 are read: MDY month first (April 5, the default), "
+                        "DMY day first (4 May)")
 
 
 def _add_model(p) -> None:

@@ -57,7 +57,7 @@ from bittts.engine.text.chunking import CLAUSE_MARKS, chunks as split_chunks
 from bittts.engine.text.frontend import PhoneSequence, TextFrontEnd, encode_phones
 from bittts.engine.text.lexicon import Lexicon
 from bittts.engine.text.neural_g2p import g2p_for_model
-from bittts.engine.text.normalize import Word
+from bittts.engine.text.normalize import Word, check_date_order
 from bittts.engine.text.phonemize import SENTENCE_END
 from bittts.engine.text.ssml import Break, SsmlError, SsmlWord, phonemize_ssml
 from bittts.engine.text.user_dict import UserDict
@@ -128,7 +128,11 @@ def _per_symbol(values: Sequence[float], owner: Sequence[int], neutral: float) -
 class Synthesizer:
     """Text-to-speech with one packed model. Immutable after construction; thread-safe."""
 
-    def __init__(self, model_path: str | Path | None = None, user_dict: UserDict | None = None):
+    def __init__(self, model_path: str | Path | None = None, user_dict: UserDict | None = None,
+                 date_order: str = "MDY"):
+        """``date_order``: how all-numeric dates that read either way are read, ``"MDY"`` (04/05 is
+        April 5) or ``"DMY"`` (4 May); ValueError for anything else. Fixed for this Synthesizer."""
+        check_date_order(date_order)  # before the model is opened
         path = Path(model_path) if model_path else bundled_model_path()
         if not path.exists():
             raise ModelFormatError(f"model file not found: {path}")
@@ -137,7 +141,8 @@ class Synthesizer:
         self.summary: ModelSummary = summarize(self._file)
         self.sample_rate = self.model.sample_rate
         self.lexicon = Lexicon.from_bytes(self._file.blob("lexicon"))
-        self.frontend = TextFrontEnd(self.lexicon, user_dict, g2p=g2p_for_model(self._file, self.lexicon))
+        self.frontend = TextFrontEnd(self.lexicon, user_dict, g2p=g2p_for_model(self._file, self.lexicon),
+                                     date_order=date_order)
         meta = self._file.metadata
         names = meta.get("speakers.name", [])
         if len(names) != self.model.n_speakers:

@@ -119,6 +119,36 @@ def test_normalize_prints_the_spoken_form_without_a_model(capsys):
         "doctor smith paid four dollars and fifty cents.", "did it work?"]
 
 
+def test_date_order_decides_how_numeric_dates_are_read(capsys):
+    assert cli.main(["normalize", "04/05/2021"]) == cli.EXIT_OK
+    default = capsys.readouterr().out
+    assert "april" in default and "may" not in default
+    assert cli.main(["normalize", "--date-order", "DMY", "04/05/2021"]) == cli.EXIT_OK
+    dmy = capsys.readouterr().out
+    assert "may" in dmy and "april" not in dmy
+    assert cli.main(["normalize", "--date-order", "MDY", "04/05/2021"]) == cli.EXIT_OK
+    assert capsys.readouterr().out == default
+
+
+def test_a_bad_date_order_is_a_one_line_usage_error(capsys):
+    assert cli.main(["normalize", "--date-order", "YMD", "04/05/2021"]) == cli.EXIT_USAGE
+    captured = capsys.readouterr()
+    assert not captured.out
+    assert "--date-order" in captured.err and "DMY" in captured.err and captured.err.count("\n") == 1
+
+
+def test_date_order_reaches_phonemize_and_the_synthesizer(model_path, tmp_path, capsys):
+    assert cli.main(["phonemize", "--model", str(model_path), "--date-order", "DMY", "04/05/2021"]) == cli.EXIT_OK
+    words = [line.split("\t")[0] for line in capsys.readouterr().out.splitlines() if line]
+    assert "may" in words and "april" not in words
+    for order, month in (("DMY", "may"), ("MDY", "april")):
+        timings = tmp_path / f"{order}.json"
+        assert cli.main(["synth", "04/05/2021", "-o", str(tmp_path / f"{order}.wav"), "--model", str(model_path),
+                         "--timings", str(timings), "--date-order", order]) == cli.EXIT_OK
+        spoken = [w["spoken"] for w in json.loads(timings.read_text())["words"]]
+        assert month in spoken, (order, spoken)
+
+
 def test_phonemize_takes_the_model_lexicon(model_path, capsys):
     assert cli.main(["phonemize", "--model", str(model_path), "Hello there. Read the book."]) == cli.EXIT_OK
     out = capsys.readouterr().out

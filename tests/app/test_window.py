@@ -266,3 +266,76 @@ def test_voices_show_sex_accent_and_licence(window):
         "alto (female, US)", "bass (male, Scottish)"]
     assert "licence CC0" in window.voice_combo.itemData(0, Qt.ItemDataRole.ToolTipRole)
     assert window.blend_combo.itemText(0) == "None" and window.blend_combo.count() == 3
+
+
+# ---- numeric dates: a setting that needs a new synthesizer
+def test_date_order_persists_and_falls_back(qtbot, make_context, fake_synth, fake_sink, tmp_path):
+    path = tmp_path / "s.json"
+    window = MainWindow(make_context(fake_synth, fake_sink, settings_path=path))
+    qtbot.addWidget(window)
+    assert window.context.settings.date_order == "MDY" and window.date_order_actions["MDY"].isChecked()
+    window.date_order_actions["DMY"].trigger()  # Read > Numeric dates > Day first
+    assert window.context.settings.date_order == "DMY"
+    assert window.last_announcement == "Numeric dates: day first (UK and most of the world)."
+    window.close()
+    assert json.loads(path.read_text())["date_order"] == "DMY"
+    again = MainWindow(make_context(fake_synth, fake_sink, settings_path=path))
+    qtbot.addWidget(again)
+    assert again.context.settings.date_order == "DMY" and again.date_order_actions["DMY"].isChecked()
+    assert not again.date_order_actions["MDY"].isChecked()
+    path.write_text(json.dumps({"date_order": "YMD"}))
+    assert SettingsStore(path).load().date_order == "MDY"
+
+
+def test_date_order_reloads_the_synthesizer_off_the_gui_thread(qtbot, make_context, fake_sink, tmp_path, monkeypatch):
+    import threading
+    import time
+
+    import bittts.engine.synthesis as synthesis
+    from app_fakes import FakeSynthesizer
+    from bittts.app.main import synthesizer_loader
+
+    gui_thread = threading.current_thread()
+    load_seconds = {"MDY": 0.05, "DMY": 0.6}
+
+    slow_load_started = threading.Event()
+
+    class RecordingSynthesizer(FakeSynthesizer):
+        def __init__(self, model_path=None, user_dict=None, date_order="MDY"):
+            if date_order == "DMY":
+                slow_load_started.set()
+            time.sleep(load_seconds[date_order])  # loading a model takes a while
+            super().__init__(model_path)
+            self.date_order, self.user_dict = date_order, user_dict
+            self.thread = threading.current_thread()
+
+    monkeypatch.setattr(synthesis, "Synthesizer", RecordingSynthesizer)
+    model = tmp_path / "m.bttm"
+    model.write_bytes(b"x")  # the adapter only checks that it exists; the fake loads it
+    ctx = make_context(None, fake_sink)
+    window = MainWindow(ctx, synthesizer_loader=synthesizer_loader(ctx, model), model_readout="test")
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: ctx.synthesizer is not None, timeout=5000)
+    first = ctx.synthesizer
+    assert first.date_order == "MDY" and first.thread is not gui_thread
+    assert first.user_dict is ctx.pronunciations().user_dict
+
+    started = time.perf_counter()
+    window.set_date_order("DMY")
+    assert time.perf_counter() - started < 0.3  # the 0.6 s load runs on a worker
+    assert ctx.synthesizer is first  # still reading with the old one until the new one is ready
+    qtbot.waitUntil(lambda: ctx.synthesizer is not first, timeout=5000)
+    assert ctx.synthesizer.date_order == "DMY" and ctx.synthesizer.thread is not gui_thread
+    assert window.act_play.isEnabled()
+
+    # Changed again while a load runs: the slow DMY load finishes last but is superseded by MDY.
+    window.set_date_order("MDY")
+    qtbot.waitUntil(lambda: ctx.synthesizer.date_order == "MDY", timeout=5000)
+    slow_load_started.clear()
+    window.set_date_order("DMY")
+    assert slow_load_started.wait(5)
+    window.set_date_order("MDY")
+    qtbot.waitUntil(lambda: ctx.synthesizer.date_order == "MDY", timeout=5000)
+    ctx.pool.waitForDone(5000)
+    qtbot.wait(50)  # let the late DMY result arrive, if it were used
+    assert ctx.synthesizer.date_order == "MDY" and ctx.settings.date_order == "MDY"

@@ -108,6 +108,19 @@ def test_missing_model_is_a_clear_error(tmp_path):
         Synthesizer(tmp_path / "none.bttm")
 
 
+def test_date_order_is_fixed_per_synthesizer(synth, tiny_model_path):
+    def spoken(s):
+        return [w.spoken for chunk in s.synthesize("04/05/2021.") for w in chunk.words]
+
+    assert synth.frontend.date_order == "MDY" and "april" in spoken(synth)
+    day_first = Synthesizer(tiny_model_path, date_order="DMY")
+    assert day_first.frontend.date_order == "DMY"
+    words = spoken(day_first)
+    assert "may" in words and "april" not in words
+    with pytest.raises(ValueError, match="date_order"):
+        Synthesizer(tiny_model_path, date_order="YMD")
+
+
 # --- cancel ---------------------------------------------------------------------------------
 LONG_TEXT = " ".join(["The quick brown fox jumps over the lazy dog, and then it runs far away."] * 40)
 
