@@ -19,8 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from training.corpus.teacher_wer import assemble_model, edit_distance, norm_words
-from training.data import CORPUS, MANIFEST, interpolated_log_f0
+from training.corpus.teacher_wer import edit_distance, norm_words
+from training.data import CORPUS, interpolated_log_f0
+from training.evaluate import test_sentences, whisper_transcriber
 
 STAGES = ("teacher", "copy", "forced", "full")
 
@@ -38,29 +39,23 @@ def main(argv=None) -> int:
         raise SystemExit(f"unknown stages: {', '.join(sorted(unknown))} (choose from {', '.join(STAGES)})")
 
     import soundfile as sf
-    from faster_whisper import WhisperModel
-
     from bittts.engine.synthesis import Synthesizer
     from bittts.engine.synthesis_types import SynthesisConfig
 
     synth = Synthesizer(args.model)
     model, sr = synth.model, synth.sample_rate
-    whisper = WhisperModel(str(assemble_model()), device="cpu", compute_type="int8", cpu_threads=args.threads)
+    transcribe = whisper_transcriber(args.threads)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
     def errors(ref: list[str], audio_path: Path) -> int:
-        segs, _ = whisper.transcribe(str(audio_path), language="en", beam_size=1, vad_filter=False,
-                                     condition_on_previous_text=False)
-        return edit_distance(ref, norm_words(" ".join(s.text for s in segs)))
+        return edit_distance(ref, norm_words(transcribe(audio_path)))
 
-    rows = [json.loads(line) for line in MANIFEST.read_text().splitlines() if line.strip()]
     totals = dict.fromkeys(stages, 0)
     total_words = 0
     report = {}
     for voice in synth.voices:
-        mine = sorted((r for r in rows if r["split"] == "test" and r["speaker"] == voice.name), key=lambda r: r["id"])
-        mine = mine[: args.per_voice]
+        mine = test_sentences(voice.name, args.per_voice)
         speaker = synth.speaker_vector(voice.name)
         errs, words = dict.fromkeys(stages, 0), 0
         for r in mine:

@@ -56,6 +56,26 @@ def mcd_db(ours: np.ndarray, theirs: np.ndarray) -> float:
     return float(np.mean(10 / math.log(10) * np.sqrt(2 * np.sum(diff * diff, axis=1))))
 
 
+def whisper_transcriber(threads: int):
+    """path -> Whisper-base transcript (greedy, English, no VAD), the same for every script."""
+    from faster_whisper import WhisperModel
+
+    whisper = WhisperModel(str(assemble_model()), device="cpu", compute_type="int8", cpu_threads=threads)
+
+    def transcribe(path: Path) -> str:
+        segs, _ = whisper.transcribe(str(path), language="en", beam_size=1, vad_filter=False,
+                                     condition_on_previous_text=False)
+        return " ".join(s.text for s in segs).strip()
+
+    return transcribe
+
+
+def test_sentences(voice: str, count: int) -> list[dict]:
+    """The first ``count`` held-out test rows of the corpus manifest for ``voice``, by id."""
+    rows = (json.loads(line) for line in MANIFEST.read_text().splitlines() if line.strip())
+    return sorted((r for r in rows if r["split"] == "test" and r["speaker"] == voice), key=lambda r: r["id"])[:count]
+
+
 def f0_rmse_cents(ours: np.ndarray, teacher_f0: np.ndarray) -> float:
     f0 = f0_track(ours, len(teacher_f0))
     both = (f0 > 0) & (teacher_f0 > 0)
@@ -92,7 +112,6 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     import soundfile as sf
-    from faster_whisper import WhisperModel
 
     from bittts.engine.synthesis import Synthesizer
     from bittts.engine.synthesis_types import SynthesisConfig
@@ -101,21 +120,13 @@ def main(argv=None) -> int:
     sr = synth.sample_rate
     tag = args.tag or Path(args.model).stem
     out_dir = EVAL / tag
-    whisper = WhisperModel(str(assemble_model()), device="cpu", compute_type="int8", cpu_threads=args.threads)
-
-    def transcribe(path: Path) -> str:
-        segs, _ = whisper.transcribe(str(path), language="en", beam_size=1, vad_filter=False,
-                                     condition_on_previous_text=False)
-        return " ".join(s.text for s in segs).strip()
-
-    rows = [json.loads(line) for line in MANIFEST.read_text().splitlines() if line.strip()]
+    transcribe = whisper_transcriber(args.threads)
     # The teacher's side is the same for every model evaluated: cache its transcript errors and DNSMOS.
     teacher_cache_path = EVAL / "teacher_cache.json"
     teacher_cache = json.loads(teacher_cache_path.read_text()) if teacher_cache_path.exists() else {}
     results = {}
     for voice in synth.voices:
-        mine = sorted((r for r in rows if r["split"] == "test" and r["speaker"] == voice.name), key=lambda r: r["id"])
-        mine = mine[: args.per_voice]
+        mine = test_sentences(voice.name, args.per_voice)
         if not mine:
             continue
         vdir = out_dir / voice.name
