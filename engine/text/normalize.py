@@ -36,6 +36,8 @@ from dataclasses import dataclass
 
 from num2words import num2words
 
+from .homographs import BE, DETERMINERS, DO_SUPPORT, MODALS, SUBJECTS
+
 __all__ = ["Word", "normalize", "iter_normalize", "normalize_to_text", "PUNCT_PRIORITY",
            "fold_punctuation", "DATE_ORDERS", "check_date_order"]
 
@@ -372,21 +374,35 @@ REGNAL_NAMES_FOR_I = {
 #
 # 1. never a year after a currency sign, "#", "No.", "page", "room" ... (``NUMBER_LABELS``),
 #    or next to an arithmetic sign;
-# 2. a year after a month name ("March 2021"), a year word ("since", "until", "during", "born",
-#    "year", "AD" ... ``YEAR_CUES_BEFORE``), a preposition that opens the sentence ("In 1990
-#    people ..."), "of" after a time noun ("the summer of 1969") or before "AD"/"BC";
-# 3. a count before a plural noun ("1500 apples", "1999 people", "1200 dollars", also "1500 to
-#    2000 people", "1500 more people"), before "of"/"per"/"each", or after a quantity word
-#    ("about", "over", "have", "costs", "more than", "a total of" ... ``COUNT_CUES_BEFORE``);
-# 4. otherwise a year ("in 1987", "(1984)", "2048").
+# 2. the second of two numbers joined by "and", "or", "to", "through" reads like the first
+#    ("during 1944 and 1945 prices rose", "pages 1000 and 1200");
+# 3. a year after a month name ("March 2021"), a year word ("since", "until", "during", "born",
+#    "year", "AD" ... ``YEAR_CUES_BEFORE``), "of" after a time noun ("the summer of 1969"),
+#    or before "AD"/"BC";
+# 4. a count after a quantity word ("about", "over", "have", "costs", "more than", "a total
+#    of" ... ``COUNT_CUES_BEFORE``), or before "of"/"per"/"each" ("2000 of them");
+# 5. before a plural noun ("1500 apples", "1999 people", "1500 Americans"; also past one
+#    adjective, "1500 new jobs", "1500 more people", and in "1500 to 2000 people"): a count,
+#    except after a preposition of time (``TIME_PREPOSITIONS``: "in", "by", "from", "after" ...),
+#    where the word after the noun decides. A verb ("in 1987 things changed", "by 2030 cars will
+#    fly") makes the noun the subject of a clause, so the number is a year; a punctuation mark,
+#    pronoun or determiner ("it failed in 1500 cases.", "In 1500 cases it failed") ends the
+#    noun phrase, so it is a count; anything else is a year when the preposition opens a clause
+#    ("In 1990 voters in Ohio chose ...", "but in 1990 ...") and a count inside one ("found in
+#    1500 homes across the country");
+# 6. otherwise a year ("in 1987", "(1984)", "2048", "the 2016 elections", "1984 was").
 YEAR_CUES_BEFORE = frozenset({
     "since", "until", "till", "during", "year", "born", "died", "founded", "established",
     "est", "built", "circa", "ca", "ad", "ce", "summer", "winter", "spring", "autumn",
     "vintage", "copyright", "dated", "anno",
 })
-# "in 1990" is a year when the preposition opens the sentence, whatever follows.
-_YEAR_OPENERS = frozenset({"In", "By", "Since", "Until", "Till", "During", "Before", "After",
-                           "From", "Around", "Circa", "Through", "Throughout"})
+# Prepositions of time: after one, a plural noun does not make the number a count by itself
+# (rule 5). "since", "until", "during" ... are stronger: year words above.
+TIME_PREPOSITIONS = frozenset({"in", "by", "from", "before", "after", "through", "throughout",
+                               "between"})
+# Words after which a preposition opens a new clause ("..., but in 1990 voters chose").
+_CLAUSE_LINKS = frozenset({"and", "but", "or", "so", "yet", "then", "because", "while", "when",
+                           "whereas", "although", "though", "that", "if", "as", "where"})
 # "<noun> of 1969" is a year after these; "a total of 1500" (below) a count.
 _YEAR_NOUNS_BEFORE_OF = frozenset({
     "summer", "winter", "spring", "autumn", "fall", "class", "year", "war", "election",
@@ -394,6 +410,8 @@ _YEAR_NOUNS_BEFORE_OF = frozenset({
     "act", "treaty", "riots", "storm", "census", "season", "panic", "depression", "recession",
 })
 _YEAR_AFTER = re.compile(r"\s*(?:AD|BC|BCE|CE|A\.D\.|B\.C\.(?:E\.)?|C\.E\.)(?![A-Za-z])")
+# Words that join a second number to a first (rule 2: "1944 and 1945", "from 1990 to 1995").
+_NUMBER_JOINERS = frozenset({"and", "or", "to", "through", "thru"})
 # Labels: the number after them names something and is never a year ("page 1200").
 NUMBER_LABELS = frozenset({
     "number", "no", "nos", "page", "pages", "pp", "p", "room", "rooms", "route", "flight",
@@ -446,21 +464,55 @@ _NOT_PLURAL_NOUNS = frozenset({
 })
 # Adjectives that may stand between the count and its noun ("1500 new jobs").
 _COUNT_ADJECTIVES = frozenset({
-    "more", "other", "new", "extra", "additional", "different", "separate", "individual",
-    "unique", "active", "registered", "young", "old", "small", "large", "big", "little",
-    "local", "foreign", "free", "red", "white", "black", "square", "cubic", "full", "empty",
-    "armed", "paying", "eligible", "injured", "dead", "missing", "total", "identical",
+    "more", "fewer", "other", "new", "extra", "additional", "different", "separate",
+    "individual", "unique", "active", "registered", "young", "old", "small", "large", "big",
+    "little", "local", "foreign", "free", "red", "white", "black", "square", "cubic", "full",
+    "empty", "armed", "paying", "eligible", "injured", "dead", "missing", "total", "identical",
 })
 
 
-def _count_noun(word: str) -> bool:
-    """A lowercase word that looks like a plural noun ("apples", "people")."""
+def _count_noun(word: str, *, capitalized: bool = False) -> bool:
+    """A word that looks like a plural noun: lowercase ("apples", "people") or, with
+    ``capitalized``, also capitalized ("Americans"; not "Texas", "Olympics")."""
+    if capitalized and word[1:].islower() and word[:1].isupper() and not word.endswith("as"):
+        word = word.lower()
     if not (word.isalpha() and word.islower()):
         return False
     if word in IRREGULAR_PLURALS:
         return True
     return (len(word) >= 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
             and word not in _NOT_PLURAL_NOUNS)
+
+
+# After "in 1987 <plural noun>" (rule 5): words that say a verb follows the noun, so the noun is
+# the subject of a clause. Be, have, do and the modals come from ``homographs``, with regular
+# past tenses (``_past_tense``) and these irregular ones.
+_IRREGULAR_PAST = frozenset({
+    "arose", "ate", "became", "began", "bled", "bought", "bred", "broke", "brought", "built",
+    "came", "caught", "chose", "cut", "drank", "drew", "drove", "fell", "felt", "fled", "flew",
+    "fought", "found", "forgot", "froze", "gave", "got", "grew", "heard", "held", "hit", "kept",
+    "knew", "led", "left", "lost", "made", "meant", "met", "overtook", "paid", "put", "quit",
+    "ran", "rang", "rode", "rose", "said", "sang", "sank", "sat", "saw", "sent", "set", "shook",
+    "shrank", "shut", "sold", "sought", "sped", "spent", "spoke", "spread", "stood", "stole",
+    "struck", "swam", "taught", "thought", "threw", "told", "took", "understood", "went",
+    "withdrew", "woke", "won", "wore", "wrote",
+})
+_VERBS_AFTER_SUBJECT = MODALS | BE | DO_SUPPORT | _IRREGULAR_PAST | {"have", "had"}
+# Adverbs that may stand between the subject and its verb ("things slowly changed"), beside
+# any -ly word.
+_ADVERBS_BEFORE_VERB = frozenset({"also", "still", "never", "often", "already", "even", "soon",
+                                  "then", "again", "just", "all", "both", "first", "later"})
+# After the noun, these start something else, so the noun phrase ends there ("In 1500 cases
+# it failed", "in 1500 cases the drug failed", "in 1500 homes where ...").
+_AFTER_NOUN_PHRASE = SUBJECTS | DETERMINERS | {"which", "where", "whom", "there"}
+_NOT_PAST_TENSE = frozenset({"hundred", "indeed", "sacred", "wicked", "naked", "kindred",
+                             "rugged", "ragged", "shred", "sled", "embed", "infrared"})
+
+
+def _past_tense(word: str) -> bool:
+    """A regular past tense ("changed", "stayed"), not "need", "speed" or "hundred"."""
+    return (len(word) > 3 and word.endswith("ed") and word not in _NOT_PAST_TENSE
+            and not (word.endswith("eed") and len(word) <= 5))
 
 
 SYMBOL_WORDS = {
@@ -1010,10 +1062,11 @@ class _Scanner:
         tok = self.next_token(j)
         return tok if tok and self._gap(j, tok[1]) else None
 
-    def is_year(self, num: str, a: int, b: int) -> bool:
+    def is_year(self, num: str, a: int, b: int, *, joined: bool = True) -> bool:
         """Is the numeral ``num`` at ``[a, b)`` (or the range of two there) a year?
 
-        See the rules above ``YEAR_CUES_BEFORE``."""
+        See the rules above ``YEAR_CUES_BEFORE``. ``joined=False`` leaves out the look at a
+        number before "and"/"to" (rule 2), so that no number is looked at more than twice."""
         if not (len(num) == 4 and num.isdecimal() and 1000 <= int(num) <= 2099):
             return False
         s = self.s
@@ -1033,32 +1086,85 @@ class _Scanner:
         low = prev[0].lower() if prev else ""
         prev2 = self._adjacent_prev(prev[1]) if prev else None
         low2 = prev2[0].lower() if prev2 else ""
-        # 2. year cues
+        # 2. a second number reads like the first ("1944 and 1945", "pages 1000 and 1200")
+        if joined and low in _NUMBER_JOINERS and len(low2) == 4 and low2.isdecimal() \
+                and 1000 <= int(low2) <= 2099:
+            return self.is_year(low2, prev2[1], prev2[1] + 4, joined=False)
+        # 3. year cues
         if before == "\u00a9" or low in YEAR_CUES_BEFORE or _YEAR_AFTER.match(s, b):
             return True
         if prev and prev[0].capitalize() == prev[0] and low in MONTHS:
             return True                               # "March 2021", "Sept 1999"
-        if prev and prev[0] in _YEAR_OPENERS and self.sentence_initial(prev[1]):
-            return True                               # "In 1990 people were poorer."
         if low == "of" and low2 in _YEAR_NOUNS_BEFORE_OF:
             return True                               # "the summer of 1969"
-        # 3. count cues
+        # 4. count cues
         if low in COUNT_CUES_BEFORE or low2 in _COUNT_CUES_BEFORE_2.get(low, ()):
             return False                              # "have 1500", "more than 2000"
         nxt = self._adjacent_next(b)
         if nxt is None:
             return True
+        # 5. a plural noun after the number; capitalized ones too, but not in "the 1927
+        # Yankees" or in a title ("World Cup 2018 Qualifiers")
+        noun = self._counted_noun(nxt, low != "the" and not self.name_like(prev))
+        if noun is None:
+            return nxt[0] not in _COUNT_WORDS_AFTER   # "2000 of them"; "1984 was" (6.)
+        if low not in TIME_PREPOSITIONS:
+            return False                              # "1500 apples", "1500 Americans died"
+        verb = self._verb_after_noun(noun[1] + len(noun[0]))
+        if verb is not None:
+            return verb                   # "in 1987 things changed"; "in 1500 cases it failed"
+        return self.opens_clause(prev[1])   # "In 1990 voters in Ohio ..."; "found in 1500 homes"
+
+    def _counted_noun(self, nxt: tuple[str, int], names: bool) -> tuple[str, int] | None:
+        """The plural noun that the number before the token ``nxt`` may count: ``nxt`` itself
+        ("1500 apples"; "1500 Americans" with ``names``), the word after one adjective ("1500 new
+        jobs") or after a second number ("1500 to 2000 people"); None when there is none."""
         word = nxt[0]
-        if word in _COUNT_WORDS_AFTER or _count_noun(word):
-            return False                              # "1500 apples", "2000 of them"
+        if _count_noun(word, capitalized=names):
+            return nxt
         nxt2 = self._adjacent_next(nxt[1] + len(word))
-        if nxt2 and word in _COUNT_ADJECTIVES and _count_noun(nxt2[0]):
-            return False                              # "1500 new jobs"
-        if nxt2 and word in ("and", "or", "to") and nxt2[0].isdecimal():
+        if nxt2 is None:
+            return None
+        if word in _COUNT_ADJECTIVES and _count_noun(nxt2[0], capitalized=names):
+            return nxt2
+        if word in ("and", "or", "to") and nxt2[0].isdecimal():
             third = self._adjacent_next(nxt2[1] + len(nxt2[0]))
-            if third and _count_noun(third[0]):
-                return False                          # "between 1500 and 2000 people"
-        return True
+            if third and _count_noun(third[0], capitalized=names):
+                return third                          # "between 1500 and 2000 people"
+        return None
+
+    def _verb_after_noun(self, j: int) -> bool | None:
+        """After a time preposition, number and plural noun ending at j (rule 5): True when a
+        verb follows the noun ("things changed", "cars will", "people slowly moved"), False
+        when the noun phrase ends there (a punctuation mark, a pronoun, a determiner follows),
+        None when the next word says neither."""
+        nxt = self._adjacent_next(j)
+        if nxt is None:
+            return False                              # "it failed in 1500 cases."
+        w = nxt[0].lower()
+        if w in _AFTER_NOUN_PHRASE:
+            return False                              # "In 1500 cases it failed"
+        if w in _VERBS_AFTER_SUBJECT or _past_tense(w):
+            return True
+        if w in _ADVERBS_BEFORE_VERB or w.endswith("ly"):
+            nxt2 = self._adjacent_next(nxt[1] + len(nxt[0]))
+            w2 = nxt2[0].lower() if nxt2 else ""
+            if w2 in _VERBS_AFTER_SUBJECT or _past_tense(w2):
+                return True                           # "in 1987 things slowly changed"
+        return None
+
+    def opens_clause(self, i: int) -> bool:
+        """True when the word at i starts a sentence or a clause: after a comma, semicolon,
+        dash or bracket, or after "and", "but", "when" ... (``_CLAUSE_LINKS``)."""
+        if self.sentence_initial(i):
+            return True
+        k = i - 1
+        while k >= 0 and self.s[k].isspace():
+            k -= 1
+        if k >= 0 and self.s[k] in ",;\u2014(":
+            return True
+        prev = self._adjacent_prev(i)
+        return prev is not None and prev[0].lower() in _CLAUSE_LINKS
 
     # ---- alphabetic tokens
     def alpha(self, i: int) -> int | None:

@@ -348,6 +348,12 @@ YEAR_OR_COUNT = [
     ("page 1200", "page one thousand two hundred"),
     ("1,500", "one thousand five hundred"),
     ("1500 + 200", "one thousand five hundred plus two hundred"),
+    ("He counted 1999 sheep", "he counted one thousand nine hundred ninety nine sheep"),
+    ("page 1987", "page one thousand nine hundred eighty seven"),
+    ("room 1500", "room one thousand five hundred"),
+    ("$1500", "one thousand five hundred dollars"),
+    ("1500 m", "one thousand five hundred meters"),
+    ("we need 1500 more", "we need one thousand five hundred more"),
     # years: a year word or month before, "AD"/"BC" after, a sentence-opening preposition
     ("in 1987", "in nineteen eighty seven"),
     ("since 2004", "since two thousand four"),
@@ -363,11 +369,100 @@ YEAR_OR_COUNT = [
     ("the 2016 elections", "the twenty sixteen elections"),
     ("from 1990 to 2000", "from nineteen ninety to two thousand"),
     ("the 1990 census", "the nineteen ninety census"),
+    ("the 1990s", "the nineteen nineties"),
 ]
 
 
 @pytest.mark.parametrize("text,spoken", YEAR_OR_COUNT, ids=[c[0] for c in YEAR_OR_COUNT])
 def test_year_or_count_by_context(text, spoken):
+    assert normalize_to_text(text) == spoken
+
+
+# Rule 4: after a preposition of time, the word after the plural noun decides.
+NOUN_AFTER_TIME_PREPOSITION = [
+    # a verb follows the noun: it is the subject of a clause, the number a year
+    ("in 1987 things changed", "in nineteen eighty seven things changed"),
+    ("in 2020 people stayed home", "in twenty twenty people stayed home"),
+    ("by 2030 cars will fly", "by twenty thirty cars will fly"),
+    ("After 1945 soldiers returned home.", "after nineteen forty five soldiers returned home"),
+    ("in 2008 banks collapsed", "in two thousand eight banks collapsed"),
+    ("in 1987 things slowly changed", "in nineteen eighty seven things slowly changed"),
+    ("through 1999 sales were flat", "through nineteen ninety nine sales were flat"),
+    ("In 1990 more people voted.", "in nineteen ninety more people voted"),
+    ("In 1999 Canadians voted.", "in nineteen ninety nine canadians voted"),
+    ("from 1990 to 1995 prices rose", "from nineteen ninety to nineteen ninety five prices rose"),
+    ("between 1990 and 1995 prices rose",
+     "between nineteen ninety and nineteen ninety five prices rose"),
+    # a punctuation mark, pronoun or determiner follows: the noun phrase ends, a count
+    ("In 1500 cases it failed", "in one thousand five hundred cases it failed"),
+    ("In 1500 cases, it failed.", "in one thousand five hundred cases it failed"),
+    ("In 1500 cases the drug failed", "in one thousand five hundred cases the drug failed"),
+    ("it failed in 1500 cases", "it failed in one thousand five hundred cases"),
+    ("He won by 1500 votes.", "he won by one thousand five hundred votes"),
+    ("after 1500 attempts it worked", "after one thousand five hundred attempts it worked"),
+    ("In 1500 more cases it failed.", "in one thousand five hundred more cases it failed"),
+    ("The rule held in 1500 trials where it applied.",
+     "the rule held in one thousand five hundred trials where it applied"),
+    ("It grew from 1500 to 2000 people.",
+     "it grew from one thousand five hundred to two thousand people"),
+    # neither: a year when the preposition opens a clause, a count inside one
+    ("Prices fell, but in 1990 voters in Ohio chose him.",
+     "prices fell but in nineteen ninety voters in ohio chose him"),
+    ("in 1999 sheep farmers protested", "in nineteen ninety nine sheep farmers protested"),
+    ("The virus was found in 1500 homes across the country.",
+     "the virus was found in one thousand five hundred homes across the country"),
+    ("It ran in 1200 theaters across Europe.",
+     "it ran in one thousand two hundred theaters across europe"),
+    # no plural noun after the number: a year, as before
+    ("by 2030 we will", "by twenty thirty we will"),
+    ("in 1987, things changed", "in nineteen eighty seven things changed"),
+    ("since 1990 prices rose", "since nineteen ninety prices rose"),
+]
+
+
+@pytest.mark.parametrize("text,spoken", NOUN_AFTER_TIME_PREPOSITION,
+                         ids=[c[0] for c in NOUN_AFTER_TIME_PREPOSITION])
+def test_plural_noun_after_a_time_preposition(text, spoken):
+    assert normalize_to_text(text) == spoken
+
+
+# A capitalized plural counts ("1500 Americans"), but not after "the" (a team, an event) or in
+# a title, and not a name in -as ("Texas").
+CAPITALIZED_PLURALS = [
+    ("1500 Americans died", "one thousand five hundred americans died"),
+    ("We saw 1500 Americans.", "we saw one thousand five hundred americans"),
+    ("1944 Americans died that day.",
+     "one thousand nine hundred forty four americans died that day"),
+    ("In 1944 Americans landed in Normandy.",
+     "in nineteen forty four americans landed in normandy"),
+    ("the 1927 Yankees won", "the nineteen twenty seven yankees won"),
+    ("The 2016 Elections were close.", "the twenty sixteen elections were close"),
+    ("World Cup 2018 Qualifiers", "world cup twenty eighteen qualifiers"),
+    ("a 1998 Texas law", "a nineteen ninety eight texas law"),
+]
+
+
+@pytest.mark.parametrize("text,spoken", CAPITALIZED_PLURALS,
+                         ids=[c[0] for c in CAPITALIZED_PLURALS])
+def test_capitalized_plural_after_a_number(text, spoken):
+    assert normalize_to_text(text) == spoken
+
+
+# Rule 2: the second of two numbers joined by "and"/"or"/"to"/"through" reads like the first.
+JOINED_NUMBERS = [
+    ("during 1944 and 1945", "during nineteen forty four and nineteen forty five"),
+    ("during 1944 and 1945 prices rose",
+     "during nineteen forty four and nineteen forty five prices rose"),
+    ("from 1990 to 1995", "from nineteen ninety to nineteen ninety five"),
+    ("from 1990 through 1995", "from nineteen ninety through nineteen ninety five"),
+    ("1990 and 1991 were good years", "nineteen ninety and nineteen ninety one were good years"),
+    ("pages 1000 and 1200", "pages one thousand and one thousand two hundred"),
+    ("from 1500 to 2000 dollars", "from one thousand five hundred to two thousand dollars"),
+]
+
+
+@pytest.mark.parametrize("text,spoken", JOINED_NUMBERS, ids=[c[0] for c in JOINED_NUMBERS])
+def test_second_of_two_numbers_reads_like_the_first(text, spoken):
     assert normalize_to_text(text) == spoken
 
 
