@@ -76,3 +76,58 @@ def test_symbol_durations_from_aligner_segments():
     for s, n in zip(u.symbols, d):
         if s in fe.ARPABET:
             assert n == 4
+
+
+def _vowel_like(f0: float, seconds: float = 0.6, sr: int = 22050) -> np.ndarray:
+    """A harmonic-rich periodic signal (sum of harmonics, falling amplitude) at f0, in silence."""
+    t = np.arange(int(seconds * sr)) / sr
+    x = sum(np.sin(2 * np.pi * k * f0 * t) / k for k in range(1, 30) if k * f0 < sr / 2)
+    x = 0.3 * x / np.abs(x).max()
+    pad = np.zeros(int(0.2 * sr))
+    return np.concatenate([pad, x, pad]).astype(np.float32)
+
+
+@pytest.mark.parametrize("tracker", ["dio", "harvest"])
+def test_f0_trackers_find_the_pitch_of_a_periodic_signal(tracker):
+    pytest.importorskip("training.corpus.pyworld_compat")
+    x = _vowel_like(120.0)
+    T = 1 + len(x) // features.HOP
+    f0 = features.f0_track(x, T, tracker)
+    assert f0.shape == (T,)
+    middle = f0[T // 3: 2 * T // 3]
+    assert (middle > 0).all() and np.median(middle) == pytest.approx(120.0, rel=0.03)
+    assert (f0[:5] == 0).all()          # the leading silence is unvoiced
+
+
+def test_unknown_f0_tracker_is_refused():
+    pytest.importorskip("training.corpus.pyworld_compat")
+    with pytest.raises(ValueError, match="tracker"):
+        features.f0_track(np.zeros(22050, np.float32), 87, "yin")
+
+
+def test_retrack_replaces_only_f0_and_keeps_the_file_fresh(tmp_path, monkeypatch):
+    pytest.importorskip("training.corpus.pyworld_compat")
+    sf = pytest.importorskip("soundfile")
+    monkeypatch.setattr(features, "FEATURES", tmp_path / "features")
+    monkeypatch.setattr(features, "AUDIO", tmp_path / "audio")
+    monkeypatch.setitem(features.F0_TRACKERS, "spk", "harvest")
+    x = _vowel_like(150.0)
+    T = 1 + len(x) // features.HOP
+    (tmp_path / "audio" / "spk").mkdir(parents=True)
+    sf.write(tmp_path / "audio" / "spk" / "s1.wav", x, 22050)
+    path = features.feature_path("spk", "s1")
+    mel = np.random.default_rng(0).normal(size=(T, 80)).astype(np.float16)
+    features._write_npz(path, mel=mel, f0=np.full(T, 300, np.float16), voiced=np.ones(T, np.uint8),
+                        durations=np.array([T], np.int16))      # an old dio file: no f0_tracker field
+    assert features.stored_f0_tracker(path) == "dio"
+    old_mtime = path.stat().st_mtime - 100
+    import os
+    os.utime(path, (old_mtime, old_mtime))
+    features.retrack_f0("spk", "s1")
+    assert features.stored_f0_tracker(path) == "harvest"
+    assert path.stat().st_mtime == pytest.approx(old_mtime)
+    with np.load(path) as z:
+        assert np.array_equal(z["mel"], mel) and np.array_equal(z["durations"], [T])
+        voiced = z["f0"][z["voiced"] > 0].astype(np.float64)
+        assert np.array_equal(z["voiced"] > 0, z["f0"] > 0)
+    assert np.median(voiced) == pytest.approx(150.0, rel=0.03)
