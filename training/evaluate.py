@@ -9,7 +9,8 @@ For held-out test sentences of the corpus (never trained on), per voice:
   teacher, with the teacher's phone durations forced so frames line up;
 - the 4-8 kHz energy share of ours relative to the teacher's (below 1: muffled);
 - the engine's real-time factor.
-Audio is cached in work-data/eval/<tag>/; results go to work-data/eval/<tag>/results.json and
+Audio is cached in work-data/eval/<tag>/; results go to work-data/eval/<tag>/results.json (what
+Whisper heard in our audio to transcripts.jsonl, for reading the errors) and
 a table is printed. Needs the training extras plus faster-whisper, speechmos (and librosa).
 """
 from __future__ import annotations
@@ -125,6 +126,7 @@ def main(argv=None) -> int:
     teacher_cache_path = EVAL / "teacher_cache.json"
     teacher_cache = json.loads(teacher_cache_path.read_text()) if teacher_cache_path.exists() else {}
     results = {}
+    transcripts = []      # what Whisper heard in our audio, for reading the errors
     for voice in synth.voices:
         mine = test_sentences(voice.name, args.per_voice)
         if not mine:
@@ -144,7 +146,10 @@ def main(argv=None) -> int:
             teacher, _ = sf.read(teacher_wav, dtype="float32")
             ref = norm_words(r["text"])
             acc["words"].append(len(ref))
-            acc["ours_err"].append(edit_distance(ref, norm_words(transcribe(ours_wav))))
+            heard = transcribe(ours_wav)
+            acc["ours_err"].append(edit_distance(ref, norm_words(heard)))
+            transcripts.append({"voice": voice.name, "id": r["id"], "text": r["text"], "heard": heard,
+                                "errors": acc["ours_err"][-1], "words": len(ref)})
             o_ovrl, o_sig = dnsmos(audio, sr)
             key = f"{voice.name}/{r['id']}"
             if key not in teacher_cache:
@@ -189,6 +194,7 @@ def main(argv=None) -> int:
     summary = {"model": str(args.model), "file_bytes": synth.summary.file_bytes, "parameters": synth.summary.parameters,
                "per_voice": args.per_voice, "voices": results}
     (out_dir / "results.json").write_text(json.dumps(summary, indent=1))
+    (out_dir / "transcripts.jsonl").write_text("".join(json.dumps(t, ensure_ascii=False) + "\n" for t in transcripts))
     print(json.dumps(summary, indent=1))
     return 0
 
