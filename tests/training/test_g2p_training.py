@@ -94,20 +94,44 @@ def test_training_saves_resumes_and_writes_a_compact_checkpoint(tmp_path):
     first = G2PTrainer(tc, cfg)
     first.run()
     assert first.step == 20 and first.history and "wer" in first.history[-1]
-    again = G2PTrainer(tc, cfg)  # resumes where the first stopped
+    again = G2PTrainer(tc, cfg)  # resumes where the first stopped, weight average included
     assert again.step == first.step and again.seconds == pytest.approx(first.seconds, abs=0.1)
+    for name, value in first.ema.state_dict().items():
+        assert torch.equal(again.ema.state_dict()[name], value), name
     model, ckpt = load_g2p_checkpoint(tmp_path / "g2p.pt")
     assert ckpt["step"] == first.step and all(v.dtype == torch.float16 for v in ckpt["model"].values())
+    # The compact checkpoint holds the average, not the last weights.
+    conv = "encoder.0.conv.weight"
+    assert torch.equal(ckpt["model"][conv], first.ema.state_dict()[conv].half())
+    assert not torch.equal(first.ema.state_dict()[conv], first.model.state_dict()[conv])
     assert ckpt["ternary_parameters"] == 2 * 16 * 16 * 3 < ckpt["parameters"]  # two k=3 convs
     with pytest.raises(SystemExit, match="another architecture"):
         G2PTrainer(tc, G2PConfig(channels=8, encoder_dilations=(1,), decoder_dilations=(1,)))
 
 
+def test_weight_average_follows_the_weights_with_a_ramped_decay(tmp_path):
+    tc = G2PTrainConfig(ema_decay=0.9, threads=1, state=str(tmp_path / "state.pt"), out=str(tmp_path / "g2p.pt"))
+    trainer = G2PTrainer(tc, G2PConfig(channels=8, encoder_dilations=(1,), decoder_dilations=(1,)))
+    start = trainer.ema.out.bias.clone()
+    with torch.no_grad():
+        trainer.model.out.bias.add_(1.0)
+    trainer.step = 0
+    trainer.update_ema()  # decay min(0.9, 1 / 10): the average moves 90% of the way
+    torch.testing.assert_close(trainer.ema.out.bias, start + 0.9)
+    trainer.step = 1000
+    trainer.update_ema()  # decay 0.9 from here on: 10% of the remaining 0.1
+    torch.testing.assert_close(trainer.ema.out.bias, start + 0.91)
+    trainer.tc.ema_decay = 0.0  # no average: a copy of the weights
+    trainer.update_ema()
+    assert torch.equal(trainer.ema.out.bias, trainer.model.out.bias)
+
+
 @pytest.mark.skipif(not TRAINED.exists(), reason="no trained G2P fixture yet")
 def test_trained_g2p_on_test_words_in_the_engine(words):
     """A sample of the held-out words through the engine, against the whole split's rates in
-    training/g2p/results.json (WER 0.347, PER 0.088) with room for the sample's noise."""
+    training/g2p/results.json (WER 0.326, PER 0.081, PER without stress 0.061) with room for the
+    sample's noise (this sample of 633 words measured 0.294, 0.076 and 0.058)."""
     net = G2PNetwork(ModelFile(TRAINED))
     test = words["test"][::6]
     s = score([net.phonemes(e.word) for e in test], test)
-    assert s["wer"] <= 0.38 and s["per"] <= 0.10 and s["per_without_stress"] <= 0.08, s
+    assert s["wer"] <= 0.35 and s["per"] <= 0.09 and s["per_without_stress"] <= 0.07, s

@@ -32,7 +32,9 @@ class G2PConfig:
     encoder_dilations: tuple[int, ...] = (1, 2, 4, 8, 1, 2, 4, 8)
     upsample: int = 3  # output frames per letter (CTC needs >= phones + repeats; 3 fits every word)
     decoder_dilations: tuple[int, ...] = (1, 2)  # one block each, at the output rate
-    dropout: float = 0.0  # after each block's activation (the model underfits in a 20-minute run)
+    # After each block's activation, in training only. A 20-minute run without it fitted the
+    # training words ever better (CTC 0.07) while the validation error stopped improving.
+    dropout: float = 0.1
     n_letters: int = len(G2P_LETTERS)
     n_outputs: int = len(G2P_OUTPUTS)  # <blank> + 69 stressed ARPAbet phones
 

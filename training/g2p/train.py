@@ -6,15 +6,20 @@
 
 The schedule is by time: linear warm-up, then cosine decay of the learning rate to 10% as the
 training time, counted over resumed runs, reaches --minutes (or the step count reaches
---max-steps, when that comes first). The full state (optimizer
-included) goes to work-data/g2p/state.pt every --save-every minutes and at the end, so the
-same command resumes after an interruption; at the end a compact fp16 copy of the weights goes
-to training/checkpoints/g2p.pt (committed; the exporter reads it). Architecture options
-(--channels, --encoder-dilations 1,2,4 ...) must match the state being resumed.
+--max-steps, when that comes first). An exponential moving average of the weights (--ema-decay,
+per step; for the ternary convs the latent float weights are averaged and quantized in the
+forward pass as usual) is what validation scores and what the compact checkpoint holds: it
+smooths out the flipping of trits near the rounding thresholds that makes the raw weights'
+validation error wobble. The full state (optimizer and average included) goes to
+work-data/g2p/state.pt (--state) every --save-every minutes and at the end, so the same command
+resumes after an interruption; at the end a compact fp16 copy of the averaged weights goes to
+training/checkpoints/g2p.pt (committed; the exporter reads it). Architecture options
+(--channels, --encoder-dilations 1,2,4 ..., --dropout) must match the state being resumed.
 """
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import time
@@ -38,6 +43,7 @@ class G2PTrainConfig:
     lr: float = 3e-3  # peak AdamW learning rate (ternary QAT wants a larger one than fp32)
     warmup_steps: int = 200
     weight_decay: float = 0.01
+    ema_decay: float = 0.999  # per step, of the weight average validated and saved (0: the raw weights)
     batch_letters: int = 4096  # letters a batch, padding included (about 400 words)
     threads: int = 2  # the machine's cores
     bf16: bool | None = None  # bf16 autocast for the convs; None: where the CPU has native bf16
@@ -63,6 +69,7 @@ class G2PTrainer:
         torch.set_num_threads(tc.threads)
         self.bf16 = cpu_has_bf16() if tc.bf16 is None else tc.bf16
         self.model = G2PNet(cfg)
+        self.ema = copy.deepcopy(self.model).eval().requires_grad_(False)  # the weight average
         self.opt = torch.optim.AdamW(self.model.parameters(), tc.lr, weight_decay=tc.weight_decay)
         self.step, self.seconds, self.history = 0, 0.0, []
         self.resume()
@@ -76,6 +83,7 @@ class G2PTrainer:
         if ckpt["config"] != self.cfg.to_dict():
             raise SystemExit(f"{path} holds another architecture ({ckpt['config']}); move it away to start anew")
         self.model.load_state_dict(ckpt["model"])
+        self.ema.load_state_dict(ckpt.get("ema", ckpt["model"]))  # a state from before the average: its weights
         self.opt.load_state_dict(ckpt["optimizer"])
         self.step, self.seconds, self.history = ckpt["step"], ckpt["seconds"], ckpt["history"]
         print(f"resumed from {path}: step {self.step}, {self.seconds / 60:.1f} min trained", flush=True)
@@ -92,10 +100,11 @@ class G2PTrainer:
                  "seconds": round(self.seconds, 1), "history": self.history, "parameters": total,
                  "ternary_parameters": ternary}
         if compact:
-            state["model"] = {k: v.half() for k, v in self.model.state_dict().items()}
+            state["model"] = {k: v.half() for k, v in self.ema.state_dict().items()}
             path = Path(self.tc.out)
         else:
             state["model"] = self.model.state_dict()
+            state["ema"] = self.ema.state_dict()
             state["optimizer"] = self.opt.state_dict()
             path = Path(self.tc.state)
         self._save(path, state)
@@ -106,9 +115,19 @@ class G2PTrainer:
         by_time = self.seconds / (60 * self.tc.minutes)
         return max(by_time, self.step / self.tc.max_steps) if self.tc.max_steps else by_time
 
+    @torch.no_grad()
+    def update_ema(self) -> None:
+        """Move the average towards the weights just stepped. The decay ramps up over the first
+        steps ((1 + step) / (10 + step)), so that early validations are not of the random start."""
+        decay = min(self.tc.ema_decay, (1 + self.step) / (10 + self.step))
+        torch._foreach_lerp_(list(self.ema.parameters()), list(self.model.parameters()), 1.0 - decay)
+
     def validate(self, valid) -> dict:
-        result = score(decode(self.model, valid), valid)
-        record = {"step": self.step, "minutes": round(self.seconds / 60, 2), **result}
+        """Scores the average (what gets saved); "raw": the current weights' rates, for comparison."""
+        result = score(decode(self.ema, valid), valid)
+        raw = score(decode(self.model, valid), valid)
+        record = {"step": self.step, "minutes": round(self.seconds / 60, 2), **result,
+                  "raw": {"wer": raw["wer"], "per": raw["per"]}}
         self.history.append(record)
         print(json.dumps(record), flush=True)
         self.model.train()
@@ -141,6 +160,7 @@ class G2PTrainer:
             loss.backward()
             torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
             self.opt.step()
+            self.update_ema()
             self.step += 1
             self.seconds += time.time() - t0
             if self.step % 50 == 0:
