@@ -101,6 +101,16 @@ def rss_bytes() -> int:
 
 
 def peak_rss_bytes() -> int:
+    """This process image's peak RSS. On Linux from VmHWM: ru_maxrss survives exec, so a child
+    started by a large parent would report the parent's peak (it read 59-61 MB here while the
+    child itself peaked at 45)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     import resource
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
