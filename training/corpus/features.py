@@ -146,6 +146,11 @@ def stored_f0_tracker(path: Path) -> str:
         return str(z["f0_tracker"]) if "f0_tracker" in z.files else "dio"   # files from before the field
 
 
+def f0_tracker_matches(speaker: str, sid: str) -> bool:
+    """The feature file's F0 came from its speaker's tracker (also after a speaker is switched back)."""
+    return stored_f0_tracker(feature_path(speaker, sid)) == f0_tracker_for(speaker)
+
+
 def _write_npz(out: Path, **arrays) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=out.parent)
@@ -182,7 +187,7 @@ def extract_one(speaker: str, sid: str) -> dict:
     if not al_p.exists():
         return {"status": "not aligned"}
     if is_current(speaker, sid):       # newer than its alignment (which is newer than its audio)
-        if stored_f0_tracker(out) != f0_tracker_for(speaker):
+        if not f0_tracker_matches(speaker, sid):
             retrack_f0(speaker, sid)
             return {"status": "f0 re-tracked"}
         return {"status": "cached"}
@@ -284,7 +289,7 @@ def main(argv=None) -> int:
     if not args.manifest_only:
         items = generated_items(set(args.speakers.split(",")) if args.speakers else None)
         todo = [it for it in items if align_path(*it).exists() and not (
-            is_current(*it) and (it[0] not in F0_TRACKERS or stored_f0_tracker(feature_path(*it)) == F0_TRACKERS[it[0]]))]
+            is_current(*it) and f0_tracker_matches(*it))]
         print(f"generated: {len(items)}; to extract: {len(todo)}", file=sys.stderr)
         counts: dict[str, int] = {}
         it = imap_unordered(_work, todo, args.workers)
