@@ -8,7 +8,8 @@ For held-out test sentences, Whisper-base WER of four renderings, all through th
 - forced:   acoustic model + vocoder with the teacher's phone durations;
 - full:     text to speech, as users hear it.
 copy - teacher is the vocoder's share of the errors, forced - copy the acoustic model's, full -
-forced the duration predictor's (and the front end's). Pick stages with --stages.
+forced the duration predictor's (and the front end's). Pick stages with --stages; --dnsmos also
+scores each rendering's DNSMOS OVRL, to see which stage loses voice quality.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ import numpy as np
 
 from training.corpus.teacher_wer import edit_distance, norm_words
 from training.data import CORPUS, interpolated_log_f0
-from training.evaluate import test_sentences, whisper_transcriber
+from training.evaluate import dnsmos, test_sentences, whisper_transcriber
 
 STAGES = ("teacher", "copy", "forced", "full")
 
@@ -33,6 +34,7 @@ def main(argv=None) -> int:
     ap.add_argument("--stages", default=",".join(STAGES))
     ap.add_argument("--out", default="work-data/diagnose", help="where the audio goes")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--dnsmos", action="store_true", help="also the mean DNSMOS OVRL of each stage")
     args = ap.parse_args(argv)
     stages = [s for s in args.stages.split(",") if s]
     if unknown := set(stages) - set(STAGES):
@@ -54,10 +56,12 @@ def main(argv=None) -> int:
     totals = dict.fromkeys(stages, 0)
     total_words = 0
     report = {}
+    quality = {}      # voice -> stage -> mean DNSMOS OVRL (with --dnsmos)
     for voice in synth.voices:
         mine = test_sentences(voice.name, args.per_voice)
         speaker = synth.speaker_vector(voice.name)
         errs, words = dict.fromkeys(stages, 0), 0
+        ovrl = {s: [] for s in stages}
         for r in mine:
             ref = norm_words(r["text"])
             words += len(ref)
@@ -75,16 +79,28 @@ def main(argv=None) -> int:
                 path = out / f"{voice.name}_{r['id']}_{stage}.wav"
                 sf.write(path, audio, sr)
                 errs[stage] += errors(ref, path)
+                if args.dnsmos:
+                    ovrl[stage].append(dnsmos(audio, sr)[0])
             if "teacher" in stages:
-                errs["teacher"] += errors(ref, CORPUS / "audio" / voice.name / f"{r['id']}.wav")
+                teacher_path = CORPUS / "audio" / voice.name / f"{r['id']}.wav"
+                errs["teacher"] += errors(ref, teacher_path)
+                if args.dnsmos:
+                    teacher, teacher_sr = sf.read(teacher_path, dtype="float32")
+                    ovrl["teacher"].append(dnsmos(teacher, teacher_sr)[0])
         report[voice.name] = {s: e / max(words, 1) for s, e in errs.items()}
+        if args.dnsmos:
+            quality[voice.name] = {s: float(np.mean(v)) for s, v in ovrl.items()}
+            print(f"{voice.name:8} DNSMOS OVRL " + "  ".join(f"{s} {v:.2f}" for s, v in quality[voice.name].items()), flush=True)
         for s, e in errs.items():
             totals[s] += e
         total_words += words
         print(f"{voice.name:8} " + "  ".join(f"{s} {100 * v:5.1f}%" for s, v in report[voice.name].items()), flush=True)
     report["_mean"] = {s: e / max(total_words, 1) for s, e in totals.items()}
     print(f"{'mean':8} " + "  ".join(f"{s} {100 * v:5.1f}%" for s, v in report["_mean"].items()))
-    (out / "results.json").write_text(json.dumps({"model": args.model, "per_voice": args.per_voice, "wer": report}, indent=1))
+    results = {"model": args.model, "per_voice": args.per_voice, "wer": report}
+    if args.dnsmos:
+        results["dnsmos_ovrl"] = quality
+    (out / "results.json").write_text(json.dumps(results, indent=1))
     return 0
 
 
