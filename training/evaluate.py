@@ -11,11 +11,13 @@ For held-out test sentences of the corpus (never trained on), per voice:
 - the engine's real-time factor.
 Audio is cached in work-data/eval/<tag>/; results go to work-data/eval/<tag>/results.json (what
 Whisper heard in our audio to transcripts.jsonl, for reading the errors) and
-a table is printed. Needs the training extras plus faster-whisper, speechmos (and librosa).
+a table is printed. ``--rescore`` scores the stored transcripts again (after a change to the
+scoring's text normalization) without synthesizing or transcribing anything. Needs the training extras plus faster-whisper, speechmos (and librosa).
 """
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import sys
@@ -25,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from training.corpus.features import f0_track, log_mel, stft_magnitude
-from training.corpus.teacher_wer import assemble_model, edit_distance, norm_words
+from training.corpus.teacher_wer import assemble_model, canonical_words, edit_distance, norm_words
 from training.data import CORPUS, MANIFEST
 
 EVAL = Path("work-data/eval")
@@ -104,13 +106,70 @@ def dnsmos(wave: np.ndarray, sr: int) -> tuple[float, float]:
     return float(r["ovrl_mos"]), float(r["sig_mos"])
 
 
+def teacher_heard(key: str, teacher_cache: dict) -> list[str] | None:
+    """What Whisper heard in the teacher's audio of ``key`` ("voice/id"), as scoring words: from
+    the cache (entries since the cache kept transcripts), else from the corpus's teacher-WER
+    records (training/corpus/teacher_wer.py), else None."""
+    entry = teacher_cache.get(key)
+    if entry is not None and len(entry) > 3:
+        return canonical_words(entry[3].split())
+    voice, sid = key.split("/", 1)
+    records = _corpus_wer_records(voice)
+    return canonical_words(records[sid].split()) if sid in records else None
+
+
+@functools.lru_cache(maxsize=None)
+def _corpus_wer_records(voice: str) -> dict[str, str]:
+    path = CORPUS / "wer" / f"{voice}.jsonl"
+    if not path.exists():
+        return {}
+    return {r["id"]: r["hyp"] for r in map(json.loads, path.read_text().splitlines()) if "hyp" in r}
+
+
+def rescore(tag: str) -> dict:
+    """Word error rates of an evaluation done before, scored again with the current
+    ``norm_words`` from the stored transcripts (ours in transcripts.jsonl, the teachers' as
+    ``teacher_heard`` finds them); results.json is updated in place."""
+    out_dir = EVAL / tag
+    summary = json.loads((out_dir / "results.json").read_text())
+    teacher_cache_path = EVAL / "teacher_cache.json"
+    teacher_cache = json.loads(teacher_cache_path.read_text()) if teacher_cache_path.exists() else {}
+    totals: dict[str, list[int]] = {}
+    rows = [json.loads(line) for line in (out_dir / "transcripts.jsonl").read_text().splitlines()]
+    for r in rows:
+        ref = norm_words(r["text"])
+        t_heard = teacher_heard(f"{r['voice']}/{r['id']}", teacher_cache)
+        if t_heard is None:
+            raise SystemExit(f"no teacher transcript of {r['voice']}/{r['id']}: run the evaluation again")
+        t = totals.setdefault(r["voice"], [0, 0, 0])
+        t[0] += edit_distance(ref, norm_words(r["heard"]))
+        t[1] += edit_distance(ref, t_heard)
+        t[2] += len(ref)
+    voices = summary["voices"]
+    for voice, (ours, theirs, words) in totals.items():
+        voices[voice].update(words=words, wer=ours / words, teacher_wer=theirs / words)
+    if "_mean" in voices:
+        n = sum(t[2] for t in totals.values())
+        voices["_mean"].update(wer=sum(t[0] for t in totals.values()) / n,
+                               teacher_wer=sum(t[1] for t in totals.values()) / n)
+    (out_dir / "results.json").write_text(json.dumps(summary, indent=1))
+    for voice, r in voices.items():
+        print(f"{voice:8} WER {100 * r['wer']:5.1f}% (teacher {100 * r['teacher_wer']:4.1f}%)", file=sys.stderr)
+    return summary
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default="resources/bittts-en.bttm")
     ap.add_argument("--tag", default=None, help="name of the results folder (default: the model file's stem)")
     ap.add_argument("--per-voice", type=int, default=60, help="test sentences per voice (100+ for final figures)")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--rescore", action="store_true",
+                    help="synthesize and transcribe nothing: score the stored transcripts of --tag again")
     args = ap.parse_args(argv)
+    if args.rescore:
+        rescore(args.tag or Path(args.model).stem)
+        return 0
 
     import soundfile as sf
 
@@ -153,8 +212,12 @@ def main(argv=None) -> int:
             o_ovrl, o_sig = dnsmos(audio, sr)
             key = f"{voice.name}/{r['id']}"
             if key not in teacher_cache:
-                teacher_cache[key] = [edit_distance(ref, norm_words(transcribe(teacher_wav))), *dnsmos(teacher, sr)]
-            t_err, t_ovrl, t_sig = teacher_cache[key]
+                t_heard = norm_words(transcribe(teacher_wav))
+                teacher_cache[key] = [edit_distance(ref, t_heard), *dnsmos(teacher, sr), " ".join(t_heard)]
+            t_err, t_ovrl, t_sig = teacher_cache[key][:3]
+            t_heard = teacher_heard(key, teacher_cache)
+            if t_heard is not None:  # scored again: the scoring may have changed since
+                t_err = edit_distance(ref, t_heard)
             acc["teacher_err"].append(t_err)
             acc["ours_ovrl"].append(o_ovrl), acc["ours_sig"].append(o_sig)
             acc["teacher_ovrl"].append(t_ovrl), acc["teacher_sig"].append(t_sig)

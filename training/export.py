@@ -45,9 +45,11 @@ def round_to_fp16_(module: torch.nn.Module) -> None:
                 param.copy_(param.half().float())
 
 
-def add_g2p(w: ModelWriter, g2p: G2PNet, provenance: str = "") -> None:
+def add_g2p(w: ModelWriter, g2p: G2PNet, provenance: str = "", decoder: dict | None = None) -> None:
     """The neural G2P: ``g2p.*`` tensors (ternary convs, fp16 rest), its letter and output
-    inventories and hyperparameters (docs/model-format.md)."""
+    inventories and hyperparameters, and ``decoder`` (the beam search's settings, as
+    ``training/g2p/evaluate.py --tune`` stores them; None: the engine decodes greedily)
+    (docs/model-format.md)."""
     from bittts.engine.text.neural_g2p import G2P_LETTERS, G2P_OUTPUTS
 
     cfg = g2p.cfg
@@ -58,6 +60,10 @@ def add_g2p(w: ModelWriter, g2p: G2PNet, provenance: str = "") -> None:
     for key, value in cfg.to_dict().items():
         if key not in ("n_letters", "n_outputs", "dropout"):
             w.add_metadata(f"g2p.arch.{key}", value)
+    if decoder:
+        w.update_metadata({"g2p.decoder.beam": int(decoder["width"]), "g2p.decoder.lm_order": int(decoder["lm_order"]),
+                           "g2p.decoder.lm_weight": float(decoder["lm_weight"]),
+                           "g2p.decoder.length_bonus": float(decoder["length_bonus"])})
     for name, kind, tensor, scale in module_tensors("g2p", g2p):
         if kind == "ternary":
             w.add_ternary(name, tensor.numpy(), scale)
@@ -65,18 +71,20 @@ def add_g2p(w: ModelWriter, g2p: G2PNet, provenance: str = "") -> None:
             w.add_tensor(name, tensor.numpy(), DType.F16)
 
 
-def load_g2p(path: str | Path) -> tuple[G2PNet, str]:
-    """The G2P of a compact checkpoint (training/g2p/train.py) and a provenance line."""
+def load_g2p(path: str | Path) -> tuple[G2PNet, str, dict | None]:
+    """The G2P of a compact checkpoint (training/g2p/train.py), a provenance line, and its
+    decoder settings (None before ``evaluate --tune``)."""
     g2p, ckpt = load_g2p_checkpoint(path)
     provenance = (f"ternary CTC G2P trained on CMUdict (first pronunciations, test words held out): "
                   f"{ckpt['step']} steps, {ckpt['seconds'] / 60:.1f} min on CPU")
-    return g2p, provenance
+    return g2p, provenance, ckpt.get("decoder")
 
 
 def build_writer(cfg: ModelConfig, acoustic: AcousticModel, vocoder: VocoderNet, phones: list[str],
                  speakers: list[dict], lexicon_blob: bytes | None, provenance: str, name: str = "BitTTS English",
-                 g2p: tuple[G2PNet, str] | None = None) -> ModelWriter:
-    """``g2p``: (the G2P network, its provenance line), or None for a file without one."""
+                 g2p: tuple[G2PNet, str, dict | None] | None = None) -> ModelWriter:
+    """``g2p``: (the G2P network, its provenance line, its decoder settings), or None for a
+    file without one."""
     w = ModelWriter()
     w.update_metadata({
         "general.architecture": "bittts-fastspeech-ddsp",

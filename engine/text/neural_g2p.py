@@ -8,11 +8,16 @@ docs/model-format.md) reads the letters of one word and writes ARPAbet phones wi
     each frame repeated ``upsample`` times, plus a learned slot embedding
     ternary residual conv blocks                     at ``upsample`` frames per letter
     layer norm, linear output                        logits over ``<blank>`` + 69 phones
-    greedy CTC decoding                              best class per frame, repeats merged, blanks dropped
-    one primary stress                               mended from the same logits (``ctc_decode``)
+    CTC decoding, one of:
+      beam search (``ctc_beam_decode``)              when the file has ``g2p.decoder.*``: hypotheses
+                                                     scored by the network plus a phone n-gram model
+                                                     of the lexicon (``phone_lm.py``); the best with
+                                                     one primary stress wins
+      greedy (``ctc_decode``)                        best class per frame, repeats merged, blanks
+                                                     dropped, one primary stress mended from the logits
 
 It is non-autoregressive: one pass of ten small convolutions (the engine's ternary kernels),
-about half a millisecond a word (``bench/g2p.py``). ``G2PNetwork`` is the network alone (letters -> logits ->
+about half a millisecond a word (``bench/g2p.py``), plus the beam search's few milliseconds. ``G2PNetwork`` is the network alone (letters -> logits ->
 phones); ``NeuralG2P`` is the ``G2P`` the front end calls: the lexicon and a known word with a
 possessive ``'s`` first, a vowel-less string or a single letter spelled, the network for the
 rest. ``g2p_for_model`` picks it, or ``FallbackG2P`` for a model file without a G2P.
@@ -25,6 +30,9 @@ becomes ``<unk>``, other characters (digits, symbols) are dropped, and only the 
 from __future__ import annotations
 
 import functools
+import math
+import threading
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -33,10 +41,11 @@ from bittts.engine.model_format import ModelFile, ModelFormatError
 
 from .g2p import G2P, FallbackG2P, known_word_phones, spelled_phones
 from .lexicon import Lexicon, normalize_key
+from .phone_lm import BOUNDARY, PhoneNgram
 from .phones import ARPABET, ARPABET_SET, VOWELS
 
 __all__ = ["G2P_LETTERS", "G2P_OUTPUTS", "BLANK", "UNKNOWN_LETTER", "WORD_START", "WORD_END",
-           "MAX_LETTERS", "g2p_letters", "letter_ids", "ctc_greedy", "ctc_decode", "G2PNetwork", "NeuralG2P",
+           "MAX_LETTERS", "BEAM_MAX_LETTERS", "g2p_letters", "letter_ids", "ctc_greedy", "ctc_decode", "ctc_beam_decode", "BeamSettings", "G2PNetwork", "NeuralG2P",
            "has_g2p", "g2p_for_model"]
 
 PAD, UNKNOWN_LETTER, WORD_START, WORD_END = "<pad>", "<unk>", "<w>", "</w>"
@@ -47,6 +56,10 @@ BLANK = "<blank>"
 # The output classes the exporter writes to ``g2p.phones``: the CTC blank, then the phones.
 G2P_OUTPUTS: tuple[str, ...] = (BLANK,) + ARPABET
 MAX_LETTERS = 256  # letters read from one word; a longer "word" (a pasted hash, say) is cut
+# Longer strings are decoded greedily: no English word is that long (the dictionary's longest
+# has 28 letters), and the beam search's time grows with the letters (about 40 ms a letter
+# for a pasted run of 256).
+BEAM_MAX_LETTERS = 40
 
 # Latin letters that Unicode does not decompose into a base letter and an accent.
 _WRITTEN_OUT = {"æ": "ae", "œ": "oe", "ø": "o", "ß": "ss", "ð": "th", "þ": "th", "ł": "l", "đ": "d",
@@ -122,6 +135,75 @@ def ctc_decode(logits: np.ndarray, outputs: tuple[str, ...]) -> list[str]:
     return phones
 
 
+@dataclass(frozen=True)
+class BeamSettings:
+    """How ``ctc_beam_decode`` searches (``g2p.decoder.*`` in the model file). Tuned on the
+    validation words by ``training/g2p/evaluate.py --tune``."""
+    width: int = 8  # hypotheses kept after each frame
+    lm_order: int = 5  # of the lexicon's phone n-gram model
+    lm_weight: float = 0.25  # its log-probability's weight against the network's
+    length_bonus: float = 0.2  # added per phone: the language model alone favours short words
+    prune: float = 8.0  # a frame's classes less likely than exp(-prune) are not tried
+
+
+def ctc_beam_decode(logits: np.ndarray, outputs: tuple[str, ...], lm: PhoneNgram,
+                    settings: BeamSettings = BeamSettings()) -> list[str]:
+    """CTC prefix beam search with the phone n-gram model (shallow fusion).
+
+    A hypothesis is scored by the network's probability of all the frame paths that collapse
+    to it, plus ``lm_weight`` times the n-gram log-probability of its phones (word end
+    included), plus ``length_bonus`` per phone. Of the final beam the best hypothesis with
+    exactly one primary stress wins (any, for a word without a vowel); when none has one, the
+    greedy decoding with mended stress (``ctc_decode``) is returned."""
+    logits = np.asarray(logits, np.float64)
+    if logits.size == 0:
+        return []
+    log_probs = logits - logits.max(axis=1, keepdims=True)
+    log_probs -= np.log(np.exp(log_probs).sum(axis=1, keepdims=True))
+    neg = -math.inf
+
+    def add(a: float, b: float) -> float:
+        if a < b:
+            a, b = b, a
+        return a if b == neg else a + math.log1p(math.exp(b - a))
+
+    lm_weight, bonus = settings.lm_weight, settings.length_bonus
+    fused: dict[tuple[int, ...], float] = {(): 0.0}  # prefix -> weighted LM score + bonuses
+    beams: dict[tuple[int, ...], tuple[float, float]] = {(): (0.0, neg)}  # prefix -> (ends in blank, not)
+    for row in log_probs:
+        tried = [int(c) for c in np.flatnonzero(row > -settings.prune)]
+        grown: dict[tuple[int, ...], list[float]] = {}
+        for prefix, (p_blank, p_symbol) in beams.items():
+            p_total = add(p_blank, p_symbol)
+            last = prefix[-1] if prefix else -1
+            for c in tried:
+                p = float(row[c])
+                if c == 0:
+                    entry = grown.setdefault(prefix, [neg, neg])
+                    entry[0] = add(entry[0], p_total + p)
+                    continue
+                longer = prefix + (c,)
+                if longer not in fused:
+                    fused[longer] = fused[prefix] + lm_weight * lm.logprob(prefix, c) + bonus
+                entry = grown.setdefault(longer, [neg, neg])
+                if c == last:  # a repeat needs a blank between; without one it extends the run
+                    entry[1] = add(entry[1], p_blank + p)
+                    same = grown.setdefault(prefix, [neg, neg])
+                    same[1] = add(same[1], p_symbol + p)
+                else:
+                    entry[1] = add(entry[1], p_total + p)
+        best = sorted(grown.items(), key=lambda kv: add(*kv[1]) + fused[kv[0]], reverse=True)
+        beams = {prefix: (b, s) for prefix, (b, s) in best[: settings.width]}
+    final = sorted(((add(*probs) + fused[prefix] + lm_weight * lm.logprob(prefix, BOUNDARY), prefix)
+                    for prefix, probs in beams.items()), reverse=True)
+    for _, prefix in final:
+        phones = [outputs[c] for c in prefix]
+        stresses = [p[-1] for p in phones if p[-1] in "012"]
+        if not stresses or stresses.count("1") == 1:
+            return phones
+    return ctc_decode(logits, outputs)
+
+
 @functools.lru_cache(maxsize=8)
 def _stress_variants(outputs: tuple[str, ...]) -> dict[str, tuple[int, int, int]]:
     """Vowel -> the output ids of its stress 0, 1 and 2 forms (vowels with all three)."""
@@ -174,6 +256,18 @@ class G2PNetwork:
             if (block.conv.c_in, block.conv.c_out) != (channels, channels):
                 raise ModelFormatError(f"{model.path}: every G2P conv must map {channels} channels to {channels}")
         self.channels = channels
+        self.beam: BeamSettings | None = None  # None: greedy decoding (a file without g2p.decoder.*)
+        if "g2p.decoder.beam" in meta:
+            try:
+                self.beam = BeamSettings(width=int(meta["g2p.decoder.beam"]),
+                                         lm_order=int(meta["g2p.decoder.lm_order"]),
+                                         lm_weight=float(meta["g2p.decoder.lm_weight"]),
+                                         length_bonus=float(meta["g2p.decoder.length_bonus"]))
+            except (KeyError, TypeError, ValueError) as exc:
+                raise ModelFormatError(f"{model.path}: the G2P decoder metadata lacks or garbles {exc}") from None
+            if not 1 <= self.beam.width <= 64 or not 1 <= self.beam.lm_order <= 9 or not (
+                    math.isfinite(self.beam.lm_weight) and math.isfinite(self.beam.length_bonus)):
+                raise ModelFormatError(f"{model.path}: a g2p.decoder setting is out of range")
 
     def logits(self, ids: np.ndarray) -> np.ndarray:
         """Letter ids (with ``<w>`` and ``</w>``) -> float32 logits [upsample * letters, outputs]."""
@@ -185,12 +279,21 @@ class G2PNetwork:
             x = block(x)
         return self.out(self.norm(x))
 
-    def phonemes(self, letters: str) -> list[str]:
-        """Phones of a letter string (as made by ``g2p_letters``; ``"\\x00"`` is ``<unk>``)."""
+    def phonemes(self, letters: str, lm: PhoneNgram | None = None) -> list[str]:
+        """Phones of a letter string (as made by ``g2p_letters``; ``"\\x00"`` is ``<unk>``):
+        the beam search with ``lm`` where the file asks for it, else greedy decoding."""
         if not letters:
             return []
         ids = letter_ids(letters[:MAX_LETTERS], self.index)
+        if self.beam is not None and lm is not None and len(letters) <= BEAM_MAX_LETTERS:
+            return ctc_beam_decode(self.logits(ids), self.outputs, lm, self.beam)
         return ctc_decode(self.logits(ids), self.outputs)
+
+    def phone_lm(self, lexicon: Lexicon) -> PhoneNgram | None:
+        """The n-gram model the beam search wants, counted from ``lexicon`` (None: greedy)."""
+        if self.beam is None:
+            return None
+        return PhoneNgram.from_lexicon(lexicon, self.outputs, order=self.beam.lm_order)
 
 
 class NeuralG2P:
@@ -199,6 +302,17 @@ class NeuralG2P:
     def __init__(self, network: G2PNetwork, lexicon: Lexicon | None = None):
         self.network = network
         self.lexicon = lexicon
+        self._lm: PhoneNgram | None = None
+        self._lm_lock = threading.Lock()
+
+    def phone_lm(self) -> PhoneNgram | None:
+        """The lexicon's phone n-gram model, counted on first use (about 0.4 s; None without a
+        lexicon or when the file asks for greedy decoding)."""
+        if self._lm is None and self.lexicon is not None and self.network.beam is not None:
+            with self._lm_lock:
+                if self._lm is None:
+                    self._lm = self.network.phone_lm(self.lexicon)
+        return self._lm
 
     @classmethod
     def from_model(cls, model: ModelFile, lexicon: Lexicon | None = None) -> "NeuralG2P":
@@ -216,7 +330,7 @@ class NeuralG2P:
         spelled = spelled_phones(plain)
         if spelled is not None:
             return spelled
-        return self.network.phonemes(letters)
+        return self.network.phonemes(letters, self.phone_lm())
 
 
 def g2p_for_model(model: ModelFile, lexicon: Lexicon | None = None) -> G2P:

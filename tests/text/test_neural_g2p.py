@@ -19,8 +19,9 @@ from hypothesis import given, settings, strategies as st
 from bittts.engine.model_format import DType, ModelFile, ModelFormatError, ModelWriter
 from bittts.engine.text.g2p import FallbackG2P, G2P, letter_phones
 from bittts.engine.text.neural_g2p import (
-    G2P_OUTPUTS, MAX_LETTERS, G2PNetwork, NeuralG2P, ctc_decode, ctc_greedy, g2p_for_model, g2p_letters,
-    has_g2p)
+    BEAM_MAX_LETTERS, G2P_OUTPUTS, MAX_LETTERS, BeamSettings, G2PNetwork, NeuralG2P, ctc_beam_decode, ctc_decode, ctc_greedy,
+    g2p_for_model, g2p_letters, has_g2p, letter_ids)
+from bittts.engine.text.phone_lm import PhoneNgram
 from bittts.engine.text.phones import ARPABET_SET
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "g2p"
@@ -199,3 +200,80 @@ def test_synthesizer_and_cli_use_the_models_g2p(tiny_model_path, tmp_path, netwo
     assert isinstance(Synthesizer(tiny_model_path).frontend.g2p, FallbackG2P)
     assert cli.main(["phonemize", "--model", str(path), "blorfington"]) == cli.EXIT_OK
     assert capsys.readouterr().out.strip() == "blorfington\t" + " ".join(want)
+
+
+# ---- the beam search with the lexicon's phone n-gram model
+
+def _lm(*words, order=3):
+    ids = {p: i for i, p in enumerate(G2P_OUTPUTS)}
+    return PhoneNgram([[ids[p] for p in w.split()] for w in words], len(G2P_OUTPUTS), order=order)
+
+
+NO_LM = BeamSettings(lm_weight=0.0, length_bonus=0.0)
+
+
+def test_beam_without_the_model_finds_the_best_path():
+    lm = _lm("K AE1 T")
+    clear = _logits([("K", 3)], [("AE1", 3)], [("<blank>", 3)], [("T", 3)])
+    assert ctc_beam_decode(clear, G2P_OUTPUTS, lm, NO_LM) == ["K", "AE1", "T"]
+    # a repeated class is one phone unless a blank parts it
+    assert ctc_beam_decode(_logits([("T", 3)], [("T", 3)], [("AE1", 3)]), G2P_OUTPUTS, lm, NO_LM) == ["T", "AE1"]
+    parted = _logits([("T", 3)], [("<blank>", 3)], [("T", 3)], [("AE1", 3)])
+    assert ctc_beam_decode(parted, G2P_OUTPUTS, lm, NO_LM) == ["T", "T", "AE1"]
+    assert ctc_beam_decode(np.zeros((0, len(G2P_OUTPUTS))), G2P_OUTPUTS, lm, NO_LM) == []
+
+
+def test_beam_lets_the_phone_model_settle_a_close_call():
+    torn = _logits([("S", 3)], [("IH1", 3)], [("N", 2.0), ("NG", 1.8)], [("K", 3)])
+    lm = _lm("S IH1 NG K", "S IH1 NG", "T IH1 NG K", "S IH1 T")
+    assert ctc_decode(torn, G2P_OUTPUTS) == ["S", "IH1", "N", "K"]
+    assert ctc_beam_decode(torn, G2P_OUTPUTS, lm, NO_LM) == ["S", "IH1", "N", "K"]
+    fused = BeamSettings(lm_weight=0.5, length_bonus=0.0)
+    assert ctc_beam_decode(torn, G2P_OUTPUTS, lm, fused) == ["S", "IH1", "NG", "K"]
+
+
+def test_beam_returns_one_primary_stress():
+    two = _logits([("AE1", 3), ("AE0", 2.5)], [("T", 3)], [("AH1", 3), ("AH0", 2.8)])
+    lm = _lm("K AE1 T")
+    assert ctc_beam_decode(two, G2P_OUTPUTS, lm, NO_LM) == ["AE1", "T", "AH0"]
+    none_in_beam = _logits([("AE0", 3)], [("T", 3)])  # no hypothesis with a primary stress survives
+    assert ctc_beam_decode(none_in_beam, G2P_OUTPUTS, lm, NO_LM) == ctc_decode(none_in_beam, G2P_OUTPUTS)
+
+
+DECODER_META = {"g2p.decoder.beam": 8, "g2p.decoder.lm_order": 4, "g2p.decoder.lm_weight": 0.25,
+                "g2p.decoder.length_bonus": 0.2}
+
+
+@pytest.mark.parametrize("meta, message", [
+    ({"g2p.decoder.beam": 8}, "decoder metadata"),
+    (DECODER_META | {"g2p.decoder.beam": 0}, "out of range"),
+    (DECODER_META | {"g2p.decoder.lm_order": 12}, "out of range"),
+    (DECODER_META | {"g2p.decoder.lm_weight": float("nan")}, "out of range"),
+    (DECODER_META | {"g2p.decoder.lm_weight": "heavy"}, "decoder metadata"),
+])
+def test_loader_refuses_broken_decoder_settings(tmp_path, meta, message):
+    broken = _rewrite(FIXTURES / "small.bttm", tmp_path / "broken.bttm", meta=meta)
+    with pytest.raises(ModelFormatError, match=message):
+        G2PNetwork(broken)
+
+
+def test_a_file_with_decoder_settings_gets_the_beam_search(tmp_path, network, lexicon):
+    net = G2PNetwork(_rewrite(FIXTURES / "small.bttm", tmp_path / "beam.bttm", meta=DECODER_META))
+    assert net.beam == BeamSettings(width=8, lm_order=4, lm_weight=0.25, length_bonus=0.2)
+    assert network.beam is None and NeuralG2P(network, lexicon).phone_lm() is None
+    g2p = NeuralG2P(net, lexicon)
+    assert NeuralG2P(net).phone_lm() is None  # no lexicon to count: greedy
+    lm = g2p.phone_lm()
+    assert isinstance(lm, PhoneNgram) and lm.order == 4 and g2p.phone_lm() is lm  # counted once
+    ids = letter_ids(g2p_letters("blorfington"), net.index)
+    assert g2p.phonemes("blorfington") == ctc_beam_decode(net.logits(ids), net.outputs, lm, net.beam)
+    for word in ODD_WORDS:
+        assert all(p in ARPABET_SET for p in g2p.phonemes(word)), word
+    # past BEAM_MAX_LETTERS the search gives way to greedy decoding (its time grows with length)
+    t = time.perf_counter()
+    long = g2p.phonemes("ab" * 5_000)
+    assert time.perf_counter() - t < 2.0
+    assert long == net.phonemes(g2p_letters("ab" * 5_000))
+    edge = "ab" * (BEAM_MAX_LETTERS // 2)
+    assert g2p.phonemes(edge) == ctc_beam_decode(net.logits(letter_ids(g2p_letters(edge), net.index)),
+                                                 net.outputs, lm, net.beam)

@@ -50,10 +50,37 @@ def assemble_model() -> Path:
     return MODEL_DIR
 
 
+# Spellings of one spoken form: Whisper writes "alright" for "all right", and British spellings
+# for the British voices. Scoring reads each as the form on the right, on both sides.
+SPELLING_VARIANTS: dict[str, tuple[str, ...]] = {
+    "alright": ("all", "right"), "okay": ("ok",), "mould": ("mold",), "moulds": ("molds",),
+    "colour": ("color",), "colours": ("colors",), "favour": ("favor",), "favourite": ("favorite",),
+    "honour": ("honor",), "labour": ("labor",), "neighbour": ("neighbor",), "neighbours": ("neighbors",),
+    "harbour": ("harbor",), "behaviour": ("behavior",), "humour": ("humor",), "rumour": ("rumor",),
+    "flavour": ("flavor",), "grey": ("gray",), "centre": ("center",), "theatre": ("theater",),
+    "metre": ("meter",), "metres": ("meters",), "litre": ("liter",), "litres": ("liters",),
+    "programme": ("program",), "travelled": ("traveled",), "travelling": ("traveling",),
+    "cancelled": ("canceled",), "jewellery": ("jewelry",), "tyre": ("tire",), "tyres": ("tires",),
+    "cheque": ("check",), "defence": ("defense",), "offence": ("offense",), "licence": ("license",),
+    "plough": ("plow",), "aluminium": ("aluminum",), "realise": ("realize",), "realised": ("realized",),
+    "recognise": ("recognize",), "recognised": ("recognized",), "organise": ("organize",),
+    "organised": ("organized",), "apologise": ("apologize",),
+}
+
+
+def canonical_words(words: list[str]) -> list[str]:
+    """``words`` with every ``SPELLING_VARIANTS`` spelling replaced by its canonical words."""
+    out: list[str] = []
+    for w in words:
+        out.extend(SPELLING_VARIANTS.get(w, (w,)))
+    return out
+
+
 def norm_words(text: str) -> list[str]:
     """Spoken words for scoring. Whisper writes times as "4.10 p.m." and letters as "PM": the
     time is rewritten as 4:10 first, and runs of single letters are joined ("p m" -> "pm") on
-    both sides, so spelling choices are not counted as errors."""
+    both sides, so spelling choices are not counted as errors; so are the spelling variants of
+    ``SPELLING_VARIANTS``."""
     from bittts.engine.text import normalize
     text = re.sub(r"\b(\d{1,2})\.(\d\d)(?=\s*[AaPp]\.?\s?[Mm]\b)", r"\1:\2", text)
     out: list[str] = []
@@ -67,7 +94,7 @@ def norm_words(text: str) -> list[str]:
         else:
             out.append(t)
         prev_letter = w.letter
-    return out
+    return canonical_words(out)
 
 
 def edit_distance(a: list[str], b: list[str]) -> int:

@@ -69,12 +69,12 @@ def expected_outputs(model: G2PNet) -> dict[str, np.ndarray]:
     }
 
 
-def write(model: G2PNet, provenance: str, name: str) -> None:
+def write(model: G2PNet, provenance: str, name: str, decoder: dict | None = None) -> None:
     round_to_fp16_(model)
     OUT.mkdir(parents=True, exist_ok=True)
     w = ModelWriter()
     w.update_metadata({"general.architecture": "bittts-g2p-fixture", "general.name": f"G2P fixture ({name})"})
-    add_g2p(w, model, provenance)
+    add_g2p(w, model, provenance, decoder)
     size = w.write(OUT / f"{name}.bttm")
     expected = expected_outputs(model)
     np.savez_compressed(OUT / f"{name}.npz", **expected)
@@ -88,8 +88,8 @@ def main() -> None:
     args = parser.parse_args()
     assert len(G2P_LETTERS) == len(LETTER_INDEX)
     if args.checkpoint:
-        model, provenance = load_g2p(args.checkpoint)
-        write(model, provenance, "trained")
+        model, provenance, decoder = load_g2p(args.checkpoint)
+        write(model, provenance, "trained", decoder)
     else:
         torch.manual_seed(0)
         write(small_trained_g2p(), "parity fixture: a small G2P trained for 600 steps", "small")
