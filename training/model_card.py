@@ -59,10 +59,13 @@ def g2p_lines() -> list[str]:
                 "  read wrongly; users can fix them with the pronunciation dictionary."]
     r = json.loads(results.read_text())
     net, ckpt = r["pytorch"], r["checkpoint"]
+    how = ("decoded by a beam search scored with a phone 5-gram model of the dictionary"
+           if r.get("decoder") else "decoded greedily")
     return [f"- Words missing from the CMU dictionary get phones from the file's ternary G2P "
-            f"({ckpt['parameters']:,} parameters, counted above): on {net['words']:,} held-out dictionary words",
-            f"  it gets {net['wer']:.1%} of words and {net['per']:.1%} of phones wrong (stress included). "
-            "Names and loanwords suffer most; users can fix them with the pronunciation dictionary."]
+            f"({ckpt['parameters']:,} parameters, counted above; {how}): on {net['words']:,} held-out",
+            f"  dictionary words it gets {net['wer']:.1%} of words and {net['per']:.1%} of phones wrong "
+            "(stress included). Names and loanwords suffer most; users can fix them with the pronunciation "
+            "dictionary."]
 
 
 def paper_table_section() -> list[str]:

@@ -60,6 +60,7 @@ MAX_LETTERS = 256  # letters read from one word; a longer "word" (a pasted hash,
 # has 28 letters), and the beam search's time grows with the letters (about 40 ms a letter
 # for a pasted run of 256).
 BEAM_MAX_LETTERS = 40
+RECENT_WORDS = 4096  # out-of-vocabulary words whose phones NeuralG2P keeps
 
 # Latin letters that Unicode does not decompose into a base letter and an accent.
 _WRITTEN_OUT = {"æ": "ae", "œ": "oe", "ø": "o", "ß": "ss", "ð": "th", "þ": "th", "ł": "l", "đ": "d",
@@ -304,6 +305,9 @@ class NeuralG2P:
         self.lexicon = lexicon
         self._lm: PhoneNgram | None = None
         self._lm_lock = threading.Lock()
+        # The network's answers: a name in a book comes back hundreds of times (dict operations
+        # are atomic, so threads may share it; a full cache is emptied).
+        self._recent: dict[str, tuple[str, ...]] = {}
 
     def phone_lm(self) -> PhoneNgram | None:
         """The lexicon's phone n-gram model, counted on first use (about 0.4 s; None without a
@@ -330,7 +334,13 @@ class NeuralG2P:
         spelled = spelled_phones(plain)
         if spelled is not None:
             return spelled
-        return self.network.phonemes(letters, self.phone_lm())
+        cached = self._recent.get(letters)
+        if cached is None:
+            cached = tuple(self.network.phonemes(letters, self.phone_lm()))
+            if len(self._recent) >= RECENT_WORDS:
+                self._recent.clear()
+            self._recent[letters] = cached
+        return list(cached)
 
 
 def g2p_for_model(model: ModelFile, lexicon: Lexicon | None = None) -> G2P:

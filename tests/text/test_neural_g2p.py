@@ -4,9 +4,10 @@ synthesizer and the command line.
 
 Tolerance: the engine quantizes activations as training does, but float32 sums in another
 order can move a value across an int8 rounding boundary, so logits agree to a small share of
-their range (measured: about 1e-7, 2e-4 where a rounding flips); decoded phones agree exactly
-(the fixture records each input's smallest top-2 logit margin: 0.017 at the least, far above
-the measured differences).
+their range (measured: about 4e-7 of it; where a rounding flips, up to 3e-3 of it in the
+320-channel trained network, one step of one activation carried through the later blocks);
+decoded phones agree exactly (the fixture records each input's smallest top-2 logit margin).
+A wrong layer or weight layout moves logits by a large share of their range.
 """
 import json
 import time
@@ -25,7 +26,7 @@ from bittts.engine.text.phone_lm import PhoneNgram
 from bittts.engine.text.phones import ARPABET_SET
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "g2p"
-RTOL_OF_RANGE = 2e-3
+RTOL_OF_RANGE = 6e-3
 
 
 def _fixture_cases():
@@ -277,3 +278,16 @@ def test_a_file_with_decoder_settings_gets_the_beam_search(tmp_path, network, le
     edge = "ab" * (BEAM_MAX_LETTERS // 2)
     assert g2p.phonemes(edge) == ctc_beam_decode(net.logits(letter_ids(g2p_letters(edge), net.index)),
                                                  net.outputs, lm, net.beam)
+
+
+def test_repeated_words_are_answered_from_memory(network, lexicon, monkeypatch):
+    g2p = NeuralG2P(network, lexicon)
+    first = g2p.phonemes("blorfington")
+    calls = []
+    monkeypatch.setattr(network, "phonemes", lambda *a: calls.append(a) or ["B"])
+    again = g2p.phonemes("Blorfington")
+    assert again == first and calls == []
+    again.append("X")  # callers get their own list
+    assert g2p.phonemes("blorfington") == first
+    g2p.phonemes("zindleworth")
+    assert len(calls) == 1

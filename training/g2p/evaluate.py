@@ -107,7 +107,7 @@ def lexicon_lm(held_out: set[str], order: int) -> PhoneNgram:
 
 
 # The grid --tune searches (lm_weight, length_bonus); the order and width stay at their defaults.
-TUNE_GRID = [(w, b) for w in (0.15, 0.2, 0.25, 0.3, 0.35) for b in (0.0, 0.2, 0.4)]
+TUNE_GRID = [(w, b) for w in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3) for b in (0.0, 0.2, 0.4)]
 
 
 def tune(model: G2PNet, words: dict[str, list[Example]], base: BeamSettings = BeamSettings()) -> tuple[BeamSettings, list[dict]]:
