@@ -96,6 +96,7 @@ def main(argv=None) -> int:
     ckpt = torch.load(args.checkpoint, map_location="cpu", weights_only=False) if Path(args.checkpoint).exists() else {}
     results = json.loads(Path(args.results).read_text()) if args.results and Path(args.results).exists() else None
     meta = model.metadata
+    g2p_params = sum(t.count for t in model.tensors.values() if t.name.startswith("g2p."))
     hours = corpus_hours()
     from training.teachers.voices import VOICES
 
@@ -107,6 +108,7 @@ def main(argv=None) -> int:
            "## The file", "",
            f"- size {format_bytes(s.file_bytes)} ({s.file_bytes:,} bytes), everything included (lexicon too)",
            f"- {s.parameters:,} parameters, {s.ternary_share:.1%} of them ternary; {s.bits_per_weight:.2f} bits per parameter over the whole file",
+           *([f"  ({s.parameters - g2p_params:,} in the speech model, {g2p_params:,} in the G2P)"] if g2p_params else []),
            f"- the same parameters at fp32: {format_bytes(s.fp32_bytes)}; this file is {s.reduction:.1%} smaller",
            f"- sample rate {meta.get('audio.sample_rate')} Hz, hop {meta.get('audio.hop_size')} samples",
            f"- SHA-256 of the body: see the file's last 32 bytes (docs/model-format.md)", "",
@@ -142,7 +144,10 @@ def main(argv=None) -> int:
     out += ["## Evaluation", ""]
     if results:
         out += [f"Engine output on held-out test sentences ({results['per_voice']} per voice); "
-                "`python -m training.evaluate` reproduces it.", "",
+                "`python -m training.evaluate` reproduces it.",
+                "Word error rates: Whisper base; the sentence and the transcript both pass through the engine's",
+                "text normalizer, and spellings of one spoken form (\"alright\" and \"all right\", British and",
+                "American spellings) count as the same words (training/corpus/teacher_wer.py).", "",
                 "| voice | WER | teacher WER | DNSMOS OVRL | teacher OVRL | DNSMOS SIG | teacher SIG | MCD (dB) | F0 RMSE (cents) | 4-8 kHz share vs teacher |",
                 "|---|---|---|---|---|---|---|---|---|---|"]
         for name, r in results["voices"].items():
