@@ -363,17 +363,19 @@ class Lexicon:
         for w, i in self._index.items():
             yield w, self._prons_of(i)
 
-    def first_pronunciation_ids(self) -> tuple["np.ndarray", "np.ndarray"]:
-        """(phone ids of every word's first pronunciation, end to end; their lengths), in word
-        order, as int64 arrays; ids index ``phone_table``. For bulk statistics (phone_lm.py)."""
+    def first_pronunciation_ids(self, start: int = 0, stop: int | None = None) -> tuple["np.ndarray", "np.ndarray"]:
+        """(phone ids of the first pronunciation of words ``start`` to ``stop`` (all by
+        default), end to end, uint8; their lengths, int64), in word order; ids index
+        ``phone_table``. For bulk statistics (phone_lm.py)."""
         import numpy as np
 
-        offsets = np.frombuffer(self._pron_offsets, np.uint32).astype(np.int64)
-        first = np.frombuffer(self._word_prons, np.uint32)[:-1].astype(np.int64)
-        starts, ends = offsets[first], offsets[first + 1]
+        offsets = np.frombuffer(self._pron_offsets, np.uint32)
+        first = np.frombuffer(self._word_prons, np.uint32)[:-1][start:stop].astype(np.int64)
+        starts, ends = offsets[first].astype(np.int64), offsets[first + 1].astype(np.int64)
         lengths = ends - starts
-        phones = np.frombuffer(self._phones, np.uint8).astype(np.int64)
-        index = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(int(lengths.sum()))
+        phones = np.frombuffer(self._phones, np.uint8)
+        index = np.repeat((starts - (np.cumsum(lengths) - lengths)).astype(np.int32), lengths)
+        index += np.arange(int(lengths.sum()), dtype=np.int32)
         return phones[index], lengths
 
     def words_with_prefix(self, prefix: str) -> list[str]:

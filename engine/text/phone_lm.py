@@ -23,16 +23,93 @@ their counts, one array per order, and looked up by binary search.
 """
 from __future__ import annotations
 
+import ctypes
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
 from .lexicon import Lexicon
 
 BOUNDARY = 0
+CHUNK_WORDS = 16_384  # words counted at a time
 MEMO_ENTRIES = 20_000  # memoized answers kept (about 4 MB at most); a full memo is emptied
 _BITS = 7  # bits per symbol in a key: up to 128 symbols, orders up to 9 fit in an int64
+
+
+def _newest_symbols(flat: np.ndarray, lengths: np.ndarray, order: int) -> np.ndarray:
+    """For every position an n-gram ends at (each symbol of each word, and each word's end),
+    the ``order`` newest symbols there packed into an int64 (7 bits each, newest lowest; before
+    a word's start, the boundary). Built with small temporaries: a lexicon's 1.2 million
+    positions cost about 10 MB here, not the several times that of the obvious way."""
+    pad = order - 1
+    n_words, n_symbols = len(lengths), int(lengths.sum())
+    # every word as (order - 1) boundaries, its symbols, one boundary, end to end (uint8)
+    seq = np.zeros(n_symbols + n_words * (pad + 1), np.uint8)
+    word_of = np.repeat(np.arange(n_words, dtype=np.int32), lengths)
+    where = np.arange(n_symbols, dtype=np.int32) + word_of * np.int32(pad + 1) + np.int32(pad)
+    seq[where] = flat
+    del word_of, where
+    not_padding = np.ones(seq.size, bool)
+    starts = (np.cumsum(lengths) - lengths) + np.arange(n_words) * (pad + 1)
+    for k in range(pad):
+        not_padding[starts + k] = False
+    ends = np.flatnonzero(not_padding).astype(np.int32)
+    del not_padding, starts
+    key = seq[ends - pad].astype(np.int64)
+    for k in range(pad - 1, -1, -1):
+        key <<= _BITS
+        key |= seq[ends - k]
+    return key
+
+
+def _runs_first(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the distinct values of a sorted array, the index each first appears at)."""
+    starts = np.empty(sorted_keys.size, bool)
+    if sorted_keys.size:
+        starts[0] = True
+        np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=starts[1:])
+    first = np.flatnonzero(starts)
+    return sorted_keys[first], first
+
+
+def _runs(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the distinct values of a sorted array, how many times each occurs as int32)."""
+    values, first = _runs_first(sorted_keys)
+    return values, np.diff(np.append(first, sorted_keys.size)).astype(np.int32)
+
+
+def _chunks_of(flat, lengths) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(flat ids, lengths) of ``CHUNK_WORDS`` words at a time."""
+    flat, lengths = np.asarray(flat), np.asarray(lengths, np.int64)
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    for lo in range(0, len(lengths), CHUNK_WORDS):
+        hi = min(lo + CHUNK_WORDS, len(lengths))
+        yield flat[offsets[lo]:offsets[hi]], lengths[lo:hi]
+
+
+def _merge(a: tuple[np.ndarray, np.ndarray] | None, b: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Two (sorted distinct keys, counts) pairs as one; ``a``'s counts are added to in place.
+    (Merged by binary search, not by sorting the two together: the peak stays near the size
+    of the result.)"""
+    if a is None:
+        return b
+    (a_keys, a_counts), (b_keys, b_counts) = a, b
+    at = np.searchsorted(a_keys, b_keys)
+    seen = at < a_keys.size
+    seen[seen] = a_keys[at[seen]] == b_keys[seen]
+    a_counts[at[seen]] += b_counts[seen]  # b's keys are distinct: no index repeats
+    new = ~seen
+    return np.insert(a_keys, at[new], b_keys[new]), np.insert(a_counts, at[new], b_counts[new])
+
+
+def _release_freed_memory() -> None:
+    """Give the heap's freed pages back to the system (glibc keeps them after large temporaries,
+    which would stay in the process's resident size); a no-op elsewhere."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError, TypeError):
+        pass
 
 
 class PhoneNgram:
@@ -40,7 +117,8 @@ class PhoneNgram:
 
     def __init__(self, words: Sequence[Sequence[int]] | tuple[np.ndarray, np.ndarray], vocab: int,
                  order: int = 5, discount: float = 0.75):
-        """``words``: symbol-id sequences (ids 1 .. vocab - 1), or (flat ids, lengths) arrays."""
+        """``words``: symbol-id sequences (ids 1 .. vocab - 1); or (flat ids, lengths) arrays; or
+        an iterator of such pairs, each a chunk of words (counted one at a time)."""
         if not 1 <= order <= 9 or not 2 <= vocab <= 1 << _BITS or not 0 < discount < 1:
             raise ValueError("order must be 1-9, vocab 2-128 and the discount in (0, 1)")
         self.order, self.vocab, self.discount = order, vocab, discount
@@ -48,54 +126,64 @@ class PhoneNgram:
         # thousand again and again (dict operations are atomic, so threads may share it).
         self._memo: dict[tuple[int, ...], float] = {}
         if isinstance(words, tuple):
-            flat, lengths = (np.asarray(a, np.int64) for a in words)
+            chunks: Iterator[tuple[np.ndarray, np.ndarray]] = _chunks_of(*words)
+        elif isinstance(words, Iterator):
+            chunks = words
         else:
             lengths = np.array([len(w) for w in words], np.int64)
-            flat = np.fromiter((s for w in words for s in w), np.int64, int(lengths.sum()))
-        if flat.size and (flat.min() < 1 or flat.max() >= vocab):
-            raise ValueError("symbol ids must lie in 1 .. vocab - 1")
-        # Every word as (order - 1) boundaries, its symbols, one boundary.
-        pad = order - 1
-        spans = lengths + pad + 1
-        starts = np.concatenate([[0], np.cumsum(spans)[:-1]]).astype(np.int64)
-        seq = np.zeros(int(spans.sum()), np.int64)
-        word_of = np.repeat(np.arange(len(lengths)), lengths)
-        within = np.arange(flat.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        seq[starts[word_of] + pad + within] = flat
-        ends = np.ones(seq.size, bool)  # positions a gram ends at: all but each word's padding
-        for k in range(pad):
-            ends[starts + k] = False
-        ends = np.flatnonzero(ends)
-
+            chunks = _chunks_of(np.fromiter((s for w in words for s in w), np.int64, int(lengths.sum())), lengths)
+        # Counted a chunk of words at a time and merged, so that the temporaries stay small (a
+        # lexicon's 1.2 million positions at once would cost some 20 MB more at the peak).
+        counted: list[tuple[np.ndarray, np.ndarray] | None] = [None] * order  # per order: (keys, counts)
+        for flat, lengths in chunks:
+            flat, lengths = np.asarray(flat), np.asarray(lengths, np.int64)
+            if flat.size and (flat.min() < 1 or flat.max() >= vocab):
+                raise ValueError("symbol ids must lie in 1 .. vocab - 1")
+            if int(lengths.sum()) != flat.size:
+                raise ValueError("the lengths do not add up to the symbols given")
+            key = _newest_symbols(flat, lengths, order)
+            for n in range(1, order + 1):
+                # The order-n gram ending at a position is the low 7n bits of its key.
+                grams = key if n == order else key & ((1 << (_BITS * n)) - 1)
+                grams.sort()  # (in place: the last order needs the key no more)
+                counted[n - 1] = _merge(counted[n - 1], _runs(grams))
         self._grams: list[tuple[np.ndarray, np.ndarray]] = []  # per order: (keys, counts)
         self._contexts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (keys, totals, types)
-        key = np.zeros(ends.size, np.int64)
-        for n in range(1, order + 1):
-            key |= seq[ends - (n - 1)] << (_BITS * (n - 1))
-            keys, counts = np.unique(key, return_counts=True)
-            ctx, first = np.unique(keys >> _BITS, return_index=True)
-            totals = np.add.reduceat(counts, first)
-            types = np.diff(np.append(first, keys.size))
-            self._grams.append((keys, counts.astype(np.int64)))
-            self._contexts.append((ctx, totals.astype(np.int64), types.astype(np.int64)))
+        for grams_n in counted:
+            keys, counts = grams_n if grams_n is not None else (np.zeros(0, np.int64), np.zeros(0, np.int32))
+            ctx, first = _runs_first(keys >> _BITS)
+            totals = np.add.reduceat(counts, first).astype(np.int32) if keys.size else counts
+            types = np.diff(np.append(first, keys.size)).astype(np.uint8)
+            self._grams.append((keys, counts))
+            self._contexts.append((ctx, totals, types))
+        _release_freed_memory()
 
     @classmethod
     def from_lexicon(cls, lexicon: Lexicon, symbols: Sequence[str], order: int = 5,
                      discount: float = 0.75) -> "PhoneNgram":
         """The model of the first pronunciation of every lexicon word, over ``symbols`` (symbol 0
         the boundary; a word with a phone outside ``symbols`` is left out)."""
-        flat, lengths = lexicon.first_pronunciation_ids()
         index = {s: i for i, s in enumerate(symbols)}
-        table = np.array([index.get(p, -1) for p in lexicon.phone_table] + [-1], np.int64)
-        ids = table[np.minimum(flat, len(table) - 1)] if flat.size else flat.astype(np.int64)
-        bad = ids <= 0
-        if bad.any():  # drop the words holding an unknown phone
-            word_of = np.repeat(np.arange(len(lengths)), lengths)
-            keep_word = np.ones(len(lengths), bool)
-            keep_word[word_of[bad]] = False
-            ids = ids[keep_word[word_of]]
-            lengths = lengths[keep_word]
-        return cls((ids, lengths), len(symbols), order, discount)
+        # lexicon phone id -> symbol id, 0 for a phone outside ``symbols``
+        table = np.zeros(256, np.uint8)
+        for i, p in enumerate(lexicon.phone_table[:256]):
+            table[i] = index.get(p, 0)
+
+        def chunks() -> Iterator[tuple[np.ndarray, np.ndarray]]:
+            for lo in range(0, len(lexicon), CHUNK_WORDS):
+                flat, lengths = lexicon.first_pronunciation_ids(lo, lo + CHUNK_WORDS)
+                ids = table[flat]
+                bad = ids == 0
+                if bad.any():  # drop the words holding an unknown phone
+                    word_of = np.repeat(np.arange(len(lengths)), lengths)
+                    keep_word = np.ones(len(lengths), bool)
+                    keep_word[word_of[bad]] = False
+                    ids, lengths = ids[keep_word[word_of]], lengths[keep_word]
+                yield ids, lengths
+
+        model = cls(chunks(), len(symbols), order, discount)
+        _release_freed_memory()
+        return model
 
     def _count(self, table: np.ndarray, key: int) -> int:
         i = int(np.searchsorted(table, key))

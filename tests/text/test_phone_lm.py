@@ -115,3 +115,20 @@ def test_a_word_with_a_phone_outside_the_symbols_is_left_out():
     lm = PhoneNgram.from_lexicon(lex, symbols, order=2)
     with_dog = PhoneNgram([[1, 2, 3]], vocab=len(symbols), order=2)
     assert lm.logprob([4], 5) == with_dog.logprob([4], 5)
+
+
+@settings(max_examples=30, deadline=None)
+@given(words=words_strategy, chunk=st.integers(1, 4), history=st.lists(st.integers(0, 9), max_size=4),
+       symbol=st.integers(0, 9))
+def test_counting_in_chunks_changes_nothing(words, chunk, history, symbol):
+    from bittts.engine.text import phone_lm
+
+    whole = PhoneNgram(words, vocab=10, order=3)
+    saved = phone_lm.CHUNK_WORDS
+    phone_lm.CHUNK_WORDS = chunk
+    try:
+        chunked = PhoneNgram(words, vocab=10, order=3)
+    finally:
+        phone_lm.CHUNK_WORDS = saved
+    assert chunked.logprob(history, symbol) == whole.logprob(history, symbol)
+    assert len(chunked) == len(whole)
