@@ -6,7 +6,8 @@ For held-out test sentences of the corpus (never trained on), per voice:
 - Whisper-base word error rate of our audio and of the teacher's audio (same sentences);
 - DNSMOS OVRL and SIG (speechmos) of both;
 - mel-cepstral distortion (dB) and F0 RMSE (cents, frames voiced in both) of ours against the
-  teacher, with the teacher's phone durations forced so frames line up;
+  teacher, with the teacher's phone durations forced so frames line up (our F0 is the one the
+  synthesizer renders, the acoustic model's; the teacher's is the corpus's track);
 - the 4-8 kHz energy share of ours relative to the teacher's (below 1: muffled);
 - the engine's real-time factor.
 Audio is cached in work-data/eval/<tag>/; results go to work-data/eval/<tag>/results.json (what
@@ -26,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from training.corpus.features import f0_track, log_mel, stft_magnitude
+from training.corpus.features import log_mel, stft_magnitude
 from training.corpus.teacher_wer import assemble_model, canonical_words, edit_distance, norm_words
 from training.data import CORPUS, MANIFEST
 
@@ -79,12 +80,38 @@ def test_sentences(voice: str, count: int) -> list[dict]:
     return sorted((r for r in rows if r["split"] == "test" and r["speaker"] == voice), key=lambda r: r["id"])[:count]
 
 
-def f0_rmse_cents(ours: np.ndarray, teacher_f0: np.ndarray) -> float:
-    f0 = f0_track(ours, len(teacher_f0))
-    both = (f0 > 0) & (teacher_f0 > 0)
+def f0_rmse_cents(ours_f0: np.ndarray, teacher_f0: np.ndarray) -> float:
+    """RMS difference in cents over the frames voiced in both (0 = unvoiced)."""
+    n = min(len(ours_f0), len(teacher_f0))
+    ours_f0, teacher_f0 = np.asarray(ours_f0[:n], np.float64), np.asarray(teacher_f0[:n], np.float64)
+    both = (ours_f0 > 0) & (teacher_f0 > 0)
     if not both.any():
         return float("nan")
-    return float(np.sqrt(np.mean((1200 * np.log2(f0[both] / teacher_f0[both])) ** 2)))
+    return float(np.sqrt(np.mean((1200 * np.log2(ours_f0[both] / teacher_f0[both])) ** 2)))
+
+
+def rendered_f0(forced) -> np.ndarray:
+    """The F0 our audio carries, frame by frame (0 where unvoiced): the acoustic model's, which
+    the harmonic synthesizer renders exactly. Tracking our audio instead added the tracker's
+    octave errors on low voices (dio: bdl 362 cents against 136 from the rendered F0)."""
+    return np.where(forced.voiced, forced.f0, 0.0)
+
+
+def f0_rmse_by_voice(synth, per_voice: int) -> dict[str, float]:
+    """Mean F0 RMSE (cents) per voice of the rendered F0 against the teacher's, with the
+    teacher's durations forced (the acoustic model alone: fast)."""
+    out = {}
+    for voice in synth.voices:
+        speaker = synth.speaker_vector(voice.name)
+        errors = []
+        for r in test_sentences(voice.name, per_voice):
+            feats = np.load(CORPUS / "features" / r["path"])
+            forced = synth.model.acoustic(feats["phone_ids"].astype(np.int64), speaker,
+                                          durations=feats["durations"].astype(np.int64))
+            errors.append(f0_rmse_cents(rendered_f0(forced), feats["f0"]))
+        if errors:
+            out[voice.name] = float(np.nanmean(errors))
+    return out
 
 
 def band_share(wave: np.ndarray, sr: int, lo: float = 4000, hi: float = 8000) -> float:
@@ -126,10 +153,11 @@ def _corpus_wer_records(voice: str) -> dict[str, str]:
     return {r["id"]: r["hyp"] for r in map(json.loads, path.read_text().splitlines()) if "hyp" in r}
 
 
-def rescore(tag: str) -> dict:
+def rescore(tag: str, model: str | None = None) -> dict:
     """Word error rates of an evaluation done before, scored again with the current
     ``norm_words`` from the stored transcripts (ours in transcripts.jsonl, the teachers' as
-    ``teacher_heard`` finds them); results.json is updated in place."""
+    ``teacher_heard`` finds them), and with ``model`` (the file evaluated) the F0 error measured
+    again; results.json is updated in place."""
     out_dir = EVAL / tag
     summary = json.loads((out_dir / "results.json").read_text())
     teacher_cache_path = EVAL / "teacher_cache.json"
@@ -148,13 +176,20 @@ def rescore(tag: str) -> dict:
     voices = summary["voices"]
     for voice, (ours, theirs, words) in totals.items():
         voices[voice].update(words=words, wer=ours / words, teacher_wer=theirs / words)
+    if model is not None:  # the F0 error too (the acoustic model alone; no audio, no Whisper)
+        from bittts.engine.synthesis import Synthesizer
+
+        for voice, cents in f0_rmse_by_voice(Synthesizer(model), summary["per_voice"]).items():
+            if voice in voices:
+                voices[voice]["f0_rmse_cents"] = cents
     if "_mean" in voices:
         n = sum(t[2] for t in totals.values())
         voices["_mean"].update(wer=sum(t[0] for t in totals.values()) / n,
                                teacher_wer=sum(t[1] for t in totals.values()) / n)
     (out_dir / "results.json").write_text(json.dumps(summary, indent=1))
     for voice, r in voices.items():
-        print(f"{voice:8} WER {100 * r['wer']:5.1f}% (teacher {100 * r['teacher_wer']:4.1f}%)", file=sys.stderr)
+        print(f"{voice:8} WER {100 * r['wer']:5.1f}% (teacher {100 * r['teacher_wer']:4.1f}%)"
+              + (f"  F0 {r['f0_rmse_cents']:.0f} c" if "f0_rmse_cents" in r else ""), file=sys.stderr)
     return summary
 
 
@@ -168,7 +203,7 @@ def main(argv=None) -> int:
                     help="synthesize and transcribe nothing: score the stored transcripts of --tag again")
     args = ap.parse_args(argv)
     if args.rescore:
-        rescore(args.tag or Path(args.model).stem)
+        rescore(args.tag or Path(args.model).stem, args.model)
         return 0
 
     import soundfile as sf
@@ -226,7 +261,7 @@ def main(argv=None) -> int:
             forced = synth.model.acoustic(feats["phone_ids"].astype(np.int64), speaker, durations=feats["durations"].astype(np.int64))
             forced_audio = synth.model.vocode(forced.mel, forced.f0, forced.voiced)
             acc["mcd"].append(mcd_db(forced_audio, teacher))
-            acc["f0_rmse"].append(f0_rmse_cents(forced_audio, feats["f0"].astype(np.float64)))
+            acc["f0_rmse"].append(f0_rmse_cents(rendered_f0(forced), feats["f0"]))
             acc["band_ratio"].append(band_share(forced_audio, sr) / max(band_share(teacher, sr), 1e-9))
         EVAL.mkdir(parents=True, exist_ok=True)
         teacher_cache_path.write_text(json.dumps(teacher_cache))

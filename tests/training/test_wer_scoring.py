@@ -46,3 +46,18 @@ def test_rescore_reads_stored_transcripts(tmp_path, monkeypatch):
     (tmp_path / "corpus" / "wer").mkdir(parents=True)
     (tmp_path / "corpus" / "wer" / "v.jsonl").write_text(json.dumps({"id": "a", "hyp": "is every thing all right"}) + "\n")
     assert evaluate.rescore("m")["voices"]["v"]["teacher_wer"] == 2 / 4
+
+
+def test_f0_error_is_in_cents_over_frames_voiced_in_both():
+    import numpy as np
+
+    teacher = np.array([100.0, 100.0, 0.0, 200.0, 100.0])
+    ours = np.array([200.0, 100.0, 150.0, 0.0, 100.0, 300.0])  # one octave off in 1 of 3 shared frames
+    assert evaluate.f0_rmse_cents(ours, teacher) == pytest.approx(np.sqrt(1200**2 / 3))
+    assert np.isnan(evaluate.f0_rmse_cents(np.zeros(3), teacher))
+
+    class Forced:
+        f0 = np.array([110.0, 120.0, 130.0])  # interpolated through unvoiced frames
+        voiced = np.array([True, False, True])
+
+    assert evaluate.rendered_f0(Forced()).tolist() == [110.0, 0.0, 130.0]
