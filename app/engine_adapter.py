@@ -33,9 +33,14 @@ def load_synthesizer(model_path: Path | None = None, user_dict=None, date_order:
         return SynthesizerLoad(None, f"No voice model is installed ({path.name} was not found). "
                                      "Reading aloud is off; everything else works.")
     try:
-        return SynthesizerLoad(Synthesizer(path if model_path else None, user_dict=user_dict, date_order=date_order))
+        synth = Synthesizer(path if model_path else None, user_dict=user_dict, date_order=date_order)
     except Exception as exc:  # ModelFormatError, MemoryError, an engine bug: say it, do not crash
         return SynthesizerLoad(None, f"The voice model cannot be loaded: {exc}")
+    try:
+        synth.warm_up()  # still in the worker: the first unknown name then costs no wait
+    except Exception:  # not needed to speak: the first unknown word will build it instead
+        pass
+    return SynthesizerLoad(synth)
 
 
 def model_readout_text(path=None) -> str:

@@ -37,6 +37,10 @@ class FakeSynthesizer:
         self._lock = threading.Lock()
         self.configs_seen: list[SynthesisConfig] = []
         self.texts: list[str] = []
+        self.warmed_up = False
+
+    def warm_up(self) -> None:
+        self.warmed_up = True
 
     def engine_resident_bytes(self) -> int:
         return 2_000_000

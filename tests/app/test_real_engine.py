@@ -51,3 +51,23 @@ def test_a_broken_model_file_is_a_message(tmp_path):
     load = load_synthesizer(bad)
     assert load.synthesizer is None and "cannot be loaded" in load.problem
     assert "not found" in load_synthesizer(tmp_path / "absent.bttm").problem
+
+
+def test_a_failed_warm_up_still_gives_the_synthesizer(tmp_path, monkeypatch):
+    pytest.importorskip("bittts.engine.synthesis")
+    import bittts.engine.synthesis as synthesis
+    from app_fakes import FakeSynthesizer
+    from bittts.app.engine_adapter import load_synthesizer
+
+    class NoMemoryForTheExtras(FakeSynthesizer):
+        def __init__(self, model_path=None, user_dict=None, date_order="MDY"):
+            super().__init__(model_path)
+
+        def warm_up(self):
+            raise MemoryError
+
+    monkeypatch.setattr(synthesis, "Synthesizer", NoMemoryForTheExtras)
+    model = tmp_path / "m.bttm"
+    model.write_bytes(b"x")
+    load = load_synthesizer(model)
+    assert isinstance(load.synthesizer, NoMemoryForTheExtras) and load.problem == ""

@@ -318,6 +318,7 @@ def test_date_order_reloads_the_synthesizer_off_the_gui_thread(qtbot, make_conte
     qtbot.waitUntil(lambda: ctx.synthesizer is not None, timeout=5000)
     first = ctx.synthesizer
     assert first.date_order == "MDY" and first.thread is not gui_thread
+    assert first.warmed_up  # the loader warms it up in the worker too
     assert first.user_dict is ctx.pronunciations().user_dict
 
     started = time.perf_counter()

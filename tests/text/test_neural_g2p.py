@@ -291,3 +291,18 @@ def test_repeated_words_are_answered_from_memory(network, lexicon, monkeypatch):
     assert g2p.phonemes("blorfington") == first
     g2p.phonemes("zindleworth")
     assert len(calls) == 1
+
+
+def test_warm_up_counts_the_phone_model_before_the_first_unknown_word(tiny_model_path, tmp_path):
+    from bittts.engine.synthesis import Synthesizer
+
+    path = _rewrite(_with_g2p(tiny_model_path, tmp_path / "with_g2p.bttm"), tmp_path / "beam.bttm",
+                    meta=DECODER_META).path
+    synth = Synthesizer(path)
+    assert synth.frontend.g2p._lm is None  # counted on first need only
+    synth.warm_up()
+    lm = synth.frontend.g2p._lm
+    assert isinstance(lm, PhoneNgram) and lm.order == DECODER_META["g2p.decoder.lm_order"]
+    next(iter(synth.frontend.process("The blorfington.")))
+    assert synth.frontend.g2p._lm is lm
+    Synthesizer(tiny_model_path).warm_up()  # a file without a G2P: nothing to build, no error
