@@ -22,7 +22,7 @@ import numpy as np
 
 from training.corpus.teacher_wer import edit_distance, norm_words
 from training.data import CORPUS, interpolated_log_f0
-from training.evaluate import dnsmos, test_sentences, whisper_transcriber
+from training.evaluate import dnsmos, teacher_forced, test_sentences, whisper_transcriber
 
 STAGES = ("teacher", "copy", "forced", "full")
 
@@ -71,7 +71,7 @@ def main(argv=None) -> int:
                 f0 = np.exp(interpolated_log_f0(feats["f0"].astype(np.float32)))
                 rendered["copy"] = model.vocode(feats["mel"].astype(np.float32), f0, feats["voiced"] > 0)
             if "forced" in stages:
-                a = model.acoustic(feats["phone_ids"].astype(np.int64), speaker, durations=feats["durations"].astype(np.int64))
+                a = teacher_forced(model, speaker, feats)
                 rendered["forced"] = model.vocode(a.mel, a.f0, a.voiced)
             if "full" in stages:
                 rendered["full"] = np.concatenate([c.samples for c in synth.synthesize(r["text"], SynthesisConfig(voice=voice.name))])

@@ -97,6 +97,13 @@ def rendered_f0(forced) -> np.ndarray:
     return np.where(forced.voiced, forced.f0, 0.0)
 
 
+def teacher_forced(model, speaker: np.ndarray, feats):
+    """The engine acoustic model's (a BitTTSModel's) output for a corpus utterance, with the
+    teacher's phones and durations forced (so that its frames line up with the teacher's)."""
+    return model.acoustic(feats["phone_ids"].astype(np.int64), speaker,
+                                durations=feats["durations"].astype(np.int64))
+
+
 def f0_rmse_by_voice(synth, per_voice: int) -> dict[str, float]:
     """Mean F0 RMSE (cents) per voice of the rendered F0 against the teacher's, with the
     teacher's durations forced (the acoustic model alone: fast)."""
@@ -106,8 +113,7 @@ def f0_rmse_by_voice(synth, per_voice: int) -> dict[str, float]:
         errors = []
         for r in test_sentences(voice.name, per_voice):
             feats = np.load(CORPUS / "features" / r["path"])
-            forced = synth.model.acoustic(feats["phone_ids"].astype(np.int64), speaker,
-                                          durations=feats["durations"].astype(np.int64))
+            forced = teacher_forced(synth.model, speaker, feats)
             errors.append(f0_rmse_cents(rendered_f0(forced), feats["f0"]))
         if errors:
             out[voice.name] = float(np.nanmean(errors))
@@ -258,7 +264,7 @@ def main(argv=None) -> int:
             acc["teacher_ovrl"].append(t_ovrl), acc["teacher_sig"].append(t_sig)
             # Teacher-forced durations: frames line up with the teacher's, for MCD and F0 error.
             feats = np.load(CORPUS / "features" / r["path"])
-            forced = synth.model.acoustic(feats["phone_ids"].astype(np.int64), speaker, durations=feats["durations"].astype(np.int64))
+            forced = teacher_forced(synth.model, speaker, feats)
             forced_audio = synth.model.vocode(forced.mel, forced.f0, forced.voiced)
             acc["mcd"].append(mcd_db(forced_audio, teacher))
             acc["f0_rmse"].append(f0_rmse_cents(rendered_f0(forced), feats["f0"]))

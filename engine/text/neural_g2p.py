@@ -310,7 +310,7 @@ class NeuralG2P:
         self._recent: dict[str, tuple[str, ...]] = {}
 
     def phone_lm(self) -> PhoneNgram | None:
-        """The lexicon's phone n-gram model, counted on first use (about 0.4 s; None without a
+        """The lexicon's phone n-gram model, counted on first use (about 0.2 s; None without a
         lexicon or when the file asks for greedy decoding)."""
         if self._lm is None and self.lexicon is not None and self.network.beam is not None:
             with self._lm_lock:

@@ -3,10 +3,10 @@
 The neural G2P decides each output frame on its own (CTC), so now and then it writes a phone
 sequence no English word has ("AH0 N K" where the dictionary says "AH0 NG K"). Scoring its
 beam of candidate sequences with how word-like they are (shallow fusion) fixes many of those:
-on the validation words it lowers the word error rate by about 2.5 points (docs/frontend.md).
+on the held-out test words it lowers the word error rate from 31.1% to 29.2% (docs/frontend.md).
 
 The model costs no bytes in the file: it is counted from the first pronunciation of every
-lexicon word when the G2P first needs it (about half a second, then about 10 MB of arrays).
+lexicon word when the G2P first needs it (about 0.2 s, then 7.2 MB of arrays).
 
 Estimate: interpolated absolute discounting (Ney et al.), discount ``D``:
 
@@ -181,11 +181,10 @@ class PhoneNgram:
                     ids, lengths = ids[keep_word[word_of]], lengths[keep_word]
                 yield ids, lengths
 
-        model = cls(chunks(), len(symbols), order, discount)
-        _release_freed_memory()
-        return model
+        return cls(chunks(), len(symbols), order, discount)
 
-    def _count(self, table: np.ndarray, key: int) -> int:
+    def _find(self, table: np.ndarray, key: int) -> int:
+        """The index of ``key`` in the sorted ``table``, or -1."""
         i = int(np.searchsorted(table, key))
         return i if i < table.size and table[i] == key else -1
 
@@ -205,12 +204,12 @@ class PhoneNgram:
             if n > 1:
                 ctx |= int(h[-(n - 1)]) << (_BITS * (n - 2))
             keys, totals, types = self._contexts[n - 1]
-            i = self._count(keys, ctx)
+            i = self._find(keys, ctx)
             if i < 0:
                 break  # a longer history is unseen too
             total = int(totals[i])
             gram_keys, counts = self._grams[n - 1]
-            j = self._count(gram_keys, (ctx << _BITS) | int(symbol))
+            j = self._find(gram_keys, (ctx << _BITS) | int(symbol))
             seen = int(counts[j]) if j >= 0 else 0
             p = max(seen - self.discount, 0.0) / total + self.discount * int(types[i]) / total * p
         if len(self._memo) >= MEMO_ENTRIES:

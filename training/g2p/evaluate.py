@@ -98,12 +98,15 @@ def decode_logits(logits: list[np.ndarray], mend_stress: bool = True, lm: PhoneN
             for row in logits]
 
 
+def lexicon_without(held_out: set[str]) -> Lexicon:
+    """The packed dictionary less the ``held_out`` words: what the engine has when it meets them."""
+    return Lexicon.from_entries({w: p for w, p in cmudict_entries().items() if w not in held_out})
+
+
 def lexicon_lm(held_out: set[str], order: int) -> PhoneNgram:
     """The engine's phone n-gram model, counted from the lexicon less the ``held_out`` words
     (as the engine counts it from its whole lexicon: the words scored are never in it)."""
-    entries = cmudict_entries()
-    lexicon = Lexicon.from_entries({w: p for w, p in entries.items() if w not in held_out})
-    return PhoneNgram.from_lexicon(lexicon, G2P_OUTPUTS, order=order)
+    return PhoneNgram.from_lexicon(lexicon_without(held_out), G2P_OUTPUTS, order=order)
 
 
 # The grid --tune searches (lm_weight, length_bonus); the order and width stay at their defaults.
@@ -133,9 +136,7 @@ def engine_scores(model_path: str, examples: list[Example]) -> dict:
     from bittts.engine.text.neural_g2p import G2PNetwork, NeuralG2P, g2p_letters
 
     net = G2PNetwork(ModelFile(model_path))
-    entries = cmudict_entries()
-    held_out = {e.word for e in examples}
-    lexicon = Lexicon.from_entries({w: p for w, p in entries.items() if w not in held_out})
+    lexicon = lexicon_without({e.word for e in examples})
     oov_path = NeuralG2P(net, lexicon)
     bare = [net.phonemes(g2p_letters(e.word), oov_path.phone_lm()) for e in examples]
     full = [oov_path.phonemes(e.word) for e in examples]
