@@ -93,7 +93,7 @@ def f0_rmse_cents(ours_f0: np.ndarray, teacher_f0: np.ndarray) -> float:
 def rendered_f0(forced) -> np.ndarray:
     """The F0 our audio carries, frame by frame (0 where unvoiced): the acoustic model's, which
     the harmonic synthesizer renders exactly. Tracking our audio instead added the tracker's
-    octave errors on low voices (dio: bdl 362 cents against 136 from the rendered F0)."""
+    octave errors on low voices (dio: bdl 335 cents against 125 from the rendered F0, 60 test sentences)."""
     return np.where(forced.voiced, forced.f0, 0.0)
 
 
