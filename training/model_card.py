@@ -125,11 +125,19 @@ def main(argv=None) -> int:
             "## Training", ""]
     if ckpt:
         secs = ckpt.get("seconds", {})
+        # the discriminator's first steps (its warm-up) train it alone
+        adversarial_finetune = (ckpt.get("step_wave_discriminator", 0)
+                                - ckpt.get("train_config", {}).get("discriminator_warmup", 0))
         audio = ckpt.get("audio_seconds", {})
         out += [f"- vocoder: {ckpt.get('step_vocoder', 0):,} steps, {secs.get('vocoder', 0) / 3600:.2f} h",
                 f"- acoustic model: {ckpt.get('step_acoustic', 0):,} steps, {secs.get('acoustic', 0) / 3600:.2f} h",
+                *([f"- acoustic model against a frame discriminator (adversarial stage): "
+                   f"{ckpt['step_adversarial']:,} steps, {secs.get('adversarial', 0) / 3600:.2f} h"]
+                  if ckpt.get("step_adversarial") else []),
                 f"- vocoder fine-tuning on the acoustic model's frames: {ckpt.get('step_finetune', 0):,} steps, "
-                f"{secs.get('finetune', 0) / 3600:.2f} h",
+                f"{secs.get('finetune', 0) / 3600:.2f} h"
+                + (f", the last {adversarial_finetune:,} of them against a spectrogram discriminator "
+                   f"(docs/training.md, \"Adversarial stages\")" if adversarial_finetune > 0 else ""),
                 f"- throughput: vocoder {audio.get('vocoder', 0) / max(secs.get('vocoder', 1), 1):.1f}, acoustic "
                 f"{audio.get('acoustic', 0) / max(secs.get('acoustic', 1), 1):.1f} audio seconds per wall second",
                 f"- hardware: {ckpt.get('train_config', {}).get('device', 'cpu')} "

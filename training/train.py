@@ -1,5 +1,10 @@
 """Train the BitTTS model (DDSP vocoder, then acoustic model) on this CPU, resumably.
 
+Stages, each resumed where it stopped: vocoder on ground-truth features; acoustic model (L1);
+optionally the acoustic model against a frame discriminator (--adversarial-steps); vocoder
+fine-tuning on the acoustic model's frames, against a spectrogram discriminator unless
+--finetune-adversarial-weight 0 (docs/training.md, "Adversarial stages").
+
     nice .venv/bin/python -m training.train                   # resume (or start), run the schedule
     .venv/bin/python -m training.train --minutes 60           # stop after an hour, saving state
     .venv/bin/python -m training.train --device cuda          # the same code on a GPU
@@ -26,18 +31,27 @@ import torch.nn.functional as F
 from training.data import MANIFEST, WaveCache, acoustic_batches, load_split, vocoder_batches
 from training.model import ddsp
 from training.model.config import ModelConfig
+from training.model.discriminator import (
+    FrameDiscriminator,
+    SpectrogramDiscriminator,
+    discriminator_loss,
+    generator_losses,
+    random_windows,
+)
 from training.model.networks import LOG_F0_MEAN, LOG_F0_STD, AcousticModel, VocoderNet
 
 FULL_CHECKPOINT = Path("work-data/checkpoints/model.pt")
 COMPACT_CHECKPOINT = Path("training/checkpoints/bittts.pt")
 RUNS = Path("work-data/runs")
 FINETUNE_SECONDS_PER_STEP = 0.5  # 2 cores; used to leave the fine-tuning its time within --minutes
+ADVERSARIAL_FINETUNE_SECONDS_PER_STEP = 1.0  # the same with the spectrogram discriminator
 
 
 @dataclass
 class TrainConfig:
     vocoder_steps: int = 4000  # 1,000 -> 3,500 -> 7,000 steps took copy-synthesis WER 15.9% -> 9.8% -> 8.3% (8 voices)
     acoustic_steps: int = 20000  # where the rest of the time goes (--minutes usually ends it first)
+    adversarial_steps: int = 0  # acoustic model against a frame discriminator, after its L1 stage (0: none)
     finetune_steps: int = 300  # vocoder on the acoustic model's own (teacher-forced) frames
     vocoder_batch: int = 8
     segment_frames: int = 86  # 1 s vocoder segments
@@ -46,6 +60,14 @@ class TrainConfig:
     vocoder_lr: float = 1e-3
     vocoder_fft_sizes: str = "256,512,1024,2048"  # 256 resolves consonant onsets the larger sizes smear
     acoustic_lr: float = 1e-3
+    adversarial_lr: float = 1e-4  # the acoustic model's floor rate: the stage refines, it does not relearn
+    adversarial_weight: float = 0.2  # least-squares GAN loss, next to mel L1 at weight 1
+    feature_matching_weight: float = 1.0
+    adversarial_window: int = 64  # frames (0.74 s) the discriminator judges at a time
+    adversarial_pitch: bool = False  # also judge frames decoded from the predicted phone pitch
+    discriminator_warmup: int = 200  # steps the discriminator learns alone before the model hears it
+    finetune_adversarial_weight: float = 0.3  # > 0: the vocoder fine-tuning also against a spectrogram
+    # discriminator (docs/training.md: OVRL +0.05 on every voice, MCD -0.09 dB; 0 turns it off)
     warmup_steps: int = 300
     weight_decay: float = 0.01
     bf16: bool | None = None  # None: on where the CPU has native bf16 (it halves a conv step)
@@ -87,11 +109,14 @@ def lr_at(step: int, progress: float, base: float, warmup: int) -> float:
     return base * warm * max(0.1, 0.5 * (1 + math.cos(math.pi * min(progress, 1.0))))
 
 
-def acoustic_loss(model: AcousticModel, batch: dict, cfg: ModelConfig, device, bf16: bool) -> tuple[torch.Tensor, dict]:
+def acoustic_loss(model: AcousticModel, batch: dict, cfg: ModelConfig, device, bf16: bool, return_frames: bool = False,
+                  free_pitch: bool = False):
+    """(total loss, its parts as floats), and the decoded frames when ``return_frames`` (with
+    ``free_pitch`` a pair: teacher-forced, and decoded from the predicted phone pitch)."""
     b = {k: v.to(device) for k, v in batch.items()}
     with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
-        out, frame_mask, log_dur, pitch, phone_mask = model(b["phones"], b["phone_lengths"], b["speakers"],
-                                                             b["durations"], b["phone_pitch"])
+        out, frame_mask, log_dur, pitch, phone_mask, *free = model(b["phones"], b["phone_lengths"], b["speakers"],
+                                                                    b["durations"], b["phone_pitch"], free_pitch)
     out = out.float()
     frames = frame_mask.sum()
     mel_l1 = ((out[:, : cfg.n_mels] - b["mel"]).abs() * frame_mask).sum() / (frames * cfg.n_mels)
@@ -103,11 +128,15 @@ def acoustic_loss(model: AcousticModel, batch: dict, cfg: ModelConfig, device, b
     dur = (((log_dur.float() - torch.log1p(b["durations"].float())) ** 2) * pmask).sum() / phones
     pit = (((pitch.float() - b["phone_pitch"]) ** 2) * pmask).sum() / phones
     total = mel_l1 + 0.5 * f0_l1 + 0.2 * voicing + 0.5 * dur + 0.2 * pit
-    return total, {"mel_l1": mel_l1.item(), "f0_l1": f0_l1.item(), "voicing": voicing.item(), "dur": dur.item(), "pitch": pit.item()}
+    parts = {"mel_l1": mel_l1.item(), "f0_l1": f0_l1.item(), "voicing": voicing.item(), "dur": dur.item(), "pitch": pit.item()}
+    if not return_frames:
+        return total, parts
+    return total, parts, ((out, free[0].float()) if free_pitch else out)
 
 
 def vocoder_loss(model: VocoderNet, batch, cfg: ModelConfig, device, bf16: bool,
-                 fft_sizes: tuple[int, ...] = (512, 1024, 2048)) -> tuple[torch.Tensor, dict]:
+                 fft_sizes: tuple[int, ...] = (512, 1024, 2048), return_wave: bool = False):
+    """(multi-resolution STFT loss, its parts as floats), and the waveform when ``return_wave``."""
     feats, f0, audio = (t.to(device) for t in batch)
     mask = torch.ones(feats.shape[0], 1, feats.shape[2], device=device)
     with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
@@ -116,7 +145,7 @@ def vocoder_loss(model: VocoderNet, batch, cfg: ModelConfig, device, bf16: bool,
     wave = ddsp.synthesize(f0, envelope.float(), gains.float(), noise, cfg.sample_rate, cfg.hop_size,
                            cfg.max_harmonics, cfg.harmonic_ceiling)
     loss = ddsp.multi_resolution_stft_loss(wave, audio, fft_sizes)
-    return loss, {"stft": loss.item()}
+    return (loss, {"stft": loss.item()}, wave, audio) if return_wave else (loss, {"stft": loss.item()})
 
 
 class Trainer:
@@ -146,9 +175,15 @@ class Trainer:
             self.acoustic.duration_predictor.out.bias.fill_(1.5)
         self.opt_a = torch.optim.AdamW(self.acoustic.parameters(), tc.acoustic_lr, weight_decay=tc.weight_decay)
         self.opt_v = torch.optim.AdamW(self.vocoder.parameters(), tc.vocoder_lr, weight_decay=tc.weight_decay)
-        self.step_a = self.step_v = self.step_f = 0
-        self.seconds = {"vocoder": 0.0, "acoustic": 0.0, "finetune": 0.0}
-        self.audio_seconds = {"vocoder": 0.0, "acoustic": 0.0, "finetune": 0.0}
+        self.step_a = self.step_v = self.step_f = self.step_g = 0
+        self.discriminator = FrameDiscriminator(self.cfg.n_mels + 1, self.cfg.n_speakers).to(self.device)
+        self.opt_d = torch.optim.AdamW(self.discriminator.parameters(), 2 * tc.adversarial_lr, betas=(0.5, 0.9))
+        self.discriminator_loaded = False
+        self.wave_discriminator = SpectrogramDiscriminator().to(self.device)
+        self.opt_wd = torch.optim.AdamW(self.wave_discriminator.parameters(), 2e-4, betas=(0.5, 0.9))
+        self.step_wd = 0  # steps the spectrogram discriminator has learned
+        self.seconds = {"vocoder": 0.0, "acoustic": 0.0, "adversarial": 0.0, "finetune": 0.0}
+        self.audio_seconds = {"vocoder": 0.0, "acoustic": 0.0, "adversarial": 0.0, "finetune": 0.0}
         self.history: list[dict] = []
         self.started = time.time()
         self.resume()
@@ -161,17 +196,27 @@ class Trainer:
         state = {"config": self.cfg.to_dict(), "train_config": asdict(self.tc), "phones": self.phones,
                  "speakers": self.speakers, "acoustic": weights(self.acoustic), "vocoder": weights(self.vocoder),
                  "step_acoustic": self.step_a, "step_vocoder": self.step_v, "step_finetune": self.step_f,
+                 "step_adversarial": self.step_g,
                  "seconds": self.seconds,
                  "audio_seconds": self.audio_seconds, "history": self.history[-200:],
                  "provenance": self.provenance()}
         if not compact:
             state["opt_acoustic"] = self.opt_a.state_dict()
             state["opt_vocoder"] = self.opt_v.state_dict()
+            if self.step_g:
+                state["discriminator"] = self.discriminator.state_dict()
+                state["opt_discriminator"] = self.opt_d.state_dict()
+            if self.step_wd:
+                state["wave_discriminator"] = self.wave_discriminator.state_dict()
+                state["opt_wave_discriminator"] = self.opt_wd.state_dict()
+                state["step_wave_discriminator"] = self.step_wd
         return state
 
     def provenance(self) -> str:
+        adversarial = f" + {self.step_g} adversarial" if self.step_g else ""
         return (f"distilled from {len(self.speakers)} teacher voices ({', '.join(s['name'] for s in self.speakers)}); "
-                f"vocoder {self.step_v} steps, acoustic {self.step_a} steps, vocoder fine-tuning {self.step_f} steps; "
+                f"vocoder {self.step_v} steps, acoustic {self.step_a}{adversarial} steps, "
+                f"vocoder fine-tuning {self.step_f} steps; "
                 f"{sum(self.seconds.values()) / 3600:.2f} h of training on {self.tc.device}")
 
     def save(self, compact: bool = False) -> None:
@@ -200,6 +245,15 @@ class Trainer:
             self.opt_v.load_state_dict(ckpt["opt_vocoder"])
         self.step_a, self.step_v = ckpt["step_acoustic"], ckpt["step_vocoder"]
         self.step_f = ckpt.get("step_finetune", 0)
+        self.step_g = ckpt.get("step_adversarial", 0)
+        if "discriminator" in ckpt:  # the compact copy has none: a resumed stage warms a new one up
+            self.discriminator.load_state_dict(ckpt["discriminator"])
+            self.opt_d.load_state_dict(ckpt["opt_discriminator"])
+            self.discriminator_loaded = True
+        if "wave_discriminator" in ckpt:
+            self.wave_discriminator.load_state_dict(ckpt["wave_discriminator"])
+            self.opt_wd.load_state_dict(ckpt["opt_wave_discriminator"])
+            self.step_wd = ckpt["step_wave_discriminator"]
         self.seconds.update(ckpt["seconds"])
         self.audio_seconds.update(ckpt["audio_seconds"])
         self.history = ckpt.get("history", [])
@@ -211,7 +265,12 @@ class Trainer:
     def finetune_reserve(self) -> float:
         """Seconds the acoustic stage leaves for the vocoder fine-tuning after it."""
         left = max(0, self.tc.finetune_steps - self.step_f)
-        return 60.0 + FINETUNE_SECONDS_PER_STEP * left if left else 0.0
+        if not left:
+            return 0.0
+        if self.tc.finetune_adversarial_weight > 0:
+            warmup = max(0, self.tc.discriminator_warmup - self.step_wd)
+            return 60.0 + FINETUNE_SECONDS_PER_STEP * warmup + ADVERSARIAL_FINETUNE_SECONDS_PER_STEP * left
+        return 60.0 + FINETUNE_SECONDS_PER_STEP * left
 
     def progress(self, step: int, total: int, stage_started: float, stage_start_step: int) -> float:
         """How far through its schedule a stage is: by steps, or by this run's time budget when
@@ -275,6 +334,63 @@ class Trainer:
             if self.step_a % tc.validate_every == 0:
                 self.validate(valid)
 
+    def train_adversarial(self) -> None:
+        """The acoustic model against a frame discriminator (training/model/discriminator.py),
+        its L1 losses kept, teacher-forced as in its first stage."""
+        tc = self.tc
+        if self.step_g >= tc.adversarial_steps:
+            return
+        utts = load_split("train")
+        valid = load_split("valid", limit=tc.validation_utterances)
+        batches = acoustic_batches(utts, tc.acoustic_max_frames, tc.seed + 7919 + self.step_g)
+        rng = torch.Generator().manual_seed(tc.seed + self.step_g)
+        # a new discriminator (none saved, or resumed from the compact copy) learns alone first
+        warm_until = self.step_g + (0 if self.discriminator_loaded else tc.discriminator_warmup)
+        print(f"adversarial: from step {self.step_g} to {tc.adversarial_steps}", flush=True)
+        n = self.cfg.n_mels
+        while self.step_g < tc.adversarial_steps and not self.out_of_time(self.finetune_reserve()):
+            self.acoustic.train()
+            t0 = time.time()
+            for g in self.opt_a.param_groups:
+                g["lr"] = tc.adversarial_lr
+            batch = next(batches)
+            loss, parts, out = acoustic_loss(self.acoustic, batch, self.cfg, self.device, self.bf16, return_frames=True,
+                                             free_pitch=tc.adversarial_pitch)
+            forced, free = out if tc.adversarial_pitch else (out, None)
+            real = torch.cat([batch["mel"], batch["norm_log_f0"][:, None]], dim=1).to(self.device)
+            fake = forced[:, : n + 1] if free is None else torch.cat([forced[:, : n + 1], free[:, : n + 1]], dim=1)
+            fake_w, real_w, keep = random_windows(fake, real, batch["frame_lengths"], tc.adversarial_window, rng)
+            fakes = [fake_w[:, : n + 1], fake_w[:, n + 1 :]] if free is not None else [fake_w]
+            speakers = batch["speakers"][keep].to(self.device)
+            if self.step_g >= warm_until:
+                self.discriminator.requires_grad_(False)
+                fake_scores, fake_features = self.discriminator(fakes[0], speakers)
+                with torch.no_grad():
+                    _, real_features = self.discriminator(real_w, speakers)
+                adversarial, matching = generator_losses(fake_scores, fake_features, real_features)
+                if free is not None:  # its pitch differs from the real frames': no feature matching
+                    free_scores, _ = self.discriminator(fakes[1], speakers)
+                    adversarial = 0.5 * (adversarial + ((free_scores - 1) ** 2).mean())
+                loss = loss + tc.adversarial_weight * adversarial + tc.feature_matching_weight * matching
+                parts.update(adv=adversarial.item(), fm=matching.item())
+                self.discriminator.requires_grad_(True)
+                self.opt_a.zero_grad(set_to_none=True)
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(self.acoustic.parameters(), 1.0)
+                self.opt_a.step()
+            real_scores, _ = self.discriminator(real_w, speakers)
+            d_loss = sum(discriminator_loss(real_scores, self.discriminator(f.detach(), speakers)[0])
+                         for f in fakes) / len(fakes)
+            self.opt_d.zero_grad(set_to_none=True)
+            d_loss.backward()
+            self.opt_d.step()
+            parts["disc"] = d_loss.item()
+            self.step_g += 1
+            audio = batch["frame_lengths"].sum().item() * self.cfg.hop_size / self.cfg.sample_rate
+            self._account("adversarial", t0, audio, self.step_g, parts)
+            if self.step_g % tc.validate_every == 0:
+                self.validate(valid, self.step_g)
+
     def finetune_vocoder(self) -> None:
         """The vocoder on the acoustic model's teacher-forced frames (aligned with the real audio),
         so that it learns the acoustic model's smoother features, not only the ground truth."""
@@ -309,17 +425,37 @@ class Trainer:
                 audio.append(torch.from_numpy(wav).to(self.device))
             for g in self.opt_v.param_groups:
                 g["lr"] = 0.3 * tc.vocoder_lr
-            loss, parts = vocoder_loss(self.vocoder, (torch.stack(feats), torch.stack(f0s), torch.stack(audio)),
-                                       self.cfg, self.device, self.bf16, self.fft_sizes)
-            self.opt_v.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(self.vocoder.parameters(), 1.0)
-            self.opt_v.step()
-            self.step_f += 1
-            self._account("finetune", t0, tc.vocoder_batch * seg * hop / self.cfg.sample_rate, self.step_f, parts)
+            loss, parts, wave, real = vocoder_loss(self.vocoder, (torch.stack(feats), torch.stack(f0s), torch.stack(audio)),
+                                                   self.cfg, self.device, self.bf16, self.fft_sizes, return_wave=True)
+            adversarial = tc.finetune_adversarial_weight > 0
+            hearing = adversarial and self.step_wd >= tc.discriminator_warmup
+            if hearing:
+                self.wave_discriminator.requires_grad_(False)
+                fake_scores, fake_features = self.wave_discriminator(wave)
+                with torch.no_grad():
+                    _, real_features = self.wave_discriminator(real)
+                adv, matching = generator_losses(fake_scores, fake_features, real_features)
+                loss = loss + tc.finetune_adversarial_weight * (adv + 2 * matching)
+                parts.update(adv=adv.item(), fm=matching.item())
+                self.wave_discriminator.requires_grad_(True)
+            if hearing or not adversarial:
+                self.opt_v.zero_grad(set_to_none=True)
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(self.vocoder.parameters(), 1.0)
+                self.opt_v.step()
+                self.step_f += 1
+            if adversarial:
+                d_loss = discriminator_loss(self.wave_discriminator(real)[0], self.wave_discriminator(wave.detach())[0])
+                self.opt_wd.zero_grad(set_to_none=True)
+                d_loss.backward()
+                self.opt_wd.step()
+                self.step_wd += 1
+                parts["disc"] = d_loss.item()
+            self._account("finetune", t0, tc.vocoder_batch * seg * hop / self.cfg.sample_rate,
+                          self.step_f if hearing or not adversarial else self.step_wd, parts)
 
     @torch.no_grad()
-    def validate(self, valid) -> None:
+    def validate(self, valid, step: int | None = None) -> None:
         from training.data import collate_acoustic
 
         self.acoustic.eval()
@@ -329,7 +465,7 @@ class Trainer:
             for k, v in parts.items():
                 totals[k] = totals.get(k, 0.0) + v
             n += 1
-        record = {"stage": "validation", "step": self.step_a, **{k: round(v / n, 4) for k, v in totals.items()}}
+        record = {"stage": "validation", "step": self.step_a if step is None else step, **{k: round(v / n, 4) for k, v in totals.items()}}
         self.history.append(record)
         print(json.dumps(record), flush=True)
 
@@ -339,7 +475,7 @@ class Trainer:
         tc = self.tc
         if step % tc.log_every == 0:
             rate = self.audio_seconds[stage] / max(self.seconds[stage], 1e-9)
-            lr = (self.opt_v if stage != "acoustic" else self.opt_a).param_groups[0]["lr"]
+            lr = (self.opt_a if stage in ("acoustic", "adversarial") else self.opt_v).param_groups[0]["lr"]
             record = {"stage": stage, "step": step, **{k: round(v, 4) for k, v in parts.items()}, "lr": round(lr, 6),
                       "s_per_step": round(time.time() - t0, 3), "audio_s_per_s": round(rate, 1)}
             self.history.append(record)
@@ -353,6 +489,7 @@ class Trainer:
         print(f"bf16 autocast: {self.bf16}; threads {self.tc.threads}; device {self.device}", flush=True)
         self.train_vocoder()
         self.train_acoustic()
+        self.train_adversarial()
         self.finetune_vocoder()
         self.save()
         self.save(compact=True)

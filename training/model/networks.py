@@ -85,12 +85,17 @@ class AcousticModel(nn.Module):
             h = block(h, mask)
         return self.decoder_out(self.decoder_norm(h, mask)) * mask, mask
 
-    def forward(self, phones, phone_lengths, speakers, durations, phone_pitch):
-        """Teacher-forced: ground-truth durations and phone pitch drive the decoder."""
+    def forward(self, phones, phone_lengths, speakers, durations, phone_pitch, free_pitch: bool = False):
+        """Teacher-forced: ground-truth durations and phone pitch drive the decoder. With
+        ``free_pitch`` the frames decoded from the predicted phone pitch come last as well (the
+        adversarial stage judges them, so the pitch predictor learns from the judgement)."""
         phone_mask = sequence_mask(phone_lengths, phones.shape[1])
         x = self.encode(phones, speakers, phone_mask)
         log_dur, pitch = self.predict(x, phone_mask)
         out, frame_mask = self.decode(x, phone_mask, phone_pitch, durations)
+        if free_pitch:
+            free, _ = self.decode(x, phone_mask, pitch, durations)
+            return out, frame_mask, log_dur, pitch, phone_mask, free
         return out, frame_mask, log_dur, pitch, phone_mask
 
     @torch.no_grad()
