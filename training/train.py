@@ -36,6 +36,7 @@ from training.model.discriminator import (
     SpectrogramDiscriminator,
     discriminator_loss,
     generator_losses,
+    judged_frozen,
     random_windows,
 )
 from training.model.networks import LOG_F0_MEAN, LOG_F0_STD, AcousticModel, VocoderNet
@@ -362,23 +363,20 @@ class Trainer:
             fake_w, real_w, keep = random_windows(fake, real, batch["frame_lengths"], tc.adversarial_window, rng)
             fakes = [fake_w[:, : n + 1], fake_w[:, n + 1 :]] if free is not None else [fake_w]
             speakers = batch["speakers"][keep].to(self.device)
+            # one pass over the real windows: features to match, scores for the discriminator's loss
+            real_scores, real_features = self.discriminator(real_w, speakers)
             if self.step_g >= warm_until:
-                self.discriminator.requires_grad_(False)
-                fake_scores, fake_features = self.discriminator(fakes[0], speakers)
-                with torch.no_grad():
-                    _, real_features = self.discriminator(real_w, speakers)
+                fake_scores, fake_features = judged_frozen(self.discriminator, fakes[0], speakers)
                 adversarial, matching = generator_losses(fake_scores, fake_features, real_features)
                 if free is not None:  # its pitch differs from the real frames': no feature matching
-                    free_scores, _ = self.discriminator(fakes[1], speakers)
+                    free_scores, _ = judged_frozen(self.discriminator, fakes[1], speakers)
                     adversarial = 0.5 * (adversarial + ((free_scores - 1) ** 2).mean())
                 loss = loss + tc.adversarial_weight * adversarial + tc.feature_matching_weight * matching
                 parts.update(adv=adversarial.item(), fm=matching.item())
-                self.discriminator.requires_grad_(True)
                 self.opt_a.zero_grad(set_to_none=True)
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(self.acoustic.parameters(), 1.0)
                 self.opt_a.step()
-            real_scores, _ = self.discriminator(real_w, speakers)
             d_loss = sum(discriminator_loss(real_scores, self.discriminator(f.detach(), speakers)[0])
                          for f in fakes) / len(fakes)
             self.opt_d.zero_grad(set_to_none=True)
@@ -429,15 +427,13 @@ class Trainer:
                                                    self.cfg, self.device, self.bf16, self.fft_sizes, return_wave=True)
             adversarial = tc.finetune_adversarial_weight > 0
             hearing = adversarial and self.step_wd >= tc.discriminator_warmup
+            if adversarial:  # one pass over the real audio: features to match, scores for its loss
+                real_scores, real_features = self.wave_discriminator(real)
             if hearing:
-                self.wave_discriminator.requires_grad_(False)
-                fake_scores, fake_features = self.wave_discriminator(wave)
-                with torch.no_grad():
-                    _, real_features = self.wave_discriminator(real)
+                fake_scores, fake_features = judged_frozen(self.wave_discriminator, wave)
                 adv, matching = generator_losses(fake_scores, fake_features, real_features)
                 loss = loss + tc.finetune_adversarial_weight * (adv + 2 * matching)
                 parts.update(adv=adv.item(), fm=matching.item())
-                self.wave_discriminator.requires_grad_(True)
             if hearing or not adversarial:
                 self.opt_v.zero_grad(set_to_none=True)
                 loss.backward()
@@ -445,7 +441,7 @@ class Trainer:
                 self.opt_v.step()
                 self.step_f += 1
             if adversarial:
-                d_loss = discriminator_loss(self.wave_discriminator(real)[0], self.wave_discriminator(wave.detach())[0])
+                d_loss = discriminator_loss(real_scores, self.wave_discriminator(wave.detach())[0])
                 self.opt_wd.zero_grad(set_to_none=True)
                 d_loss.backward()
                 self.opt_wd.step()

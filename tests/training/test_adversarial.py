@@ -107,3 +107,15 @@ def test_the_spectrogram_discriminator_hears_a_missing_noise_floor():
         first = loss.item() if first is None else first
     assert loss.item() < 0.5 * first
     assert disc(real())[0].mean() > disc(tone.clone())[0].mean() + 0.3
+
+
+def test_judged_frozen_sends_gradients_to_the_fake_only():
+    from training.model.discriminator import judged_frozen
+
+    torch.manual_seed(3)
+    disc = FrameDiscriminator(4, n_speakers=1, channels=8)
+    fake = torch.randn(2, 4, 12, requires_grad=True)
+    scores, _ = judged_frozen(disc, fake, torch.tensor([0, 0]))
+    scores.sum().backward()
+    assert fake.grad is not None and fake.grad.abs().sum() > 0
+    assert all(p.grad is None and p.requires_grad for p in disc.parameters())

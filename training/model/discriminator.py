@@ -15,6 +15,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from training.model.ddsp import stft_magnitude
+
 
 class FrameDiscriminator(nn.Module):
     def __init__(self, in_channels: int, n_speakers: int, channels: int = 160):
@@ -55,6 +57,17 @@ def discriminator_loss(real_scores: torch.Tensor, fake_scores: torch.Tensor) -> 
     return ((real_scores - 1) ** 2).mean() + (fake_scores ** 2).mean()
 
 
+def judged_frozen(discriminator: nn.Module, fake: torch.Tensor, *condition) -> tuple[torch.Tensor, list[torch.Tensor]]:
+    """The discriminator's (scores, features) of ``fake`` with gradients to ``fake`` only: the
+    generator's step must not touch the discriminator's weights (autograd records this at the
+    forward pass, so the weights can learn again right after)."""
+    discriminator.requires_grad_(False)
+    try:
+        return discriminator(fake, *condition)
+    finally:
+        discriminator.requires_grad_(True)
+
+
 def generator_losses(fake_scores: torch.Tensor, fake_features: list[torch.Tensor],
                      real_features: list[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
     """(least-squares adversarial loss, feature-matching L1 averaged over layers)."""
@@ -85,9 +98,7 @@ class SpectrogramDiscriminator(nn.Module):
         """wave [B, samples] -> (scores of every resolution, flattened and joined; hidden features)."""
         scores, features = [], []
         for n_fft, stack in zip(self.fft_sizes, self.stacks):
-            window = torch.hann_window(n_fft, device=wave.device)
-            spec = torch.stft(wave, n_fft, hop_length=n_fft // 4, window=window, return_complex=True)
-            x = torch.log(spec.abs().clamp(min=1e-5))[:, None]
+            x = torch.log(stft_magnitude(wave, n_fft).clamp(min=1e-5))[:, None]
             for layer in stack[:-1]:
                 x = F.leaky_relu(layer(x), 0.2)
                 features.append(x)
