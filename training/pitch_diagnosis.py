@@ -61,7 +61,8 @@ def diagnose_voice(model, speaker: np.ndarray, voice: str, count: int) -> dict:
         for k in scaled:
             scaled[k].append(f0_rmse_cents(np.where(voiced, np.exp(mean + k * (log_ours - mean)), 0.0), track))
         ours_sd.append(float(log_ours[voiced].std()))
-        teacher_sd.append(float(np.log(track[track > 0]).std()))
+        # a sentence the tracker found (almost) no voicing in has no spread to compare
+        teacher_sd.append(float(np.log(track[track > 0]).std()) if (track > 0).sum() > 1 else float("nan"))
         both = voiced & (track > 0)
         voiced_frames += int(both.sum())
         is_low = both & (1200 * np.log2(np.where(both, ours, 1.0) / np.where(both, track, 1.0)) < -600)
@@ -74,7 +75,7 @@ def diagnose_voice(model, speaker: np.ndarray, voice: str, count: int) -> dict:
         "f0_rmse_predicted_pitch": float(np.nanmean(predicted)),
         "f0_rmse_teacher_pitch_forced": float(np.nanmean(forced_pitch)),
         "phone_pitch_rmse": float(np.mean(pitch_err)),
-        "log_f0_sd_ours": float(np.mean(ours_sd)), "log_f0_sd_teacher": float(np.mean(teacher_sd)),
+        "log_f0_sd_ours": float(np.mean(ours_sd)), "log_f0_sd_teacher": float(np.nanmean(teacher_sd)),
         **{f"f0_rmse_excursions_x{k}": float(np.nanmean(v)) for k, v in scaled.items()},
         "low_frames": len(low_frames), "low_share": len(low_frames) / max(voiced_frames, 1),
         "low_median_hz_ours_track_dio": np.round(np.median(low_frames, axis=0), 1).tolist() if len(low_frames) else [],

@@ -6,7 +6,7 @@
 Per utterance (work-data/corpus/features/<speaker>/<id>.npz, numpy .npz, not compressed):
     mel        float16 [T, 80]  log-mel: natural log of max(1e-5, mel magnitude) (see below)
     f0         float16 [T]      Hz, 0 where unvoiced (pyworld, 60-500 Hz; tracker per speaker, below)
-    f0_tracker str     []       "dio" (dio + stonemask) or "harvest"
+    f0_tracker str     []       "dio" (dio + stonemask), "harvest" or "pyin"
     voiced     uint8   [T]      1 where f0 > 0
     energy     float16 [T]      natural log of the frame's STFT magnitude L2 norm (+1e-5)
     phone_ids  uint8   [N]      ids into bittts.engine.text.phones.SYMBOLS
@@ -18,10 +18,11 @@ Mel: magnitude (not power) spectrum, 80 Slaney-style triangular filters (area-no
 on the Slaney mel scale from 0 to 11,025 Hz. F0 is computed on the same 11.61 ms grid.
 
 F0 tracker: dio + stonemask for most teachers, where it agrees with harvest (rms 104 vs 103 Hz
-median) at a tenth of the cost. Harvest for joe (``F0_TRACKERS``): on the Piper voice's audio dio
-jumps an octave up (median 182 Hz against harvest's 108 on the same sentence), and the vocoder
-copying joe's features scored DNSMOS OVRL 2.45 with harvest's F0 against 2.18 with dio's. A file
-whose stored tracker differs from its speaker's gets its F0 re-tracked; mel and the rest are kept.
+median) at a tenth of the cost. pYIN (librosa) for joe (``F0_TRACKERS``): on that low, creaky
+Piper voice dio jumps an octave up and harvest leaves half the voiced frames unvoiced and reads
+two or three times the pitch within words; pYIN follows the harmonics (docs/corpus.md has the
+measurements). A file whose stored tracker differs from its speaker's gets its F0 re-tracked;
+mel and the rest are kept.
 
 Durations: the aligner's boundaries (seconds, 10 ms resolution) are rounded to the nearest mel
 frame boundary (t * 22050 / 256); the last boundary is T, so the durations sum to T exactly.
@@ -54,7 +55,7 @@ FEATURES = CORPUS / "features"
 MANIFEST = FEATURES / "manifest.jsonl"
 N_FFT, HOP, WIN, N_MELS, FMIN, FMAX = 1024, 256, 1024, 80, 0.0, 11025.0
 F0_FLOOR, F0_CEIL = 60.0, 500.0
-F0_TRACKERS = {"joe": "harvest"}      # speaker -> tracker; the rest use "dio" (see the docstring)
+F0_TRACKERS = {"joe": "pyin"}      # speaker -> tracker; the rest use "dio" (see the docstring)
 
 
 def f0_tracker_for(speaker: str) -> str:
@@ -121,6 +122,13 @@ def f0_track(x: np.ndarray, n_frames: int, tracker: str = "dio") -> np.ndarray:
     elif tracker == "dio":
         f0, t = pyworld.dio(xd, SAMPLE_RATE, f0_floor=F0_FLOOR, f0_ceil=F0_CEIL, frame_period=period_ms)
         f0 = pyworld.stonemask(xd, f0, t, SAMPLE_RATE)
+    elif tracker == "pyin":
+        import librosa
+        # frames centred like the mel's, so there is one per mel frame; 2,048 samples hold
+        # two periods at the floor. Unvoiced frames come back as NaN.
+        f0, _, _ = librosa.pyin(x.astype(np.float32), fmin=F0_FLOOR, fmax=F0_CEIL, sr=SAMPLE_RATE,
+                                frame_length=2048, hop_length=HOP, center=True)
+        f0 = np.nan_to_num(f0, nan=0.0)
     else:
         raise ValueError(f"unknown F0 tracker {tracker!r}")
     if len(f0) < n_frames:
