@@ -1,6 +1,6 @@
 """Evaluate a packed model with the ENGINE against its teachers, per voice.
 
-    nice .venv/bin/python -m training.evaluate --model resources/bittts-en.bttm [--per-voice 60]
+    nice .venv/bin/python -m training.evaluate --model resources/bittts-en.bttm [--per-voice 60] [--voices joe,bdl]
 
 For held-out test sentences of the corpus (never trained on), per voice:
 - Whisper-base word error rate of our audio and of the teacher's audio (same sentences);
@@ -205,6 +205,7 @@ def main(argv=None) -> int:
     ap.add_argument("--tag", default=None, help="name of the results folder (default: the model file's stem)")
     ap.add_argument("--per-voice", type=int, default=60, help="test sentences per voice (100+ for final figures)")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--voices", default="", help="comma-separated voice names (default: every voice)")
     ap.add_argument("--rescore", action="store_true",
                     help="synthesize and transcribe nothing: score the stored transcripts of --tag again")
     args = ap.parse_args(argv)
@@ -219,6 +220,9 @@ def main(argv=None) -> int:
 
     synth = Synthesizer(args.model)
     sr = synth.sample_rate
+    chosen = [v for v in args.voices.split(",") if v]
+    if unknown := set(chosen) - {v.name for v in synth.voices}:
+        raise SystemExit(f"no such voice in {args.model}: {', '.join(sorted(unknown))}")
     tag = args.tag or Path(args.model).stem
     out_dir = EVAL / tag
     transcribe = whisper_transcriber(args.threads)
@@ -228,6 +232,8 @@ def main(argv=None) -> int:
     results = {}
     transcripts = []      # what Whisper heard in our audio, for reading the errors
     for voice in synth.voices:
+        if chosen and voice.name not in chosen:
+            continue
         mine = test_sentences(voice.name, args.per_voice)
         if not mine:
             continue

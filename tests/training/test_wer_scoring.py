@@ -61,3 +61,12 @@ def test_f0_error_is_in_cents_over_frames_voiced_in_both():
         voiced = np.array([True, False, True])
 
     assert evaluate.rendered_f0(Forced()).tolist() == [110.0, 0.0, 130.0]
+
+
+def test_an_unknown_voice_is_refused_before_anything_is_loaded(monkeypatch):
+    def no_whisper(threads):
+        raise AssertionError("Whisper was loaded for a run that cannot start")
+
+    monkeypatch.setattr(evaluate, "whisper_transcriber", no_whisper)
+    with pytest.raises(SystemExit, match="no such voice .*: nobody"):
+        evaluate.main(["--model", "resources/bittts-en.bttm", "--voices", "bdl,nobody", "--per-voice", "1"])
