@@ -5,7 +5,7 @@
 
 Per utterance (work-data/corpus/features/<speaker>/<id>.npz, numpy .npz, not compressed):
     mel        float16 [T, 80]  log-mel: natural log of max(1e-5, mel magnitude) (see below)
-    f0         float16 [T]      Hz, 0 where unvoiced (pyworld, 60-500 Hz; tracker per speaker, below)
+    f0         float16 [T]      Hz, 0 where unvoiced (pyworld or pYIN, 60-500 Hz; tracker per speaker, below)
     f0_tracker str     []       "dio" (dio + stonemask), "harvest" or "pyin"
     voiced     uint8   [T]      1 where f0 > 0
     energy     float16 [T]      natural log of the frame's STFT magnitude L2 norm (+1e-5)
