@@ -89,9 +89,7 @@ def _vowel_like(f0: float, seconds: float = 0.6, sr: int = 22050) -> np.ndarray:
 
 @pytest.mark.parametrize("tracker", ["dio", "harvest", "pyin"])
 def test_f0_trackers_find_the_pitch_of_a_periodic_signal(tracker):
-    pytest.importorskip("training.corpus.pyworld_compat")
-    if tracker == "pyin":
-        pytest.importorskip("librosa")
+    pytest.importorskip("librosa" if tracker == "pyin" else "training.corpus.pyworld_compat")
     x = _vowel_like(120.0)
     T = 1 + len(x) // features.HOP
     f0 = features.f0_track(x, T, tracker)

@@ -114,21 +114,22 @@ def log_mel(mag: np.ndarray) -> np.ndarray:
 
 
 def f0_track(x: np.ndarray, n_frames: int, tracker: str = "dio") -> np.ndarray:
-    from training.corpus.pyworld_compat import pyworld
-    xd = x.astype(np.float64)
-    period_ms = 1000.0 * HOP / SAMPLE_RATE
-    if tracker == "harvest":
-        f0, _ = pyworld.harvest(xd, SAMPLE_RATE, f0_floor=F0_FLOOR, f0_ceil=F0_CEIL, frame_period=period_ms)
-    elif tracker == "dio":
-        f0, t = pyworld.dio(xd, SAMPLE_RATE, f0_floor=F0_FLOOR, f0_ceil=F0_CEIL, frame_period=period_ms)
-        f0 = pyworld.stonemask(xd, f0, t, SAMPLE_RATE)
-    elif tracker == "pyin":
+    if tracker == "pyin":
         import librosa
         # frames centred like the mel's, so there is one per mel frame; 2,048 samples hold
         # two periods at the floor. Unvoiced frames come back as NaN.
         f0, _, _ = librosa.pyin(x.astype(np.float32), fmin=F0_FLOOR, fmax=F0_CEIL, sr=SAMPLE_RATE,
                                 frame_length=2048, hop_length=HOP, center=True)
         f0 = np.nan_to_num(f0, nan=0.0)
+    elif tracker in ("harvest", "dio"):
+        from training.corpus.pyworld_compat import pyworld
+        xd = x.astype(np.float64)
+        period_ms = 1000.0 * HOP / SAMPLE_RATE
+        if tracker == "harvest":
+            f0, _ = pyworld.harvest(xd, SAMPLE_RATE, f0_floor=F0_FLOOR, f0_ceil=F0_CEIL, frame_period=period_ms)
+        else:
+            f0, t = pyworld.dio(xd, SAMPLE_RATE, f0_floor=F0_FLOOR, f0_ceil=F0_CEIL, frame_period=period_ms)
+            f0 = pyworld.stonemask(xd, f0, t, SAMPLE_RATE)
     else:
         raise ValueError(f"unknown F0 tracker {tracker!r}")
     if len(f0) < n_frames:
