@@ -130,6 +130,10 @@ class BitTTSModel:
             self.envelope_points = int(arch["envelope_points"])
             enc_layers, dec_layers = int(arch["encoder_layers"]), int(arch["decoder_layers"])
             pred_layers, voc_layers = int(arch["predictor_layers"]), int(arch["vocoder_layers"])
+            # files written before decoder dilations existed have none: 1 for every layer
+            dec_dilations = [int(d) for d in arch.get("decoder_dilations") or [1] * dec_layers]
+            if len(dec_dilations) != dec_layers or min(dec_dilations) < 1:
+                raise ValueError(f"decoder_dilations {dec_dilations} for {dec_layers} decoder layers")
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelFormatError(f"{model.path}: the model's metadata lacks or garbles {exc}") from None
         p = _Params(model)
@@ -142,7 +146,7 @@ class BitTTSModel:
         self.pitch_embedding = p.conv(f"{a}.pitch_embedding", padding=1)
         self.encoder_norm = p.norm(f"{a}.encoder_norm.norm")
         self.decoder_in = p.conv(f"{a}.decoder_in", padding=0)
-        self.decoder = [ConvBlock(p, f"{a}.decoder.{i}") for i in range(dec_layers)]
+        self.decoder = [ConvBlock(p, f"{a}.decoder.{i}", dilation=d) for i, d in enumerate(dec_dilations)]
         self.decoder_norm = p.norm(f"{a}.decoder_norm.norm")
         self.decoder_out = p.conv(f"{a}.decoder_out")
         v = "vocoder"

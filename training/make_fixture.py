@@ -32,7 +32,8 @@ def small_random_model(seed: int = 0):
     from bittts.engine.text.phones import SYMBOLS
 
     cfg = ModelConfig(n_phones=len(SYMBOLS), n_speakers=3, encoder_channels=48, decoder_channels=40,
-                      vocoder_channels=44, encoder_layers=2, decoder_layers=2, vocoder_layers=2)
+                      vocoder_channels=44, encoder_layers=2, decoder_layers=2, decoder_dilations=(1, 2),
+                      vocoder_layers=2)  # a dilated decoder layer, so parity covers dilation
     acoustic, vocoder = AcousticModel(cfg).eval(), VocoderNet(cfg).eval()
     with torch.no_grad():  # a plausible output range instead of an untrained zero
         acoustic.duration_predictor.out.bias.fill_(1.6)

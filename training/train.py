@@ -84,6 +84,8 @@ class TrainConfig:
     quantize_acoustic: bool = True
     quantize_vocoder: bool = True
     width: float = 1.0  # channel multiplier for the acoustic model and vocoder (ablations)
+    decoder_dilations: str = ""  # e.g. 1,1,1,1,1,2,4,8: the decoder's layers and their dilations ("": the
+    # default 4 layers). Resuming a checkpoint whose decoder is a prefix of these grows it (grow_decoder)
     run: str = ""  # a named side run (ablations): its own checkpoint under work-data/runs/, nothing committed
 
 
@@ -94,6 +96,38 @@ def scaled_config(cfg: ModelConfig, width: float) -> ModelConfig:
     scale = lambda c: max(16, int(round(c * width / 16)) * 16)  # noqa: E731
     return replace(cfg, encoder_channels=scale(cfg.encoder_channels), decoder_channels=scale(cfg.decoder_channels),
                    vocoder_channels=scale(cfg.vocoder_channels))
+
+
+def decoder_grows(trained: ModelConfig, wanted: ModelConfig) -> bool:
+    """True when ``wanted`` is ``trained`` with decoder layers appended."""
+    n = trained.decoder_layers
+    rest = dict(decoder_layers=0, decoder_dilations=())
+    return (replace(trained, **rest) == replace(wanted, **rest) and wanted.decoder_layers > n
+            and wanted.decoder_dilations[:n] == trained.decoder_dilations)
+
+
+def grow_decoder(acoustic: AcousticModel, optimizer: torch.optim.Optimizer, trained: ModelConfig, ckpt: dict) -> None:
+    """Load a checkpoint whose decoder has fewer layers into ``acoustic``: its weights and
+    optimizer moments by name; the new layers start near identity (tiny ternary scale, no bias),
+    so the grown model speaks as the trained one did and learns from there."""
+    old = AcousticModel(trained)
+    old.load_state_dict({k: v.float() for k, v in ckpt["acoustic"].items()})
+    old_params = dict(old.named_parameters())
+    old_optimizer = torch.optim.AdamW(old.parameters())
+    if "opt_acoustic" in ckpt:
+        old_optimizer.load_state_dict(ckpt["opt_acoustic"])
+    with torch.no_grad():
+        for name, param in acoustic.named_parameters():
+            if name in old_params:
+                param.copy_(old_params[name])
+                state = old_optimizer.state.get(old_params[name])
+                if state:
+                    optimizer.state[param] = {k: v.clone() for k, v in state.items()}
+        for block in acoustic.decoder[trained.decoder_layers :]:
+            block.conv.weight.mul_(0.01)
+            block.conv.bias.zero_()
+    print(f"grew the decoder from {trained.decoder_layers} to {len(acoustic.decoder)} layers "
+          f"(dilations {acoustic.cfg.decoder_dilations})", flush=True)
 
 
 def cpu_has_bf16() -> bool:
@@ -163,9 +197,11 @@ class Trainer:
         self.phones = list(SYMBOLS)
         self.speakers = [{"name": v.name, "sex": {"F": "female", "M": "male"}[v.sex], "accent": v.accent,
                           "licence": v.licence, "teacher": f"{v.engine} {v.voice}"} for v in VOICES]
+        dilations = tuple(int(d) for d in tc.decoder_dilations.split(",") if d.strip())
+        decoder = {"decoder_layers": len(dilations), "decoder_dilations": dilations} if dilations else {}
         self.cfg = scaled_config(ModelConfig(n_phones=len(SYMBOLS), n_speakers=len(VOICES),
                                              quantize_acoustic=tc.quantize_acoustic,
-                                             quantize_vocoder=tc.quantize_vocoder), tc.width)
+                                             quantize_vocoder=tc.quantize_vocoder, **decoder), tc.width)
         self.full_checkpoint = RUNS / tc.run / "model.pt" if tc.run else FULL_CHECKPOINT
         self.compact_checkpoint = None if tc.run else COMPACT_CHECKPOINT
         self.acoustic = AcousticModel(self.cfg).to(self.device)
@@ -237,12 +273,17 @@ class Trainer:
             print("starting a new model", flush=True)
             return
         ckpt = torch.load(path, map_location="cpu", weights_only=False)
-        if ckpt["config"] != self.cfg.to_dict():
+        trained = ModelConfig(**ckpt["config"])
+        if trained != self.cfg and not decoder_grows(trained, self.cfg):
             raise SystemExit(f"{path} was trained with another model configuration; move it away to start anew")
-        self.acoustic.load_state_dict({k: v.float() for k, v in ckpt["acoustic"].items()})
+        if trained != self.cfg:
+            grow_decoder(self.acoustic, self.opt_a, trained, ckpt)
+        else:
+            self.acoustic.load_state_dict({k: v.float() for k, v in ckpt["acoustic"].items()})
+            if "opt_acoustic" in ckpt:
+                self.opt_a.load_state_dict(ckpt["opt_acoustic"])
         self.vocoder.load_state_dict({k: v.float() for k, v in ckpt["vocoder"].items()})
-        if "opt_acoustic" in ckpt:
-            self.opt_a.load_state_dict(ckpt["opt_acoustic"])
+        if "opt_vocoder" in ckpt:
             self.opt_v.load_state_dict(ckpt["opt_vocoder"])
         self.step_a, self.step_v = ckpt["step_acoustic"], ckpt["step_vocoder"]
         self.step_f = ckpt.get("step_finetune", 0)

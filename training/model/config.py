@@ -20,6 +20,9 @@ class ModelConfig:
     decoder_channels: int = 192
     decoder_layers: int = 4
     decoder_kernel: int = 5
+    # dilation of each decoder layer (empty: 1 for all). Layers appended with longer dilations
+    # widen the decoder's context cheaply; train.py can grow a trained decoder this way.
+    decoder_dilations: tuple[int, ...] = ()
     predictor_layers: int = 2  # duration and pitch predictors: small conv stacks
     predictor_kernel: int = 3
     dropout: float = 0.1
@@ -35,6 +38,12 @@ class ModelConfig:
     # --- quantization ---
     quantize_acoustic: bool = True  # ternary convs in the acoustic model
     quantize_vocoder: bool = True  # ternary convs in the vocoder network
+
+    def __post_init__(self) -> None:
+        self.decoder_dilations = tuple(int(d) for d in self.decoder_dilations) or (1,) * self.decoder_layers
+        if len(self.decoder_dilations) != self.decoder_layers or any(d < 1 for d in self.decoder_dilations):
+            raise ValueError(f"decoder_dilations {self.decoder_dilations} must give each of the "
+                             f"{self.decoder_layers} decoder layers a dilation of at least 1")
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -58,8 +58,8 @@ class AcousticModel(nn.Module):
         self.pitch_embedding = nn.Conv1d(1, c, 3, padding=1)
         self.encoder_norm = MaskedLayerNorm(c)
         self.decoder_in = TernaryConv1d(c, cfg.decoder_channels, 1, quantized=q)
-        self.decoder = nn.ModuleList(ConvBlock(cfg.decoder_channels, cfg.decoder_kernel, quantized=q, dropout=cfg.dropout)
-                                     for _ in range(cfg.decoder_layers))
+        self.decoder = nn.ModuleList(ConvBlock(cfg.decoder_channels, cfg.decoder_kernel, dilation=d, quantized=q,
+                                               dropout=cfg.dropout) for d in cfg.decoder_dilations)
         self.decoder_norm = MaskedLayerNorm(cfg.decoder_channels)
         self.decoder_out = nn.Conv1d(cfg.decoder_channels, cfg.n_mels + 2, 1)
 

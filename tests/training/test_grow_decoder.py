@@ -1,0 +1,57 @@
+"""Growing a trained decoder (train.py --decoder-dilations): the grown model keeps the trained
+weights and optimizer moments and, at first, speaks as the trained one did. Skipped where
+torch is missing."""
+from __future__ import annotations
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from training.model.config import ModelConfig  # noqa: E402
+from training.model.networks import AcousticModel  # noqa: E402
+from training.train import decoder_grows, grow_decoder  # noqa: E402
+
+SMALL = dict(n_phones=20, n_speakers=2, encoder_channels=32, decoder_channels=24, encoder_layers=1, decoder_layers=2)
+
+
+def small(**changes) -> ModelConfig:
+    return ModelConfig(**{**SMALL, **changes})
+
+
+def test_only_appended_decoder_layers_count_as_growth():
+    trained = small()
+    assert trained.decoder_dilations == (1, 1)
+    assert decoder_grows(trained, small(decoder_layers=4, decoder_dilations=(1, 1, 2, 4)))
+    assert not decoder_grows(trained, small(decoder_layers=3, decoder_dilations=(2, 1, 1)))  # first layers changed
+    assert not decoder_grows(trained, small(decoder_layers=4, decoder_channels=32))  # another width
+    assert not decoder_grows(trained, trained)
+    with pytest.raises(ValueError, match="decoder_dilations"):
+        small(decoder_dilations=(1, 2, 4))
+
+
+def test_the_grown_model_starts_as_the_trained_one_with_its_optimizer_moments():
+    torch.manual_seed(0)
+    trained_cfg = small()
+    trained = AcousticModel(trained_cfg)
+    opt = torch.optim.AdamW(trained.parameters(), 1e-3)
+    phones, lengths, speakers = torch.randint(0, 20, (2, 7)), torch.tensor([7, 5]), torch.tensor([0, 1])
+    durations, pitch = torch.randint(1, 4, (2, 7)), torch.randn(2, 7)
+    out = trained(phones, lengths, speakers, durations, pitch)[0]
+    out.pow(2).mean().backward()
+    opt.step()
+    ckpt = {"acoustic": trained.state_dict(), "opt_acoustic": opt.state_dict()}
+
+    grown_cfg = small(decoder_layers=4, decoder_dilations=(1, 1, 2, 4))
+    grown = AcousticModel(grown_cfg)
+    grown_opt = torch.optim.AdamW(grown.parameters(), 1e-3)
+    grow_decoder(grown, grown_opt, trained_cfg, ckpt)
+
+    trained.eval(), grown.eval()
+    before = trained(phones, lengths, speakers, durations, pitch)[0]
+    after = grown(phones, lengths, speakers, durations, pitch)[0]
+    assert (after - before).abs().max() < 0.02 * before.abs().max()
+    assert not torch.equal(after, before)  # the new layers are there, only small
+    moved = grown.decoder[0].conv.weight
+    assert torch.equal(grown_opt.state[moved]["exp_avg"], opt.state[trained.decoder[0].conv.weight]["exp_avg"])
+    assert grown.decoder[3].conv.weight not in grown_opt.state  # a new layer's moments start empty
+    assert grown.decoder[3].conv.dilation == (4,)
