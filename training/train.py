@@ -61,6 +61,7 @@ class TrainConfig:
     vocoder_lr: float = 1e-3
     vocoder_fft_sizes: str = "256,512,1024,2048"  # 256 resolves consonant onsets the larger sizes smear
     acoustic_lr: float = 1e-3
+    mel_delta_weight: float = 0.0  # L1 on the frame-to-frame change of log-mel too (onsets, bursts, closures)
     adversarial_lr: float = 1e-4  # the acoustic model's floor rate: the stage refines, it does not relearn
     adversarial_weight: float = 0.2  # least-squares GAN loss, next to mel L1 at weight 1
     feature_matching_weight: float = 1.0
@@ -144,8 +145,16 @@ def lr_at(step: int, progress: float, base: float, warmup: int) -> float:
     return base * warm * max(0.1, 0.5 * (1 + math.cos(math.pi * min(progress, 1.0))))
 
 
+def delta_l1(error: torch.Tensor, frame_mask: torch.Tensor) -> torch.Tensor:
+    """Mean |error[t + 1] - error[t]| over pairs of real frames: the L1 error of the
+    frame-to-frame change. A constant offset costs nothing here; a smeared onset does."""
+    pair_mask = frame_mask[:, :, 1:] * frame_mask[:, :, :-1]
+    change = (error[:, :, 1:] - error[:, :, :-1]).abs() * pair_mask
+    return change.sum() / (pair_mask.sum().clamp(min=1) * error.shape[1])
+
+
 def acoustic_loss(model: AcousticModel, batch: dict, cfg: ModelConfig, device, bf16: bool, return_frames: bool = False,
-                  free_pitch: bool = False):
+                  free_pitch: bool = False, mel_delta_weight: float = 0.0):
     """(total loss, its parts as floats), and the decoded frames when ``return_frames`` (with
     ``free_pitch`` a pair: teacher-forced, and decoded from the predicted phone pitch)."""
     b = {k: v.to(device) for k, v in batch.items()}
@@ -154,7 +163,9 @@ def acoustic_loss(model: AcousticModel, batch: dict, cfg: ModelConfig, device, b
                                                                     b["durations"], b["phone_pitch"], free_pitch)
     out = out.float()
     frames = frame_mask.sum()
-    mel_l1 = ((out[:, : cfg.n_mels] - b["mel"]).abs() * frame_mask).sum() / (frames * cfg.n_mels)
+    mel_error = out[:, : cfg.n_mels] - b["mel"]
+    mel_l1 = (mel_error.abs() * frame_mask).sum() / (frames * cfg.n_mels)
+    mel_delta = delta_l1(mel_error, frame_mask)
     fmask = frame_mask[:, 0]
     f0_l1 = ((out[:, cfg.n_mels] - b["norm_log_f0"]).abs() * fmask).sum() / frames
     voicing = (F.binary_cross_entropy_with_logits(out[:, cfg.n_mels + 1], b["voiced"], reduction="none") * fmask).sum() / frames
@@ -162,8 +173,9 @@ def acoustic_loss(model: AcousticModel, batch: dict, cfg: ModelConfig, device, b
     phones = pmask.sum()
     dur = (((log_dur.float() - torch.log1p(b["durations"].float())) ** 2) * pmask).sum() / phones
     pit = (((pitch.float() - b["phone_pitch"]) ** 2) * pmask).sum() / phones
-    total = mel_l1 + 0.5 * f0_l1 + 0.2 * voicing + 0.5 * dur + 0.2 * pit
-    parts = {"mel_l1": mel_l1.item(), "f0_l1": f0_l1.item(), "voicing": voicing.item(), "dur": dur.item(), "pitch": pit.item()}
+    total = mel_l1 + mel_delta_weight * mel_delta + 0.5 * f0_l1 + 0.2 * voicing + 0.5 * dur + 0.2 * pit
+    parts = {"mel_l1": mel_l1.item(), "mel_delta": mel_delta.item(), "f0_l1": f0_l1.item(), "voicing": voicing.item(),
+             "dur": dur.item(), "pitch": pit.item()}
     if not return_frames:
         return total, parts
     return total, parts, ((out, free[0].float()) if free_pitch else out)
@@ -365,7 +377,8 @@ class Trainer:
             for g in self.opt_a.param_groups:
                 g["lr"] = lr_at(self.step_a, progress, tc.acoustic_lr, tc.warmup_steps)
             batch = next(batches)
-            loss, parts = acoustic_loss(self.acoustic, batch, self.cfg, self.device, self.bf16)
+            loss, parts = acoustic_loss(self.acoustic, batch, self.cfg, self.device, self.bf16,
+                                        mel_delta_weight=tc.mel_delta_weight)
             self.opt_a.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(self.acoustic.parameters(), 1.0)

@@ -1,6 +1,6 @@
-"""Growing a trained decoder (train.py --decoder-dilations): the grown model keeps the trained
-weights and optimizer moments and, at first, speaks as the trained one did. Skipped where
-torch is missing."""
+"""Acoustic-model training pieces: growing a trained decoder (train.py --decoder-dilations),
+which keeps the trained weights and optimizer moments and at first speaks as the trained one
+did, and the frame-to-frame (delta) loss. Skipped where torch is missing."""
 from __future__ import annotations
 
 import pytest
@@ -55,3 +55,16 @@ def test_the_grown_model_starts_as_the_trained_one_with_its_optimizer_moments():
     assert torch.equal(grown_opt.state[moved]["exp_avg"], opt.state[trained.decoder[0].conv.weight]["exp_avg"])
     assert grown.decoder[3].conv.weight not in grown_opt.state  # a new layer's moments start empty
     assert grown.decoder[3].conv.dilation == (4,)
+
+
+def test_the_delta_loss_sees_smeared_onsets_not_offsets_or_padding():
+    from training.train import delta_l1
+
+    mask = torch.tensor([[[1.0] * 6 + [0.0] * 2]])
+    onset = torch.tensor([[[0.0, 0, 0, 4, 4, 4, 0, 0]]])  # a sharp step, then padding
+    smeared = torch.tensor([[[0.0, 1, 2, 3, 4, 4, 0, 0]]])
+    assert delta_l1(onset + 3.0 - onset, mask).item() == 0.0  # a constant error
+    assert delta_l1(smeared - onset, mask).item() == pytest.approx((1 + 1 + 3 + 1 + 0) / 5)
+    padded = smeared.clone()
+    padded[..., 6:] = 100.0  # padded frames never count
+    assert delta_l1(padded - onset, mask).item() == pytest.approx(1.2)
