@@ -1,0 +1,107 @@
+"""Compare evaluations (training.evaluate tags) sentence by sentence, and show where each loses
+words to the teachers.
+
+    PYTHONPATH=. .venv/bin/python -m training.compare_evals bittts-en delta60
+
+Per voice: the word errors of each tag and, against the first tag, how many sentences got
+better and worse. Per-voice rates over 60 sentences move by 1-2 points between models of
+similar quality (docs/training.md), so the sentence counts say more than a rate's difference.
+Then, per tag, ours and the teachers' rates by sentence length, and how often the first word
+is wrong. Reads only stored transcripts: nothing is synthesized or transcribed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+
+from training.corpus.teacher_wer import edit_distance, norm_words
+from training.evaluate import EVAL, teacher_heard
+
+LENGTHS = ((5, "1-5 words"), (10, "6-10 words"), (None, "11+ words"))
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One test sentence of one evaluation."""
+    words: int
+    errors: int  # in our audio
+    teacher_errors: int
+    first_word_wrong: bool
+    teacher_first_word_wrong: bool
+
+
+def score(text: str, heard: str, teacher_words: list[str]) -> Scored:
+    ref, ours = norm_words(text), norm_words(heard)
+    return Scored(len(ref), edit_distance(ref, ours), edit_distance(ref, teacher_words),
+                  ours[:1] != ref[:1], teacher_words[:1] != ref[:1])
+
+
+def load(tag: str) -> dict[tuple[str, str], Scored]:
+    """(voice, sentence id) -> Scored, from work-data/eval/<tag>/transcripts.jsonl."""
+    path = EVAL / tag / "transcripts.jsonl"
+    if not path.exists():
+        raise SystemExit(f"no transcripts at {path}: run training.evaluate --tag {tag} first")
+    cache_path = EVAL / "teacher_cache.json"
+    cache = json.loads(cache_path.read_text()) if cache_path.exists() else {}
+    out = {}
+    for row in map(json.loads, path.read_text().splitlines()):
+        heard = teacher_heard(f"{row['voice']}/{row['id']}", cache)
+        if heard is None:
+            raise SystemExit(f"no teacher transcript of {row['voice']}/{row['id']}")
+        out[row["voice"], row["id"]] = score(row["text"], row["heard"], heard)
+    return out
+
+
+def paired(base: dict, other: dict) -> dict[str, dict[str, int]]:
+    """Per voice, over the sentences both evaluated: errors of each, sentences better and worse."""
+    table: dict[str, dict[str, int]] = defaultdict(lambda: dict(base=0, other=0, better=0, worse=0, sentences=0))
+    for key in base.keys() & other.keys():
+        row, a, b = table[key[0]], base[key].errors, other[key].errors
+        row["base"] += a
+        row["other"] += b
+        row["better"] += b < a
+        row["worse"] += b > a
+        row["sentences"] += 1
+    return dict(table)
+
+
+def by_length(scored: dict) -> dict[str, dict[str, int]]:
+    """Ours and the teachers' errors by sentence length, and first words wrong."""
+    table = {name: dict(sentences=0, words=0, errors=0, teacher_errors=0, first=0, teacher_first=0)
+             for _, name in LENGTHS}
+    for s in scored.values():
+        name = next(name for limit, name in LENGTHS if limit is None or s.words <= limit)
+        row = table[name]
+        row["sentences"] += 1
+        row["words"] += s.words
+        row["errors"] += s.errors
+        row["teacher_errors"] += s.teacher_errors
+        row["first"] += s.first_word_wrong
+        row["teacher_first"] += s.teacher_first_word_wrong
+    return table
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("tags", nargs="+", help="evaluation tags (work-data/eval/<tag>); the first is the base")
+    args = ap.parse_args(argv)
+    evals = {tag: load(tag) for tag in args.tags}
+    base_tag, base = args.tags[0], evals[args.tags[0]]
+    for tag in args.tags[1:]:
+        print(f"{base_tag} -> {tag}: word errors, sentences better / worse")
+        for voice, r in sorted(paired(base, evals[tag]).items()):
+            print(f"  {voice:8} {r['base']:4} -> {r['other']:4}   better {r['better']:3}  worse {r['worse']:3}"
+                  f"  of {r['sentences']}")
+    for tag, scored in evals.items():
+        print(f"{tag}: WER by sentence length, ours / teachers'; first word wrong, ours / teachers'")
+        for name, r in by_length(scored).items():
+            if r["words"]:
+                print(f"  {name:10} {r['sentences']:4} sentences  {100 * r['errors'] / r['words']:5.1f}% / "
+                      f"{100 * r['teacher_errors'] / r['words']:5.1f}%   first word {r['first']} / {r['teacher_first']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
