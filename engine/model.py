@@ -132,7 +132,7 @@ class BitTTSModel:
             pred_layers, voc_layers = int(arch["predictor_layers"]), int(arch["vocoder_layers"])
             # files written before decoder dilations existed have none: 1 for every layer
             dec_dilations = [int(d) for d in arch.get("decoder_dilations") or [1] * dec_layers]
-            if len(dec_dilations) != dec_layers or min(dec_dilations) < 1:
+            if len(dec_dilations) != dec_layers or any(d < 1 for d in dec_dilations):
                 raise ValueError(f"decoder_dilations {dec_dilations} for {dec_layers} decoder layers")
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelFormatError(f"{model.path}: the model's metadata lacks or garbles {exc}") from None

@@ -61,7 +61,7 @@ class TrainConfig:
     vocoder_lr: float = 1e-3
     vocoder_fft_sizes: str = "256,512,1024,2048"  # 256 resolves consonant onsets the larger sizes smear
     acoustic_lr: float = 1e-3
-    mel_delta_weight: float = 0.0  # L1 on the frame-to-frame change of log-mel too (onsets, bursts, closures)
+    mel_delta_weight: float = 0.0  # the L1 stage: L1 on the frame-to-frame change of log-mel too (delta_l1)
     adversarial_lr: float = 1e-4  # the acoustic model's floor rate: the stage refines, it does not relearn
     adversarial_weight: float = 0.2  # least-squares GAN loss, next to mel L1 at weight 1
     feature_matching_weight: float = 1.0

@@ -81,3 +81,15 @@ def test_vocoder_controls_and_waveform_match(case):
     exact = dsp.harmonic_signal(e["f0"], amps, model.sample_rate, model.hop)[0] + dsp.noise_signal(e["gains"], e["noise"], model.hop)
     close(exact, e["waveform"], share=1e-4)
     close(wave, e["waveform"], share=1e-3)
+
+
+def test_decoder_dilations_come_from_the_file_and_a_wrong_list_is_refused(tmp_path):
+    from bittts.engine.model_format import ModelFormatError, ModelWriter
+
+    source = ModelFile(FIXTURES / "parity" / "model.bttm")
+    assert [b.conv.dilation for b in BitTTSModel(source).decoder] == list(source.metadata["arch.decoder_dilations"])
+    writer = ModelWriter.from_model(source)
+    writer.add_metadata("arch.decoder_dilations", [1])  # the fixture's decoder has 2 layers
+    writer.write(tmp_path / "wrong.bttm")
+    with pytest.raises(ModelFormatError, match="decoder_dilations"):
+        BitTTSModel(ModelFile(tmp_path / "wrong.bttm"))
