@@ -12,46 +12,11 @@ is wrong. Reads only stored transcripts: nothing is synthesized or transcribed.
 from __future__ import annotations
 
 import argparse
-import json
 from collections import defaultdict
-from dataclasses import dataclass
 
-from training.corpus.teacher_wer import edit_distance, norm_words
-from training.evaluate import EVAL, teacher_heard
+from training.evaluate import stored_scores
 
 LENGTHS = ((5, "1-5 words"), (10, "6-10 words"), (None, "11+ words"))
-
-
-@dataclass(frozen=True)
-class Scored:
-    """One test sentence of one evaluation."""
-    words: int
-    errors: int  # in our audio
-    teacher_errors: int
-    first_word_wrong: bool
-    teacher_first_word_wrong: bool
-
-
-def score(text: str, heard: str, teacher_words: list[str]) -> Scored:
-    ref, ours = norm_words(text), norm_words(heard)
-    return Scored(len(ref), edit_distance(ref, ours), edit_distance(ref, teacher_words),
-                  ours[:1] != ref[:1], teacher_words[:1] != ref[:1])
-
-
-def load(tag: str) -> dict[tuple[str, str], Scored]:
-    """(voice, sentence id) -> Scored, from work-data/eval/<tag>/transcripts.jsonl."""
-    path = EVAL / tag / "transcripts.jsonl"
-    if not path.exists():
-        raise SystemExit(f"no transcripts at {path}: run training.evaluate --tag {tag} first")
-    cache_path = EVAL / "teacher_cache.json"
-    cache = json.loads(cache_path.read_text()) if cache_path.exists() else {}
-    out = {}
-    for row in map(json.loads, path.read_text().splitlines()):
-        heard = teacher_heard(f"{row['voice']}/{row['id']}", cache)
-        if heard is None:
-            raise SystemExit(f"no teacher transcript of {row['voice']}/{row['id']}")
-        out[row["voice"], row["id"]] = score(row["text"], row["heard"], heard)
-    return out
 
 
 def paired(base: dict, other: dict) -> dict[str, dict[str, int]]:
@@ -87,7 +52,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("tags", nargs="+", help="evaluation tags (work-data/eval/<tag>); the first is the base")
     args = ap.parse_args(argv)
-    evals = {tag: load(tag) for tag in args.tags}
+    evals = {tag: stored_scores(tag) for tag in args.tags}
     base_tag, base = args.tags[0], evals[args.tags[0]]
     for tag in args.tags[1:]:
         print(f"{base_tag} -> {tag}: word errors, sentences better / worse")

@@ -23,6 +23,7 @@ import json
 import math
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -159,6 +160,39 @@ def _corpus_wer_records(voice: str) -> dict[str, str]:
     return {r["id"]: r["hyp"] for r in map(json.loads, path.read_text().splitlines()) if "hyp" in r}
 
 
+@dataclass(frozen=True)
+class Scored:
+    """One test sentence of a stored evaluation, scored."""
+    words: int
+    errors: int  # in our audio
+    teacher_errors: int
+    first_word_wrong: bool
+    teacher_first_word_wrong: bool
+
+
+def score(text: str, heard: str, teacher_words: list[str]) -> Scored:
+    ref, ours = norm_words(text), norm_words(heard)
+    return Scored(len(ref), edit_distance(ref, ours), edit_distance(ref, teacher_words),
+                  ours[:1] != ref[:1], teacher_words[:1] != ref[:1])
+
+
+def stored_scores(tag: str) -> dict[tuple[str, str], Scored]:
+    """(voice, sentence id) -> Scored, from work-data/eval/<tag>/transcripts.jsonl and the
+    teachers' stored transcripts (``teacher_heard``), with the current ``norm_words``."""
+    path = EVAL / tag / "transcripts.jsonl"
+    if not path.exists():
+        raise SystemExit(f"no transcripts at {path}: run training.evaluate --tag {tag} first")
+    cache_path = EVAL / "teacher_cache.json"
+    cache = json.loads(cache_path.read_text()) if cache_path.exists() else {}
+    out = {}
+    for row in map(json.loads, path.read_text().splitlines()):
+        heard = teacher_heard(f"{row['voice']}/{row['id']}", cache)
+        if heard is None:
+            raise SystemExit(f"no teacher transcript of {row['voice']}/{row['id']}: run the evaluation again")
+        out[row["voice"], row["id"]] = score(row["text"], row["heard"], heard)
+    return out
+
+
 def rescore(tag: str, model: str | None = None) -> dict:
     """Word error rates of an evaluation done before, scored again with the current
     ``norm_words`` from the stored transcripts (ours in transcripts.jsonl, the teachers' as
@@ -166,19 +200,12 @@ def rescore(tag: str, model: str | None = None) -> dict:
     again; results.json is updated in place."""
     out_dir = EVAL / tag
     summary = json.loads((out_dir / "results.json").read_text())
-    teacher_cache_path = EVAL / "teacher_cache.json"
-    teacher_cache = json.loads(teacher_cache_path.read_text()) if teacher_cache_path.exists() else {}
     totals: dict[str, list[int]] = {}
-    rows = [json.loads(line) for line in (out_dir / "transcripts.jsonl").read_text().splitlines()]
-    for r in rows:
-        ref = norm_words(r["text"])
-        t_heard = teacher_heard(f"{r['voice']}/{r['id']}", teacher_cache)
-        if t_heard is None:
-            raise SystemExit(f"no teacher transcript of {r['voice']}/{r['id']}: run the evaluation again")
-        t = totals.setdefault(r["voice"], [0, 0, 0])
-        t[0] += edit_distance(ref, norm_words(r["heard"]))
-        t[1] += edit_distance(ref, t_heard)
-        t[2] += len(ref)
+    for (voice, _), s in stored_scores(tag).items():
+        t = totals.setdefault(voice, [0, 0, 0])
+        t[0] += s.errors
+        t[1] += s.teacher_errors
+        t[2] += s.words
     voices = summary["voices"]
     for voice, (ours, theirs, words) in totals.items():
         voices[voice].update(words=words, wer=ours / words, teacher_wer=theirs / words)

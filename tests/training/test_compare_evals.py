@@ -9,7 +9,8 @@ import pytest
 pytest.importorskip("torch")
 
 from training import compare_evals, evaluate  # noqa: E402
-from training.compare_evals import Scored, by_length, paired, score  # noqa: E402
+from training.compare_evals import by_length, paired  # noqa: E402
+from training.evaluate import Scored, score  # noqa: E402
 
 
 def test_score_counts_errors_and_the_first_word_on_both_sides():
@@ -34,7 +35,7 @@ def test_by_length_buckets_sentences_by_their_words():
 
 
 def test_main_reads_stored_transcripts_and_refuses_a_missing_tag(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(compare_evals, "EVAL", tmp_path)
+    monkeypatch.setattr(evaluate, "EVAL", tmp_path)
     monkeypatch.setattr(evaluate, "CORPUS", tmp_path / "corpus")
     evaluate._corpus_wer_records.cache_clear()
     (tmp_path / "teacher_cache.json").write_text(json.dumps({"v/a": [0, 3.0, 3.2, "cup the milk"]}))
