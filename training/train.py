@@ -28,6 +28,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+from training.corpus.features import mel_filterbank
 from training.data import MANIFEST, WaveCache, acoustic_batches, load_split, vocoder_batches
 from training.model import ddsp
 from training.model.config import ModelConfig
@@ -60,6 +61,7 @@ class TrainConfig:
     acoustic_max_frames: int = 5600  # about 16 utterances of 4 s per batch
     vocoder_lr: float = 1e-3
     vocoder_fft_sizes: str = "256,512,1024,2048"  # 256 resolves consonant onsets the larger sizes smear
+    vocoder_mel_weight: float = 0.0  # > 0: the vocoder's stages add a log-mel L1 (ddsp.log_mel_l1)
     acoustic_lr: float = 1e-3
     mel_delta_weight: float = 0.0  # the L1 stage: L1 on the frame-to-frame change of log-mel too (delta_l1)
     adversarial_lr: float = 1e-4  # the acoustic model's floor rate: the stage refines, it does not relearn
@@ -182,8 +184,10 @@ def acoustic_loss(model: AcousticModel, batch: dict, cfg: ModelConfig, device, b
 
 
 def vocoder_loss(model: VocoderNet, batch, cfg: ModelConfig, device, bf16: bool,
-                 fft_sizes: tuple[int, ...] = (512, 1024, 2048), return_wave: bool = False):
-    """(multi-resolution STFT loss, its parts as floats), and the waveform when ``return_wave``."""
+                 fft_sizes: tuple[int, ...] = (512, 1024, 2048), return_wave: bool = False,
+                 mel_weight: float = 0.0, mel_filterbank: torch.Tensor | None = None):
+    """(multi-resolution STFT loss, plus ``mel_weight`` x log-mel L1 (``ddsp.log_mel_l1``), its
+    parts as floats), and the waveform when ``return_wave``."""
     feats, f0, audio = (t.to(device) for t in batch)
     mask = torch.ones(feats.shape[0], 1, feats.shape[2], device=device)
     with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
@@ -192,7 +196,12 @@ def vocoder_loss(model: VocoderNet, batch, cfg: ModelConfig, device, bf16: bool,
     wave = ddsp.synthesize(f0, envelope.float(), gains.float(), noise, cfg.sample_rate, cfg.hop_size,
                            cfg.max_harmonics, cfg.harmonic_ceiling)
     loss = ddsp.multi_resolution_stft_loss(wave, audio, fft_sizes)
-    return (loss, {"stft": loss.item()}, wave, audio) if return_wave else (loss, {"stft": loss.item()})
+    parts = {"stft": loss.item()}
+    if mel_weight > 0:
+        mel = ddsp.log_mel_l1(wave, audio, mel_filterbank, cfg.hop_size)
+        loss = loss + mel_weight * mel
+        parts["mel"] = mel.item()
+    return (loss, parts, wave, audio) if return_wave else (loss, parts)
 
 
 class Trainer:
@@ -202,6 +211,7 @@ class Trainer:
         torch.set_num_threads(tc.threads)
         self.device = torch.device(tc.device)
         self.fft_sizes = tuple(int(n) for n in tc.vocoder_fft_sizes.split(","))
+        self.mel_filterbank = torch.from_numpy(mel_filterbank()).to(self.device)
         self.bf16 = (cpu_has_bf16() if tc.device == "cpu" else True) if tc.bf16 is None else tc.bf16
         from bittts.engine.text.phones import SYMBOLS
         from training.teachers.voices import VOICES
@@ -351,7 +361,8 @@ class Trainer:
             t0 = time.time()
             for g in self.opt_v.param_groups:
                 g["lr"] = lr_at(self.step_v, self.step_v / tc.vocoder_steps, tc.vocoder_lr, tc.warmup_steps)
-            loss, parts = vocoder_loss(self.vocoder, next(batches), self.cfg, self.device, self.bf16, self.fft_sizes)
+            loss, parts = vocoder_loss(self.vocoder, next(batches), self.cfg, self.device, self.bf16, self.fft_sizes,
+                                        mel_weight=tc.vocoder_mel_weight, mel_filterbank=self.mel_filterbank)
             self.opt_v.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(self.vocoder.parameters(), 1.0)
@@ -478,7 +489,8 @@ class Trainer:
             for g in self.opt_v.param_groups:
                 g["lr"] = 0.3 * tc.vocoder_lr
             loss, parts, wave, real = vocoder_loss(self.vocoder, (torch.stack(feats), torch.stack(f0s), torch.stack(audio)),
-                                                   self.cfg, self.device, self.bf16, self.fft_sizes, return_wave=True)
+                                                   self.cfg, self.device, self.bf16, self.fft_sizes, return_wave=True,
+                                                   mel_weight=tc.vocoder_mel_weight, mel_filterbank=self.mel_filterbank)
             adversarial = tc.finetune_adversarial_weight > 0
             hearing = adversarial and self.step_wd >= tc.discriminator_warmup
             if adversarial:  # one pass over the real audio: features to match, scores for its loss

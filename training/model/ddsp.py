@@ -102,3 +102,19 @@ def multi_resolution_stft_loss(pred: torch.Tensor, target: torch.Tensor, sizes=(
         sc = torch.linalg.norm(t - p) / torch.linalg.norm(t).clamp(min=1e-7)
         loss = loss + sc + F.l1_loss(torch.log(p), torch.log(t))
     return loss / len(sizes)
+
+
+def log_mel(x: torch.Tensor, filterbank: torch.Tensor, hop: int) -> torch.Tensor:
+    """Waveforms [B, N] -> natural-log mel spectra [B, n_mels, T], framed as the corpus features
+    are (``filterbank`` [n_mels, n_fft // 2 + 1]; training/corpus/features.py)."""
+    n_fft = (filterbank.shape[1] - 1) * 2
+    mag = torch.stft(x, n_fft, hop_length=hop, window=torch.hann_window(n_fft, device=x.device),
+                     return_complex=True).abs()
+    return torch.log(torch.clamp(torch.einsum("mf,bft->bmt", filterbank, mag), min=1e-5))
+
+
+def log_mel_l1(pred: torch.Tensor, target: torch.Tensor, filterbank: torch.Tensor, hop: int) -> torch.Tensor:
+    """L1 between the log-mel spectra of two waveforms. Averaged within mel bands, the random
+    noise path's per-bin scatter cancels out, and the spectral envelope the listener hears is
+    left to compare."""
+    return F.l1_loss(log_mel(pred, filterbank, hop), log_mel(target, filterbank, hop))
