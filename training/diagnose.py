@@ -9,7 +9,10 @@ For held-out test sentences, Whisper-base WER of four renderings, all through th
 - full:     text to speech, as users hear it.
 copy - teacher is the vocoder's share of the errors, forced - copy the acoustic model's, full -
 forced the duration predictor's (and the front end's). Pick stages with --stages; --dnsmos also
-scores each rendering's DNSMOS OVRL, to see which stage loses voice quality.
+scores each rendering's DNSMOS OVRL, to see which stage loses voice quality. The copy and
+forced renderings, whose frames line up with the teacher's, also get the log-mel L1 of their
+audio against the teacher's features (natural log, all frames): what each stage loses of the
+spectrum, with less noise than a word count.
 """
 from __future__ import annotations
 
@@ -20,11 +23,19 @@ from pathlib import Path
 
 import numpy as np
 
+from training.corpus.features import log_mel, stft_magnitude
 from training.corpus.teacher_wer import edit_distance, norm_words
 from training.data import CORPUS, interpolated_log_f0
 from training.evaluate import dnsmos, teacher_forced, test_sentences, whisper_transcriber
 
 STAGES = ("teacher", "copy", "forced", "full")
+ALIGNED = ("copy", "forced")  # renderings on the teacher's frames
+
+
+def mel_l1(audio: np.ndarray, teacher_mel: np.ndarray) -> float:
+    ours = log_mel(stft_magnitude(audio))
+    n = min(len(ours), len(teacher_mel))
+    return float(np.abs(ours[:n] - teacher_mel[:n]).mean())
 
 
 def main(argv=None) -> int:
@@ -57,11 +68,13 @@ def main(argv=None) -> int:
     total_words = 0
     report = {}
     quality = {}      # voice -> stage -> mean DNSMOS OVRL (with --dnsmos)
+    spectra = {}      # voice -> stage -> mean log-mel L1 against the teacher (aligned stages)
     for voice in synth.voices:
         mine = test_sentences(voice.name, args.per_voice)
         speaker = synth.speaker_vector(voice.name)
         errs, words = dict.fromkeys(stages, 0), 0
         ovrl = {s: [] for s in stages}
+        mel_err = {s: [] for s in stages if s in ALIGNED}
         for r in mine:
             ref = norm_words(r["text"])
             words += len(ref)
@@ -79,6 +92,8 @@ def main(argv=None) -> int:
                 path = out / f"{voice.name}_{r['id']}_{stage}.wav"
                 sf.write(path, audio, sr)
                 errs[stage] += errors(ref, path)
+                if stage in mel_err:
+                    mel_err[stage].append(mel_l1(audio, feats["mel"]))
                 if args.dnsmos:
                     ovrl[stage].append(dnsmos(audio, sr)[0])
             if "teacher" in stages:
@@ -91,6 +106,9 @@ def main(argv=None) -> int:
         if args.dnsmos:
             quality[voice.name] = {s: float(np.mean(v)) for s, v in ovrl.items()}
             print(f"{voice.name:8} DNSMOS OVRL " + "  ".join(f"{s} {v:.2f}" for s, v in quality[voice.name].items()), flush=True)
+        if mel_err:
+            spectra[voice.name] = {s: float(np.mean(v)) for s, v in mel_err.items()}
+            print(f"{voice.name:8} log-mel L1 " + "  ".join(f"{s} {v:.3f}" for s, v in spectra[voice.name].items()), flush=True)
         for s, e in errs.items():
             totals[s] += e
         total_words += words
@@ -100,6 +118,10 @@ def main(argv=None) -> int:
     results = {"model": args.model, "per_voice": args.per_voice, "wer": report}
     if args.dnsmos:
         results["dnsmos_ovrl"] = quality
+    if spectra:
+        spectra["_mean"] = {s: float(np.mean([v[s] for v in spectra.values()])) for s in ALIGNED if s in stages}
+        print(f"{'mean':8} log-mel L1 " + "  ".join(f"{s} {v:.3f}" for s, v in spectra["_mean"].items()))
+        results["mel_l1"] = spectra
     (out / "results.json").write_text(json.dumps(results, indent=1))
     return 0
 
