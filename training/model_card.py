@@ -15,6 +15,15 @@ from bittts.engine.model_info import format_bytes, summarize
 from training.data import MANIFEST
 
 
+def vocoder_loss_line(ckpt: dict) -> str:
+    """The vocoder's loss in the checkpoint's latest training run (train.py --vocoder-mel-weight)."""
+    weight = ckpt.get("train_config", {}).get("vocoder_mel_weight", 0.0)
+    if not weight:
+        return "- vocoder loss: multi-resolution STFT"
+    return (f"- vocoder loss: multi-resolution STFT + {weight:g} x log-mel L1 in the latest run (since which steps: "
+            f"docs/training.md, \"A log-mel loss for the vocoder\")")
+
+
 def layer_table(model: ModelFile) -> list[str]:
     """Parameters and file bytes by kind: which layers stay at higher precision, and their share."""
     groups = defaultdict(lambda: [0, 0])
@@ -138,6 +147,7 @@ def main(argv=None) -> int:
                 f"{secs.get('finetune', 0) / 3600:.2f} h"
                 + (f", the last {adversarial_finetune:,} of them against a spectrogram discriminator "
                    f"(docs/training.md, \"Adversarial stages\")" if adversarial_finetune > 0 else ""),
+                vocoder_loss_line(ckpt),
                 f"- throughput: vocoder {audio.get('vocoder', 0) / max(secs.get('vocoder', 1), 1):.1f}, acoustic "
                 f"{audio.get('acoustic', 0) / max(secs.get('acoustic', 1), 1):.1f} audio seconds per wall second",
                 f"- hardware: {ckpt.get('train_config', {}).get('device', 'cpu')} "

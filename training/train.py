@@ -61,7 +61,7 @@ class TrainConfig:
     acoustic_max_frames: int = 5600  # about 16 utterances of 4 s per batch
     vocoder_lr: float = 1e-3
     vocoder_fft_sizes: str = "256,512,1024,2048"  # 256 resolves consonant onsets the larger sizes smear
-    vocoder_mel_weight: float = 0.0  # > 0: the vocoder's stages add a log-mel L1 (ddsp.log_mel_l1)
+    vocoder_mel_weight: float = 1.0  # the vocoder's stages add this x log-mel L1 (ddsp.log_mel_l1; 0: off)
     acoustic_lr: float = 1e-3
     mel_delta_weight: float = 0.0  # the L1 stage: L1 on the frame-to-frame change of log-mel too (delta_l1)
     adversarial_lr: float = 1e-4  # the acoustic model's floor rate: the stage refines, it does not relearn
