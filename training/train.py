@@ -70,6 +70,8 @@ class TrainConfig:
     adversarial_window: int = 64  # frames (0.74 s) the discriminator judges at a time
     adversarial_pitch: bool = False  # also judge frames decoded from the predicted phone pitch
     discriminator_warmup: int = 200  # steps the discriminator learns alone before the model hears it
+    finetune_acoustic_lr: float = 0.0  # > 0: the fine-tuning also trains the acoustic model, through the
+    # vocoder's losses on the audio (its own L1 losses kept), at this learning rate (JETS trains jointly)
     finetune_adversarial_weight: float = 0.3  # > 0: the vocoder fine-tuning also against a spectrogram
     # discriminator (docs/training.md: OVRL +0.05 on every voice, MCD -0.09 dB; 0 turns it off)
     warmup_steps: int = 300
@@ -202,6 +204,18 @@ def vocoder_loss(model: VocoderNet, batch, cfg: ModelConfig, device, bf16: bool,
         loss = loss + mel_weight * mel
         parts["mel"] = mel.item()
     return (loss, parts, wave, audio) if return_wave else (loss, parts)
+
+
+def vocoder_inputs(frames: torch.Tensor, cfg: ModelConfig) -> tuple[torch.Tensor, torch.Tensor]:
+    """The acoustic model's output frames [C, S] -> the vocoder's (features [n_mels + 2, S], F0 Hz
+    [S]), as the engine hands them over: voicing decided (> 0), log-F0 denormalized. Only the
+    mel stays differentiable, so the vocoder's losses can reach the acoustic model's spectra:
+    a spectral loss's gradient on F0 is ill-conditioned, and it threw the F0 off (log-F0 L1
+    0.065 -> 0.30 in 50 joint steps)."""
+    log_f0 = frames[cfg.n_mels].detach()
+    voiced = (frames[cfg.n_mels + 1] > 0).float()
+    features = torch.cat([frames[: cfg.n_mels], log_f0[None], voiced[None]], dim=0)
+    return features, torch.exp(log_f0 * LOG_F0_STD + LOG_F0_MEAN)
 
 
 class Trainer:
@@ -464,7 +478,8 @@ class Trainer:
         waves = WaveCache(utts)
         rng = torch.Generator().manual_seed(tc.seed + self.step_f)
         print(f"vocoder fine-tuning: {len(utts)} utterances, from step {self.step_f} to {tc.finetune_steps}", flush=True)
-        self.acoustic.eval()
+        joint = tc.finetune_acoustic_lr > 0
+        self.acoustic.eval()  # no dropout, even when it learns here: the vocoder hears what the engine makes
         self.vocoder.train()
         hop, seg = self.cfg.hop_size, tc.segment_frames
         from training.data import collate_acoustic
@@ -473,17 +488,20 @@ class Trainer:
             t0 = time.time()
             picks = [utts[i] for i in torch.randint(0, len(utts), (tc.vocoder_batch,), generator=rng).tolist()]
             batch = {k: v.to(self.device) for k, v in collate_acoustic(picks).items()}
-            with torch.no_grad(), torch.autocast(device_type=self.device.type, dtype=torch.bfloat16, enabled=self.bf16):
-                out, *_ = self.acoustic(batch["phones"], batch["phone_lengths"], batch["speakers"], batch["durations"],
-                                        batch["phone_pitch"])
+            if joint:
+                acoustic_total, acoustic_parts, out = acoustic_loss(self.acoustic, batch, self.cfg, self.device, self.bf16,
+                                                                    return_frames=True)
+            else:
+                with torch.no_grad(), torch.autocast(device_type=self.device.type, dtype=torch.bfloat16, enabled=self.bf16):
+                    out, *_ = self.acoustic(batch["phones"], batch["phone_lengths"], batch["speakers"],
+                                            batch["durations"], batch["phone_pitch"])
             out = out.float()
             feats, f0s, audio = [], [], []
             for i, u in enumerate(picks):
                 start = int(torch.randint(0, u.frames - seg, (1,), generator=rng))
-                window = out[i, :, start : start + seg]
-                voiced = (window[self.cfg.n_mels + 1] > 0).float()
-                feats.append(torch.cat([window[: self.cfg.n_mels + 1], voiced[None]], dim=0))
-                f0s.append(torch.exp(window[self.cfg.n_mels] * LOG_F0_STD + LOG_F0_MEAN))
+                features, f0 = vocoder_inputs(out[i, :, start : start + seg], self.cfg)
+                feats.append(features)
+                f0s.append(f0)
                 wav = waves.get(u)[start * hop : (start + seg) * hop].astype("float32") / 32768
                 audio.append(torch.from_numpy(wav).to(self.device))
             for g in self.opt_v.param_groups:
@@ -500,11 +518,20 @@ class Trainer:
                 adv, matching = generator_losses(fake_scores, fake_features, real_features)
                 loss = loss + tc.finetune_adversarial_weight * (adv + 2 * matching)
                 parts.update(adv=adv.item(), fm=matching.item())
+            if joint:
+                loss = loss + acoustic_total
+                parts.update({f"acoustic_{k}": v for k, v in acoustic_parts.items()})
             if hearing or not adversarial:
                 self.opt_v.zero_grad(set_to_none=True)
+                self.opt_a.zero_grad(set_to_none=True)
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(self.vocoder.parameters(), 1.0)
                 self.opt_v.step()
+                if joint:
+                    for g in self.opt_a.param_groups:
+                        g["lr"] = tc.finetune_acoustic_lr
+                    torch.nn.utils.clip_grad_norm_(self.acoustic.parameters(), 1.0)
+                    self.opt_a.step()
                 self.step_f += 1
             if adversarial:
                 d_loss = discriminator_loss(real_scores, self.wave_discriminator(wave.detach())[0])

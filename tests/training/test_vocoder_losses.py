@@ -60,3 +60,32 @@ def test_vocoder_loss_adds_the_mel_term_only_when_weighted():
                                    mel_filterbank=FILTERBANK)
     assert parts["mel"] > 0
     assert weighted.item() == pytest.approx(plain.item() + 2.0 * parts["mel"], rel=1e-4)
+
+
+def test_the_vocoder_losses_reach_the_acoustic_model_through_its_frames():
+    """--finetune-acoustic-lr: the acoustic model learns from the audio the vocoder makes of its
+    frames; voicing is decided as the engine decides it, and only the mel carries gradients."""
+    from training.model.networks import LOG_F0_MEAN, LOG_F0_STD, AcousticModel, VocoderNet
+    from training.train import vocoder_inputs, vocoder_loss
+
+    cfg = ModelConfig(n_phones=20, n_speakers=2, encoder_channels=32, decoder_channels=24, encoder_layers=1,
+                      decoder_layers=2, vocoder_channels=16, vocoder_layers=1)
+    torch.manual_seed(0)
+    acoustic, vocoder = AcousticModel(cfg), VocoderNet(cfg)
+    phones, lengths, speakers = torch.randint(0, 20, (2, 6)), torch.tensor([6, 6]), torch.tensor([0, 1])
+    out = acoustic(phones, lengths, speakers, torch.full((2, 6), 2), torch.randn(2, 6))[0]
+    out.retain_grad()
+    pairs = [vocoder_inputs(out[i], cfg) for i in range(2)]
+    features, f0 = torch.stack([p[0] for p in pairs]), torch.stack([p[1] for p in pairs])
+    assert features.shape == (2, cfg.n_mels + 2, 12)
+    assert set(features[:, -1].unique().tolist()) <= {0.0, 1.0}  # voicing decided, as in the engine
+    assert torch.allclose(f0, torch.exp(out[:, cfg.n_mels] * LOG_F0_STD + LOG_F0_MEAN))  # Hz, as the engine's
+    assert not f0.requires_grad
+    audio = 0.1 * torch.randn(2, 12 * cfg.hop_size)
+    loss, _ = vocoder_loss(vocoder, (features, f0, audio), cfg, torch.device("cpu"), False, mel_weight=1.0,
+                           mel_filterbank=FILTERBANK)
+    loss.backward()
+    assert out.grad[:, : cfg.n_mels].abs().sum() > 0
+    assert out.grad[:, cfg.n_mels :].abs().sum() == 0  # F0 and voicing: no gradient from the audio
+    decoder_grad = acoustic.decoder[0].conv.weight.grad
+    assert decoder_grad is not None and decoder_grad.abs().sum() > 0
