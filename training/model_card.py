@@ -24,6 +24,13 @@ def vocoder_loss_line(ckpt: dict) -> str:
             f"docs/training.md, \"A log-mel loss for the vocoder\")")
 
 
+def joint_finetune_note(ckpt: dict) -> str:
+    """When the latest run's fine-tuning also trained the acoustic model (train.py --finetune-acoustic-lr)."""
+    lr = ckpt.get("train_config", {}).get("finetune_acoustic_lr", 0.0)
+    return (f"; in the latest run the acoustic model learned with it through the vocoder's losses (learning rate "
+            f"{lr:g}; docs/training.md, \"Joint fine-tuning\")" if lr else "")
+
+
 def layer_table(model: ModelFile) -> list[str]:
     """Parameters and file bytes by kind: which layers stay at higher precision, and their share."""
     groups = defaultdict(lambda: [0, 0])
@@ -146,7 +153,8 @@ def main(argv=None) -> int:
                 f"- vocoder fine-tuning on the acoustic model's frames: {ckpt.get('step_finetune', 0):,} steps, "
                 f"{secs.get('finetune', 0) / 3600:.2f} h"
                 + (f", the last {adversarial_finetune:,} of them against a spectrogram discriminator "
-                   f"(docs/training.md, \"Adversarial stages\")" if adversarial_finetune > 0 else ""),
+                   f"(docs/training.md, \"Adversarial stages\")" if adversarial_finetune > 0 else "")
+                + joint_finetune_note(ckpt),
                 vocoder_loss_line(ckpt),
                 f"- throughput: vocoder {audio.get('vocoder', 0) / max(secs.get('vocoder', 1), 1):.1f}, acoustic "
                 f"{audio.get('acoustic', 0) / max(secs.get('acoustic', 1), 1):.1f} audio seconds per wall second",
