@@ -470,7 +470,9 @@ class Trainer:
 
     def finetune_vocoder(self) -> None:
         """The vocoder on the acoustic model's teacher-forced frames (aligned with the real audio),
-        so that it learns the acoustic model's smoother features, not only the ground truth."""
+        so that it learns the acoustic model's smoother features, not only the ground truth. With
+        ``finetune_acoustic_lr`` the acoustic model learns too, from the vocoder's losses on the
+        audio (through its mel; ``vocoder_inputs``) next to its own L1 losses."""
         tc = self.tc
         if self.step_f >= tc.finetune_steps:
             return
