@@ -525,7 +525,8 @@ class Trainer:
                 parts.update({f"acoustic_{k}": v for k, v in acoustic_parts.items()})
             if hearing or not adversarial:
                 self.opt_v.zero_grad(set_to_none=True)
-                self.opt_a.zero_grad(set_to_none=True)
+                if joint:
+                    self.opt_a.zero_grad(set_to_none=True)
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(self.vocoder.parameters(), 1.0)
                 self.opt_v.step()

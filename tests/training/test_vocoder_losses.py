@@ -7,12 +7,11 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from training.corpus.features import log_mel, mel_filterbank, stft_magnitude  # noqa: E402
+from training.corpus.features import HOP, log_mel, mel_filterbank, stft_magnitude  # noqa: E402
 from training.model import ddsp  # noqa: E402
 from training.model.config import ModelConfig  # noqa: E402
 
 FILTERBANK = torch.from_numpy(mel_filterbank())
-HOP = 256
 
 
 def test_log_mel_framing_matches_the_corpus_features():
