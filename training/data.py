@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import wave
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,15 +59,20 @@ class Utterance:
         return len(self.mel)
 
 
-def load_split(split: str, manifest: Path = MANIFEST, limit: int | None = None, speakers: set | None = None) -> list[Utterance]:
+def select_rows(split: str, manifest: Path = MANIFEST, limit: int | None = None, speakers: set | None = None) -> list[dict]:
+    """The manifest rows of a split; with ``limit``, the same random ``limit`` of them every time."""
     rows = [json.loads(line) for line in manifest.read_text().splitlines() if line.strip()]
     rows = [r for r in rows if r["split"] == split and (speakers is None or r["speaker"] in speakers)]
     rows.sort(key=lambda r: (r["speaker"], r["id"]))
     if limit:
         random.Random(0).shuffle(rows)
         rows = rows[:limit]
+    return rows
+
+
+def load_split(split: str, manifest: Path = MANIFEST, limit: int | None = None, speakers: set | None = None) -> list[Utterance]:
     out = []
-    for r in rows:
+    for r in select_rows(split, manifest, limit, speakers):
         path = Path(r["path"])
         if not path.is_absolute() and not path.exists():
             path = manifest.parent / path
@@ -125,16 +131,20 @@ def collate_acoustic(batch: list[Utterance]) -> dict:
     }
 
 
+def read_pcm16(path: Path) -> np.ndarray:
+    """A corpus WAV as int16 samples. The corpus writes 16-bit mono PCM (training/corpus/generate.py),
+    which the standard library reads, so loading needs no audio package (a bare GPU machine has none)."""
+    with wave.open(str(path)) as w:
+        if w.getsampwidth() != 2 or w.getnchannels() != 1:
+            raise ValueError(f"{path}: expected 16-bit mono PCM, got {w.getsampwidth() * 8}-bit x {w.getnchannels()}")
+        return np.frombuffer(w.readframes(w.getnframes()), "<i2")
+
+
 class WaveCache:
     """Waveforms of the vocoder's utterances, loaded once as int16."""
 
     def __init__(self, utts: list[Utterance]):
-        import soundfile as sf
-
-        self.waves = {}
-        for u in utts:
-            data, sr = sf.read(u.wav_path, dtype="int16")
-            self.waves[u.id + str(u.speaker_id)] = data
+        self.waves = {u.id + str(u.speaker_id): read_pcm16(u.wav_path) for u in utts}
 
     def get(self, u: Utterance) -> np.ndarray:
         return self.waves[u.id + str(u.speaker_id)]

@@ -24,6 +24,20 @@ def vocoder_loss_line(ckpt: dict) -> str:
             f"docs/training.md, \"A log-mel loss for the vocoder\")")
 
 
+def hardware_hours(device_seconds: dict[str, float]) -> str:
+    """'4.69 h on cpu, 0.09 h on cuda': where a model's training time was spent."""
+    return ", ".join(f"{s / 3600:.2f} h on {d}" for d, s in sorted(device_seconds.items())) or "none yet"
+
+
+def hardware_line(ckpt: dict) -> str:
+    """Where the training time went: '2 CPU threads' alone, or the hours on each device."""
+    threads = ckpt.get("train_config", {}).get("threads", "?")
+    devices = ckpt.get("device_seconds") or {ckpt.get("train_config", {}).get("device", "cpu"): 0.0}
+    if set(devices) == {"cpu"}:
+        return f"cpu ({threads} threads)"
+    return hardware_hours(devices) + f" (cpu: {threads} threads)"
+
+
 def joint_finetune_note(ckpt: dict) -> str:
     """When the latest run's fine-tuning also trained the acoustic model (train.py --finetune-acoustic-lr)."""
     lr = ckpt.get("train_config", {}).get("finetune_acoustic_lr", 0.0)
@@ -158,8 +172,7 @@ def main(argv=None) -> int:
                 vocoder_loss_line(ckpt),
                 f"- throughput: vocoder {audio.get('vocoder', 0) / max(secs.get('vocoder', 1), 1):.1f}, acoustic "
                 f"{audio.get('acoustic', 0) / max(secs.get('acoustic', 1), 1):.1f} audio seconds per wall second",
-                f"- hardware: {ckpt.get('train_config', {}).get('device', 'cpu')} "
-                f"({ckpt.get('train_config', {}).get('threads', '?')} threads)",
+                f"- hardware: {hardware_line(ckpt)}",
                 f"- provenance: {ckpt.get('provenance', meta.get('general.provenance', ''))}"]
         vals = [h for h in ckpt.get("history", []) if h.get("stage") == "validation"]
         if vals:

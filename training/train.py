@@ -31,6 +31,7 @@ import torch.nn.functional as F
 from training.corpus.features import mel_filterbank
 from training.data import MANIFEST, WaveCache, acoustic_batches, load_split, vocoder_batches
 from training.model import ddsp
+from training.model_card import hardware_hours
 from training.model.config import ModelConfig
 from training.model.discriminator import (
     FrameDiscriminator,
@@ -257,6 +258,7 @@ class Trainer:
         self.step_wd = 0  # steps the spectrogram discriminator has learned
         self.seconds = {"vocoder": 0.0, "acoustic": 0.0, "adversarial": 0.0, "finetune": 0.0}
         self.audio_seconds = {"vocoder": 0.0, "acoustic": 0.0, "adversarial": 0.0, "finetune": 0.0}
+        self.device_seconds: dict[str, float] = {}  # the same time by device kind ("cpu", "cuda")
         self.history: list[dict] = []
         self.started = time.time()
         self.resume()
@@ -271,7 +273,8 @@ class Trainer:
                  "step_acoustic": self.step_a, "step_vocoder": self.step_v, "step_finetune": self.step_f,
                  "step_adversarial": self.step_g,
                  "seconds": self.seconds,
-                 "audio_seconds": self.audio_seconds, "history": self.history[-200:],
+                 "audio_seconds": self.audio_seconds, "device_seconds": self.device_seconds,
+                 "history": self.history[-200:],
                  "provenance": self.provenance()}
         if not compact:
             state["opt_acoustic"] = self.opt_a.state_dict()
@@ -290,7 +293,7 @@ class Trainer:
         return (f"distilled from {len(self.speakers)} teacher voices ({', '.join(s['name'] for s in self.speakers)}); "
                 f"vocoder {self.step_v} steps, acoustic {self.step_a}{adversarial} steps, "
                 f"vocoder fine-tuning {self.step_f} steps; "
-                f"{sum(self.seconds.values()) / 3600:.2f} h of training on {self.tc.device}")
+                f"{sum(self.seconds.values()) / 3600:.2f} h of training ({hardware_hours(self.device_seconds)})")
 
     def save(self, compact: bool = False) -> None:
         path = self.compact_checkpoint if compact else self.full_checkpoint
@@ -334,6 +337,9 @@ class Trainer:
             self.step_wd = ckpt["step_wave_discriminator"]
         self.seconds.update(ckpt["seconds"])
         self.audio_seconds.update(ckpt["audio_seconds"])
+        # checkpoints from before the split trained on one device, the one their config names
+        self.device_seconds = dict(ckpt.get("device_seconds")
+                                   or {ckpt.get("train_config", {}).get("device", "cpu"): sum(ckpt["seconds"].values())})
         self.history = ckpt.get("history", [])
         print(f"resumed from {path}: vocoder step {self.step_v}, acoustic step {self.step_a}", flush=True)
 
@@ -564,7 +570,9 @@ class Trainer:
         print(json.dumps(record), flush=True)
 
     def _account(self, stage: str, t0: float, audio_seconds: float, step: int, parts: dict) -> None:
-        self.seconds[stage] += time.time() - t0
+        spent = time.time() - t0
+        self.seconds[stage] += spent
+        self.device_seconds[self.device.type] = self.device_seconds.get(self.device.type, 0.0) + spent
         self.audio_seconds[stage] += audio_seconds
         tc = self.tc
         if step % tc.log_every == 0:

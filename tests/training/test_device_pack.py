@@ -1,0 +1,94 @@
+"""Packing a corpus subset for a lent GPU machine (training/device_pack.py): it picks the rows
+the trainer's vocoder stages would, its pieces join back into the same files, and the loader
+reads the corpus's WAVs without an audio package. Skipped where torch is missing."""
+from __future__ import annotations
+
+import io
+import json
+import lzma
+import tarfile
+import wave
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")
+
+from training import device_pack  # noqa: E402
+from training.data import read_pcm16, select_rows  # noqa: E402
+
+
+def write_wav(path, samples: np.ndarray, width: int = 2, channels: int = 1) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(width)
+        w.setframerate(22050)
+        w.writeframes(samples.tobytes())
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    rng = np.random.default_rng(0)
+    rows = []
+    for i in range(14):
+        split = "valid" if i % 7 == 0 else "train"
+        row = {"id": f"u{i:02d}", "speaker": "bdl" if i % 2 else "slt", "split": split,
+               "path": f"{'bdl' if i % 2 else 'slt'}/u{i:02d}.npz", "frames": 60 if i in (3, 5) else 120 + i,
+               "seconds": 1.5}
+        rows.append(row)
+        (tmp_path / "features" / row["path"]).parent.mkdir(parents=True, exist_ok=True)
+        np.savez(tmp_path / "features" / row["path"], mel=rng.normal(size=(row["frames"], 4)))
+        write_wav(tmp_path / "audio" / row["speaker"] / f"{row['id']}.wav",
+                  rng.integers(-3000, 3000, 256 * row["frames"]).astype("<i2"))
+    (tmp_path / "features" / "manifest.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return tmp_path
+
+
+def test_the_subset_is_the_trainers_vocoder_set_cut_short(corpus):
+    manifest = corpus / "features" / "manifest.jsonl"
+    train, valid = device_pack.subset_rows(5, manifest)
+    eligible = [r for r in select_rows("train", manifest, limit=3000) if r["frames"] > 88]
+    assert [r["id"] for r in train] == [r["id"] for r in eligible[:5]]
+    assert {r["split"] for r in valid} == {"valid"} and len(valid) == 2
+    assert all(r["id"] not in ("u03", "u05") for r in train)  # too short for a 1 s segment
+
+
+def test_the_pieces_join_back_into_the_subset(corpus, tmp_path):
+    manifest = corpus / "features" / "manifest.jsonl"
+    train, valid = device_pack.subset_rows(4, manifest)
+    out = tmp_path / "out"
+    out.mkdir()
+    pieces = device_pack.write_pieces(device_pack.subset_tar(train, valid, corpus), out, piece_bytes=20_000)
+    assert len(pieces) > 1 and all(p.stat().st_size <= 20_000 for p in pieces)
+    joined = lzma.decompress(b"".join(p.read_bytes() for p in pieces))
+    with tarfile.open(fileobj=io.BytesIO(joined)) as tar:
+        names = set(tar.getnames())
+        packed_rows = [json.loads(line) for line in tar.extractfile("corpus/features/manifest.jsonl").read().splitlines()]
+        first = train[0]
+        wav = tar.extractfile(f"corpus/audio/{first['speaker']}/{first['id']}.wav").read()
+    assert packed_rows == train + valid
+    assert {f"corpus/features/{r['path']}" for r in train + valid} <= names
+    audio = {n for n in names if n.startswith("corpus/audio/")}
+    assert audio == {f"corpus/audio/{r['speaker']}/{r['id']}.wav" for r in train}  # none for validation
+    assert wav == (corpus / "audio" / first["speaker"] / f"{first['id']}.wav").read_bytes()
+
+
+def test_corpus_wavs_load_without_an_audio_package(tmp_path):
+    samples = np.array([0, 1, -1, 32767, -32768, 1234], "<i2")
+    write_wav(tmp_path / "a.wav", samples)
+    assert np.array_equal(read_pcm16(tmp_path / "a.wav"), samples)
+    write_wav(tmp_path / "stereo.wav", np.zeros(8, "<i2"), channels=2)
+    with pytest.raises(ValueError, match="16-bit mono"):
+        read_pcm16(tmp_path / "stereo.wav")
+
+
+def test_the_full_checkpoint_travels_when_asked(corpus, tmp_path):
+    train, valid = device_pack.subset_rows(2, corpus / "features" / "manifest.jsonl")
+    state = tmp_path / "model.pt"
+    state.write_bytes(b"optimizer moments and discriminators")
+    for checkpoint, expected in ((None, False), (state, True)):
+        with tarfile.open(fileobj=io.BytesIO(device_pack.subset_tar(train, valid, corpus, checkpoint))) as tar:
+            assert ("checkpoints/model.pt" in tar.getnames()) is expected
+            if expected:
+                assert tar.extractfile("checkpoints/model.pt").read() == state.read_bytes()

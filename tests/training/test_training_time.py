@@ -1,0 +1,38 @@
+"""Where a model's training time went: the trainer keeps its seconds by device (a GPU session
+can add to a CPU-trained model), checkpoints from before count as one device, and the model
+card says so. Skipped where torch is missing."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from training import train  # noqa: E402
+from training.model_card import hardware_line  # noqa: E402
+
+
+def test_the_trainer_keeps_seconds_by_device_and_reads_old_checkpoints_as_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(train, "RUNS", tmp_path)
+    old = train.Trainer(train.TrainConfig(run="old"))
+    old.seconds["acoustic"] = 7200.0
+    state = old.state(compact=False)
+    del state["device_seconds"]  # as checkpoints were written before
+    (tmp_path / "old").mkdir()
+    torch.save(state, tmp_path / "old" / "model.pt")
+
+    resumed = train.Trainer(train.TrainConfig(run="old"))
+    assert resumed.device_seconds == {"cpu": 7200.0}
+    resumed._account("acoustic", time.time() - 1.0, audio_seconds=1.0, step=1, parts={})
+    assert resumed.device_seconds["cpu"] == pytest.approx(7201.0, abs=0.5)
+    assert "2.00 h of training (2.00 h on cpu)" in resumed.provenance()
+    assert resumed.state(compact=True)["device_seconds"] == resumed.device_seconds
+
+
+def test_the_model_card_names_each_device_only_when_there_were_several():
+    cpu_only = {"train_config": {"threads": 2, "device": "cpu"}, "device_seconds": {"cpu": 17208.0}}
+    assert hardware_line(cpu_only) == "cpu (2 threads)"
+    assert hardware_line({"train_config": {"threads": 2}}) == "cpu (2 threads)"  # older checkpoints
+    mixed = {"train_config": {"threads": 2, "device": "cuda"}, "device_seconds": {"cuda": 330.0, "cpu": 17208.0}}
+    assert hardware_line(mixed) == "4.78 h on cpu, 0.09 h on cuda (cpu: 2 threads)"

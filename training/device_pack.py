@@ -1,0 +1,109 @@
+"""Pack a corpus subset for a lent GPU machine, in pieces that fit its transfer limit.
+
+A GPU machine here starts bare, cannot reach the corpus, and takes at most 64 MiB a call, the
+repository's tracked files included. So the subset (the vocoder's utterances: features and audio,
+plus the validation utterances' features) travels as one xz-compressed tar cut into pieces, one
+piece a call, gathered on the machine; the last call also carries the pure-Python packages the
+machine lacks and runs training/device_run.sh. docs/training.md ("Training on a lent GPU") has
+the calls; a subset serves the vocoder's stages and the joint fine-tuning, not the acoustic stage.
+
+    PYTHONPATH=. .venv/bin/python -m training.device_pack --utterances 2000    # writes .gpu/
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import io
+import json
+import lzma
+import shutil
+import tarfile
+from pathlib import Path
+
+from training.data import CORPUS, MANIFEST, select_rows
+from training.train import FULL_CHECKPOINT, TrainConfig
+
+OUT = Path(".gpu")  # ignored (.git/info/exclude): it travels only where a call carries it
+PIECE_BYTES = 40 * 2**20  # with about 20 MB of tracked files, a call stays under 64 MiB
+DEVICE_MISSING = ("num2words", "docopt")  # pure Python; the engine's text front end imports num2words
+
+
+def subset_rows(utterances: int, manifest: Path = MANIFEST) -> tuple[list[dict], list[dict]]:
+    """The first ``utterances`` of the trainer's vocoder set (load_split's limit, the same
+    segment-length filter), and its validation set: the rows train.py would pick."""
+    tc = TrainConfig()
+    train = [r for r in select_rows("train", manifest, limit=tc.vocoder_utterances)
+             if r["frames"] > tc.segment_frames + 2][:utterances]
+    return train, select_rows("valid", manifest, limit=tc.validation_utterances)
+
+
+def subset_tar(train: list[dict], valid: list[dict], corpus: Path = CORPUS, checkpoint: Path | None = None) -> bytes:
+    """A tar of corpus/: a manifest of just these rows, their features, the training rows' audio;
+    with ``checkpoint``, the full training state too (checkpoints/model.pt), so that the run goes
+    on with its optimizers and discriminators instead of the compact copy's weights alone."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        if checkpoint is not None:
+            tar.add(checkpoint, "checkpoints/model.pt")
+        manifest = "".join(json.dumps(r) + "\n" for r in train + valid).encode()
+        info = tarfile.TarInfo("corpus/features/manifest.jsonl")
+        info.size = len(manifest)
+        tar.addfile(info, io.BytesIO(manifest))
+        for r in train + valid:
+            tar.add(corpus / "features" / r["path"], f"corpus/features/{r['path']}")
+        for r in train:
+            name = f"audio/{r['speaker']}/{r['id']}.wav"
+            tar.add(corpus / name, f"corpus/{name}")
+    return buf.getvalue()
+
+
+def write_pieces(data: bytes, out: Path, piece_bytes: int = PIECE_BYTES) -> list[Path]:
+    """``data`` xz-compressed, cut into out/part00, part01, ... (cat them to get it back)."""
+    packed = lzma.compress(data, preset=1)
+    pieces = []
+    for i in range(0, len(packed), piece_bytes):
+        path = out / f"part{i // piece_bytes:02d}"
+        path.write_bytes(packed[i : i + piece_bytes])
+        pieces.append(path)
+    return pieces
+
+
+def copy_missing_packages(out: Path) -> None:
+    for name in DEVICE_MISSING:
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            raise SystemExit(f"{name} is not installed here; install the training requirements first")
+        source = Path(spec.origin)
+        if source.name == "__init__.py":
+            shutil.copytree(source.parent, out / "deps" / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, out / "deps" / source.name)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--utterances", type=int, default=2000,
+                        help="training utterances (about 8 per packed MB: 2,000 took 6 pieces)")
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--compact-only", action="store_true",
+                        help=f"leave {FULL_CHECKPOINT} behind (50 MB): the machine starts from the committed weights")
+    args = parser.parse_args()
+    if not MANIFEST.exists():
+        raise SystemExit(f"no corpus features at {MANIFEST}: run python -m training.corpus.features first")
+    shutil.rmtree(args.out, ignore_errors=True)
+    (args.out / "deps").mkdir(parents=True)
+    train, valid = subset_rows(args.utterances)
+    checkpoint = None if args.compact_only or not FULL_CHECKPOINT.exists() else FULL_CHECKPOINT
+    pieces = write_pieces(subset_tar(train, valid, checkpoint=checkpoint), args.out)
+    copy_missing_packages(args.out)
+    hours = sum(r["seconds"] for r in train) / 3600
+    print(f"{len(train)} training utterances ({hours:.2f} h) and {len(valid)} validation utterances "
+          f"{'and the full checkpoint ' if checkpoint else ''}in {len(pieces)} pieces under {args.out}/")
+    for piece in pieces[:-1]:
+        print(f"  call: bash training/device_run.sh stash                      carry [\"{piece}\"]")
+    print(f"  last: bash training/device_run.sh train --vocoder-utterances {len(train)} <train.py flags>"
+          f"   carry [\"{pieces[-1]}\", \"{args.out}/deps\"]")
+
+
+if __name__ == "__main__":
+    main()
