@@ -35,7 +35,7 @@ def hardware_line(ckpt: dict) -> str:
     devices = ckpt.get("device_seconds") or {ckpt.get("train_config", {}).get("device", "cpu"): 0.0}
     if set(devices) == {"cpu"}:
         return f"cpu ({threads} threads)"
-    return hardware_hours(devices) + f" (cpu: {threads} threads)"
+    return hardware_hours(devices) + (f" (cpu: {threads} threads)" if "cpu" in devices else "")
 
 
 def joint_finetune_note(ckpt: dict) -> str:

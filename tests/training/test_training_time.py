@@ -36,3 +36,4 @@ def test_the_model_card_names_each_device_only_when_there_were_several():
     assert hardware_line({"train_config": {"threads": 2}}) == "cpu (2 threads)"  # older checkpoints
     mixed = {"train_config": {"threads": 2, "device": "cuda"}, "device_seconds": {"cuda": 330.0, "cpu": 17208.0}}
     assert hardware_line(mixed) == "4.78 h on cpu, 0.09 h on cuda (cpu: 2 threads)"
+    assert hardware_line({"train_config": {"threads": 2}, "device_seconds": {"cuda": 3600.0}}) == "1.00 h on cuda"
