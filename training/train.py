@@ -73,6 +73,7 @@ class TrainConfig:
     discriminator_warmup: int = 200  # steps the discriminator learns alone before the model hears it
     finetune_acoustic_lr: float = 1e-4  # > 0: the fine-tuning also trains the acoustic model, through the
     # vocoder's losses on the audio (its own L1 losses kept), at this learning rate (JETS trains jointly)
+    finetune_anneal_steps: int = 0  # the fine-tuning's last N steps lower both learning rates to 10% (cosine)
     finetune_adversarial_weight: float = 0.3  # > 0: the vocoder fine-tuning also against a spectrogram
     # discriminator (docs/training.md: OVRL +0.05 on every voice, MCD -0.09 dB; 0 turns it off)
     warmup_steps: int = 300
@@ -148,6 +149,15 @@ def lr_at(step: int, progress: float, base: float, warmup: int) -> float:
     """Linear warm-up, then cosine decay to a floor of 10% as progress goes from 0 to 1."""
     warm = min(1.0, (step + 1) / warmup)
     return base * warm * max(0.1, 0.5 * (1 + math.cos(math.pi * min(progress, 1.0))))
+
+
+def finetune_anneal(step: int, total: int, anneal_steps: int) -> float:
+    """The fine-tuning's learning-rate factor: 1, then over the last ``anneal_steps`` steps a
+    cosine down to 0.1, so that the stage ends on a settled model, not on a noisy iterate."""
+    start = total - anneal_steps
+    if anneal_steps <= 0 or step < start:
+        return 1.0
+    return max(0.1, 0.5 * (1 + math.cos(math.pi * min(1.0, (step - start) / anneal_steps))))
 
 
 def delta_l1(error: torch.Tensor, frame_mask: torch.Tensor) -> torch.Tensor:
@@ -495,6 +505,7 @@ class Trainer:
         while self.step_f < tc.finetune_steps and not self.out_of_time():
             t0 = time.time()
             picks = [utts[i] for i in torch.randint(0, len(utts), (tc.vocoder_batch,), generator=rng).tolist()]
+            anneal = finetune_anneal(self.step_f, tc.finetune_steps, tc.finetune_anneal_steps)
             batch = {k: v.to(self.device) for k, v in collate_acoustic(picks).items()}
             if joint:
                 acoustic_total, acoustic_parts, out = acoustic_loss(self.acoustic, batch, self.cfg, self.device, self.bf16,
@@ -513,7 +524,7 @@ class Trainer:
                 wav = waves.get(u)[start * hop : (start + seg) * hop].astype("float32") / 32768
                 audio.append(torch.from_numpy(wav).to(self.device))
             for g in self.opt_v.param_groups:
-                g["lr"] = 0.3 * tc.vocoder_lr
+                g["lr"] = 0.3 * tc.vocoder_lr * anneal
             loss, parts, wave, real = vocoder_loss(self.vocoder, (torch.stack(feats), torch.stack(f0s), torch.stack(audio)),
                                                    self.cfg, self.device, self.bf16, self.fft_sizes, return_wave=True,
                                                    mel_weight=tc.vocoder_mel_weight, mel_filterbank=self.mel_filterbank)
@@ -538,7 +549,7 @@ class Trainer:
                 self.opt_v.step()
                 if joint:
                     for g in self.opt_a.param_groups:
-                        g["lr"] = tc.finetune_acoustic_lr
+                        g["lr"] = tc.finetune_acoustic_lr * anneal
                     torch.nn.utils.clip_grad_norm_(self.acoustic.parameters(), 1.0)
                     self.opt_a.step()
                 self.step_f += 1
