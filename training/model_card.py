@@ -41,8 +41,11 @@ def hardware_line(ckpt: dict) -> str:
 def joint_finetune_note(ckpt: dict) -> str:
     """When the latest run's fine-tuning also trained the acoustic model (train.py --finetune-acoustic-lr)."""
     lr = ckpt.get("train_config", {}).get("finetune_acoustic_lr", 0.0)
-    return (f"; in the latest run the acoustic model learned with it through the vocoder's losses (learning rate "
-            f"{lr:g}; docs/training.md, \"Joint fine-tuning\")" if lr else "")
+    anneal = ckpt.get("train_config", {}).get("finetune_anneal_steps", 0)
+    return ((f"; in the latest run the acoustic model learned with it through the vocoder's losses (learning rate "
+             f"{lr:g}; docs/training.md, \"Joint fine-tuning\")" if lr else "")
+            + (f"; its last {anneal:,} steps annealed both learning rates to 10% (\"Settling the fine-tuning\")"
+               if anneal else ""))
 
 
 def layer_table(model: ModelFile) -> list[str]:

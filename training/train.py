@@ -73,7 +73,8 @@ class TrainConfig:
     discriminator_warmup: int = 200  # steps the discriminator learns alone before the model hears it
     finetune_acoustic_lr: float = 1e-4  # > 0: the fine-tuning also trains the acoustic model, through the
     # vocoder's losses on the audio (its own L1 losses kept), at this learning rate (JETS trains jointly)
-    finetune_anneal_steps: int = 0  # the fine-tuning's last N steps lower both learning rates to 10% (cosine)
+    finetune_anneal_steps: int = 800  # the fine-tuning's last N steps lower both learning rates to 10% (cosine;
+    # docs/training.md, "Settling the fine-tuning": MCD 3.59 -> 3.42 dB; 0: constant rates)
     finetune_adversarial_weight: float = 0.3  # > 0: the vocoder fine-tuning also against a spectrogram
     # discriminator (docs/training.md: OVRL +0.05 on every voice, MCD -0.09 dB; 0 turns it off)
     warmup_steps: int = 300
@@ -152,8 +153,10 @@ def lr_at(step: int, progress: float, base: float, warmup: int) -> float:
 
 
 def finetune_anneal(step: int, total: int, anneal_steps: int) -> float:
-    """The fine-tuning's learning-rate factor: 1, then over the last ``anneal_steps`` steps a
-    cosine down to 0.1, so that the stage ends on a settled model, not on a noisy iterate."""
+    """The fine-tuning's learning-rate factor: 1, then over the last ``anneal_steps`` steps (at
+    most the stage's second half) a cosine down to 0.1, so that the stage ends on a settled
+    model, not on a noisy iterate."""
+    anneal_steps = min(anneal_steps, total // 2)
     start = total - anneal_steps
     if anneal_steps <= 0 or step < start:
         return 1.0
