@@ -4,7 +4,7 @@
 #   bash training/device_run.sh train [train.py flags] the last call: keep its piece, unpack the
 #       corpus subset, build the engine, train on CUDA; the checkpoints come back through $OUT
 set -o pipefail
-PARTS=/root/parts  # outside the checkout: kept while the machine stays warm between calls
+PARTS=/tmp/bittts-parts  # outside the checkout: kept while the machine stays warm between calls
 mkdir -p "$PARTS" && cp .gpu/part* "$PARTS"/ && ls "$PARTS" | tr '\n' ' ' && echo
 [ "$1" = train ] || exit 0
 shift

@@ -92,3 +92,13 @@ def test_the_full_checkpoint_travels_when_asked(corpus, tmp_path):
             assert ("checkpoints/model.pt" in tar.getnames()) is expected
             if expected:
                 assert tar.extractfile("checkpoints/model.pt").read() == state.read_bytes()
+
+
+def test_the_device_script_parses_and_names_what_the_pack_writes():
+    import subprocess
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "training" / "device_run.sh"
+    assert subprocess.run(["bash", "-n", str(script)], capture_output=True).returncode == 0
+    text = script.read_text()
+    assert ".gpu/part*" in text and ".gpu/deps" in text and device_pack.OUT == Path(".gpu")
