@@ -1,11 +1,12 @@
 """Average the weights of checkpoints that share a training trajectory (a "model soup").
 
-The fine-tuning runs at a constant learning rate, so each checkpoint is one noisy iterate:
+Before its anneal the fine-tuning runs at constant learning rates, so each checkpoint is a noisy iterate:
 iterates a few thousand steps apart differ by 2-3 WER points a voice, in both directions
 (docs/training.md, "Settling the fine-tuning"). Their mean sits nearer the centre. The latent
 (full-precision) weights are averaged; the exporter ternarizes the result as usual. Steps,
 times and history come from the first checkpoint, so the result exports and evaluates like
-any other; it carries no optimizer state, so training resumes from it like from a compact copy.
+any other; it carries no optimizer or discriminator state, so training resumes from it like
+from a compact copy.
 
     PYTHONPATH=. .venv/bin/python -m training.average work-data/checkpoints/model.pt \
         work-data/runs/joint2/model.pt --out work-data/runs/soup/model.pt
@@ -20,6 +21,9 @@ import torch
 from training.model.config import ModelConfig
 
 AVERAGED = ("acoustic", "vocoder")
+# training state that belongs to one checkpoint's trajectory point; the rest is kept from the first
+DROPPED = ("opt_acoustic", "opt_vocoder", "discriminator", "opt_discriminator", "wave_discriminator",
+           "opt_wave_discriminator")
 
 
 def average_state_dicts(states: list[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
@@ -42,9 +46,7 @@ def average_checkpoints(checkpoints: list[dict]) -> dict:
     configs = [ModelConfig(**c["config"]) for c in checkpoints]
     if any(c != configs[0] for c in configs):
         raise SystemExit("the checkpoints were trained with different model configurations")
-    keep = ("config", "train_config", "phones", "speakers", "step_acoustic", "step_vocoder", "step_finetune",
-            "step_adversarial", "seconds", "audio_seconds", "device_seconds", "history")
-    out = {k: checkpoints[0][k] for k in keep if k in checkpoints[0]}
+    out = {k: v for k, v in checkpoints[0].items() if k not in DROPPED}
     for part in AVERAGED:
         out[part] = average_state_dicts([c[part] for c in checkpoints])
     out["provenance"] = (checkpoints[0].get("provenance", "")

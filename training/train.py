@@ -146,10 +146,15 @@ def cpu_has_bf16() -> bool:
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
+def cosine_to_floor(progress: float) -> float:
+    """1 at progress 0, a cosine down to a floor of 0.1 (reached at 0.8), held past 1."""
+    return max(0.1, 0.5 * (1 + math.cos(math.pi * min(progress, 1.0))))
+
+
 def lr_at(step: int, progress: float, base: float, warmup: int) -> float:
     """Linear warm-up, then cosine decay to a floor of 10% as progress goes from 0 to 1."""
     warm = min(1.0, (step + 1) / warmup)
-    return base * warm * max(0.1, 0.5 * (1 + math.cos(math.pi * min(progress, 1.0))))
+    return base * warm * cosine_to_floor(progress)
 
 
 def finetune_anneal(step: int, total: int, anneal_steps: int) -> float:
@@ -160,7 +165,7 @@ def finetune_anneal(step: int, total: int, anneal_steps: int) -> float:
     start = total - anneal_steps
     if anneal_steps <= 0 or step < start:
         return 1.0
-    return max(0.1, 0.5 * (1 + math.cos(math.pi * min(1.0, (step - start) / anneal_steps))))
+    return cosine_to_floor((step - start) / anneal_steps)
 
 
 def delta_l1(error: torch.Tensor, frame_mask: torch.Tensor) -> torch.Tensor:
