@@ -2,7 +2,14 @@
 
 Tolerances: the engine quantizes activations exactly as training does, but float32 sums in a
 different order can move a value across an int8 rounding boundary, so outputs agree to a small
-share of their range rather than bit for bit.
+share of their range rather than bit for bit. Usually every value agrees to about 1e-6 of the
+range. Now and then an activation sits on a rounding tie (x.5 after scaling: -22.500004 in the
+engine, -22.499994 in PyTorch), rounds one step apart, and the step spreads through the next
+layers' receptive fields; a long phone repeats one input frame, so the same tie flips on every
+one of its frames. Measured on a trained checkpoint (anneal2, docs/training.md): largest error
+1.4e-3 of the range, mean error 6e-5. So each output is checked twice: the largest error
+against a bound that one such flip fits under, and the mean error against a bound that a real
+mistake (a wrong scale, padding, dilation or layer) would break by far.
 """
 import hashlib
 from pathlib import Path
@@ -16,7 +23,8 @@ from bittts.engine.model_format import ModelFile
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 BUNDLED_MODEL = Path(__file__).parent.parent.parent / "resources" / "bittts-en.bttm"
-RTOL_OF_RANGE = 1e-3  # of each output's range (measured: about 1e-6 on the fixture)
+RTOL_OF_RANGE = 5e-3  # largest error, of each output's range (see above)
+MEAN_RTOL_OF_RANGE = 2e-4  # mean error, of each output's range
 
 
 def _cases():
@@ -36,11 +44,12 @@ def case(request):
     return BitTTSModel(ModelFile(model_path)), expected
 
 
-def close(got, want, share=RTOL_OF_RANGE):
+def close(got, want, share=RTOL_OF_RANGE, mean_share=MEAN_RTOL_OF_RANGE):
     span = float(np.ptp(want)) or 1.0
     assert got.shape == want.shape
-    err = np.abs(got - want).max()
-    assert err <= share * span, f"max error {err:.4g} > {share} x range {span:.4g}"
+    err = np.abs(got - want)
+    assert err.max() <= share * span, f"max error {err.max():.4g} > {share} x range {span:.4g}"
+    assert err.mean() <= mean_share * span, f"mean error {err.mean():.4g} > {mean_share} x range {span:.4g}"
 
 
 def test_encoder_and_predictors_match(case):
@@ -79,8 +88,8 @@ def test_vocoder_controls_and_waveform_match(case):
     # full chain (controls from the engine) within the control tolerance.
     amps = dsp.harmonic_amplitudes(e["f0"], e["envelope"], model.sample_rate, model.max_harmonics, model.harmonic_ceiling)
     exact = dsp.harmonic_signal(e["f0"], amps, model.sample_rate, model.hop)[0] + dsp.noise_signal(e["gains"], e["noise"], model.hop)
-    close(exact, e["waveform"], share=1e-4)
-    close(wave, e["waveform"], share=1e-3)
+    close(exact, e["waveform"], share=1e-4, mean_share=1e-5)
+    close(wave, e["waveform"], share=RTOL_OF_RANGE)
 
 
 def test_decoder_dilations_come_from_the_file_and_a_wrong_list_is_refused(tmp_path):
@@ -93,3 +102,19 @@ def test_decoder_dilations_come_from_the_file_and_a_wrong_list_is_refused(tmp_pa
     writer.write(tmp_path / "wrong.bttm")
     with pytest.raises(ModelFormatError, match="decoder_dilations"):
         BitTTSModel(ModelFile(tmp_path / "wrong.bttm"))
+
+
+def test_the_tolerance_catches_a_missing_decoder_layer(case):
+    """The bounds leave room for a tie flip, not for a real mistake: without its last decoder
+    layer the engine's frames miss the mean bound many times over."""
+    model, e = case
+    kept = model.decoder
+    try:
+        model.decoder = kept[:-1]
+        out = model.acoustic(e["phones"], model.speaker_embedding[int(e["speaker"])], durations=e["durations"])
+    finally:
+        model.decoder = kept
+    err = np.abs(out.mel - e["mel"])
+    assert err.mean() > 10 * MEAN_RTOL_OF_RANGE * float(np.ptp(e["mel"]))
+    with pytest.raises(AssertionError):
+        close(out.mel, e["mel"])
