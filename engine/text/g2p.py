@@ -4,7 +4,8 @@ The model's small ternary neural G2P (``neural_g2p.py``) implements the ``G2P`` 
 when the model file holds one. For a file without it, ``FallbackG2P`` gives a deterministic
 answer, in this order:
 
-1. possessive/plural ``'s`` on a known word (``zorro's`` -> ``zorro`` + ``Z``);
+1. possessive/plural ``'s`` on a known word (``zorro's`` -> ``zorro`` + ``Z``), or a regular
+   inflection of one (``inflection.py``: ``snappiest`` -> ``snappy`` + AH0 S T);
 2. a split into known dictionary sub-words (at most 3 parts of 3+ letters each, fewest parts
    first, then the longest first part): ``keyboardwise`` -> ``keyboard`` + ``wise``;
 3. letter-to-sound rules (English spelling patterns, written for this module);
@@ -18,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Protocol, runtime_checkable
 
+from .inflection import add_s, inflected_phones
 from .lexicon import Lexicon, normalize_key
 from .phones import is_vowel
 
@@ -41,21 +43,6 @@ LETTER_NAMES: dict[str, tuple[str, ...]] = {
     "v": ("V", "IY1"), "w": ("D", "AH1", "B", "AH0", "L", "Y", "UW0"), "x": ("EH1", "K", "S"),
     "y": ("W", "AY1"), "z": ("Z", "IY1"),
 }
-
-_SIBILANTS = {"S", "Z", "SH", "ZH", "CH", "JH"}
-_VOICELESS = {"P", "T", "K", "F", "TH"}
-
-
-def add_s(phones: list[str] | tuple[str, ...]) -> list[str]:
-    """Phones + the English -s/'s ending (IH0 Z after a sibilant, S after voiceless, else Z)."""
-    phones = list(phones)
-    last = phones[-1] if phones else ""
-    if last in _SIBILANTS:
-        return phones + ["IH0", "Z"]
-    if last in _VOICELESS:
-        return phones + ["S"]
-    return phones + ["Z"]
-
 
 def letter_phones(text: str) -> list[str]:
     """Phones of a spelled letter word: ``"f"`` -> EH1 F; ``"d's"``/``"ds"`` -> D IY1 Z."""
@@ -219,7 +206,8 @@ def _stress(phones: list[str], skip: int = 0) -> list[str]:
 
 
 def known_word_phones(word: str, lexicon: Lexicon) -> list[str] | None:
-    """A lexicon word, or a possessive/plural ``'s`` (``s'``) on one; else None.
+    """A lexicon word, a possessive/plural ``'s`` (``s'``) on one, or a regular inflection of
+    one (``inflection.py``: snappiest, wagged); else None.
 
     ``word`` is a lookup key (``normalize_key``) with the outer apostrophes stripped."""
     p = lexicon.first(word)
@@ -229,7 +217,10 @@ def known_word_phones(word: str, lexicon: Lexicon) -> list[str] | None:
         base = lexicon.first(word[:-2]) or lexicon.first(word[:-1])
         if base:
             return add_s(base)
-    return None
+        inflected = inflected_phones(word[:-2] if word.endswith("'s") else word[:-1], lexicon)
+        if inflected:
+            return add_s(inflected)
+    return inflected_phones(word, lexicon)
 
 
 def spelled_phones(letters: str) -> list[str] | None:

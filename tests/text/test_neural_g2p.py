@@ -141,6 +141,8 @@ def test_order_lexicon_possessive_spelling_then_network(network, lexicon):
     g2p = NeuralG2P(network, lexicon)
     assert g2p.phonemes("cat") == ["K", "AE1", "T"]
     assert g2p.phonemes("Zorro's") == list(lexicon.first("zorro")) + ["Z"]
+    assert "grumpiest" not in lexicon  # a regular inflection of a known word
+    assert g2p.phonemes("grumpiest") == list(lexicon.first("grumpy")) + ["AH0", "S", "T"]
     assert g2p.phonemes("xkcd") == [p for c in "xkcd" for p in letter_phones(c)]
     assert "blorfington" not in lexicon
     assert g2p.phonemes("blorfington") == network.phonemes("blorfington")

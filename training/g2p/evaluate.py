@@ -167,6 +167,8 @@ def main() -> None:
         ckpt["decoder"] = dataclasses.asdict(beam)
         torch.save(ckpt, args.checkpoint)
         results["tuning"] = {"words": len(words["valid"]), "chosen": ckpt["decoder"], "grid": rows}
+    # Without --tune, keep the record of how the settings in use were chosen.
+    earlier = json.loads(Path(args.out).read_text()).get("tuning") if args.out and Path(args.out).exists() else None
     beam = BeamSettings(**ckpt["decoder"]) if ckpt.get("decoder") else None
     logits = word_logits(model, test)
     if beam is not None:
@@ -177,6 +179,8 @@ def main() -> None:
     results["pytorch_greedy_without_stress_mending"] = score(decode_logits(logits, mend_stress=False), test)
     if args.engine:
         results["engine"] = engine_scores(args.engine, test)
+    if not args.tune and earlier and earlier.get("chosen") == ckpt.get("decoder"):
+        results["tuning"] = earlier
     text = json.dumps(results, indent=2)
     print(text)
     if args.out:
