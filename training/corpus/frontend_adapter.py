@@ -42,7 +42,7 @@ FRONTEND_NAME = "bittts.engine.text"
 # Changes whenever the front end's code changes; stored with every generated utterance.
 FRONTEND_VERSION = hashlib.sha1(b"".join(
     open(importlib.import_module(f"bittts.engine.text.{m}").__file__, "rb").read()
-    for m in ("normalize", "phonemize", "homographs", "lexicon", "g2p", "frontend", "phones")
+    for m in ("normalize", "phonemize", "homographs", "lexicon", "g2p", "inflection", "frontend", "phones")
 )).hexdigest()[:12]
 
 SYMBOLS = _phones.SYMBOLS
