@@ -65,6 +65,8 @@ class TrainConfig:
     vocoder_mel_weight: float = 1.0  # the vocoder's stages add this x log-mel L1 (ddsp.log_mel_l1; 0: off)
     acoustic_lr: float = 1e-3
     mel_delta_weight: float = 0.0  # the L1 stage: L1 on the frame-to-frame change of log-mel too (delta_l1)
+    mel_edge_weight: float = 1.0  # the acoustic model's mel L1 weighs frames at phone boundaries (within
+    # EDGE_FRAMES of one: the transitions that carry consonants) this many times the others (1: plain L1)
     adversarial_lr: float = 1e-4  # the acoustic model's floor rate: the stage refines, it does not relearn
     adversarial_weight: float = 0.2  # least-squares GAN loss, next to mel L1 at weight 1
     feature_matching_weight: float = 1.0
@@ -176,10 +178,27 @@ def delta_l1(error: torch.Tensor, frame_mask: torch.Tensor) -> torch.Tensor:
     return change.sum() / (pair_mask.sum().clamp(min=1) * error.shape[1])
 
 
+EDGE_FRAMES = 2  # frames on each side of a phone boundary that count as its transition
+
+
+def phone_edge_frames(durations: torch.Tensor, frames: int, width: int = EDGE_FRAMES) -> torch.Tensor:
+    """[batch, frames]: 1 on the ``width`` frames either side of each boundary between two
+    phones (not the utterance's start or end), else 0."""
+    ends = torch.cumsum(durations, dim=1)
+    inside = (ends > 0) & (ends < ends[:, -1:])
+    marks = torch.zeros(durations.shape[0], frames + 1, device=durations.device)
+    marks.scatter_(1, ends.clamp(max=frames), inside.float())
+    # frame t is an edge when a boundary b (between frames b - 1 and b) has b - width <= t < b + width
+    near = F.max_pool1d(marks[:, None], kernel_size=2 * width, stride=1, padding=width)[:, 0]
+    return near[:, 1 : frames + 1]
+
+
 def acoustic_loss(model: AcousticModel, batch: dict, cfg: ModelConfig, device, bf16: bool, return_frames: bool = False,
-                  free_pitch: bool = False, mel_delta_weight: float = 0.0):
+                  free_pitch: bool = False, mel_delta_weight: float = 0.0, mel_edge_weight: float = 1.0):
     """(total loss, its parts as floats), and the decoded frames when ``return_frames`` (with
-    ``free_pitch`` a pair: teacher-forced, and decoded from the predicted phone pitch)."""
+    ``free_pitch`` a pair: teacher-forced, and decoded from the predicted phone pitch).
+    ``mel_edge_weight``: the mel L1 weighs phone-boundary frames (``phone_edge_frames``) this
+    many times the others; the parts report the plain L1 and the L1 on those frames alone."""
     b = {k: v.to(device) for k, v in batch.items()}
     with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
         out, frame_mask, log_dur, pitch, phone_mask, *free = model(b["phones"], b["phone_lengths"], b["speakers"],
@@ -187,7 +206,12 @@ def acoustic_loss(model: AcousticModel, batch: dict, cfg: ModelConfig, device, b
     out = out.float()
     frames = frame_mask.sum()
     mel_error = out[:, : cfg.n_mels] - b["mel"]
-    mel_l1 = (mel_error.abs() * frame_mask).sum() / (frames * cfg.n_mels)
+    frame_error = mel_error.abs().mean(dim=1, keepdim=True) * frame_mask  # [batch, 1, frames]
+    mel_l1 = frame_error.sum() / frames
+    edges = phone_edge_frames(b["durations"], mel_error.shape[2])[:, None] * frame_mask
+    mel_edges = (frame_error * edges).sum() / edges.sum().clamp(min=1)
+    weights = frame_mask + (mel_edge_weight - 1.0) * edges
+    mel_loss = mel_l1 if mel_edge_weight == 1.0 else (frame_error * weights).sum() / weights.sum()
     mel_delta = delta_l1(mel_error, frame_mask)
     fmask = frame_mask[:, 0]
     f0_l1 = ((out[:, cfg.n_mels] - b["norm_log_f0"]).abs() * fmask).sum() / frames
@@ -196,9 +220,9 @@ def acoustic_loss(model: AcousticModel, batch: dict, cfg: ModelConfig, device, b
     phones = pmask.sum()
     dur = (((log_dur.float() - torch.log1p(b["durations"].float())) ** 2) * pmask).sum() / phones
     pit = (((pitch.float() - b["phone_pitch"]) ** 2) * pmask).sum() / phones
-    total = mel_l1 + mel_delta_weight * mel_delta + 0.5 * f0_l1 + 0.2 * voicing + 0.5 * dur + 0.2 * pit
-    parts = {"mel_l1": mel_l1.item(), "mel_delta": mel_delta.item(), "f0_l1": f0_l1.item(), "voicing": voicing.item(),
-             "dur": dur.item(), "pitch": pit.item()}
+    total = mel_loss + mel_delta_weight * mel_delta + 0.5 * f0_l1 + 0.2 * voicing + 0.5 * dur + 0.2 * pit
+    parts = {"mel_l1": mel_l1.item(), "mel_edges": mel_edges.item(), "mel_delta": mel_delta.item(), "f0_l1": f0_l1.item(),
+             "voicing": voicing.item(), "dur": dur.item(), "pitch": pit.item()}
     if not return_frames:
         return total, parts
     return total, parts, ((out, free[0].float()) if free_pitch else out)
@@ -427,7 +451,7 @@ class Trainer:
                 g["lr"] = lr_at(self.step_a, progress, tc.acoustic_lr, tc.warmup_steps)
             batch = next(batches)
             loss, parts = acoustic_loss(self.acoustic, batch, self.cfg, self.device, self.bf16,
-                                        mel_delta_weight=tc.mel_delta_weight)
+                                        mel_delta_weight=tc.mel_delta_weight, mel_edge_weight=tc.mel_edge_weight)
             self.opt_a.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(self.acoustic.parameters(), 1.0)
@@ -517,7 +541,7 @@ class Trainer:
             batch = {k: v.to(self.device) for k, v in collate_acoustic(picks).items()}
             if joint:
                 acoustic_total, acoustic_parts, out = acoustic_loss(self.acoustic, batch, self.cfg, self.device, self.bf16,
-                                                                    return_frames=True)
+                                                                    return_frames=True, mel_edge_weight=tc.mel_edge_weight)
             else:
                 with torch.no_grad(), torch.autocast(device_type=self.device.type, dtype=torch.bfloat16, enabled=self.bf16):
                     out, *_ = self.acoustic(batch["phones"], batch["phone_lengths"], batch["speakers"],

@@ -1,6 +1,7 @@
 """Acoustic-model training pieces: growing a trained decoder (train.py --decoder-dilations),
 which keeps the trained weights and optimizer moments and at first speaks as the trained one
-did, and the frame-to-frame (delta) loss. Skipped where torch is missing."""
+did, the frame-to-frame (delta) loss, and the weight on frames at phone boundaries
+(--mel-edge-weight). Skipped where torch is missing."""
 from __future__ import annotations
 
 import pytest
@@ -68,3 +69,37 @@ def test_the_delta_loss_sees_smeared_onsets_not_offsets_or_padding():
     padded = smeared.clone()
     padded[..., 6:] = 100.0  # padded frames never count
     assert delta_l1(padded - onset, mask).item() == pytest.approx(1.2)
+
+
+def test_edge_frames_lie_around_boundaries_between_phones_only():
+    from training.train import phone_edge_frames
+
+    # phones of 3, 0 (a word boundary), 4 and 5 frames, then padding; 10 and 2 frames
+    durations = torch.tensor([[3, 0, 4, 5, 0], [10, 2, 0, 0, 0]])
+    edges = phone_edge_frames(durations, 14, width=2)
+    assert edges[0].tolist() == [0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0]  # boundaries at frames 3 and 7
+    assert edges[1].tolist() == [0] * 8 + [1] * 4 + [0] * 2  # one boundary, at 10; none at the end (12)
+
+
+def test_the_edge_weight_moves_the_loss_to_boundary_frames_and_reports_the_same_parts():
+    from training.train import acoustic_loss
+
+    torch.manual_seed(0)
+    cfg = small()
+    model = AcousticModel(cfg).eval()
+    durations = torch.tensor([[6, 1, 6], [6, 1, 6]])
+    frames = int(durations.sum(1).max())
+    batch = {"phones": torch.randint(0, 20, (2, 3)), "phone_lengths": torch.tensor([3, 3]),
+             "speakers": torch.tensor([0, 1]), "durations": durations, "phone_pitch": torch.zeros(2, 3),
+             "mel": torch.zeros(2, cfg.n_mels, frames), "norm_log_f0": torch.zeros(2, frames),
+             "voiced": torch.ones(2, frames)}
+    with torch.no_grad():
+        plain, parts = acoustic_loss(model, batch, cfg, torch.device("cpu"), False)
+        weighted, weighted_parts = acoustic_loss(model, batch, cfg, torch.device("cpu"), False, mel_edge_weight=3.0)
+    assert parts == weighted_parts  # the parts are the plain L1 and the L1 on edge frames
+    # edge frames: 4 to 8 of 13 (around the boundaries at 6 and 7), weighed 3 times the other 8
+    mel, edges = parts["mel_l1"], parts["mel_edges"]
+    rest = (mel * 13 - edges * 5) / 8
+    expected_mel = (3 * edges * 5 + rest * 8) / (3 * 5 + 8)
+    assert edges != pytest.approx(rest, rel=1e-3)  # the weighting has something to move
+    assert weighted.item() - plain.item() == pytest.approx(expected_mel - mel, rel=1e-4, abs=1e-6)
