@@ -37,3 +37,11 @@ def test_the_model_card_names_each_device_only_when_there_were_several():
     mixed = {"train_config": {"threads": 2, "device": "cuda"}, "device_seconds": {"cuda": 330.0, "cpu": 17208.0}}
     assert hardware_line(mixed) == "4.78 h on cpu, 0.09 h on cuda (cpu: 2 threads)"
     assert hardware_line({"train_config": {"threads": 2}, "device_seconds": {"cuda": 3600.0}}) == "1.00 h on cuda"
+
+
+def test_the_model_card_names_the_edge_weight_only_when_one_was_used():
+    from training.model_card import edge_weight_note
+
+    assert edge_weight_note({"train_config": {"mel_edge_weight": 1.0}}) == ""
+    assert edge_weight_note({}) == ""  # checkpoints from before the option
+    assert "3 times" in edge_weight_note({"train_config": {"mel_edge_weight": 3.0}})
