@@ -5,7 +5,7 @@ when the model file holds one. For a file without it, ``FallbackG2P`` gives a de
 answer, in this order:
 
 1. possessive/plural ``'s`` on a known word (``zorro's`` -> ``zorro`` + ``Z``), or a regular
-   inflection of one (``inflection.py``: ``snappiest`` -> ``snappy`` + AH0 S T);
+   inflection of one (``inflection.py``: ``grumpiest`` -> ``grumpy`` + AH0 S T);
 2. a split into known dictionary sub-words (at most 3 parts of 3+ letters each, fewest parts
    first, then the longest first part): ``keyboardwise`` -> ``keyboard`` + ``wise``;
 3. letter-to-sound rules (English spelling patterns, written for this module);
@@ -207,7 +207,7 @@ def _stress(phones: list[str], skip: int = 0) -> list[str]:
 
 def known_word_phones(word: str, lexicon: Lexicon) -> list[str] | None:
     """A lexicon word, a possessive/plural ``'s`` (``s'``) on one, or a regular inflection of
-    one (``inflection.py``: snappiest, wagged); else None.
+    one (``inflection.py``: grumpiest, blogged); else None.
 
     ``word`` is a lookup key (``normalize_key``) with the outer apostrophes stripped."""
     p = lexicon.first(word)
@@ -217,7 +217,7 @@ def known_word_phones(word: str, lexicon: Lexicon) -> list[str] | None:
         base = lexicon.first(word[:-2]) or lexicon.first(word[:-1])
         if base:
             return add_s(base)
-        inflected = inflected_phones(word[:-2] if word.endswith("'s") else word[:-1], lexicon)
+        inflected = inflected_phones(word[:-2], lexicon) if word.endswith("'s") else None
         if inflected:
             return add_s(inflected)
     return inflected_phones(word, lexicon)

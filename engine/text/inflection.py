@@ -1,10 +1,10 @@
-"""Regular inflections of lexicon words, for words the lexicon lacks (``snappiest`` -> snappy + est).
+"""Regular inflections of lexicon words, for words the lexicon lacks (``grumpiest`` -> grumpy + est).
 
 English spelling marks most inflections plainly, and their sounds follow from the stem's: a word
 that is a known stem plus one of the endings below is read as the stem's first pronunciation
 plus the ending's phones. Spelling changes at the join are undone in this order:
 
-1. ``y`` -> ``i`` (happ**i**est, carr**i**ed, qu**i**es -> happy, carry, query);
+1. ``y`` -> ``i`` (happ**i**est, carr**i**ed, quer**i**es -> happy, carry, query);
 2. a doubled consonant (wa**gg**ed, ru**nn**ing -> wag, run), not l, s or z;
 3. a dropped silent ``e`` (hop**ed** -> hope when the stem ends in one vowel and one consonant,
    or when the stem without ``e`` is unknown), only where the stem's ``e`` is silent (its
