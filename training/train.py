@@ -211,7 +211,7 @@ def acoustic_loss(model: AcousticModel, batch: dict, cfg: ModelConfig, device, b
     edges = phone_edge_frames(b["durations"], mel_error.shape[2])[:, None] * frame_mask
     mel_edges = (frame_error * edges).sum() / edges.sum().clamp(min=1)
     weights = frame_mask + (mel_edge_weight - 1.0) * edges
-    mel_loss = mel_l1 if mel_edge_weight == 1.0 else (frame_error * weights).sum() / weights.sum()
+    mel_loss = (frame_error * weights).sum() / weights.sum()  # at weight 1: mel_l1
     mel_delta = delta_l1(mel_error, frame_mask)
     fmask = frame_mask[:, 0]
     f0_l1 = ((out[:, cfg.n_mels] - b["norm_log_f0"]).abs() * fmask).sum() / frames

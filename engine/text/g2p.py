@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Protocol, runtime_checkable
 
-from .inflection import add_s, inflected_phones
+from .inflection import SIBILANTS, VOICELESS, add_s, inflected_phones
 from .lexicon import Lexicon, normalize_key
 from .phones import is_vowel
 
@@ -104,10 +104,10 @@ def letter_to_sound(word: str) -> list[str]:
             break
         if c == "e" and rest == "es" and i > 1 and any(ch in _V for ch in w[:i]):
             # "-es": IH Z after a hissing sound ("attaches", "boxes"), else Z ("cakes" -> S)
-            if out and out[-1] in _SIBILANT_SET:
+            if out and out[-1] in SIBILANTS:
                 out += ["IH", "Z"]
             else:
-                out.append("S" if out and out[-1] in _VOICELESS_SET else "Z")
+                out.append("S" if out and out[-1] in VOICELESS else "Z")
             break
         # "-le"/"-les" after a consonant: syllabic L ("cackle", "boodles")
         if rest in ("le", "les") and i > 1 and w[i - 1] not in _V:
@@ -145,7 +145,7 @@ def letter_to_sound(word: str) -> list[str]:
             i += 1
             continue
         if c == "s" and i == n - 1 and i > 0 and w[i - 1] not in "su" and out and \
-                out[-1] not in _VOICELESS_SET:
+                out[-1] not in VOICELESS:
             out.append("Z")
             i += 1
             continue
@@ -172,8 +172,6 @@ def letter_to_sound(word: str) -> list[str]:
     return _stress(out, skip)
 
 
-_VOICELESS_SET = {"P", "T", "K", "F", "TH", "S", "SH", "CH"}
-_SIBILANT_SET = {"S", "Z", "SH", "ZH", "CH", "JH"}
 # Unstressed prefixes: a word of 3+ vowel groups that starts with one is stressed on its second.
 _UNSTRESSED_PREFIXES = ("con", "com", "col", "cor", "be", "de", "re", "pre", "ac", "ad", "af",
                         "ap", "as", "at", "ab", "ob", "op", "ex", "em", "en", "im", "in", "per",

@@ -30,11 +30,10 @@ from collections.abc import Callable
 from .lexicon import Lexicon
 from .phones import is_vowel
 
-__all__ = ["add_ed", "add_s", "inflected_phones"]
+__all__ = ["SIBILANTS", "VOICELESS", "add_ed", "add_s", "inflected_phones"]
 
-_SIBILANTS = {"S", "Z", "SH", "ZH", "CH", "JH"}
-_VOICELESS = {"P", "T", "K", "F", "TH"}
-_VOICELESS_BEFORE_ED = {"P", "K", "F", "TH", "S", "SH", "CH"}
+SIBILANTS = frozenset({"S", "Z", "SH", "ZH", "CH", "JH"})
+VOICELESS = frozenset({"P", "T", "K", "F", "TH", "S", "SH", "CH"})  # consonants; the -s and -ed endings follow them
 _VOWEL_LETTERS = frozenset("aeiou")
 MIN_STEM = 3  # letters
 
@@ -43,9 +42,9 @@ def add_s(phones: list[str] | tuple[str, ...]) -> list[str]:
     """Phones + the English -s/'s ending (IH0 Z after a sibilant, S after voiceless, else Z)."""
     phones = list(phones)
     last = phones[-1] if phones else ""
-    if last in _SIBILANTS:
+    if last in SIBILANTS:
         return phones + ["IH0", "Z"]
-    if last in _VOICELESS:
+    if last in VOICELESS:
         return phones + ["S"]
     return phones + ["Z"]
 
@@ -56,7 +55,7 @@ def add_ed(phones: list[str] | tuple[str, ...]) -> list[str]:
     last = phones[-1] if phones else ""
     if last in ("T", "D"):
         return phones + ["IH0", "D"]
-    if last in _VOICELESS_BEFORE_ED:
+    if last in VOICELESS:
         return phones + ["T"]
     return phones + ["D"]
 
