@@ -4,11 +4,11 @@
 #
 #   nohup sh training/corpus/run_all.sh > work-data/logs/run_all.log 2>&1 &
 #
-# Set HOURS (audio per speaker, default 1.5) or WER_LIMIT (test utterances per speaker for
+# Set HOURS (audio per speaker, default 2, what the bundled model learned from) or WER_LIMIT (test utterances per speaker for
 # the Whisper WER, default 100; 0 = all) in the environment to change them.
 set -eu
 PY="nice -n 10 ${PYTHON:-.venv/bin/python}"
-HOURS="${HOURS:-1.5}"
+HOURS="${HOURS:-2}"
 WER_LIMIT="${WER_LIMIT:-100}"
 mkdir -p work-data/logs
 
