@@ -4,8 +4,8 @@
 #
 #   nohup sh training/corpus/run_all.sh > work-data/logs/run_all.log 2>&1 &
 #
-# Set HOURS (audio per speaker, default 2, what the bundled model learned from) or WER_LIMIT (test utterances per speaker for
-# the Whisper WER, default 100; 0 = all) in the environment to change them.
+# Set HOURS (audio per speaker, default 2: what the bundled model learned from) or WER_LIMIT
+# (test utterances per speaker for the Whisper WER, default 100; 0 = all) in the environment.
 set -eu
 PY="nice -n 10 ${PYTHON:-.venv/bin/python}"
 HOURS="${HOURS:-2}"
