@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from training.data import MANIFEST, load_split
-from training.model.config import ModelConfig
+from training.export import load_checkpoint
 from training.model.networks import AcousticModel, durations_from_log, min_frames_for, sequence_mask
 
 
@@ -61,13 +61,10 @@ def main(argv=None) -> int:
 
     from bittts.engine.text.phones import SYMBOLS
 
-    ckpt = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
-    model = AcousticModel(ModelConfig(**ckpt["config"]))
-    model.load_state_dict({k: v.float() for k, v in ckpt["acoustic"].items()})
-    model.eval()
+    _, model, _, ckpt = load_checkpoint(args.checkpoint)
     voices = [s["name"] for s in ckpt["speakers"]]
-    is_phone_symbol = np.array([s[:1].isalpha() for s in SYMBOLS])
     min_frames = min_frames_for(torch.arange(len(SYMBOLS)), list(SYMBOLS))
+    is_phone_symbol = (min_frames > 0).numpy()  # a real phone gets a frame at least; pauses none
     rows = []
     for u in load_split(args.split, Path(args.manifest)):
         rows.append((voices[u.speaker_id], is_phone_symbol[u.phones],
