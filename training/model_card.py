@@ -165,9 +165,9 @@ def main(argv=None) -> int:
             "## Training", ""]
     if ckpt:
         secs = ckpt.get("seconds", {})
-        # the discriminator's first steps (its warm-up) train it alone
-        adversarial_finetune = (ckpt.get("step_wave_discriminator", 0)
-                                - ckpt.get("train_config", {}).get("discriminator_warmup", 0))
+        from training.train import finetune_steps_heard  # here: train.py imports this module
+
+        adversarial_finetune = finetune_steps_heard(ckpt)
         audio = ckpt.get("audio_seconds", {})
         out += [f"- vocoder: {ckpt.get('step_vocoder', 0):,} steps, {secs.get('vocoder', 0) / 3600:.2f} h",
                 f"- acoustic model: {ckpt.get('step_acoustic', 0):,} steps, {secs.get('acoustic', 0) / 3600:.2f} h"

@@ -159,6 +159,16 @@ def lr_at(step: int, progress: float, base: float, warmup: int) -> float:
     return base * warm * cosine_to_floor(progress)
 
 
+def finetune_steps_heard(ckpt: dict) -> int:
+    """Fine-tuning steps a checkpoint's vocoder took against the spectrogram discriminator. Checkpoints
+    from before the count was kept: the discriminator's own steps less its warm-up (an undercount
+    where a compact resume restarted the discriminator)."""
+    if "step_finetune_adversarial" in ckpt:
+        return ckpt["step_finetune_adversarial"]
+    warmup = ckpt.get("train_config", {}).get("discriminator_warmup", 0)
+    return max(0, ckpt.get("step_wave_discriminator", 0) - warmup)
+
+
 def finetune_anneal(step: int, total: int, anneal_steps: int) -> float:
     """The fine-tuning's learning-rate factor: 1, then over the last ``anneal_steps`` steps (at
     most the stage's second half) a cosine down to 0.1, so that the stage ends on a settled
@@ -298,6 +308,9 @@ class Trainer:
         self.wave_discriminator = SpectrogramDiscriminator().to(self.device)
         self.opt_wd = torch.optim.AdamW(self.wave_discriminator.parameters(), 2e-4, betas=(0.5, 0.9))
         self.step_wd = 0  # steps the spectrogram discriminator has learned
+        # fine-tuning steps the vocoder took against that discriminator: kept in the compact copy too, so
+        # the count survives a resume that restarts the discriminator (the model card reports it)
+        self.step_f_heard = 0
         self.seconds = {"vocoder": 0.0, "acoustic": 0.0, "adversarial": 0.0, "finetune": 0.0}
         self.audio_seconds = {"vocoder": 0.0, "acoustic": 0.0, "adversarial": 0.0, "finetune": 0.0}
         self.device_seconds: dict[str, float] = {}  # the same time by device kind ("cpu", "cuda")
@@ -313,7 +326,7 @@ class Trainer:
         state = {"config": self.cfg.to_dict(), "train_config": asdict(self.tc), "phones": self.phones,
                  "speakers": self.speakers, "acoustic": weights(self.acoustic), "vocoder": weights(self.vocoder),
                  "step_acoustic": self.step_a, "step_vocoder": self.step_v, "step_finetune": self.step_f,
-                 "step_adversarial": self.step_g,
+                 "step_adversarial": self.step_g, "step_finetune_adversarial": self.step_f_heard,
                  "seconds": self.seconds,
                  "audio_seconds": self.audio_seconds, "device_seconds": self.device_seconds,
                  "history": self.history[-200:],
@@ -377,6 +390,7 @@ class Trainer:
             self.wave_discriminator.load_state_dict(ckpt["wave_discriminator"])
             self.opt_wd.load_state_dict(ckpt["opt_wave_discriminator"])
             self.step_wd = ckpt["step_wave_discriminator"]
+        self.step_f_heard = finetune_steps_heard(ckpt)
         self.seconds.update(ckpt["seconds"])
         self.audio_seconds.update(ckpt["audio_seconds"])
         # checkpoints from before the split trained on one device, the one their config names
@@ -585,6 +599,7 @@ class Trainer:
                     torch.nn.utils.clip_grad_norm_(self.acoustic.parameters(), 1.0)
                     self.opt_a.step()
                 self.step_f += 1
+                self.step_f_heard += hearing
             if adversarial:
                 d_loss = discriminator_loss(real_scores, self.wave_discriminator(wave.detach())[0])
                 self.opt_wd.zero_grad(set_to_none=True)

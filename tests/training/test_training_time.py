@@ -45,3 +45,23 @@ def test_the_model_card_names_the_edge_weight_only_when_one_was_used():
     assert edge_weight_note({"train_config": {"mel_edge_weight": 1.0}}) == ""
     assert edge_weight_note({}) == ""  # checkpoints from before the option
     assert "3 times" in edge_weight_note({"train_config": {"mel_edge_weight": 3.0}})
+
+
+def test_the_count_of_steps_against_the_spectrogram_discriminator_survives_a_compact_resume(tmp_path, monkeypatch):
+    monkeypatch.setattr(train, "RUNS", tmp_path)
+    first = train.Trainer(train.TrainConfig(run="first"))
+    first.step_f, first.step_f_heard, first.step_wd = 9000, 8350, 8550
+    compact = first.state(compact=True)
+    assert "wave_discriminator" not in compact  # a resume from it starts a new discriminator...
+    (tmp_path / "first").mkdir()
+    torch.save(compact, tmp_path / "first" / "model.pt")
+    resumed = train.Trainer(train.TrainConfig(run="first"))
+    assert resumed.step_wd == 0
+    assert resumed.step_f_heard == 8350  # ...but the vocoder's count goes on
+
+
+def test_checkpoints_from_before_the_count_take_it_from_the_discriminator_less_its_warm_up():
+    assert train.finetune_steps_heard({"step_finetune_adversarial": 9150, "step_wave_discriminator": 1000}) == 9150
+    old = {"step_wave_discriminator": 1000, "train_config": {"discriminator_warmup": 200}}
+    assert train.finetune_steps_heard(old) == 800
+    assert train.finetune_steps_heard({"train_config": {"discriminator_warmup": 200}}) == 0  # never heard one
