@@ -96,6 +96,8 @@ class TrainConfig:
     width: float = 1.0  # channel multiplier for the acoustic model and vocoder (ablations)
     decoder_dilations: str = ""  # e.g. 1,1,1,1,1,2,4,8: the decoder's layers and their dilations ("": the
     # default 4 layers). Resuming a checkpoint whose decoder is a prefix of these grows it (grow_decoder)
+    voice_repeats: str = ""  # e.g. "alan=2,joe=2": the acoustic stage and the fine-tuning see these voices'
+    # utterances this many times as often as the others' (voices furthest from their teachers; "": all once)
     run: str = ""  # a named side run (ablations): its own checkpoint under work-data/runs/, nothing committed
 
 
@@ -157,6 +159,22 @@ def lr_at(step: int, progress: float, base: float, warmup: int) -> float:
     """Linear warm-up, then cosine decay to a floor of 10% as progress goes from 0 to 1."""
     warm = min(1.0, (step + 1) / warmup)
     return base * warm * cosine_to_floor(progress)
+
+
+def parse_voice_repeats(spec: str, names: list[str]) -> dict[int, int]:
+    """ "alan=2,joe=3" -> {speaker id: times}, for the voices ``names`` lists in speaker-id order."""
+    out = {}
+    for item in filter(None, (part.strip() for part in spec.split(","))):
+        name, _, times = item.partition("=")
+        if name not in names or not times.isdigit() or int(times) < 1:
+            raise SystemExit(f"--voice-repeats: {item!r} is not VOICE=TIMES with a voice of {', '.join(names)}")
+        out[names.index(name)] = int(times)
+    return out
+
+
+def repeated_indices(speaker_ids: list[int], repeats: dict[int, int]) -> list[int]:
+    """Indices of utterances, each as many times as its voice is repeated (once by default)."""
+    return [i for i, s in enumerate(speaker_ids) for _ in range(repeats.get(s, 1))]
 
 
 def finetune_steps_heard(ckpt: dict) -> int:
@@ -311,6 +329,7 @@ class Trainer:
         # fine-tuning steps the vocoder took against that discriminator: kept in the compact copy too, so
         # the count survives a resume that restarts the discriminator (the model card reports it)
         self.step_f_heard = 0
+        self.voice_repeats = parse_voice_repeats(tc.voice_repeats, [v["name"] for v in self.speakers])
         self.seconds = {"vocoder": 0.0, "acoustic": 0.0, "adversarial": 0.0, "finetune": 0.0}
         self.audio_seconds = {"vocoder": 0.0, "acoustic": 0.0, "adversarial": 0.0, "finetune": 0.0}
         self.device_seconds: dict[str, float] = {}  # the same time by device kind ("cpu", "cuda")
@@ -453,7 +472,8 @@ class Trainer:
             return
         utts = load_split("train")
         valid = load_split("valid", limit=tc.validation_utterances)
-        batches = acoustic_batches(utts, tc.acoustic_max_frames, tc.seed + self.step_a)
+        batches = acoustic_batches(utts, tc.acoustic_max_frames, tc.seed + self.step_a,
+                                   repeated_indices([u.speaker_id for u in utts], self.voice_repeats))
         hours = sum(u.frames for u in utts) * self.cfg.hop_size / self.cfg.sample_rate / 3600
         print(f"acoustic: {len(utts)} utterances ({hours:.1f} h), from step {self.step_a} to {tc.acoustic_steps}", flush=True)
         stage_started, first_step = time.time(), self.step_a
@@ -541,6 +561,7 @@ class Trainer:
         utts = [u for u in load_split("train", limit=tc.vocoder_utterances) if u.frames > tc.segment_frames + 2]
         waves = WaveCache(utts)
         rng = torch.Generator().manual_seed(tc.seed + self.step_f)
+        pool = repeated_indices([u.speaker_id for u in utts], self.voice_repeats)
         print(f"vocoder fine-tuning: {len(utts)} utterances, from step {self.step_f} to {tc.finetune_steps}", flush=True)
         joint = tc.finetune_acoustic_lr > 0
         self.acoustic.eval()  # no dropout, even when it learns here: the vocoder hears what the engine makes
@@ -550,7 +571,7 @@ class Trainer:
 
         while self.step_f < tc.finetune_steps and not self.out_of_time():
             t0 = time.time()
-            picks = [utts[i] for i in torch.randint(0, len(utts), (tc.vocoder_batch,), generator=rng).tolist()]
+            picks = [utts[pool[i]] for i in torch.randint(0, len(pool), (tc.vocoder_batch,), generator=rng).tolist()]
             anneal = finetune_anneal(self.step_f, tc.finetune_steps, tc.finetune_anneal_steps)
             batch = {k: v.to(self.device) for k, v in collate_acoustic(picks).items()}
             if joint:
