@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bittts.engine.model_format import DType, ModelFile
 from bittts.engine.model_info import format_bytes, summarize
+from bittts.engine.text.lexicon import CORRECTIONS
 from training.data import MANIFEST
 
 
@@ -197,7 +198,11 @@ def main(argv=None) -> int:
                 "`python -m training.evaluate` reproduces it.",
                 "Word error rates: Whisper base; the sentence and the transcript both pass through the engine's",
                 "text normalizer, and spellings of one spoken form (\"alright\" and \"all right\", British and",
-                "American spellings) count as the same words (training/corpus/teacher_wer.py).", "",
+                "American spellings) count as the same words (training/corpus/teacher_wer.py).",
+                "The lexicon's corrections of CMUdict (`CORRECTIONS` in engine/text/lexicon.py: "
+                + ", ".join(sorted(CORRECTIONS)) + ")",
+                "were found through one of these sentences, which they make easier for the engine than for a",
+                "new text (docs/training.md, \"A corrected lexicon\").", "",
                 "| voice | WER | teacher WER | DNSMOS OVRL | teacher OVRL | DNSMOS SIG | teacher SIG | MCD (dB) | F0 RMSE (cents) | 4-8 kHz share vs teacher |",
                 "|---|---|---|---|---|---|---|---|---|---|"]
         for name, r in results["voices"].items():
