@@ -620,7 +620,7 @@ class Trainer:
                     torch.nn.utils.clip_grad_norm_(self.acoustic.parameters(), 1.0)
                     self.opt_a.step()
                 self.step_f += 1
-                self.step_f_heard += hearing
+                self.step_f_heard += int(hearing)
             if adversarial:
                 d_loss = discriminator_loss(real_scores, self.wave_discriminator(wave.detach())[0])
                 self.opt_wd.zero_grad(set_to_none=True)
