@@ -5,13 +5,16 @@ words to the teachers.
 
 Per voice: the word errors of each tag and, against the first tag, how many sentences got
 better and worse. Per-voice rates over 60 sentences move by 1-2 points between models of
-similar quality (docs/training.md), so the sentence counts say more than a rate's difference.
+similar quality (docs/training.md), so the sentence counts say more than a rate's difference;
+over all voices, a sign test on them says how often two models of equal quality would split the
+changed sentences at least that unevenly.
 Then, per tag, ours and the teachers' rates by sentence length, and how often the first word
 is wrong. Reads only stored transcripts: nothing is synthesized or transcribed.
 """
 from __future__ import annotations
 
 import argparse
+import math
 from collections import defaultdict
 
 from training.evaluate import stored_scores
@@ -30,6 +33,15 @@ def paired(base: dict, other: dict) -> dict[str, dict[str, int]]:
         row["worse"] += b > a
         row["sentences"] += 1
     return dict(table)
+
+
+def sign_test_p(better: int, worse: int) -> float:
+    """Two-sided sign test: the chance that a fair coin splits better + worse sentences at least
+    as unevenly (1.0 when nothing changed)."""
+    n, k = better + worse, min(better, worse)
+    if n == 0:
+        return 1.0
+    return min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2**n)
 
 
 def by_length(scored: dict) -> dict[str, dict[str, int]]:
@@ -56,9 +68,13 @@ def main(argv=None) -> int:
     base_tag, base = args.tags[0], evals[args.tags[0]]
     for tag in args.tags[1:]:
         print(f"{base_tag} -> {tag}: word errors, sentences better / worse")
-        for voice, r in sorted(paired(base, evals[tag]).items()):
+        table = paired(base, evals[tag])
+        for voice, r in sorted(table.items()):
             print(f"  {voice:8} {r['base']:4} -> {r['other']:4}   better {r['better']:3}  worse {r['worse']:3}"
                   f"  of {r['sentences']}")
+        total = {k: sum(r[k] for r in table.values()) for k in ("base", "other", "better", "worse", "sentences")}
+        print(f"  {'all':8} {total['base']:4} -> {total['other']:4}   better {total['better']:3}  worse "
+              f"{total['worse']:3}  of {total['sentences']}   sign test p = {sign_test_p(total['better'], total['worse']):.2f}")
     for tag, scored in evals.items():
         print(f"{tag}: WER by sentence length, ours / teachers'; first word wrong, ours / teachers'")
         for name, r in by_length(scored).items():

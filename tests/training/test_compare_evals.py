@@ -9,7 +9,7 @@ import pytest
 pytest.importorskip("torch")
 
 from training import compare_evals, evaluate  # noqa: E402
-from training.compare_evals import by_length, paired  # noqa: E402
+from training.compare_evals import by_length, paired, sign_test_p  # noqa: E402
 from training.evaluate import Scored, score  # noqa: E402
 
 
@@ -25,6 +25,13 @@ def test_paired_counts_sentences_better_and_worse_per_voice_over_shared_sentence
     base = {("v", "a"): s(2), ("v", "b"): s(0), ("v", "c"): s(1), ("w", "a"): s(1)}
     other = {("v", "a"): s(0), ("v", "b"): s(1), ("v", "c"): s(1), ("x", "a"): s(3)}
     assert paired(base, other) == {"v": dict(base=3, other=2, better=1, worse=1, sentences=3)}
+
+
+def test_the_sign_test_weighs_how_unevenly_changed_sentences_split():
+    assert sign_test_p(0, 0) == 1.0 and sign_test_p(3, 3) == 1.0
+    assert sign_test_p(5, 0) == pytest.approx(2 / 32)  # five of five one way: 2 x (1/2)^5
+    assert sign_test_p(1, 4) == sign_test_p(4, 1) == pytest.approx(2 * 6 / 32)
+    assert sign_test_p(47, 70) < 0.05 < sign_test_p(52, 50)
 
 
 def test_by_length_buckets_sentences_by_their_words():
@@ -46,5 +53,6 @@ def test_main_reads_stored_transcripts_and_refuses_a_missing_tag(tmp_path, monke
     assert compare_evals.main(["old", "new"]) == 0
     out = capsys.readouterr().out
     assert "v           1 ->    0   better   1  worse   0  of 1" in out
+    assert "all         1 ->    0   better   1  worse   0  of 1   sign test p = 1.00" in out
     with pytest.raises(SystemExit, match="no transcripts"):
         compare_evals.main(["old", "missing"])
