@@ -128,6 +128,11 @@ class BitTTSModel:
             self.harmonic_ceiling = float(arch["harmonic_ceiling"])
             self.noise_fft = int(arch["noise_fft"])
             self.envelope_points = int(arch["envelope_points"])
+            self.noise_bands = int(arch["noise_bands"])
+            # files written before fine gains existed have none
+            self.subframe_gains = int(arch.get("subframe_gains", 0))
+            if self.subframe_gains < 0 or (self.subframe_gains and self.hop % self.subframe_gains):
+                raise ValueError(f"subframe_gains {self.subframe_gains} for hop {self.hop}")
             enc_layers, dec_layers = int(arch["encoder_layers"]), int(arch["decoder_layers"])
             pred_layers, voc_layers = int(arch["predictor_layers"]), int(arch["vocoder_layers"])
             # files written before decoder dilations existed have none: 1 for every layer
@@ -154,6 +159,10 @@ class BitTTSModel:
         self.vocoder_blocks = [ConvBlock(p, f"{v}.blocks.{i}", leaky=0.1) for i in range(voc_layers)]
         self.vocoder_norm = p.norm(f"{v}.norm.norm")
         self.vocoder_out = p.conv(f"{v}.out")
+        controls = self.envelope_points + self.noise_bands + 2 * self.subframe_gains
+        if self.vocoder_out.c_out != controls:
+            raise ModelFormatError(f"{model.path}: the vocoder writes {self.vocoder_out.c_out} controls a frame; "
+                                   f"its metadata asks for {controls}")
         self.n_phones, self.n_speakers = self.phone_embedding.shape[0], self.speaker_embedding.shape[0]
         symbols = meta.get("text.phones")
         if not isinstance(symbols, list) or len(symbols) != self.n_phones:
@@ -215,8 +224,10 @@ class BitTTSModel:
             raise ValueError(f"{what} needs one value per phone ({count}), got shape {values.shape}")
         return values
 
-    def vocoder_controls(self, mel: np.ndarray, f0: np.ndarray, voiced: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """-> (log harmonic envelope [frames, E], log noise gains [frames, G])."""
+    def vocoder_controls(self, mel: np.ndarray, f0: np.ndarray,
+                         voiced: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """-> (log harmonic envelope [frames, E], log noise gains [frames, G], fine log gains
+        [frames, 2S]: S points a frame for the harmonic part, then S for the noise part)."""
         norm_f0 = (np.log(f0) - self.log_f0_mean) / self.log_f0_std
         features = np.concatenate([mel, norm_f0[:, None], voiced[:, None]], axis=1).astype(np.float32)
         h = self.vocoder_in(features)
@@ -224,14 +235,15 @@ class BitTTSModel:
         for block in self.vocoder_blocks:
             h = block(h)
         out = self.vocoder_out(self.vocoder_norm(h))
-        return out[:, : self.envelope_points], out[:, self.envelope_points :]
+        e, g = self.envelope_points, self.envelope_points + self.noise_bands
+        return out[:, :e], out[:, e:g], out[:, g:]
 
     def vocode(self, mel: np.ndarray, f0: np.ndarray, voiced: np.ndarray, noise_frames: np.ndarray | None = None,
                seed: int = 0, cancelled: Callable[[], bool] | None = None) -> np.ndarray | None:
         """Acoustic frames -> waveform. ``cancelled`` is asked between stages; when it says
         True the work stops and None is returned."""
         stop = cancelled or (lambda: False)
-        envelope, gains = self.vocoder_controls(mel, f0, voiced)
+        envelope, gains, fine = self.vocoder_controls(mel, f0, voiced)
         if stop():
             return None
         amps = dsp.harmonic_amplitudes(f0, envelope, self.sample_rate, self.max_harmonics, self.harmonic_ceiling)
@@ -240,4 +252,9 @@ class BitTTSModel:
             return None
         if noise_frames is None:
             noise_frames = dsp.white_noise_frames(len(f0), self.noise_fft, seed)
-        return harmonic + dsp.noise_signal(gains, noise_frames, self.hop)
+        noise = dsp.noise_signal(gains, noise_frames, self.hop)
+        if self.subframe_gains:
+            s = self.subframe_gains
+            harmonic *= dsp.subframe_gain(fine[:, :s], self.hop)
+            noise *= dsp.subframe_gain(fine[:, s:], self.hop)
+        return harmonic + noise

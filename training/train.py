@@ -96,6 +96,8 @@ class TrainConfig:
     width: float = 1.0  # channel multiplier for the acoustic model and vocoder (ablations)
     decoder_dilations: str = ""  # e.g. 1,1,1,1,1,2,4,8: the decoder's layers and their dilations ("": the
     # default 4 layers). Resuming a checkpoint whose decoder is a prefix of these grows it (grow_decoder)
+    subframe_gains: int = 0  # fine gains a frame for each part of the vocoder's synthesizer (ModelConfig);
+    # resuming a checkpoint without them adds them (grow_vocoder_output)
     voice_repeats: str = ""  # e.g. "alan=2,joe=2": the acoustic stage and the fine-tuning see these voices'
     # utterances this many times as often as the others' (voices furthest from their teachers; "": all once)
     run: str = ""  # a named side run (ablations): its own checkpoint under work-data/runs/, nothing committed
@@ -140,6 +142,58 @@ def grow_decoder(acoustic: AcousticModel, optimizer: torch.optim.Optimizer, trai
             block.conv.bias.zero_()
     print(f"grew the decoder from {trained.decoder_layers} to {len(acoustic.decoder)} layers "
           f"(dilations {acoustic.cfg.decoder_dilations})", flush=True)
+
+
+def fine_gains_grow(trained: ModelConfig, wanted: ModelConfig) -> bool:
+    """True when ``wanted`` adds fine gains (``subframe_gains``) to a vocoder trained without them."""
+    return trained.subframe_gains == 0 < wanted.subframe_gains
+
+
+def config_grows(trained: ModelConfig, wanted: ModelConfig) -> bool:
+    """True when a checkpoint of ``trained`` can grow into ``wanted``: decoder layers appended,
+    fine gains added, or both."""
+    if fine_gains_grow(trained, wanted):
+        trained = replace(trained, subframe_gains=wanted.subframe_gains)
+    return trained == wanted or decoder_grows(trained, wanted)
+
+
+def load_grown(module: torch.nn.Module, old: torch.nn.Module, optimizer: torch.optim.Optimizer,
+               old_optimizer: torch.optim.Optimizer) -> None:
+    """Copy ``old``'s weights and optimizer moments into ``module`` by name. A tensor that grew
+    (more output rows) gets the old rows and zeros after them; new tensors keep their init."""
+    old_params = dict(old.named_parameters())
+    with torch.no_grad():
+        for name, param in module.named_parameters():
+            if name not in old_params:
+                continue
+            src = old_params[name]
+            rows = src.shape[0]
+            if param.shape == src.shape:
+                param.copy_(src)
+            else:
+                param.zero_()
+                param[:rows].copy_(src)
+            state = old_optimizer.state.get(src)
+            if state:
+                grown = {}
+                for key, value in state.items():
+                    if torch.is_tensor(value) and value.shape == src.shape and param.shape != src.shape:
+                        value = torch.cat([value, value.new_zeros((param.shape[0] - rows, *value.shape[1:]))])
+                    grown[key] = value.clone()
+                optimizer.state[param] = grown
+
+
+def grow_vocoder_output(vocoder: VocoderNet, optimizer: torch.optim.Optimizer, trained: ModelConfig,
+                        ckpt: dict) -> None:
+    """Load a vocoder trained without fine gains: the new output rows start at zero (a gain of
+    1 everywhere), so the grown vocoder sounds as the trained one did and learns from there."""
+    old = VocoderNet(trained)
+    old.load_state_dict({k: v.float() for k, v in ckpt["vocoder"].items()})
+    old_optimizer = torch.optim.AdamW(old.parameters())
+    if "opt_vocoder" in ckpt:
+        old_optimizer.load_state_dict(ckpt["opt_vocoder"])
+    load_grown(vocoder, old, optimizer, old_optimizer)
+    print(f"added {vocoder.cfg.subframe_gains} fine gains a frame to each part of the vocoder", flush=True)
 
 
 def cpu_has_bf16() -> bool:
@@ -264,10 +318,10 @@ def vocoder_loss(model: VocoderNet, batch, cfg: ModelConfig, device, bf16: bool,
     feats, f0, audio = (t.to(device) for t in batch)
     mask = torch.ones(feats.shape[0], 1, feats.shape[2], device=device)
     with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
-        envelope, gains = model(feats, mask)
+        envelope, gains, fine = model(feats, mask)
     noise = torch.randn(feats.shape[0], feats.shape[2], cfg.noise_fft, device=device)
     wave = ddsp.synthesize(f0, envelope.float(), gains.float(), noise, cfg.sample_rate, cfg.hop_size,
-                           cfg.max_harmonics, cfg.harmonic_ceiling)
+                           cfg.max_harmonics, cfg.harmonic_ceiling, fine.float())
     loss = ddsp.multi_resolution_stft_loss(wave, audio, fft_sizes)
     parts = {"stft": loss.item()}
     if mel_weight > 0:
@@ -308,7 +362,8 @@ class Trainer:
         decoder = {"decoder_layers": len(dilations), "decoder_dilations": dilations} if dilations else {}
         self.cfg = scaled_config(ModelConfig(n_phones=len(SYMBOLS), n_speakers=len(VOICES),
                                              quantize_acoustic=tc.quantize_acoustic,
-                                             quantize_vocoder=tc.quantize_vocoder, **decoder), tc.width)
+                                             quantize_vocoder=tc.quantize_vocoder,
+                                             subframe_gains=tc.subframe_gains, **decoder), tc.width)
         self.full_checkpoint = RUNS / tc.run / "model.pt" if tc.run else FULL_CHECKPOINT
         self.compact_checkpoint = None if tc.run else COMPACT_CHECKPOINT
         self.acoustic = AcousticModel(self.cfg).to(self.device)
@@ -387,17 +442,20 @@ class Trainer:
             return
         ckpt = torch.load(path, map_location="cpu", weights_only=False)
         trained = ModelConfig(**ckpt["config"])
-        if trained != self.cfg and not decoder_grows(trained, self.cfg):
+        if trained != self.cfg and not config_grows(trained, self.cfg):
             raise SystemExit(f"{path} was trained with another model configuration; move it away to start anew")
-        if trained != self.cfg:
-            grow_decoder(self.acoustic, self.opt_a, trained, ckpt)
+        if trained.decoder_dilations != self.cfg.decoder_dilations:
+            grow_decoder(self.acoustic, self.opt_a, replace(trained, subframe_gains=self.cfg.subframe_gains), ckpt)
         else:
             self.acoustic.load_state_dict({k: v.float() for k, v in ckpt["acoustic"].items()})
             if "opt_acoustic" in ckpt:
                 self.opt_a.load_state_dict(ckpt["opt_acoustic"])
-        self.vocoder.load_state_dict({k: v.float() for k, v in ckpt["vocoder"].items()})
-        if "opt_vocoder" in ckpt:
-            self.opt_v.load_state_dict(ckpt["opt_vocoder"])
+        if fine_gains_grow(trained, self.cfg):
+            grow_vocoder_output(self.vocoder, self.opt_v, trained, ckpt)
+        else:
+            self.vocoder.load_state_dict({k: v.float() for k, v in ckpt["vocoder"].items()})
+            if "opt_vocoder" in ckpt:
+                self.opt_v.load_state_dict(ckpt["opt_vocoder"])
         self.step_a, self.step_v = ckpt["step_acoustic"], ckpt["step_vocoder"]
         self.step_f = ckpt.get("step_finetune", 0)
         self.step_g = ckpt.get("step_adversarial", 0)

@@ -79,15 +79,25 @@ def test_acoustic_frames_match_with_the_same_durations(case):
 
 def test_vocoder_controls_and_waveform_match(case):
     model, e = case
-    envelope, gains = model.vocoder_controls(e["mel"], e["f0"], e["voiced"])
+    envelope, gains, fine = model.vocoder_controls(e["mel"], e["f0"], e["voiced"])
     close(envelope, e["envelope"])
     close(gains, e["gains"])
+    want_fine = e.get("fine_gains", np.zeros((len(envelope), 0), np.float32))  # fixtures before fine gains
+    assert fine.shape == want_fine.shape
+    if fine.size:
+        close(fine, want_fine)
     wave = model.vocode(e["mel"], e["f0"], e["voiced"], noise_frames=e["noise"])
     assert wave.shape == e["waveform"].shape
     # The waveform: compare against the DSP run on the fixture's own controls (tight), and the
     # full chain (controls from the engine) within the control tolerance.
     amps = dsp.harmonic_amplitudes(e["f0"], e["envelope"], model.sample_rate, model.max_harmonics, model.harmonic_ceiling)
-    exact = dsp.harmonic_signal(e["f0"], amps, model.sample_rate, model.hop)[0] + dsp.noise_signal(e["gains"], e["noise"], model.hop)
+    harmonic = dsp.harmonic_signal(e["f0"], amps, model.sample_rate, model.hop)[0]
+    noise = dsp.noise_signal(e["gains"], e["noise"], model.hop)
+    if want_fine.size:
+        s = want_fine.shape[1] // 2
+        harmonic = harmonic * dsp.subframe_gain(want_fine[:, :s], model.hop)
+        noise = noise * dsp.subframe_gain(want_fine[:, s:], model.hop)
+    exact = harmonic + noise
     close(exact, e["waveform"], share=1e-4, mean_share=1e-5)
     close(wave, e["waveform"], share=RTOL_OF_RANGE)
 
@@ -102,6 +112,33 @@ def test_decoder_dilations_come_from_the_file_and_a_wrong_list_is_refused(tmp_pa
     writer.write(tmp_path / "wrong.bttm")
     with pytest.raises(ModelFormatError, match="decoder_dilations"):
         BitTTSModel(ModelFile(tmp_path / "wrong.bttm"))
+
+
+def test_fine_gains_come_from_the_file_and_a_wrong_count_is_refused(tmp_path):
+    from bittts.engine.model_format import ModelFormatError, ModelWriter
+
+    source = ModelFile(FIXTURES / "parity" / "model.bttm")
+    assert BitTTSModel(source).subframe_gains == source.metadata["arch.subframe_gains"] == 4
+    writer = ModelWriter.from_model(source)
+    writer.add_metadata("arch.subframe_gains", 2)  # the vocoder writes 4 a part
+    writer.write(tmp_path / "wrong.bttm")
+    with pytest.raises(ModelFormatError, match="controls"):
+        BitTTSModel(ModelFile(tmp_path / "wrong.bttm"))
+
+
+def test_fine_gains_shape_the_waveform(case):
+    """Without its fine gains the waveform leaves the fixture's: the parity check sees them."""
+    model, e = case
+    if not model.subframe_gains:
+        pytest.skip("this model has no fine gains")
+    wave = model.vocode(e["mel"], e["f0"], e["voiced"], noise_frames=e["noise"])
+    kept = model.subframe_gains
+    try:
+        model.subframe_gains = 0
+        plain = model.vocode(e["mel"], e["f0"], e["voiced"], noise_frames=e["noise"])
+    finally:
+        model.subframe_gains = kept
+    assert np.abs(plain - e["waveform"]).mean() > 10 * np.abs(wave - e["waveform"]).mean()
 
 
 def test_the_tolerance_catches_a_missing_decoder_layer(case):

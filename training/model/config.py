@@ -35,6 +35,10 @@ class ModelConfig:
     max_harmonics: int = 100
     harmonic_ceiling: float = 0.95  # harmonics above this share of Nyquist are silent
     noise_fft: int = 512  # STFT size of the filtered-noise path (hop = hop_size)
+    # points per frame of two fine log-gain tracks (the harmonic part's, the noise part's) that shape
+    # each part within a frame: the envelope and noise gains change only from frame to frame, and the
+    # noise path's 512-sample window smears a burst over 23 ms (0: none, as in files before them)
+    subframe_gains: int = 0
     # --- quantization ---
     quantize_acoustic: bool = True  # ternary convs in the acoustic model
     quantize_vocoder: bool = True  # ternary convs in the vocoder network
@@ -44,6 +48,8 @@ class ModelConfig:
         if len(self.decoder_dilations) != self.decoder_layers or any(d < 1 for d in self.decoder_dilations):
             raise ValueError(f"decoder_dilations {self.decoder_dilations} must give each of the "
                              f"{self.decoder_layers} decoder layers a dilation of at least 1")
+        if self.subframe_gains < 0 or (self.subframe_gains and self.hop_size % self.subframe_gains):
+            raise ValueError(f"subframe_gains {self.subframe_gains} must divide the hop ({self.hop_size})")
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -136,7 +136,8 @@ def regulate_length(x: torch.Tensor, durations: torch.Tensor, frame_len: int | N
 
 
 class VocoderNet(nn.Module):
-    """(log-mel, normalized log-F0, voicing) per frame -> (log harmonic envelope, log noise gains)."""
+    """(log-mel, normalized log-F0, voicing) per frame -> (log harmonic envelope, log noise gains,
+    fine log gains [B, 2 x subframe_gains, T]: the harmonic part's points, then the noise part's)."""
 
     def __init__(self, cfg: ModelConfig):
         super().__init__()
@@ -145,11 +146,13 @@ class VocoderNet(nn.Module):
         self.inp = TernaryConv1d(cfg.n_mels + 2, c, cfg.vocoder_kernel, padding=cfg.vocoder_kernel // 2, quantized=q)
         self.blocks = nn.ModuleList(ConvBlock(c, cfg.vocoder_kernel, quantized=q, leaky=0.1) for _ in range(cfg.vocoder_layers))
         self.norm = MaskedLayerNorm(c)
-        self.out = nn.Conv1d(c, cfg.envelope_points + cfg.noise_bands, 1)  # fp: the sensitive last layer
+        outputs = cfg.envelope_points + cfg.noise_bands + 2 * cfg.subframe_gains
+        self.out = nn.Conv1d(c, outputs, 1)  # fp: the sensitive last layer
 
     def forward(self, features, mask):
         h = F.leaky_relu(self.inp(features * mask), 0.1) * mask
         for block in self.blocks:
             h = block(h, mask)
         out = self.out(self.norm(h, mask))
-        return out[:, : self.cfg.envelope_points], out[:, self.cfg.envelope_points :]
+        e, g = self.cfg.envelope_points, self.cfg.envelope_points + self.cfg.noise_bands
+        return out[:, :e], out[:, e:g], out[:, g:]
