@@ -39,7 +39,9 @@ def small_random_model(seed: int = 0):
     with torch.no_grad():  # a plausible output range instead of an untrained zero
         acoustic.duration_predictor.out.bias.fill_(1.6)
         vocoder.out.bias[: cfg.envelope_points].fill_(-4.0)
-        vocoder.out.bias[cfg.envelope_points :].fill_(-3.0)
+        vocoder.out.bias[cfg.envelope_points : cfg.envelope_points + cfg.noise_bands].fill_(-3.0)
+        fine = vocoder.out.weight[cfg.envelope_points + cfg.noise_bands :]
+        fine.copy_(torch.randn_like(fine) * 0.05)  # a new vocoder's start at 0 would test nothing
     speakers = [{"name": f"spk{i}", "sex": "female", "accent": "US", "licence": "test"} for i in range(3)]
     return cfg, acoustic, vocoder, list(SYMBOLS), speakers
 

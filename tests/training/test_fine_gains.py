@@ -89,3 +89,12 @@ def test_the_grown_vocoder_sounds_as_the_trained_one_and_keeps_its_moments():
     loss.backward()
     grown_opt.step()
     assert grown.out.weight[-8:].abs().sum() > 0
+
+
+def test_a_new_vocoder_starts_its_fine_gains_at_zero():
+    torch.manual_seed(1)
+    vocoder = VocoderNet(small(subframe_gains=4)).eval()
+    with torch.no_grad():
+        _, gains, fine = vocoder(torch.randn(1, 82, 9), torch.ones(1, 1, 9))
+    assert fine.shape == (1, 8, 9) and torch.equal(fine, torch.zeros_like(fine))
+    assert gains.abs().sum() > 0

@@ -148,6 +148,9 @@ class VocoderNet(nn.Module):
         self.norm = MaskedLayerNorm(c)
         outputs = cfg.envelope_points + cfg.noise_bands + 2 * cfg.subframe_gains
         self.out = nn.Conv1d(c, outputs, 1)  # fp: the sensitive last layer
+        with torch.no_grad():  # fine gains start at 0 (a gain of 1): the synthesizer as without them
+            self.out.weight[cfg.envelope_points + cfg.noise_bands :].zero_()
+            self.out.bias[cfg.envelope_points + cfg.noise_bands :].zero_()
 
     def forward(self, features, mask):
         h = F.leaky_relu(self.inp(features * mask), 0.1) * mask
