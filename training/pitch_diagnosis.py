@@ -92,14 +92,13 @@ def finetune_pitch_predictor(minutes: float, checkpoint: str) -> None:
     import torch
 
     from training.data import acoustic_batches, collate_acoustic, load_split
-    from training.model.config import ModelConfig
-    from training.model.networks import AcousticModel, sequence_mask
+    from training.export import load_checkpoint
+    from training.model.networks import sequence_mask
 
     torch.set_num_threads(2)
     torch.manual_seed(0)
-    ckpt = torch.load(checkpoint, map_location="cpu", weights_only=False)
-    model = AcousticModel(ModelConfig(**ckpt["config"]))
-    model.load_state_dict({k: v.float() for k, v in ckpt["acoustic"].items()})
+    _, model, _, ckpt = load_checkpoint(checkpoint)
+    model.train()
     names = [s["name"] for s in ckpt["speakers"]]
     train, valid = load_split("train"), load_split("valid")
     model.requires_grad_(False)
