@@ -120,43 +120,6 @@ def decoder_grows(trained: ModelConfig, wanted: ModelConfig) -> bool:
             and wanted.decoder_dilations[:n] == trained.decoder_dilations)
 
 
-def grow_decoder(acoustic: AcousticModel, optimizer: torch.optim.Optimizer, trained: ModelConfig, ckpt: dict) -> None:
-    """Load a checkpoint whose decoder has fewer layers into ``acoustic``: its weights and
-    optimizer moments by name; the new layers start near identity (tiny ternary scale, no bias),
-    so the grown model speaks as the trained one did and learns from there."""
-    old = AcousticModel(trained)
-    old.load_state_dict({k: v.float() for k, v in ckpt["acoustic"].items()})
-    old_params = dict(old.named_parameters())
-    old_optimizer = torch.optim.AdamW(old.parameters())
-    if "opt_acoustic" in ckpt:
-        old_optimizer.load_state_dict(ckpt["opt_acoustic"])
-    with torch.no_grad():
-        for name, param in acoustic.named_parameters():
-            if name in old_params:
-                param.copy_(old_params[name])
-                state = old_optimizer.state.get(old_params[name])
-                if state:
-                    optimizer.state[param] = {k: v.clone() for k, v in state.items()}
-        for block in acoustic.decoder[trained.decoder_layers :]:
-            block.conv.weight.mul_(0.01)
-            block.conv.bias.zero_()
-    print(f"grew the decoder from {trained.decoder_layers} to {len(acoustic.decoder)} layers "
-          f"(dilations {acoustic.cfg.decoder_dilations})", flush=True)
-
-
-def fine_gains_grow(trained: ModelConfig, wanted: ModelConfig) -> bool:
-    """True when ``wanted`` adds fine gains (``subframe_gains``) to a vocoder trained without them."""
-    return trained.subframe_gains == 0 < wanted.subframe_gains
-
-
-def config_grows(trained: ModelConfig, wanted: ModelConfig) -> bool:
-    """True when a checkpoint of ``trained`` can grow into ``wanted``: decoder layers appended,
-    fine gains added, or both."""
-    if fine_gains_grow(trained, wanted):
-        trained = replace(trained, subframe_gains=wanted.subframe_gains)
-    return trained == wanted or decoder_grows(trained, wanted)
-
-
 def load_grown(module: torch.nn.Module, old: torch.nn.Module, optimizer: torch.optim.Optimizer,
                old_optimizer: torch.optim.Optimizer) -> None:
     """Copy ``old``'s weights and optimizer moments into ``module`` by name. A tensor that grew
@@ -179,8 +142,39 @@ def load_grown(module: torch.nn.Module, old: torch.nn.Module, optimizer: torch.o
                 for key, value in state.items():
                     if torch.is_tensor(value) and value.shape == src.shape and param.shape != src.shape:
                         value = torch.cat([value, value.new_zeros((param.shape[0] - rows, *value.shape[1:]))])
-                    grown[key] = value.clone()
+                    grown[key] = value.clone() if torch.is_tensor(value) else value
                 optimizer.state[param] = grown
+
+
+def grow_decoder(acoustic: AcousticModel, optimizer: torch.optim.Optimizer, trained: ModelConfig, ckpt: dict) -> None:
+    """Load a checkpoint whose decoder has fewer layers into ``acoustic``: its weights and
+    optimizer moments by name; the new layers start near identity (tiny ternary scale, no bias),
+    so the grown model speaks as the trained one did and learns from there."""
+    old = AcousticModel(trained)
+    old.load_state_dict({k: v.float() for k, v in ckpt["acoustic"].items()})
+    old_optimizer = torch.optim.AdamW(old.parameters())
+    if "opt_acoustic" in ckpt:
+        old_optimizer.load_state_dict(ckpt["opt_acoustic"])
+    load_grown(acoustic, old, optimizer, old_optimizer)
+    with torch.no_grad():
+        for block in acoustic.decoder[trained.decoder_layers :]:
+            block.conv.weight.mul_(0.01)
+            block.conv.bias.zero_()
+    print(f"grew the decoder from {trained.decoder_layers} to {len(acoustic.decoder)} layers "
+          f"(dilations {acoustic.cfg.decoder_dilations})", flush=True)
+
+
+def fine_gains_grow(trained: ModelConfig, wanted: ModelConfig) -> bool:
+    """True when ``wanted`` adds fine gains (``subframe_gains``) to a vocoder trained without them."""
+    return trained.subframe_gains == 0 < wanted.subframe_gains
+
+
+def config_grows(trained: ModelConfig, wanted: ModelConfig) -> bool:
+    """True when a checkpoint of ``trained`` can grow into ``wanted``: decoder layers appended,
+    fine gains added, or both."""
+    if fine_gains_grow(trained, wanted):
+        trained = replace(trained, subframe_gains=wanted.subframe_gains)
+    return trained == wanted or decoder_grows(trained, wanted)
 
 
 def grow_vocoder_output(vocoder: VocoderNet, optimizer: torch.optim.Optimizer, trained: ModelConfig,
