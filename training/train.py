@@ -120,10 +120,15 @@ def decoder_grows(trained: ModelConfig, wanted: ModelConfig) -> bool:
             and wanted.decoder_dilations[:n] == trained.decoder_dilations)
 
 
-def load_grown(module: torch.nn.Module, old: torch.nn.Module, optimizer: torch.optim.Optimizer,
-               old_optimizer: torch.optim.Optimizer) -> None:
-    """Copy ``old``'s weights and optimizer moments into ``module`` by name. A tensor that grew
+def load_grown(module: torch.nn.Module, optimizer: torch.optim.Optimizer, old: torch.nn.Module,
+               weights: dict, optimizer_state: dict | None) -> None:
+    """Load ``weights`` (and ``optimizer_state``, when given) into ``old``, a module of the trained
+    shape, then copy its weights and Adam moments into ``module`` by name. A tensor that grew
     (more output rows) gets the old rows and zeros after them; new tensors keep their init."""
+    old.load_state_dict({k: v.float() for k, v in weights.items()})
+    old_optimizer = torch.optim.AdamW(old.parameters())
+    if optimizer_state is not None:
+        old_optimizer.load_state_dict(optimizer_state)
     old_params = dict(old.named_parameters())
     with torch.no_grad():
         for name, param in module.named_parameters():
@@ -150,12 +155,7 @@ def grow_decoder(acoustic: AcousticModel, optimizer: torch.optim.Optimizer, trai
     """Load a checkpoint whose decoder has fewer layers into ``acoustic``: its weights and
     optimizer moments by name; the new layers start near identity (tiny ternary scale, no bias),
     so the grown model speaks as the trained one did and learns from there."""
-    old = AcousticModel(trained)
-    old.load_state_dict({k: v.float() for k, v in ckpt["acoustic"].items()})
-    old_optimizer = torch.optim.AdamW(old.parameters())
-    if "opt_acoustic" in ckpt:
-        old_optimizer.load_state_dict(ckpt["opt_acoustic"])
-    load_grown(acoustic, old, optimizer, old_optimizer)
+    load_grown(acoustic, optimizer, AcousticModel(trained), ckpt["acoustic"], ckpt.get("opt_acoustic"))
     with torch.no_grad():
         for block in acoustic.decoder[trained.decoder_layers :]:
             block.conv.weight.mul_(0.01)
@@ -181,12 +181,7 @@ def grow_vocoder_output(vocoder: VocoderNet, optimizer: torch.optim.Optimizer, t
                         ckpt: dict) -> None:
     """Load a vocoder trained without fine gains: the new output rows start at zero (a gain of
     1 everywhere), so the grown vocoder sounds as the trained one did and learns from there."""
-    old = VocoderNet(trained)
-    old.load_state_dict({k: v.float() for k, v in ckpt["vocoder"].items()})
-    old_optimizer = torch.optim.AdamW(old.parameters())
-    if "opt_vocoder" in ckpt:
-        old_optimizer.load_state_dict(ckpt["opt_vocoder"])
-    load_grown(vocoder, old, optimizer, old_optimizer)
+    load_grown(vocoder, optimizer, VocoderNet(trained), ckpt["vocoder"], ckpt.get("opt_vocoder"))
     print(f"added {vocoder.cfg.subframe_gains} fine gains a frame to each part of the vocoder", flush=True)
 
 
@@ -439,7 +434,7 @@ class Trainer:
         if trained != self.cfg and not config_grows(trained, self.cfg):
             raise SystemExit(f"{path} was trained with another model configuration; move it away to start anew")
         if trained.decoder_dilations != self.cfg.decoder_dilations:
-            grow_decoder(self.acoustic, self.opt_a, replace(trained, subframe_gains=self.cfg.subframe_gains), ckpt)
+            grow_decoder(self.acoustic, self.opt_a, trained, ckpt)
         else:
             self.acoustic.load_state_dict({k: v.float() for k, v in ckpt["acoustic"].items()})
             if "opt_acoustic" in ckpt:
