@@ -1,4 +1,5 @@
-"""Averaging checkpoints of one trajectory (training/average.py). Skipped where torch is missing."""
+"""Averaging checkpoints of one trajectory (training/average.py) and compact copies (training/compact.py).
+Skipped where torch is missing."""
 from __future__ import annotations
 
 import pytest
@@ -44,3 +45,20 @@ def test_the_soup_is_the_mean_model_and_says_what_it_averaged():
     model.load_state_dict(soup["acoustic"])  # a loadable model
     with pytest.raises(SystemExit, match="different model configurations"):
         average_checkpoints([first, checkpoint(2, 10, ModelConfig(**{**SMALL.to_dict(), "decoder_channels": 32}))])
+
+
+def test_a_compact_copy_keeps_the_weights_in_fp16_and_drops_the_training_state():
+    from training.compact import compact_copy
+
+    full = checkpoint(0, 9500)
+    full["opt_vocoder"] = torch.optim.AdamW(VocoderNet(SMALL).parameters()).state_dict()
+    full["wave_discriminator"], full["step_wave_discriminator"] = {"w": torch.zeros(2)}, 200
+    compact = compact_copy(full)
+    assert not {"opt_vocoder", "wave_discriminator", "step_wave_discriminator"} & compact.keys()
+    assert compact["step_finetune"] == 9500 and compact["provenance"] == "base"
+    name = next(k for k, v in full["vocoder"].items() if v.is_floating_point())
+    assert compact["vocoder"][name].dtype == torch.float16
+    assert torch.allclose(compact["vocoder"][name].float(), full["vocoder"][name], atol=1e-3)
+    assert full["vocoder"][name].dtype == torch.float32  # the full checkpoint is left as it was
+    model = VocoderNet(SMALL)
+    model.load_state_dict({k: v.float() for k, v in compact["vocoder"].items()})

@@ -102,3 +102,21 @@ def test_the_device_script_parses_and_names_what_the_pack_writes():
     assert subprocess.run(["bash", "-n", str(script)], capture_output=True).returncode == 0
     text = script.read_text()
     assert ".gpu/part*" in text and ".gpu/deps" in text and device_pack.OUT == Path(".gpu")
+
+
+def test_the_device_script_refuses_a_side_run_without_a_name_before_unpacking(tmp_path):
+    import subprocess
+    from pathlib import Path
+
+    script = str(Path(__file__).resolve().parents[2] / "training" / "device_run.sh")
+    env = {"PATH": "/usr/bin:/bin", "OUT": str(tmp_path)}
+
+    def call(*args):
+        return subprocess.run(["bash", script, *args], cwd=tmp_path, env=env, capture_output=True, text=True)
+
+    unnamed = call("runs", "--run v0 --vocoder-steps 10", "--vocoder-steps 10 --subframe-gains 4")
+    assert unnamed.returncode == 2 and "need --run NAME: --vocoder-steps 10 --subframe-gains 4" in unnamed.stdout
+    assert not (tmp_path / "work-data").exists()  # refused before unpacking anything
+    assert call("more").returncode == 2
+    typo = call("trian")
+    assert typo.returncode == 2 and "usage" in typo.stdout
