@@ -13,6 +13,12 @@ scores each rendering's DNSMOS OVRL, to see which stage loses voice quality. The
 forced renderings, whose frames line up with the teacher's, also get the log-mel L1 of their
 audio against the teacher's features (natural log, all frames): what each stage loses of the
 spectrum, with less noise than a word count.
+
+One more rendering on request (--stages teacher,world,copy): *world*, the teacher's audio
+analysed and resynthesized by WORLD (pyworld: CheapTrick envelope, D4C aperiodicity) with the
+corpus's own F0 and voicing. It is a classical source-filter vocoder's reading of the features
+the copy gets, so a voice that loses as much there as in the copy loses it to that family of
+vocoders, not to our training.
 """
 from __future__ import annotations
 
@@ -29,13 +35,27 @@ from training.data import CORPUS, interpolated_log_f0
 from training.evaluate import dnsmos, teacher_forced, test_sentences, whisper_transcriber
 
 STAGES = ("teacher", "copy", "forced", "full")
-ALIGNED = ("copy", "forced")  # renderings on the teacher's frames
+OPTIONAL_STAGES = ("world",)  # not in the default: it is slow, and it measures the features, not the model
+ALIGNED = ("world", "copy", "forced")  # renderings on the teacher's frames
 
 
 def mel_l1(audio: np.ndarray, teacher_mel: np.ndarray) -> float:
     ours = log_mel(stft_magnitude(audio))
     n = min(len(ours), len(teacher_mel))
     return float(np.abs(ours[:n] - teacher_mel[:n]).mean())
+
+
+def world_resynthesis(audio: np.ndarray, f0: np.ndarray, voiced: np.ndarray, sample_rate: int, hop: int) -> np.ndarray:
+    """``audio`` analysed by WORLD at our frames (``f0`` in Hz, unvoiced where not ``voiced``) and
+    synthesized again: the envelope and aperiodicity WORLD reads, with our F0 and voicing."""
+    from training.corpus.pyworld_compat import pyworld
+
+    x = np.asarray(audio, np.float64)
+    f0 = np.where(voiced, f0, 0.0).astype(np.float64)
+    times = np.arange(len(f0)) * hop / sample_rate
+    envelope = pyworld.cheaptrick(x, f0, times, sample_rate)
+    aperiodicity = pyworld.d4c(x, f0, times, sample_rate)
+    return pyworld.synthesize(f0, envelope, aperiodicity, sample_rate, frame_period=1000 * hop / sample_rate).astype(np.float32)
 
 
 def main(argv=None) -> int:
@@ -48,8 +68,9 @@ def main(argv=None) -> int:
     ap.add_argument("--dnsmos", action="store_true", help="also the mean DNSMOS OVRL of each stage")
     args = ap.parse_args(argv)
     stages = [s for s in args.stages.split(",") if s]
-    if unknown := set(stages) - set(STAGES):
-        raise SystemExit(f"unknown stages: {', '.join(sorted(unknown))} (choose from {', '.join(STAGES)})")
+    if unknown := set(stages) - set(STAGES) - set(OPTIONAL_STAGES):
+        raise SystemExit(f"unknown stages: {', '.join(sorted(unknown))} "
+                         f"(choose from {', '.join(STAGES + OPTIONAL_STAGES)})")
 
     import soundfile as sf
     from bittts.engine.synthesis import Synthesizer
@@ -80,6 +101,9 @@ def main(argv=None) -> int:
             words += len(ref)
             feats = np.load(CORPUS / "features" / r["path"])
             rendered = {}
+            if "world" in stages:
+                teacher_audio, _ = sf.read(CORPUS / "audio" / voice.name / f"{r['id']}.wav", dtype="float32")
+                rendered["world"] = world_resynthesis(teacher_audio, feats["f0"], feats["voiced"] > 0, sr, model.hop)
             if "copy" in stages:
                 f0 = np.exp(interpolated_log_f0(feats["f0"].astype(np.float32)))
                 rendered["copy"] = model.vocode(feats["mel"].astype(np.float32), f0, feats["voiced"] > 0)

@@ -1,6 +1,6 @@
 """training.diagnose's spectral measure: the log-mel L1 of a rendering against the teacher's
-features, which must read zero for the teacher's own audio. Skipped where torch is missing
-(training.diagnose reads the corpus through training.data)."""
+features, which must read zero for the teacher's own audio; and its optional WORLD rendering.
+Skipped where torch is missing (training.diagnose reads the corpus through training.data)."""
 from __future__ import annotations
 
 import numpy as np
@@ -20,3 +20,28 @@ def test_mel_l1_is_zero_on_the_teachers_audio_and_log2_at_twice_its_amplitude():
     assert mel_l1(2 * teacher, features) == pytest.approx(np.log(2), rel=1e-3)
     # a rendering a few frames longer than the teacher's is compared on the frames both have
     assert mel_l1(np.concatenate([teacher, np.zeros(HOP * 3, np.float32)]), features) < 0.05
+
+
+def test_world_resynthesis_keeps_a_tone_it_is_given_the_right_pitch_for():
+    pytest.importorskip("training.corpus.pyworld_compat")  # pyworld, on setuptools without pkg_resources too
+    from training.corpus.features import SAMPLE_RATE
+    from training.diagnose import world_resynthesis
+
+    t = np.arange(int(0.6 * SAMPLE_RATE)) / SAMPLE_RATE
+    tone = sum(0.3 / k * np.sin(2 * np.pi * 150 * k * t) for k in range(1, 20)).astype(np.float32)
+    features = log_mel(stft_magnitude(tone))
+    frames = len(features)
+    right = world_resynthesis(tone, np.full(frames, 150.0), np.ones(frames, bool), SAMPLE_RATE, HOP)
+    assert abs(len(right) - len(tone)) <= HOP and right.dtype == np.float32
+    assert mel_l1(right, features) < 0.6
+    # the F0 and voicing it is given are what it renders: an octave off, or unvoiced, is far from the tone
+    assert mel_l1(world_resynthesis(tone, np.full(frames, 75.0), np.ones(frames, bool), SAMPLE_RATE, HOP), features) > 1.5
+    assert mel_l1(world_resynthesis(tone, np.full(frames, 150.0), np.zeros(frames, bool), SAMPLE_RATE, HOP), features) > 0.9
+
+
+def test_the_world_stage_is_asked_for_by_name_and_a_typo_is_refused():
+    from training import diagnose
+
+    assert "world" not in diagnose.STAGES and "world" in diagnose.OPTIONAL_STAGES
+    with pytest.raises(SystemExit, match="unknown stages: wrold"):
+        diagnose.main(["--stages", "teacher,wrold"])
