@@ -29,6 +29,8 @@ if [ "$MODE" = runs ] || [ "$MODE" = more ]; then  # checked before any device t
     [ -n "$run" ] || { echo "each run's flags need --run NAME: $flags"; exit 2; }
     runs+=("$run")
   done
+  # what comes back is at most 8 files: a compact copy a run, two pieces of the first in full, the log
+  [ ${#runs[@]} -le 5 ] || { echo "at most 5 runs a call (files back are at most 8)"; exit 2; }
 fi
 CHECKPOINTS="--checkpoint-every 1000 --compact-every 100000000"  # saved often: a timeout leaves the latest
 {

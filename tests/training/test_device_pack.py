@@ -118,5 +118,7 @@ def test_the_device_script_refuses_a_side_run_without_a_name_before_unpacking(tm
     assert unnamed.returncode == 2 and "need --run NAME: --vocoder-steps 10 --subframe-gains 4" in unnamed.stdout
     assert not (tmp_path / "work-data").exists()  # refused before unpacking anything
     assert call("more").returncode == 2
+    six = call("runs", *[f"--run r{i}" for i in range(6)])
+    assert six.returncode == 2 and "at most 5 runs" in six.stdout
     typo = call("trian")
     assert typo.returncode == 2 and "usage" in typo.stdout
