@@ -6,8 +6,11 @@ plus the validation utterances' features) travels as one xz-compressed tar cut i
 piece a call, gathered on the machine; the last call also carries the pure-Python packages the
 machine lacks and runs training/device_run.sh. docs/training.md ("Training on a lent GPU") has
 the calls; a subset serves the vocoder's stages and the joint fine-tuning, not the acoustic stage.
+With --all-features the acoustic stage can run there too: every training utterance's features
+travel (fp16 log-mel, the bulk of the corpus), with audio for the whole vocoder set.
 
     PYTHONPATH=. .venv/bin/python -m training.device_pack --utterances 2000    # writes .gpu/
+    PYTHONPATH=. .venv/bin/python -m training.device_pack --all-features       # every stage
 """
 from __future__ import annotations
 
@@ -37,19 +40,32 @@ def subset_rows(utterances: int, manifest: Path = MANIFEST) -> tuple[list[dict],
     return train, select_rows("valid", manifest, limit=tc.validation_utterances)
 
 
-def subset_tar(train: list[dict], valid: list[dict], corpus: Path = CORPUS, checkpoint: Path | None = None) -> bytes:
-    """A tar of corpus/: a manifest of just these rows, their features, the training rows' audio;
+def all_feature_rows(manifest: Path = MANIFEST) -> tuple[list[dict], list[dict], list[dict]]:
+    """The rows for every stage: the trainer's whole vocoder set (its audio travels: load_split
+    picks the same rows from the full training split on the machine as here), the other training
+    rows (features only, for the acoustic stage), and the validation set."""
+    tc = TrainConfig()
+    with_audio = select_rows("train", manifest, limit=tc.vocoder_utterances)
+    chosen = {(r["speaker"], r["id"]) for r in with_audio}  # voices read the same sentences: an id alone repeats
+    features_only = [r for r in select_rows("train", manifest) if (r["speaker"], r["id"]) not in chosen]
+    return with_audio, features_only, select_rows("valid", manifest, limit=tc.validation_utterances)
+
+
+def subset_tar(train: list[dict], valid: list[dict], corpus: Path = CORPUS, checkpoint: Path | None = None,
+               features_only: list[dict] = ()) -> bytes:
+    """A tar of corpus/: a manifest of just these rows, their features, the training rows' audio
+    (``features_only`` rows: features alone);
     with ``checkpoint``, the full training state too (checkpoints/model.pt), so that the run goes
     on with its optimizers and discriminators instead of the compact copy's weights alone."""
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w") as tar:
         if checkpoint is not None:
             tar.add(checkpoint, "checkpoints/model.pt")
-        manifest = "".join(json.dumps(r) + "\n" for r in train + valid).encode()
+        manifest = "".join(json.dumps(r) + "\n" for r in [*train, *features_only, *valid]).encode()
         info = tarfile.TarInfo("corpus/features/manifest.jsonl")
         info.size = len(manifest)
         tar.addfile(info, io.BytesIO(manifest))
-        for r in train + valid:
+        for r in [*train, *features_only, *valid]:
             tar.add(corpus / "features" / r["path"], f"corpus/features/{r['path']}")
         for r in train:
             name = f"audio/{r['speaker']}/{r['id']}.wav"
@@ -87,21 +103,29 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--compact-only", action="store_true",
                         help=f"leave {FULL_CHECKPOINT} behind (50 MB): the machine starts from the committed weights")
+    parser.add_argument("--all-features", action="store_true",
+                        help="every training utterance's features and the whole vocoder set's audio "
+                             "(--utterances is ignored): the acoustic stage runs there too, at several times the pieces")
     args = parser.parse_args()
     if not MANIFEST.exists():
         raise SystemExit(f"no corpus features at {MANIFEST}: run python -m training.corpus.features first")
     shutil.rmtree(args.out, ignore_errors=True)
     (args.out / "deps").mkdir(parents=True)
-    train, valid = subset_rows(args.utterances)
+    if args.all_features:
+        train, features_only, valid = all_feature_rows()
+    else:
+        (train, valid), features_only = subset_rows(args.utterances), []
     checkpoint = None if args.compact_only or not FULL_CHECKPOINT.exists() else FULL_CHECKPOINT
-    pieces = write_pieces(subset_tar(train, valid, checkpoint=checkpoint), args.out)
+    pieces = write_pieces(subset_tar(train, valid, checkpoint=checkpoint, features_only=features_only), args.out)
     copy_missing_packages(args.out)
     hours = sum(r["seconds"] for r in train) / 3600
-    print(f"{len(train)} training utterances ({hours:.2f} h) and {len(valid)} validation utterances "
+    extra = f", the features of {len(features_only)} more" if features_only else ""
+    print(f"{len(train)} training utterances ({hours:.2f} h){extra} and {len(valid)} validation utterances "
           f"{'and the full checkpoint ' if checkpoint else ''}in {len(pieces)} pieces under {args.out}/")
     for piece in pieces[:-1]:
         print(f"  call: bash training/device_run.sh stash                      carry [\"{piece}\"]")
-    print(f"  last: bash training/device_run.sh train --vocoder-utterances {len(train)} <train.py flags>"
+    limit = "" if args.all_features else f" --vocoder-utterances {len(train)}"
+    print(f"  last: bash training/device_run.sh train{limit} <train.py flags>"
           f"   carry [\"{pieces[-1]}\", \"{args.out}/deps\"]")
 
 

@@ -122,3 +122,23 @@ def test_the_device_script_refuses_a_side_run_without_a_name_before_unpacking(tm
     assert six.returncode == 2 and "at most 5 runs" in six.stdout
     typo = call("trian")
     assert typo.returncode == 2 and "usage" in typo.stdout
+
+
+def test_the_every_stage_pack_sends_all_features_and_the_vocoder_sets_audio(corpus, tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(device_pack, "TrainConfig", lambda: SimpleNamespace(vocoder_utterances=5, validation_utterances=96))
+    manifest = corpus / "features" / "manifest.jsonl"
+    with_audio, features_only, valid = device_pack.all_feature_rows(manifest)
+    assert with_audio == select_rows("train", manifest, limit=5)
+    assert len(features_only) == len(select_rows("train", manifest)) - 5 > 0
+    out = tmp_path / "unpacked"
+    with tarfile.open(fileobj=io.BytesIO(device_pack.subset_tar(with_audio, valid, corpus, features_only=features_only))) as tar:
+        tar.extractall(out, filter="data")
+    unpacked = out / "corpus" / "features" / "manifest.jsonl"
+    # the machine's trainer picks the same vocoder set from the whole training split, and has its audio
+    assert select_rows("train", unpacked, limit=5) == with_audio
+    assert select_rows("train", unpacked) == select_rows("train", manifest)
+    assert {p.relative_to(out / "corpus" / "audio").as_posix() for p in (out / "corpus" / "audio").rglob("*.wav")} == \
+        {f"{r['speaker']}/{r['id']}.wav" for r in with_audio}
+    assert all((out / "corpus" / "features" / r["path"]).exists() for r in features_only + valid)
