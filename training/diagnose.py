@@ -102,7 +102,9 @@ def main(argv=None) -> int:
             feats = np.load(CORPUS / "features" / r["path"])
             rendered = {}
             if "world" in stages:
-                teacher_audio, _ = sf.read(CORPUS / "audio" / voice.name / f"{r['id']}.wav", dtype="float32")
+                teacher_audio, teacher_sr = sf.read(CORPUS / "audio" / voice.name / f"{r['id']}.wav", dtype="float32")
+                if teacher_sr != sr:  # WORLD's frames must be the engine's frames
+                    raise SystemExit(f"the corpus audio is at {teacher_sr} Hz and the model at {sr} Hz")
                 rendered["world"] = world_resynthesis(teacher_audio, feats["f0"], feats["voiced"] > 0, sr, model.hop)
             if "copy" in stages:
                 f0 = np.exp(interpolated_log_f0(feats["f0"].astype(np.float32)))
