@@ -5,7 +5,7 @@
 #       corpus subset, build the engine, train on CUDA; the checkpoints come back through $OUT
 #   bash training/device_run.sh runs "FLAGS" "FLAGS" ...  the last call, several side runs at once,
 #       each FLAGS naming its own --run: one run's small steps leave the GPU idle, so three cost
-#       about the time of one; each comes back as RUN.compact.pt, the first also in full; each
+#       about 1.5 times one; each comes back as RUN.compact.pt, the first also in full; each
 #       stops after RUN_SECONDS (480), so that the call returns inside its 10 minutes
 #   bash training/device_run.sh more "FLAGS" ...      a later call on the same warm machine: more
 #       runs on the subset already unpacked (a run may resume one from before: cp its model.pt)
