@@ -1,6 +1,6 @@
 """Where a model's word errors come from: the vocoder, the acoustic model, or the durations.
 
-    nice .venv/bin/python -m training.diagnose --model resources/bittts-en.bttm [--per-voice 12]
+    nice .venv/bin/python -m training.diagnose --model resources/bittts-en.bttm [--per-voice 12] [--voices pico_gb]
 
 For held-out test sentences, Whisper-base WER of four renderings, all through the ENGINE:
 - teacher:  the teacher's own audio (the floor);
@@ -66,6 +66,7 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default="work-data/diagnose", help="where the audio goes")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--dnsmos", action="store_true", help="also the mean DNSMOS OVRL of each stage")
+    ap.add_argument("--voices", default="", help="comma-separated voice names (default: every voice)")
     args = ap.parse_args(argv)
     stages = [s for s in args.stages.split(",") if s]
     if unknown := set(stages) - set(STAGES) - set(OPTIONAL_STAGES):
@@ -78,6 +79,9 @@ def main(argv=None) -> int:
 
     synth = Synthesizer(args.model)
     model, sr = synth.model, synth.sample_rate
+    chosen = [v for v in args.voices.split(",") if v]
+    if unknown := set(chosen) - {v.name for v in synth.voices}:
+        raise SystemExit(f"no such voice in {args.model}: {', '.join(sorted(unknown))}")
     transcribe = whisper_transcriber(args.threads)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -91,6 +95,8 @@ def main(argv=None) -> int:
     quality = {}      # voice -> stage -> mean DNSMOS OVRL (with --dnsmos)
     spectra = {}      # voice -> stage -> mean log-mel L1 against the teacher (aligned stages)
     for voice in synth.voices:
+        if chosen and voice.name not in chosen:
+            continue
         mine = test_sentences(voice.name, args.per_voice)
         speaker = synth.speaker_vector(voice.name)
         errs, words = dict.fromkeys(stages, 0), 0

@@ -45,3 +45,13 @@ def test_the_world_stage_is_asked_for_by_name_and_a_typo_is_refused():
     assert "world" not in diagnose.STAGES and "world" in diagnose.OPTIONAL_STAGES
     with pytest.raises(SystemExit, match="unknown stages: wrold"):
         diagnose.main(["--stages", "teacher,wrold"])
+
+
+def test_a_voice_the_model_lacks_is_refused_before_anything_is_rendered():
+    from pathlib import Path
+
+    from training import diagnose
+
+    model = Path(__file__).resolve().parents[2] / "resources" / "bittts-en.bttm"
+    with pytest.raises(SystemExit, match="no such voice in .*bittts-en.bttm: nobody$"):
+        diagnose.main(["--model", str(model), "--voices", "pico_gb,nobody"])
