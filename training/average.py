@@ -23,7 +23,7 @@ from training.model.config import ModelConfig
 AVERAGED = ("acoustic", "vocoder")
 # training state that belongs to one checkpoint's trajectory point; the rest is kept from the first
 DROPPED = ("opt_acoustic", "opt_vocoder", "discriminator", "opt_discriminator", "wave_discriminator",
-           "opt_wave_discriminator")
+           "opt_wave_discriminator", "step_wave_discriminator")
 
 
 def average_state_dicts(states: list[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]:

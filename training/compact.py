@@ -17,7 +17,7 @@ from training.average import AVERAGED, DROPPED
 
 
 def compact_copy(checkpoint: dict) -> dict:
-    out = {k: v for k, v in checkpoint.items() if k not in DROPPED and k != "step_wave_discriminator"}
+    out = {k: v for k, v in checkpoint.items() if k not in DROPPED}
     for part in AVERAGED:  # the two networks' weights
         out[part] = {k: v.half() if v.is_floating_point() else v for k, v in checkpoint[part].items()}
     return out

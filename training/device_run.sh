@@ -21,7 +21,7 @@ mkdir -p "$PARTS" && cp .gpu/part* "$PARTS"/ 2>/dev/null; ls "$PARTS" | tr '\n' 
 shift
 export PYTHONUNBUFFERED=1 PYTHONPATH=.:.gpu/deps
 run_name() { echo " $1" | sed -n 's/.* --run \([^ ]*\).*/\1/p'; }
-runs=()
+runs=()  # each run's name, in the order of its flags ("$@")
 if [ "$MODE" = runs ] || [ "$MODE" = more ]; then  # checked before any device time goes on unpacking
   [ $# -gt 0 ] || { echo "give each run's train.py flags as one argument"; exit 2; }
   for flags in "$@"; do
@@ -50,9 +50,9 @@ CHECKPOINTS="--checkpoint-every 1000 --compact-every 100000000"  # saved often: 
     date
     exit $status
   fi
-  for flags in "$@"; do
-    run=$(run_name "$flags")
-    timeout "${RUN_SECONDS:-480}" python3 -m training.train --device cuda $CHECKPOINTS $flags > "/tmp/$run.log" 2>&1 &
+  flags=("$@")
+  for i in "${!runs[@]}"; do
+    timeout "${RUN_SECONDS:-480}" python3 -m training.train --device cuda $CHECKPOINTS ${flags[i]} > "/tmp/${runs[i]}.log" 2>&1 &
   done
   wait
   status=0

@@ -32,7 +32,7 @@ import numpy as np
 from training.corpus.features import log_mel, stft_magnitude
 from training.corpus.teacher_wer import edit_distance, norm_words
 from training.data import CORPUS, interpolated_log_f0
-from training.evaluate import dnsmos, teacher_forced, test_sentences, whisper_transcriber
+from training.evaluate import chosen_voices, dnsmos, teacher_forced, test_sentences, whisper_transcriber
 
 STAGES = ("teacher", "copy", "forced", "full")
 OPTIONAL_STAGES = ("world",)  # not in the default: it is slow, and it measures the features, not the model
@@ -79,9 +79,7 @@ def main(argv=None) -> int:
 
     synth = Synthesizer(args.model)
     model, sr = synth.model, synth.sample_rate
-    chosen = [v for v in args.voices.split(",") if v]
-    if unknown := set(chosen) - {v.name for v in synth.voices}:
-        raise SystemExit(f"no such voice in {args.model}: {', '.join(sorted(unknown))}")
+    chosen = chosen_voices(synth, args.voices, args.model)
     transcribe = whisper_transcriber(args.threads)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -107,8 +105,10 @@ def main(argv=None) -> int:
             words += len(ref)
             feats = np.load(CORPUS / "features" / r["path"])
             rendered = {}
+            teacher_path = CORPUS / "audio" / voice.name / f"{r['id']}.wav"
+            if "world" in stages or ("teacher" in stages and args.dnsmos):  # read once for both
+                teacher_audio, teacher_sr = sf.read(teacher_path, dtype="float32")
             if "world" in stages:
-                teacher_audio, teacher_sr = sf.read(CORPUS / "audio" / voice.name / f"{r['id']}.wav", dtype="float32")
                 if teacher_sr != sr:  # WORLD's frames must be the engine's frames
                     raise SystemExit(f"the corpus audio is at {teacher_sr} Hz and the model at {sr} Hz")
                 rendered["world"] = world_resynthesis(teacher_audio, feats["f0"], feats["voiced"] > 0, sr, model.hop)
@@ -129,11 +129,9 @@ def main(argv=None) -> int:
                 if args.dnsmos:
                     ovrl[stage].append(dnsmos(audio, sr)[0])
             if "teacher" in stages:
-                teacher_path = CORPUS / "audio" / voice.name / f"{r['id']}.wav"
                 errs["teacher"] += errors(ref, teacher_path)
                 if args.dnsmos:
-                    teacher, teacher_sr = sf.read(teacher_path, dtype="float32")
-                    ovrl["teacher"].append(dnsmos(teacher, teacher_sr)[0])
+                    ovrl["teacher"].append(dnsmos(teacher_audio, teacher_sr)[0])
         report[voice.name] = {s: e / max(words, 1) for s, e in errs.items()}
         if args.dnsmos:
             quality[voice.name] = {s: float(np.mean(v)) for s, v in ovrl.items()}

@@ -75,6 +75,15 @@ def whisper_transcriber(threads: int):
     return transcribe
 
 
+def chosen_voices(synth, voices: str, model_path) -> list[str]:
+    """The names in ``voices`` ("a,b"; empty: none chosen, so every voice), refused with a clear
+    message when the model lacks one."""
+    chosen = [v for v in voices.split(",") if v]
+    if unknown := set(chosen) - {v.name for v in synth.voices}:
+        raise SystemExit(f"no such voice in {model_path}: {', '.join(sorted(unknown))}")
+    return chosen
+
+
 def test_sentences(voice: str, count: int) -> list[dict]:
     """The first ``count`` held-out test rows of the corpus manifest for ``voice``, by id."""
     rows = (json.loads(line) for line in MANIFEST.read_text().splitlines() if line.strip())
@@ -247,9 +256,7 @@ def main(argv=None) -> int:
 
     synth = Synthesizer(args.model)
     sr = synth.sample_rate
-    chosen = [v for v in args.voices.split(",") if v]
-    if unknown := set(chosen) - {v.name for v in synth.voices}:
-        raise SystemExit(f"no such voice in {args.model}: {', '.join(sorted(unknown))}")
+    chosen = chosen_voices(synth, args.voices, args.model)
     tag = args.tag or Path(args.model).stem
     out_dir = EVAL / tag
     transcribe = whisper_transcriber(args.threads)
