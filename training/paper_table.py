@@ -116,7 +116,7 @@ def main(argv=None) -> int:
         model = RUNS / row / "model.bttm"
         run([py, "-m", "training.export", "--checkpoint", str(ckpt), "--out", str(model)], log)
         results = Path("work-data/eval") / f"paper-{row}" / "results.json"
-        if not results.exists() or json.loads(results.read_text()).get("model_sha") != _sha(model):
+        if not _evaluated(results, model, args.per_voice):
             run([py, "-m", "training.evaluate", "--model", str(model), "--tag", f"paper-{row}",
                  "--per-voice", str(args.per_voice)], log)
             r = json.loads(results.read_text())
@@ -132,6 +132,14 @@ def main(argv=None) -> int:
     RESULTS.write_text(json.dumps(out, indent=1) + "\n")
     print(markdown(out))
     return 0
+
+
+def _evaluated(results: Path, model: Path, per_voice: int) -> bool:
+    """Whether results.json is this very file's evaluation on as many sentences as asked."""
+    if not results.exists():
+        return False
+    r = json.loads(results.read_text())
+    return r.get("model_sha") == _sha(model) and r.get("per_voice") == per_voice
 
 
 def _sha(path: Path) -> str:
@@ -158,19 +166,30 @@ def summarize(row: str, label: str, ckpt: Path, model: Path, results: dict) -> d
     }
 
 
+def training_minutes(row: dict) -> str:
+    """Wall minutes of the row's vocoder and acoustic stages; row 4 reuses two runs' stages, and
+    rows measured before the column have no record ("")."""
+    seconds = row.get("train_seconds")
+    if not seconds:
+        return ""
+    return f"{(seconds.get('vocoder', 0.0) + seconds.get('acoustic', 0.0)) / 60:.0f}"
+
+
 def markdown(table: dict) -> str:
     b = table["budget"]
     lines = [f"Equal budgets: vocoder {b['vocoder_steps']} steps, acoustic model {b['acoustic_steps']} steps, "
              f"no fine-tuning; {b['test_sentences_per_voice']} held-out sentences per voice.", "",
-             "| model | file (MB) | params | fp32 weights (MB) | WER | DNSMOS OVRL | MCD (dB) | engine RTF |",
-             "|---|---|---|---|---|---|---|---|"]
+             "| model | file (MB) | params | fp32 weights (MB) | WER | DNSMOS OVRL | MCD (dB) | engine RTF "
+             "| training (min) |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for r in table["rows"]:
         lines.append(f"| {r['label']} | {r['file_bytes'] / 1e6:.2f} | {r['parameters'] / 1e6:.2f}M | "
                      f"{r['fp32_weight_bytes'] / 1e6:.1f} | {100 * r['wer']:.1f}% | {r['dnsmos_ovrl']:.2f} | "
-                     f"{r['mcd_db']:.2f} | {r['rtf']:.4f} |")
+                     f"{r['mcd_db']:.2f} | {r['rtf']:.4f} | {training_minutes(r)} |")
     first = table["rows"][0] if table["rows"] else None
     if first:
-        lines.append(f"| teacher voices | | | | {100 * first['teacher_wer']:.1f}% | {first['teacher_dnsmos_ovrl']:.2f} | | |")
+        lines.append(f"| teacher voices | | | | {100 * first['teacher_wer']:.1f}% | {first['teacher_dnsmos_ovrl']:.2f} "
+                     "| | | |")
     return "\n".join(lines)
 
 
