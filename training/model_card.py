@@ -119,7 +119,8 @@ def paper_table_section() -> list[str]:
             "Measured with `python -m training.paper_table`: each row trained from scratch with the same",
             "budget, exported, and evaluated with the engine like the shipped model (fewer sentences).",
             "The file column is the packed file as the exporter writes it (fp16 for non-ternary weights,",
-            "lexicon included); the fp32 column is the weights alone at 4 bytes each.", "",
+            "lexicon included); the fp32 column is the weights alone at 4 bytes each. What it says of the",
+            "paper's claims: docs/training.md, \"The paper's comparison\".", "",
             markdown(json.loads(RESULTS.read_text())), ""]
 
 
