@@ -61,11 +61,12 @@ def subset_tar(train: list[dict], valid: list[dict], corpus: Path = CORPUS, chec
     with tarfile.open(fileobj=buf, mode="w") as tar:
         if checkpoint is not None:
             tar.add(checkpoint, "checkpoints/model.pt")
-        manifest = "".join(json.dumps(r) + "\n" for r in [*train, *features_only, *valid]).encode()
+        rows = [*train, *features_only, *valid]
+        manifest = "".join(json.dumps(r) + "\n" for r in rows).encode()
         info = tarfile.TarInfo("corpus/features/manifest.jsonl")
         info.size = len(manifest)
         tar.addfile(info, io.BytesIO(manifest))
-        for r in [*train, *features_only, *valid]:
+        for r in rows:
             tar.add(corpus / "features" / r["path"], f"corpus/features/{r['path']}")
         for r in train:
             name = f"audio/{r['speaker']}/{r['id']}.wav"

@@ -168,8 +168,8 @@ def summarize(row: str, label: str, ckpt: Path, model: Path, results: dict) -> d
 
 
 def training_minutes(row: dict) -> str:
-    """Wall minutes of the row's vocoder and acoustic stages; row 4 reuses two runs' stages, and
-    rows measured before the column have no record ("")."""
+    """Wall minutes of the row's vocoder and acoustic stages (row 4: the two runs' stages it
+    reuses); a row without train_seconds gets an empty cell."""
     seconds = row.get("train_seconds")
     if not seconds:
         return ""
