@@ -1,0 +1,62 @@
+"""training.phone_fit: the labels the accents part on, and the tallies it ranks phones by."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")
+
+from training.phone_fit import PhoneTally, phone_labels  # noqa: E402
+
+SYMBOLS = ["<sil>", "<wb>", ".", "AE1", "AE0", "AA1", "ER0", "F", "T", "N", "S", "R", "K", "IH0"]
+
+
+def labels(*names: str) -> list[str]:
+    return phone_labels(SYMBOLS, np.array([SYMBOLS.index(n) for n in names]))
+
+
+def test_r_is_split_by_whether_a_vowel_follows_across_word_boundaries():
+    # "car ... ", "carry", "for a" (linking R: a vowel follows after the word boundary)
+    assert labels("K", "AA1", "R", "<sil>") == ["K", "AA", "R-V", "pause"]
+    assert labels("K", "AE1", "R", "IH0") == ["K", "AE", "R+V", "IH"]
+    assert labels("F", "ER0", "R", "<wb>", "ER0") == ["F", "ER", "R+V", "pause", "ER"]
+    assert labels("AA1", "R", "<wb>", "T") == ["AA", "R-V", "pause", "T"]
+
+
+def test_bath_words_are_told_from_trap_words_by_what_follows_the_stressed_vowel():
+    assert labels("AE1", "F", "T", "ER0")[0] == "AE(bath)"    # after
+    assert labels("K", "AE1", "N", "T", "<sil>")[1] == "AE(bath)"  # can't
+    assert labels("AE1", "S", "K")[0] == "AE(bath)"             # ask
+    assert labels("K", "AE1", "N", "IH0")[1] == "AE"           # cannon: a vowel follows the N
+    assert labels("AE1", "S", "IH0")[0] == "AE"                # a vowel follows the S
+    assert labels("AE0", "F", "T")[0] == "AE"                  # unstressed
+    assert labels("K", "AE1", "T")[1] == "AE"                  # cat
+
+
+def test_tally_rows_shares_and_excess():
+    t = PhoneTally()
+    # voice a: 3 frames of X at L1 1.0, 1 frame of Y at 0.5; voice b: X at 0.5, Y at 0.5
+    t.add("a", ["X", "Y"], np.array([3, 1]), np.array([1.0, 1.0, 1.0, 0.5]), np.array([0.1, -0.3]))
+    t.add("b", ["X", "Y"], np.array([2, 2]), np.array([0.5, 0.5, 0.5, 0.5]), np.array([0.0, 0.0]))
+    x = t.row("a", "X")
+    assert x["frame_share"] == 0.75 and x["mel_l1"] == 1.0 and x["mean_frames"] == 3
+    assert x["dur_mse"] == pytest.approx(0.01)
+    assert t.row("a", "Y")["dur_mse"] == pytest.approx(0.09)
+    assert dict(t.excess("a", "b")) == {"X": 1.0, "Y": 0.0}  # all of a's excess is in X
+    assert math.isnan(t.row("a", "Z")["mel_l1"])
+
+
+def test_centroids_use_the_middle_of_tokens_and_skip_short_ones():
+    t = PhoneTally()
+    teacher = np.zeros((9, 2), np.float32)
+    teacher[0:4] = [[9, 9], [1, 1], [1, 1], [9, 9]]  # A: its middle half reads 1
+    teacher[4:8] = 3.0                               # B: 3
+    teacher[8] = 50.0                                # C: a 1-frame token, not counted
+    ours = teacher + 0.5
+    t.add("v", ["A", "B", "C"], np.array([4, 4, 1]), np.zeros(9), np.zeros(3), teacher, ours)
+    assert t.centroid_distance("v", "A", "B") == pytest.approx(2.0)
+    assert t.centroid_distance("v", "A", "A", ours=True) == pytest.approx(0.5)
+    assert t.centroid_distance("v", "A", "B", ours=True) == pytest.approx(1.5)
+    assert math.isnan(t.centroid_distance("v", "A", "C"))

@@ -1,0 +1,185 @@
+"""Where, phone by phone, does the acoustic model fit a voice worse than another? Per voice and
+phone (stress dropped; post-vocalic R and BATH words' AE apart: ``phone_labels``), on held-out
+corpus sentences with the teacher's durations and phone pitch forced: the share of frames, the
+mean frames a token, the decoded log-mel L1, and the duration predictor's squared log error;
+per voice the frames of wrong voicing and the F0 error; and, for pairs of labels, how far apart
+their vowel centres lie in the teacher's audio and in ours.
+
+    PYTHONPATH=. .venv/bin/python -m training.phone_fit --voices pico_gb,pico_us,bdl,alan
+
+With two voices or more it ranks the phones by how much of the first voice's excess mel error
+over the second's they carry (excess per frame x the first voice's share of frames). Written to
+test whether pico_gb's British speech, written with US CMUdict phones and aligned by a US
+acoustic model, is fitted worst where the accents part (docs/training.md).
+"""
+from __future__ import annotations
+
+import argparse
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from training.data import MANIFEST, load_split
+from training.export import load_checkpoint
+from training.model.networks import LOG_F0_STD
+
+
+BATH_CODAS = (("F",), ("TH",), ("S",), ("N", "T"), ("N", "S"), ("N", "CH"), ("N", "D"))
+
+
+def phone_labels(symbols: list[str], phone_ids: np.ndarray) -> list[str]:
+    """The label each token is counted under: the symbol without its stress digit, with two
+    splits where British and US English part: R is "R+V" when a vowel follows it (pronounced in
+    both accents) or "R-V" otherwise (silent in non-rhotic British speech), and a stressed AE
+    before F, TH or S, or N with T, S, CH or D, and then no vowel is "AE(bath)" (after, ask,
+    can't, dance: British /a:/, US /ae/). Pauses and punctuation are "pause"."""
+    names = [symbols[i] for i in phone_ids]
+    is_vowel = lambda n: n[-1:].isdigit()  # noqa: E731
+    out = []
+    for k, name in enumerate(names):
+        after = names[k + 1:k + 4] + [""] * 3
+        if not name[:1].isalpha():
+            out.append("pause")
+        elif name == "R":
+            following = next((n for n in names[k + 1:] if n[:1].isalpha() or n in ("<sil>", "<sp>", "<eos>")), "")
+            out.append("R+V" if is_vowel(following) else "R-V")
+        elif name == "AE1" and any(tuple(after[:len(c)]) == c and not is_vowel(after[len(c)]) for c in BATH_CODAS):
+            out.append("AE(bath)")
+        else:
+            out.append(name.rstrip("012"))
+    return out
+
+
+class PhoneTally:
+    """Per (voice, label): frames, summed frame mel L1, tokens, summed squared log-duration error;
+    and the mean log-mel of the middle half of tokens of 3 frames or more, the teacher's and ours
+    (where a vowel's quality sits, away from its neighbours)."""
+
+    def __init__(self):
+        self.sums = defaultdict(lambda: np.zeros(4))
+        self.middles = defaultdict(list)  # (voice, label) -> [(teacher mean, our mean)]
+
+    def add(self, voice: str, labels: list[str], durations: np.ndarray, frame_l1: np.ndarray, log_dur_error: np.ndarray,
+            teacher_mel: np.ndarray | None = None, our_mel: np.ndarray | None = None):
+        ends = np.cumsum(durations)
+        for label, d, end, err in zip(labels, durations, ends, log_dur_error):
+            self.sums[voice, label] += (d, frame_l1[end - d:end].sum(), 1, err ** 2)
+            if teacher_mel is not None and d >= 3:
+                middle = slice(end - d + d // 4, end - d // 4)
+                self.middles[voice, label].append((teacher_mel[middle].mean(axis=0), our_mel[middle].mean(axis=0)))
+
+    def centroid_distance(self, voice: str, label: str, other: str, ours: bool = False) -> float:
+        """Mean absolute log-mel distance between the teacher's mean middle frame of ``label`` and
+        of ``other``; with ``ours``, between our mean middle frame of ``label`` and the
+        teacher's of ``other``. NaN where a label has no token of 3 frames."""
+        a, b = self.middles.get((voice, label)), self.middles.get((voice, other))
+        if not a or not b:
+            return float("nan")
+        mine = np.mean([m[1 if ours else 0] for m in a], axis=0)
+        return float(np.abs(mine - np.mean([m[0] for m in b], axis=0)).mean())
+
+    def voice_total(self, voice: str) -> np.ndarray:
+        return sum((s for (v, _), s in self.sums.items() if v == voice), np.zeros(4))
+
+    def row(self, voice: str, label: str) -> dict:
+        frames, l1, tokens, dur = self.sums.get((voice, label), np.zeros(4))
+        total = self.voice_total(voice)
+        return {"frames": frames, "frame_share": frames / max(total[0], 1), "mel_l1": l1 / frames if frames else float("nan"),
+                "tokens": tokens, "mean_frames": frames / tokens if tokens else float("nan"),
+                "dur_mse": dur / tokens if tokens else float("nan")}
+
+    def excess(self, voice: str, reference: str) -> list[tuple[str, float]]:
+        """(label, share of ``voice``'s mel L1 excess over ``reference`` it carries), largest first."""
+        labels = {label for v, label in self.sums if v == voice}
+        parts = []
+        for label in labels:
+            a, b = self.row(voice, label), self.row(reference, label)
+            if a["frames"] and b["frames"]:
+                parts.append((label, a["frame_share"] * (a["mel_l1"] - b["mel_l1"])))
+        gap = sum(p for _, p in parts)
+        return sorted(((label, p / gap if gap else float("nan")) for label, p in parts), key=lambda kv: -kv[1])
+
+
+@torch.no_grad()
+def forced_errors(model, cfg, u):
+    """(mel L1 per frame, log-duration error per token, share of frames whose voicing is wrong,
+    normalized log-F0 error on the teacher's voiced frames, our log-mel [frames, n_mels]) for one
+    utterance, teacher-forced."""
+    phones = torch.from_numpy(u.phones)[None]
+    durations = torch.from_numpy(u.durations)[None]
+    out, frame_mask, log_dur, _, _ = model(phones, torch.tensor([phones.shape[1]]), torch.tensor([u.speaker_id]),
+                                           durations, torch.from_numpy(u.phone_pitch)[None])
+    ours = out[0, : cfg.n_mels].T.numpy()
+    frame_l1 = np.abs(ours - u.mel.astype(np.float32)).mean(axis=1)
+    log_dur_error = (log_dur[0] - torch.log1p(durations[0].float())).numpy()
+    voiced = u.voiced > 0.5
+    voicing_wrong = float(((out[0, cfg.n_mels + 1] > 0).numpy() != voiced).mean())
+    f0_error = (out[0, cfg.n_mels].numpy() - u.norm_log_f0)[voiced]
+    return frame_l1, log_dur_error, voicing_wrong, f0_error, ours
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--checkpoint", default="training/checkpoints/bittts.pt")
+    ap.add_argument("--voices", default="pico_gb,pico_us", help="comma-separated; the first two are compared")
+    ap.add_argument("--split", default="test", choices=("valid", "test"))
+    ap.add_argument("--manifest", default=str(MANIFEST))
+    ap.add_argument("--top", type=int, default=12, help="phones listed in the ranking")
+    ap.add_argument("--pairs", default="AE(bath):AE,AE(bath):AA,AE:AH",
+                    help="label pairs A:B whose vowel centres are compared (the teacher's A to B, ours A to the teacher's A and B)")
+    args = ap.parse_args(argv)
+
+    from bittts.engine.text.phones import SYMBOLS
+
+    torch.set_num_threads(2)
+    cfg, model, _, ckpt = load_checkpoint(args.checkpoint)
+    model.eval()
+    voices = [s["name"] for s in ckpt["speakers"]]
+    wanted = args.voices.split(",")
+    tally = PhoneTally()
+    voicing = defaultdict(list)  # voice -> (frames, share wrong) per utterance
+    f0_errors = defaultdict(list)
+    for u in load_split(args.split, Path(args.manifest), speakers=set(wanted)):
+        frame_l1, log_dur_error, voicing_wrong, f0_error, ours = forced_errors(model, cfg, u)
+        voice = voices[u.speaker_id]
+        tally.add(voice, phone_labels(list(SYMBOLS), u.phones), u.durations, frame_l1, log_dur_error,
+                  u.mel.astype(np.float32), ours)
+        voicing[voice].append((u.frames, voicing_wrong))
+        f0_errors[voice].append(f0_error)
+
+    labels = sorted({label for _, label in tally.sums})
+    print(f"teacher-forced, {args.split} split; per phone: share of frames, mean frames a token, mel L1, duration MSE")
+    print("phone     " + "  ".join(f"{v:>28}" for v in wanted))
+    for label in ["all"] + labels:
+        cells = []
+        for v in wanted:
+            if label == "all":
+                f, l1, n, d = tally.voice_total(v)
+                cells.append(f"{1:5.3f} {f / max(n, 1):5.1f} {l1 / max(f, 1):7.4f} {d / max(n, 1):7.4f}")
+            else:
+                r = tally.row(v, label)
+                cells.append(f"{r['frame_share']:5.3f} {r['mean_frames']:5.1f} {r['mel_l1']:7.4f} {r['dur_mse']:7.4f}")
+        print(f"{label:9} " + "  ".join(f"{c:>28}" for c in cells))
+    print("\nframes of wrong voicing, and F0 RMSE on the teacher's voiced frames (cents)")
+    for v in wanted:
+        frames, wrong = np.array(voicing[v]).T
+        rmse = np.sqrt(np.mean(np.concatenate(f0_errors[v]) ** 2)) * LOG_F0_STD * 1200 / np.log(2)
+        print(f"  {v:8} {np.sum(frames * wrong) / frames.sum():6.2%} {rmse:6.0f}")
+    pairs = [p.split(":") for p in args.pairs.split(",") if p]
+    if pairs:
+        print("\nlog-mel distance of mean middle frames: the teacher's A to B | ours A to the teacher's A, to B")
+        for v in wanted:
+            cells = [f"{a}:{b} {tally.centroid_distance(v, a, b):.3f} | {tally.centroid_distance(v, a, a, True):.3f} "
+                     f"{tally.centroid_distance(v, a, b, True):.3f}" for a, b in pairs]
+            print(f"  {v:8} " + "   ".join(cells))
+    if len(wanted) >= 2:
+        print(f"\nshare of {wanted[0]}'s excess mel L1 over {wanted[1]}'s, by phone")
+        for label, share in tally.excess(wanted[0], wanted[1])[: args.top]:
+            print(f"  {label:9} {share:6.1%}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
