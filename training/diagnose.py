@@ -19,12 +19,16 @@ analysed and resynthesized by WORLD (pyworld: CheapTrick envelope, D4C aperiodic
 corpus's own F0 and voicing. It is a classical source-filter vocoder's reading of the features
 the copy gets, so a voice that loses as much there as in the copy loses it to that family of
 vocoders, not to our training.
+
+--sharpen F scales the engine's frames around each band's sentence mean before vocoding (a
+post-filter against regression's smoothing; docs/training.md, "Sharper frames").
 """
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -58,6 +62,24 @@ def world_resynthesis(audio: np.ndarray, f0: np.ndarray, voiced: np.ndarray, sam
     return pyworld.synthesize(f0, envelope, aperiodicity, sample_rate, frame_period=1000 * hop / sample_rate).astype(np.float32)
 
 
+def sharpen_acoustic(model, factor: float, shape_only: bool = False) -> None:
+    """Make ``model.acoustic`` return frames whose log-mel deviations from each band's sentence
+    mean are ``factor`` times larger: the classic remedy for regression's over-smoothing (global
+    variance), to hear whether sharper frames lose fewer words. ``shape_only``: each frame keeps
+    its level (its deviation averaged over the bands) and only the spectral shape around it is
+    scaled, so pauses and quiet consonants stay as loud as they were."""
+    plain = model.acoustic
+
+    def sharpened(*args, **kwargs):
+        a = plain(*args, **kwargs)
+        mean = a.mel.mean(axis=0, keepdims=True)
+        deviation = a.mel - mean
+        level = deviation.mean(axis=1, keepdims=True) if shape_only else 0.0
+        return replace(a, mel=(mean + level + factor * (deviation - level)).astype(np.float32))
+
+    model.acoustic = sharpened
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default="resources/bittts-en.bttm")
@@ -67,6 +89,11 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--dnsmos", action="store_true", help="also the mean DNSMOS OVRL of each stage")
     ap.add_argument("--voices", default="", help="comma-separated voice names (default: every voice)")
+    ap.add_argument("--sharpen", type=float, default=1.0,
+                    help="scale each mel band's deviation from its sentence mean by this before vocoding "
+                         "(forced and full stages; 1: as the engine does)")
+    ap.add_argument("--sharpen-shape-only", action="store_true",
+                    help="with --sharpen: scale only each frame's spectral shape, not its level")
     args = ap.parse_args(argv)
     stages = [s for s in args.stages.split(",") if s]
     if unknown := set(stages) - set(STAGES) - set(OPTIONAL_STAGES):
@@ -79,6 +106,8 @@ def main(argv=None) -> int:
 
     synth = Synthesizer(args.model)
     model, sr = synth.model, synth.sample_rate
+    if args.sharpen != 1.0:
+        sharpen_acoustic(model, args.sharpen, args.sharpen_shape_only)
     chosen = chosen_voices(synth, args.voices, args.model)
     transcribe = whisper_transcriber(args.threads)
     out = Path(args.out)

@@ -2,7 +2,8 @@
 phone (stress dropped; post-vocalic R and BATH words' AE apart: ``phone_labels``), on held-out
 corpus sentences with the teacher's durations and phone pitch forced: the share of frames, the
 mean frames a token, the decoded log-mel L1, and the duration predictor's squared log error;
-per voice the frames of wrong voicing and the F0 error; and, for pairs of labels, how far apart
+per voice the frames of wrong voicing, the F0 error and how much of the teacher's variance and
+frame-to-frame change our frames keep; and, for pairs of labels, how far apart
 their vowel centres lie in the teacher's audio and in ours.
 
     PYTHONPATH=. .venv/bin/python -m training.phone_fit --voices pico_gb,pico_us,bdl,alan
@@ -102,6 +103,20 @@ class PhoneTally:
         return sorted(((label, p / gap if gap else float("nan")) for label, p in parts), key=lambda kv: -kv[1])
 
 
+def spread(mel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(variance of each band over the utterance, mean absolute frame-to-frame change of each band)."""
+    return mel.var(axis=0), np.abs(np.diff(mel, axis=0)).mean(axis=0)
+
+
+def smoothing_kept(pairs) -> tuple[float, float]:
+    """pairs: per utterance, (ours, the teacher's) as ``spread`` gives them -> the share of the
+    teacher's band variance and of its frame-to-frame change that ours keeps (per band, over the
+    utterances, then averaged over bands): below 1 where regression smooths."""
+    ours_var, ours_change = (np.mean([p[0][k] for p in pairs], axis=0) for k in (0, 1))
+    teacher_var, teacher_change = (np.mean([p[1][k] for p in pairs], axis=0) for k in (0, 1))
+    return float(np.mean(ours_var / teacher_var)), float(np.mean(ours_change / teacher_change))
+
+
 @torch.no_grad()
 def forced_errors(model, cfg, u):
     """(mel L1 per frame, log-duration error per token, share of frames whose voicing is wrong,
@@ -141,12 +156,14 @@ def main(argv=None) -> int:
     tally = PhoneTally()
     voicing = defaultdict(list)  # voice -> (frames, share wrong) per utterance
     f0_errors = defaultdict(list)
+    smoothing = defaultdict(list)  # voice -> per utterance, ours and the teacher's: band variance, mean |frame change|
     for u in load_split(args.split, Path(args.manifest), speakers=set(wanted)):
         frame_l1, log_dur_error, voicing_wrong, f0_error, ours = forced_errors(model, cfg, u)
         voice = voices[u.speaker_id]
         tally.add(voice, phone_labels(list(SYMBOLS), u.phones), u.durations, frame_l1, log_dur_error,
                   u.mel.astype(np.float32), ours)
         voicing[voice].append((u.frames, voicing_wrong))
+        smoothing[voice].append([spread(m) for m in (ours, u.mel.astype(np.float32))])
         f0_errors[voice].append(f0_error)
 
     labels = sorted({label for _, label in tally.sums})
@@ -162,11 +179,13 @@ def main(argv=None) -> int:
                 r = tally.row(v, label)
                 cells.append(f"{r['frame_share']:5.3f} {r['mean_frames']:5.1f} {r['mel_l1']:7.4f} {r['dur_mse']:7.4f}")
         print(f"{label:9} " + "  ".join(f"{c:>28}" for c in cells))
-    print("\nframes of wrong voicing, and F0 RMSE on the teacher's voiced frames (cents)")
+    print("\nframes of wrong voicing; F0 RMSE on the teacher's voiced frames (cents); of the teacher's "
+          "variance per mel band and its frame-to-frame change, the share ours keeps")
     for v in wanted:
         frames, wrong = np.array(voicing[v]).T
         rmse = np.sqrt(np.mean(np.concatenate(f0_errors[v]) ** 2)) * LOG_F0_STD * 1200 / np.log(2)
-        print(f"  {v:8} {np.sum(frames * wrong) / frames.sum():6.2%} {rmse:6.0f}")
+        kept = smoothing_kept(smoothing[v])
+        print(f"  {v:8} {np.sum(frames * wrong) / frames.sum():6.2%} {rmse:6.0f}   variance {kept[0]:.3f}  change {kept[1]:.3f}")
     pairs = [p.split(":") for p in args.pairs.split(",") if p]
     if pairs:
         print("\nlog-mel distance of mean middle frames: the teacher's A to B | ours A to the teacher's A, to B")

@@ -55,3 +55,39 @@ def test_a_voice_the_model_lacks_is_refused_before_anything_is_rendered():
     model = Path(__file__).resolve().parents[2] / "resources" / "bittts-en.bttm"
     with pytest.raises(SystemExit, match="no such voice in .*bittts-en.bttm: nobody$"):
         diagnose.main(["--model", str(model), "--voices", "pico_gb,nobody"])
+
+
+def test_sharpening_scales_each_bands_deviation_from_its_sentence_mean_and_keeps_the_rest():
+    from pathlib import Path
+
+    from bittts.engine.synthesis import Synthesizer
+    from training.diagnose import sharpen_acoustic
+
+    model = Synthesizer(Path(__file__).resolve().parents[2] / "resources" / "bittts-en.bttm").model
+    speaker = model.speaker_embedding[0]
+    ids = np.array([6, 76, 37, 79, 21, 8, 6])  # <sil> SH ER1 V AH0 . <sil>
+    plain = model.acoustic(ids, speaker)
+    sharpen_acoustic(model, 1.5)
+    sharp = model.acoustic(ids, speaker)
+    mean = plain.mel.mean(axis=0)
+    assert np.allclose(sharp.mel.mean(axis=0), mean, atol=1e-4)
+    assert np.allclose(sharp.mel - mean, 1.5 * (plain.mel - mean), atol=1e-4)
+    assert np.array_equal(sharp.durations, plain.durations) and np.array_equal(sharp.f0, plain.f0)
+    assert sharp.mel.std() > plain.mel.std()
+
+
+def test_sharpening_the_shape_alone_keeps_each_frames_level():
+    from pathlib import Path
+
+    from bittts.engine.synthesis import Synthesizer
+    from training.diagnose import sharpen_acoustic
+
+    model = Synthesizer(Path(__file__).resolve().parents[2] / "resources" / "bittts-en.bttm").model
+    speaker = model.speaker_embedding[0]
+    ids = np.array([6, 76, 37, 79, 21, 8, 6])
+    plain = model.acoustic(ids, speaker)
+    sharpen_acoustic(model, 1.5, shape_only=True)
+    sharp = model.acoustic(ids, speaker)
+    assert np.allclose(sharp.mel.mean(axis=1), plain.mel.mean(axis=1), atol=1e-4)  # levels kept
+    shape = lambda m: m - m.mean(axis=0) - (m - m.mean(axis=0)).mean(axis=1, keepdims=True)  # noqa: E731
+    assert np.allclose(shape(sharp.mel), 1.5 * shape(plain.mel), atol=1e-4)

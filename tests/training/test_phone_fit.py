@@ -60,3 +60,18 @@ def test_centroids_use_the_middle_of_tokens_and_skip_short_ones():
     assert t.centroid_distance("v", "A", "A", ours=True) == pytest.approx(0.5)
     assert t.centroid_distance("v", "A", "B", ours=True) == pytest.approx(1.5)
     assert math.isnan(t.centroid_distance("v", "A", "C"))
+
+
+def test_smoothing_kept_reads_one_for_the_teacher_and_less_for_a_smoothed_copy():
+    from training.phone_fit import smoothing_kept, spread
+
+    rng = np.random.default_rng(0)
+    teacher = [rng.standard_normal((40, 3)).astype(np.float32) for _ in range(4)]
+    halved = [0.5 * t for t in teacher]
+    assert smoothing_kept([(spread(t), spread(t)) for t in teacher]) == pytest.approx((1.0, 1.0))
+    variance, change = smoothing_kept([(spread(h), spread(t)) for h, t in zip(halved, teacher)])
+    assert variance == pytest.approx(0.25) and change == pytest.approx(0.5)
+    # a 3-frame moving average of white noise keeps about a third of both
+    averaged = [np.stack([np.convolve(t[:, b], np.ones(3) / 3, "same") for b in range(3)], 1) for t in teacher]
+    variance, change = smoothing_kept([(spread(a), spread(t)) for a, t in zip(averaged, teacher)])
+    assert 0.2 < variance < 0.45 and 0.2 < change < 0.45
