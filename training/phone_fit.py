@@ -141,6 +141,8 @@ def main(argv=None) -> int:
     ap.add_argument("--voices", default="pico_gb,pico_us", help="comma-separated; the first two are compared")
     ap.add_argument("--split", default="test", choices=("valid", "test"))
     ap.add_argument("--manifest", default=str(MANIFEST))
+    ap.add_argument("--per-voice", type=int, default=0,
+                    help="only the first N test sentences of each voice by id (those training.evaluate and diagnose take); 0: all")
     ap.add_argument("--top", type=int, default=12, help="phones listed in the ranking")
     ap.add_argument("--pairs", default="AE(bath):AE,AE(bath):AA,AE:AH",
                     help="label pairs A:B whose vowel centres are compared (the teacher's A to B, ours A to the teacher's A and B)")
@@ -157,7 +159,15 @@ def main(argv=None) -> int:
     voicing = defaultdict(list)  # voice -> (frames, share wrong) per utterance
     f0_errors = defaultdict(list)
     smoothing = defaultdict(list)  # voice -> per utterance, ours and the teacher's: band variance, mean |frame change|
-    for u in load_split(args.split, Path(args.manifest), speakers=set(wanted)):
+    utterances = load_split(args.split, Path(args.manifest), speakers=set(wanted))  # by voice, then id
+    if args.per_voice:
+        taken, kept = defaultdict(int), []
+        for u in utterances:
+            taken[u.speaker_id] += 1
+            if taken[u.speaker_id] <= args.per_voice:
+                kept.append(u)
+        utterances = kept
+    for u in utterances:
         frame_l1, log_dur_error, voicing_wrong, f0_error, ours = forced_errors(model, cfg, u)
         voice = voices[u.speaker_id]
         tally.add(voice, phone_labels(list(SYMBOLS), u.phones), u.durations, frame_l1, log_dur_error,
