@@ -20,6 +20,9 @@ corpus's own F0 and voicing. It is a classical source-filter vocoder's reading o
 the copy gets, so a voice that loses as much there as in the copy loses it to that family of
 vocoders, not to our training.
 
+And *pitched* (--stages forced,pitched): forced with the teacher's phone pitch as well, so
+forced - pitched is what the phone pitch predictor costs.
+
 --sharpen F scales the engine's frames around each band's sentence mean before vocoding (a
 post-filter against regression's smoothing; docs/training.md, "Sharper frames").
 """
@@ -35,12 +38,12 @@ import numpy as np
 
 from training.corpus.features import log_mel, stft_magnitude
 from training.corpus.teacher_wer import edit_distance, norm_words
-from training.data import CORPUS, interpolated_log_f0
+from training.data import CORPUS, interpolated_log_f0, phone_means
 from training.evaluate import chosen_voices, dnsmos, teacher_forced, test_sentences, whisper_transcriber
 
 STAGES = ("teacher", "copy", "forced", "full")
-OPTIONAL_STAGES = ("world",)  # not in the default: it is slow, and it measures the features, not the model
-ALIGNED = ("world", "copy", "forced")  # renderings on the teacher's frames
+OPTIONAL_STAGES = ("world", "pitched")  # not in the default: world is slow and measures the features
+ALIGNED = ("world", "copy", "pitched", "forced")  # renderings on the teacher's frames
 
 
 def mel_l1(audio: np.ndarray, teacher_mel: np.ndarray) -> float:
@@ -60,6 +63,19 @@ def world_resynthesis(audio: np.ndarray, f0: np.ndarray, voiced: np.ndarray, sam
     envelope = pyworld.cheaptrick(x, f0, times, sample_rate)
     aperiodicity = pyworld.d4c(x, f0, times, sample_rate)
     return pyworld.synthesize(f0, envelope, aperiodicity, sample_rate, frame_period=1000 * hop / sample_rate).astype(np.float32)
+
+
+def teacher_pitched(model, speaker: np.ndarray, feats):
+    """The engine's acoustic output with the teacher's durations and its phone pitch forced (the
+    mean normalized log-F0 over each phone, as the trainer forces it), through the engine's
+    per-phone pitch shift on top of the predicted pitch."""
+    ids = feats["phone_ids"].astype(np.int64)
+    durations = feats["durations"].astype(np.int64)
+    log_f0 = interpolated_log_f0(feats["f0"].astype(np.float32))
+    teacher = phone_means((log_f0 - model.log_f0_mean) / model.log_f0_std, durations)
+    predicted = model.pitch_predictor(model.encode(ids, speaker))
+    semitones = (teacher - predicted) * model.log_f0_std * 12 / np.log(2)
+    return model.acoustic(ids, speaker, durations=durations, pitch_shift=semitones.astype(np.float32))
 
 
 def sharpen_acoustic(model, factor: float, shape_only: bool = False) -> None:
@@ -147,6 +163,9 @@ def main(argv=None) -> int:
             if "forced" in stages:
                 a = teacher_forced(model, speaker, feats)
                 rendered["forced"] = model.vocode(a.mel, a.f0, a.voiced)
+            if "pitched" in stages:
+                a = teacher_pitched(model, speaker, feats)
+                rendered["pitched"] = model.vocode(a.mel, a.f0, a.voiced)
             if "full" in stages:
                 rendered["full"] = np.concatenate([c.samples for c in synth.synthesize(r["text"], SynthesisConfig(voice=voice.name))])
             for stage, audio in rendered.items():

@@ -118,14 +118,17 @@ def smoothing_kept(pairs) -> tuple[float, float]:
 
 
 @torch.no_grad()
-def forced_errors(model, cfg, u):
+def forced_errors(model, cfg, u, predicted_pitch: bool = False):
     """(mel L1 per frame, log-duration error per token, share of frames whose voicing is wrong,
     normalized log-F0 error on the teacher's voiced frames, our log-mel [frames, n_mels]) for one
-    utterance, teacher-forced."""
+    utterance, with the teacher's durations and phone pitch forced (``predicted_pitch``: the
+    predictor's phone pitch instead, as the engine's forced rendering has it)."""
     phones = torch.from_numpy(u.phones)[None]
     durations = torch.from_numpy(u.durations)[None]
-    out, frame_mask, log_dur, _, _ = model(phones, torch.tensor([phones.shape[1]]), torch.tensor([u.speaker_id]),
-                                           durations, torch.from_numpy(u.phone_pitch)[None])
+    out, frame_mask, log_dur, _, _, free = model(phones, torch.tensor([phones.shape[1]]), torch.tensor([u.speaker_id]),
+                                                 durations, torch.from_numpy(u.phone_pitch)[None], free_pitch=True)
+    if predicted_pitch:
+        out = free
     ours = out[0, : cfg.n_mels].T.numpy()
     frame_l1 = np.abs(ours - u.mel.astype(np.float32)).mean(axis=1)
     log_dur_error = (log_dur[0] - torch.log1p(durations[0].float())).numpy()
@@ -143,6 +146,8 @@ def main(argv=None) -> int:
     ap.add_argument("--manifest", default=str(MANIFEST))
     ap.add_argument("--per-voice", type=int, default=0,
                     help="only the first N test sentences of each voice by id (those training.evaluate and diagnose take); 0: all")
+    ap.add_argument("--predicted-pitch", action="store_true",
+                    help="decode from the predicted phone pitch (as the engine's forced rendering does), not the teacher's")
     ap.add_argument("--top", type=int, default=12, help="phones listed in the ranking")
     ap.add_argument("--pairs", default="AE(bath):AE,AE(bath):AA,AE:AH",
                     help="label pairs A:B whose vowel centres are compared (the teacher's A to B, ours A to the teacher's A and B)")
@@ -168,7 +173,7 @@ def main(argv=None) -> int:
                 kept.append(u)
         utterances = kept
     for u in utterances:
-        frame_l1, log_dur_error, voicing_wrong, f0_error, ours = forced_errors(model, cfg, u)
+        frame_l1, log_dur_error, voicing_wrong, f0_error, ours = forced_errors(model, cfg, u, args.predicted_pitch)
         voice = voices[u.speaker_id]
         tally.add(voice, phone_labels(list(SYMBOLS), u.phones), u.durations, frame_l1, log_dur_error,
                   u.mel.astype(np.float32), ours)
@@ -177,7 +182,8 @@ def main(argv=None) -> int:
         f0_errors[voice].append(f0_error)
 
     labels = sorted({label for _, label in tally.sums})
-    print(f"teacher-forced, {args.split} split; per phone: share of frames, mean frames a token, mel L1, duration MSE")
+    pitch_source = "predicted" if args.predicted_pitch else "the teacher's"
+    print(f"teacher-forced ({pitch_source} phone pitch), {args.split} split; per phone: share of frames, mean frames a token, mel L1, duration MSE")
     print("phone     " + "  ".join(f"{v:>28}" for v in wanted))
     for label in ["all"] + labels:
         cells = []

@@ -91,3 +91,26 @@ def test_sharpening_the_shape_alone_keeps_each_frames_level():
     assert np.allclose(sharp.mel.mean(axis=1), plain.mel.mean(axis=1), atol=1e-4)  # levels kept
     shape = lambda m: m - m.mean(axis=0) - (m - m.mean(axis=0)).mean(axis=1, keepdims=True)  # noqa: E731
     assert np.allclose(shape(sharp.mel), 1.5 * shape(plain.mel), atol=1e-4)
+
+
+def test_the_pitched_stage_renders_the_teachers_phone_pitch():
+    from pathlib import Path
+
+    from bittts.engine.synthesis import Synthesizer
+    from training.diagnose import teacher_pitched
+    from training.evaluate import teacher_forced
+
+    model = Synthesizer(Path(__file__).resolve().parents[2] / "resources" / "bittts-en.bttm").model
+    speaker = model.speaker_embedding[0]
+    ids = np.array([6, 76, 37, 79, 21, 8, 6])
+    durations = np.array([3, 8, 12, 6, 9, 2, 4])
+    predicted = model.pitch_predictor(model.encode(ids, speaker))
+    # a teacher whose phone pitch is what the predictor says: the same frames as forced
+    f0 = np.exp(np.repeat(predicted, durations) * model.log_f0_std + model.log_f0_mean)
+    feats = {"phone_ids": ids, "durations": durations, "f0": f0}
+    same, forced = teacher_pitched(model, speaker, feats), teacher_forced(model, speaker, feats)
+    assert np.allclose(same.mel, forced.mel, atol=1e-3) and np.allclose(same.f0, forced.f0, rtol=1e-3)
+    # a teacher an octave higher on every phone: the rendered F0 rises by about that much
+    higher = teacher_pitched(model, speaker, {**feats, "f0": 2 * f0})
+    assert np.array_equal(higher.durations, durations)
+    assert 1.6 < np.median(higher.f0 / forced.f0) < 2.4
