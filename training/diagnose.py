@@ -107,7 +107,7 @@ def main(argv=None) -> int:
     ap.add_argument("--voices", default="", help="comma-separated voice names (default: every voice)")
     ap.add_argument("--sharpen", type=float, default=1.0,
                     help="scale each mel band's deviation from its sentence mean by this before vocoding "
-                         "(forced and full stages; 1: as the engine does)")
+                         "(forced, pitched and full stages; 1: as the engine does)")
     ap.add_argument("--sharpen-shape-only", action="store_true",
                     help="with --sharpen: scale only each frame's spectral shape, not its level")
     args = ap.parse_args(argv)

@@ -145,7 +145,8 @@ def main(argv=None) -> int:
     ap.add_argument("--split", default="test", choices=("valid", "test"))
     ap.add_argument("--manifest", default=str(MANIFEST))
     ap.add_argument("--per-voice", type=int, default=0,
-                    help="only the first N test sentences of each voice by id (those training.evaluate and diagnose take); 0: all")
+                    help="only each voice's first N sentences of the split by id (on test, those training.evaluate "
+                         "and diagnose take); 0: all")
     ap.add_argument("--predicted-pitch", action="store_true",
                     help="decode from the predicted phone pitch (as the engine's forced rendering does), not the teacher's")
     ap.add_argument("--top", type=int, default=12, help="phones listed in the ranking")
@@ -160,6 +161,8 @@ def main(argv=None) -> int:
     model.eval()
     voices = [s["name"] for s in ckpt["speakers"]]
     wanted = args.voices.split(",")
+    if unknown := [v for v in wanted if v not in voices]:
+        raise SystemExit(f"no such voice in {args.checkpoint}: {', '.join(unknown)} (it has {', '.join(voices)})")
     tally = PhoneTally()
     voicing = defaultdict(list)  # voice -> (frames, share wrong) per utterance
     f0_errors = defaultdict(list)

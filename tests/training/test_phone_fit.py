@@ -75,3 +75,13 @@ def test_smoothing_kept_reads_one_for_the_teacher_and_less_for_a_smoothed_copy()
     averaged = [np.stack([np.convolve(t[:, b], np.ones(3) / 3, "same") for b in range(3)], 1) for t in teacher]
     variance, change = smoothing_kept([(spread(a), spread(t)) for a, t in zip(averaged, teacher)])
     assert 0.2 < variance < 0.45 and 0.2 < change < 0.45
+
+
+def test_a_voice_the_checkpoint_lacks_is_refused_with_the_voices_it_has():
+    from pathlib import Path
+
+    from training.phone_fit import main
+
+    checkpoint = Path(__file__).resolve().parents[2] / "training" / "checkpoints" / "bittts.pt"
+    with pytest.raises(SystemExit, match=r"no such voice in .*bittts.pt: nobody \(it has bdl, .*pico_gb\)"):
+        main(["--checkpoint", str(checkpoint), "--voices", "pico_gb,nobody"])
