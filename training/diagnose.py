@@ -23,6 +23,10 @@ vocoders, not to our training.
 And *pitched* (--stages forced,pitched): forced with the teacher's phone pitch as well, so
 forced - pitched is what the phone pitch predictor costs.
 
+--teacher-bands LO:HI puts the teacher's log-mel bands LO to HI - 1 into the forced and pitched
+frames before vocoding: which bands of ours cost the words (bands 0-29 lie below 1.3 kHz, 30-54
+below 3.8 kHz, 55-79 above).
+
 --sharpen F scales the engine's frames around each band's sentence mean before vocoding (a
 post-filter against regression's smoothing; docs/training.md, "Sharper frames").
 """
@@ -78,6 +82,29 @@ def teacher_pitched(model, speaker: np.ndarray, feats):
     return model.acoustic(ids, speaker, durations=durations, pitch_shift=semitones.astype(np.float32))
 
 
+def band_range(text: str) -> slice | None:
+    """"LO:HI" -> slice(LO, HI); "" -> None."""
+    if not text:
+        return None
+    try:
+        lo, hi = (int(v) for v in text.split(":"))
+    except ValueError:
+        raise SystemExit(f"--teacher-bands wants LO:HI, two whole numbers, not {text!r}") from None
+    if not 0 <= lo < hi:
+        raise SystemExit(f"--teacher-bands {text}: LO must be at least 0 and below HI")
+    return slice(lo, hi)
+
+
+def with_teacher_bands(a, teacher_mel: np.ndarray, bands: slice | None):
+    """``a`` (an AcousticOutput on the teacher's frames) with the teacher's log-mel in ``bands``."""
+    if bands is None:
+        return a
+    mel = a.mel.copy()
+    n = min(len(mel), len(teacher_mel))
+    mel[:n, bands] = teacher_mel[:n, bands]
+    return replace(a, mel=mel)
+
+
 def sharpen_acoustic(model, factor: float, shape_only: bool = False) -> None:
     """Make ``model.acoustic`` return frames whose log-mel deviations from each band's sentence
     mean are ``factor`` times larger: the classic remedy for regression's over-smoothing (global
@@ -108,10 +135,13 @@ def main(argv=None) -> int:
     ap.add_argument("--sharpen", type=float, default=1.0,
                     help="scale each mel band's deviation from its sentence mean by this before vocoding "
                          "(forced, pitched and full stages; 1: as the engine does)")
+    ap.add_argument("--teacher-bands", default="", metavar="LO:HI",
+                    help="the forced and pitched stages take the teacher's log-mel bands LO..HI-1 in place of ours")
     ap.add_argument("--sharpen-shape-only", action="store_true",
                     help="with --sharpen: scale only each frame's spectral shape, not its level")
     args = ap.parse_args(argv)
     stages = [s for s in args.stages.split(",") if s]
+    bands = band_range(args.teacher_bands)
     if unknown := set(stages) - set(STAGES) - set(OPTIONAL_STAGES):
         raise SystemExit(f"unknown stages: {', '.join(sorted(unknown))} "
                          f"(choose from {', '.join(STAGES + OPTIONAL_STAGES)})")
@@ -161,10 +191,10 @@ def main(argv=None) -> int:
                 f0 = np.exp(interpolated_log_f0(feats["f0"].astype(np.float32)))
                 rendered["copy"] = model.vocode(feats["mel"].astype(np.float32), f0, feats["voiced"] > 0)
             if "forced" in stages:
-                a = teacher_forced(model, speaker, feats)
+                a = with_teacher_bands(teacher_forced(model, speaker, feats), feats["mel"], bands)
                 rendered["forced"] = model.vocode(a.mel, a.f0, a.voiced)
             if "pitched" in stages:
-                a = teacher_pitched(model, speaker, feats)
+                a = with_teacher_bands(teacher_pitched(model, speaker, feats), feats["mel"], bands)
                 rendered["pitched"] = model.vocode(a.mel, a.f0, a.voiced)
             if "full" in stages:
                 rendered["full"] = np.concatenate([c.samples for c in synth.synthesize(r["text"], SynthesisConfig(voice=voice.name))])

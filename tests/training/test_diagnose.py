@@ -114,3 +114,19 @@ def test_the_pitched_stage_renders_the_teachers_phone_pitch():
     higher = teacher_pitched(model, speaker, {**feats, "f0": 2 * f0})
     assert np.array_equal(higher.durations, durations)
     assert 1.6 < np.median(higher.f0 / forced.f0) < 2.4
+
+
+def test_teacher_bands_replace_only_the_bands_asked_for():
+    from bittts.engine.model import AcousticOutput
+    from training.diagnose import band_range, with_teacher_bands
+
+    assert band_range("") is None and band_range("55:80") == slice(55, 80)
+    for bad in ("55", "a:b", "60:55", "-1:4"):
+        with pytest.raises(SystemExit, match="--teacher-bands"):
+            band_range(bad)
+    ours = AcousticOutput(np.array([2, 2]), np.zeros((4, 6), np.float32), np.full(4, 100.0, np.float32), np.ones(4, bool))
+    teacher = np.arange(18, dtype=np.float16).reshape(3, 6)  # a frame shorter than ours
+    mixed = with_teacher_bands(ours, teacher, band_range("2:4"))
+    assert np.array_equal(mixed.mel[:3, 2:4], teacher[:, 2:4]) and not mixed.mel[3].any()
+    assert not mixed.mel[:, :2].any() and not mixed.mel[:, 4:].any()
+    assert not ours.mel.any() and with_teacher_bands(ours, teacher, None) is ours
