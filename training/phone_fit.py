@@ -2,8 +2,8 @@
 phone (stress dropped; post-vocalic R and BATH words' AE apart: ``phone_labels``), on held-out
 corpus sentences with the teacher's durations and phone pitch forced: the share of frames, the
 mean frames a token, the decoded log-mel L1, and the duration predictor's squared log error;
-per voice the frames of wrong voicing, the F0 error and how much of the teacher's variance and
-frame-to-frame change our frames keep; and, for pairs of labels, how far apart
+per voice the frames of wrong voicing, the F0 error, how much of the teacher's variance and
+frame-to-frame change our frames keep, and the L1 in three groups of bands; and, for pairs of labels, how far apart
 their vowel centres lie in the teacher's audio and in ours.
 
     PYTHONPATH=. .venv/bin/python -m training.phone_fit --voices pico_gb,pico_us,bdl,alan
@@ -27,6 +27,7 @@ from training.export import load_checkpoint
 from training.model.networks import LOG_F0_STD
 
 
+BAND_GROUPS = ((0, 30), (30, 55), (55, 80))  # of the 80 mel bands to 11 kHz: below 1.3 kHz, to 3.8 kHz, above
 BATH_CODAS = (("F",), ("TH",), ("S",), ("N", "T"), ("N", "S"), ("N", "CH"), ("N", "D"))
 
 
@@ -167,6 +168,7 @@ def main(argv=None) -> int:
     voicing = defaultdict(list)  # voice -> (frames, share wrong) per utterance
     f0_errors = defaultdict(list)
     smoothing = defaultdict(list)  # voice -> per utterance, ours and the teacher's: band variance, mean |frame change|
+    band_l1 = defaultdict(list)  # voice -> per utterance, the mean L1 of each mel band
     utterances = load_split(args.split, Path(args.manifest), speakers=set(wanted))  # by voice, then id
     if args.per_voice:
         taken, kept = defaultdict(int), []
@@ -182,6 +184,7 @@ def main(argv=None) -> int:
                   u.mel.astype(np.float32), ours)
         voicing[voice].append((u.frames, voicing_wrong))
         smoothing[voice].append([spread(m) for m in (ours, u.mel.astype(np.float32))])
+        band_l1[voice].append(np.abs(ours - u.mel.astype(np.float32)).mean(axis=0))
         f0_errors[voice].append(f0_error)
 
     labels = sorted({label for _, label in tally.sums})
@@ -205,6 +208,10 @@ def main(argv=None) -> int:
         rmse = np.sqrt(np.mean(np.concatenate(f0_errors[v]) ** 2)) * LOG_F0_STD * 1200 / np.log(2)
         kept = smoothing_kept(smoothing[v])
         print(f"  {v:8} {np.sum(frames * wrong) / frames.sum():6.2%} {rmse:6.0f}   variance {kept[0]:.3f}  change {kept[1]:.3f}")
+    print("\nlog-mel L1 by bands (utterances weighed alike): " + "  ".join(f"{lo}-{hi - 1}" for lo, hi in BAND_GROUPS))
+    for v in wanted:
+        per_band = np.mean(band_l1[v], axis=0)
+        print(f"  {v:8} " + "  ".join(f"{per_band[lo:hi].mean():.3f}" for lo, hi in BAND_GROUPS))
     pairs = [p.split(":") for p in args.pairs.split(",") if p]
     if pairs:
         print("\nlog-mel distance of mean middle frames: the teacher's A to B | ours A to the teacher's A, to B")

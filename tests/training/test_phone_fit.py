@@ -85,3 +85,14 @@ def test_a_voice_the_checkpoint_lacks_is_refused_with_the_voices_it_has():
     checkpoint = Path(__file__).resolve().parents[2] / "training" / "checkpoints" / "bittts.pt"
     with pytest.raises(SystemExit, match=r"no such voice in .*bittts.pt: nobody \(it has bdl, .*pico_gb\)"):
         main(["--checkpoint", str(checkpoint), "--voices", "pico_gb,nobody"])
+
+
+def test_band_groups_cover_the_mel_bands_at_the_frequencies_the_docs_name():
+    from training.corpus.features import FMAX, FMIN, N_MELS, hz_to_mel, mel_to_hz
+    from training.phone_fit import BAND_GROUPS
+
+    assert BAND_GROUPS[0][0] == 0 and BAND_GROUPS[-1][1] == N_MELS
+    assert all(a[1] == b[0] for a, b in zip(BAND_GROUPS, BAND_GROUPS[1:]))
+    upper_edges = mel_to_hz(np.linspace(hz_to_mel(FMIN), hz_to_mel(FMAX), N_MELS + 2))[2:]
+    assert upper_edges[BAND_GROUPS[0][1] - 1] == pytest.approx(1300, rel=0.05)   # band 29 ends near 1.3 kHz
+    assert upper_edges[BAND_GROUPS[1][1] - 1] == pytest.approx(3800, rel=0.05)   # band 54 near 3.8 kHz
