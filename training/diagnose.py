@@ -27,6 +27,10 @@ forced - pitched is what the phone pitch predictor costs.
 frames before vocoding: which bands of ours cost the words (bands 0-29 lie below 1.3 kHz, 30-54
 below 3.8 kHz, 55-79 above).
 
+--copy-noise SIGMA [--noise-bands LO:HI] adds smooth Gaussian noise (natural-log units, a fixed
+seed per sentence) to the teacher's log-mel in those bands before the copy renders it: one error of one
+size for every voice, to see which voices' words it costs more.
+
 --sharpen F scales the engine's frames around each band's sentence mean before vocoding (a
 post-filter against regression's smoothing; docs/training.md, "Sharper frames").
 """
@@ -105,6 +109,23 @@ def with_teacher_bands(a, teacher_mel: np.ndarray, bands: slice | None):
     return replace(a, mel=mel)
 
 
+def with_noise(mel: np.ndarray, sigma: float, bands: slice, seed: str) -> np.ndarray:
+    """``mel`` with smooth Gaussian noise of standard deviation ``sigma`` added in ``bands``: white
+    noise averaged over 5 frames and 3 bands, then scaled back to ``sigma``, an error that varies
+    as slowly as a model's does (white noise the vocoder's convolutions average away). The same
+    noise every time for one ``seed`` (a sentence id), so that voices reading one sentence get
+    one noise."""
+    if sigma <= 0:
+        return mel
+    rng = np.random.default_rng(int.from_bytes(seed.encode()[-8:], "little"))
+    out = mel.copy()
+    frames, width = out[:, bands].shape
+    white = rng.normal(0.0, 1.0, (frames + 4, width + 2))
+    smooth = sum(white[i:i + frames, j:j + width] for i in range(5) for j in range(3)) / 15
+    out[:, bands] += (sigma * smooth / smooth.std()).astype(np.float32)
+    return out
+
+
 def sharpen_acoustic(model, factor: float, shape_only: bool = False) -> None:
     """Make ``model.acoustic`` return frames whose log-mel deviations from each band's sentence
     mean are ``factor`` times larger: the classic remedy for regression's over-smoothing (global
@@ -137,11 +158,15 @@ def main(argv=None) -> int:
                          "(forced, pitched and full stages; 1: as the engine does)")
     ap.add_argument("--teacher-bands", default="", metavar="LO:HI",
                     help="the forced and pitched stages take the teacher's log-mel bands LO..HI-1 in place of ours")
+    ap.add_argument("--copy-noise", type=float, default=0.0, metavar="SIGMA",
+                    help="the copy stage renders the teacher's log-mel with Gaussian noise of this size added")
+    ap.add_argument("--noise-bands", default="0:80", metavar="LO:HI", help="the bands --copy-noise touches")
     ap.add_argument("--sharpen-shape-only", action="store_true",
                     help="with --sharpen: scale only each frame's spectral shape, not its level")
     args = ap.parse_args(argv)
     stages = [s for s in args.stages.split(",") if s]
     bands = band_range(args.teacher_bands)
+    noise_bands = band_range(args.noise_bands)
     if unknown := set(stages) - set(STAGES) - set(OPTIONAL_STAGES):
         raise SystemExit(f"unknown stages: {', '.join(sorted(unknown))} "
                          f"(choose from {', '.join(STAGES + OPTIONAL_STAGES)})")
@@ -189,7 +214,8 @@ def main(argv=None) -> int:
                 rendered["world"] = world_resynthesis(teacher_audio, feats["f0"], feats["voiced"] > 0, sr, model.hop)
             if "copy" in stages:
                 f0 = np.exp(interpolated_log_f0(feats["f0"].astype(np.float32)))
-                rendered["copy"] = model.vocode(feats["mel"].astype(np.float32), f0, feats["voiced"] > 0)
+                mel = with_noise(feats["mel"].astype(np.float32), args.copy_noise, noise_bands, seed=r["id"])
+                rendered["copy"] = model.vocode(mel, f0, feats["voiced"] > 0)
             if "forced" in stages:
                 a = with_teacher_bands(teacher_forced(model, speaker, feats), feats["mel"], bands)
                 rendered["forced"] = model.vocode(a.mel, a.f0, a.voiced)

@@ -130,3 +130,17 @@ def test_teacher_bands_replace_only_the_bands_asked_for():
     assert np.array_equal(mixed.mel[:3, 2:4], teacher[:, 2:4]) and not mixed.mel[3].any()
     assert not mixed.mel[:, :2].any() and not mixed.mel[:, 4:].any()
     assert not ours.mel.any() and with_teacher_bands(ours, teacher, None) is ours
+
+
+def test_copy_noise_is_one_noise_per_sentence_in_the_bands_asked_for():
+    from training.diagnose import band_range, with_noise
+
+    mel = np.zeros((200, 8), np.float32)
+    assert with_noise(mel, 0.0, band_range("0:8"), "s1") is mel
+    a = with_noise(mel, 0.5, band_range("0:4"), "s0136b96181d")
+    assert np.array_equal(a, with_noise(mel, 0.5, band_range("0:4"), "s0136b96181d"))  # the same for every voice
+    assert not np.array_equal(a, with_noise(mel, 0.5, band_range("0:4"), "s0176c712d1c"))
+    assert not a[:, 4:].any() and abs(a[:, :4].std() - 0.5) < 0.05
+    # smooth as a model's error is: neighbouring frames move together
+    assert np.corrcoef(a[:-1, :4].ravel(), a[1:, :4].ravel())[0, 1] > 0.6
+    assert not mel.any()
