@@ -14,7 +14,7 @@ forced renderings, whose frames line up with the teacher's, also get the log-mel
 audio against the teacher's features (natural log, all frames): what each stage loses of the
 spectrum, with less noise than a word count.
 
-One more rendering on request (--stages teacher,world,copy): *world*, the teacher's audio
+Two more renderings on request. With --stages teacher,world,copy: *world*, the teacher's audio
 analysed and resynthesized by WORLD (pyworld: CheapTrick envelope, D4C aperiodicity) with the
 corpus's own F0 and voicing. It is a classical source-filter vocoder's reading of the features
 the copy gets, so a voice that loses as much there as in the copy loses it to that family of
@@ -28,8 +28,8 @@ frames before vocoding: which bands of ours cost the words (bands 0-29 lie below
 below 3.8 kHz, 55-79 above).
 
 --copy-noise SIGMA [--noise-bands LO:HI] adds smooth Gaussian noise (natural-log units, a fixed
-seed per sentence) to the teacher's log-mel in those bands before the copy renders it: one error of one
-size for every voice, to see which voices' words it costs more.
+seed per sentence) to the teacher's log-mel in those bands before the copy renders it: one
+error of one size for every voice, to see which voices' words it costs more.
 
 --sharpen F scales the engine's frames around each band's sentence mean before vocoding (a
 post-filter against regression's smoothing; docs/training.md, "Sharper frames").
