@@ -86,16 +86,16 @@ def teacher_pitched(model, speaker: np.ndarray, feats):
     return model.acoustic(ids, speaker, durations=durations, pitch_shift=semitones.astype(np.float32))
 
 
-def band_range(text: str) -> slice | None:
-    """"LO:HI" -> slice(LO, HI); "" -> None."""
+def band_range(text: str, option: str) -> slice | None:
+    """"LO:HI" -> slice(LO, HI); "" -> None. ``option`` names the flag in the error message."""
     if not text:
         return None
     try:
         lo, hi = (int(v) for v in text.split(":"))
     except ValueError:
-        raise SystemExit(f"--teacher-bands wants LO:HI, two whole numbers, not {text!r}") from None
+        raise SystemExit(f"{option} wants LO:HI, two whole numbers, not {text!r}") from None
     if not 0 <= lo < hi:
-        raise SystemExit(f"--teacher-bands {text}: LO must be at least 0 and below HI")
+        raise SystemExit(f"{option} {text}: LO must be at least 0 and below HI")
     return slice(lo, hi)
 
 
@@ -165,8 +165,8 @@ def main(argv=None) -> int:
                     help="with --sharpen: scale only each frame's spectral shape, not its level")
     args = ap.parse_args(argv)
     stages = [s for s in args.stages.split(",") if s]
-    bands = band_range(args.teacher_bands)
-    noise_bands = band_range(args.noise_bands)
+    bands = band_range(args.teacher_bands, "--teacher-bands")
+    noise_bands = band_range(args.noise_bands, "--noise-bands")
     if unknown := set(stages) - set(STAGES) - set(OPTIONAL_STAGES):
         raise SystemExit(f"unknown stages: {', '.join(sorted(unknown))} "
                          f"(choose from {', '.join(STAGES + OPTIONAL_STAGES)})")

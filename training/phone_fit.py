@@ -119,24 +119,22 @@ def smoothing_kept(pairs) -> tuple[float, float]:
 
 
 @torch.no_grad()
-def forced_errors(model, cfg, u, predicted_pitch: bool = False):
-    """(mel L1 per frame, log-duration error per token, share of frames whose voicing is wrong,
-    normalized log-F0 error on the teacher's voiced frames, our log-mel [frames, n_mels]) for one
-    utterance, with the teacher's durations and phone pitch forced (``predicted_pitch``: the
-    predictor's phone pitch instead, as the engine's forced rendering has it)."""
+def forced_outputs(model, cfg, u, predicted_pitch: bool = False):
+    """(our log-mel [frames, n_mels], log-duration error per token, share of frames whose voicing
+    is wrong, normalized log-F0 error on the teacher's voiced frames) for one utterance, with the
+    teacher's durations and phone pitch forced (``predicted_pitch``: the predictor's phone pitch
+    instead, as the engine's forced rendering has it)."""
     phones = torch.from_numpy(u.phones)[None]
     durations = torch.from_numpy(u.durations)[None]
-    out, frame_mask, log_dur, _, _, free = model(phones, torch.tensor([phones.shape[1]]), torch.tensor([u.speaker_id]),
-                                                 durations, torch.from_numpy(u.phone_pitch)[None], free_pitch=True)
+    out, _, log_dur, _, _, free = model(phones, torch.tensor([phones.shape[1]]), torch.tensor([u.speaker_id]),
+                                        durations, torch.from_numpy(u.phone_pitch)[None], free_pitch=True)
     if predicted_pitch:
         out = free
-    ours = out[0, : cfg.n_mels].T.numpy()
-    frame_l1 = np.abs(ours - u.mel.astype(np.float32)).mean(axis=1)
     log_dur_error = (log_dur[0] - torch.log1p(durations[0].float())).numpy()
     voiced = u.voiced > 0.5
     voicing_wrong = float(((out[0, cfg.n_mels + 1] > 0).numpy() != voiced).mean())
     f0_error = (out[0, cfg.n_mels].numpy() - u.norm_log_f0)[voiced]
-    return frame_l1, log_dur_error, voicing_wrong, f0_error, ours
+    return out[0, : cfg.n_mels].T.numpy(), log_dur_error, voicing_wrong, f0_error
 
 
 def main(argv=None) -> int:
@@ -177,14 +175,16 @@ def main(argv=None) -> int:
             if taken[u.speaker_id] <= args.per_voice:
                 kept.append(u)
         utterances = kept
+    symbols = list(SYMBOLS)
     for u in utterances:
-        frame_l1, log_dur_error, voicing_wrong, f0_error, ours = forced_errors(model, cfg, u, args.predicted_pitch)
+        ours, log_dur_error, voicing_wrong, f0_error = forced_outputs(model, cfg, u, args.predicted_pitch)
+        teacher = u.mel.astype(np.float32)
+        error = np.abs(ours - teacher)  # [frames, n_mels]
         voice = voices[u.speaker_id]
-        tally.add(voice, phone_labels(list(SYMBOLS), u.phones), u.durations, frame_l1, log_dur_error,
-                  u.mel.astype(np.float32), ours)
+        tally.add(voice, phone_labels(symbols, u.phones), u.durations, error.mean(axis=1), log_dur_error, teacher, ours)
         voicing[voice].append((u.frames, voicing_wrong))
-        smoothing[voice].append([spread(m) for m in (ours, u.mel.astype(np.float32))])
-        band_l1[voice].append(np.abs(ours - u.mel.astype(np.float32)).mean(axis=0))
+        smoothing[voice].append([spread(m) for m in (ours, teacher)])
+        band_l1[voice].append(error.mean(axis=0))
         f0_errors[voice].append(f0_error)
 
     labels = sorted({label for _, label in tally.sums})

@@ -120,13 +120,15 @@ def test_teacher_bands_replace_only_the_bands_asked_for():
     from bittts.engine.model import AcousticOutput
     from training.diagnose import band_range, with_teacher_bands
 
-    assert band_range("") is None and band_range("55:80") == slice(55, 80)
+    assert band_range("", "--teacher-bands") is None and band_range("55:80", "--teacher-bands") == slice(55, 80)
     for bad in ("55", "a:b", "60:55", "-1:4"):
         with pytest.raises(SystemExit, match="--teacher-bands"):
-            band_range(bad)
+            band_range(bad, "--teacher-bands")
+    with pytest.raises(SystemExit, match="^--noise-bands wants LO:HI"):
+        band_range("0-30", "--noise-bands")
     ours = AcousticOutput(np.array([2, 2]), np.zeros((4, 6), np.float32), np.full(4, 100.0, np.float32), np.ones(4, bool))
     teacher = np.arange(18, dtype=np.float16).reshape(3, 6)  # a frame shorter than ours
-    mixed = with_teacher_bands(ours, teacher, band_range("2:4"))
+    mixed = with_teacher_bands(ours, teacher, band_range("2:4", "--teacher-bands"))
     assert np.array_equal(mixed.mel[:3, 2:4], teacher[:, 2:4]) and not mixed.mel[3].any()
     assert not mixed.mel[:, :2].any() and not mixed.mel[:, 4:].any()
     assert not ours.mel.any() and with_teacher_bands(ours, teacher, None) is ours
@@ -136,10 +138,10 @@ def test_copy_noise_is_one_noise_per_sentence_in_the_bands_asked_for():
     from training.diagnose import band_range, with_noise
 
     mel = np.zeros((200, 8), np.float32)
-    assert with_noise(mel, 0.0, band_range("0:8"), "s1") is mel
-    a = with_noise(mel, 0.5, band_range("0:4"), "s0136b96181d")
-    assert np.array_equal(a, with_noise(mel, 0.5, band_range("0:4"), "s0136b96181d"))  # the same for every voice
-    assert not np.array_equal(a, with_noise(mel, 0.5, band_range("0:4"), "s0176c712d1c"))
+    assert with_noise(mel, 0.0, band_range("0:8", "--noise-bands"), "s1") is mel
+    a = with_noise(mel, 0.5, band_range("0:4", "--noise-bands"), "s0136b96181d")
+    assert np.array_equal(a, with_noise(mel, 0.5, band_range("0:4", "--noise-bands"), "s0136b96181d"))  # the same for every voice
+    assert not np.array_equal(a, with_noise(mel, 0.5, band_range("0:4", "--noise-bands"), "s0176c712d1c"))
     assert not a[:, 4:].any() and abs(a[:, :4].std() - 0.5) < 0.05
     # smooth as a model's error is: neighbouring frames move together
     assert np.corrcoef(a[:-1, :4].ravel(), a[1:, :4].ravel())[0, 1] > 0.6
