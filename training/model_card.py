@@ -56,6 +56,13 @@ def edge_weight_note(ckpt: dict) -> str:
             f"times the others (docs/training.md, \"Weighing phone boundaries\")")
 
 
+def low_band_weight_note(ckpt: dict) -> str:
+    """When the latest run weighed the low mel bands in the mel L1 (train.py --mel-low-band-weight)."""
+    weight = ckpt.get("train_config", {}).get("mel_low_band_weight", 1.0)
+    return ("" if weight == 1.0 else f"; in the latest run its mel L1 weighed the bands below 1.3 kHz {weight:g} "
+            f"times the others (docs/training.md, \"Weighing the low bands\")")
+
+
 def layer_table(model: ModelFile) -> list[str]:
     """Parameters and file bytes by kind: which layers stay at higher precision, and their share."""
     groups = defaultdict(lambda: [0, 0])
@@ -173,7 +180,7 @@ def main(argv=None) -> int:
         audio = ckpt.get("audio_seconds", {})
         out += [f"- vocoder: {ckpt.get('step_vocoder', 0):,} steps, {secs.get('vocoder', 0) / 3600:.2f} h",
                 f"- acoustic model: {ckpt.get('step_acoustic', 0):,} steps, {secs.get('acoustic', 0) / 3600:.2f} h"
-                + edge_weight_note(ckpt),
+                + edge_weight_note(ckpt) + low_band_weight_note(ckpt),
                 *([f"- acoustic model against a frame discriminator (adversarial stage): "
                    f"{ckpt['step_adversarial']:,} steps, {secs.get('adversarial', 0) / 3600:.2f} h"]
                   if ckpt.get("step_adversarial") else []),

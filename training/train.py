@@ -46,6 +46,7 @@ from training.model.networks import LOG_F0_MEAN, LOG_F0_STD, AcousticModel, Voco
 FULL_CHECKPOINT = Path("work-data/checkpoints/model.pt")
 COMPACT_CHECKPOINT = Path("training/checkpoints/bittts.pt")
 RUNS = Path("work-data/runs")
+LOW_MEL_BANDS = 30  # of the 80 mel bands to 11 kHz: those below 1.3 kHz (training/phone_fit.py's first group)
 FINETUNE_SECONDS_PER_STEP = 0.5  # 2 cores; used to leave the fine-tuning its time within --minutes
 ADVERSARIAL_FINETUNE_SECONDS_PER_STEP = 1.0  # the same with the spectrogram discriminator
 
@@ -67,6 +68,8 @@ class TrainConfig:
     mel_delta_weight: float = 0.0  # the L1 stage: L1 on the frame-to-frame change of log-mel too (delta_l1)
     mel_edge_weight: float = 1.0  # the acoustic model's mel L1 weighs frames at phone boundaries (within
     # EDGE_FRAMES of one: the transitions that carry consonants) this many times the others (1: plain L1)
+    mel_low_band_weight: float = 1.0  # the mel L1 weighs the bands below 1.3 kHz (LOW_MEL_BANDS: the vowels'
+    # first formants, where our frames cost pico_gb and alan their words) this many times the others
     adversarial_lr: float = 1e-4  # the acoustic model's floor rate: the stage refines, it does not relearn
     adversarial_weight: float = 0.2  # least-squares GAN loss, next to mel L1 at weight 1
     feature_matching_weight: float = 1.0
@@ -264,12 +267,22 @@ def phone_edge_frames(durations: torch.Tensor, frames: int, width: int = EDGE_FR
     return near[:, 1 : frames + 1]
 
 
+def band_weights(n_mels: int, low_band_weight: float) -> torch.Tensor:
+    """Weights over the mel bands, mean 1 (the loss keeps its scale next to the others): the
+    ``LOW_MEL_BANDS`` lowest weigh ``low_band_weight`` times the rest."""
+    weights = torch.ones(n_mels)
+    weights[:LOW_MEL_BANDS] = low_band_weight
+    return weights / weights.mean()
+
+
 def acoustic_loss(model: AcousticModel, batch: dict, cfg: ModelConfig, device, bf16: bool, return_frames: bool = False,
-                  free_pitch: bool = False, mel_delta_weight: float = 0.0, mel_edge_weight: float = 1.0):
+                  free_pitch: bool = False, mel_delta_weight: float = 0.0, mel_edge_weight: float = 1.0,
+                  mel_low_band_weight: float = 1.0):
     """(total loss, its parts as floats), and the decoded frames when ``return_frames`` (with
     ``free_pitch`` a pair: teacher-forced, and decoded from the predicted phone pitch).
     ``mel_edge_weight``: the mel L1 weighs phone-boundary frames (``phone_edge_frames``) this
-    many times the others; the parts report the plain L1 and the L1 on those frames alone."""
+    many times the others; ``mel_low_band_weight`` the same for the low bands (``band_weights``).
+    The parts report the plain L1 and the L1 on the boundary frames alone."""
     b = {k: v.to(device) for k, v in batch.items()}
     with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
         out, frame_mask, log_dur, pitch, phone_mask, *free = model(b["phones"], b["phone_lengths"], b["speakers"],
@@ -281,8 +294,11 @@ def acoustic_loss(model: AcousticModel, batch: dict, cfg: ModelConfig, device, b
     mel_l1 = frame_error.sum() / frames
     edges = phone_edge_frames(b["durations"], mel_error.shape[2])[:, None] * frame_mask
     mel_edges = (frame_error * edges).sum() / edges.sum().clamp(min=1)
+    if mel_low_band_weight != 1.0:
+        bands = band_weights(cfg.n_mels, mel_low_band_weight).to(mel_error.device)[None, :, None]
+        frame_error = (mel_error.abs() * bands).mean(dim=1, keepdim=True) * frame_mask
     weights = frame_mask + (mel_edge_weight - 1.0) * edges
-    mel_loss = (frame_error * weights).sum() / weights.sum()  # at weight 1: mel_l1
+    mel_loss = (frame_error * weights).sum() / weights.sum()  # at weights 1: mel_l1
     mel_delta = delta_l1(mel_error, frame_mask)
     fmask = frame_mask[:, 0]
     f0_l1 = ((out[:, cfg.n_mels] - b["norm_log_f0"]).abs() * fmask).sum() / frames
@@ -532,7 +548,8 @@ class Trainer:
                 g["lr"] = lr_at(self.step_a, progress, tc.acoustic_lr, tc.warmup_steps)
             batch = next(batches)
             loss, parts = acoustic_loss(self.acoustic, batch, self.cfg, self.device, self.bf16,
-                                        mel_delta_weight=tc.mel_delta_weight, mel_edge_weight=tc.mel_edge_weight)
+                                        mel_delta_weight=tc.mel_delta_weight, mel_edge_weight=tc.mel_edge_weight,
+                                        mel_low_band_weight=tc.mel_low_band_weight)
             self.opt_a.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(self.acoustic.parameters(), 1.0)
@@ -623,7 +640,8 @@ class Trainer:
             batch = {k: v.to(self.device) for k, v in collate_acoustic(picks).items()}
             if joint:
                 acoustic_total, acoustic_parts, out = acoustic_loss(self.acoustic, batch, self.cfg, self.device, self.bf16,
-                                                                    return_frames=True, mel_edge_weight=tc.mel_edge_weight)
+                                                                    return_frames=True, mel_edge_weight=tc.mel_edge_weight,
+                                                                    mel_low_band_weight=tc.mel_low_band_weight)
             else:
                 with torch.no_grad(), torch.autocast(device_type=self.device.type, dtype=torch.bfloat16, enabled=self.bf16):
                     out, *_ = self.acoustic(batch["phones"], batch["phone_lengths"], batch["speakers"],

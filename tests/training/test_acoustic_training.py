@@ -103,3 +103,29 @@ def test_the_edge_weight_moves_the_loss_to_boundary_frames_and_reports_the_same_
     expected_mel = (3 * edges * 5 + rest * 8) / (3 * 5 + 8)
     assert edges != pytest.approx(rest, rel=1e-3)  # the weighting has something to move
     assert weighted.item() - plain.item() == pytest.approx(expected_mel - mel, rel=1e-4, abs=1e-6)
+
+
+def test_the_low_band_weight_moves_the_loss_to_the_low_bands_and_reports_the_same_parts():
+    from training.train import LOW_MEL_BANDS, acoustic_loss, band_weights
+
+    weights = band_weights(80, 3.0)
+    assert weights.mean().item() == pytest.approx(1.0)  # the loss keeps its scale
+    assert weights[0].item() == pytest.approx(3 * weights[-1].item())
+    assert weights[LOW_MEL_BANDS - 1] > weights[LOW_MEL_BANDS]
+    torch.manual_seed(0)
+    cfg = small()
+    model = AcousticModel(cfg).eval()
+    durations = torch.tensor([[4, 4], [5, 3]])
+    batch = {"phones": torch.randint(0, 20, (2, 2)), "phone_lengths": torch.tensor([2, 2]),
+             "speakers": torch.tensor([0, 1]), "durations": durations, "phone_pitch": torch.zeros(2, 2),
+             "mel": torch.zeros(2, cfg.n_mels, 8), "norm_log_f0": torch.zeros(2, 8), "voiced": torch.ones(2, 8)}
+    with torch.no_grad():
+        _, _, out = acoustic_loss(model, batch, cfg, torch.device("cpu"), False, return_frames=True)
+        batch["mel"] = out[:, : cfg.n_mels].clone()
+        batch["mel"][:, :LOW_MEL_BANDS] += 5.0  # an error of 5 in the low bands alone
+        plain, parts = acoustic_loss(model, batch, cfg, torch.device("cpu"), False)
+        weighted, weighted_parts = acoustic_loss(model, batch, cfg, torch.device("cpu"), False, mel_low_band_weight=3.0)
+    assert parts == weighted_parts  # the parts stay the plain L1
+    assert parts["mel_l1"] == pytest.approx(5 * LOW_MEL_BANDS / 80, rel=1e-4)
+    # the low bands weigh 3 * 80 / (3 * 30 + 50) each, so the mel term grows by that factor less 1
+    assert weighted.item() - plain.item() == pytest.approx((3 * 80 / 140 - 1) * parts["mel_l1"], rel=1e-4)

@@ -47,6 +47,14 @@ def test_the_model_card_names_the_edge_weight_only_when_one_was_used():
     assert "3 times" in edge_weight_note({"train_config": {"mel_edge_weight": 3.0}})
 
 
+def test_the_model_card_names_the_low_band_weight_only_when_one_was_used():
+    from training.model_card import low_band_weight_note
+
+    assert low_band_weight_note({"train_config": {"mel_low_band_weight": 1.0}}) == ""
+    assert low_band_weight_note({}) == ""
+    assert "below 1.3 kHz 2.5 times" in low_band_weight_note({"train_config": {"mel_low_band_weight": 2.5}})
+
+
 def test_the_count_of_steps_against_the_spectrogram_discriminator_survives_a_compact_resume(tmp_path, monkeypatch):
     monkeypatch.setattr(train, "RUNS", tmp_path)
     first = train.Trainer(train.TrainConfig(run="first"))
