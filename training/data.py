@@ -7,6 +7,7 @@ is well under a few GB), derives the model's targets, and serves batches:
 """
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import random
@@ -59,20 +60,26 @@ class Utterance:
         return len(self.mel)
 
 
-def select_rows(split: str, manifest: Path = MANIFEST, limit: int | None = None, speakers: set | None = None) -> list[dict]:
-    """The manifest rows of a split; with ``limit``, the same random ``limit`` of them every time."""
+def select_rows(split: str, manifest: Path = MANIFEST, limit: int | None = None, speakers: set | None = None,
+                per_speaker: int | None = None) -> list[dict]:
+    """The manifest rows of a split, by speaker, then id; with ``per_speaker``, each speaker's
+    first that many (on test, the sentences training.evaluate reads); with ``limit``, the same
+    random ``limit`` of them every time."""
     rows = [json.loads(line) for line in manifest.read_text().splitlines() if line.strip()]
     rows = [r for r in rows if r["split"] == split and (speakers is None or r["speaker"] in speakers)]
     rows.sort(key=lambda r: (r["speaker"], r["id"]))
+    if per_speaker:
+        rows = [r for _, group in itertools.groupby(rows, key=lambda r: r["speaker"]) for r in list(group)[:per_speaker]]
     if limit:
         random.Random(0).shuffle(rows)
         rows = rows[:limit]
     return rows
 
 
-def load_split(split: str, manifest: Path = MANIFEST, limit: int | None = None, speakers: set | None = None) -> list[Utterance]:
+def load_split(split: str, manifest: Path = MANIFEST, limit: int | None = None, speakers: set | None = None,
+               per_speaker: int | None = None) -> list[Utterance]:
     out = []
-    for r in select_rows(split, manifest, limit, speakers):
+    for r in select_rows(split, manifest, limit, speakers, per_speaker):
         path = Path(r["path"])
         if not path.is_absolute() and not path.exists():
             path = manifest.parent / path

@@ -30,7 +30,7 @@ import numpy as np
 
 from training.corpus.features import log_mel, stft_magnitude
 from training.corpus.teacher_wer import assemble_model, canonical_words, edit_distance, norm_words
-from training.data import CORPUS, MANIFEST
+from training.data import CORPUS, MANIFEST, select_rows
 
 EVAL = Path("work-data/eval")
 MCD_COEFFS = 24  # mel-cepstral coefficients 1..24 (c0, the energy, excluded)
@@ -86,8 +86,7 @@ def chosen_voices(synth, voices: str, model_path) -> list[str]:
 
 def test_sentences(voice: str, count: int) -> list[dict]:
     """The first ``count`` held-out test rows of the corpus manifest for ``voice``, by id."""
-    rows = (json.loads(line) for line in MANIFEST.read_text().splitlines() if line.strip())
-    return sorted((r for r in rows if r["split"] == "test" and r["speaker"] == voice), key=lambda r: r["id"])[:count]
+    return select_rows("test", MANIFEST, speakers={voice})[:count]
 
 
 def f0_rmse_cents(ours_f0: np.ndarray, teacher_f0: np.ndarray) -> float:

@@ -25,9 +25,10 @@ import torch
 from training.data import MANIFEST, load_split
 from training.export import load_checkpoint
 from training.model.networks import LOG_F0_STD
+from training.train import LOW_MEL_BANDS
 
 
-BAND_GROUPS = ((0, 30), (30, 55), (55, 80))  # of the 80 mel bands to 11 kHz: below 1.3 kHz, to 3.8 kHz, above
+BAND_GROUPS = ((0, LOW_MEL_BANDS), (LOW_MEL_BANDS, 55), (55, 80))  # of the 80 mel bands to 11 kHz: below 1.3 kHz, to 3.8 kHz, above
 BATH_CODAS = (("F",), ("TH",), ("S",), ("N", "T"), ("N", "S"), ("N", "CH"), ("N", "D"))
 
 
@@ -167,16 +168,8 @@ def main(argv=None) -> int:
     f0_errors = defaultdict(list)
     smoothing = defaultdict(list)  # voice -> per utterance, ours and the teacher's: band variance, mean |frame change|
     band_l1 = defaultdict(list)  # voice -> per utterance, the mean L1 of each mel band
-    utterances = load_split(args.split, Path(args.manifest), speakers=set(wanted))  # by voice, then id
-    if args.per_voice:
-        taken, kept = defaultdict(int), []
-        for u in utterances:
-            taken[u.speaker_id] += 1
-            if taken[u.speaker_id] <= args.per_voice:
-                kept.append(u)
-        utterances = kept
     symbols = list(SYMBOLS)
-    for u in utterances:
+    for u in load_split(args.split, Path(args.manifest), speakers=set(wanted), per_speaker=args.per_voice):
         ours, log_dur_error, voicing_wrong, f0_error = forced_outputs(model, cfg, u, args.predicted_pitch)
         teacher = u.mel.astype(np.float32)
         error = np.abs(ours - teacher)  # [frames, n_mels]

@@ -46,7 +46,7 @@ from training.model.networks import LOG_F0_MEAN, LOG_F0_STD, AcousticModel, Voco
 FULL_CHECKPOINT = Path("work-data/checkpoints/model.pt")
 COMPACT_CHECKPOINT = Path("training/checkpoints/bittts.pt")
 RUNS = Path("work-data/runs")
-LOW_MEL_BANDS = 30  # of the 80 mel bands to 11 kHz: those below 1.3 kHz (training/phone_fit.py's first group)
+LOW_MEL_BANDS = 30  # of the 80 mel bands to 11 kHz: those below 1.3 kHz (also training/phone_fit.py's first group)
 FINETUNE_SECONDS_PER_STEP = 0.5  # 2 cores; used to leave the fine-tuning its time within --minutes
 ADVERSARIAL_FINETUNE_SECONDS_PER_STEP = 1.0  # the same with the spectrogram discriminator
 
@@ -290,13 +290,14 @@ def acoustic_loss(model: AcousticModel, batch: dict, cfg: ModelConfig, device, b
     out = out.float()
     frames = frame_mask.sum()
     mel_error = out[:, : cfg.n_mels] - b["mel"]
-    frame_error = mel_error.abs().mean(dim=1, keepdim=True) * frame_mask  # [batch, 1, frames]
+    abs_error = mel_error.abs()
+    frame_error = abs_error.mean(dim=1, keepdim=True) * frame_mask  # [batch, 1, frames]
     mel_l1 = frame_error.sum() / frames
     edges = phone_edge_frames(b["durations"], mel_error.shape[2])[:, None] * frame_mask
     mel_edges = (frame_error * edges).sum() / edges.sum().clamp(min=1)
     if mel_low_band_weight != 1.0:
         bands = band_weights(cfg.n_mels, mel_low_band_weight).to(mel_error.device)[None, :, None]
-        frame_error = (mel_error.abs() * bands).mean(dim=1, keepdim=True) * frame_mask
+        frame_error = (abs_error * bands).mean(dim=1, keepdim=True) * frame_mask
     weights = frame_mask + (mel_edge_weight - 1.0) * edges
     mel_loss = (frame_error * weights).sum() / weights.sum()  # at weights 1: mel_l1
     mel_delta = delta_l1(mel_error, frame_mask)

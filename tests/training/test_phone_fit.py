@@ -96,3 +96,20 @@ def test_band_groups_cover_the_mel_bands_at_the_frequencies_the_docs_name():
     upper_edges = mel_to_hz(np.linspace(hz_to_mel(FMIN), hz_to_mel(FMAX), N_MELS + 2))[2:]
     assert upper_edges[BAND_GROUPS[0][1] - 1] == pytest.approx(1300, rel=0.05)   # band 29 ends near 1.3 kHz
     assert upper_edges[BAND_GROUPS[1][1] - 1] == pytest.approx(3800, rel=0.05)   # band 54 near 3.8 kHz
+
+
+def test_per_voice_takes_each_voices_first_test_sentences_as_the_evaluation_does(tmp_path, monkeypatch):
+    import json
+
+    from training import evaluate
+    from training.data import select_rows
+
+    rows = [{"id": f"u{i:02d}", "speaker": ("slt", "bdl", "alan")[i % 3], "split": "valid" if i % 5 == 0 else "test"}
+            for i in range(30)]
+    manifest = tmp_path / "manifest.jsonl"
+    manifest.write_text("".join(json.dumps(r) + "\n" for r in reversed(rows)))  # not in id order on disk
+    monkeypatch.setattr(evaluate, "MANIFEST", manifest)
+    picked = select_rows("test", manifest, speakers={"bdl", "slt"}, per_speaker=3)
+    assert [r["id"] for r in picked] == ["u01", "u04", "u07", "u03", "u06", "u09"]  # bdl, then slt (u00: valid)
+    assert picked == evaluate.test_sentences("bdl", 3) + evaluate.test_sentences("slt", 3)
+    assert len(select_rows("test", manifest, per_speaker=0)) == sum(r["split"] == "test" for r in rows)  # 0: all
