@@ -3,24 +3,19 @@
 ``BufferedSink`` holds the small bounded buffer that a worker fills (``write`` blocks while it
 is full) and that the output side drains (``pull``, called from the audio callback). It counts
 the samples actually handed to the device, so the highlight follows what is heard, not what was
-synthesized. ``SoundDeviceSink`` drives it from a sounddevice ``OutputStream`` callback; tests
-use a fake that pulls on a clock and records the samples.
+synthesized. ``SoundDeviceSink`` drives it from a sounddevice ``OutputStream`` callback (opened
+by ``bittts.engine.audio_output``, which also says why there is no device); tests use a fake
+that pulls on a clock and records the samples.
 
 Nothing here synthesizes; the audio callback only copies from the buffer.
 """
 from __future__ import annotations
 
 import collections
-import logging
 import threading
 
 import numpy as np
-
-log = logging.getLogger(__name__)
-
-
-class AudioUnavailable(Exception):
-    """No audio output can be opened (no device, no PortAudio); the message says why."""
+from bittts.engine.audio_output import open_output_stream
 
 
 class BufferedSink:
@@ -158,36 +153,15 @@ class SoundDeviceSink(BufferedSink):
         self._stream = None
         self._latency = 0.0
 
-    @staticmethod
-    def check_available() -> None:
-        """Raise AudioUnavailable with a plain reason when there is no output device."""
-        try:
-            import sounddevice as sd
-        except (ImportError, OSError) as exc:
-            raise AudioUnavailable(f"the audio library cannot be loaded ({exc})") from None
-        try:
-            sd.query_devices(kind="output")
-        except Exception as exc:  # sounddevice raises PortAudioError or ValueError here
-            log.info("no audio output device: %s", exc)
-            raise AudioUnavailable("no output device was found") from None
-
     def open(self, sample_rate: int) -> None:
+        """Open the device's stream (raises audio_output.AudioUnavailable)."""
         if self._stream is not None and self.sample_rate == sample_rate:
             return
         self.close()
-        self.check_available()
-        import sounddevice as sd
-
         super().open(sample_rate)
-        try:
-            self._stream = sd.OutputStream(samplerate=sample_rate, channels=1, dtype="float32",
-                                           blocksize=self.block_frames, latency="low",
-                                           device=self.device, callback=self._callback)
-            self._stream.start()
-            self._latency = float(self._stream.latency or 0.0)
-        except Exception as exc:
-            self._stream = None
-            raise AudioUnavailable(f"the audio output cannot be opened ({exc})") from None
+        self._stream = open_output_stream(sample_rate, blocksize=self.block_frames, latency="low",
+                                          device=self.device, callback=self._callback)
+        self._latency = float(self._stream.latency or 0.0)
 
     def latency_samples(self) -> int:
         return int(self._latency * self.sample_rate)

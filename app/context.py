@@ -7,18 +7,17 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
+from bittts.engine.audio_output import AudioUnavailable, check_output_device
+from bittts.engine.synthesis_types import SynthesisConfig
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
-from bittts.engine.synthesis_types import SynthesisConfig
-
-from .audio import AudioUnavailable, BufferedSink, SoundDeviceSink
+from .audio import BufferedSink, SoundDeviceSink
 from .engine_adapter import PronunciationStore
-from .workers import RunnableKeeper
 from .settings import Settings, SettingsStore
-
+from .workers import RunnableKeeper
 
 # The GIL switch interval while the GUI runs beside GIL-holding workers: each Qt call that
 # releases the GIL may wait up to one interval to get it back (bench/gui_latency.py: 5 ms, the
@@ -31,7 +30,7 @@ def tune_interpreter_for_gui() -> None:
 
 
 def default_sink_factory() -> BufferedSink:
-    SoundDeviceSink.check_available()
+    check_output_device()
     return SoundDeviceSink()
 
 

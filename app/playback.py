@@ -11,9 +11,9 @@ import threading
 import time
 from dataclasses import dataclass
 
+from bittts.engine.audio_output import AudioUnavailable
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from .audio import AudioUnavailable
 from .textnav import SentenceFinder
 from .workers import PlaybackWorker
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QFormLayout
                                QWidget, QMenu)
 
 from bittts import __version__
+from bittts.engine.audio_output import FILE_FORMATS, available_formats
 
 from .documents import FILE_DIALOG_FILTER
 from .engine_adapter import live_readout_text, model_readout_text, summary_text
@@ -24,7 +25,7 @@ from .playback import PAUSED, PLAYING, STOPPED, PlaybackController
 from .settings import DATE_ORDERS, FONT_SIZE_RANGE, THEMES
 from .textnav import SentenceFinder, Utf16Map
 from .themes import HIGHLIGHT_COLOURS, THEME_LABELS, apply_theme
-from .workers import EXPORT_FORMATS, ExportWorker, FileLoadWorker, SynthesizerLoadWorker, available_export_formats
+from .workers import ExportWorker, FileLoadWorker, SynthesizerLoadWorker
 
 PREVIEW_TEXT = "Hello, I am {name}. This is how I sound when I read to you."
 DATE_ORDER_LABELS = {"MDY": "&Month first (US)", "DMY": "&Day first (UK and most of the world)"}
@@ -778,8 +779,8 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ export
     def export_dialog(self) -> None:
-        formats = available_export_formats()
-        filters = ";;".join(f"{EXPORT_FORMATS[s]} audio (*{s})" for s in formats)
+        formats = available_formats()
+        filters = ";;".join(f"{FILE_FORMATS[s]} audio (*{s})" for s in formats)
         base = Path(self.current_file).with_suffix(".wav").name if self.current_file else "speech.wav"
         path, chosen = QFileDialog.getSaveFileName(self, "Export audio", base, filters)
         if not path:

@@ -6,14 +6,13 @@ there, queued). Runnables catch every exception and report it as a message.
 from __future__ import annotations
 
 import os
-import queue
 import sys
 import threading
 import time
-import wave
+from contextlib import closing
 from pathlib import Path
 
-import numpy as np
+from bittts.engine.audio_output import AudioFileWriter, synthesize_ahead
 from PySide6.QtCore import QObject, QRunnable, QThread, Signal
 
 from .documents import DocumentError, read_document
@@ -107,16 +106,14 @@ class PlaybackSignals(QObject):
     failed = Signal(int, str)          # session, message
 
 
-_END = object()
-
-
 class PlaybackWorker(TrackedRunnable):
     """Synthesizes ``text`` and feeds the sink.
 
-    A producer thread runs the synthesizer up to ``ahead`` chunks in front of the audio, so the
-    next sentence is ready before the current one has played out (no gaps), while memory stays
-    bounded on long texts; this runnable takes the chunks in order and writes them into the
-    sink, whose small buffer makes it wait for the listener.
+    A producer thread (``audio_output.synthesize_ahead``) runs the synthesizer up to ``ahead``
+    chunks in front of the audio, so the next sentence is ready before the current one has
+    played out (no gaps), while memory stays bounded on long texts; this runnable takes the
+    chunks in order and writes them into the sink, whose small buffer makes it wait for the
+    listener.
     """
 
     def __init__(self, session: int, synthesizer, text: str, config, sink, cancel: threading.Event,
@@ -127,50 +124,27 @@ class PlaybackWorker(TrackedRunnable):
         self.ahead = ahead
         self.signals = PlaybackSignals()
 
-    def _produce(self, chunks: queue.Queue) -> None:
-        def put(item) -> bool:
-            while not self.cancel.is_set():
-                try:
-                    chunks.put(item, timeout=0.02)
-                    return True
-                except queue.Full:
-                    continue
-            return False
-
-        lower_thread_priority()
-        try:
-            for chunk in self.synthesizer.synthesize(self.text, self.config, self.cancel):
-                if not put(chunk):
-                    return
-            put(_END)
-        except BaseException as exc:  # handed to the consumer, which reports it
-            put(exc)
+    def _synthesize(self, cancel: threading.Event):
+        lower_thread_priority()  # on the producer thread, made for this one playback
+        return self.synthesizer.synthesize(self.text, self.config, cancel)
 
     def work(self):
-        chunks: queue.Queue = queue.Queue(maxsize=self.ahead)
-        producer = threading.Thread(target=self._produce, args=(chunks,), name="bittts-synthesis", daemon=True)
-        producer.start()
         written = 0
+        chunks = synthesize_ahead(self._synthesize, ahead=self.ahead, cancel=self.cancel)
         try:
-            while not self.cancel.is_set():
-                try:
-                    item = chunks.get(timeout=0.02)
-                except queue.Empty:
-                    continue
-                if item is _END:
-                    self.sink.end_of_stream()
-                    self.signals.finished.emit(self.session, written)
-                    return
-                if isinstance(item, BaseException):
-                    self.sink.end_of_stream()
-                    self.signals.failed.emit(self.session, f"Synthesis failed: {item}")
-                    return
-                self.signals.chunk.emit(self.session, written, item)
-                if not self.sink.write(item.samples, self.cancel):
-                    return
-                written += len(item.samples)
-        finally:
-            producer.join(timeout=1.0)  # it stops within the engine's cancel time
+            with closing(chunks):
+                for chunk in chunks:
+                    self.signals.chunk.emit(self.session, written, chunk)
+                    if not self.sink.write(chunk.samples, self.cancel):
+                        return
+                    written += len(chunk.samples)
+        except Exception as exc:
+            self.sink.end_of_stream()
+            self.signals.failed.emit(self.session, f"Synthesis failed: {exc}")
+            return
+        if not self.cancel.is_set():
+            self.sink.end_of_stream()
+            self.signals.finished.emit(self.session, written)
 
 
 class ExportSignals(QObject):
@@ -178,56 +152,6 @@ class ExportSignals(QObject):
     finished = Signal(str, float)   # path, seconds of audio
     failed = Signal(str)
     cancelled = Signal()
-
-
-EXPORT_FORMATS = {".wav": "WAV", ".flac": "FLAC", ".ogg": "OGG"}
-
-
-def available_export_formats() -> list[str]:
-    """Suffixes the export can write: WAV always, FLAC/OGG when soundfile is installed."""
-    out = [".wav"]
-    try:
-        import soundfile
-
-        have = soundfile.available_formats()
-        out += [s for s in (".flac", ".ogg") if EXPORT_FORMATS[s] in have]
-    except (ImportError, OSError):
-        pass
-    return out
-
-
-class _WaveWriter:
-    def __init__(self, path: Path, sample_rate: int, suffix: str = ".wav"):
-        self._fh = open(path, "wb")  # opened here: wave.open(path) leaves a broken object on failure
-        self._w = wave.open(self._fh, "wb")
-        self._w.setnchannels(1)
-        self._w.setsampwidth(2)
-        self._w.setframerate(sample_rate)
-
-    def write(self, samples: np.ndarray):
-        pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")
-        self._w.writeframes(pcm.tobytes())
-
-    def close(self):
-        try:
-            self._w.close()
-        finally:
-            self._fh.close()
-
-
-class _SoundFileWriter:
-    def __init__(self, path: Path, sample_rate: int, suffix: str):
-        import soundfile
-
-        fmt = EXPORT_FORMATS[suffix]
-        subtype = "VORBIS" if fmt == "OGG" else "PCM_16"
-        self._f = soundfile.SoundFile(str(path), "w", samplerate=sample_rate, channels=1, format=fmt, subtype=subtype)
-
-    def write(self, samples):
-        self._f.write(np.clip(samples, -1.0, 1.0).astype(np.float32))
-
-    def close(self):
-        self._f.close()
 
 
 class ExportWorker(TrackedRunnable):
@@ -249,43 +173,28 @@ class ExportWorker(TrackedRunnable):
 
     def _export(self):
         lower_thread_priority()
-        suffix = self.path.suffix.lower()
-        tmp = self.path.with_name(f".{self.path.name}.partial")
-        writer = None
-        total = 0
         try:
-            if suffix not in available_export_formats():
-                raise ValueError(f"cannot write {suffix or 'files without a suffix'}: "
-                                 f"the formats available are {', '.join(available_export_formats())}")
-            sample_rate = self.synthesizer.sample_rate
-            writer = (_WaveWriter if suffix == ".wav" else _SoundFileWriter)(tmp, sample_rate, suffix)
-            last = -1
-            for chunk in self.synthesizer.synthesize(self.text, self.config, self.cancel):
-                if self.cancel.is_set():
-                    break
-                writer.write(chunk.samples)
-                total += len(chunk.samples)
-                percent = int(100 * chunk.text_span[1] / max(len(self.text), 1))
-                if percent != last:
-                    self.signals.progress.emit(min(percent, 100))
-                    last = percent
-            writer.close()
-            writer = None
-            if self.cancel.is_set():
-                tmp.unlink(missing_ok=True)
-                self.signals.cancelled.emit()
-                return
-            tmp.replace(self.path)
-            self.signals.progress.emit(100)
-            self.signals.finished.emit(str(self.path), total / sample_rate)
+            with AudioFileWriter(self.path, self.synthesizer.sample_rate) as writer:
+                last = -1
+                for chunk in self.synthesizer.synthesize(self.text, self.config, self.cancel):
+                    if self.cancel.is_set():
+                        break
+                    writer.write(chunk.samples)
+                    percent = int(100 * chunk.text_span[1] / max(len(self.text), 1))
+                    if percent != last:
+                        self.signals.progress.emit(min(percent, 100))
+                        last = percent
+                cancelled = self.cancel.is_set()
+                if not cancelled:  # leaving the block without a commit removes the file
+                    writer.commit()
         except Exception as exc:
-            if writer is not None:
-                try:
-                    writer.close()
-                except Exception:
-                    pass
-            tmp.unlink(missing_ok=True)
             if self.cancel.is_set():
                 self.signals.cancelled.emit()
             else:
                 self.signals.failed.emit(f"Export to {self.path.name} failed: {exc}")
+            return
+        if cancelled:
+            self.signals.cancelled.emit()
+            return
+        self.signals.progress.emit(100)
+        self.signals.finished.emit(str(self.path), writer.seconds)

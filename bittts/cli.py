@@ -24,10 +24,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import queue
 import sys
-import threading
-import wave
+from contextlib import closing
 from pathlib import Path
 from typing import Callable, Iterator, Protocol
 
@@ -37,7 +35,6 @@ EXIT_INTERRUPTED = 130
 PROGRESS_MIN_CHARS = 400  # texts at least this long show a progress bar (on a terminal only)
 SAY_QUEUE_CHUNKS = 2  # chunks the synthesis thread may run ahead of playback
 SAY_BLOCK_SAMPLES = 2048  # samples per write to the device (Ctrl-C is seen between writes)
-OUTPUT_FORMATS = {".wav": "WAV", ".flac": "FLAC", ".ogg": "OGG"}
 
 
 class CommandError(Exception):
@@ -46,10 +43,6 @@ class CommandError(Exception):
     def __init__(self, message: str, code: int = EXIT_ERROR):
         super().__init__(message)
         self.code = code
-
-
-class AudioUnavailable(Exception):
-    """No audio output can be opened; the message says why."""
 
 
 # --- audio output ---------------------------------------------------------------------------
@@ -64,18 +57,13 @@ class AudioOutput(Protocol):
 
 
 class SoundDeviceOutput:
-    """The default audio output: a PortAudio stream through ``sounddevice``."""
+    """The default audio output: a blocking PortAudio stream (``audio_output.open_output_stream``,
+    which raises ``AudioUnavailable``)."""
 
     def __init__(self, sample_rate: int):
-        try:
-            import sounddevice
-        except (ImportError, OSError) as exc:  # OSError: the PortAudio library is missing
-            raise AudioUnavailable(f"sounddevice cannot start: {exc}") from None
-        try:
-            self._stream = sounddevice.OutputStream(samplerate=sample_rate, channels=1, dtype="float32")
-            self._stream.start()
-        except Exception as exc:  # sounddevice.PortAudioError, ValueError: no device or no such rate
-            raise AudioUnavailable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+        from bittts.engine.audio_output import open_output_stream
+
+        self._stream = open_output_stream(sample_rate)
 
     def write(self, samples) -> None:
         self._stream.write(samples.reshape(-1, 1))
@@ -280,157 +268,84 @@ def cmd_voices(args) -> int:
 
 
 def cmd_say(args) -> int:
+    from bittts.engine.audio_output import AudioUnavailable, synthesize_ahead
+
     text, config, synth = _prepare(args)
     try:
         output = args.open_output(synth.sample_rate)
     except AudioUnavailable as exc:
         raise CommandError(f"no audio output device ({exc}); write a file instead: "
                            "bittts synth ... -o out.wav", EXIT_AUDIO) from None
-    cancel = threading.Event()
-    chunks: queue.Queue = queue.Queue(maxsize=SAY_QUEUE_CHUNKS)
-    end = object()
-
-    def put(item) -> bool:
-        while not cancel.is_set():
-            try:
-                chunks.put(item, timeout=0.05)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def synthesize() -> None:  # the synthesis thread: runs ahead of playback by the queue's size
-        try:
-            for chunk in _chunks(synth, text, config, cancel):
-                if not put(chunk):
-                    return
-            put(end)
-        except BaseException as exc:  # handed to the main thread, which reports it
-            put(exc)
-
-    worker = threading.Thread(target=synthesize, name="bittts-synthesis", daemon=True)
     progress = Progress(len(text))
     played = heard_chunks = 0
     finished = False
-    worker.start()
+    # The synthesis thread runs ahead of playback by SAY_QUEUE_CHUNKS; Ctrl-C stops both.
+    ahead = synthesize_ahead(lambda cancel: _chunks(synth, text, config, cancel), ahead=SAY_QUEUE_CHUNKS,
+                             poll=0.1)
     try:
-        while True:
-            try:
-                item = chunks.get(timeout=0.1)  # a timeout, so that Ctrl-C is seen at once
-            except queue.Empty:
-                continue
-            if item is end:
-                break
-            if isinstance(item, BaseException):
-                raise item
-            heard_chunks += 1
-            for start in range(0, len(item.samples), SAY_BLOCK_SAMPLES):
-                output.write(item.samples[start : start + SAY_BLOCK_SAMPLES])
-            played += len(item.samples)
-            progress.update(item.text_span[1], played / synth.sample_rate)
-        finished = True
+        with closing(ahead):
+            for item in ahead:
+                heard_chunks += 1
+                for start in range(0, len(item.samples), SAY_BLOCK_SAMPLES):
+                    output.write(item.samples[start : start + SAY_BLOCK_SAMPLES])
+                played += len(item.samples)
+                progress.update(item.text_span[1], played / synth.sample_rate)
+            finished = True
     finally:
-        cancel.set()
         progress.close()
-        try:
-            output.close(drain=finished)
-        finally:
-            worker.join(timeout=2)
+        output.close(drain=finished)
     if not heard_chunks:
         raise CommandError(NOTHING_TO_SAY, EXIT_INPUT)
     return EXIT_OK
 
 
-class _WavWriter:
-    """16-bit PCM mono WAV through the standard library, written as the chunks come."""
+def _check_output_format(path: Path) -> None:
+    from bittts.engine.audio_output import FILE_FORMATS, available_formats
 
-    def __init__(self, path: Path, sample_rate: int):
-        self._wav = wave.open(str(path), "wb")
-        self._wav.setnchannels(1)
-        self._wav.setsampwidth(2)
-        self._wav.setframerate(sample_rate)
-
-    def write(self, samples) -> None:
-        import numpy as np
-
-        self._wav.writeframes((np.round(np.clip(samples, -1.0, 1.0) * 32767)).astype("<i2").tobytes())
-
-    def close(self) -> None:
-        self._wav.close()
-
-
-class _SoundFileWriter:
-    """FLAC or OGG (Vorbis) through the optional ``soundfile`` package."""
-
-    def __init__(self, path: Path, sample_rate: int, fmt: str):
-        import soundfile
-
-        subtype = "PCM_16" if fmt == "FLAC" else "VORBIS"
-        self._file = soundfile.SoundFile(str(path), "w", samplerate=sample_rate, channels=1, format=fmt, subtype=subtype)
-
-    def write(self, samples) -> None:
-        self._file.write(samples)
-
-    def close(self) -> None:
-        self._file.close()
-
-
-def _output_format(path: Path) -> str:
-    fmt = OUTPUT_FORMATS.get(path.suffix.lower())
-    if fmt is None:
+    suffix = path.suffix.lower()
+    if suffix not in FILE_FORMATS:
         raise CommandError(f"cannot write {path.name}: the output format is chosen by its extension, "
-                           f"one of {', '.join(OUTPUT_FORMATS)}", EXIT_USAGE)
-    if fmt != "WAV":
-        try:
-            import soundfile  # noqa: F401
-        except (ImportError, OSError):
-            raise CommandError(f"writing {path.suffix} needs the soundfile package (pip install soundfile); "
-                               "or write .wav", EXIT_ERROR) from None
-    return fmt
-
-
-def _open_writer(path: Path, sample_rate: int, fmt: str):
-    return _WavWriter(path, sample_rate) if fmt == "WAV" else _SoundFileWriter(path, sample_rate, fmt)
+                           f"one of {', '.join(FILE_FORMATS)}", EXIT_USAGE)
+    if suffix not in available_formats():
+        raise CommandError(f"writing {path.suffix} needs the soundfile package (pip install soundfile); "
+                           "or write .wav", EXIT_ERROR)
 
 
 def cmd_synth(args) -> int:
+    from bittts.engine.audio_output import AudioFileWriter
+
     out = Path(args.output)
-    fmt = _output_format(out)
+    _check_output_format(out)
     text, config, synth = _prepare(args)
     rate = synth.sample_rate
     if not out.parent.is_dir():
         raise CommandError(f"cannot write {out}: the folder {out.parent} does not exist")
-    tmp = out.with_name(f".{out.stem}.partial-{os.getpid()}{out.suffix}")  # renamed at the end: no half-written file
     words: list[dict] = []
-    total = 0
     progress = Progress(len(text))
     try:
         try:
-            writer = _open_writer(tmp, rate, fmt)
+            writer = AudioFileWriter(out, rate)  # a temporary file, renamed at the end: no half-written file
         except Exception as exc:  # OSError, soundfile.LibsndfileError
             raise CommandError(f"cannot write {out}: {exc}") from None
-        try:
-            for chunk in _chunks(synth, text, config):
-                writer.write(chunk.samples)
-                for w in chunk.words:
-                    words.append({
-                        "text": w.text, "spoken": w.spoken, "start_char": w.start_char, "end_char": w.end_char,
-                        "start": round((chunk.stream_offset + w.start_sample) / rate, 4),
-                        "end": round((chunk.stream_offset + w.end_sample) / rate, 4),
-                    })
-                total += len(chunk.samples)
-                progress.update(chunk.text_span[1], total / rate)
-        finally:
-            progress.close()
-            writer.close()
-        if not total:
-            raise CommandError(NOTHING_TO_SAY, EXIT_INPUT)
-        os.replace(tmp, out)
+        with writer:
+            try:
+                for chunk in _chunks(synth, text, config):
+                    writer.write(chunk.samples)
+                    for w in chunk.words:
+                        words.append({
+                            "text": w.text, "spoken": w.spoken, "start_char": w.start_char, "end_char": w.end_char,
+                            "start": round((chunk.stream_offset + w.start_sample) / rate, 4),
+                            "end": round((chunk.stream_offset + w.end_sample) / rate, 4),
+                        })
+                    progress.update(chunk.text_span[1], writer.seconds)
+            finally:
+                progress.close()
+            if not writer.frames:
+                raise CommandError(NOTHING_TO_SAY, EXIT_INPUT)
+            writer.commit()
     except OSError as exc:
         raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    total = writer.frames
     if args.timings:
         document = {"sample_rate": rate, "duration": round(total / rate, 4), "voice": config.voice or synth.voice_names[0],
                     "words": words}

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from bittts import cli
+from bittts.engine.audio_output import AudioUnavailable
 from bittts.engine.model_format import DType, ModelFile, ModelWriter
 from bittts.engine.text.lexicon import encode_lexicon
 
@@ -291,7 +292,7 @@ def test_say_stops_cleanly_on_ctrl_c(model_path, capsys):
 
 
 def _no_device(rate):
-    raise cli.AudioUnavailable("no default output device")
+    raise AudioUnavailable("no default output device")
 
 
 @pytest.mark.parametrize("argv, code, fragments", [

@@ -6,7 +6,7 @@ from bittts.app.qtcompat import guard_singleton_refcounts
 # test process can abort ("deallocating None") once enough signals have run (see qtcompat).
 guard_singleton_refcounts()
 
-from bittts.app.audio import AudioUnavailable
+from bittts.engine.audio_output import AudioUnavailable
 from bittts.app.context import AppContext
 from bittts.app.settings import SettingsStore
 

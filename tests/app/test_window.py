@@ -92,7 +92,7 @@ def test_no_audio_device_says_so_and_offers_export(qtbot, make_context, fake_syn
 
 def test_audio_failure_at_play_time_is_a_message(qtbot, make_context, fake_synth):
     from app_fakes import FakeSink
-    from bittts.app.audio import AudioUnavailable
+    from bittts.engine.audio_output import AudioUnavailable
 
     class UnpluggedSink(FakeSink):
         def open(self, sample_rate):

@@ -1,0 +1,277 @@
+"""Audio output shared by the command line and the desktop app.
+
+- ``to_int16``: the one float -> 16-bit rule (round to nearest, clip to [-32768, 32767]);
+- ``AudioFileWriter``: WAV, FLAC or Ogg Vorbis through ``soundfile``, written to a temporary
+  file beside the target and renamed over it only on ``commit`` (no half-written file, ever);
+  WAV still works through the standard library when ``soundfile`` (libsndfile) cannot load;
+- ``synthesize_ahead``: chunks synthesized on a thread of their own, a bounded number ahead of
+  the consumer (the player), so the next sentence is ready before the current one has played;
+- ``check_output_device`` / ``open_output_stream`` and ``AudioUnavailable``: the sound card,
+  through ``sounddevice``, with a plain reason when there is none.
+
+``soundfile`` and ``sounddevice`` are imported only when used: the engine imports without them.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+import wave
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+# The formats a file can be written in, by suffix (soundfile's format names).
+FILE_FORMATS = {".wav": "WAV", ".flac": "FLAC", ".ogg": "OGG"}
+INT16_SCALE = 32767
+
+
+class AudioUnavailable(Exception):
+    """No audio output can be opened (no device, no PortAudio); the message says why."""
+
+
+class UnsupportedFormat(ValueError):
+    """A file suffix this installation cannot write; the message lists the ones it can."""
+
+
+# --- samples --------------------------------------------------------------------------------
+def to_int16(samples) -> np.ndarray:
+    """Float samples (full scale +-1) as 16-bit PCM: scaled by 32767, rounded to the nearest
+    integer (halves to even) and clipped to [-32768, 32767]; NaN becomes 0."""
+    x = np.nan_to_num(np.asarray(samples, dtype=np.float64).reshape(-1), nan=0.0, posinf=2.0, neginf=-2.0)
+    return np.clip(np.rint(x * INT16_SCALE), -32768, 32767).astype(np.int16)
+
+
+def clip_float(samples) -> np.ndarray:
+    """Float32 samples clipped to [-1, 1] (for the lossy codec, which takes floats)."""
+    return np.clip(np.nan_to_num(np.asarray(samples, dtype=np.float32).reshape(-1)), -1.0, 1.0)
+
+
+# --- files ----------------------------------------------------------------------------------
+def _soundfile():
+    """The soundfile module, or None when it (or libsndfile) cannot be loaded."""
+    try:
+        import soundfile
+    except (ImportError, OSError):
+        return None
+    return soundfile
+
+
+def available_formats() -> list[str]:
+    """Suffixes this installation can write: WAV always, FLAC/OGG when soundfile can."""
+    soundfile = _soundfile()
+    have = soundfile.available_formats() if soundfile is not None else {}
+    return [s for s, fmt in FILE_FORMATS.items() if fmt == "WAV" or fmt in have]
+
+
+def check_format(path: str | Path) -> str:
+    """The suffix of ``path`` (lower case) if it can be written, else UnsupportedFormat."""
+    suffix = Path(path).suffix.lower()
+    formats = available_formats()
+    if suffix not in formats:
+        raise UnsupportedFormat(f"cannot write {suffix or 'files without a suffix'}: "
+                                f"the formats available are {', '.join(formats)}")
+    return suffix
+
+
+class _WaveFile:
+    """16-bit mono WAV through the standard library (when soundfile cannot load)."""
+
+    def __init__(self, path: Path, sample_rate: int):
+        self._fh = open(path, "wb")  # noqa: SIM115 - closed by close(); wave.open(path) leaks it on failure
+        try:
+            self._wav = wave.open(self._fh, "wb")  # noqa: SIM115 - closed by close()
+            self._wav.setnchannels(1)
+            self._wav.setsampwidth(2)
+            self._wav.setframerate(sample_rate)
+        except BaseException:
+            self._fh.close()
+            raise
+
+    def write(self, samples) -> None:
+        self._wav.writeframes(to_int16(samples).astype("<i2").tobytes())
+
+    def close(self) -> None:
+        try:
+            self._wav.close()
+        finally:
+            self._fh.close()
+
+
+class _SoundFile:
+    """Any of FILE_FORMATS through soundfile: 16-bit PCM from ``to_int16``, Vorbis from floats."""
+
+    def __init__(self, soundfile, path: Path, sample_rate: int, fmt: str):
+        self._vorbis = fmt == "OGG"
+        self._file = soundfile.SoundFile(str(path), "w", samplerate=sample_rate, channels=1, format=fmt,
+                                         subtype="VORBIS" if self._vorbis else "PCM_16")
+
+    def write(self, samples) -> None:
+        self._file.write(clip_float(samples) if self._vorbis else to_int16(samples))
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class AudioFileWriter:
+    """Mono audio into ``path`` (format from its suffix), all or nothing.
+
+    The samples go to a hidden temporary file in the same folder; ``commit()`` closes it and
+    renames it over ``path``. Leaving the ``with`` block (or calling ``discard()``) without a
+    commit removes the temporary file, so an error or a cancel leaves no partial file and an
+    existing ``path`` untouched. Raises UnsupportedFormat for a suffix that cannot be written,
+    OSError (or soundfile's error) when the file cannot be made.
+    """
+
+    def __init__(self, path: str | Path, sample_rate: int):
+        self.path = Path(path)
+        self.sample_rate = sample_rate
+        self.frames = 0
+        fmt = FILE_FORMATS[check_format(self.path)]
+        self.temp_path = self.path.with_name(f".{self.path.stem}.partial-{os.getpid()}{self.path.suffix}")
+        soundfile = _soundfile()
+        self._file = (_SoundFile(soundfile, self.temp_path, sample_rate, fmt) if soundfile is not None
+                      else _WaveFile(self.temp_path, sample_rate))
+        self._open = True
+
+    def write(self, samples) -> None:
+        self._file.write(samples)
+        self.frames += len(samples)
+
+    @property
+    def seconds(self) -> float:
+        return self.frames / self.sample_rate
+
+    def _close(self) -> None:
+        if self._open:
+            self._open = False
+            self._file.close()
+
+    def commit(self) -> Path:
+        """Finish the file and put it in place; returns ``path``."""
+        try:
+            self._close()
+            os.replace(self.temp_path, self.path)
+        finally:
+            self.temp_path.unlink(missing_ok=True)
+        return self.path
+
+    def discard(self) -> None:
+        """Drop what was written (``path`` is left as it was)."""
+        try:
+            self._close()
+        except Exception as exc:  # noqa: BLE001 - closing a file that is thrown away anyway
+            log.debug("closing a discarded %s: %s", self.temp_path, exc)
+        finally:
+            self.temp_path.unlink(missing_ok=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.discard()  # after a commit there is nothing left to discard
+
+
+# --- synthesizing ahead of the player -------------------------------------------------------
+_END = object()
+
+
+def synthesize_ahead(synthesize: Callable[[threading.Event], Iterable], *, ahead: int = 2,
+                     cancel: threading.Event | None = None, poll: float = 0.02,
+                     thread_name: str = "bittts-synthesis") -> Iterator:
+    """Yield the items of ``synthesize(cancel)``, which runs on a thread of its own up to
+    ``ahead`` items in front of the consumer (bounded memory on long texts, no gaps between
+    sentences).
+
+    An exception in ``synthesize`` is raised here, in the consumer. The iteration stops early,
+    without an error, when ``cancel`` is set (by anyone). Use it with ``contextlib.closing``:
+    when the consumer stops early (break, an exception, Ctrl-C), closing sets ``cancel``, so the
+    synthesizer stops too, and gives the thread a moment to end. ``poll`` bounds how long a
+    cancel or Ctrl-C goes unnoticed.
+    """
+    cancel = cancel if cancel is not None else threading.Event()
+    items: queue.Queue = queue.Queue(maxsize=max(1, ahead))
+
+    def put(item) -> bool:
+        while not cancel.is_set():
+            try:
+                items.put(item, timeout=poll)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in synthesize(cancel):
+                if not put(item):
+                    return
+            put(_END)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which raises it
+            put(exc)
+
+    thread = threading.Thread(target=produce, name=thread_name, daemon=True)
+    thread.start()
+    finished = False
+    try:
+        while not cancel.is_set():
+            try:
+                item = items.get(timeout=poll)  # a timeout, so that a cancel or Ctrl-C is seen at once
+            except queue.Empty:
+                continue
+            if item is _END:
+                finished = True
+                return
+            if isinstance(item, BaseException):
+                finished = True
+                raise item
+            yield item
+    finally:
+        if not finished:
+            cancel.set()
+        thread.join(timeout=2.0)  # it stops within the engine's cancel time
+
+
+# --- the sound card -------------------------------------------------------------------------
+def _sounddevice():
+    try:
+        import sounddevice
+    except (ImportError, OSError) as exc:  # OSError: the PortAudio library is missing
+        raise AudioUnavailable(f"the audio library cannot be loaded ({exc})") from None
+    return sounddevice
+
+
+def check_output_device() -> None:
+    """Raise AudioUnavailable with a plain reason when there is no output device."""
+    sd = _sounddevice()
+    try:
+        sd.query_devices(kind="output")
+    except Exception as exc:  # noqa: BLE001 - sounddevice raises PortAudioError or ValueError here
+        log.info("no audio output device: %s", exc)
+        raise AudioUnavailable("no output device was found") from None
+
+
+def open_output_stream(sample_rate: int, **options):
+    """A started mono float32 ``sounddevice.OutputStream`` (``options``: blocksize, latency,
+    device, callback...); raises AudioUnavailable when there is none to open."""
+    check_output_device()
+    sd = _sounddevice()
+    try:
+        stream = sd.OutputStream(samplerate=sample_rate, channels=1, dtype="float32", **options)
+    except Exception as exc:  # noqa: BLE001 - PortAudioError, ValueError: no device or no such rate
+        raise AudioUnavailable(f"the audio output cannot be opened ({_first_line(exc)})") from None
+    try:
+        stream.start()
+    except Exception as exc:  # noqa: BLE001 - as above
+        stream.close()
+        raise AudioUnavailable(f"the audio output cannot be opened ({_first_line(exc)})") from None
+    return stream
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc)
+    return text.splitlines()[0] if text else type(exc).__name__

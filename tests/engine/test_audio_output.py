@@ -1,0 +1,248 @@
+"""bittts.engine.audio_output: the one int16 rule, the file writer, synthesizing ahead, no device."""
+import subprocess
+import sys
+import threading
+import time
+import types
+import wave
+from contextlib import closing
+
+import numpy as np
+import pytest
+from bittts.engine import audio_output
+from bittts.engine.audio_output import (
+    AudioFileWriter,
+    AudioUnavailable,
+    UnsupportedFormat,
+    available_formats,
+    check_output_device,
+    open_output_stream,
+    synthesize_ahead,
+    to_int16,
+)
+
+RATE = 8000
+
+
+def tone(seconds=0.25, peak=0.5):
+    t = np.arange(int(seconds * RATE)) / RATE
+    return (peak * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+
+
+def read_wav(path):
+    with wave.open(str(path)) as w:
+        assert (w.getnchannels(), w.getsampwidth(), w.getframerate()) == (1, 2, RATE)
+        return np.frombuffer(w.readframes(w.getnframes()), "<i2")
+
+
+@pytest.fixture
+def no_soundfile(monkeypatch):
+    monkeypatch.setitem(sys.modules, "soundfile", None)  # as if it (or libsndfile) were not installed
+
+
+# --- the int16 rule ---------------------------------------------------------------------------
+def test_int16_rounds_to_nearest_and_clips():
+    one = 1 / 32767
+    x = np.array([0.0, 0.4 * one, 0.6 * one, -0.6 * one, 2.5 * one, 1.0, -1.0, 1.5, -1.5, 1 + one, np.nan, np.inf])
+    assert to_int16(x).tolist() == [0, 0, 1, -1, 2, 32767, -32767, 32767, -32768, 32767, 0, 32767]
+    assert to_int16(x).dtype == np.int16
+
+
+def test_int16_is_exact_on_the_int16_grid():
+    grid = np.arange(-32767, 32768, 7)
+    np.testing.assert_array_equal(to_int16(grid / 32767), grid)
+
+
+# --- files ------------------------------------------------------------------------------------
+def write(path, *blocks):
+    with AudioFileWriter(path, RATE) as writer:
+        for block in blocks:
+            writer.write(block)
+        writer.commit()
+    return writer
+
+
+def test_wav_holds_the_rounded_samples_and_no_temporary_file_is_left(tmp_path):
+    samples = tone(peak=1.2)  # clipped
+    writer = write(tmp_path / "out.wav", samples[:500], samples[500:])
+    assert writer.frames == len(samples) and writer.seconds == pytest.approx(len(samples) / RATE)
+    np.testing.assert_array_equal(read_wav(tmp_path / "out.wav"), to_int16(samples))
+    assert [p.name for p in tmp_path.iterdir()] == ["out.wav"]
+
+
+def test_wav_without_soundfile_is_the_same_audio(tmp_path, no_soundfile):
+    assert available_formats() == [".wav"]
+    samples = tone()
+    write(tmp_path / "plain.WAV", samples)
+    np.testing.assert_array_equal(read_wav(tmp_path / "plain.WAV"), to_int16(samples))
+    with pytest.raises(UnsupportedFormat, match="the formats available are .wav$"):
+        AudioFileWriter(tmp_path / "x.flac", RATE)
+
+
+@pytest.mark.parametrize("suffix", [".wav", ".flac", ".ogg"])
+def test_every_format_reads_back(tmp_path, suffix):
+    if suffix not in available_formats():
+        pytest.skip(f"{suffix} needs soundfile")
+    import soundfile
+
+    samples = tone(peak=0.6)
+    write(tmp_path / f"out{suffix}", samples)
+    if suffix == ".ogg":  # lossy: the same length and loudness
+        data, rate = soundfile.read(str(tmp_path / f"out{suffix}"), dtype="float32")
+        assert rate == RATE and abs(len(data) - len(samples)) < 100
+        assert np.abs(data).max() == pytest.approx(0.6, abs=0.1)
+    else:  # lossless: exactly the int16 rule's samples
+        data, rate = soundfile.read(str(tmp_path / f"out{suffix}"), dtype="int16")
+        assert rate == RATE
+        np.testing.assert_array_equal(data, to_int16(samples))
+    assert [p.name for p in tmp_path.iterdir()] == [f"out{suffix}"]
+
+
+@pytest.mark.parametrize("name", ["out.mp3", "out"])
+def test_an_unknown_suffix_is_refused_before_any_file_is_made(tmp_path, name):
+    with pytest.raises(UnsupportedFormat, match="the formats available are .wav"):
+        AudioFileWriter(tmp_path / name, RATE)
+    assert not list(tmp_path.iterdir())
+
+
+def test_an_error_leaves_no_partial_file_and_the_old_file_untouched(tmp_path):
+    out = tmp_path / "out.wav"
+    out.write_bytes(b"the old file")
+    with pytest.raises(RuntimeError, match="synthesis broke"), AudioFileWriter(out, RATE) as writer:
+        writer.write(tone())
+        assert writer.temp_path.exists() and writer.temp_path.parent == tmp_path
+        raise RuntimeError("synthesis broke")
+    assert out.read_bytes() == b"the old file"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.wav"]
+
+
+def test_leaving_without_a_commit_discards(tmp_path):
+    with AudioFileWriter(tmp_path / "out.flac" if ".flac" in available_formats() else tmp_path / "out.wav",
+                         RATE) as writer:
+        writer.write(tone())
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_missing_folder_is_an_oserror(tmp_path, no_soundfile):
+    with pytest.raises(OSError):
+        AudioFileWriter(tmp_path / "no" / "such" / "out.wav", RATE)
+
+
+# --- synthesizing ahead -----------------------------------------------------------------------
+def test_items_come_in_order_and_the_producer_stays_at_most_ahead_in_front():
+    made = []
+
+    def synthesize(cancel):
+        for i in range(10):
+            made.append(i)
+            yield i
+
+    got = []
+    with closing(synthesize_ahead(synthesize, ahead=2, poll=0.005)) as items:
+        for item in items:
+            time.sleep(0.01)
+            # consumed so far, plus the queue (2), plus the one the producer holds
+            assert len(made) <= len(got) + 1 + 2 + 1
+            got.append(item)
+    assert got == list(range(10))
+
+
+def test_a_producer_error_is_raised_in_the_consumer():
+    def synthesize(cancel):
+        yield 1
+        raise ValueError("bad SSML")
+
+    got = []
+    with pytest.raises(ValueError, match="bad SSML"), closing(synthesize_ahead(synthesize, poll=0.005)) as items:
+        got.extend(items)
+    assert got == [1]
+
+
+def test_stopping_early_cancels_the_synthesizer_and_ends_its_thread():
+    seen_cancel = threading.Event()
+
+    def synthesize(cancel):
+        i = 0
+        while not cancel.is_set():
+            yield i
+            i += 1
+        seen_cancel.set()
+
+    with closing(synthesize_ahead(synthesize, poll=0.005, thread_name="ahead-test")) as items:
+        for item in items:
+            if item == 3:
+                break
+    assert seen_cancel.wait(2)
+    assert not any(t.name == "ahead-test" for t in threading.enumerate())
+
+
+def test_a_cancel_from_outside_ends_the_iteration_quietly():
+    cancel = threading.Event()
+
+    def synthesize(cancel):
+        while True:
+            yield 0
+            time.sleep(0.001)
+
+    with closing(synthesize_ahead(synthesize, cancel=cancel, poll=0.005)) as items:
+        for n, _ in enumerate(items):
+            if n == 2:
+                cancel.set()
+    assert n < 5
+
+
+# --- the sound card ---------------------------------------------------------------------------
+def fake_sounddevice(monkeypatch, query=None, stream=None):
+    module = types.SimpleNamespace(query_devices=query or (lambda kind: {"name": "fake"}),
+                                   OutputStream=stream)
+    monkeypatch.setitem(sys.modules, "sounddevice", module)
+
+
+def test_no_audio_library_says_so(monkeypatch):
+    monkeypatch.setitem(sys.modules, "sounddevice", None)
+    with pytest.raises(AudioUnavailable, match=r"^the audio library cannot be loaded \("):
+        check_output_device()
+
+
+def _raise(error):
+    def fail(*args, **kwargs):
+        raise error
+
+    return fail
+
+
+@pytest.mark.parametrize("fakes, message", [
+    ({"query": _raise(ValueError("No output device matching ''"))}, "no output device was found"),
+    ({"stream": _raise(RuntimeError("Error opening OutputStream: Invalid sample rate\n[PaErrorCode -9997]"))},
+     "the audio output cannot be opened (Error opening OutputStream: Invalid sample rate)"),
+])
+def test_no_device_or_a_stream_that_cannot_open_says_why_in_one_line(monkeypatch, fakes, message):
+    fake_sounddevice(monkeypatch, **fakes)
+    with pytest.raises(AudioUnavailable) as info:
+        open_output_stream(RATE)
+    assert str(info.value) == message
+
+
+def test_the_stream_is_mono_float32_and_started(monkeypatch):
+    made = []
+
+    class Stream:
+        def __init__(self, **options):
+            self.options, self.started = options, False
+            made.append(self)
+
+        def start(self):
+            self.started = True
+
+    fake_sounddevice(monkeypatch, stream=Stream)
+    stream = open_output_stream(RATE, blocksize=1024)
+    assert stream.started and stream.options == {"samplerate": RATE, "channels": 1, "dtype": "float32",
+                                                 "blocksize": 1024}
+
+
+def test_the_engine_imports_without_soundfile_and_sounddevice():
+    code = ("import sys; sys.modules['soundfile'] = sys.modules['sounddevice'] = None; "
+            "import bittts.engine.audio_output as a, bittts.engine.synthesis; print(a.available_formats())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['.wav']"
+    assert audio_output.FILE_FORMATS[".flac"] == "FLAC"
