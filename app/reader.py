@@ -1,0 +1,209 @@
+"""The text panel and reading it: play from the cursor or the selection, sentence steps, the
+clipboard and texts sent by other launches, and the sentence and word highlight."""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
+
+from .playback import PAUSED, STOPPED
+from .textnav import SentenceFinder, Utf16Map
+from .themes import HIGHLIGHT_COLOURS
+
+
+class ReaderTextEdit(QPlainTextEdit):
+    """The text area; dropping files on it opens them (dropped text is inserted as usual)."""
+
+    filesDropped = Signal(list)
+
+    def _local_files(self, mime):
+        return [u.toLocalFile() for u in mime.urls() if u.isLocalFile()] if mime.hasUrls() else []
+
+    def dragEnterEvent(self, event):
+        if self._local_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event):
+        if self._local_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event):
+        files = self._local_files(event.mimeData())
+        if files:
+            event.acceptProposedAction()
+            self.filesDropped.emit(files)
+        else:
+            super().dropEvent(event)
+
+
+class Reader(QObject):
+    """``panel`` (the label and ``editor``) and the reading of its text through ``controller``.
+
+    ``can_play`` is set by the window (a synthesizer and an audio output are there)."""
+
+    def __init__(self, controller, context, status, parent=None):
+        super().__init__(parent)
+        self.controller, self.context, self.status = controller, context, status
+        self.can_play = False
+        self._text_map = Utf16Map("")
+        self._sentence_span = self._word_span = (-1, -1)
+        self.editor = ReaderTextEdit()
+        self.editor.setAccessibleName("Text to read")
+        self.editor.setAccessibleDescription("Type, paste or drop a file. F5 reads from the cursor.")
+        self.editor.setPlaceholderText("Type or paste text to read aloud, or open a file (Ctrl+O). "
+                                       "F5 plays from the cursor, F6 pauses, F7 stops.")
+        self.editor.setTabChangesFocus(True)
+        text_label = QLabel("&Text to read:")
+        text_label.setBuddy(self.editor)
+        self.panel = QWidget()
+        layout = QVBoxLayout(self.panel)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(text_label)
+        layout.addWidget(self.editor)
+        controller.finished.connect(self._on_finished)
+        controller.wordChanged.connect(self._on_word)
+        controller.sentenceChanged.connect(self._on_sentence)
+
+    # ---- reading
+    def _document(self) -> str:
+        text = self.editor.toPlainText()
+        self._text_map = Utf16Map(text)
+        return text
+
+    def play(self) -> None:
+        if self.controller.state == PAUSED:
+            self.controller.resume()
+            return
+        text = self._document()
+        cursor = self.editor.textCursor()
+        m = self._text_map
+        if cursor.hasSelection():
+            start, end = m.from_qt(cursor.selectionStart()), m.from_qt(cursor.selectionEnd())
+        else:
+            start, end = m.from_qt(cursor.position()), len(text)
+            if not text[start:].strip():
+                start = 0  # at the end: read from the top
+        while 0 < start < len(text) and not text[start - 1].isspace():
+            start -= 1  # from the start of the word the cursor is in
+        self.controller.play(text, start, end)
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    def play_pause(self) -> None:
+        """One key for the tray and media keys: play when stopped, else pause/resume."""
+        if self.controller.state == STOPPED:
+            self.play()
+        else:
+            self.controller.toggle_pause()
+
+    def next_sentence(self) -> None:
+        if self.controller.state != STOPPED:
+            self.controller.next_sentence()
+        else:
+            self._move_cursor_by_sentence(+1)
+
+    def previous_sentence(self) -> None:
+        if self.controller.state != STOPPED:
+            self.controller.previous_sentence()
+        else:
+            self._move_cursor_by_sentence(-1)
+
+    def _move_cursor_by_sentence(self, step: int) -> None:
+        text = self._document()
+        finder = SentenceFinder(text)
+        here = self._text_map.from_qt(self.editor.textCursor().position())
+        if step > 0:
+            target = finder.next_start(here)
+        else:
+            current = finder.containing(here)
+            target = current[0] if current and current[0] < here else finder.previous_start(here)
+        if target is None:
+            self.status.announce("This is the last sentence.")
+            return
+        cursor = self.editor.textCursor()
+        cursor.setPosition(self._text_map.to_qt(target))
+        self.editor.setTextCursor(cursor)
+        sentence = finder.containing(target)
+        if sentence:
+            self.status.announce(text[sentence[0]:sentence[1]][:200])
+
+    def read_clipboard(self) -> None:
+        text = QGuiApplication.clipboard().text()
+        self.read_text(text, source="the clipboard")
+
+    def read_text(self, text: str, source: str = "the message") -> None:
+        """Put ``text`` in the text area (undoable) and read it from the top."""
+        if not text.strip():
+            self.status.announce(f"There is no text on {source}.")
+            return
+        self.controller.stop()
+        cursor = self.editor.textCursor()
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.insertText(text)
+        cursor.setPosition(0)
+        self.editor.setTextCursor(cursor)
+        self.status.announce(f"Reading {source} ({len(text.split())} words).")
+        if self.can_play:
+            self.play()
+
+    def show_document(self, text: str) -> None:
+        """Replace the text (an opened file), stopping any reading first."""
+        self.controller.stop()
+        self.editor.setPlainText(text)
+
+    # ---- feedback from the controller
+    def _on_finished(self) -> None:
+        # Leave the cursor after what was read, so that F5 starts again from the top.
+        if self.controller.highlight:
+            cursor = self.editor.textCursor()
+            cursor.setPosition(self._text_map.to_qt(min(self.controller._end, len(self.editor.toPlainText()))))
+            self.editor.setTextCursor(cursor)
+
+    def on_state(self, state: str) -> None:
+        """Read-only while the document is read; the highlight goes when reading stops."""
+        self.editor.setReadOnly(state != STOPPED and self.controller.highlight)
+        if state == STOPPED:
+            self.editor.setExtraSelections([])
+
+    def _on_sentence(self, start: int, end: int) -> None:
+        self._sentence_span = (start, end)
+        self.apply_highlight()
+
+    def _on_word(self, start: int, end: int) -> None:
+        self._word_span = (start, end)
+        self.apply_highlight()
+        if start >= 0:
+            cursor = self.editor.textCursor()
+            cursor.setPosition(self._text_map.to_qt(start))
+            self.editor.setTextCursor(cursor)  # the view follows the word (and F5 resumes here)
+            self.editor.ensureCursorVisible()
+
+    def apply_highlight(self) -> None:
+        """The sentence and word highlight in the theme's colours."""
+        sentence_bg, word_bg, word_fg = HIGHLIGHT_COLOURS.get(self.context.settings.theme, HIGHLIGHT_COLOURS["light"])
+        selections = []
+        m = self._text_map
+        for span, bg, fg in ((self._sentence_span, sentence_bg, None), (self._word_span, word_bg, word_fg)):
+            if span[0] < 0:
+                continue
+            sel = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(self.editor.document())
+            cursor.setPosition(m.to_qt(span[0]))
+            cursor.setPosition(m.to_qt(span[1]), QTextCursor.MoveMode.KeepAnchor)
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor(bg))
+            if fg:
+                fmt.setForeground(QColor(fg))
+            sel.cursor, sel.format = cursor, fmt
+            selections.append(sel)
+        self.editor.setExtraSelections(selections)
+
+    def highlighted_word(self) -> str:
+        """The text of the highlighted word ('' if none) - for tests and the accessible description."""
+        span = self._word_span
+        return self.editor.toPlainText()[span[0]:span[1]] if span[0] >= 0 else ""
