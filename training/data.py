@@ -104,12 +104,10 @@ def pad_stack(arrays: list[np.ndarray], dtype) -> torch.Tensor:
     return torch.from_numpy(out)
 
 
-def acoustic_batches(utts: list[Utterance], max_frames: int, seed: int, indices: list[int] | None = None):
-    """Endless shuffled batches of similar-length utterances, each at most max_frames in total.
-    ``indices``: which utterances an epoch holds, an index more than once to see it more often (the
-    copies, of one length, mostly land in one batch: in effect their loss weighs that many times)."""
+def acoustic_batches(utts: list[Utterance], max_frames: int, seed: int):
+    """Endless shuffled batches of similar-length utterances, each at most max_frames in total."""
     rng = random.Random(seed)
-    order = sorted(range(len(utts)) if indices is None else indices, key=lambda i: utts[i].frames)
+    order = sorted(range(len(utts)), key=lambda i: utts[i].frames)
     while True:
         batches, current, longest = [], [], 0
         for i in order:

@@ -13,7 +13,9 @@ from pathlib import Path
 from bittts.engine.model_format import DType, ModelFile
 from bittts.engine.model_info import format_bytes, summarize
 from bittts.engine.text.lexicon import CORRECTIONS
+
 from training.data import MANIFEST
+from training.run_info import PAPER_TABLE, finetune_steps_heard, hardware_hours
 
 
 def vocoder_loss_line(ckpt: dict) -> str:
@@ -22,12 +24,7 @@ def vocoder_loss_line(ckpt: dict) -> str:
     if not weight:
         return "- vocoder loss: multi-resolution STFT"
     return (f"- vocoder loss: multi-resolution STFT + {weight:g} x log-mel L1 in the latest run (since which steps: "
-            f"docs/training.md, \"A log-mel loss for the vocoder\")")
-
-
-def hardware_hours(device_seconds: dict[str, float]) -> str:
-    """'4.69 h on cpu, 0.09 h on cuda': where a model's training time was spent."""
-    return ", ".join(f"{s / 3600:.2f} h on {d}" for d, s in sorted(device_seconds.items())) or "none yet"
+            f"docs/experiments/2026-11-models.md, \"A log-mel loss for the vocoder\")")
 
 
 def hardware_line(ckpt: dict) -> str:
@@ -44,7 +41,7 @@ def joint_finetune_note(ckpt: dict) -> str:
     lr = ckpt.get("train_config", {}).get("finetune_acoustic_lr", 0.0)
     anneal = ckpt.get("train_config", {}).get("finetune_anneal_steps", 0)
     return ((f"; in the latest run the acoustic model learned with it through the vocoder's losses (learning rate "
-             f"{lr:g}; docs/training.md, \"Joint fine-tuning\")" if lr else "")
+             f"{lr:g}; docs/experiments/2026-11-models.md, \"Joint fine-tuning\")" if lr else "")
             + (f"; its last {anneal:,} steps annealed both learning rates to 10% (\"Settling the fine-tuning\")"
                if anneal else ""))
 
@@ -53,14 +50,7 @@ def edge_weight_note(ckpt: dict) -> str:
     """When the latest run weighed phone-boundary frames in the mel L1 (train.py --mel-edge-weight)."""
     weight = ckpt.get("train_config", {}).get("mel_edge_weight", 1.0)
     return ("" if weight == 1.0 else f"; in the latest run its mel L1 weighed frames at phone boundaries {weight:g} "
-            f"times the others (docs/training.md, \"Weighing phone boundaries\")")
-
-
-def low_band_weight_note(ckpt: dict) -> str:
-    """When the latest run weighed the low mel bands in the mel L1 (train.py --mel-low-band-weight)."""
-    weight = ckpt.get("train_config", {}).get("mel_low_band_weight", 1.0)
-    return ("" if weight == 1.0 else f"; in the latest run its mel L1 weighed the bands below 1.3 kHz {weight:g} "
-            f"times the others (docs/training.md, \"Weighing the low bands\")")
+            f"times the others (docs/experiments/2026-11-models.md, \"Weighing phone boundaries\")")
 
 
 def layer_table(model: ModelFile) -> list[str]:
@@ -116,19 +106,45 @@ def g2p_lines() -> list[str]:
             "dictionary."]
 
 
-def paper_table_section() -> list[str]:
-    """The paper's four-row comparison (training/paper_table.py), when it has been measured."""
-    from training.paper_table import RESULTS, markdown
+def paper_table_minutes(row: dict) -> str:
+    """Wall minutes of the row's vocoder and acoustic stages (row 4: the two runs' stages it
+    reuses); a row without train_seconds gets an empty cell."""
+    seconds = row.get("train_seconds")
+    if not seconds:
+        return ""
+    return f"{(seconds.get('vocoder', 0.0) + seconds.get('acoustic', 0.0)) / 60:.0f}"
 
-    if not RESULTS.exists():
+
+def paper_table_markdown(table: dict) -> str:
+    """research/paper_table.py's table (training/results/paper_table.json) as markdown."""
+    b = table["budget"]
+    lines = [f"Equal budgets: vocoder {b['vocoder_steps']} steps, acoustic model {b['acoustic_steps']} steps, "
+             f"no fine-tuning; {b['test_sentences_per_voice']} held-out sentences per voice.", "",
+             "| model | file (MB) | params | fp32 weights (MB) | WER | DNSMOS OVRL | MCD (dB) | engine RTF "
+             "| training (min) |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in table["rows"]:
+        lines.append(f"| {r['label']} | {r['file_bytes'] / 1e6:.2f} | {r['parameters'] / 1e6:.2f}M | "
+                     f"{r['fp32_weight_bytes'] / 1e6:.1f} | {100 * r['wer']:.1f}% | {r['dnsmos_ovrl']:.2f} | "
+                     f"{r['mcd_db']:.2f} | {r['rtf']:.4f} | {paper_table_minutes(r)} |")
+    first = table["rows"][0] if table["rows"] else None
+    if first:
+        lines.append(f"| teacher voices | | | | {100 * first['teacher_wer']:.1f}% | {first['teacher_dnsmos_ovrl']:.2f} "
+                     "| | | |")
+    return "\n".join(lines)
+
+
+def paper_table_section(results: Path = PAPER_TABLE) -> list[str]:
+    """The paper's four-row comparison (research/paper_table.py), when it has been measured."""
+    if not results.exists():
         return []
     return ["## The paper's comparison on our data", "",
-            "Measured with `python -m training.paper_table`: each row trained from scratch with the same",
+            "Measured with `python -m research.paper_table`: each row trained from scratch with the same",
             "budget, exported, and evaluated with the engine like the shipped model (fewer sentences).",
             "The file column is the packed file as the exporter writes it (fp16 for non-ternary weights,",
             "lexicon included); the fp32 column is the weights alone at 4 bytes each. What it says of the",
-            "paper's claims: docs/training.md, \"The paper's comparison\".", "",
-            markdown(json.loads(RESULTS.read_text())), ""]
+            "paper's claims: docs/experiments/2026-11-paper-table.md.", "",
+            paper_table_markdown(json.loads(results.read_text())), ""]
 
 
 def main(argv=None) -> int:
@@ -174,20 +190,15 @@ def main(argv=None) -> int:
             "## Training", ""]
     if ckpt:
         secs = ckpt.get("seconds", {})
-        from training.train import finetune_steps_heard  # here: train.py imports this module
-
         adversarial_finetune = finetune_steps_heard(ckpt)
         audio = ckpt.get("audio_seconds", {})
         out += [f"- vocoder: {ckpt.get('step_vocoder', 0):,} steps, {secs.get('vocoder', 0) / 3600:.2f} h",
                 f"- acoustic model: {ckpt.get('step_acoustic', 0):,} steps, {secs.get('acoustic', 0) / 3600:.2f} h"
-                + edge_weight_note(ckpt) + low_band_weight_note(ckpt),
-                *([f"- acoustic model against a frame discriminator (adversarial stage): "
-                   f"{ckpt['step_adversarial']:,} steps, {secs.get('adversarial', 0) / 3600:.2f} h"]
-                  if ckpt.get("step_adversarial") else []),
+                + edge_weight_note(ckpt),
                 f"- vocoder fine-tuning on the acoustic model's frames: {ckpt.get('step_finetune', 0):,} steps, "
                 f"{secs.get('finetune', 0) / 3600:.2f} h"
                 + (f", the last {adversarial_finetune:,} of them against a spectrogram discriminator "
-                   f"(docs/training.md, \"Adversarial stages\")" if adversarial_finetune > 0 else "")
+                   f"(docs/experiments/2026-11-models.md, \"Adversarial stages\")" if adversarial_finetune > 0 else "")
                 + joint_finetune_note(ckpt),
                 vocoder_loss_line(ckpt),
                 f"- throughput: vocoder {audio.get('vocoder', 0) / max(secs.get('vocoder', 1), 1):.1f}, acoustic "
@@ -210,7 +221,7 @@ def main(argv=None) -> int:
                 "The lexicon's corrections of CMUdict (`CORRECTIONS` in engine/text/lexicon.py: "
                 + ", ".join(sorted(CORRECTIONS)) + ")",
                 "were found through one of these sentences, which they make easier for the engine than for a",
-                "new text (docs/training.md, \"A corrected lexicon\").", "",
+                "new text (docs/experiments/2026-11-models.md, \"A corrected lexicon\").", "",
                 "| voice | WER | teacher WER | DNSMOS OVRL | teacher OVRL | DNSMOS SIG | teacher SIG | MCD (dB) | F0 RMSE (cents) | 4-8 kHz share vs teacher |",
                 "|---|---|---|---|---|---|---|---|---|---|"]
         for name, r in results["voices"].items():

@@ -1,9 +1,9 @@
 """Train the BitTTS model (DDSP vocoder, then acoustic model) on this CPU, resumably.
 
 Stages, each resumed where it stopped: vocoder on ground-truth features; acoustic model (L1);
-optionally the acoustic model against a frame discriminator (--adversarial-steps); vocoder
-fine-tuning on the acoustic model's frames, against a spectrogram discriminator unless
---finetune-adversarial-weight 0 (docs/training.md, "Adversarial stages").
+vocoder fine-tuning on the acoustic model's frames, the acoustic model learning with it (unless
+--finetune-acoustic-lr 0) against a spectrogram discriminator (unless --finetune-adversarial-weight 0).
+docs/training.md has the procedure; docs/experiments/ why each setting is what it is.
 
     nice .venv/bin/python -m training.train                   # resume (or start), run the schedule
     .venv/bin/python -m training.train --minutes 60           # stop after an hour, saving state
@@ -11,8 +11,9 @@ fine-tuning on the acoustic model's frames, against a spectrogram discriminator 
 
 Needs the corpus features (python -m training.corpus.features). Saves the full state
 (optimizers included) to work-data/checkpoints/model.pt every --checkpoint-every steps, and a
-compact fp16 copy of the weights to training/checkpoints/bittts.pt (committed, < 25 MB) at
-milestones. A new machine without work-data resumes from the compact copy. Export with
+compact fp16 copy of the weights to training/checkpoints/bittts.pt at milestones (committed only
+when the bundled model changes: docs/training.md, "Checkpoints"). A new machine without
+work-data resumes from the compact copy. Export with
 python -m training.export --checkpoint work-data/checkpoints/model.pt --out resources/bittts-en.bttm.
 """
 from __future__ import annotations
@@ -31,22 +32,11 @@ import torch.nn.functional as F
 from training.corpus.features import mel_filterbank
 from training.data import MANIFEST, WaveCache, acoustic_batches, load_split, vocoder_batches
 from training.model import ddsp
-from training.model_card import hardware_hours
 from training.model.config import ModelConfig
-from training.model.discriminator import (
-    FrameDiscriminator,
-    SpectrogramDiscriminator,
-    discriminator_loss,
-    generator_losses,
-    judged_frozen,
-    random_windows,
-)
+from training.model.discriminator import SpectrogramDiscriminator, discriminator_loss, generator_losses, judged_frozen
 from training.model.networks import LOG_F0_MEAN, LOG_F0_STD, AcousticModel, VocoderNet
+from training.run_info import COMPACT_CHECKPOINT, FULL_CHECKPOINT, RUNS, finetune_steps_heard, hardware_hours
 
-FULL_CHECKPOINT = Path("work-data/checkpoints/model.pt")
-COMPACT_CHECKPOINT = Path("training/checkpoints/bittts.pt")
-RUNS = Path("work-data/runs")
-LOW_MEL_BANDS = 30  # of the 80 mel bands to 11 kHz: those below 1.3 kHz (also training/phone_fit.py's first group)
 FINETUNE_SECONDS_PER_STEP = 0.5  # 2 cores; used to leave the fine-tuning its time within --minutes
 ADVERSARIAL_FINETUNE_SECONDS_PER_STEP = 1.0  # the same with the spectrogram discriminator
 
@@ -55,7 +45,6 @@ ADVERSARIAL_FINETUNE_SECONDS_PER_STEP = 1.0  # the same with the spectrogram dis
 class TrainConfig:
     vocoder_steps: int = 4000  # 1,000 -> 3,500 -> 7,000 steps took copy-synthesis WER 15.9% -> 9.8% -> 8.3% (8 voices)
     acoustic_steps: int = 20000  # where the rest of the time goes (--minutes usually ends it first)
-    adversarial_steps: int = 0  # acoustic model against a frame discriminator, after its L1 stage (0: none)
     finetune_steps: int = 300  # vocoder on the acoustic model's own (teacher-forced) frames
     vocoder_batch: int = 8
     segment_frames: int = 86  # 1 s vocoder segments
@@ -65,17 +54,9 @@ class TrainConfig:
     vocoder_fft_sizes: str = "256,512,1024,2048"  # 256 resolves consonant onsets the larger sizes smear
     vocoder_mel_weight: float = 1.0  # the vocoder's stages add this x log-mel L1 (ddsp.log_mel_l1; 0: off)
     acoustic_lr: float = 1e-3
-    mel_delta_weight: float = 0.0  # the L1 stage: L1 on the frame-to-frame change of log-mel too (delta_l1)
     mel_edge_weight: float = 1.0  # the acoustic model's mel L1 weighs frames at phone boundaries (within
     # EDGE_FRAMES of one: the transitions that carry consonants) this many times the others (1: plain L1)
-    mel_low_band_weight: float = 1.0  # the mel L1 weighs the bands below 1.3 kHz (LOW_MEL_BANDS: the vowels'
-    # first formants, where our frames cost pico_gb and alan their words) this many times the others
-    adversarial_lr: float = 1e-4  # the acoustic model's floor rate: the stage refines, it does not relearn
-    adversarial_weight: float = 0.2  # least-squares GAN loss, next to mel L1 at weight 1
-    feature_matching_weight: float = 1.0
-    adversarial_window: int = 64  # frames (0.74 s) the discriminator judges at a time
-    adversarial_pitch: bool = False  # also judge frames decoded from the predicted phone pitch
-    discriminator_warmup: int = 200  # steps the discriminator learns alone before the model hears it
+    discriminator_warmup: int = 200  # steps the spectrogram discriminator learns alone before the vocoder hears it
     finetune_acoustic_lr: float = 1e-4  # > 0: the fine-tuning also trains the acoustic model, through the
     # vocoder's losses on the audio (its own L1 losses kept), at this learning rate (JETS trains jointly)
     finetune_anneal_steps: int = 800  # the fine-tuning's last N steps lower both learning rates to 10% (cosine;
@@ -101,8 +82,6 @@ class TrainConfig:
     # default 4 layers). Resuming a checkpoint whose decoder is a prefix of these grows it (grow_decoder)
     subframe_gains: int = 0  # fine gains a frame for each part of the vocoder's synthesizer (ModelConfig);
     # resuming a checkpoint without them adds them (grow_vocoder_output)
-    voice_repeats: str = ""  # e.g. "alan=2,joe=2": the acoustic stage and the fine-tuning see these voices'
-    # utterances this many times as often as the others' (voices furthest from their teachers; "": all once)
     run: str = ""  # a named side run (ablations): its own checkpoint under work-data/runs/, nothing committed
 
 
@@ -207,32 +186,6 @@ def lr_at(step: int, progress: float, base: float, warmup: int) -> float:
     return base * warm * cosine_to_floor(progress)
 
 
-def parse_voice_repeats(spec: str, names: list[str]) -> dict[int, int]:
-    """ "alan=2,joe=3" -> {speaker id: times}, for the voices ``names`` lists in speaker-id order."""
-    out = {}
-    for item in filter(None, (part.strip() for part in spec.split(","))):
-        name, _, times = item.partition("=")
-        if name not in names or not times.isdigit() or int(times) < 1:
-            raise SystemExit(f"--voice-repeats: {item!r} is not VOICE=TIMES with a voice of {', '.join(names)}")
-        out[names.index(name)] = int(times)
-    return out
-
-
-def repeated_indices(speaker_ids: list[int], repeats: dict[int, int]) -> list[int]:
-    """Indices of utterances, each as many times as its voice is repeated (once by default)."""
-    return [i for i, s in enumerate(speaker_ids) for _ in range(repeats.get(s, 1))]
-
-
-def finetune_steps_heard(ckpt: dict) -> int:
-    """Fine-tuning steps a checkpoint's vocoder took against the spectrogram discriminator. Checkpoints
-    from before the count was kept: the discriminator's own steps less its warm-up (an undercount
-    where a compact resume restarted the discriminator)."""
-    if "step_finetune_adversarial" in ckpt:
-        return ckpt["step_finetune_adversarial"]
-    warmup = ckpt.get("train_config", {}).get("discriminator_warmup", 0)
-    return max(0, ckpt.get("step_wave_discriminator", 0) - warmup)
-
-
 def finetune_anneal(step: int, total: int, anneal_steps: int) -> float:
     """The fine-tuning's learning-rate factor: 1, then over the last ``anneal_steps`` steps (at
     most the stage's second half) a cosine down to 0.1, so that the stage ends on a settled
@@ -242,14 +195,6 @@ def finetune_anneal(step: int, total: int, anneal_steps: int) -> float:
     if anneal_steps <= 0 or step < start:
         return 1.0
     return cosine_to_floor((step - start) / anneal_steps)
-
-
-def delta_l1(error: torch.Tensor, frame_mask: torch.Tensor) -> torch.Tensor:
-    """Mean |error[t + 1] - error[t]| over pairs of real frames: the L1 error of the
-    frame-to-frame change. A constant offset costs nothing here; a smeared onset does."""
-    pair_mask = frame_mask[:, :, 1:] * frame_mask[:, :, :-1]
-    change = (error[:, :, 1:] - error[:, :, :-1]).abs() * pair_mask
-    return change.sum() / (pair_mask.sum().clamp(min=1) * error.shape[1])
 
 
 EDGE_FRAMES = 2  # frames on each side of a phone boundary that count as its transition
@@ -267,40 +212,24 @@ def phone_edge_frames(durations: torch.Tensor, frames: int, width: int = EDGE_FR
     return near[:, 1 : frames + 1]
 
 
-def band_weights(n_mels: int, low_band_weight: float) -> torch.Tensor:
-    """Weights over the mel bands, mean 1 (the loss keeps its scale next to the others): the
-    ``LOW_MEL_BANDS`` lowest weigh ``low_band_weight`` times the rest."""
-    weights = torch.ones(n_mels)
-    weights[:LOW_MEL_BANDS] = low_band_weight
-    return weights / weights.mean()
-
-
 def acoustic_loss(model: AcousticModel, batch: dict, cfg: ModelConfig, device, bf16: bool, return_frames: bool = False,
-                  free_pitch: bool = False, mel_delta_weight: float = 0.0, mel_edge_weight: float = 1.0,
-                  mel_low_band_weight: float = 1.0):
-    """(total loss, its parts as floats), and the decoded frames when ``return_frames`` (with
-    ``free_pitch`` a pair: teacher-forced, and decoded from the predicted phone pitch).
+                  mel_edge_weight: float = 1.0):
+    """(total loss, its parts as floats), and the decoded frames when ``return_frames``.
     ``mel_edge_weight``: the mel L1 weighs phone-boundary frames (``phone_edge_frames``) this
-    many times the others; ``mel_low_band_weight`` the same for the low bands (``band_weights``).
-    The parts report the plain L1 and the L1 on the boundary frames alone."""
+    many times the others. The parts report the plain L1 and the L1 on the boundary frames alone."""
     b = {k: v.to(device) for k, v in batch.items()}
     with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
-        out, frame_mask, log_dur, pitch, phone_mask, *free = model(b["phones"], b["phone_lengths"], b["speakers"],
-                                                                    b["durations"], b["phone_pitch"], free_pitch)
+        out, frame_mask, log_dur, pitch, phone_mask, *_ = model(b["phones"], b["phone_lengths"], b["speakers"],
+                                                                 b["durations"], b["phone_pitch"])
     out = out.float()
     frames = frame_mask.sum()
     mel_error = out[:, : cfg.n_mels] - b["mel"]
-    abs_error = mel_error.abs()
-    frame_error = abs_error.mean(dim=1, keepdim=True) * frame_mask  # [batch, 1, frames]
+    frame_error = mel_error.abs().mean(dim=1, keepdim=True) * frame_mask  # [batch, 1, frames]
     mel_l1 = frame_error.sum() / frames
     edges = phone_edge_frames(b["durations"], mel_error.shape[2])[:, None] * frame_mask
     mel_edges = (frame_error * edges).sum() / edges.sum().clamp(min=1)
-    if mel_low_band_weight != 1.0:
-        bands = band_weights(cfg.n_mels, mel_low_band_weight).to(mel_error.device)[None, :, None]
-        frame_error = (abs_error * bands).mean(dim=1, keepdim=True) * frame_mask
     weights = frame_mask + (mel_edge_weight - 1.0) * edges
     mel_loss = (frame_error * weights).sum() / weights.sum()  # at weights 1: mel_l1
-    mel_delta = delta_l1(mel_error, frame_mask)
     fmask = frame_mask[:, 0]
     f0_l1 = ((out[:, cfg.n_mels] - b["norm_log_f0"]).abs() * fmask).sum() / frames
     voicing = (F.binary_cross_entropy_with_logits(out[:, cfg.n_mels + 1], b["voiced"], reduction="none") * fmask).sum() / frames
@@ -308,12 +237,10 @@ def acoustic_loss(model: AcousticModel, batch: dict, cfg: ModelConfig, device, b
     phones = pmask.sum()
     dur = (((log_dur.float() - torch.log1p(b["durations"].float())) ** 2) * pmask).sum() / phones
     pit = (((pitch.float() - b["phone_pitch"]) ** 2) * pmask).sum() / phones
-    total = mel_loss + mel_delta_weight * mel_delta + 0.5 * f0_l1 + 0.2 * voicing + 0.5 * dur + 0.2 * pit
-    parts = {"mel_l1": mel_l1.item(), "mel_edges": mel_edges.item(), "mel_delta": mel_delta.item(), "f0_l1": f0_l1.item(),
+    total = mel_loss + 0.5 * f0_l1 + 0.2 * voicing + 0.5 * dur + 0.2 * pit
+    parts = {"mel_l1": mel_l1.item(), "mel_edges": mel_edges.item(), "f0_l1": f0_l1.item(),
              "voicing": voicing.item(), "dur": dur.item(), "pitch": pit.item()}
-    if not return_frames:
-        return total, parts
-    return total, parts, ((out, free[0].float()) if free_pitch else out)
+    return (total, parts, out) if return_frames else (total, parts)
 
 
 def vocoder_loss(model: VocoderNet, batch, cfg: ModelConfig, device, bf16: bool,
@@ -380,19 +307,15 @@ class Trainer:
             self.acoustic.duration_predictor.out.bias.fill_(1.5)
         self.opt_a = torch.optim.AdamW(self.acoustic.parameters(), tc.acoustic_lr, weight_decay=tc.weight_decay)
         self.opt_v = torch.optim.AdamW(self.vocoder.parameters(), tc.vocoder_lr, weight_decay=tc.weight_decay)
-        self.step_a = self.step_v = self.step_f = self.step_g = 0
-        self.discriminator = FrameDiscriminator(self.cfg.n_mels + 1, self.cfg.n_speakers).to(self.device)
-        self.opt_d = torch.optim.AdamW(self.discriminator.parameters(), 2 * tc.adversarial_lr, betas=(0.5, 0.9))
-        self.discriminator_loaded = False
+        self.step_a = self.step_v = self.step_f = 0
         self.wave_discriminator = SpectrogramDiscriminator().to(self.device)
         self.opt_wd = torch.optim.AdamW(self.wave_discriminator.parameters(), 2e-4, betas=(0.5, 0.9))
         self.step_wd = 0  # steps the spectrogram discriminator has learned
         # fine-tuning steps the vocoder took against that discriminator: kept in the compact copy too, so
         # the count survives a resume that restarts the discriminator (the model card reports it)
         self.step_f_heard = 0
-        self.voice_repeats = parse_voice_repeats(tc.voice_repeats, [v["name"] for v in self.speakers])
-        self.seconds = {"vocoder": 0.0, "acoustic": 0.0, "adversarial": 0.0, "finetune": 0.0}
-        self.audio_seconds = {"vocoder": 0.0, "acoustic": 0.0, "adversarial": 0.0, "finetune": 0.0}
+        self.seconds = {"vocoder": 0.0, "acoustic": 0.0, "finetune": 0.0}
+        self.audio_seconds = {"vocoder": 0.0, "acoustic": 0.0, "finetune": 0.0}
         self.device_seconds: dict[str, float] = {}  # the same time by device kind ("cpu", "cuda")
         self.history: list[dict] = []
         self.started = time.time()
@@ -406,7 +329,7 @@ class Trainer:
         state = {"config": self.cfg.to_dict(), "train_config": asdict(self.tc), "phones": self.phones,
                  "speakers": self.speakers, "acoustic": weights(self.acoustic), "vocoder": weights(self.vocoder),
                  "step_acoustic": self.step_a, "step_vocoder": self.step_v, "step_finetune": self.step_f,
-                 "step_adversarial": self.step_g, "step_finetune_adversarial": self.step_f_heard,
+                 "step_finetune_adversarial": self.step_f_heard,
                  "seconds": self.seconds,
                  "audio_seconds": self.audio_seconds, "device_seconds": self.device_seconds,
                  "history": self.history[-200:],
@@ -414,9 +337,6 @@ class Trainer:
         if not compact:
             state["opt_acoustic"] = self.opt_a.state_dict()
             state["opt_vocoder"] = self.opt_v.state_dict()
-            if self.step_g:
-                state["discriminator"] = self.discriminator.state_dict()
-                state["opt_discriminator"] = self.opt_d.state_dict()
             if self.step_wd:
                 state["wave_discriminator"] = self.wave_discriminator.state_dict()
                 state["opt_wave_discriminator"] = self.opt_wd.state_dict()
@@ -424,9 +344,8 @@ class Trainer:
         return state
 
     def provenance(self) -> str:
-        adversarial = f" + {self.step_g} adversarial" if self.step_g else ""
         return (f"distilled from {len(self.speakers)} teacher voices ({', '.join(s['name'] for s in self.speakers)}); "
-                f"vocoder {self.step_v} steps, acoustic {self.step_a}{adversarial} steps, "
+                f"vocoder {self.step_v} steps, acoustic {self.step_a} steps, "
                 f"vocoder fine-tuning {self.step_f} steps; "
                 f"{sum(self.seconds.values()) / 3600:.2f} h of training ({hardware_hours(self.device_seconds)})")
 
@@ -464,12 +383,7 @@ class Trainer:
                 self.opt_v.load_state_dict(ckpt["opt_vocoder"])
         self.step_a, self.step_v = ckpt["step_acoustic"], ckpt["step_vocoder"]
         self.step_f = ckpt.get("step_finetune", 0)
-        self.step_g = ckpt.get("step_adversarial", 0)
-        if "discriminator" in ckpt:  # the compact copy has none: a resumed stage warms a new one up
-            self.discriminator.load_state_dict(ckpt["discriminator"])
-            self.opt_d.load_state_dict(ckpt["opt_discriminator"])
-            self.discriminator_loaded = True
-        if "wave_discriminator" in ckpt:
+        if "wave_discriminator" in ckpt:  # the compact copy has none: a resumed stage warms a new one up
             self.wave_discriminator.load_state_dict(ckpt["wave_discriminator"])
             self.opt_wd.load_state_dict(ckpt["opt_wave_discriminator"])
             self.step_wd = ckpt["step_wave_discriminator"]
@@ -536,8 +450,7 @@ class Trainer:
             return
         utts = load_split("train")
         valid = load_split("valid", limit=tc.validation_utterances)
-        batches = acoustic_batches(utts, tc.acoustic_max_frames, tc.seed + self.step_a,
-                                   repeated_indices([u.speaker_id for u in utts], self.voice_repeats))
+        batches = acoustic_batches(utts, tc.acoustic_max_frames, tc.seed + self.step_a)
         hours = sum(u.frames for u in utts) * self.cfg.hop_size / self.cfg.sample_rate / 3600
         print(f"acoustic: {len(utts)} utterances ({hours:.1f} h), from step {self.step_a} to {tc.acoustic_steps}", flush=True)
         stage_started, first_step = time.time(), self.step_a
@@ -549,8 +462,7 @@ class Trainer:
                 g["lr"] = lr_at(self.step_a, progress, tc.acoustic_lr, tc.warmup_steps)
             batch = next(batches)
             loss, parts = acoustic_loss(self.acoustic, batch, self.cfg, self.device, self.bf16,
-                                        mel_delta_weight=tc.mel_delta_weight, mel_edge_weight=tc.mel_edge_weight,
-                                        mel_low_band_weight=tc.mel_low_band_weight)
+                                        mel_edge_weight=tc.mel_edge_weight)
             self.opt_a.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(self.acoustic.parameters(), 1.0)
@@ -560,60 +472,6 @@ class Trainer:
             self._account("acoustic", t0, audio, self.step_a, parts)
             if self.step_a % tc.validate_every == 0:
                 self.validate(valid)
-
-    def train_adversarial(self) -> None:
-        """The acoustic model against a frame discriminator (training/model/discriminator.py),
-        its L1 losses kept, teacher-forced as in its first stage."""
-        tc = self.tc
-        if self.step_g >= tc.adversarial_steps:
-            return
-        utts = load_split("train")
-        valid = load_split("valid", limit=tc.validation_utterances)
-        batches = acoustic_batches(utts, tc.acoustic_max_frames, tc.seed + 7919 + self.step_g)
-        rng = torch.Generator().manual_seed(tc.seed + self.step_g)
-        # a new discriminator (none saved, or resumed from the compact copy) learns alone first
-        warm_until = self.step_g + (0 if self.discriminator_loaded else tc.discriminator_warmup)
-        print(f"adversarial: from step {self.step_g} to {tc.adversarial_steps}", flush=True)
-        n = self.cfg.n_mels
-        while self.step_g < tc.adversarial_steps and not self.out_of_time(self.finetune_reserve()):
-            self.acoustic.train()
-            t0 = time.time()
-            for g in self.opt_a.param_groups:
-                g["lr"] = tc.adversarial_lr
-            batch = next(batches)
-            loss, parts, out = acoustic_loss(self.acoustic, batch, self.cfg, self.device, self.bf16, return_frames=True,
-                                             free_pitch=tc.adversarial_pitch)
-            forced, free = out if tc.adversarial_pitch else (out, None)
-            real = torch.cat([batch["mel"], batch["norm_log_f0"][:, None]], dim=1).to(self.device)
-            fake = forced[:, : n + 1] if free is None else torch.cat([forced[:, : n + 1], free[:, : n + 1]], dim=1)
-            fake_w, real_w, keep = random_windows(fake, real, batch["frame_lengths"], tc.adversarial_window, rng)
-            fakes = [fake_w[:, : n + 1], fake_w[:, n + 1 :]] if free is not None else [fake_w]
-            speakers = batch["speakers"][keep].to(self.device)
-            # one pass over the real windows: features to match, scores for the discriminator's loss
-            real_scores, real_features = self.discriminator(real_w, speakers)
-            if self.step_g >= warm_until:
-                fake_scores, fake_features = judged_frozen(self.discriminator, fakes[0], speakers)
-                adversarial, matching = generator_losses(fake_scores, fake_features, real_features)
-                if free is not None:  # its pitch differs from the real frames': no feature matching
-                    free_scores, _ = judged_frozen(self.discriminator, fakes[1], speakers)
-                    adversarial = 0.5 * (adversarial + ((free_scores - 1) ** 2).mean())
-                loss = loss + tc.adversarial_weight * adversarial + tc.feature_matching_weight * matching
-                parts.update(adv=adversarial.item(), fm=matching.item())
-                self.opt_a.zero_grad(set_to_none=True)
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(self.acoustic.parameters(), 1.0)
-                self.opt_a.step()
-            d_loss = sum(discriminator_loss(real_scores, self.discriminator(f.detach(), speakers)[0])
-                         for f in fakes) / len(fakes)
-            self.opt_d.zero_grad(set_to_none=True)
-            d_loss.backward()
-            self.opt_d.step()
-            parts["disc"] = d_loss.item()
-            self.step_g += 1
-            audio = batch["frame_lengths"].sum().item() * self.cfg.hop_size / self.cfg.sample_rate
-            self._account("adversarial", t0, audio, self.step_g, parts)
-            if self.step_g % tc.validate_every == 0:
-                self.validate(valid, self.step_g)
 
     def finetune_vocoder(self) -> None:
         """The vocoder on the acoustic model's teacher-forced frames (aligned with the real audio),
@@ -626,7 +484,6 @@ class Trainer:
         utts = [u for u in load_split("train", limit=tc.vocoder_utterances) if u.frames > tc.segment_frames + 2]
         waves = WaveCache(utts)
         rng = torch.Generator().manual_seed(tc.seed + self.step_f)
-        pool = repeated_indices([u.speaker_id for u in utts], self.voice_repeats)
         print(f"vocoder fine-tuning: {len(utts)} utterances, from step {self.step_f} to {tc.finetune_steps}", flush=True)
         joint = tc.finetune_acoustic_lr > 0
         self.acoustic.eval()  # no dropout, even when it learns here: the vocoder hears what the engine makes
@@ -636,13 +493,12 @@ class Trainer:
 
         while self.step_f < tc.finetune_steps and not self.out_of_time():
             t0 = time.time()
-            picks = [utts[pool[i]] for i in torch.randint(0, len(pool), (tc.vocoder_batch,), generator=rng).tolist()]
+            picks = [utts[i] for i in torch.randint(0, len(utts), (tc.vocoder_batch,), generator=rng).tolist()]
             anneal = finetune_anneal(self.step_f, tc.finetune_steps, tc.finetune_anneal_steps)
             batch = {k: v.to(self.device) for k, v in collate_acoustic(picks).items()}
             if joint:
                 acoustic_total, acoustic_parts, out = acoustic_loss(self.acoustic, batch, self.cfg, self.device, self.bf16,
-                                                                    return_frames=True, mel_edge_weight=tc.mel_edge_weight,
-                                                                    mel_low_band_weight=tc.mel_low_band_weight)
+                                                                    return_frames=True, mel_edge_weight=tc.mel_edge_weight)
             else:
                 with torch.no_grad(), torch.autocast(device_type=self.device.type, dtype=torch.bfloat16, enabled=self.bf16):
                     out, *_ = self.acoustic(batch["phones"], batch["phone_lengths"], batch["speakers"],
@@ -700,7 +556,7 @@ class Trainer:
             self.validate(load_split("valid", limit=tc.validation_utterances))
 
     @torch.no_grad()
-    def validate(self, valid, step: int | None = None) -> None:
+    def validate(self, valid) -> None:
         from training.data import collate_acoustic
 
         self.acoustic.eval()
@@ -710,7 +566,7 @@ class Trainer:
             for k, v in parts.items():
                 totals[k] = totals.get(k, 0.0) + v
             n += 1
-        record = {"stage": "validation", "step": self.step_a if step is None else step, **{k: round(v / n, 4) for k, v in totals.items()}}
+        record = {"stage": "validation", "step": self.step_a, **{k: round(v / n, 4) for k, v in totals.items()}}
         self.history.append(record)
         print(json.dumps(record), flush=True)
 
@@ -722,7 +578,7 @@ class Trainer:
         tc = self.tc
         if step % tc.log_every == 0:
             rate = self.audio_seconds[stage] / max(self.seconds[stage], 1e-9)
-            lr = (self.opt_a if stage in ("acoustic", "adversarial") else self.opt_v).param_groups[0]["lr"]
+            lr = (self.opt_a if stage == "acoustic" else self.opt_v).param_groups[0]["lr"]
             record = {"stage": stage, "step": step, **{k: round(v, 4) for k, v in parts.items()}, "lr": round(lr, 6),
                       "s_per_step": round(time.time() - t0, 3), "audio_s_per_s": round(rate, 1)}
             self.history.append(record)
@@ -736,7 +592,6 @@ class Trainer:
         print(f"bf16 autocast: {self.bf16}; threads {self.tc.threads}; device {self.device}", flush=True)
         self.train_vocoder()
         self.train_acoustic()
-        self.train_adversarial()
         self.finetune_vocoder()
         self.save()
         self.save(compact=True)

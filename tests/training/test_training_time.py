@@ -9,7 +9,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from training import train  # noqa: E402
+from training import run_info, train  # noqa: E402
 from training.model_card import hardware_line  # noqa: E402
 
 
@@ -47,14 +47,6 @@ def test_the_model_card_names_the_edge_weight_only_when_one_was_used():
     assert "3 times" in edge_weight_note({"train_config": {"mel_edge_weight": 3.0}})
 
 
-def test_the_model_card_names_the_low_band_weight_only_when_one_was_used():
-    from training.model_card import low_band_weight_note
-
-    assert low_band_weight_note({"train_config": {"mel_low_band_weight": 1.0}}) == ""
-    assert low_band_weight_note({}) == ""
-    assert "below 1.3 kHz 2.5 times" in low_band_weight_note({"train_config": {"mel_low_band_weight": 2.5}})
-
-
 def test_the_count_of_steps_against_the_spectrogram_discriminator_survives_a_compact_resume(tmp_path, monkeypatch):
     monkeypatch.setattr(train, "RUNS", tmp_path)
     first = train.Trainer(train.TrainConfig(run="first"))
@@ -69,7 +61,7 @@ def test_the_count_of_steps_against_the_spectrogram_discriminator_survives_a_com
 
 
 def test_checkpoints_from_before_the_count_take_it_from_the_discriminator_less_its_warm_up():
-    assert train.finetune_steps_heard({"step_finetune_adversarial": 9150, "step_wave_discriminator": 1000}) == 9150
+    assert run_info.finetune_steps_heard({"step_finetune_adversarial": 9150, "step_wave_discriminator": 1000}) == 9150
     old = {"step_wave_discriminator": 1000, "train_config": {"discriminator_warmup": 200}}
-    assert train.finetune_steps_heard(old) == 800
-    assert train.finetune_steps_heard({"train_config": {"discriminator_warmup": 200}}) == 0  # never heard one
+    assert run_info.finetune_steps_heard(old) == 800
+    assert run_info.finetune_steps_heard({"train_config": {"discriminator_warmup": 200}}) == 0  # never heard one

@@ -1,56 +1,17 @@
-"""A frame discriminator for the acoustic model's adversarial stage (training only, never exported).
+"""The spectrogram discriminator of the vocoder's fine-tuning, and its losses (training only,
+never exported): least-squares GAN with feature matching, as in HiFi-GAN.
 
-Squared-error and L1 losses reward the average of what a voice might do, so the acoustic
-model's log-mel frames come out smoother than the teacher's (docs/training.md). The
-discriminator judges windows of frames (80 log-mel bands plus the log-F0 track, bands as
-channels) and, through a projection of the speaker's embedding, whether they sound like that
-speaker; the acoustic model learns from its judgement and from matching its features on real
-frames (least-squares GAN with feature matching, as in HiFi-GAN).
+The STFT and log-mel losses reward the average of what the random noise path might do; the
+discriminator asks for the texture of the teacher's spectrum too (docs/experiments/2026-11-models.md,
+"Adversarial stages", which also has the acoustic model's frame discriminator that was removed).
 """
 from __future__ import annotations
-
-import math
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 from training.model.ddsp import stft_magnitude
-
-
-class FrameDiscriminator(nn.Module):
-    def __init__(self, in_channels: int, n_speakers: int, channels: int = 160):
-        super().__init__()
-        self.layers = nn.ModuleList([
-            nn.Conv1d(in_channels, channels, 3, padding=1),
-            nn.Conv1d(channels, channels, 5, stride=2, padding=2),
-            nn.Conv1d(channels, channels, 5, stride=2, padding=2),
-            nn.Conv1d(channels, channels, 3, padding=1),
-        ])
-        self.out = nn.Conv1d(channels, 1, 3, padding=1)
-        self.speaker = nn.Embedding(n_speakers, channels)
-        nn.init.normal_(self.speaker.weight, 0, 0.1)
-
-    def forward(self, frames: torch.Tensor, speakers: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
-        """frames [B, in_channels, T] -> (scores [B, T / 4], hidden features of every layer)."""
-        features = []
-        x = frames
-        for layer in self.layers:
-            x = F.leaky_relu(layer(x), 0.2)
-            features.append(x)
-        projection = (self.speaker(speakers)[:, :, None] * x).sum(dim=1) / math.sqrt(x.shape[1])
-        return self.out(x).squeeze(1) + projection, features
-
-
-def random_windows(fake: torch.Tensor, real: torch.Tensor, lengths: torch.Tensor, width: int,
-                   generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """The same random window of ``width`` frames from each utterance at least that long:
-    (fake windows, real windows, indices of the utterances used)."""
-    keep = [i for i, n in enumerate(lengths.tolist()) if n >= width]
-    starts = [int(torch.randint(0, int(lengths[i]) - width + 1, (1,), generator=generator)) for i in keep]
-    fake_w = torch.stack([fake[i, :, s : s + width] for i, s in zip(keep, starts)])
-    real_w = torch.stack([real[i, :, s : s + width] for i, s in zip(keep, starts)])
-    return fake_w, real_w, torch.tensor(keep, dtype=torch.long)
 
 
 def discriminator_loss(real_scores: torch.Tensor, fake_scores: torch.Tensor) -> torch.Tensor:

@@ -1,4 +1,4 @@
-"""Packing a corpus subset for a lent GPU machine (training/device_pack.py): it picks the rows
+"""Packing a corpus subset for a lent GPU machine (research/device_pack.py): it picks the rows
 the trainer's vocoder stages would, its pieces join back into the same files, and the loader
 reads the corpus's WAVs without an audio package. Skipped where torch is missing."""
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 
 pytest.importorskip("torch")
 
-from training import device_pack  # noqa: E402
+from research import device_pack  # noqa: E402
 from training.data import read_pcm16, select_rows  # noqa: E402
 
 
@@ -94,11 +94,22 @@ def test_the_full_checkpoint_travels_when_asked(corpus, tmp_path):
                 assert tar.extractfile("checkpoints/model.pt").read() == state.read_bytes()
 
 
+
+def test_a_pack_of_more_pieces_than_the_lease_allows_is_refused_before_writing(corpus, tmp_path):
+    train, valid = device_pack.subset_rows(4, corpus / "features" / "manifest.jsonl")
+    data = device_pack.subset_tar(train, valid, corpus)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(SystemExit, match="more than --max-pieces 1"):
+        device_pack.write_pieces(data, out, piece_bytes=20_000, max_pieces=1)
+    assert not list(out.iterdir())
+    assert len(device_pack.write_pieces(data, out, piece_bytes=20_000, max_pieces=100)) > 1
+
 def test_the_device_script_parses_and_names_what_the_pack_writes():
     import subprocess
     from pathlib import Path
 
-    script = Path(__file__).resolve().parents[2] / "training" / "device_run.sh"
+    script = Path(__file__).resolve().parents[2] / "research" / "device_run.sh"
     assert subprocess.run(["bash", "-n", str(script)], capture_output=True).returncode == 0
     text = script.read_text()
     assert ".gpu/part*" in text and ".gpu/deps" in text and device_pack.OUT == Path(".gpu")
@@ -108,7 +119,7 @@ def test_the_device_script_refuses_a_side_run_without_a_name_before_unpacking(tm
     import subprocess
     from pathlib import Path
 
-    script = str(Path(__file__).resolve().parents[2] / "training" / "device_run.sh")
+    script = str(Path(__file__).resolve().parents[2] / "research" / "device_run.sh")
     env = {"PATH": "/usr/bin:/bin", "OUT": str(tmp_path)}
 
     def call(*args):
@@ -120,6 +131,8 @@ def test_the_device_script_refuses_a_side_run_without_a_name_before_unpacking(tm
     assert call("more").returncode == 2
     six = call("runs", *[f"--run r{i}" for i in range(6)])
     assert six.returncode == 2 and "at most 5 runs" in six.stdout
+    three = call("--run-seconds", "60", "--max-runs", "2", "runs", *[f"--run r{i}" for i in range(3)])
+    assert three.returncode == 2 and "at most 2 runs" in three.stdout
     typo = call("trian")
     assert typo.returncode == 2 and "usage" in typo.stdout
 

@@ -1,6 +1,6 @@
-"""training.diagnose's spectral measure: the log-mel L1 of a rendering against the teacher's
+"""research.diagnose's spectral measure: the log-mel L1 of a rendering against the teacher's
 features, which must read zero for the teacher's own audio; and its optional WORLD rendering.
-Skipped where torch is missing (training.diagnose reads the corpus through training.data)."""
+Skipped where torch is missing (research.diagnose reads the corpus through training.data)."""
 from __future__ import annotations
 
 import numpy as np
@@ -8,8 +8,8 @@ import pytest
 
 pytest.importorskip("torch")
 
+from research.diagnose import mel_l1  # noqa: E402
 from training.corpus.features import HOP, log_mel, stft_magnitude  # noqa: E402
-from training.diagnose import mel_l1  # noqa: E402
 
 
 def test_mel_l1_is_zero_on_the_teachers_audio_and_log2_at_twice_its_amplitude():
@@ -24,8 +24,8 @@ def test_mel_l1_is_zero_on_the_teachers_audio_and_log2_at_twice_its_amplitude():
 
 def test_world_resynthesis_keeps_a_tone_it_is_given_the_right_pitch_for():
     pytest.importorskip("training.corpus.pyworld_compat")  # pyworld, on setuptools without pkg_resources too
+    from research.diagnose import world_resynthesis
     from training.corpus.features import SAMPLE_RATE
-    from training.diagnose import world_resynthesis
 
     t = np.arange(int(0.6 * SAMPLE_RATE)) / SAMPLE_RATE
     tone = sum(0.3 / k * np.sin(2 * np.pi * 150 * k * t) for k in range(1, 20)).astype(np.float32)
@@ -40,7 +40,7 @@ def test_world_resynthesis_keeps_a_tone_it_is_given_the_right_pitch_for():
 
 
 def test_the_world_stage_is_asked_for_by_name_and_a_typo_is_refused():
-    from training import diagnose
+    from research import diagnose
 
     assert "world" not in diagnose.STAGES and "world" in diagnose.OPTIONAL_STAGES
     with pytest.raises(SystemExit, match="unknown stages: wrold"):
@@ -50,7 +50,7 @@ def test_the_world_stage_is_asked_for_by_name_and_a_typo_is_refused():
 def test_a_voice_the_model_lacks_is_refused_before_anything_is_rendered():
     from pathlib import Path
 
-    from training import diagnose
+    from research import diagnose
 
     model = Path(__file__).resolve().parents[2] / "resources" / "bittts-en.bttm"
     with pytest.raises(SystemExit, match="no such voice in .*bittts-en.bttm: nobody$"):
@@ -61,7 +61,8 @@ def test_sharpening_scales_each_bands_deviation_from_its_sentence_mean_and_keeps
     from pathlib import Path
 
     from bittts.engine.synthesis import Synthesizer
-    from training.diagnose import sharpen_acoustic
+
+    from research.diagnose import sharpen_acoustic
 
     model = Synthesizer(Path(__file__).resolve().parents[2] / "resources" / "bittts-en.bttm").model
     speaker = model.speaker_embedding[0]
@@ -80,7 +81,8 @@ def test_sharpening_the_shape_alone_keeps_each_frames_level():
     from pathlib import Path
 
     from bittts.engine.synthesis import Synthesizer
-    from training.diagnose import sharpen_acoustic
+
+    from research.diagnose import sharpen_acoustic
 
     model = Synthesizer(Path(__file__).resolve().parents[2] / "resources" / "bittts-en.bttm").model
     speaker = model.speaker_embedding[0]
@@ -97,7 +99,8 @@ def test_the_pitched_stage_renders_the_teachers_phone_pitch():
     from pathlib import Path
 
     from bittts.engine.synthesis import Synthesizer
-    from training.diagnose import teacher_pitched
+
+    from research.diagnose import teacher_pitched
     from training.evaluate import teacher_forced
 
     model = Synthesizer(Path(__file__).resolve().parents[2] / "resources" / "bittts-en.bttm").model
@@ -118,7 +121,8 @@ def test_the_pitched_stage_renders_the_teachers_phone_pitch():
 
 def test_teacher_bands_replace_only_the_bands_asked_for():
     from bittts.engine.model import AcousticOutput
-    from training.diagnose import band_range, with_teacher_bands
+
+    from research.diagnose import band_range, with_teacher_bands
 
     assert band_range("", "--teacher-bands") is None and band_range("55:80", "--teacher-bands") == slice(55, 80)
     for bad in ("55", "a:b", "60:55", "-1:4"):
@@ -135,7 +139,7 @@ def test_teacher_bands_replace_only_the_bands_asked_for():
 
 
 def test_copy_noise_is_one_noise_per_sentence_in_the_bands_asked_for():
-    from training.diagnose import band_range, with_noise
+    from research.diagnose import band_range, with_noise
 
     mel = np.zeros((200, 8), np.float32)
     assert with_noise(mel, 0.0, band_range("0:8", "--noise-bands"), "s1") is mel

@@ -1,6 +1,6 @@
 """The paper's comparison on our data, with equal training budgets (one command, resumable).
 
-    nice .venv/bin/python -m training.paper_table [--vocoder-steps 2000 --acoustic-steps 4000 --per-voice 30]
+    nice .venv/bin/python -m research.paper_table [--vocoder-steps 2000 --acoustic-steps 4000 --per-voice 30]
 
 Rows (paper.md, Table 1):
 1. fp32, the same architecture;
@@ -26,8 +26,10 @@ import sys
 import time
 from pathlib import Path
 
-RUNS = Path("work-data/runs")
-RESULTS = Path("training/results/paper_table.json")
+from training.model_card import paper_table_markdown
+from training.run_info import PAPER_TABLE as RESULTS
+from training.run_info import RUNS
+
 LOCK = Path("/tmp/cpu.lock")  # another job holding both cores (e.g. the G2P's training)
 
 TRAINED = {  # run name -> training flags
@@ -131,7 +133,7 @@ def main(argv=None) -> int:
     (RUNS / "paper_table.json").write_text(json.dumps(out, indent=1))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(out, indent=1) + "\n")
-    print(markdown(out))
+    print(paper_table_markdown(out))
     return 0
 
 
@@ -165,33 +167,6 @@ def summarize(row: str, label: str, ckpt: Path, model: Path, results: dict) -> d
         "rtf": float(sum(v["rtf_2threads_shared"] for v in voices) / len(voices)),
         "train_seconds": {k: round(v, 1) for k, v in c["seconds"].items()},
     }
-
-
-def training_minutes(row: dict) -> str:
-    """Wall minutes of the row's vocoder and acoustic stages (row 4: the two runs' stages it
-    reuses); a row without train_seconds gets an empty cell."""
-    seconds = row.get("train_seconds")
-    if not seconds:
-        return ""
-    return f"{(seconds.get('vocoder', 0.0) + seconds.get('acoustic', 0.0)) / 60:.0f}"
-
-
-def markdown(table: dict) -> str:
-    b = table["budget"]
-    lines = [f"Equal budgets: vocoder {b['vocoder_steps']} steps, acoustic model {b['acoustic_steps']} steps, "
-             f"no fine-tuning; {b['test_sentences_per_voice']} held-out sentences per voice.", "",
-             "| model | file (MB) | params | fp32 weights (MB) | WER | DNSMOS OVRL | MCD (dB) | engine RTF "
-             "| training (min) |",
-             "|---|---|---|---|---|---|---|---|---|"]
-    for r in table["rows"]:
-        lines.append(f"| {r['label']} | {r['file_bytes'] / 1e6:.2f} | {r['parameters'] / 1e6:.2f}M | "
-                     f"{r['fp32_weight_bytes'] / 1e6:.1f} | {100 * r['wer']:.1f}% | {r['dnsmos_ovrl']:.2f} | "
-                     f"{r['mcd_db']:.2f} | {r['rtf']:.4f} | {training_minutes(r)} |")
-    first = table["rows"][0] if table["rows"] else None
-    if first:
-        lines.append(f"| teacher voices | | | | {100 * first['teacher_wer']:.1f}% | {first['teacher_dnsmos_ovrl']:.2f} "
-                     "| | | |")
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Compare evaluations (training.evaluate tags) sentence by sentence, and show where each loses
 words to the teachers.
 
-    PYTHONPATH=. .venv/bin/python -m training.compare_evals bittts-en delta60
+    PYTHONPATH=. .venv/bin/python -m research.compare_evals bittts-en delta60
 
 Per voice: the word errors of each tag and, against the first tag, how many sentences got
 better and worse. Per-voice rates over 60 sentences move by 1-2 points between models of

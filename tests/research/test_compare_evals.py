@@ -1,4 +1,4 @@
-"""training.compare_evals: sentence-by-sentence comparison of two evaluations. Skipped where
+"""research.compare_evals: sentence-by-sentence comparison of two evaluations. Skipped where
 torch is missing (the training package's scoring needs it)."""
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import pytest
 
 pytest.importorskip("torch")
 
-from training import compare_evals, evaluate  # noqa: E402
-from training.compare_evals import by_length, paired, sign_test_p  # noqa: E402
+from research import compare_evals  # noqa: E402
+from research.compare_evals import by_length, paired, sign_test_p  # noqa: E402
+from training import evaluate  # noqa: E402
 from training.evaluate import Scored, score  # noqa: E402
 
 

@@ -2,9 +2,9 @@
 
 A compact copy exports, evaluates and resumes like training/checkpoints/bittts.pt (Adam restarts,
 a discriminator warms up anew) at a third of the size: what a lent GPU machine sends back for
-a side run whose optimizer state is not worth the transfer (training/device_run.sh, "runs").
+a side run whose optimizer state is not worth the transfer (research/device_run.sh, "runs").
 
-    PYTHONPATH=. .venv/bin/python -m training.compact work-data/runs/v0/model.pt --out v0.compact.pt
+    PYTHONPATH=. .venv/bin/python -m research.compact work-data/runs/v0/model.pt --out v0.compact.pt
 """
 from __future__ import annotations
 
@@ -13,12 +13,15 @@ from pathlib import Path
 
 import torch
 
-from training.average import AVERAGED, DROPPED
+NETWORKS = ("acoustic", "vocoder")  # the weights a compact copy keeps, in fp16
+# training state that belongs to one point of a run's trajectory: a compact copy leaves it behind
+DROPPED = ("opt_acoustic", "opt_vocoder", "discriminator", "opt_discriminator", "wave_discriminator",
+           "opt_wave_discriminator", "step_wave_discriminator")
 
 
 def compact_copy(checkpoint: dict) -> dict:
     out = {k: v for k, v in checkpoint.items() if k not in DROPPED}
-    for part in AVERAGED:  # the two networks' weights
+    for part in NETWORKS:
         out[part] = {k: v.half() if v.is_floating_point() else v for k, v in checkpoint[part].items()}
     return out
 

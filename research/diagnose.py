@@ -1,6 +1,6 @@
 """Where a model's word errors come from: the vocoder, the acoustic model, or the durations.
 
-    nice .venv/bin/python -m training.diagnose --model resources/bittts-en.bttm [--per-voice 12] [--voices pico_gb]
+    nice .venv/bin/python -m research.diagnose --model resources/bittts-en.bttm [--per-voice 12] [--voices pico_gb]
 
 For held-out test sentences, Whisper-base WER of four renderings, all through the ENGINE:
 - teacher:  the teacher's own audio (the floor);
@@ -47,7 +47,13 @@ import numpy as np
 from training.corpus.features import log_mel, stft_magnitude
 from training.corpus.teacher_wer import edit_distance, norm_words
 from training.data import CORPUS, interpolated_log_f0, phone_means
-from training.evaluate import chosen_voices, dnsmos, teacher_forced, test_sentences, whisper_transcriber
+from training.evaluate import (
+    chosen_voices,
+    dnsmos,
+    teacher_forced,
+    test_sentences,
+    whisper_transcriber,
+)
 
 STAGES = ("teacher", "copy", "forced", "full")
 OPTIONAL_STAGES = ("world", "pitched")  # not in the default: world is slow and measures the features

@@ -1,4 +1,4 @@
-"""training.phone_fit: the labels the accents part on, and the tallies it ranks phones by."""
+"""research.phone_fit: the labels the accents part on, and the tallies it ranks phones by."""
 from __future__ import annotations
 
 import math
@@ -8,7 +8,7 @@ import pytest
 
 pytest.importorskip("torch")
 
-from training.phone_fit import PhoneTally, phone_labels  # noqa: E402
+from research.phone_fit import PhoneTally, phone_labels  # noqa: E402
 
 SYMBOLS = ["<sil>", "<wb>", ".", "AE1", "AE0", "AA1", "ER0", "F", "T", "N", "S", "R", "K", "IH0"]
 
@@ -63,7 +63,7 @@ def test_centroids_use_the_middle_of_tokens_and_skip_short_ones():
 
 
 def test_smoothing_kept_reads_one_for_the_teacher_and_less_for_a_smoothed_copy():
-    from training.phone_fit import smoothing_kept, spread
+    from research.phone_fit import smoothing_kept, spread
 
     rng = np.random.default_rng(0)
     teacher = [rng.standard_normal((40, 3)).astype(np.float32) for _ in range(4)]
@@ -80,7 +80,7 @@ def test_smoothing_kept_reads_one_for_the_teacher_and_less_for_a_smoothed_copy()
 def test_a_voice_the_checkpoint_lacks_is_refused_with_the_voices_it_has():
     from pathlib import Path
 
-    from training.phone_fit import main
+    from research.phone_fit import main
 
     checkpoint = Path(__file__).resolve().parents[2] / "training" / "checkpoints" / "bittts.pt"
     with pytest.raises(SystemExit, match=r"no such voice in .*bittts.pt: nobody \(it has bdl, .*pico_gb\)"):
@@ -88,8 +88,8 @@ def test_a_voice_the_checkpoint_lacks_is_refused_with_the_voices_it_has():
 
 
 def test_band_groups_cover_the_mel_bands_at_the_frequencies_the_docs_name():
+    from research.phone_fit import BAND_GROUPS
     from training.corpus.features import FMAX, FMIN, N_MELS, hz_to_mel, mel_to_hz
-    from training.phone_fit import BAND_GROUPS
 
     assert BAND_GROUPS[0][0] == 0 and BAND_GROUPS[-1][1] == N_MELS
     assert all(a[1] == b[0] for a, b in zip(BAND_GROUPS, BAND_GROUPS[1:]))

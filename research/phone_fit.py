@@ -6,7 +6,7 @@ per voice the frames of wrong voicing, the F0 error, how much of the teacher's v
 frame-to-frame change our frames keep, and the L1 in three groups of bands; and, for pairs of labels, how far apart
 their vowel centres lie in the teacher's audio and in ours.
 
-    PYTHONPATH=. .venv/bin/python -m training.phone_fit --voices pico_gb,pico_us,bdl,alan
+    PYTHONPATH=. .venv/bin/python -m research.phone_fit --voices pico_gb,pico_us,bdl,alan
 
 With two voices or more it ranks the phones by how much of the first voice's excess mel error
 over the second's they carry (excess per frame x the first voice's share of frames). Written to
@@ -25,9 +25,8 @@ import torch
 from training.data import MANIFEST, load_split
 from training.export import load_checkpoint
 from training.model.networks import LOG_F0_STD
-from training.train import LOW_MEL_BANDS
 
-
+LOW_MEL_BANDS = 30  # of the 80 mel bands to 11 kHz: those below 1.3 kHz
 BAND_GROUPS = ((0, LOW_MEL_BANDS), (LOW_MEL_BANDS, 55), (55, 80))  # of the 80 mel bands to 11 kHz: below 1.3 kHz, to 3.8 kHz, above
 BATH_CODAS = (("F",), ("TH",), ("S",), ("N", "T"), ("N", "S"), ("N", "CH"), ("N", "D"))
 
