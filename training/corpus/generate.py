@@ -53,18 +53,24 @@ import numpy as np
 
 from training.corpus import frontend_adapter as fe
 from training.corpus.text import SENTENCES, load_sentences
-from training.teachers.voices import VOICES, TeacherVoice, voice_by_name
+from training.teachers.voices import TEACHER_SETS, VOICES, TeacherVoice, voice_by_name
 
 SAMPLE_RATE = 22050
 CORPUS = Path("work-data/corpus")
 AUDIO = CORPUS / "audio"
-PLAN = CORPUS / "plan.jsonl"
+PLAN = CORPUS / "plan.jsonl"            # the classic teachers' plan; see plan_path()
+KOKORO_RATE = 24000                     # the Kokoro voices' corpus rate (docs/corpus.md)
 
 # Seconds of trimmed audio per phone (incl. word-boundary pauses), measured on 50 validation sentences per
 # voice (see docs/corpus.md). Used only to plan how many sentences make --hours.
 SEC_PER_PHONE = {"bdl": 0.0607, "slt": 0.0635, "clb": 0.0695, "alan": 0.0661, "rms": 0.0703,
                  "joe": 0.0577, "pico_us": 0.0633, "pico_gb": 0.0619}
 SEC_FIXED = 0.25  # per utterance: the two 50 ms margins and the final fall
+# The Kokoro voices, measured on 10 validation sentences each (docs/corpus.md); a voice not
+# measured yet plans with SEC_PER_PHONE_KOKORO. Kokoro reads more slowly than the classic voices.
+SEC_PER_PHONE.update({"heart": 0.0743, "bella": 0.0778, "sarah": 0.0816, "puck": 0.0731,
+                      "emma": 0.0808, "isabella": 0.0835, "george": 0.0940})
+SEC_PER_PHONE_KOKORO = 0.080
 
 
 @dataclass
@@ -78,6 +84,23 @@ class GenerateConfig:
     target_dbfs: float = -20.0    # loudness: RMS over speech frames
     peak_dbfs: float = -1.0       # loudness: peak ceiling
     speakers: str = ""            # comma-separated names; empty: all
+    teachers: str = "classic"     # which teacher set (voices.TEACHER_SETS): classic | kokoro
+    eval_head: int = 0            # >0: only the first N test and N valid sentences come first;
+    # the rest of the evaluation sentences are spread through the train jobs, so a partial run
+    # of a slow teacher has train audio early (0: all evaluation sentences first)
+
+
+def plan_path(teachers: str) -> Path:
+    return PLAN if teachers == "classic" else CORPUS / f"plan-{teachers}.jsonl"
+
+
+def corpus_rate(voice: TeacherVoice) -> int:
+    """The rate a voice's corpus audio is written at: Kokoro's own 24 kHz, else 22,050 Hz."""
+    return KOKORO_RATE if voice.engine == "kokoro" else SAMPLE_RATE
+
+
+def sec_per_phone(voice: TeacherVoice) -> float:
+    return SEC_PER_PHONE.get(voice.name, SEC_PER_PHONE_KOKORO if voice.engine == "kokoro" else 0.08)
 
 
 # --------------------------------------------------------------------------------------------
@@ -105,7 +128,7 @@ def make_plan(rows: list[dict], cfg: GenerateConfig, voices=VOICES) -> list[dict
         mine = {i for k, i in enumerate(cover) if k % len(voices) == v.speaker_id % len(voices)}
         order.sort(key=lambda i: (train[i]["source"] != "generated/diphone-fill", i not in mine))
         total, picks = 0.0, []
-        spp = SEC_PER_PHONE.get(v.name, 0.08)
+        spp = sec_per_phone(v)
         for i in order:
             if total >= cfg.hours * 3600:
                 break
@@ -113,15 +136,29 @@ def make_plan(rows: list[dict], cfg: GenerateConfig, voices=VOICES) -> list[dict
             total += n_phones[r["id"]] * spp + SEC_FIXED
             picks.append(r)
         per_spk[v.name] = picks
-    plan = []
-    for r in evals:
-        for v in voices:
-            plan.append({"speaker": v.name, "id": r["id"], "split": r["split"]})
+    head, rest = evals, []
+    if cfg.eval_head > 0:
+        rank = {}
+        for split in ("test", "valid"):
+            for k, r in enumerate(r for r in evals if r["split"] == split):
+                rank[r["id"]] = k
+        head = [r for r in evals if rank[r["id"]] < cfg.eval_head]
+        rest = [r for r in evals if rank[r["id"]] >= cfg.eval_head]
+
+    def every_voice(r):
+        return [{"speaker": v.name, "id": r["id"], "split": r["split"]} for v in voices]
+
+    plan = [job for r in head for job in every_voice(r)]
     longest = max((len(p) for p in per_spk.values()), default=0)
+    step = -(-longest // len(rest)) if rest else 0      # train rounds per spread eval sentence
     for k in range(longest):
         for v in voices:
             if k < len(per_spk[v.name]):
                 plan.append({"speaker": v.name, "id": per_spk[v.name][k]["id"], "split": "train"})
+        if rest and (k + 1) % step == 0:
+            plan.extend(every_voice(rest.pop(0)))
+    for r in rest:
+        plan.extend(every_voice(r))
     return plan
 
 
@@ -231,6 +268,8 @@ def process_one(job: dict, text: str, cfg: GenerateConfig) -> dict:
     u = fe.utterance(text)
     if u is None:
         return {"status": "no-frontend"}
+    if voice.engine == "kokoro":
+        return process_kokoro(job, voice, u, cfg)
     if wav.exists() and meta.exists():
         with open(meta) as f:
             old = json.load(f)
@@ -259,6 +298,85 @@ def process_one(job: dict, text: str, cfg: GenerateConfig) -> dict:
     return {"status": "done", "duration_s": rec["duration_s"]}
 
 
+_KOKORO = {}
+
+
+def kokoro_teacher():
+    """One Kokoro session per worker process, one onnxruntime thread (two workers, two cores)."""
+    if "teacher" not in _KOKORO:
+        from training.teachers.kokoro import KokoroTeacher
+        _KOKORO["teacher"] = KokoroTeacher(threads=1)
+    return _KOKORO["teacher"]
+
+
+def trim_kokoro(x: np.ndarray, durations: np.ndarray, sr: int, cfg: GenerateConfig):
+    """Trim a Kokoro utterance inside its leading and trailing silence only (what the <bos> and
+    <eos> durations hold), keeping up to cfg.margin_s of it, and shorten those two durations to
+    match, so the durations still sum to the audio's length. -> (audio, durations, info)."""
+    hop = int(0.01 * sr)
+    n = len(x) // hop
+    if n < 3:
+        raise ValueError("audio too short")
+    rms = np.sqrt(np.mean(x[: n * hop].reshape(n, hop).astype(np.float64) ** 2, axis=1) + 1e-12)
+    speech = np.flatnonzero(20 * np.log10(rms) > 20 * np.log10(rms.max()) - cfg.top_db)
+    margin = int(cfg.margin_s * sr)
+    lead, tail = int(durations[0]), int(durations[-1])
+    start = min(max(0, speech[0] * hop - margin), lead)
+    end = max(min(len(x), (speech[-1] + 1) * hop + margin), len(x) - tail)
+    d = durations.copy()
+    d[0] -= start
+    d[-1] -= len(x) - end
+    return x[start:end], d, {"trim_start_s": start / sr, "trim_end_s": end / sr}
+
+
+def loudness_gain_db(y: np.ndarray, sr: int, cfg: GenerateConfig) -> float:
+    """The gain that sets the speech frames' RMS to cfg.target_dbfs, its peak under cfg.peak_dbfs."""
+    hop = int(0.01 * sr)
+    n = len(y) // hop
+    frames = y[: n * hop].reshape(n, hop).astype(np.float64)
+    rms = np.sqrt(np.mean(frames ** 2, axis=1) + 1e-12)
+    db = 20 * np.log10(rms)
+    speech_rms = np.sqrt(np.mean(frames[db > db.max() - cfg.top_db] ** 2))
+    gain_db = cfg.target_dbfs - 20 * np.log10(speech_rms + 1e-12)
+    peak = np.max(np.abs(y)) * 10 ** (gain_db / 20)
+    ceiling = 10 ** (cfg.peak_dbfs / 20)
+    if peak > ceiling:
+        gain_db -= 20 * np.log10(peak / ceiling)
+    return float(gain_db)
+
+
+def process_kokoro(job: dict, voice: TeacherVoice, u, cfg: GenerateConfig) -> dict:
+    """Kokoro reads our symbols; its own per-token durations become the alignment (samples per
+    symbol of u.symbols, summing to the file's length). Written at 24 kHz, no resampling."""
+    import soundfile as sf
+    from training.teachers.kokoro import kokoro_tokens
+    wav, meta = out_paths(voice.name, job["id"])
+    phonemes = kokoro_tokens(u.symbols, voice.accent).phonemes
+    if wav.exists() and meta.exists():
+        with open(meta) as f:
+            if json.load(f).get("kokoro_phonemes") == phonemes:   # same phones: keep it
+                return {"status": "cached"}
+    wav.parent.mkdir(parents=True, exist_ok=True)
+    audio, durations = kokoro_teacher().synthesize(u.symbols, voice.voice, voice.accent)
+    sr = KOKORO_RATE
+    y, d, info = trim_kokoro(audio, durations, sr, cfg)
+    gain_db = loudness_gain_db(y, sr, cfg)
+    y = (y * 10 ** (gain_db / 20)).astype(np.float32)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".wav", dir=wav.parent)
+    os.close(fd)
+    sf.write(tmp, y, sr, subtype="PCM_16", format="WAV")
+    os.replace(tmp, wav)
+    rec = {"id": job["id"], "speaker": voice.name, "speaker_id": voice.speaker_id,
+           "split": job["split"], "text": u.text, "spoken": u.spoken, "frontend": fe.FRONTEND_NAME,
+           "frontend_version": fe.FRONTEND_VERSION, "native_rate": sr,
+           "native_duration_s": round(len(audio) / sr, 4), "duration_s": round(len(y) / sr, 4),
+           **info, "gain_db": round(gain_db, 3), "kokoro_voice": voice.voice,
+           "kokoro_phonemes": phonemes, "symbols": list(u.symbols),
+           "symbol_samples": [int(v) for v in d]}
+    _atomic_write_json(meta, rec)     # the .json is written last: it marks the pair complete
+    return {"status": "done", "duration_s": rec["duration_s"]}
+
+
 # --------------------------------------------------------------------------------------------
 # Driver
 
@@ -283,23 +401,27 @@ def _work(job):
 
 
 def load_or_make_plan(cfg: GenerateConfig, rows: list[dict]) -> list[dict]:
+    voices = TEACHER_SETS[cfg.teachers]
     key = {"plan_version": 2, "hours": cfg.hours, "seed": cfg.seed,
            "sentences": SENTENCES.stat().st_size,
-           "sec_per_phone": SEC_PER_PHONE,
-           "voices": [v.name for v in VOICES]}
-    if PLAN.exists():
-        with open(PLAN) as f:
+           "sec_per_phone": {v.name: sec_per_phone(v) for v in voices},
+           "voices": [v.name for v in voices]}
+    if cfg.eval_head:
+        key["eval_head"] = cfg.eval_head
+    path = plan_path(cfg.teachers)
+    if path.exists():
+        with open(path) as f:
             head = json.loads(f.readline())
             if head.get("plan_key") == key:
                 return [json.loads(line) for line in f]
-    plan = make_plan(rows, cfg)
-    PLAN.parent.mkdir(parents=True, exist_ok=True)
-    tmp = PLAN.with_suffix(".tmp")
+    plan = make_plan(rows, cfg, voices)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
     with open(tmp, "w") as f:
         f.write(json.dumps({"plan_key": key}) + "\n")
         for j in plan:
             f.write(json.dumps(j) + "\n")
-    tmp.replace(PLAN)
+    tmp.replace(path)
     return plan
 
 
@@ -309,16 +431,22 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=GenerateConfig.seed)
     ap.add_argument("--workers", type=int, default=GenerateConfig.workers)
     ap.add_argument("--speakers", default="", help="comma-separated speaker names (default all)")
+    ap.add_argument("--teachers", choices=sorted(TEACHER_SETS), default=GenerateConfig.teachers,
+                    help="the teacher set: the classic eight voices or the Kokoro voices")
+    ap.add_argument("--eval-head", type=int, default=None,
+                    help="evaluation sentences per split that come first (default: all for "
+                         "classic, 40 for kokoro; the rest are spread through the train jobs)")
     ap.add_argument("--limit", type=int, default=0, help="stop after this many plan entries")
     ap.add_argument("--plan-only", action="store_true")
     args = ap.parse_args(argv)
+    eval_head = args.eval_head if args.eval_head is not None else (40 if args.teachers == "kokoro" else 0)
     cfg = GenerateConfig(hours=args.hours, seed=args.seed, workers=args.workers,
-                         speakers=args.speakers)
+                         speakers=args.speakers, teachers=args.teachers, eval_head=eval_head)
     from tqdm import tqdm
     rows = load_sentences()
     texts = {r["id"]: r["text"] for r in rows}
     plan = load_or_make_plan(cfg, rows)
-    print(f"plan: {len(plan)} utterances ({PLAN})", file=sys.stderr)
+    print(f"plan: {len(plan)} utterances ({plan_path(cfg.teachers)})", file=sys.stderr)
     if args.plan_only:
         return 0
     if cfg.speakers:

@@ -1,5 +1,5 @@
-"""The teachers' intelligibility: Whisper-base word error rate on the test split, per speaker.
-This is the ceiling our model is measured against.
+"""The teachers' intelligibility and quality: Whisper-base word error rate and Distill-MOS on
+the test split, per speaker. This is the ceiling our model is measured against.
 
     nice -n 10 .venv/bin/python -m training.corpus.teacher_wer            # all speakers, test split
     nice -n 10 .venv/bin/python -m training.corpus.teacher_wer --limit 50 # first 50 per speaker
@@ -12,6 +12,9 @@ Text normalization before scoring: both the reference (the written sentence) and
 transcript go through OUR front end's normalize() (digits, currency, times, abbreviations ->
 spoken words), then lowercase words without punctuation are compared. Results are cached per
 utterance in work-data/corpus/wer/<speaker>.jsonl and summarized in work-data/corpus/wer.json.
+Distill-MOS (training.distill_mos) is scored with the words when it is installed (the
+`evaluation` extra) and cached beside them; utterances scored before it was are scored again
+for it alone.
 """
 
 from __future__ import annotations
@@ -25,8 +28,11 @@ import sys
 from importlib.resources import files
 from pathlib import Path
 
+import numpy as np
+import soundfile as sf
+
 from training.corpus.generate import AUDIO, CORPUS
-from training.teachers.voices import VOICES
+from training.teachers.voices import ALL_VOICES
 
 MODEL_DIR = Path("work-data/whisper-base")
 WER_DIR = CORPUS / "wer"
@@ -119,7 +125,15 @@ def main(argv=None) -> int:
                          cpu_threads=args.threads)
     WER_DIR.mkdir(parents=True, exist_ok=True)
     summary = {}
-    for v in VOICES:
+    try:
+        from training.distill_mos import distill_mos
+        distill_mos(np.zeros(16000, dtype=np.float32), 16000)
+    except ImportError:
+        distill_mos = None
+        print("Distill-MOS is not installed (pip install -e '.[evaluation]'): words only", file=sys.stderr)
+    for v in ALL_VOICES:
+        if not (AUDIO / v.name).exists():
+            continue
         cache_p = WER_DIR / f"{v.name}.jsonl"
         cache = {}
         if cache_p.exists():
@@ -136,7 +150,14 @@ def main(argv=None) -> int:
             metas = metas[: args.limit]
         with open(cache_p, "a") as cf:
             for m in tqdm(metas, desc=v.name, unit="utt", mininterval=5, file=sys.stderr):
-                if m["id"] in cache:
+                old = cache.get(m["id"])
+                if old is not None and (distill_mos is None or "dmos" in old):
+                    continue
+                if old is not None:          # words scored before Distill-MOS was installed
+                    x, sr = sf.read(str(d / f"{m['id']}.wav"), dtype="float32")
+                    old["dmos"] = round(distill_mos(x, sr), 4)
+                    cf.write(json.dumps(old) + "\n")
+                    cf.flush()
                     continue
                 segs, _ = model.transcribe(str(d / f"{m['id']}.wav"), language="en", beam_size=1,
                                            vad_filter=False, condition_on_previous_text=False)
@@ -144,14 +165,20 @@ def main(argv=None) -> int:
                 ref_w, hyp_w = norm_words(m["text"]), norm_words(hyp)
                 r = {"id": m["id"], "ref": " ".join(ref_w), "hyp": " ".join(hyp_w),
                      "errors": edit_distance(ref_w, hyp_w), "words": len(ref_w)}
+                if distill_mos is not None:
+                    x, sr = sf.read(str(d / f"{m['id']}.wav"), dtype="float32")
+                    r["dmos"] = round(distill_mos(x, sr), 4)
                 cache[m["id"]] = r
                 cf.write(json.dumps(r) + "\n")
                 cf.flush()   # a killed run keeps what it scored
         rs = [cache[m["id"]] for m in metas if m["id"] in cache]
         errs, words = sum(r["errors"] for r in rs), sum(r["words"] for r in rs)
+        moses = [r["dmos"] for r in rs if "dmos" in r]
         summary[v.name] = {"utterances": len(rs), "words": words,
-                           "wer": round(errs / words, 4) if words else None}
-        print(f"{v.name:8} {len(rs):4d} utts  WER {100 * errs / max(words, 1):5.2f}%", file=sys.stderr)
+                           "wer": round(errs / words, 4) if words else None,
+                           "distill_mos": round(float(np.mean(moses)), 3) if moses else None}
+        print(f"{v.name:8} {len(rs):4d} utts  WER {100 * errs / max(words, 1):5.2f}%"
+              + (f"  Distill-MOS {np.mean(moses):.2f}" if moses else ""), file=sys.stderr)
     (CORPUS / "wer.json").write_text(json.dumps({"split": args.split, "model": "whisper-base int8",
                                                  "speakers": summary}, indent=1))
     print(json.dumps(summary, indent=1))

