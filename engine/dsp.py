@@ -72,12 +72,5 @@ def noise_signal(gains: np.ndarray, noise_frames: np.ndarray, hop: int) -> np.nd
     return out[start : start + frames * hop].astype(np.float32)
 
 
-def subframe_gain(fine: np.ndarray, hop: int) -> np.ndarray:
-    """fine [T, S] log gains, S points a frame at samples t * hop + s * hop / S -> linear gains
-    [T * hop], linear between points and held after the last."""
-    points = np.ascontiguousarray(fine, dtype=np.float32).reshape(-1)  # time order
-    return np.exp(upsample_frames(points, hop // fine.shape[1])).astype(np.float32)
-
-
 def white_noise_frames(frames: int, n_fft: int, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).standard_normal((frames, n_fft)).astype(np.float32)

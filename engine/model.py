@@ -1,7 +1,7 @@
 """The BitTTS network in NumPy and the native kernels: acoustic model and DDSP vocoder.
 
-Reads a packed model (``ModelFile``) whose tensor names follow the training code's module
-names (``acoustic.encoder.0.conv.weight``, ...). Ternary convolutions run in the native
+Reads a packed model (``ModelFile``) by the tensor names of engine/tensor_names.py, the table
+the exporter writes, into the layers of engine/layers.py. Ternary convolutions run in the native
 kernels; the few higher-precision layers (embeddings, norms, final projections) in NumPy.
 Frames are rows: arrays are [frames, channels]. The model is immutable after loading and can
 serve several threads at once.
@@ -15,88 +15,39 @@ from typing import Callable
 import numpy as np
 
 from bittts.engine import dsp
-from bittts.engine.kernels import TernaryConv1d
-from bittts.engine.model_format import DType, ModelFile, ModelFormatError
+from bittts.engine import tensor_names as names
+from bittts.engine.layers import LayerReader
+from bittts.engine.model_format import ModelFile, ModelFormatError
+from bittts.engine.tensor_names import Layer, NormNames
 
-LAYER_NORM_EPS = 1e-5
-
-
-class _Params:
-    """Typed access to a model file's tensors, with clear errors for missing or wrong ones."""
-
-    def __init__(self, model: ModelFile):
-        self.model = model
-
-    def f32(self, name: str, shape: tuple | None = None) -> np.ndarray:
-        arr = self.model.dequantized(name)
-        if shape is not None and arr.shape != tuple(shape):
-            raise ModelFormatError(f"tensor {name!r} has shape {arr.shape}, expected {tuple(shape)}")
-        return arr
-
-    def conv(self, prefix: str, padding: int | None = None, dilation: int = 1):
-        """A conv layer: ternary kernel layer, or a float (w, b) pair for higher-precision ones."""
-        info = self.model.tensor_info(f"{prefix}.weight")
-        bias = self.f32(f"{prefix}.bias") if f"{prefix}.bias" in self.model.tensors else None
-        kernel_size = info.shape[-1]
-        pad = kernel_size // 2 * dilation if padding is None else padding
-        if info.dtype == DType.TERNARY:
-            return TernaryConv1d(self.model.ternary(f"{prefix}.weight"), info.scales if len(info.scales) > 1 else info.scales[0],
-                                 bias, dilation=dilation, padding=pad)
-        return FloatConv1d(self.f32(f"{prefix}.weight"), bias, pad)
-
-    def norm(self, prefix: str):
-        return LayerNorm(self.f32(f"{prefix}.weight"), self.f32(f"{prefix}.bias"))
+# Options that training tried and dropped (docs/experiments/removed-options.md). Files written
+# while they existed may carry their metadata: a file is read only where it holds the value
+# that leaves the network as it is now (the bundled model's), and refused otherwise.
+RETIRED_ARCH = {
+    "decoder_dilations": "a dilation of 1 for every decoder layer",
+    "subframe_gains": "0 (no fine gains)",
+}
 
 
-class FloatConv1d:
-    """A float convolution over frames (for the few layers kept at higher precision)."""
-
-    def __init__(self, weight: np.ndarray, bias: np.ndarray | None, padding: int):
-        self.c_out, self.c_in, self.kernel_size = weight.shape
-        # [K * c_in, c_out] so that a conv is one matmul of shifted frames
-        self.matrix = np.ascontiguousarray(weight.transpose(2, 1, 0).reshape(-1, self.c_out), np.float32)
-        self.bias = np.zeros(self.c_out, np.float32) if bias is None else bias.astype(np.float32)
-        self.padding = padding
-
-    def __call__(self, x: np.ndarray) -> np.ndarray:
-        if self.kernel_size == 1:
-            return x @ self.matrix + self.bias
-        padded = np.pad(x, ((self.padding, self.padding), (0, 0)))
-        frames = padded.shape[0] - self.kernel_size + 1
-        cols = np.concatenate([padded[k : k + frames] for k in range(self.kernel_size)], axis=1)
-        return cols @ self.matrix + self.bias
-
-
-class LayerNorm:
-    def __init__(self, weight: np.ndarray, bias: np.ndarray):
-        self.weight, self.bias = weight.astype(np.float32), bias.astype(np.float32)
-
-    def __call__(self, x: np.ndarray) -> np.ndarray:
-        mean = x.mean(axis=1, keepdims=True)
-        centred = x - mean
-        var = np.mean(centred * centred, axis=1, keepdims=True)
-        return centred / np.sqrt(var + LAYER_NORM_EPS) * self.weight + self.bias
-
-
-class ConvBlock:
-    """x + act(conv(norm(x))) - training/model/quant.py ConvBlock."""
-
-    def __init__(self, p: _Params, prefix: str, leaky: float = 0.0, dilation: int = 1):
-        self.norm = p.norm(f"{prefix}.norm.norm")
-        self.conv = p.conv(f"{prefix}.conv", dilation=dilation)
-        self.leaky = leaky
-
-    def __call__(self, x: np.ndarray) -> np.ndarray:
-        h = self.conv(self.norm(x))
-        h = np.where(h > 0, h, h * self.leaky) if self.leaky else np.maximum(h, 0)
-        return x + h
+def check_retired(arch: dict, decoder_layers: int, path) -> None:
+    """Refuse a file whose retired ``arch.`` metadata asks for more than the network does now."""
+    if "decoder_dilations" in arch:
+        value = arch["decoder_dilations"]
+        if not isinstance(value, list) or value != [1] * decoder_layers:
+            raise ModelFormatError(f"{path}: arch.decoder_dilations {value!r} is not supported; this engine reads "
+                                   f"only {RETIRED_ARCH['decoder_dilations']} ({decoder_layers})")
+    if "subframe_gains" in arch and arch["subframe_gains"] != 0:
+        raise ModelFormatError(f"{path}: arch.subframe_gains {arch['subframe_gains']!r} is not supported; "
+                               f"this engine reads only {RETIRED_ARCH['subframe_gains']}")
 
 
 class Predictor:
-    def __init__(self, p: _Params, prefix: str, layers: int):
-        self.blocks = [ConvBlock(p, f"{prefix}.blocks.{i}") for i in range(layers)]
-        self.norm = p.norm(f"{prefix}.norm.norm")
-        self.out = p.conv(f"{prefix}.out")
+    """A conv stack over phones predicting one value per phone (log duration or pitch)."""
+
+    def __init__(self, p: LayerReader, blocks: Layer, norm: NormNames, out: Layer, layers: int):
+        self.blocks = [p.block(blocks.block(i)) for i in range(layers)]
+        self.norm = p.norm(norm)
+        self.out = p.conv(out.conv())
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         for block in self.blocks:
@@ -129,37 +80,29 @@ class BitTTSModel:
             self.noise_fft = int(arch["noise_fft"])
             self.envelope_points = int(arch["envelope_points"])
             self.noise_bands = int(arch["noise_bands"])
-            # files written before fine gains existed have none
-            self.subframe_gains = int(arch.get("subframe_gains", 0))
-            if self.subframe_gains < 0 or (self.subframe_gains and self.hop % self.subframe_gains):
-                raise ValueError(f"subframe_gains {self.subframe_gains} for hop {self.hop}")
             enc_layers, dec_layers = int(arch["encoder_layers"]), int(arch["decoder_layers"])
             pred_layers, voc_layers = int(arch["predictor_layers"]), int(arch["vocoder_layers"])
-            # files written before decoder dilations existed have none: 1 for every layer
-            dec_dilations = [int(d) for d in arch.get("decoder_dilations") or [1] * dec_layers]
-            if len(dec_dilations) != dec_layers or any(d < 1 for d in dec_dilations):
-                raise ValueError(f"decoder_dilations {dec_dilations} for {dec_layers} decoder layers")
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelFormatError(f"{model.path}: the model's metadata lacks or garbles {exc}") from None
-        p = _Params(model)
-        a = "acoustic"
-        self.phone_embedding = p.f32(f"{a}.phone_embedding.weight")
-        self.speaker_embedding = p.f32(f"{a}.speaker_embedding.weight")
-        self.encoder = [ConvBlock(p, f"{a}.encoder.{i}") for i in range(enc_layers)]
-        self.duration_predictor = Predictor(p, f"{a}.duration_predictor", pred_layers)
-        self.pitch_predictor = Predictor(p, f"{a}.pitch_predictor", pred_layers)
-        self.pitch_embedding = p.conv(f"{a}.pitch_embedding", padding=1)
-        self.encoder_norm = p.norm(f"{a}.encoder_norm.norm")
-        self.decoder_in = p.conv(f"{a}.decoder_in", padding=0)
-        self.decoder = [ConvBlock(p, f"{a}.decoder.{i}", dilation=d) for i, d in enumerate(dec_dilations)]
-        self.decoder_norm = p.norm(f"{a}.decoder_norm.norm")
-        self.decoder_out = p.conv(f"{a}.decoder_out")
-        v = "vocoder"
-        self.vocoder_in = p.conv(f"{v}.inp")
-        self.vocoder_blocks = [ConvBlock(p, f"{v}.blocks.{i}", leaky=0.1) for i in range(voc_layers)]
-        self.vocoder_norm = p.norm(f"{v}.norm.norm")
-        self.vocoder_out = p.conv(f"{v}.out")
-        controls = self.envelope_points + self.noise_bands + 2 * self.subframe_gains
+        check_retired(arch, dec_layers, model.path)
+        p = LayerReader(model)
+        self.phone_embedding = p.f32(names.PHONE_EMBEDDING.tensor())
+        self.speaker_embedding = p.f32(names.SPEAKER_EMBEDDING.tensor())
+        self.encoder = [p.block(names.ENCODER.block(i)) for i in range(enc_layers)]
+        self.duration_predictor = Predictor(p, names.DURATION_BLOCKS, names.DURATION_NORM.norm(), names.DURATION_OUT,
+                                            pred_layers)
+        self.pitch_predictor = Predictor(p, names.PITCH_BLOCKS, names.PITCH_NORM.norm(), names.PITCH_OUT, pred_layers)
+        self.pitch_embedding = p.conv(names.PITCH_EMBEDDING.conv(), padding=1)
+        self.encoder_norm = p.norm(names.ENCODER_NORM.norm())
+        self.decoder_in = p.conv(names.DECODER_IN.conv(), padding=0)
+        self.decoder = [p.block(names.DECODER.block(i)) for i in range(dec_layers)]
+        self.decoder_norm = p.norm(names.DECODER_NORM.norm())
+        self.decoder_out = p.conv(names.DECODER_OUT.conv())
+        self.vocoder_in = p.conv(names.VOCODER_IN.conv())
+        self.vocoder_blocks = [p.block(names.VOCODER_BLOCKS.block(i), leaky=0.1) for i in range(voc_layers)]
+        self.vocoder_norm = p.norm(names.VOCODER_NORM.norm())
+        self.vocoder_out = p.conv(names.VOCODER_OUT.conv())
+        controls = self.envelope_points + self.noise_bands
         if self.vocoder_out.c_out != controls:
             raise ModelFormatError(f"{model.path}: the vocoder writes {self.vocoder_out.c_out} controls a frame; "
                                    f"its metadata asks for {controls}")
@@ -224,10 +167,8 @@ class BitTTSModel:
             raise ValueError(f"{what} needs one value per phone ({count}), got shape {values.shape}")
         return values
 
-    def vocoder_controls(self, mel: np.ndarray, f0: np.ndarray,
-                         voiced: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """-> (log harmonic envelope [frames, E], log noise gains [frames, G], fine log gains
-        [frames, 2S]: S points a frame for the harmonic part, then S for the noise part)."""
+    def vocoder_controls(self, mel: np.ndarray, f0: np.ndarray, voiced: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """-> (log harmonic envelope [frames, E], log noise gains [frames, G])."""
         norm_f0 = (np.log(f0) - self.log_f0_mean) / self.log_f0_std
         features = np.concatenate([mel, norm_f0[:, None], voiced[:, None]], axis=1).astype(np.float32)
         h = self.vocoder_in(features)
@@ -235,15 +176,15 @@ class BitTTSModel:
         for block in self.vocoder_blocks:
             h = block(h)
         out = self.vocoder_out(self.vocoder_norm(h))
-        e, g = self.envelope_points, self.envelope_points + self.noise_bands
-        return out[:, :e], out[:, e:g], out[:, g:]
+        e = self.envelope_points
+        return out[:, :e], out[:, e:]
 
     def vocode(self, mel: np.ndarray, f0: np.ndarray, voiced: np.ndarray, noise_frames: np.ndarray | None = None,
                seed: int = 0, cancelled: Callable[[], bool] | None = None) -> np.ndarray | None:
         """Acoustic frames -> waveform. ``cancelled`` is asked between stages; when it says
         True the work stops and None is returned."""
         stop = cancelled or (lambda: False)
-        envelope, gains, fine = self.vocoder_controls(mel, f0, voiced)
+        envelope, gains = self.vocoder_controls(mel, f0, voiced)
         if stop():
             return None
         amps = dsp.harmonic_amplitudes(f0, envelope, self.sample_rate, self.max_harmonics, self.harmonic_ceiling)
@@ -252,9 +193,4 @@ class BitTTSModel:
             return None
         if noise_frames is None:
             noise_frames = dsp.white_noise_frames(len(f0), self.noise_fft, seed)
-        noise = dsp.noise_signal(gains, noise_frames, self.hop)
-        if self.subframe_gains:
-            s = self.subframe_gains
-            harmonic *= dsp.subframe_gain(fine[:, :s], self.hop)
-            noise *= dsp.subframe_gain(fine[:, s:], self.hop)
-        return harmonic + noise
+        return harmonic + dsp.noise_signal(gains, noise_frames, self.hop)

@@ -1,8 +1,9 @@
 """The exporter: the only bridge from training to the engine.
 
 Writes a packed model (docs/model-format.md) from trained PyTorch modules: ternary convs as
-5-trits-per-byte tensors with their absmean scale, every other parameter as fp16, and the
-metadata the engine needs (hyperparameters, phones, speakers with licences, provenance),
+5-trits-per-byte tensors with their absmean scale, every other parameter as fp16, each under
+its name in the engine's table (engine/tensor_names.py), and the metadata the engine needs
+(hyperparameters, phones, speakers with licences, provenance),
 plus the lexicon blob and the neural G2P (``g2p.`` tensors and metadata) when
 training/checkpoints/g2p.pt exists (``--g2p FILE`` names another, ``--no-g2p`` leaves it out).
 
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import torch
 
+from bittts.engine import tensor_names
 from bittts.engine.model_format import DType, ModelWriter
 from training.g2p.model import CHECKPOINT as G2P_CHECKPOINT
 from training.g2p.model import G2PNet, load_g2p_checkpoint
@@ -23,17 +25,36 @@ from training.model.networks import LOG_F0_MEAN, LOG_F0_STD, AcousticModel, Voco
 from training.model.quant import TernaryConv1d, ternarize
 
 
-def module_tensors(prefix: str, module: torch.nn.Module):
-    """(name, kind, tensor, scale) for every parameter: kind "ternary" or "fp16"."""
-    ternary_weights = {f"{name}.weight": m for name, m in module.named_modules()
+def module_tensors(network: str, module: torch.nn.Module, layers: tuple[tensor_names.Layer, ...], metadata: dict):
+    """(name, kind, tensor, scale) for every tensor the engine's table names for ``layers`` (in a
+    file with ``metadata``), in its order: kind "ternary" or "fp16". A file name is the training
+    parameter's path under ``network.``; a parameter the table does not name, or a name without
+    a parameter, is an error (change engine/tensor_names.py and docs/model-format.md first)."""
+    params = {f"{network}.{name}": param for name, param in module.named_parameters()}
+    ternary_weights = {f"{network}.{name}.weight" for name, m in module.named_modules()
                        if isinstance(m, TernaryConv1d) and m.quantized}
-    for name, param in module.named_parameters():
-        full = f"{prefix}.{name}"
+    names = tensor_names.tensor_names(metadata, layers)
+    unnamed, missing = sorted(set(params) - set(names)), [n for n in names if n not in params]
+    if unnamed or missing:
+        raise ValueError(f"the {network} network does not match the engine's tensor table "
+                         f"(engine/tensor_names.py): parameters it lacks {unnamed}, names without a parameter {missing}")
+    for name in names:
+        param = params[name]
         if name in ternary_weights:
             trits, beta = ternarize(param.detach().float())
-            yield full, "ternary", trits.to(torch.int8), float(beta)
+            yield name, "ternary", trits.to(torch.int8), float(beta)
         else:
-            yield full, "fp16", param.detach().float(), None
+            yield name, "fp16", param.detach().float(), None
+
+
+def add_network(w: ModelWriter, network: str, module: torch.nn.Module, layers: tuple[tensor_names.Layer, ...]) -> None:
+    """Write a network's tensors under the table's names (its metadata must be in ``w`` already:
+    it says how many of each numbered layer there are)."""
+    for name, kind, tensor, scale in module_tensors(network, module, layers, w.metadata):
+        if kind == "ternary":
+            w.add_ternary(name, tensor.numpy(), scale)
+        else:
+            w.add_tensor(name, tensor.numpy(), DType.F16)
 
 
 def round_to_fp16_(module: torch.nn.Module) -> None:
@@ -64,11 +85,7 @@ def add_g2p(w: ModelWriter, g2p: G2PNet, provenance: str = "", decoder: dict | N
         w.update_metadata({"g2p.decoder.beam": int(decoder["width"]), "g2p.decoder.lm_order": int(decoder["lm_order"]),
                            "g2p.decoder.lm_weight": float(decoder["lm_weight"]),
                            "g2p.decoder.length_bonus": float(decoder["length_bonus"])})
-    for name, kind, tensor, scale in module_tensors("g2p", g2p):
-        if kind == "ternary":
-            w.add_ternary(name, tensor.numpy(), scale)
-        else:
-            w.add_tensor(name, tensor.numpy(), DType.F16)
+    add_network(w, "g2p", g2p, tensor_names.G2P)
 
 
 def load_g2p(path: str | Path) -> tuple[G2PNet, str, dict | None]:
@@ -102,12 +119,8 @@ def build_writer(cfg: ModelConfig, acoustic: AcousticModel, vocoder: VocoderNet,
         w.add_metadata(f"arch.{key}", value)
     for field in ("name", "sex", "accent", "licence", "teacher"):
         w.add_metadata(f"speakers.{field}", [str(s.get(field, "")) for s in speakers])
-    for prefix, module in (("acoustic", acoustic), ("vocoder", vocoder)):
-        for name, kind, tensor, scale in module_tensors(prefix, module):
-            if kind == "ternary":
-                w.add_ternary(name, tensor.numpy(), scale)
-            else:
-                w.add_tensor(name, tensor.numpy(), DType.F16)
+    add_network(w, "acoustic", acoustic, tensor_names.ACOUSTIC)
+    add_network(w, "vocoder", vocoder, tensor_names.VOCODER)
     if lexicon_blob is not None:
         w.add_blob("lexicon", lexicon_blob, compress=False)  # the blob compresses itself (docs/frontend.md)
     if g2p is not None:
@@ -117,7 +130,7 @@ def build_writer(cfg: ModelConfig, acoustic: AcousticModel, vocoder: VocoderNet,
 
 def load_checkpoint(path: str | Path):
     ckpt = torch.load(path, map_location="cpu", weights_only=False)
-    cfg = ModelConfig(**ckpt["config"])
+    cfg = ModelConfig.from_dict(ckpt["config"])
     acoustic, vocoder = AcousticModel(cfg), VocoderNet(cfg)
     acoustic.load_state_dict({k: v.float() for k, v in ckpt["acoustic"].items()})
     vocoder.load_state_dict({k: v.float() for k, v in ckpt["vocoder"].items()})

@@ -78,10 +78,6 @@ class TrainConfig:
     quantize_acoustic: bool = True
     quantize_vocoder: bool = True
     width: float = 1.0  # channel multiplier for the acoustic model and vocoder (ablations)
-    decoder_dilations: str = ""  # e.g. 1,1,1,1,1,2,4,8: the decoder's layers and their dilations ("": the
-    # default 4 layers). Resuming a checkpoint whose decoder is a prefix of these grows it (grow_decoder)
-    subframe_gains: int = 0  # fine gains a frame for each part of the vocoder's synthesizer (ModelConfig);
-    # resuming a checkpoint without them adds them (grow_vocoder_output)
     run: str = ""  # a named side run (ablations): its own checkpoint under work-data/runs/, nothing committed
 
 
@@ -92,79 +88,6 @@ def scaled_config(cfg: ModelConfig, width: float) -> ModelConfig:
     scale = lambda c: max(16, int(round(c * width / 16)) * 16)  # noqa: E731
     return replace(cfg, encoder_channels=scale(cfg.encoder_channels), decoder_channels=scale(cfg.decoder_channels),
                    vocoder_channels=scale(cfg.vocoder_channels))
-
-
-def decoder_grows(trained: ModelConfig, wanted: ModelConfig) -> bool:
-    """True when ``wanted`` is ``trained`` with decoder layers appended."""
-    n = trained.decoder_layers
-    rest = dict(decoder_layers=0, decoder_dilations=())
-    return (replace(trained, **rest) == replace(wanted, **rest) and wanted.decoder_layers > n
-            and wanted.decoder_dilations[:n] == trained.decoder_dilations)
-
-
-def load_grown(module: torch.nn.Module, optimizer: torch.optim.Optimizer, old: torch.nn.Module,
-               weights: dict, optimizer_state: dict | None) -> None:
-    """Load ``weights`` (and ``optimizer_state``, when given) into ``old``, a module of the trained
-    shape, then copy its weights and Adam moments into ``module`` by name. A tensor that grew
-    (more output rows) gets the old rows and zeros after them; new tensors keep their init."""
-    old.load_state_dict({k: v.float() for k, v in weights.items()})
-    old_optimizer = torch.optim.AdamW(old.parameters())
-    if optimizer_state is not None:
-        old_optimizer.load_state_dict(optimizer_state)
-    old_params = dict(old.named_parameters())
-    with torch.no_grad():
-        for name, param in module.named_parameters():
-            if name not in old_params:
-                continue
-            src = old_params[name]
-            rows = src.shape[0]
-            if param.shape == src.shape:
-                param.copy_(src)
-            else:
-                param.zero_()
-                param[:rows].copy_(src)
-            state = old_optimizer.state.get(src)
-            if state:
-                grown = {}
-                for key, value in state.items():
-                    if torch.is_tensor(value) and value.shape == src.shape and param.shape != src.shape:
-                        value = torch.cat([value, value.new_zeros((param.shape[0] - rows, *value.shape[1:]))])
-                    grown[key] = value.clone() if torch.is_tensor(value) else value
-                optimizer.state[param] = grown
-
-
-def grow_decoder(acoustic: AcousticModel, optimizer: torch.optim.Optimizer, trained: ModelConfig, ckpt: dict) -> None:
-    """Load a checkpoint whose decoder has fewer layers into ``acoustic``: its weights and
-    optimizer moments by name; the new layers start near identity (tiny ternary scale, no bias),
-    so the grown model speaks as the trained one did and learns from there."""
-    load_grown(acoustic, optimizer, AcousticModel(trained), ckpt["acoustic"], ckpt.get("opt_acoustic"))
-    with torch.no_grad():
-        for block in acoustic.decoder[trained.decoder_layers :]:
-            block.conv.weight.mul_(0.01)
-            block.conv.bias.zero_()
-    print(f"grew the decoder from {trained.decoder_layers} to {len(acoustic.decoder)} layers "
-          f"(dilations {acoustic.cfg.decoder_dilations})", flush=True)
-
-
-def fine_gains_grow(trained: ModelConfig, wanted: ModelConfig) -> bool:
-    """True when ``wanted`` adds fine gains (``subframe_gains``) to a vocoder trained without them."""
-    return trained.subframe_gains == 0 < wanted.subframe_gains
-
-
-def config_grows(trained: ModelConfig, wanted: ModelConfig) -> bool:
-    """True when a checkpoint of ``trained`` can grow into ``wanted``: decoder layers appended,
-    fine gains added, or both."""
-    if fine_gains_grow(trained, wanted):
-        trained = replace(trained, subframe_gains=wanted.subframe_gains)
-    return trained == wanted or decoder_grows(trained, wanted)
-
-
-def grow_vocoder_output(vocoder: VocoderNet, optimizer: torch.optim.Optimizer, trained: ModelConfig,
-                        ckpt: dict) -> None:
-    """Load a vocoder trained without fine gains: the new output rows start at zero (a gain of
-    1 everywhere), so the grown vocoder sounds as the trained one did and learns from there."""
-    load_grown(vocoder, optimizer, VocoderNet(trained), ckpt["vocoder"], ckpt.get("opt_vocoder"))
-    print(f"added {vocoder.cfg.subframe_gains} fine gains a frame to each part of the vocoder", flush=True)
 
 
 def cpu_has_bf16() -> bool:
@@ -251,10 +174,10 @@ def vocoder_loss(model: VocoderNet, batch, cfg: ModelConfig, device, bf16: bool,
     feats, f0, audio = (t.to(device) for t in batch)
     mask = torch.ones(feats.shape[0], 1, feats.shape[2], device=device)
     with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
-        envelope, gains, fine = model(feats, mask)
+        envelope, gains = model(feats, mask)
     noise = torch.randn(feats.shape[0], feats.shape[2], cfg.noise_fft, device=device)
     wave = ddsp.synthesize(f0, envelope.float(), gains.float(), noise, cfg.sample_rate, cfg.hop_size,
-                           cfg.max_harmonics, cfg.harmonic_ceiling, fine.float())
+                           cfg.max_harmonics, cfg.harmonic_ceiling)
     loss = ddsp.multi_resolution_stft_loss(wave, audio, fft_sizes)
     parts = {"stft": loss.item()}
     if mel_weight > 0:
@@ -291,12 +214,9 @@ class Trainer:
         self.phones = list(SYMBOLS)
         self.speakers = [{"name": v.name, "sex": {"F": "female", "M": "male"}[v.sex], "accent": v.accent,
                           "licence": v.licence, "teacher": f"{v.engine} {v.voice}"} for v in VOICES]
-        dilations = tuple(int(d) for d in tc.decoder_dilations.split(",") if d.strip())
-        decoder = {"decoder_layers": len(dilations), "decoder_dilations": dilations} if dilations else {}
         self.cfg = scaled_config(ModelConfig(n_phones=len(SYMBOLS), n_speakers=len(VOICES),
                                              quantize_acoustic=tc.quantize_acoustic,
-                                             quantize_vocoder=tc.quantize_vocoder,
-                                             subframe_gains=tc.subframe_gains, **decoder), tc.width)
+                                             quantize_vocoder=tc.quantize_vocoder), tc.width)
         self.full_checkpoint = RUNS / tc.run / "model.pt" if tc.run else FULL_CHECKPOINT
         self.compact_checkpoint = None if tc.run else COMPACT_CHECKPOINT
         self.acoustic = AcousticModel(self.cfg).to(self.device)
@@ -366,21 +286,14 @@ class Trainer:
             print("starting a new model", flush=True)
             return
         ckpt = torch.load(path, map_location="cpu", weights_only=False)
-        trained = ModelConfig(**ckpt["config"])
-        if trained != self.cfg and not config_grows(trained, self.cfg):
+        if ModelConfig.from_dict(ckpt["config"]) != self.cfg:
             raise SystemExit(f"{path} was trained with another model configuration; move it away to start anew")
-        if trained.decoder_dilations != self.cfg.decoder_dilations:
-            grow_decoder(self.acoustic, self.opt_a, trained, ckpt)
-        else:
-            self.acoustic.load_state_dict({k: v.float() for k, v in ckpt["acoustic"].items()})
-            if "opt_acoustic" in ckpt:
-                self.opt_a.load_state_dict(ckpt["opt_acoustic"])
-        if fine_gains_grow(trained, self.cfg):
-            grow_vocoder_output(self.vocoder, self.opt_v, trained, ckpt)
-        else:
-            self.vocoder.load_state_dict({k: v.float() for k, v in ckpt["vocoder"].items()})
-            if "opt_vocoder" in ckpt:
-                self.opt_v.load_state_dict(ckpt["opt_vocoder"])
+        self.acoustic.load_state_dict({k: v.float() for k, v in ckpt["acoustic"].items()})
+        if "opt_acoustic" in ckpt:
+            self.opt_a.load_state_dict(ckpt["opt_acoustic"])
+        self.vocoder.load_state_dict({k: v.float() for k, v in ckpt["vocoder"].items()})
+        if "opt_vocoder" in ckpt:
+            self.opt_v.load_state_dict(ckpt["opt_vocoder"])
         self.step_a, self.step_v = ckpt["step_acoustic"], ckpt["step_vocoder"]
         self.step_f = ckpt.get("step_finetune", 0)
         if "wave_discriminator" in ckpt:  # the compact copy has none: a resumed stage warms a new one up

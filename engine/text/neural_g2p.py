@@ -36,7 +36,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bittts.engine.model import ConvBlock, LayerNorm, _Params
+from bittts.engine import tensor_names as names
+from bittts.engine.layers import LayerNorm, LayerReader
 from bittts.engine.model_format import ModelFile, ModelFormatError
 
 from .g2p import G2P, FallbackG2P, known_word_phones, spelled_phones
@@ -241,18 +242,20 @@ class G2PNetwork:
         self.letters, self.outputs = tuple(letters), tuple(outputs)
         self.index = {c: i for i, c in enumerate(letters)}
         self.alphabet = frozenset(c for c in letters if len(c) == 1)
-        p = _Params(model)
-        self.embedding = p.f32("g2p.embedding.weight")
+        p = LayerReader(model)
+        embedding = names.G2P_EMBEDDING.tensor()
+        self.embedding = p.f32(embedding)
         channels = self.embedding.shape[1] if self.embedding.ndim == 2 else -1
         if self.embedding.shape != (len(letters), channels):
-            raise ModelFormatError(f"{model.path}: g2p.embedding.weight must be [{len(letters)}, channels]")
-        self.slot_embedding = p.f32("g2p.slot_embedding", (self.upsample, channels))
-        self.encoder = [ConvBlock(p, f"g2p.encoder.{i}", dilation=d) for i, d in enumerate(enc)]
-        self.decoder = [ConvBlock(p, f"g2p.decoder.{i}", dilation=d) for i, d in enumerate(dec)]
-        self.norm: LayerNorm = p.norm("g2p.norm.norm")
-        self.out = p.conv("g2p.out")
+            raise ModelFormatError(f"{model.path}: {embedding} must be [{len(letters)}, channels]")
+        self.slot_embedding = p.f32(names.G2P_SLOT_EMBEDDING.tensor(), (self.upsample, channels))
+        self.encoder = [p.block(names.G2P_ENCODER.block(i), dilation=d) for i, d in enumerate(enc)]
+        self.decoder = [p.block(names.G2P_DECODER.block(i), dilation=d) for i, d in enumerate(dec)]
+        self.norm: LayerNorm = p.norm(names.G2P_NORM.norm())
+        out = names.G2P_OUT.conv()
+        self.out = p.conv(out)
         if self.out.c_out != len(outputs) or self.out.c_in != channels:
-            raise ModelFormatError(f"{model.path}: g2p.out.weight must map {channels} channels to {len(outputs)} outputs")
+            raise ModelFormatError(f"{model.path}: {out.weight} must map {channels} channels to {len(outputs)} outputs")
         for block in self.encoder + self.decoder:
             if (block.conv.c_in, block.conv.c_out) != (channels, channels):
                 raise ModelFormatError(f"{model.path}: every G2P conv must map {channels} channels to {channels}")

@@ -53,13 +53,3 @@ def test_noise_with_flat_unit_gain_keeps_white_noise_level():
     assert 0.5 < out[n_fft:-n_fft].std() < 1.0
     quiet = dsp.noise_signal(np.full((frames, 65), -5.0, np.float32), noise, hop)
     assert quiet.std() < out.std() * np.exp(-4.9)
-
-
-def test_subframe_gains_are_linear_between_their_points_and_held_after_the_last():
-    hop, points = 8, 4  # a point every 2 samples
-    fine = np.log(np.array([[1.0, 2.0, 4.0, 4.0], [2.0, 1.0, 1.0, 1.0]], np.float32))
-    gain = dsp.subframe_gain(fine, hop)
-    assert gain.shape == (2 * hop,)
-    np.testing.assert_allclose(gain[::2], [1, 2, 4, 4, 2, 1, 1, 1], rtol=1e-6)
-    np.testing.assert_allclose(gain[1:6:2], np.exp([np.log(2) / 2, np.log(8) / 2, np.log(4)]), rtol=1e-6)
-    np.testing.assert_allclose(gain[-2:], 1.0)

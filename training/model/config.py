@@ -20,9 +20,6 @@ class ModelConfig:
     decoder_channels: int = 192
     decoder_layers: int = 4
     decoder_kernel: int = 5
-    # dilation of each decoder layer (empty: 1 for all). Layers appended with longer dilations
-    # widen the decoder's context cheaply; train.py can grow a trained decoder this way.
-    decoder_dilations: tuple[int, ...] = ()
     predictor_layers: int = 2  # duration and pitch predictors: small conv stacks
     predictor_kernel: int = 3
     dropout: float = 0.1
@@ -35,21 +32,26 @@ class ModelConfig:
     max_harmonics: int = 100
     harmonic_ceiling: float = 0.95  # harmonics above this share of Nyquist are silent
     noise_fft: int = 512  # STFT size of the filtered-noise path (hop = hop_size)
-    # points per frame of two fine log-gain tracks (the harmonic part's, the noise part's) that shape
-    # each part within a frame: the envelope and noise gains change only from frame to frame, and the
-    # noise path's 512-sample window smears a burst over 23 ms (0: none, as in files before them)
-    subframe_gains: int = 0
     # --- quantization ---
     quantize_acoustic: bool = True  # ternary convs in the acoustic model
     quantize_vocoder: bool = True  # ternary convs in the vocoder network
 
-    def __post_init__(self) -> None:
-        self.decoder_dilations = tuple(int(d) for d in self.decoder_dilations) or (1,) * self.decoder_layers
-        if len(self.decoder_dilations) != self.decoder_layers or any(d < 1 for d in self.decoder_dilations):
-            raise ValueError(f"decoder_dilations {self.decoder_dilations} must give each of the "
-                             f"{self.decoder_layers} decoder layers a dilation of at least 1")
-        if self.subframe_gains < 0 or (self.subframe_gains and self.hop_size % self.subframe_gains):
-            raise ValueError(f"subframe_gains {self.subframe_gains} must divide the hop ({self.hop_size})")
-
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict) -> ModelConfig:
+        """The configuration a checkpoint stored. Checkpoints from before the removal of the
+        decoder dilations and the fine gains (docs/experiments/removed-options.md) may hold
+        their fields: read where they hold what the network is now (every dilation 1, no fine
+        gains), refused (ValueError naming the field) otherwise."""
+        values = dict(values)
+        dilations = values.pop("decoder_dilations", None)
+        layers = values.get("decoder_layers", cls.decoder_layers)
+        if dilations is not None and tuple(dilations) not in ((), (1,) * layers):
+            raise ValueError(f"decoder_dilations {tuple(dilations)}: this trainer has no dilated decoder "
+                             f"layers (only 1 for each of the {layers})")
+        fine_gains = values.pop("subframe_gains", 0)
+        if fine_gains != 0:
+            raise ValueError(f"subframe_gains {fine_gains}: this trainer has no fine gains (only 0)")
+        return cls(**values)

@@ -12,10 +12,6 @@ Noise part: every frame t filters its own white-noise frame u_t (length noise_ff
 frequency domain by exp(gains[t]) interpolated linearly over the rfft bins, windows it with a
 periodic Hann window and overlap-adds it centred on sample t * hop (Hann at 50% overlap sums
 to one).
-
-Fine gains (``subframe_gains`` S > 0): each part is then multiplied, sample by sample, by exp of
-its own track of log gains, S points per frame at samples t * hop + s * hop / S, linear between
-points (held after the last).
 """
 from __future__ import annotations
 
@@ -87,23 +83,9 @@ def _interp_bins(values: torch.Tensor, bins: int) -> torch.Tensor:
     return values[:, lo] * (1 - frac) + values[:, lo + 1] * frac
 
 
-def subframe_gain(fine: torch.Tensor, hop: int) -> torch.Tensor:
-    """fine [B, S, T] log gains, S points a frame -> linear gains [B, T * hop] at the samples."""
-    points = fine.transpose(1, 2).reshape(fine.shape[0], -1)  # [B, T * S] in time order
-    return torch.exp(upsample_frames(points, hop // fine.shape[1]))
-
-
-def synthesize(f0, envelope, gains, noise_frames, sample_rate: int, hop: int, max_harmonics: int, ceiling: float,
-               fine: torch.Tensor | None = None):
-    """``fine`` [B, 2S, T]: the harmonic part's S fine log gains a frame, then the noise part's
-    (None or S = 0: none)."""
+def synthesize(f0, envelope, gains, noise_frames, sample_rate: int, hop: int, max_harmonics: int, ceiling: float):
     amps = harmonic_amplitudes(f0, envelope, sample_rate, max_harmonics, ceiling)
-    harmonic, noise = harmonic_signal(f0, amps, sample_rate, hop), noise_signal(gains, noise_frames, hop)
-    if fine is not None and fine.shape[1]:
-        half = fine.shape[1] // 2
-        harmonic = harmonic * subframe_gain(fine[:, :half], hop)
-        noise = noise * subframe_gain(fine[:, half:], hop)
-    return harmonic + noise
+    return harmonic_signal(f0, amps, sample_rate, hop) + noise_signal(gains, noise_frames, hop)
 
 
 def stft_magnitude(x: torch.Tensor, n_fft: int) -> torch.Tensor:

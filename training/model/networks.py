@@ -58,8 +58,8 @@ class AcousticModel(nn.Module):
         self.pitch_embedding = nn.Conv1d(1, c, 3, padding=1)
         self.encoder_norm = MaskedLayerNorm(c)
         self.decoder_in = TernaryConv1d(c, cfg.decoder_channels, 1, quantized=q)
-        self.decoder = nn.ModuleList(ConvBlock(cfg.decoder_channels, cfg.decoder_kernel, dilation=d, quantized=q,
-                                               dropout=cfg.dropout) for d in cfg.decoder_dilations)
+        self.decoder = nn.ModuleList(ConvBlock(cfg.decoder_channels, cfg.decoder_kernel, quantized=q, dropout=cfg.dropout)
+                                     for _ in range(cfg.decoder_layers))
         self.decoder_norm = MaskedLayerNorm(cfg.decoder_channels)
         self.decoder_out = nn.Conv1d(cfg.decoder_channels, cfg.n_mels + 2, 1)
 
@@ -136,8 +136,7 @@ def regulate_length(x: torch.Tensor, durations: torch.Tensor, frame_len: int | N
 
 
 class VocoderNet(nn.Module):
-    """(log-mel, normalized log-F0, voicing) per frame -> (log harmonic envelope, log noise gains,
-    fine log gains [B, 2 x subframe_gains, T]: the harmonic part's points, then the noise part's)."""
+    """(log-mel, normalized log-F0, voicing) per frame -> (log harmonic envelope, log noise gains)."""
 
     def __init__(self, cfg: ModelConfig):
         super().__init__()
@@ -146,16 +145,12 @@ class VocoderNet(nn.Module):
         self.inp = TernaryConv1d(cfg.n_mels + 2, c, cfg.vocoder_kernel, padding=cfg.vocoder_kernel // 2, quantized=q)
         self.blocks = nn.ModuleList(ConvBlock(c, cfg.vocoder_kernel, quantized=q, leaky=0.1) for _ in range(cfg.vocoder_layers))
         self.norm = MaskedLayerNorm(c)
-        outputs = cfg.envelope_points + cfg.noise_bands + 2 * cfg.subframe_gains
-        self.out = nn.Conv1d(c, outputs, 1)  # fp: the sensitive last layer
-        with torch.no_grad():  # fine gains start at 0 (a gain of 1): the synthesizer as without them
-            self.out.weight[cfg.envelope_points + cfg.noise_bands :].zero_()
-            self.out.bias[cfg.envelope_points + cfg.noise_bands :].zero_()
+        self.out = nn.Conv1d(c, cfg.envelope_points + cfg.noise_bands, 1)  # fp: the sensitive last layer
 
     def forward(self, features, mask):
         h = F.leaky_relu(self.inp(features * mask), 0.1) * mask
         for block in self.blocks:
             h = block(h, mask)
         out = self.out(self.norm(h, mask))
-        e, g = self.cfg.envelope_points, self.cfg.envelope_points + self.cfg.noise_bands
-        return out[:, :e], out[:, e:g], out[:, g:]
+        e = self.cfg.envelope_points
+        return out[:, :e], out[:, e:]
