@@ -5,7 +5,7 @@ words to the teachers.
 
 Per voice: the word errors of each tag and, against the first tag, how many sentences got
 better and worse. Per-voice rates over 60 sentences move by 1-2 points between models of
-similar quality (docs/training.md), so the sentence counts say more than a rate's difference;
+similar quality (docs/experiments/2026-11-models.md), so the sentence counts say more than a rate's difference;
 over all voices, a sign test on them says how often two models of equal quality would split the
 changed sentences at least that unevenly.
 Then, per tag, ours and the teachers' rates by sentence length, and how often the first word

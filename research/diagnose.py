@@ -32,7 +32,7 @@ seed per sentence) to the teacher's log-mel in those bands before the copy rende
 error of one size for every voice, to see which voices' words it costs more.
 
 --sharpen F scales the engine's frames around each band's sentence mean before vocoding (a
-post-filter against regression's smoothing; docs/training.md, "Sharper frames").
+post-filter against regression's smoothing; docs/experiments/2026-11-voices.md, "Sharper frames").
 """
 from __future__ import annotations
 

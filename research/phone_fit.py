@@ -11,7 +11,7 @@ their vowel centres lie in the teacher's audio and in ours.
 With two voices or more it ranks the phones by how much of the first voice's excess mel error
 over the second's they carry (excess per frame x the first voice's share of frames). Written to
 test whether pico_gb's British speech, written with US CMUdict phones and aligned by a US
-acoustic model, is fitted worst where the accents part (docs/training.md).
+acoustic model, is fitted worst where the accents part (docs/experiments/2026-11-voices.md).
 """
 from __future__ import annotations
 

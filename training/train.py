@@ -60,9 +60,9 @@ class TrainConfig:
     finetune_acoustic_lr: float = 1e-4  # > 0: the fine-tuning also trains the acoustic model, through the
     # vocoder's losses on the audio (its own L1 losses kept), at this learning rate (JETS trains jointly)
     finetune_anneal_steps: int = 800  # the fine-tuning's last N steps lower both learning rates to 10% (cosine;
-    # docs/training.md, "Settling the fine-tuning": MCD 3.59 -> 3.42 dB; 0: constant rates)
+    # docs/experiments/2026-11-models.md, "Settling the fine-tuning": MCD 3.59 -> 3.42 dB; 0: constant rates)
     finetune_adversarial_weight: float = 0.3  # > 0: the vocoder fine-tuning also against a spectrogram
-    # discriminator (docs/training.md: OVRL +0.05 on every voice, MCD -0.09 dB; 0 turns it off)
+    # discriminator (docs/experiments/2026-11-models.md: OVRL +0.05 on every voice, MCD -0.09 dB; 0 turns it off)
     warmup_steps: int = 300
     weight_decay: float = 0.01
     bf16: bool | None = None  # None: on where the CPU has native bf16 (it halves a conv step)

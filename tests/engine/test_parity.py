@@ -6,7 +6,7 @@ share of their range rather than bit for bit. Usually every value agrees to abou
 range. Now and then an activation sits on a rounding tie (x.5 after scaling: -22.500004 in the
 engine, -22.499994 in PyTorch), rounds one step apart, and the step spreads through the next
 layers' receptive fields; a long phone repeats one input frame, so the same tie flips on every
-one of its frames. Measured on a trained checkpoint (anneal2, docs/training.md): largest error
+one of its frames. Measured on a trained checkpoint (anneal2, docs/experiments/2026-11-models.md): largest error
 1.4e-3 of the range, mean error 6e-5. So each output is checked twice: the largest error
 against a bound that one such flip fits under, and the mean error against a bound that a real
 mistake (a wrong scale, padding, dilation or layer) would break by far.
