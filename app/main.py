@@ -14,6 +14,20 @@ from pathlib import Path
 
 from .engine_adapter import load_synthesizer, model_readout_text  # noqa: F401  (model_readout_text is public)
 
+QT_MISSING = ('the desktop app needs Qt (PySide6), which is not installed: install the app extra, '
+              'pip install "bittts[app]"')
+
+
+def qt_problem() -> str:
+    """'' when Qt loads; else one line that says why (no PySide6: install ``bittts[app]``)."""
+    try:
+        import PySide6.QtWidgets  # noqa: F401
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] == "PySide6":
+            return QT_MISSING
+        return f"the desktop app cannot start: Qt does not load ({exc})"
+    return ""
+
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="bittts app", description="The BitTTS Desktop reader.")
@@ -59,8 +73,8 @@ def run(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from .context import AppContext, tune_interpreter_for_gui
-    from .qtcompat import guard_singleton_refcounts
     from .instance import InstanceServer, send_to_running_instance
+    from .qtcompat import guard_singleton_refcounts
     from .settings import SettingsStore
     from .window import MainWindow
 
@@ -121,4 +135,9 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def main() -> int:
+    """The ``bittts-desktop`` entry point."""
+    problem = qt_problem()
+    if problem:
+        print(f"bittts-desktop: error: {problem}", file=sys.stderr)
+        return 1
     return run(sys.argv[1:])

@@ -12,7 +12,8 @@ Every failure is one line on standard error (``bittts: error: ...``), never a tr
 the exit code says what kind of failure it was:
 
     0    success
-    1    a runtime error (an output file that cannot be written, a missing optional library)
+    1    a runtime error (an output file that cannot be written, a missing optional library:
+         `bittts app` without the app extra says to install bittts[app])
     2    a usage error: a bad option or value, an unknown voice (the line lists the voices)
     3    the model file is missing or invalid (no model bundled: pass --model FILE)
     4    the input text cannot be used: an unreadable file, empty text, malformed SSML
@@ -25,9 +26,10 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
-from typing import Callable, Iterator, Protocol
+from typing import Protocol
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_MODEL, EXIT_INPUT, EXIT_AUDIO = 0, 1, 2, 3, 4, 5
 EXIT_INTERRUPTED = 130
@@ -97,7 +99,7 @@ class Progress:
         if not self.enabled:
             return
         share = min(max(done_chars / self.total, 0.0), 1.0)
-        filled = int(round(share * self.width))
+        filled = round(share * self.width)
         bar = "#" * filled + "-" * (self.width - filled)
         self.stream.write(f"\r[{bar}] {share:4.0%}  {audio_seconds:7.1f} s of audio")
         self.stream.flush()
@@ -175,7 +177,12 @@ def _is_ssml(args, text: str) -> bool:
 
 
 def _config(args, ssml: bool):
-    from bittts.engine.synthesis_types import PITCH_RANGE, SPEED_RANGE, VOLUME_RANGE, SynthesisConfig
+    from bittts.engine.synthesis_types import (
+        PITCH_RANGE,
+        SPEED_RANGE,
+        VOLUME_RANGE,
+        SynthesisConfig,
+    )
 
     for name, value, (lo, hi) in (("speed", args.speed, SPEED_RANGE), ("pitch", args.pitch, PITCH_RANGE),
                                   ("volume", args.volume, VOLUME_RANGE)):
@@ -245,9 +252,12 @@ def cmd_info(args) -> int:
 
 def cmd_app(args) -> int:
     try:
-        from bittts.app.main import run
+        from bittts.app.main import qt_problem, run
     except ImportError as exc:
         raise CommandError(f"the desktop app cannot start: {exc}. Reinstall with scripts/dev.sh setup.") from None
+    problem = qt_problem()  # without the app extra: say how to install it, not a traceback
+    if problem:
+        raise CommandError(problem, EXIT_ERROR)
     return run(args.app_args)
 
 
@@ -325,7 +335,7 @@ def cmd_synth(args) -> int:
     try:
         try:
             writer = AudioFileWriter(out, rate)  # a temporary file, renamed at the end: no half-written file
-        except Exception as exc:  # OSError, soundfile.LibsndfileError
+        except Exception as exc:  # noqa: BLE001 - OSError, soundfile.LibsndfileError
             raise CommandError(f"cannot write {out}: {exc}") from None
         with writer:
             try:

@@ -15,7 +15,8 @@
 # Steps: 1. copy the tree's tracked and untracked-but-not-ignored files to WORK/src (plus the
 # model); 2. `python -m build` there: sdist, then the wheel built from that sdist; 3. install the
 # wheel into a build venv (WORK/venv: the wheel with its dependencies, and
-# packaging/requirements-build.txt); 4. PyInstaller with packaging/bittts.spec (one folder);
+# packaging/requirements-build.txt; the wheel with its `app` extra, Qt and pypdf, since the bundle
+# is the desktop app); 4. PyInstaller with packaging/bittts.spec (one folder);
 # 5. per platform:
 #   Linux    DIST/BitTTS-Desktop-VERSION-linux-ARCH.tar.gz (the folder, a .desktop file, the icon,
 #            install-desktop-entry.sh), and DIST/BitTTS-Desktop-VERSION-ARCH.AppImage when
@@ -97,10 +98,11 @@ echo "wheel: $DIST/$(basename "$WHEEL") ($(du -h "$WHEEL" | cut -f1))"
 "$VPY" "$ROOT/packaging/wheel_contents.py" "$WHEEL"
 [ "$WHEEL_ONLY" = 1 ] && { echo "done in $((SECONDS - started)) s"; exit 0; }
 
-# 3. The wheel (not the editable development install) into the build venv.
+# 3. The wheel (not the editable development install) into the build venv, with the app extra
+#    (PySide6, pypdf): the bundle is the desktop app.
 step "installing the wheel into the build venv"
 "$VPY" -m pip install -q "${PIP_FLAGS[@]}" --force-reinstall --no-deps "$WHEEL"
-"$VPY" -m pip install -q "${PIP_FLAGS[@]}" "$WHEEL"  # its dependencies, at versions pyproject.toml allows
+"$VPY" -m pip install -q "${PIP_FLAGS[@]}" "$WHEEL[app]"  # its dependencies, at versions pyproject.toml allows
 
 # 4. PyInstaller.
 step "PyInstaller (one folder)"

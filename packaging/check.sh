@@ -9,8 +9,10 @@
 #      (env -i with only PATH=/usr/bin:/bin, HOME and QT_QPA_PLATFORM=offscreen: no project
 #      venv, no PYTHONPATH);
 #   3. measure the bundle (uncompressed size) and its time to window (startup probe, 3 runs);
-#   4. install the wheel into a fresh venv and synthesize "Hello there" to a WAV file with it,
-#      then run `python -m bittts.selftest` from that venv (clean environment again).
+#   4. install the wheel (no extra) into a fresh venv: no Qt comes with it, it synthesizes
+#      "Hello there" to a WAV file, and `bittts app` says to install the app extra; then add the
+#      extra (`WHEEL[app]`) and run `python -m bittts.selftest` from that venv (clean environment
+#      again; it checks Qt and the app too).
 # --light (for CI; under a minute here with warm caches): steps 1 (wheel and sdist only) and 4.
 #
 # --model/--card/--work/--dist are passed to build.sh (default: resources/ in the tree,
@@ -98,30 +100,15 @@ if [ "$LIGHT" = 0 ]; then
   awk -v w="$worst" -v t="$WINDOW_TARGET" 'BEGIN{exit !(w <= t)}' || warn_or_fail "time to window $worst s is over the 3 s target"
 fi
 
-# 4. The wheel in a fresh venv.
-step "wheel: fresh venv, synthesize, self-test"
+# 4. The wheel in a fresh venv: first without the app extra (the engine and the command line),
+# then with it (the desktop app).
+step "wheel: fresh venv, synthesize, bittts app without Qt, then the app extra and the self-test"
 t=$SECONDS
 "$PYTHON" -m venv "$SCRATCH/venv"
 "$SCRATCH/venv/bin/python" -m pip install -q "${PIP_FLAGS[@]}" "$WHEEL"
 note "wheel install into a fresh venv: $((SECONDS - t)) s"
 cd "$SCRATCH"  # not the checkout: its bittts/ folder must not shadow the installed package
-if clean_env "$SCRATCH/venv/bin/bittts" synth --help >/dev/null 2>&1; then
-  clean_env "$SCRATCH/venv/bin/bittts" synth "Hello there" -o "$SCRATCH/x.wav"
-  how="bittts synth"
-else
-  echo "(this bittts has no 'synth' command yet: synthesizing with the Python API instead)"
-  clean_env "$SCRATCH/venv/bin/python" - "$SCRATCH/x.wav" <<'EOF'
-import sys, wave
-import numpy as np
-from bittts.engine.synthesis import Synthesizer
-s = Synthesizer()
-audio = np.concatenate([c.samples for c in s.synthesize("Hello there")])
-with wave.open(sys.argv[1], "wb") as w:
-    w.setnchannels(1); w.setsampwidth(2); w.setframerate(s.sample_rate)
-    w.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
-EOF
-  how="the Python API (Synthesizer)"
-fi
+clean_env "$SCRATCH/venv/bin/bittts" synth "Hello there" -o "$SCRATCH/x.wav"
 clean_env "$SCRATCH/venv/bin/python" - "$SCRATCH/x.wav" <<'EOF'
 import sys, wave
 import numpy as np
@@ -133,9 +120,18 @@ rms = float(np.sqrt(np.mean(x ** 2))) if x.size else 0.0
 print(f"x.wav: {x.size / rate:.2f} s at {rate} Hz, RMS {rms:.4f}")
 sys.exit(0 if x.size > rate * 0.3 and rms > 1e-3 else "x.wav is silent or too short")
 EOF
-note "wheel synth: passed with $how"
+note "wheel synth: passed (bittts synth)"
+if clean_env "$SCRATCH/venv/bin/python" -c 'import PySide6' 2>/dev/null; then
+  echo "FAIL: the wheel without extras installed PySide6 (it belongs to the app extra)" >&2; exit 1
+fi
+if out=$(clean_env "$SCRATCH/venv/bin/bittts" app 2>&1) || ! grep -q 'bittts\[app\]' <<<"$out" || [ "$(wc -l <<<"$out")" != 1 ]; then
+  echo "$out" >&2; echo "FAIL: bittts app without Qt must fail with one line naming bittts[app]" >&2; exit 1
+fi
+echo "without the app extra: no Qt; bittts app says: $out"
+note "wheel without extras: no Qt, bittts app points to bittts[app]"
+"$SCRATCH/venv/bin/python" -m pip install -q "${PIP_FLAGS[@]}" "$WHEEL[app]"
 clean_env "$SCRATCH/venv/bin/python" -m bittts.selftest
-note "wheel self-test: passed ($((SECONDS - t)) s with the install)"
+note "wheel[app] self-test: passed ($((SECONDS - t)) s with the installs)"
 cd "$ROOT"
 
 printf '\n==== summary (%s)\n' "$([ "$LIGHT" = 1 ] && echo light || echo full)"

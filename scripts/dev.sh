@@ -56,7 +56,7 @@ setup() {
   want=$(build_inputs_hash)
   if [ "$(cat .venv/.bittts-build 2>/dev/null)" != "$want" ] || ! .venv/bin/python -c 'import bittts.engine' 2>/dev/null; then
     echo "building bittts (editable install with the native kernels)..."
-    .venv/bin/python -m pip install -q -e '.[test]'
+    .venv/bin/python -m pip install -q -e '.[test,app]'  # app: the desktop application's extra (Qt)
     echo "$want" > .venv/.bittts-build
   fi
 }

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from bittts import cli
 from bittts.engine.audio_output import AudioUnavailable
 from bittts.engine.model_format import DType, ModelFile, ModelWriter
 from bittts.engine.text.lexicon import encode_lexicon
+
+from bittts import cli
 
 
 def small_model(path):
@@ -356,3 +356,47 @@ def test_exit_codes_are_documented():
     manual = (Path(__file__).parent.parent / "docs" / "cli.md").read_text()
     for code in ("| 0 |", "| 1 |", "| 2 |", "| 3 |", "| 4 |", "| 5 |", "| 130 |"):
         assert code in manual
+
+
+# --- `bittts app` without the app extra (Qt) -------------------------------------------------
+QT_MISSING_LINE = ('bittts: error: the desktop app needs Qt (PySide6), which is not installed: '
+                   'install the app extra, pip install "bittts[app]"\n')
+
+
+@pytest.mark.parametrize("missing", ["PySide6", "PySide6.QtWidgets"])
+def test_app_without_qt_says_to_install_the_app_extra(missing, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, missing, None)  # as if PySide6 were not installed
+    assert cli.main(["app"]) == cli.EXIT_ERROR
+    assert capsys.readouterr().err == QT_MISSING_LINE
+    from bittts.app.main import main as desktop_main  # the bittts-desktop entry point
+
+    assert desktop_main() == 1
+    assert capsys.readouterr().err == "bittts-desktop: " + QT_MISSING_LINE.removeprefix("bittts: ")
+
+
+def test_app_with_a_qt_that_does_not_load_says_why(monkeypatch, capsys):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def failing_import(name, *args, **kwargs):
+        if name.startswith("PySide6"):
+            raise ImportError("libEGL.so.1: cannot open shared object file: No such file or directory")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", failing_import)
+    assert cli.main(["app"]) == cli.EXIT_ERROR
+    assert capsys.readouterr().err == ("bittts: error: the desktop app cannot start: Qt does not load "
+                                       "(libEGL.so.1: cannot open shared object file: No such file or directory)\n")
+
+
+def test_the_command_line_runs_without_qt(model_path, tmp_path):
+    """The base install has no Qt: nothing but `bittts app` may import it."""
+    code = ("import sys; sys.modules['PySide6'] = None; from bittts import cli; "
+            f"sys.exit(cli.main(['synth', 'Hello there.', '-o', {str(tmp_path / 'x.wav')!r}, "
+            f"'--model', {str(model_path)!r}]))")
+    import subprocess
+
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == cli.EXIT_OK, result.stderr
+    assert (tmp_path / "x.wav").stat().st_size > 1000

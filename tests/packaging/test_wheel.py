@@ -1,6 +1,8 @@
 """The light packaging check as a test: packaging/check.sh --light builds the sdist and the wheel
-from the working tree, checks the wheel's contents, installs it into a fresh venv, synthesizes
-"Hello there" to a WAV file and runs `python -m bittts.selftest` there, in a clean environment.
+from the working tree, checks the wheel's contents, installs it into a fresh venv without extras
+(no Qt comes with it), synthesizes "Hello there" to a WAV file, checks that `bittts app` then says
+in one line to install `bittts[app]`, adds the app extra and runs `python -m bittts.selftest`
+there, in a clean environment.
 
 Runs only when selected (tests/packaging/conftest.py):
 
@@ -31,6 +33,7 @@ def test_wheel_installs_and_speaks(tmp_path):
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-6000:]
     assert "all checks passed" in result.stdout
+    assert "without the app extra: no Qt; bittts app says: bittts: error:" in result.stdout
     assert "bittts self-test: all" in result.stdout
     assert "engine extension: bittts/engine/_native" in result.stdout
     assert "model: bittts/resources/bittts-en.bttm" in result.stdout
