@@ -14,7 +14,9 @@ from pathlib import PurePosixPath
 
 REQUIRED_MODULES = ("bittts/__init__.py", "bittts/cli.py", "bittts/selftest.py", "bittts/engine/__init__.py",
                     "bittts/engine/synthesis.py", "bittts/engine/text/__init__.py", "bittts/app/__init__.py",
-                    "bittts/app/main.py", "bittts/resources/__init__.py")
+                    "bittts/app/main.py", "bittts/resources/__init__.py",
+                    # the normalizer's package and one of its word lists (package data)
+                    "bittts/engine/text/normalize/__init__.py", "bittts/engine/text/normalize/units.tsv")
 REQUIRED_METADATA = ("Name", "Version", "Summary", "Requires-Python", "License-Expression", "Author")
 
 

@@ -3,7 +3,7 @@
 Stages (each a public, separately testable step):
 
 * ``normalize(text) -> list[Word]``: spoken words with spans into the original text
-  (``normalize.py``); ``iter_normalize`` yields them lazily, for long texts;
+  (the ``normalize`` package); ``iter_normalize`` yields them lazily, for long texts;
 * ``chunks(text) -> list[Chunk]``: sentences and clause pieces (``chunking.py``);
 * ``phonemize(words, lexicon, user_dict) -> list[WordPhones]``: ARPAbet phones
   (``phonemize.py``, ``lexicon.py``, ``homographs.py``, ``g2p.py``, ``user_dict.py``);

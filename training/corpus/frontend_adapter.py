@@ -30,6 +30,7 @@ import hashlib
 import importlib
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 _text = importlib.import_module("bittts.engine.text")
 _lexicon_mod = importlib.import_module("bittts.engine.text.lexicon")
@@ -40,9 +41,13 @@ _phones = importlib.import_module("bittts.engine.text.phones")
 
 FRONTEND_NAME = "bittts.engine.text"
 # Changes whenever the front end's code changes; stored with every generated utterance.
+# (A package, like normalize, counts with all its .py and .tsv files, in sorted order.)
 FRONTEND_VERSION = hashlib.sha1(b"".join(
-    open(importlib.import_module(f"bittts.engine.text.{m}").__file__, "rb").read()
+    path.read_bytes()
     for m in ("normalize", "phonemize", "homographs", "lexicon", "g2p", "inflection", "frontend", "phones")
+    for file in [Path(importlib.import_module(f"bittts.engine.text.{m}").__file__)]
+    for path in (sorted(p for p in file.parent.iterdir() if p.suffix in (".py", ".tsv"))
+                 if file.name == "__init__.py" else [file])
 )).hexdigest()[:12]
 
 SYMBOLS = _phones.SYMBOLS
