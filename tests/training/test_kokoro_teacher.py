@@ -24,7 +24,7 @@ def test_every_phone_has_kokoro_symbols_in_its_vocabulary(accent):
 def test_stress_mark_stands_before_the_vowel_and_reduced_vowels_differ():
     t = kokoro.phone_table("US")
     assert t["AH1"] == "ˈʌ" and t["AH0"] == "ə" and t["AH2"] == "ˌʌ"
-    assert t["ER1"] == "ˈɜɹ" and t["ER0"] == "ɚ"
+    assert t["ER1"] == "ˈɜɹ" and t["ER0"] == "əɹ"
     assert t["OW1"] == "ˈO" and kokoro.phone_table("GB")["OW1"] == "ˈQ"
 
 
@@ -89,3 +89,26 @@ def test_plan_spreads_the_evaluation_sentences_through_the_train_jobs():
     assert sum(s != "train" for s in splits) == 8 * len(voices)
     ids = [(j["speaker"], j["id"]) for j in plan]
     assert len(ids) == len(set(ids))
+
+
+def test_shifted_boundaries_keep_the_total_and_stay_in_order():
+    features = pytest.importorskip("training.corpus.features")
+    d = features.shift_boundaries([0.3, 0.1, 0.2, 0.02], 0.055)
+    assert d.sum() == pytest.approx(0.62)
+    assert d[0] == pytest.approx(0.355) and d[1] == pytest.approx(0.1)
+    assert d[-1] == pytest.approx(0.0) and (d >= 0).all()    # the last boundary stops at the end
+    d = features.shift_boundaries([0.03, 0.1, 0.2, 0.02], -0.055)
+    assert d.sum() == pytest.approx(0.35) and d[0] == 0.0 and d[1] == pytest.approx(0.075)
+
+
+def test_kokoro_features_land_on_the_24k_frame_layout(tmp_path):
+    features = pytest.importorskip("training.corpus.features")
+    layout = features.KOKORO_LAYOUT
+    assert layout.sample_rate == 24000 and 600 % layout.hop == 0
+    x = np.sin(2 * np.pi * 150 * np.arange(24000) / 24000).astype(np.float32) * 0.3
+    arrays = features.frame_arrays(x, [0.2, 0.5, 0.3], "heart", ["<bos>", "AA1", "<eos>"], 8, layout)
+    T = 1 + len(x) // layout.hop
+    assert arrays["mel"].shape == (T, 80) and arrays["durations"].sum() == T
+    assert list(arrays["durations"]) == [16, 40, T - 56]
+    voiced_f0 = arrays["f0"][arrays["voiced"] == 1].astype(np.float64)
+    assert abs(np.median(voiced_f0) - 150) < 5

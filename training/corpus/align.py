@@ -27,8 +27,10 @@ segments do not match our phone sequence, or when its durations are implausible 
 
 --check compares boundaries with the engines' own timings: flite `-psdur` for rms (phones,
 matched by sequence alignment; flite is deterministic, so it is rerun on the same text) and
-Piper's alignment output for joe (word ends; stored at generation time). It reports the mean
-absolute boundary error and the share within 20 ms.
+Piper's alignment output for joe (word ends; stored at generation time), and, for the Kokoro
+voices, Kokoro's own durations (every phone's end; stored at generation time, and the Kokoro
+corpus's alignment: `--check-kokoro N` aligns N utterances a voice only for this check). It
+reports the mean absolute boundary error and the share within 20 ms.
 """
 
 from __future__ import annotations
@@ -306,12 +308,44 @@ def check_piper(items, limit: int) -> dict:
         n_utt += 1
     s = _err_summary(errs, n_utt, "joe: Piper word ends")
     if signed:
-        off = float(np.median(signed))
-        s["median_offset_ms"] = round(off * 1000, 1)
-        corr = np.abs(np.array(signed) - off)
-        s["mean_ms_offset_corrected"] = round(float(corr.mean()) * 1000, 1)
-        s["within_20ms_offset_corrected"] = round(float((corr <= 0.02).mean()), 3)
+        s.update(_offset_corrected(signed))
     return s
+
+
+def check_kokoro(items, per_voice: int) -> dict:
+    """The Kokoro voices: their own phone ends vs pocketsphinx's, phone by phone (both are on
+    our symbol sequence, so no matching is needed; pauses and the last phone are left out)."""
+    from training.teachers.voices import KOKORO_VOICES
+    names = {v.name for v in KOKORO_VOICES}
+    errs, signed = [], []
+    done: dict[str, int] = {}
+    for spk, sid in items:
+        if spk not in names or done.get(spk, 0) >= per_voice:
+            continue
+        meta = json.loads((AUDIO / spk / f"{sid}.json").read_text())
+        rec = align_one(spk, sid)
+        if not rec.get("ok") or rec["symbols"] != meta["symbols"]:
+            continue
+        ps_ends = np.cumsum(rec["dur_s"])
+        kk_ends = np.cumsum(meta["symbol_samples"]) / meta["native_rate"]
+        phones = [i for i, s in enumerate(meta["symbols"][:-2]) if s in fe.PHONE_TO_ID and s[0].isalpha()]
+        for i in phones:
+            errs.append(abs(ps_ends[i] - kk_ends[i]))
+            signed.append(kk_ends[i] - ps_ends[i])
+        done[spk] = done.get(spk, 0) + 1
+    s = _err_summary(errs, sum(done.values()), "Kokoro's own phone ends vs pocketsphinx")
+    if signed:
+        s.update(_offset_corrected(signed))
+    return s
+
+
+def _offset_corrected(signed) -> dict:
+    """The median signed error, and the errors once it is taken off every boundary."""
+    off = float(np.median(signed))
+    corr = np.abs(np.array(signed) - off)
+    return {"median_offset_ms": round(off * 1000, 1),
+            "mean_ms_offset_corrected": round(float(corr.mean()) * 1000, 1),
+            "within_20ms_offset_corrected": round(float((corr <= 0.02).mean()), 3)}
 
 
 def _err_summary(errs, n_utt, what) -> dict:
@@ -329,7 +363,15 @@ def main(argv=None) -> int:
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--check", action="store_true", help="compare with engine timings")
     ap.add_argument("--check-utts", type=int, default=200)
+    ap.add_argument("--check-kokoro", type=int, default=0, metavar="N",
+                    help="only compare N utterances a Kokoro voice with Kokoro's own durations")
     args = ap.parse_args(argv)
+    if args.check_kokoro:
+        items = generated_items(set(args.speakers.split(",")) if args.speakers else None)
+        res = check_kokoro(items, args.check_kokoro)
+        (CORPUS / "align_check_kokoro.json").write_text(json.dumps(res, indent=1))
+        print(json.dumps(res, indent=1))
+        return 0
     from tqdm import tqdm
     items = generated_items(set(args.speakers.split(",")) if args.speakers else None)
     if args.limit:

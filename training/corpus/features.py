@@ -12,6 +12,7 @@ Per utterance (work-data/corpus/features/<speaker>/<id>.npz, numpy .npz, not com
     phone_ids  uint8   [N]      ids into bittts.engine.text.phones.SYMBOLS
     durations  int16   [N]      mel frames per symbol; sum(durations) == T
     speaker_id int16   []
+    duration_shift_s float32 []  (Kokoro voices only) how far Kokoro's boundaries were moved (s)
 Frame layout: sample rate 22,050 Hz, hop 256 (11.61 ms), n_fft 1024 with a 1024 Hann window,
 frames centred (the signal is reflect-padded by 512 each side): T = 1 + n_samples // 256.
 Mel: magnitude (not power) spectrum, 80 Slaney-style triangular filters (area-normalized)
@@ -27,6 +28,17 @@ mel and the rest are kept.
 Durations: the aligner's boundaries (seconds, 10 ms resolution) are rounded to the nearest mel
 frame boundary (t * 22050 / 256); the last boundary is T, so the durations sum to T exactly.
 
+The Kokoro voices (24 kHz, generate.py --teachers kokoro) get features of their own, in
+work-data/corpus/features-24k/ with its own manifest and stats (`--teachers kokoro`), on the
+frame layout `KOKORO_LAYOUT`: hop 300 (12.5 ms), a 1,200-sample Hann window and FFT, 80 bands
+from 0 to 12 kHz. The hop is half of Kokoro's duration unit (600 samples), so its durations
+land on frame boundaries; they come from the teacher itself (the .json's symbol_samples, no
+aligner), moved by KOKORO_SHIFT_S and rounded the same way: Kokoro's audio runs a steady 55 ms
+ahead of its own durations, measured against the pocketsphinx aligner (align.py --check-kokoro;
+after the shift the boundaries lie 28 ms from the aligner's on average, within Kokoro's 25 ms
+grid and the aligner's own 10 ms one). Everything else in the file is as above. A vocoder trains on
+the .wav files themselves, beside these frames.
+
 Manifest: work-data/corpus/features/manifest.jsonl, one line per kept utterance:
     {"id", "speaker", "speaker_id", "split", "path", "frames", "symbols", "seconds", "text",
      "frontend_version", "lf0_sum", "lf0_sq", "n_voiced"}
@@ -41,6 +53,7 @@ import json
 import os
 import sys
 import tempfile
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -53,7 +66,24 @@ from training.corpus.generate import AUDIO, CORPUS, SAMPLE_RATE
 
 FEATURES = CORPUS / "features"
 MANIFEST = FEATURES / "manifest.jsonl"
+FEATURES_KOKORO = CORPUS / "features-24k"
 N_FFT, HOP, WIN, N_MELS, FMIN, FMAX = 1024, 256, 1024, 80, 0.0, 11025.0
+
+
+@dataclass(frozen=True)
+class FrameLayout:
+    """Where the frames of one corpus lie: rate, hop, window, FFT and mel bands."""
+    sample_rate: int
+    hop: int
+    n_fft: int
+    win: int
+    n_mels: int
+    fmin: float
+    fmax: float
+
+
+CLASSIC_LAYOUT = FrameLayout(SAMPLE_RATE, HOP, N_FFT, WIN, N_MELS, FMIN, FMAX)
+KOKORO_LAYOUT = FrameLayout(24000, 300, 1200, 1200, 80, 0.0, 12000.0)
 F0_FLOOR, F0_CEIL = 60.0, 500.0
 F0_TRACKERS = {"joe": "pyin"}      # speaker -> tracker; the rest use "dio" (see the docstring)
 
@@ -99,37 +129,41 @@ def mel_filterbank(sr: int = SAMPLE_RATE, n_fft: int = N_FFT, n_mels: int = N_ME
     return w.astype(np.float32)
 
 
-def stft_magnitude(x: np.ndarray) -> np.ndarray:
+def stft_magnitude(x: np.ndarray, layout: FrameLayout = CLASSIC_LAYOUT) -> np.ndarray:
     """|STFT| [T, n_fft//2+1], centred frames, reflect padding, Hann window."""
-    pad = N_FFT // 2
+    n_fft, hop = layout.n_fft, layout.hop
+    pad = n_fft // 2
     xp = np.pad(x.astype(np.float32), (pad, pad), mode="reflect")
-    n = 1 + (len(xp) - N_FFT) // HOP
-    idx = np.arange(N_FFT)[None, :] + HOP * np.arange(n)[:, None]
-    win = np.hanning(WIN + 1)[:-1].astype(np.float32)       # periodic Hann
+    n = 1 + (len(xp) - n_fft) // hop
+    idx = np.arange(n_fft)[None, :] + hop * np.arange(n)[:, None]
+    win = np.hanning(layout.win + 1)[:-1].astype(np.float32)       # periodic Hann
     return np.abs(np.fft.rfft(xp[idx] * win, axis=1)).astype(np.float32)
 
 
-def log_mel(mag: np.ndarray) -> np.ndarray:
-    return np.log(np.maximum(mag @ mel_filterbank().T, 1e-5))
+def log_mel(mag: np.ndarray, layout: FrameLayout = CLASSIC_LAYOUT) -> np.ndarray:
+    fb = mel_filterbank(layout.sample_rate, layout.n_fft, layout.n_mels, layout.fmin, layout.fmax)
+    return np.log(np.maximum(mag @ fb.T, 1e-5))
 
 
-def f0_track(x: np.ndarray, n_frames: int, tracker: str = "dio") -> np.ndarray:
+def f0_track(x: np.ndarray, n_frames: int, tracker: str = "dio",
+             layout: FrameLayout = CLASSIC_LAYOUT) -> np.ndarray:
+    sr, hop = layout.sample_rate, layout.hop
     if tracker == "pyin":
         import librosa
         # frames centred like the mel's, so there is one per mel frame; 2,048 samples hold
         # two periods at the floor. Unvoiced frames come back as NaN.
-        f0, _, _ = librosa.pyin(x.astype(np.float32), fmin=F0_FLOOR, fmax=F0_CEIL, sr=SAMPLE_RATE,
-                                frame_length=2048, hop_length=HOP, center=True)
+        f0, _, _ = librosa.pyin(x.astype(np.float32), fmin=F0_FLOOR, fmax=F0_CEIL, sr=sr,
+                                frame_length=2048, hop_length=hop, center=True)
         f0 = np.nan_to_num(f0, nan=0.0)
     elif tracker in ("harvest", "dio"):
         from training.corpus.pyworld_compat import pyworld
         xd = x.astype(np.float64)
-        period_ms = 1000.0 * HOP / SAMPLE_RATE
+        period_ms = 1000.0 * hop / sr
         if tracker == "harvest":
-            f0, _ = pyworld.harvest(xd, SAMPLE_RATE, f0_floor=F0_FLOOR, f0_ceil=F0_CEIL, frame_period=period_ms)
+            f0, _ = pyworld.harvest(xd, sr, f0_floor=F0_FLOOR, f0_ceil=F0_CEIL, frame_period=period_ms)
         else:
-            f0, t = pyworld.dio(xd, SAMPLE_RATE, f0_floor=F0_FLOOR, f0_ceil=F0_CEIL, frame_period=period_ms)
-            f0 = pyworld.stonemask(xd, f0, t, SAMPLE_RATE)
+            f0, t = pyworld.dio(xd, sr, f0_floor=F0_FLOOR, f0_ceil=F0_CEIL, frame_period=period_ms)
+            f0 = pyworld.stonemask(xd, f0, t, sr)
     else:
         raise ValueError(f"unknown F0 tracker {tracker!r}")
     if len(f0) < n_frames:
@@ -137,9 +171,9 @@ def f0_track(x: np.ndarray, n_frames: int, tracker: str = "dio") -> np.ndarray:
     return f0[:n_frames]
 
 
-def frame_durations(dur_s: list[float], n_frames: int) -> np.ndarray:
+def frame_durations(dur_s: list[float], n_frames: int, layout: FrameLayout = CLASSIC_LAYOUT) -> np.ndarray:
     """Seconds per symbol -> mel frames per symbol, summing to n_frames."""
-    bounds = np.rint(np.cumsum(dur_s) * SAMPLE_RATE / HOP).astype(np.int64)
+    bounds = np.rint(np.cumsum(dur_s) * layout.sample_rate / layout.hop).astype(np.int64)
     bounds = np.minimum(bounds, n_frames)
     bounds[-1] = n_frames
     bounds = np.maximum.accumulate(bounds)
@@ -209,20 +243,64 @@ def extract_one(speaker: str, sid: str) -> dict:
     meta = json.loads((AUDIO / speaker / f"{sid}.json").read_text())
     x, sr = sf.read(str(AUDIO / speaker / f"{sid}.wav"), dtype="float32")
     assert sr == SAMPLE_RATE, f"{speaker}/{sid}: {sr} Hz"
-    mag = stft_magnitude(x)
-    T = mag.shape[0]
-    mel = log_mel(mag)
-    energy = np.log(np.linalg.norm(mag, axis=1) + 1e-5)
-    tracker = f0_tracker_for(speaker)
-    f0 = f0_track(x, T, tracker)
-    dur = frame_durations(al["dur_s"], T)
-    ids = np.array([fe.PHONE_TO_ID[s] for s in al["symbols"]], dtype=np.uint8)
-    assert int(dur.sum()) == T and len(dur) == len(ids)
-    _write_npz(out, mel=mel.astype(np.float16), f0=f0.astype(np.float16),
-               voiced=(f0 > 0).astype(np.uint8), energy=energy.astype(np.float16),
-               phone_ids=ids, durations=dur, speaker_id=np.int16(meta["speaker_id"]),
-               f0_tracker=np.array(tracker))
+    _write_npz(out, **frame_arrays(x, al["dur_s"], speaker, al["symbols"], meta["speaker_id"], CLASSIC_LAYOUT))
     return {"status": "done"}
+
+
+KOKORO_SHIFT_S = -0.055   # measured: docs/corpus.md, "Kokoro's durations as the alignment"
+
+
+def shift_boundaries(dur_s, shift_s: float) -> np.ndarray:
+    """Durations whose inner boundaries all move by shift_s (later when positive), the total
+    kept: a boundary stops at the start or the end of the utterance."""
+    d = np.asarray(dur_s, dtype=np.float64)
+    total = d.sum()
+    ends = np.clip(np.cumsum(d)[:-1] + shift_s, 0.0, total)
+    return np.diff(np.concatenate([[0.0], ends, [total]]))
+
+
+def kokoro_feature_path(speaker: str, sid: str) -> Path:
+    return FEATURES_KOKORO / speaker / f"{sid}.npz"
+
+
+def frame_arrays(x: np.ndarray, dur_s, speaker: str, symbols, speaker_id: int, layout: FrameLayout) -> dict:
+    """All of one utterance's feature arrays, on one frame layout."""
+    mag = stft_magnitude(x, layout)
+    T = mag.shape[0]
+    tracker = f0_tracker_for(speaker)
+    f0 = f0_track(x, T, tracker, layout)
+    dur = frame_durations(dur_s, T, layout)
+    ids = np.array([fe.PHONE_TO_ID[s] for s in symbols], dtype=np.uint8)
+    assert int(dur.sum()) == T and len(dur) == len(ids)
+    return dict(mel=log_mel(mag, layout).astype(np.float16), f0=f0.astype(np.float16),
+                voiced=(f0 > 0).astype(np.uint8),
+                energy=np.log(np.linalg.norm(mag, axis=1) + 1e-5).astype(np.float16),
+                phone_ids=ids, durations=dur, speaker_id=np.int16(speaker_id),
+                f0_tracker=np.array(tracker))
+
+
+def extract_kokoro_one(speaker: str, sid: str) -> dict:
+    """Features of one Kokoro utterance, its durations the teacher's own; cached."""
+    import soundfile as sf
+    out, wav = kokoro_feature_path(speaker, sid), AUDIO / speaker / f"{sid}.wav"
+    if out.exists() and out.stat().st_mtime >= wav.stat().st_mtime:
+        with np.load(out) as z:
+            if "duration_shift_s" in z.files and abs(float(z["duration_shift_s"]) - KOKORO_SHIFT_S) < 1e-6:
+                return {"status": "cached"}
+    meta = json.loads((AUDIO / speaker / f"{sid}.json").read_text())
+    x, sr = sf.read(str(wav), dtype="float32")
+    assert sr == KOKORO_LAYOUT.sample_rate, f"{speaker}/{sid}: {sr} Hz"
+    dur_s = shift_boundaries(np.asarray(meta["symbol_samples"], dtype=np.float64) / sr, KOKORO_SHIFT_S)
+    _write_npz(out, **frame_arrays(x, dur_s, speaker, meta["symbols"], meta["speaker_id"], KOKORO_LAYOUT),
+               duration_shift_s=np.float32(KOKORO_SHIFT_S))
+    return {"status": "done"}
+
+
+def _work_kokoro(item):
+    try:
+        return item, extract_kokoro_one(*item)
+    except Exception as e:  # noqa: BLE001
+        return item, {"status": "error", "error": f"{type(e).__name__}: {e}"}
 
 
 def _work(item):
@@ -232,14 +310,15 @@ def _work(item):
         return item, {"status": "error", "error": f"{type(e).__name__}: {e}"}
 
 
-def write_manifest() -> dict:
+def write_manifest(features: Path = FEATURES, layout: FrameLayout = CLASSIC_LAYOUT) -> dict:
     """Manifest + stats from the feature files that exist (cheap to rebuild, always current)."""
     rows = []
     per_spk: dict[str, dict] = {}
-    mel_sum = np.zeros(N_MELS)
-    mel_sq = np.zeros(N_MELS)
+    mel_sum = np.zeros(layout.n_mels)
+    mel_sq = np.zeros(layout.n_mels)
     mel_n = 0
-    for spk_dir in sorted(p for p in FEATURES.iterdir() if p.is_dir()) if FEATURES.exists() else []:
+    manifest = features / MANIFEST.name
+    for spk_dir in sorted(p for p in features.iterdir() if p.is_dir()) if features.exists() else []:
         for k, f in enumerate(sorted(spk_dir.glob("s*.npz"))):
             meta = json.loads((AUDIO / spk_dir.name / f"{f.stem}.json").read_text())
             with np.load(f) as z:
@@ -253,8 +332,8 @@ def write_manifest() -> dict:
                     mel_n += m.shape[0]
             lf0 = np.log(f0[f0 > 0])
             row = {"id": f.stem, "speaker": spk_dir.name, "speaker_id": meta["speaker_id"],
-                   "split": meta["split"], "path": str(f.relative_to(FEATURES)), "frames": T,
-                   "symbols": n, "seconds": round(T * HOP / SAMPLE_RATE, 3), "text": meta["text"],
+                   "split": meta["split"], "path": str(f.relative_to(features)), "frames": T,
+                   "symbols": n, "seconds": round(T * layout.hop / layout.sample_rate, 3), "text": meta["text"],
                    "frontend_version": meta.get("frontend_version"),
                    "lf0_sum": round(float(lf0.sum()), 4), "lf0_sq": round(float((lf0 ** 2).sum()), 4),
                    "n_voiced": int(lf0.size)}
@@ -266,14 +345,15 @@ def write_manifest() -> dict:
             s["lf0_sum"] += row["lf0_sum"]
             s["lf0_sq"] += row["lf0_sq"]
             s["n_voiced"] += row["n_voiced"]
-    FEATURES.mkdir(parents=True, exist_ok=True)
-    tmp = MANIFEST.with_suffix(".tmp")
+    features.mkdir(parents=True, exist_ok=True)
+    tmp = manifest.with_suffix(".tmp")
     with open(tmp, "w") as f:
         for r in rows:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
-    tmp.replace(MANIFEST)
-    stats = {"speakers": {}, "frame": {"sample_rate": SAMPLE_RATE, "hop": HOP, "n_fft": N_FFT,
-                                       "win": WIN, "n_mels": N_MELS, "fmin": FMIN, "fmax": FMAX},
+    tmp.replace(manifest)
+    stats = {"speakers": {}, "frame": {"sample_rate": layout.sample_rate, "hop": layout.hop,
+                                       "n_fft": layout.n_fft, "win": layout.win, "n_mels": layout.n_mels,
+                                       "fmin": layout.fmin, "fmax": layout.fmax},
              "symbols": list(fe.SYMBOLS), "frontend_version": fe.FRONTEND_VERSION}
     for spk, s in per_spk.items():
         mu = s["lf0_sum"] / max(s["n_voiced"], 1)
@@ -284,7 +364,7 @@ def write_manifest() -> dict:
         mu = mel_sum / mel_n
         stats["mel_mean"] = [round(float(v), 4) for v in mu]
         stats["mel_std"] = [round(float(v), 4) for v in np.sqrt(np.maximum(mel_sq / mel_n - mu ** 2, 0))]
-    (FEATURES / "stats.json").write_text(json.dumps(stats, indent=1))
+    (features / "stats.json").write_text(json.dumps(stats, indent=1))
     return stats
 
 
@@ -293,8 +373,27 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--speakers", default="")
     ap.add_argument("--manifest-only", action="store_true")
+    ap.add_argument("--teachers", choices=("classic", "kokoro"), default="classic",
+                    help="the classic voices' features (aligned, 22,050 Hz) or the Kokoro voices' (24 kHz)")
     args = ap.parse_args(argv)
     from tqdm import tqdm
+    if args.teachers == "kokoro":
+        from training.teachers.voices import KOKORO_VOICES
+        names = {v.name for v in KOKORO_VOICES}
+        if args.speakers:
+            names &= set(args.speakers.split(","))
+        if not args.manifest_only:
+            items = generated_items(names)
+            counts = {}
+            for item, res in tqdm(imap_unordered(_work_kokoro, items, args.workers), total=len(items),
+                                  unit="utt", mininterval=5, file=sys.stderr):
+                counts[res["status"]] = counts.get(res["status"], 0) + 1
+                if res["status"] == "error":
+                    print(item, res["error"], file=sys.stderr)
+            print(f"features: {counts}", file=sys.stderr)
+        stats = write_manifest(FEATURES_KOKORO, KOKORO_LAYOUT)
+        print(json.dumps(stats["speakers"], indent=1))
+        return 0
     if not args.manifest_only:
         items = generated_items(set(args.speakers.split(",")) if args.speakers else None)
         todo = [it for it in items if align_path(*it).exists() and not (

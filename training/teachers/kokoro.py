@@ -14,9 +14,9 @@ English voice style tables, the voices' published grades). This module:
 
 The phone table (docs/corpus.md, "Kokoro: our phones in Kokoro's symbols"): consonants map one to
 one; vowels to Kokoro's US symbols (its diphthongs are single tokens: A = eɪ, I = aɪ, O = oʊ,
-W = aʊ, Y = ɔɪ); AH is ʌ when stressed and ə when not, ER is ɜɹ when stressed and ɚ when not.
-A stress mark (ˈ primary, ˌ secondary) stands right before the vowel, as Kokoro's own G2P
-writes it. The British voices read the same table except the GOAT vowel, Q (əʊ), which is what
+W = aʊ, Y = ɔɪ); AH is ʌ when stressed and ə when not, ER is ɜɹ when stressed and əɹ when not.
+A stress mark (ˈ primary, ˌ secondary) stands right before the vowel. All of this is how
+Kokoro's own G2P (misaki) writes US English. The British voices read the same table except the GOAT vowel, Q (əʊ), which is what
 their training data used; they stay rhotic, since our phones have the R the model will be asked
 to say.
 
@@ -60,7 +60,7 @@ CONSONANTS = {
 # vowel -> (stressed, unstressed) Kokoro symbols, US
 VOWELS_US = {
     "AA": ("ɑ", "ɑ"), "AE": ("æ", "æ"), "AH": ("ʌ", "ə"), "AO": ("ɔ", "ɔ"), "AW": ("W", "W"),
-    "AY": ("I", "I"), "EH": ("ɛ", "ɛ"), "ER": ("ɜɹ", "ɚ"), "EY": ("A", "A"), "IH": ("ɪ", "ɪ"),
+    "AY": ("I", "I"), "EH": ("ɛ", "ɛ"), "ER": ("ɜɹ", "əɹ"), "EY": ("A", "A"), "IH": ("ɪ", "ɪ"),
     "IY": ("i", "i"), "OW": ("O", "O"), "OY": ("Y", "Y"), "UH": ("ʊ", "ʊ"), "UW": ("u", "u"),
 }
 VOWELS_GB = {**VOWELS_US, "OW": ("Q", "Q")}
@@ -179,18 +179,26 @@ class KokoroTeacher:
             self._voices[name] = load_voice(name, self.directory)
         return self._voices[name]
 
+    def run(self, tokens, voice: str, speed: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+        """Kokoro token ids (pads included) -> (audio float32 at 24 kHz, frames per token)."""
+        n_phonemes = len(tokens) - 2
+        style = self.voice(voice)[min(n_phonemes, MAX_TOKENS) - 1][None, :]
+        audio, frames = self.session.run(
+            ["audio", DURATION_OUTPUT],
+            {"tokens": np.asarray([tokens], dtype=np.int64), "style": style.astype(np.float32),
+             "speed": np.asarray([speed], dtype=np.float32)})
+        return (np.asarray(audio, dtype=np.float32).reshape(-1),
+                np.rint(np.asarray(frames)).astype(np.int64).reshape(-1))
+
+    def synthesize_tokens(self, tokens, voice: str, speed: float = 1.0) -> np.ndarray:
+        """Audio of Kokoro token ids (as its own G2P would give them), pads included."""
+        return self.run(tokens, voice, speed)[0]
+
     def synthesize(self, symbols: tuple[str, ...], voice: str, accent: str = "US",
                    speed: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
         """-> (audio float32 at 24 kHz, duration of each of our symbols in samples)."""
         inp = kokoro_tokens(symbols, accent)
-        n_phonemes = len(inp.tokens) - 2
-        style = self.voice(voice)[min(n_phonemes, MAX_TOKENS) - 1][None, :]
-        audio, frames = self.session.run(
-            ["audio", DURATION_OUTPUT],
-            {"tokens": np.asarray([inp.tokens], dtype=np.int64), "style": style.astype(np.float32),
-             "speed": np.asarray([speed], dtype=np.float32)})
-        audio = np.asarray(audio, dtype=np.float32).reshape(-1)
-        frames = np.rint(np.asarray(frames)).astype(np.int64).reshape(-1)
+        audio, frames = self.run(inp.tokens, voice, speed)
         if frames.size != len(inp.tokens):
             raise RuntimeError(f"Kokoro gave {frames.size} durations for {len(inp.tokens)} tokens")
         durations = durations_to_symbols(frames, inp.owner, len(symbols))
