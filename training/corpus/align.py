@@ -313,11 +313,14 @@ def check_piper(items, limit: int) -> dict:
 
 
 def check_kokoro(items, per_voice: int) -> dict:
-    """The Kokoro voices: their own phone ends vs pocketsphinx's, phone by phone (both are on
-    our symbol sequence, so no matching is needed; pauses and the last phone are left out)."""
+    """The Kokoro voices: their own phone ends, moved by features.KOKORO_SHIFT_S as the features
+    move them, vs pocketsphinx's, phone by phone (both are on our symbol sequence, so no
+    matching is needed; pauses and the last phone are left out). Per voice and over all; each
+    with the median offset still left, and the raw offset before the shift."""
+    from training.corpus.features import KOKORO_SHIFT_S
     from training.teachers.voices import KOKORO_VOICES
     names = {v.name for v in KOKORO_VOICES}
-    errs, signed = [], []
+    signed: dict[str, list[float]] = {}
     done: dict[str, int] = {}
     for spk, sid in items:
         if spk not in names or done.get(spk, 0) >= per_voice:
@@ -327,16 +330,22 @@ def check_kokoro(items, per_voice: int) -> dict:
         if not rec.get("ok") or rec["symbols"] != meta["symbols"]:
             continue
         ps_ends = np.cumsum(rec["dur_s"])
-        kk_ends = np.cumsum(meta["symbol_samples"]) / meta["native_rate"]
-        phones = [i for i, s in enumerate(meta["symbols"][:-2]) if s in fe.PHONE_TO_ID and s[0].isalpha()]
-        for i in phones:
-            errs.append(abs(ps_ends[i] - kk_ends[i]))
-            signed.append(kk_ends[i] - ps_ends[i])
+        kk_ends = np.cumsum(meta["symbol_samples"]) / meta["native_rate"] + KOKORO_SHIFT_S
+        phones = [i for i, s in enumerate(meta["symbols"][:-2]) if s[0].isalpha()]
+        signed.setdefault(spk, []).extend(float(kk_ends[i] - ps_ends[i]) for i in phones)
         done[spk] = done.get(spk, 0) + 1
-    s = _err_summary(errs, sum(done.values()), "Kokoro's own phone ends vs pocketsphinx")
-    if signed:
-        s.update(_offset_corrected(signed))
-    return s
+
+    def summary(errs: list[float], n_utt: int, what: str) -> dict:
+        s = _err_summary([abs(e) for e in errs], n_utt, what)
+        if errs:
+            s["median_offset_ms"] = round(float(np.median(errs)) * 1000, 1)
+            s["raw_median_offset_ms"] = round((float(np.median(errs)) - KOKORO_SHIFT_S) * 1000, 1)
+        return s
+
+    what = f"Kokoro's own phone ends moved {KOKORO_SHIFT_S * 1000:+.0f} ms vs pocketsphinx"
+    out = summary([e for v in signed.values() for e in v], sum(done.values()), what)
+    out["per_voice"] = {spk: summary(signed[spk], done[spk], what) for spk in sorted(signed)}
+    return out
 
 
 def _offset_corrected(signed) -> dict:
