@@ -29,7 +29,7 @@ done
 MODE=$1
 case "$MODE" in
   stash|train|runs|more) ;;
-  *) echo "usage: bash research/device_run.sh stash|train|runs|more [flags] (see the top of this file)"; exit 2 ;;
+  *) echo "usage: bash research/device_run.sh [--run-seconds N] [--max-runs N] [--return-mib N] stash|train|runs|more [flags] (see the top of this file)"; exit 2 ;;
 esac
 mkdir -p "$PARTS" && cp .gpu/part* "$PARTS"/ 2>/dev/null; ls "$PARTS" | tr '\n' ' ' && echo
 [ "$MODE" = stash ] && exit 0
