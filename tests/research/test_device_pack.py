@@ -125,8 +125,8 @@ def test_the_device_script_refuses_a_side_run_without_a_name_before_unpacking(tm
     def call(*args):
         return subprocess.run(["bash", script, *args], cwd=tmp_path, env=env, capture_output=True, text=True)
 
-    unnamed = call("runs", "--run v0 --vocoder-steps 10", "--vocoder-steps 10 --subframe-gains 4")
-    assert unnamed.returncode == 2 and "need --run NAME: --vocoder-steps 10 --subframe-gains 4" in unnamed.stdout
+    unnamed = call("runs", "--run v0 --vocoder-steps 10", "--vocoder-steps 10 --acoustic-lr 2e-3")
+    assert unnamed.returncode == 2 and "need --run NAME: --vocoder-steps 10 --acoustic-lr 2e-3" in unnamed.stdout
     assert not (tmp_path / "work-data").exists()  # refused before unpacking anything
     assert call("more").returncode == 2
     six = call("runs", *[f"--run r{i}" for i in range(6)])
