@@ -163,7 +163,10 @@ def main(argv=None) -> int:
     meta = model.metadata
     g2p_params = sum(t.count for t in model.tensors.values() if t.name.startswith("g2p."))
     hours = corpus_hours()
-    from training.teachers.voices import VOICES
+    from training.teachers.voices import ALL_VOICES
+    # the voices this model holds, in its speaker order (a Kokoro voice names its Kokoro voice)
+    names = list(meta.get("speakers.name") or [])
+    voices = [v for name in names for v in ALL_VOICES if v.name == name]
 
     out = [f"# Model card: {meta.get('general.name', 'BitTTS')}", "",
            "An English text-to-speech model for BitTTS Desktop: a FastSpeech2-style convolutional acoustic",
@@ -181,10 +184,14 @@ def main(argv=None) -> int:
            "## Voices and their teachers", "",
            "| voice | sex | accent | teacher (engine, voice) | licence of the teacher voice | training hours |",
            "|---|---|---|---|---|---|"]
-    for v in VOICES:
+    for v in voices:
         out.append(f"| {v.name} | {v.sex} | {v.accent} | {v.engine} {v.voice} | {v.licence} | {hours.get(v.name, 0):.2f} |")
     out += ["", "Provenance notes:", ""]
-    out += [f"- {v.name}: {v.provenance}" for v in VOICES if v.provenance]
+    out += [f"- {v.name}: {v.provenance}" for v in voices if v.provenance]
+    if any(v.engine == "kokoro" for v in voices):
+        out += ["", "The Kokoro voices are distilled from Kokoro-82M v1.0 (weights and voices by hexgrad,",
+                "Apache-2.0; the int8 ONNX export, MIT), which allows distillation and redistribution",
+                "with attribution; its NOTICE travels with the installers."]
     out += ["", "The voices imitate synthetic teacher voices, not recordings of people; each real person",
             "behind a teacher voice has one voice id here.", "",
             "## Training", ""]

@@ -19,6 +19,7 @@ export PYTHONPATH=.
 
 scripts/dev.sh setup
 .venv/bin/pip install -q -e '.[training]'
+sh training/install_evaluation.sh
 bash training/teachers/install.sh
 nice -n 10 $PY -m training.corpus.text
 nice -n 10 $PY -m training.corpus.generate
