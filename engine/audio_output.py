@@ -11,6 +11,7 @@
 
 ``soundfile`` and ``sounddevice`` are imported only when used: the engine imports without them.
 """
+
 from __future__ import annotations
 
 import logging
@@ -73,8 +74,9 @@ def check_format(path: str | Path) -> str:
     suffix = Path(path).suffix.lower()
     formats = available_formats()
     if suffix not in formats:
-        raise UnsupportedFormat(f"cannot write {suffix or 'files without a suffix'}: "
-                                f"the formats available are {', '.join(formats)}")
+        raise UnsupportedFormat(
+            f"cannot write {suffix or 'files without a suffix'}: the formats available are {', '.join(formats)}"
+        )
     return suffix
 
 
@@ -107,8 +109,14 @@ class _SoundFile:
 
     def __init__(self, soundfile, path: Path, sample_rate: int, fmt: str):
         self._vorbis = fmt == "OGG"
-        self._file = soundfile.SoundFile(str(path), "w", samplerate=sample_rate, channels=1, format=fmt,
-                                         subtype="VORBIS" if self._vorbis else "PCM_16")
+        self._file = soundfile.SoundFile(
+            str(path),
+            "w",
+            samplerate=sample_rate,
+            channels=1,
+            format=fmt,
+            subtype="VORBIS" if self._vorbis else "PCM_16",
+        )
 
     def write(self, samples) -> None:
         self._file.write(clip_float(samples) if self._vorbis else to_int16(samples))
@@ -134,8 +142,11 @@ class AudioFileWriter:
         fmt = FILE_FORMATS[check_format(self.path)]
         self.temp_path = self.path.with_name(f".{self.path.stem}.partial-{os.getpid()}{self.path.suffix}")
         soundfile = _soundfile()
-        self._file = (_SoundFile(soundfile, self.temp_path, sample_rate, fmt) if soundfile is not None
-                      else _WaveFile(self.temp_path, sample_rate))
+        self._file = (
+            _SoundFile(soundfile, self.temp_path, sample_rate, fmt)
+            if soundfile is not None
+            else _WaveFile(self.temp_path, sample_rate)
+        )
         self._open = True
 
     def write(self, samples) -> None:
@@ -180,9 +191,14 @@ class AudioFileWriter:
 _END = object()
 
 
-def synthesize_ahead(synthesize: Callable[[threading.Event], Iterable], *, ahead: int = 2,
-                     cancel: threading.Event | None = None, poll: float = 0.02,
-                     thread_name: str = "bittts-synthesis") -> Iterator:
+def synthesize_ahead(
+    synthesize: Callable[[threading.Event], Iterable],
+    *,
+    ahead: int = 2,
+    cancel: threading.Event | None = None,
+    poll: float = 0.02,
+    thread_name: str = "bittts-synthesis",
+) -> Iterator:
     """Yield the items of ``synthesize(cancel)``, which runs on a thread of its own up to
     ``ahead`` items in front of the consumer (bounded memory on long texts, no gaps between
     sentences).

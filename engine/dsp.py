@@ -4,6 +4,7 @@ Same maths as training/model/ddsp.py, which trains through it; frames are rows h
 oscillator bank runs natively (``_native.harmonic_synth``); ``harmonic_signal_reference`` is
 its plain NumPy oracle.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,8 +20,9 @@ def upsample_frames(values: np.ndarray, hop: int) -> np.ndarray:
     return out.reshape((-1,) + values.shape[1:])
 
 
-def harmonic_amplitudes(f0: np.ndarray, envelope: np.ndarray, sample_rate: int, max_harmonics: int,
-                        ceiling: float) -> np.ndarray:
+def harmonic_amplitudes(
+    f0: np.ndarray, envelope: np.ndarray, sample_rate: int, max_harmonics: int, ceiling: float
+) -> np.ndarray:
     """f0 [T] Hz, envelope [T, E] log amplitude (linear in frequency 0..Nyquist) -> [T, H]."""
     nyquist = sample_rate / 2
     points = envelope.shape[1]
@@ -34,8 +36,9 @@ def harmonic_amplitudes(f0: np.ndarray, envelope: np.ndarray, sample_rate: int, 
     return amps.astype(np.float32)
 
 
-def harmonic_signal_reference(f0: np.ndarray, amps: np.ndarray, sample_rate: int, hop: int,
-                              phase: float = 0.0) -> tuple[np.ndarray, float]:
+def harmonic_signal_reference(
+    f0: np.ndarray, amps: np.ndarray, sample_rate: int, hop: int, phase: float = 0.0
+) -> tuple[np.ndarray, float]:
     """Plain NumPy oscillator bank: sum_k a_k(n) sin(k phi(n)); returns (samples, final phase)."""
     f0_s = upsample_frames(f0.astype(np.float64), hop)
     phi = phase + 2 * np.pi * np.cumsum(f0_s / sample_rate)
@@ -45,8 +48,9 @@ def harmonic_signal_reference(f0: np.ndarray, amps: np.ndarray, sample_rate: int
     return samples.astype(np.float32), float(np.remainder(phi[-1], 2 * np.pi)) if len(phi) else phase
 
 
-def harmonic_signal(f0: np.ndarray, amps: np.ndarray, sample_rate: int, hop: int,
-                    phase: float = 0.0) -> tuple[np.ndarray, float]:
+def harmonic_signal(
+    f0: np.ndarray, amps: np.ndarray, sample_rate: int, hop: int, phase: float = 0.0
+) -> tuple[np.ndarray, float]:
     return _native.harmonic_synth(f0, amps, hop, float(sample_rate), phase)
 
 

@@ -1,4 +1,5 @@
 """Writing files so that a crash or a full disk never leaves half a file behind."""
+
 from __future__ import annotations
 
 import os

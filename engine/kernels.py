@@ -2,6 +2,7 @@
 
 ``bittts.engine.kernels_ref`` holds the plain NumPy reference with the same signatures.
 """
+
 from __future__ import annotations
 
 BUILD_HINT = (

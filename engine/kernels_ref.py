@@ -4,6 +4,7 @@ Same signatures as the native classes in ``bittts.engine._native``. Slow on purp
 step is written out as the maths says, in int32 and float64 where the native code uses int32
 and float32.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -89,7 +90,10 @@ def dequantized_conv1d(x: np.ndarray, weights: np.ndarray, scale, bias=None, dil
     """The float model the kernels approximate: conv of the fake-quantized activations with beta * W."""
     q, gamma = quantize_frames(x)
     x_dq = q.astype(np.float64) * (gamma[:, None].astype(np.float64) / QMAX)
-    w = np.asarray(weights, np.float64) * np.broadcast_to(np.asarray(scale, np.float64), (weights.shape[0],))[:, None, None]
+    w = (
+        np.asarray(weights, np.float64)
+        * np.broadcast_to(np.asarray(scale, np.float64), (weights.shape[0],))[:, None, None]
+    )
     c_out, _, kernel_size = w.shape
     padded = np.pad(x_dq, ((padding, padding), (0, 0)))
     frames_out = padded.shape[0] - dilation * (kernel_size - 1)

@@ -10,9 +10,11 @@ or misshapen tensor raises ``ModelFormatError`` naming it.
 Frames are rows: a layer maps [frames, c_in] to [frames, c_out]. Layers are immutable after
 loading and can serve several threads at once.
 """
+
 from __future__ import annotations
 
 import numpy as np
+
 from bittts.engine.kernels import TernaryConv1d
 from bittts.engine.model_format import DType, ModelFile, ModelFormatError
 from bittts.engine.tensor_names import BlockNames, ConvNames, NormNames

@@ -6,11 +6,12 @@ kernels; the few higher-precision layers (embeddings, norms, final projections) 
 Frames are rows: arrays are [frames, channels]. The model is immutable after loading and can
 serve several threads at once.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -34,11 +35,15 @@ def check_retired(arch: dict, decoder_layers: int, path) -> None:
     if "decoder_dilations" in arch:
         value = arch["decoder_dilations"]
         if not isinstance(value, list) or value != [1] * decoder_layers:
-            raise ModelFormatError(f"{path}: arch.decoder_dilations {value!r} is not supported; this engine reads "
-                                   f"only {RETIRED_ARCH['decoder_dilations']} ({decoder_layers})")
+            raise ModelFormatError(
+                f"{path}: arch.decoder_dilations {value!r} is not supported; this engine reads "
+                f"only {RETIRED_ARCH['decoder_dilations']} ({decoder_layers})"
+            )
     if "subframe_gains" in arch and arch["subframe_gains"] != 0:
-        raise ModelFormatError(f"{path}: arch.subframe_gains {arch['subframe_gains']!r} is not supported; "
-                               f"this engine reads only {RETIRED_ARCH['subframe_gains']}")
+        raise ModelFormatError(
+            f"{path}: arch.subframe_gains {arch['subframe_gains']!r} is not supported; "
+            f"this engine reads only {RETIRED_ARCH['subframe_gains']}"
+        )
 
 
 class Predictor:
@@ -71,7 +76,7 @@ class BitTTSModel:
         try:
             self.sample_rate = int(meta["audio.sample_rate"])
             self.hop = int(meta["audio.hop_size"])
-            arch = {k[len("arch."):]: v for k, v in meta.items() if k.startswith("arch.")}
+            arch = {k[len("arch.") :]: v for k, v in meta.items() if k.startswith("arch.")}
             self.n_mels = int(arch["n_mels"])
             self.log_f0_mean = float(arch["log_f0_mean"])
             self.log_f0_std = float(arch["log_f0_std"])
@@ -89,8 +94,9 @@ class BitTTSModel:
         self.phone_embedding = p.f32(names.PHONE_EMBEDDING.tensor())
         self.speaker_embedding = p.f32(names.SPEAKER_EMBEDDING.tensor())
         self.encoder = [p.block(names.ENCODER.block(i)) for i in range(enc_layers)]
-        self.duration_predictor = Predictor(p, names.DURATION_BLOCKS, names.DURATION_NORM.norm(), names.DURATION_OUT,
-                                            pred_layers)
+        self.duration_predictor = Predictor(
+            p, names.DURATION_BLOCKS, names.DURATION_NORM.norm(), names.DURATION_OUT, pred_layers
+        )
         self.pitch_predictor = Predictor(p, names.PITCH_BLOCKS, names.PITCH_NORM.norm(), names.PITCH_OUT, pred_layers)
         self.pitch_embedding = p.conv(names.PITCH_EMBEDDING.conv(), padding=1)
         self.encoder_norm = p.norm(names.ENCODER_NORM.norm())
@@ -104,8 +110,10 @@ class BitTTSModel:
         self.vocoder_out = p.conv(names.VOCODER_OUT.conv())
         controls = self.envelope_points + self.noise_bands
         if self.vocoder_out.c_out != controls:
-            raise ModelFormatError(f"{model.path}: the vocoder writes {self.vocoder_out.c_out} controls a frame; "
-                                   f"its metadata asks for {controls}")
+            raise ModelFormatError(
+                f"{model.path}: the vocoder writes {self.vocoder_out.c_out} controls a frame; "
+                f"its metadata asks for {controls}"
+            )
         self.n_phones, self.n_speakers = self.phone_embedding.shape[0], self.speaker_embedding.shape[0]
         symbols = meta.get("text.phones")
         if not isinstance(symbols, list) or len(symbols) != self.n_phones:
@@ -116,7 +124,13 @@ class BitTTSModel:
         self.resident_bytes = sum(getattr(layer, "nbytes", 0) for layer in self._ternary_layers())
 
     def _ternary_layers(self):
-        blocks = self.encoder + self.decoder + self.vocoder_blocks + self.duration_predictor.blocks + self.pitch_predictor.blocks
+        blocks = (
+            self.encoder
+            + self.decoder
+            + self.vocoder_blocks
+            + self.duration_predictor.blocks
+            + self.pitch_predictor.blocks
+        )
         yield from (b.conv for b in blocks)
         yield self.decoder_in
         yield self.vocoder_in
@@ -132,9 +146,16 @@ class BitTTSModel:
             x = block(x)
         return x + speaker
 
-    def acoustic(self, phone_ids: np.ndarray, speaker: np.ndarray, speed: float = 1.0,
-                 pitch_semitones: float = 0.0, durations: np.ndarray | None = None,
-                 duration_scale: np.ndarray | None = None, pitch_shift: np.ndarray | None = None) -> AcousticOutput:
+    def acoustic(
+        self,
+        phone_ids: np.ndarray,
+        speaker: np.ndarray,
+        speed: float = 1.0,
+        pitch_semitones: float = 0.0,
+        durations: np.ndarray | None = None,
+        duration_scale: np.ndarray | None = None,
+        pitch_shift: np.ndarray | None = None,
+    ) -> AcousticOutput:
         """Phone ids -> frames. ``speed`` and ``pitch_semitones`` apply to every phone;
         ``duration_scale`` (a factor per phone, 2 = twice as long) and ``pitch_shift``
         (semitones per phone) apply on top of them, phone by phone (SSML prosody).
@@ -158,7 +179,9 @@ class BitTTSModel:
             h = block(h)
         out = self.decoder_out(self.decoder_norm(h))
         log_f0 = out[:, self.n_mels] * self.log_f0_std + self.log_f0_mean
-        return AcousticOutput(durations, out[:, : self.n_mels], np.exp(log_f0).astype(np.float32), out[:, self.n_mels + 1] > 0)
+        return AcousticOutput(
+            durations, out[:, : self.n_mels], np.exp(log_f0).astype(np.float32), out[:, self.n_mels + 1] > 0
+        )
 
     @staticmethod
     def _per_phone(values: np.ndarray, count: int, what: str) -> np.ndarray:
@@ -179,8 +202,15 @@ class BitTTSModel:
         e = self.envelope_points
         return out[:, :e], out[:, e:]
 
-    def vocode(self, mel: np.ndarray, f0: np.ndarray, voiced: np.ndarray, noise_frames: np.ndarray | None = None,
-               seed: int = 0, cancelled: Callable[[], bool] | None = None) -> np.ndarray | None:
+    def vocode(
+        self,
+        mel: np.ndarray,
+        f0: np.ndarray,
+        voiced: np.ndarray,
+        noise_frames: np.ndarray | None = None,
+        seed: int = 0,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> np.ndarray | None:
         """Acoustic frames -> waveform. ``cancelled`` is asked between stages; when it says
         True the work stops and None is returned."""
         stop = cancelled or (lambda: False)

@@ -5,6 +5,7 @@ exporter writes files with :class:`ModelWriter`; the engine reads them with :cla
 which maps the file instead of copying it and checks every count, length and offset before it
 uses it. Anything wrong with a file raises :class:`ModelFormatError` naming the field.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -13,10 +14,11 @@ import mmap
 import os
 import struct
 import zlib
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -26,7 +28,9 @@ MAGIC = b"BTTSMODL"
 VERSION = 1  # changes only when the layout changes
 ALIGNMENT = 64
 CHECKSUM_SIZE = 32  # SHA-256 of every byte before it
-HEADER = struct.Struct("<8sIIIIII QQ")  # magic, version, flags, n_meta, n_tensors, n_blobs, reserved, data_offset, data_size
+HEADER = struct.Struct(
+    "<8sIIIIII QQ"
+)  # magic, version, flags, n_meta, n_tensors, n_blobs, reserved, data_offset, data_size
 
 # Limits a reader enforces so that a hostile file cannot make it allocate or loop without bound.
 MAX_ENTRIES = 65_536
@@ -65,7 +69,11 @@ class BlobEncoding(IntEnum):
 
 
 _NUMPY_DTYPES = {DType.F32: np.dtype("<f4"), DType.F16: np.dtype("<f2"), DType.I8: np.dtype("i1")}
-_SCALAR = {ValueType.BOOL: struct.Struct("<?"), ValueType.INT64: struct.Struct("<q"), ValueType.FLOAT64: struct.Struct("<d")}
+_SCALAR = {
+    ValueType.BOOL: struct.Struct("<?"),
+    ValueType.INT64: struct.Struct("<q"),
+    ValueType.FLOAT64: struct.Struct("<d"),
+}
 
 
 # --- ternary weight indexing -------------------------------------------------------------
@@ -246,7 +254,9 @@ class ModelFile:
     def _parse(self, verify_checksum: bool) -> None:
         body_end = self.file_size - CHECKSUM_SIZE
         cur = _Cursor(self._buf, 0, body_end)
-        magic, version, flags, n_meta, n_tensors, n_blobs, _reserved, data_offset, data_size = cur.unpack(HEADER, "header")
+        magic, version, flags, n_meta, n_tensors, n_blobs, _reserved, data_offset, data_size = cur.unpack(
+            HEADER, "header"
+        )
         if magic != MAGIC:
             raise ModelFormatError(f"not a BitTTS model (magic {bytes(magic)!r}, expected {MAGIC!r})")
         if version != VERSION:
@@ -254,7 +264,9 @@ class ModelFile:
         if flags != 0:
             raise ModelFormatError(f"header flags {flags:#x} are not known to this version")
         if n_meta > MAX_ENTRIES or n_tensors > MAX_ENTRIES or n_blobs > MAX_BLOBS:
-            raise ModelFormatError(f"header counts ({n_meta} metadata, {n_tensors} tensors, {n_blobs} blobs) exceed the limits")
+            raise ModelFormatError(
+                f"header counts ({n_meta} metadata, {n_tensors} tensors, {n_blobs} blobs) exceed the limits"
+            )
         if data_offset % ALIGNMENT or data_offset > body_end or data_size > body_end - data_offset:
             raise ModelFormatError(f"data section [{data_offset}, +{data_size}) is misaligned or outside the file")
         if verify_checksum:
@@ -304,9 +316,11 @@ class ModelFile:
                 raise ModelFormatError(f"{where} raw size {raw} is inconsistent")
             blobs[name] = BlobInfo(name, encoding, offset, stored, raw)
 
-        spans = sorted([(t.offset, t.offset + t.nbytes, f"tensor {t.name!r}") for t in tensors.values()]
-                       + [(b.offset, b.offset + b.stored_size, f"blob {b.name!r}") for b in blobs.values()])
-        for (s0, e0, a), (s1, e1, b) in zip(spans, spans[1:]):
+        spans = sorted(
+            [(t.offset, t.offset + t.nbytes, f"tensor {t.name!r}") for t in tensors.values()]
+            + [(b.offset, b.offset + b.stored_size, f"blob {b.name!r}") for b in blobs.values()]
+        )
+        for (_s0, e0, a), (s1, _e1, b) in zip(spans, spans[1:]):
             if s1 < e0:
                 raise ModelFormatError(f"{a} and {b} overlap in the data section")
 
@@ -321,12 +335,16 @@ class ModelFile:
     def _check_tensor(info: TensorInfo, data_size: int) -> None:
         where = f"tensor {info.name!r}"
         if info.nbytes != expected_nbytes(info.dtype, info.shape):
-            raise ModelFormatError(f"{where} holds {info.nbytes} bytes, its dtype and shape need {expected_nbytes(info.dtype, info.shape)}")
+            raise ModelFormatError(
+                f"{where} holds {info.nbytes} bytes, its dtype and shape need {expected_nbytes(info.dtype, info.shape)}"
+            )
         if info.offset % ALIGNMENT or info.offset > data_size or info.nbytes > data_size - info.offset:
             raise ModelFormatError(f"{where} [{info.offset}, +{info.nbytes}) is misaligned or outside the data section")
         allowed = (0,) if info.dtype in (DType.F32, DType.F16) else (1, info.rows)
         if len(info.scales) not in allowed:
-            raise ModelFormatError(f"{where} has {len(info.scales)} scales; {info.dtype.name} needs {' or '.join(map(str, allowed))}")
+            raise ModelFormatError(
+                f"{where} has {len(info.scales)} scales; {info.dtype.name} needs {' or '.join(map(str, allowed))}"
+            )
         if not all(np.isfinite(info.scales)):
             raise ModelFormatError(f"{where} has a non-finite scale")
 
@@ -381,7 +399,9 @@ class ModelFile:
         except zlib.error as exc:
             raise ModelFormatError(f"{self.path}: blob {name!r} does not decompress: {exc}") from None
         if len(raw) != info.raw_size or inflater.unconsumed_tail or not inflater.eof:
-            raise ModelFormatError(f"{self.path}: blob {name!r} does not decompress to its stated {info.raw_size} bytes")
+            raise ModelFormatError(
+                f"{self.path}: blob {name!r} does not decompress to its stated {info.raw_size} bytes"
+            )
         return raw
 
     def parameter_count(self) -> int:
@@ -396,7 +416,7 @@ class ModelFile:
         except (AttributeError, BufferError):
             pass  # arrays still view the mapping; it closes when they are gone
 
-    def __enter__(self) -> "ModelFile":
+    def __enter__(self) -> ModelFile:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -449,7 +469,7 @@ class ModelWriter:
         self._names: set[str] = set()
 
     @classmethod
-    def from_model(cls, model: "ModelFile", keep: Callable[[str], bool] | None = None) -> "ModelWriter":
+    def from_model(cls, model: ModelFile, keep: Callable[[str], bool] | None = None) -> ModelWriter:
         """A writer holding a copy of an existing model (to add or replace parts, then write):
         its metadata, and its tensors and blobs for which ``keep(name)`` is true (all by default)."""
         w = cls()
@@ -457,7 +477,7 @@ class ModelWriter:
         w.copy_from(model, keep)
         return w
 
-    def copy_from(self, model: "ModelFile", keep: Callable[[str], bool] | None = None) -> None:
+    def copy_from(self, model: ModelFile, keep: Callable[[str], bool] | None = None) -> None:
         """Add the tensors and blobs of ``model`` for which ``keep(name)`` is true (all by default)."""
         for name, info in model.tensors.items():
             if keep is not None and not keep(name):
@@ -533,8 +553,9 @@ class ModelWriter:
             tables += _encode_string(name) + bytes([encoding]) + struct.pack("<QQQ", offset, len(payload), raw_size)
         data_offset = HEADER.size + len(tables)
         data_offset += -data_offset % ALIGNMENT
-        header = HEADER.pack(MAGIC, VERSION, 0, len(self.metadata), len(self._tensors), len(self._blobs), 0,
-                             data_offset, len(data))
+        header = HEADER.pack(
+            MAGIC, VERSION, 0, len(self.metadata), len(self._tensors), len(self._blobs), 0, data_offset, len(data)
+        )
         body = header + bytes(tables) + b"\0" * (data_offset - HEADER.size - len(tables)) + bytes(data)
         return body + hashlib.sha256(body).digest()
 

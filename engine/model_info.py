@@ -1,4 +1,5 @@
 """Numbers about a packed model that `bittts info` and the app's model readout both show."""
+
 from __future__ import annotations
 
 import os

@@ -37,13 +37,14 @@ text unless ``ssml`` is set (the command line turns it on by itself for input th
 * malformed SSML raises ``SsmlError`` (a ValueError naming the line and column) when the
   stream starts, before any audio.
 """
+
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -51,9 +52,16 @@ from bittts.engine.model import BitTTSModel
 from bittts.engine.model_format import ModelFile, ModelFormatError
 from bittts.engine.model_info import ModelSummary, bundled_model_path, summarize
 from bittts.engine.synthesis_types import (
-    AudioChunk, ConfigSource, SynthesisConfig, UnknownVoiceError, VoiceInfo, WordTiming, parse_voice_blend,
+    AudioChunk,
+    ConfigSource,
+    SynthesisConfig,
+    UnknownVoiceError,
+    VoiceInfo,
+    WordTiming,
+    parse_voice_blend,
 )
-from bittts.engine.text.chunking import CLAUSE_MARKS, chunks as split_chunks
+from bittts.engine.text.chunking import CLAUSE_MARKS
+from bittts.engine.text.chunking import chunks as split_chunks
 from bittts.engine.text.frontend import PhoneSequence, TextFrontEnd, encode_phones
 from bittts.engine.text.lexicon import Lexicon
 from bittts.engine.text.neural_g2p import g2p_for_model
@@ -62,8 +70,16 @@ from bittts.engine.text.phonemize import SENTENCE_END
 from bittts.engine.text.ssml import Break, SsmlError, SsmlWord, phonemize_ssml
 from bittts.engine.text.user_dict import UserDict
 
-__all__ = ["Synthesizer", "SynthesisConfig", "AudioChunk", "WordTiming", "VoiceInfo", "UnknownVoiceError",
-           "SsmlError", "EMPHASIS"]
+__all__ = [
+    "Synthesizer",
+    "SynthesisConfig",
+    "AudioChunk",
+    "WordTiming",
+    "VoiceInfo",
+    "UnknownVoiceError",
+    "SsmlError",
+    "EMPHASIS",
+]
 
 EDGE_FADE_SECONDS = 0.004  # speech starts and ends at zero, so adjacent chunks join without clicks
 SENTENCE_PAUSE_SECONDS = 0.18  # added after a chunk that ends a sentence (a clause cut gets none)
@@ -128,8 +144,9 @@ def _per_symbol(values: Sequence[float], owner: Sequence[int], neutral: float) -
 class Synthesizer:
     """Text-to-speech with one packed model. Immutable after construction; thread-safe."""
 
-    def __init__(self, model_path: str | Path | None = None, user_dict: UserDict | None = None,
-                 date_order: str = "MDY"):
+    def __init__(
+        self, model_path: str | Path | None = None, user_dict: UserDict | None = None, date_order: str = "MDY"
+    ):
         """``date_order``: how all-numeric dates that read either way are read, ``"MDY"`` (04/05 is
         April 5) or ``"DMY"`` (4 May); ValueError for anything else. Fixed for this Synthesizer."""
         check_date_order(date_order)  # before the model is opened
@@ -141,19 +158,24 @@ class Synthesizer:
         self.summary: ModelSummary = summarize(self._file)
         self.sample_rate = self.model.sample_rate
         self.lexicon = Lexicon.from_bytes(self._file.blob("lexicon"))
-        self.frontend = TextFrontEnd(self.lexicon, user_dict, g2p=g2p_for_model(self._file, self.lexicon),
-                                     date_order=date_order)
+        self.frontend = TextFrontEnd(
+            self.lexicon, user_dict, g2p=g2p_for_model(self._file, self.lexicon), date_order=date_order
+        )
         meta = self._file.metadata
         names = meta.get("speakers.name", [])
         if len(names) != self.model.n_speakers:
-            raise ModelFormatError(f"{path}: speakers.name lists {len(names)} voices, the model has {self.model.n_speakers}")
+            raise ModelFormatError(
+                f"{path}: speakers.name lists {len(names)} voices, the model has {self.model.n_speakers}"
+            )
 
         def field(key: str) -> list[str]:
             values = meta.get(f"speakers.{key}", [])
             return values if len(values) == len(names) else [""] * len(names)
 
-        self.voices = tuple(VoiceInfo(n, s, a, lic, t) for n, s, a, lic, t in
-                            zip(names, field("sex"), field("accent"), field("licence"), field("teacher")))
+        self.voices = tuple(
+            VoiceInfo(n, s, a, lic, t)
+            for n, s, a, lic, t in zip(names, field("sex"), field("accent"), field("licence"), field("teacher"))
+        )
         self._voice_ids = {v.name: i for i, v in enumerate(self.voices)}
 
     def warm_up(self) -> None:
@@ -179,8 +201,9 @@ class Synthesizer:
         blend = parse_voice_blend(voice, self.voice_names)
         return self.model.speaker_vector({self._voice_ids[name]: weight for name, weight in blend})
 
-    def synthesize(self, text: str, config: ConfigSource = SynthesisConfig(),
-                   cancel: threading.Event | None = None) -> Iterator[AudioChunk]:
+    def synthesize(
+        self, text: str, config: ConfigSource = SynthesisConfig(), cancel: threading.Event | None = None
+    ) -> Iterator[AudioChunk]:
         """Yield one AudioChunk per sentence or clause as soon as it is ready.
 
         An unknown voice (``UnknownVoiceError``) or malformed SSML (``SsmlError``) fails at
@@ -206,9 +229,13 @@ class Synthesizer:
             if lead or tail:
                 samples = np.concatenate([np.zeros(lead, np.float32), speech, np.zeros(tail, np.float32)])
             chunk = AudioChunk(
-                samples=samples, sample_rate=self.sample_rate, text_span=unit.span,
+                samples=samples,
+                sample_rate=self.sample_rate,
+                text_span=unit.span,
                 words=self._word_timings(text, unit, durations, lead) if len(speech) else (),
-                phones=unit.phones.symbols, index=index, stream_offset=offset,
+                phones=unit.phones.symbols,
+                index=index,
+                stream_offset=offset,
                 synthesis_seconds=time.perf_counter() - started,
             )
             offset += len(samples)
@@ -280,8 +307,9 @@ class Synthesizer:
             phonemized = phonemize_ssml(group, self.lexicon, self.frontend.user_dict, self.frontend.g2p)
             pieces = [phonemized]
             if len(group) > self.frontend.max_words:
-                cuts = split_chunks(ssml, [w.word for w in group], max_words=self.frontend.max_words,
-                                    min_words=self.frontend.min_words)
+                cuts = split_chunks(
+                    ssml, [w.word for w in group], max_words=self.frontend.max_words, min_words=self.frontend.min_words
+                )
                 pieces, k = [], 0
                 for cut in cuts:
                     pieces.append(phonemized[k : k + len(cut.words)])
@@ -297,8 +325,10 @@ class Synthesizer:
                     pause = SENTENCE_PAUSE_SECONDS if sentence_end else 0.0
                 yield _Unit(
                     span=(min(w.start for w, _ in pairs), max(w.end for w, _ in pairs)),
-                    phonemized=pairs, phones=encode_phones(pairs),
-                    pause_before=lead_ms / 1000 if g == 0 and p == 0 else 0.0, pause_after=pause,
+                    phonemized=pairs,
+                    phones=encode_phones(pairs),
+                    pause_before=lead_ms / 1000 if g == 0 and p == 0 else 0.0,
+                    pause_after=pause,
                     prosody=tuple(_word_prosody(w) for w, _ in piece),
                 )
 
@@ -314,16 +344,26 @@ class Synthesizer:
             owner = unit.phones.word_index
             lo, hi = PROSODY_DURATION_LIMITS
             duration_scale = np.clip(_per_symbol([1 / p.rate for p in unit.prosody], owner, 1.0), lo, hi)
-            total = np.clip(cfg.pitch + _per_symbol([p.pitch for p in unit.prosody], owner, 0.0),
-                            -PROSODY_PITCH_LIMIT, PROSODY_PITCH_LIMIT)
+            total = np.clip(
+                cfg.pitch + _per_symbol([p.pitch for p in unit.prosody], owner, 0.0),
+                -PROSODY_PITCH_LIMIT,
+                PROSODY_PITCH_LIMIT,
+            )
             pitch_shift = total - np.float32(cfg.pitch)
             gain = _per_symbol([p.gain for p in unit.prosody], owner, 1.0)
-        acoustic = self.model.acoustic(ids, self.speaker_vector(cfg.voice), speed=cfg.speed, pitch_semitones=cfg.pitch,
-                                       duration_scale=duration_scale, pitch_shift=pitch_shift)
+        acoustic = self.model.acoustic(
+            ids,
+            self.speaker_vector(cfg.voice),
+            speed=cfg.speed,
+            pitch_semitones=cfg.pitch,
+            duration_scale=duration_scale,
+            pitch_shift=pitch_shift,
+        )
         if cancel is not None and cancel.is_set():
             return None, acoustic.durations
-        samples = self.model.vocode(acoustic.mel, acoustic.f0, acoustic.voiced, seed=seed,
-                                    cancelled=None if cancel is None else cancel.is_set)
+        samples = self.model.vocode(
+            acoustic.mel, acoustic.f0, acoustic.voiced, seed=seed, cancelled=None if cancel is None else cancel.is_set
+        )
         if samples is None:
             return None, acoustic.durations
         samples *= np.float32(cfg.volume)
@@ -354,8 +394,14 @@ class Synthesizer:
             mine = np.nonzero(owner == k)[0]
             if len(mine) == 0:
                 continue
-            timings.append(WordTiming(
-                text=text[word.start : word.end], spoken=word.text, start_char=word.start, end_char=word.end,
-                start_sample=lead + int(starts[mine[0]]) * hop, end_sample=lead + int(ends[mine[-1]]) * hop,
-            ))
+            timings.append(
+                WordTiming(
+                    text=text[word.start : word.end],
+                    spoken=word.text,
+                    start_char=word.start,
+                    end_char=word.end,
+                    start_sample=lead + int(starts[mine[0]]) * hop,
+                    end_sample=lead + int(ends[mine[-1]]) * hop,
+                )
+            )
         return tuple(timings)

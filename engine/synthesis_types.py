@@ -3,11 +3,12 @@
 Kept apart from the synthesizer so that the app, the command line and tests can share them
 without loading a model.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Callable, Union
 
 import numpy as np
 
@@ -94,17 +95,17 @@ class SynthesisConfig:
         object.__setattr__(self, "pitch", _clamp(self.pitch, PITCH_RANGE, "pitch"))
         object.__setattr__(self, "volume", _clamp(self.volume, VOLUME_RANGE, "volume"))
 
-    def with_(self, **changes) -> "SynthesisConfig":
+    def with_(self, **changes) -> SynthesisConfig:
         return replace(self, **changes)
 
 
 # synthesize() takes a fixed config, or a function it calls before each chunk, so that
 # settings changed during playback apply from the next chunk.
-ConfigSource = Union[SynthesisConfig, Callable[[], SynthesisConfig]]
+ConfigSource = SynthesisConfig | Callable[[], SynthesisConfig]
 
 
 def parse_voice_blend(voice: str, known: list[str]) -> list[tuple[str, float]]:
-    """"bdl:0.7+slt:0.3" -> [("bdl", 0.7), ("slt", 0.3)], weights normalized to sum 1.
+    """ "bdl:0.7+slt:0.3" -> [("bdl", 0.7), ("slt", 0.3)], weights normalized to sum 1.
 
     Raises UnknownVoiceError for names not in ``known`` and ValueError for a malformed blend.
     """

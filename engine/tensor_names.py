@@ -15,6 +15,7 @@ knows them only from here: renaming one means re-exporting the bundled model.
 A layer's ``stem`` holds ``{i}`` where the network has several (numbered from 0), ``count``
 names the metadata key that says how many: an INT64, or an ARRAY with one element per layer.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -108,56 +109,111 @@ class Layer:
 
 
 # --- the acoustic model (training/model/networks.py AcousticModel) ---------------------------
-PHONE_EMBEDDING = Layer("acoustic.phone_embedding", Kind.EMBEDDING, False, None,
-                        "phone embedding [n_phones, encoder_channels]")
-SPEAKER_EMBEDDING = Layer("acoustic.speaker_embedding", Kind.EMBEDDING, False, None,
-                          "speaker embedding [n_speakers, encoder_channels]")
-ENCODER = Layer("acoustic.encoder.{i}", Kind.BLOCK, True, "arch.encoder_layers",
-                "encoder block i over phones (kernel encoder_kernel, ReLU)")
-DURATION_BLOCKS = Layer("acoustic.duration_predictor.blocks.{i}", Kind.BLOCK, True, "arch.predictor_layers",
-                        "duration predictor block i (kernel predictor_kernel, ReLU)")
+PHONE_EMBEDDING = Layer(
+    "acoustic.phone_embedding", Kind.EMBEDDING, False, None, "phone embedding [n_phones, encoder_channels]"
+)
+SPEAKER_EMBEDDING = Layer(
+    "acoustic.speaker_embedding", Kind.EMBEDDING, False, None, "speaker embedding [n_speakers, encoder_channels]"
+)
+ENCODER = Layer(
+    "acoustic.encoder.{i}",
+    Kind.BLOCK,
+    True,
+    "arch.encoder_layers",
+    "encoder block i over phones (kernel encoder_kernel, ReLU)",
+)
+DURATION_BLOCKS = Layer(
+    "acoustic.duration_predictor.blocks.{i}",
+    Kind.BLOCK,
+    True,
+    "arch.predictor_layers",
+    "duration predictor block i (kernel predictor_kernel, ReLU)",
+)
 DURATION_NORM = Layer("acoustic.duration_predictor.norm.norm", Kind.NORM, False, None, "duration predictor's last norm")
-DURATION_OUT = Layer("acoustic.duration_predictor.out", Kind.CONV, False, None,
-                     "log(1 + frames) per phone [1, encoder_channels, 1]")
-PITCH_BLOCKS = Layer("acoustic.pitch_predictor.blocks.{i}", Kind.BLOCK, True, "arch.predictor_layers",
-                     "pitch predictor block i")
+DURATION_OUT = Layer(
+    "acoustic.duration_predictor.out", Kind.CONV, False, None, "log(1 + frames) per phone [1, encoder_channels, 1]"
+)
+PITCH_BLOCKS = Layer(
+    "acoustic.pitch_predictor.blocks.{i}", Kind.BLOCK, True, "arch.predictor_layers", "pitch predictor block i"
+)
 PITCH_NORM = Layer("acoustic.pitch_predictor.norm.norm", Kind.NORM, False, None, "pitch predictor's last norm")
-PITCH_OUT = Layer("acoustic.pitch_predictor.out", Kind.CONV, False, None,
-                  "normalized log-F0 per phone [1, encoder_channels, 1]")
-PITCH_EMBEDDING = Layer("acoustic.pitch_embedding", Kind.CONV, False, None,
-                        "phone pitch -> channels [encoder_channels, 1, 3], padding 1")
+PITCH_OUT = Layer(
+    "acoustic.pitch_predictor.out", Kind.CONV, False, None, "normalized log-F0 per phone [1, encoder_channels, 1]"
+)
+PITCH_EMBEDDING = Layer(
+    "acoustic.pitch_embedding", Kind.CONV, False, None, "phone pitch -> channels [encoder_channels, 1, 3], padding 1"
+)
 ENCODER_NORM = Layer("acoustic.encoder_norm.norm", Kind.NORM, False, None, "norm after the pitch embedding is added")
-DECODER_IN = Layer("acoustic.decoder_in", Kind.CONV, True, None,
-                   "frames -> decoder channels [decoder_channels, encoder_channels, 1]")
-DECODER = Layer("acoustic.decoder.{i}", Kind.BLOCK, True, "arch.decoder_layers",
-                "decoder block i over frames (kernel decoder_kernel, ReLU)")
+DECODER_IN = Layer(
+    "acoustic.decoder_in", Kind.CONV, True, None, "frames -> decoder channels [decoder_channels, encoder_channels, 1]"
+)
+DECODER = Layer(
+    "acoustic.decoder.{i}",
+    Kind.BLOCK,
+    True,
+    "arch.decoder_layers",
+    "decoder block i over frames (kernel decoder_kernel, ReLU)",
+)
 DECODER_NORM = Layer("acoustic.decoder_norm.norm", Kind.NORM, False, None, "decoder's last norm")
-DECODER_OUT = Layer("acoustic.decoder_out", Kind.CONV, False, None,
-                    "log-mel, normalized log-F0, voicing logit [n_mels + 2, decoder_channels, 1]")
+DECODER_OUT = Layer(
+    "acoustic.decoder_out",
+    Kind.CONV,
+    False,
+    None,
+    "log-mel, normalized log-F0, voicing logit [n_mels + 2, decoder_channels, 1]",
+)
 
+# fmt: off
 ACOUSTIC = (PHONE_EMBEDDING, SPEAKER_EMBEDDING, ENCODER, DURATION_BLOCKS, DURATION_NORM, DURATION_OUT,
             PITCH_BLOCKS, PITCH_NORM, PITCH_OUT, PITCH_EMBEDDING, ENCODER_NORM, DECODER_IN, DECODER,
             DECODER_NORM, DECODER_OUT)
+# fmt: on
 
 # --- the vocoder network (training/model/networks.py VocoderNet) -----------------------------
-VOCODER_IN = Layer("vocoder.inp", Kind.CONV, True, None,
-                   "features -> channels [vocoder_channels, n_mels + 2, vocoder_kernel], leaky ReLU 0.1")
-VOCODER_BLOCKS = Layer("vocoder.blocks.{i}", Kind.BLOCK, True, "arch.vocoder_layers",
-                       "vocoder block i (kernel vocoder_kernel, leaky ReLU 0.1)")
+VOCODER_IN = Layer(
+    "vocoder.inp",
+    Kind.CONV,
+    True,
+    None,
+    "features -> channels [vocoder_channels, n_mels + 2, vocoder_kernel], leaky ReLU 0.1",
+)
+VOCODER_BLOCKS = Layer(
+    "vocoder.blocks.{i}",
+    Kind.BLOCK,
+    True,
+    "arch.vocoder_layers",
+    "vocoder block i (kernel vocoder_kernel, leaky ReLU 0.1)",
+)
 VOCODER_NORM = Layer("vocoder.norm.norm", Kind.NORM, False, None, "vocoder's last norm")
-VOCODER_OUT = Layer("vocoder.out", Kind.CONV, False, None,
-                    "log harmonic envelope, log noise gains [envelope_points + noise_bands, vocoder_channels, 1]")
+VOCODER_OUT = Layer(
+    "vocoder.out",
+    Kind.CONV,
+    False,
+    None,
+    "log harmonic envelope, log noise gains [envelope_points + noise_bands, vocoder_channels, 1]",
+)
 
 VOCODER = (VOCODER_IN, VOCODER_BLOCKS, VOCODER_NORM, VOCODER_OUT)
 
 # --- the neural G2P (training/g2p/model.py G2PNet), in files with ``g2p.letters`` ------------
-G2P_SLOT_EMBEDDING = Layer("g2p.slot_embedding", Kind.TENSOR, False, None,
-                           "added to the k-th copy of every letter frame [upsample, channels]")
+G2P_SLOT_EMBEDDING = Layer(
+    "g2p.slot_embedding", Kind.TENSOR, False, None, "added to the k-th copy of every letter frame [upsample, channels]"
+)
 G2P_EMBEDDING = Layer("g2p.embedding", Kind.EMBEDDING, False, None, "letter embedding [letters, channels]")
-G2P_ENCODER = Layer("g2p.encoder.{i}", Kind.BLOCK, True, "g2p.arch.encoder_dilations",
-                    "encoder block i, one frame a letter (dilation encoder_dilations[i])")
-G2P_DECODER = Layer("g2p.decoder.{i}", Kind.BLOCK, True, "g2p.arch.decoder_dilations",
-                    "decoder block i, upsample frames a letter (dilation decoder_dilations[i])")
+G2P_ENCODER = Layer(
+    "g2p.encoder.{i}",
+    Kind.BLOCK,
+    True,
+    "g2p.arch.encoder_dilations",
+    "encoder block i, one frame a letter (dilation encoder_dilations[i])",
+)
+G2P_DECODER = Layer(
+    "g2p.decoder.{i}",
+    Kind.BLOCK,
+    True,
+    "g2p.arch.decoder_dilations",
+    "decoder block i, upsample frames a letter (dilation decoder_dilations[i])",
+)
 G2P_NORM = Layer("g2p.norm.norm", Kind.NORM, False, None, "final norm")
 G2P_OUT = Layer("g2p.out", Kind.CONV, False, None, "logits [outputs, channels, 1]")
 

@@ -24,16 +24,17 @@ from dataclasses import dataclass
 
 from .normalize import Word, check_date_order, fold_punctuation, iter_normalize, normalize
 
-__all__ = ["Chunk", "chunks", "iter_chunks", "split_sentences", "DEFAULT_MAX_WORDS",
-           "DEFAULT_MIN_WORDS"]
+__all__ = ["Chunk", "chunks", "iter_chunks", "split_sentences", "DEFAULT_MAX_WORDS", "DEFAULT_MIN_WORDS"]
 
 DEFAULT_MAX_WORDS = 25
 DEFAULT_MIN_WORDS = 6
 
 CLAUSE_MARKS = frozenset(",;:—")
+# fmt: off
 CONJUNCTIONS = frozenset({"and", "but", "or", "because", "which", "while", "although", "though",
                           "whereas", "unless", "since", "so", "yet", "nor", "whether", "where",
                           "when"})
+# fmt: on
 _TRAILING = set(".,;:!?…\"')]}—-")
 _LEADING = set("\"'([{")
 _PRONOUN_I = frozenset({"i", "i'm", "i'll", "i've", "i'd"})
@@ -62,8 +63,7 @@ def _ends_sentence(text: str, w: Word, nxt: Word | None) -> bool:
     end = p in (".", "?", "!")
     if p == "…":
         # a capital after "…" starts a new sentence, but the pronoun "I" says nothing
-        end = nxt is None or (text[nxt.start:nxt.start + 1].isupper()
-                              and nxt.text not in _PRONOUN_I)
+        end = nxt is None or (text[nxt.start : nxt.start + 1].isupper() and nxt.text not in _PRONOUN_I)
     return end and (nxt is None or nxt.start >= w.end)
 
 
@@ -86,10 +86,10 @@ def _next_cut(words: Sequence[Word], max_words: int, min_words: int, final: bool
     if n <= max_words or (not final and n <= max_words + min_words):
         return None
     lo, hi = min_words - 1, min(max_words - 1, n - min_words - 1)
-    for k in range(hi, lo - 1, -1):        # last clause mark in the window
+    for k in range(hi, lo - 1, -1):  # last clause mark in the window
         if words[k].punct_after in CLAUSE_MARKS and _can_cut_after(words, k):
             return k
-    for k in range(hi, lo - 1, -1):        # else before a conjunction
+    for k in range(hi, lo - 1, -1):  # else before a conjunction
         if words[k + 1].text in CONJUNCTIONS and _can_cut_after(words, k):
             return k
     cut = min(max_words - 1, n - 2)
@@ -100,7 +100,7 @@ def _next_cut(words: Sequence[Word], max_words: int, min_words: int, final: bool
         while cut + 1 < n and not _can_cut_after(words, cut):
             cut += 1
         if not final and cut + 1 >= n:
-            return None                    # the token may go on past what is known
+            return None  # the token may go on past what is known
     return cut
 
 
@@ -108,8 +108,8 @@ def _split_long(words: list[Word], max_words: int, min_words: int) -> list[list[
     """A whole sentence -> pieces of at most ``max_words`` words (see the module docstring)."""
     pieces: list[list[Word]] = []
     while (cut := _next_cut(words, max_words, min_words, final=True)) is not None:
-        pieces.append(words[:cut + 1])
-        words = words[cut + 1:]
+        pieces.append(words[: cut + 1])
+        words = words[cut + 1 :]
     return pieces + [words] if words else pieces
 
 
@@ -138,15 +138,22 @@ def _sentence_groups(text: str, words: Sequence[Word]) -> list[list[Word]]:
     for k, w in enumerate(words):
         nxt = words[k + 1] if k + 1 < len(words) else None
         groups[-1].append(w)
-        if _ends_sentence(text, w, nxt) or (nxt is not None and w.end <= nxt.start
-                                            and _paragraph_break(text, w.end, nxt.start)):
+        if _ends_sentence(text, w, nxt) or (
+            nxt is not None and w.end <= nxt.start and _paragraph_break(text, w.end, nxt.start)
+        ):
             groups.append([])
     return [g for g in groups if g]
 
 
-def chunks(text: str, words: Sequence[Word] | None = None, *,
-           max_words: int | None = DEFAULT_MAX_WORDS, min_words: int = DEFAULT_MIN_WORDS,
-           keep_words: Collection[str] = (), date_order: str = "MDY") -> list[Chunk]:
+def chunks(
+    text: str,
+    words: Sequence[Word] | None = None,
+    *,
+    max_words: int | None = DEFAULT_MAX_WORDS,
+    min_words: int = DEFAULT_MIN_WORDS,
+    keep_words: Collection[str] = (),
+    date_order: str = "MDY",
+) -> list[Chunk]:
     """Sentences, with long ones cut at clause boundaries (``max_words=None``: never cut).
 
     ``words`` defaults to ``normalize(text, keep_words=keep_words, date_order=date_order)``.
@@ -164,9 +171,15 @@ def chunks(text: str, words: Sequence[Word] | None = None, *,
     return out
 
 
-def iter_chunks(text: str, words: Iterable[Word] | None = None, *,
-                max_words: int | None = DEFAULT_MAX_WORDS, min_words: int = DEFAULT_MIN_WORDS,
-                keep_words: Collection[str] = (), date_order: str = "MDY") -> Iterator[Chunk]:
+def iter_chunks(
+    text: str,
+    words: Iterable[Word] | None = None,
+    *,
+    max_words: int | None = DEFAULT_MAX_WORDS,
+    min_words: int = DEFAULT_MIN_WORDS,
+    keep_words: Collection[str] = (),
+    date_order: str = "MDY",
+) -> Iterator[Chunk]:
     """``chunks``, lazily: the text is normalized word by word as the chunks are taken, and a
     chunk is yielded as soon as the words after it cannot change it, so the first chunk of a
     long text, even of one huge paragraph, is ready at once. The chunks are the same as
@@ -178,8 +191,7 @@ def iter_chunks(text: str, words: Iterable[Word] | None = None, *,
     return _chunk_stream(text, iter(words), max_words, min_words)
 
 
-def _chunk_stream(text: str, words: Iterator[Word], max_words: int | None,
-                  min_words: int) -> Iterator[Chunk]:
+def _chunk_stream(text: str, words: Iterator[Word], max_words: int | None, min_words: int) -> Iterator[Chunk]:
     # Nothing here reads the whole text: only the characters around the words at hand.
     def chunk(piece: list[Word], sentence_end: bool) -> Chunk:
         a, b = _span(text, piece)
@@ -190,7 +202,7 @@ def _chunk_stream(text: str, words: Iterator[Word], max_words: int | None,
         for k, piece in enumerate(pieces):
             yield chunk(piece, k == len(pieces) - 1)
 
-    sentence: list[Word] = []   # the words of the sentence not yet in a chunk
+    sentence: list[Word] = []  # the words of the sentence not yet in a chunk
     w = next(words, None)
     while w is not None:
         nxt = next(words, None)
@@ -205,8 +217,8 @@ def _chunk_stream(text: str, words: Iterator[Word], max_words: int | None,
         elif max_words is not None:
             # a long sentence: its first pieces go out before its end is read
             while (cut := _next_cut(sentence, max_words, min_words, final=False)) is not None:
-                yield chunk(sentence[:cut + 1], False)
-                sentence = sentence[cut + 1:]
+                yield chunk(sentence[: cut + 1], False)
+                sentence = sentence[cut + 1 :]
         w = nxt
     if sentence:
         yield from finish(sentence)

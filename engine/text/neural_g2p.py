@@ -17,16 +17,18 @@ docs/model-format.md) reads the letters of one word and writes ARPAbet phones wi
                                                      dropped, one primary stress mended from the logits
 
 It is non-autoregressive: one pass of ten small convolutions (the engine's ternary kernels),
-about half a millisecond a word (``bench/g2p.py``), plus the beam search's few milliseconds. ``G2PNetwork`` is the network alone (letters -> logits ->
-phones); ``NeuralG2P`` is the ``G2P`` the front end calls: the lexicon and a known word with a
-possessive ``'s`` first, a vowel-less string or a single letter spelled, the network for the
-rest. ``g2p_for_model`` picks it, or ``FallbackG2P`` for a model file without a G2P.
+about half a millisecond a word (``bench/g2p.py``), plus the beam search's few milliseconds.
+``G2PNetwork`` is the network alone (letters -> logits -> phones); ``NeuralG2P`` is the ``G2P``
+the front end calls: the lexicon and a known word with a possessive ``'s`` first, a vowel-less
+string or a single letter spelled, the network for the rest. ``g2p_for_model`` picks it, or
+``FallbackG2P`` for a model file without a G2P.
 
 Nothing here raises on odd input: letters are lowercased with accents removed, a few letters
 without a decomposition are written out (``æ`` -> ``ae``, ``ß`` -> ``ss``), any other letter
 becomes ``<unk>``, other characters (digits, symbols) are dropped, and only the first
 ``MAX_LETTERS`` letters are read.
 """
+
 from __future__ import annotations
 
 import functools
@@ -45,9 +47,26 @@ from .lexicon import Lexicon, normalize_key
 from .phone_lm import BOUNDARY, PhoneNgram
 from .phones import ARPABET, ARPABET_SET, VOWELS
 
-__all__ = ["G2P_LETTERS", "G2P_OUTPUTS", "BLANK", "UNKNOWN_LETTER", "WORD_START", "WORD_END",
-           "MAX_LETTERS", "BEAM_MAX_LETTERS", "g2p_letters", "letter_ids", "ctc_greedy", "ctc_decode", "ctc_beam_decode", "BeamSettings", "G2PNetwork", "NeuralG2P",
-           "has_g2p", "g2p_for_model"]
+__all__ = [
+    "G2P_LETTERS",
+    "G2P_OUTPUTS",
+    "BLANK",
+    "UNKNOWN_LETTER",
+    "WORD_START",
+    "WORD_END",
+    "MAX_LETTERS",
+    "BEAM_MAX_LETTERS",
+    "g2p_letters",
+    "letter_ids",
+    "ctc_greedy",
+    "ctc_decode",
+    "ctc_beam_decode",
+    "BeamSettings",
+    "G2PNetwork",
+    "NeuralG2P",
+    "has_g2p",
+    "g2p_for_model",
+]
 
 PAD, UNKNOWN_LETTER, WORD_START, WORD_END = "<pad>", "<unk>", "<w>", "</w>"
 # The letter inventory the exporter writes to ``g2p.letters`` (a file may hold another one:
@@ -64,8 +83,10 @@ BEAM_MAX_LETTERS = 40
 RECENT_WORDS = 4096  # out-of-vocabulary words whose phones NeuralG2P keeps
 
 # Latin letters that Unicode does not decompose into a base letter and an accent.
+# fmt: off
 _WRITTEN_OUT = {"æ": "ae", "œ": "oe", "ø": "o", "ß": "ss", "ð": "th", "þ": "th", "ł": "l", "đ": "d",
                 "ħ": "h", "ı": "i", "ŋ": "ng", "ſ": "s"}
+# fmt: on
 _UNKNOWN_CHAR = "\x00"  # stands for a letter outside the inventory until ids are made
 
 
@@ -141,6 +162,7 @@ def ctc_decode(logits: np.ndarray, outputs: tuple[str, ...]) -> list[str]:
 class BeamSettings:
     """How ``ctc_beam_decode`` searches (``g2p.decoder.*`` in the model file). Tuned on the
     validation words by ``training/g2p/evaluate.py --tune``."""
+
     width: int = 8  # hypotheses kept after each frame
     lm_order: int = 5  # of the lexicon's phone n-gram model
     lm_weight: float = 0.25  # its log-probability's weight against the network's
@@ -148,8 +170,9 @@ class BeamSettings:
     prune: float = 8.0  # a frame's classes less likely than exp(-prune) are not tried
 
 
-def ctc_beam_decode(logits: np.ndarray, outputs: tuple[str, ...], lm: PhoneNgram,
-                    settings: BeamSettings = BeamSettings()) -> list[str]:
+def ctc_beam_decode(
+    logits: np.ndarray, outputs: tuple[str, ...], lm: PhoneNgram, settings: BeamSettings = BeamSettings()
+) -> list[str]:
     """CTC prefix beam search with the phone n-gram model (shallow fusion).
 
     A hypothesis is scored by the network's probability of all the frame paths that collapse
@@ -196,8 +219,13 @@ def ctc_beam_decode(logits: np.ndarray, outputs: tuple[str, ...], lm: PhoneNgram
                     entry[1] = add(entry[1], p_total + p)
         best = sorted(grown.items(), key=lambda kv: add(*kv[1]) + fused[kv[0]], reverse=True)
         beams = {prefix: (b, s) for prefix, (b, s) in best[: settings.width]}
-    final = sorted(((add(*probs) + fused[prefix] + lm_weight * lm.logprob(prefix, BOUNDARY), prefix)
-                    for prefix, probs in beams.items()), reverse=True)
+    final = sorted(
+        (
+            (add(*probs) + fused[prefix] + lm_weight * lm.logprob(prefix, BOUNDARY), prefix)
+            for prefix, probs in beams.items()
+        ),
+        reverse=True,
+    )
     for _, prefix in final:
         phones = [outputs[c] for c in prefix]
         stresses = [p[-1] for p in phones if p[-1] in "012"]
@@ -210,8 +238,7 @@ def ctc_beam_decode(logits: np.ndarray, outputs: tuple[str, ...], lm: PhoneNgram
 def _stress_variants(outputs: tuple[str, ...]) -> dict[str, tuple[int, int, int]]:
     """Vowel -> the output ids of its stress 0, 1 and 2 forms (vowels with all three)."""
     ids = {p: i for i, p in enumerate(outputs)}
-    return {v: (ids[v + "0"], ids[v + "1"], ids[v + "2"]) for v in VOWELS
-            if all(v + d in ids for d in "012")}
+    return {v: (ids[v + "0"], ids[v + "1"], ids[v + "2"]) for v in VOWELS if all(v + d in ids for d in "012")}
 
 
 def has_g2p(model: ModelFile) -> bool:
@@ -263,14 +290,19 @@ class G2PNetwork:
         self.beam: BeamSettings | None = None  # None: greedy decoding (a file without g2p.decoder.*)
         if "g2p.decoder.beam" in meta:
             try:
-                self.beam = BeamSettings(width=int(meta["g2p.decoder.beam"]),
-                                         lm_order=int(meta["g2p.decoder.lm_order"]),
-                                         lm_weight=float(meta["g2p.decoder.lm_weight"]),
-                                         length_bonus=float(meta["g2p.decoder.length_bonus"]))
+                self.beam = BeamSettings(
+                    width=int(meta["g2p.decoder.beam"]),
+                    lm_order=int(meta["g2p.decoder.lm_order"]),
+                    lm_weight=float(meta["g2p.decoder.lm_weight"]),
+                    length_bonus=float(meta["g2p.decoder.length_bonus"]),
+                )
             except (KeyError, TypeError, ValueError) as exc:
                 raise ModelFormatError(f"{model.path}: the G2P decoder metadata lacks or garbles {exc}") from None
-            if not 1 <= self.beam.width <= 64 or not 1 <= self.beam.lm_order <= 9 or not (
-                    math.isfinite(self.beam.lm_weight) and math.isfinite(self.beam.length_bonus)):
+            if (
+                not 1 <= self.beam.width <= 64
+                or not 1 <= self.beam.lm_order <= 9
+                or not (math.isfinite(self.beam.lm_weight) and math.isfinite(self.beam.length_bonus))
+            ):
                 raise ModelFormatError(f"{model.path}: a g2p.decoder setting is out of range")
 
     def logits(self, ids: np.ndarray) -> np.ndarray:
@@ -322,7 +354,7 @@ class NeuralG2P:
         return self._lm
 
     @classmethod
-    def from_model(cls, model: ModelFile, lexicon: Lexicon | None = None) -> "NeuralG2P":
+    def from_model(cls, model: ModelFile, lexicon: Lexicon | None = None) -> NeuralG2P:
         return cls(G2PNetwork(model), lexicon)
 
     def phonemes(self, word: str) -> list[str]:

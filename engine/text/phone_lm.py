@@ -21,6 +21,7 @@ symbol 0 (the CTC blank's id, which no pronunciation holds).
 N-grams are held as sorted int64 keys (7 bits a symbol, the newest least significant) with
 their counts, one array per order, and looked up by binary search.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -85,7 +86,7 @@ def _chunks_of(flat, lengths) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     offsets = np.concatenate([[0], np.cumsum(lengths)])
     for lo in range(0, len(lengths), CHUNK_WORDS):
         hi = min(lo + CHUNK_WORDS, len(lengths))
-        yield flat[offsets[lo]:offsets[hi]], lengths[lo:hi]
+        yield flat[offsets[lo] : offsets[hi]], lengths[lo:hi]
 
 
 def _merge(a: tuple[np.ndarray, np.ndarray] | None, b: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -115,8 +116,13 @@ def _release_freed_memory() -> None:
 class PhoneNgram:
     """An immutable n-gram model over symbol ids ``0 .. vocab - 1`` (0: the word boundary)."""
 
-    def __init__(self, words: Sequence[Sequence[int]] | tuple[np.ndarray, np.ndarray], vocab: int,
-                 order: int = 5, discount: float = 0.75):
+    def __init__(
+        self,
+        words: Sequence[Sequence[int]] | tuple[np.ndarray, np.ndarray],
+        vocab: int,
+        order: int = 5,
+        discount: float = 0.75,
+    ):
         """``words``: symbol-id sequences (ids 1 .. vocab - 1); or (flat ids, lengths) arrays; or
         an iterator of such pairs, each a chunk of words (counted one at a time)."""
         if not 1 <= order <= 9 or not 2 <= vocab <= 1 << _BITS or not 0 < discount < 1:
@@ -159,8 +165,9 @@ class PhoneNgram:
         _release_freed_memory()
 
     @classmethod
-    def from_lexicon(cls, lexicon: Lexicon, symbols: Sequence[str], order: int = 5,
-                     discount: float = 0.75) -> "PhoneNgram":
+    def from_lexicon(
+        cls, lexicon: Lexicon, symbols: Sequence[str], order: int = 5, discount: float = 0.75
+    ) -> PhoneNgram:
         """The model of the first pronunciation of every lexicon word, over ``symbols`` (symbol 0
         the boundary; a word with a phone outside ``symbols`` is left out)."""
         index = {s: i for i, s in enumerate(symbols)}
@@ -192,7 +199,7 @@ class PhoneNgram:
         """Natural log of P(symbol | history); ``history`` is the symbols before it, oldest
         first, without the word-start padding (it is added here)."""
         k = self.order - 1
-        recent = tuple(history[max(len(history) - k, 0):]) if k else ()
+        recent = tuple(history[max(len(history) - k, 0) :]) if k else ()
         h = (BOUNDARY,) * (k - len(recent)) + recent
         key = h + (symbol,)
         cached = self._memo.get(key)

@@ -48,8 +48,9 @@ def word_phones(text: str, lexicon: Lexicon, g2p: G2P | None = None) -> list[str
     return list((g2p or FallbackG2P(lexicon)).phonemes(text))
 
 
-def phonemize(words: Sequence[Word], lexicon: Lexicon, user_dict: UserDict | None = None,
-              g2p: G2P | None = None) -> list[WordPhones]:
+def phonemize(
+    words: Sequence[Word], lexicon: Lexicon, user_dict: UserDict | None = None, g2p: G2P | None = None
+) -> list[WordPhones]:
     """Phones for each word (see the module docstring for the order of sources)."""
     g2p = g2p or FallbackG2P(lexicon)
     texts = [w.text for w in words]

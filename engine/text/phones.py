@@ -31,6 +31,7 @@ PAUSE_TOKENS: tuple[str, ...] = (WORD_BOUNDARY, SHORT_PAUSE, SILENCE)
 # Punctuation that the acoustic model sees: pause length and final intonation.
 PUNCT_TOKENS: tuple[str, ...] = (",", ".", "?", "!", ";", ":", "…", "—")
 
+# fmt: off
 VOWELS: tuple[str, ...] = (
     "AA", "AE", "AH", "AO", "AW", "AY", "EH", "ER",
     "EY", "IH", "IY", "OW", "OY", "UH", "UW",
@@ -58,6 +59,7 @@ SYMBOLS: tuple[str, ...] = (
     "B", "CH", "D", "DH", "F", "G", "HH", "JH", "K", "L", "M", "N",
     "NG", "P", "R", "S", "SH", "T", "TH", "V", "W", "Y", "Z", "ZH",
 )
+# fmt: on
 
 # The ARPAbet phones proper (what a lexicon entry may contain).
 ARPABET: tuple[str, ...] = tuple(s for s in SYMBOLS if s[0].isalpha())

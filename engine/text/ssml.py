@@ -30,12 +30,22 @@ from dataclasses import dataclass, replace
 
 from .g2p import G2P
 from .lexicon import Lexicon
-from .normalize import (Word, cardinal, check_date_order, digits, normalize, ordinal, year, MONTH_NAMES)
+from .normalize import MONTH_NAMES, Word, cardinal, check_date_order, digits, normalize, ordinal, year
 from .phonemize import WordPhones, phonemize
 from .user_dict import UserDict, UserDictError, parse_arpabet
 
-__all__ = ["SsmlError", "Prosody", "SsmlWord", "Break", "SsmlChunk", "parse_ssml",
-           "phonemize_ssml", "ssml_chunks", "looks_like_ssml", "BREAK_STRENGTH_MS"]
+__all__ = [
+    "SsmlError",
+    "Prosody",
+    "SsmlWord",
+    "Break",
+    "SsmlChunk",
+    "parse_ssml",
+    "phonemize_ssml",
+    "ssml_chunks",
+    "looks_like_ssml",
+    "BREAK_STRENGTH_MS",
+]
 
 
 class SsmlError(ValueError):
@@ -82,22 +92,19 @@ class Break:
     end: int
 
 
-BREAK_STRENGTH_MS = {"none": 0, "x-weak": 100, "weak": 200, "medium": 400, "strong": 700,
-                     "x-strong": 1000}
-_RATE_WORDS = {"x-slow": 0.5, "slow": 0.75, "medium": 1.0, "default": 1.0, "fast": 1.25,
-               "x-fast": 1.6}
-_PITCH_WORDS = {"x-low": -6.0, "low": -3.0, "medium": 0.0, "default": 0.0, "high": 3.0,
-                "x-high": 6.0}
+BREAK_STRENGTH_MS = {"none": 0, "x-weak": 100, "weak": 200, "medium": 400, "strong": 700, "x-strong": 1000}
+_RATE_WORDS = {"x-slow": 0.5, "slow": 0.75, "medium": 1.0, "default": 1.0, "fast": 1.25, "x-fast": 1.6}
+_PITCH_WORDS = {"x-low": -6.0, "low": -3.0, "medium": 0.0, "default": 0.0, "high": 3.0, "x-high": 6.0}
+# fmt: off
 _VOLUME_WORDS = {"silent": -120.0, "x-soft": -12.0, "soft": -6.0, "medium": 0.0,
                  "default": 0.0, "loud": 6.0, "x-loud": 12.0}
+# fmt: on
 _EMPHASIS = {"strong", "moderate", "reduced", "none"}
-_ELEMENTS = {"speak", "p", "s", "break", "say-as", "phoneme", "sub", "prosody", "emphasis",
-             "mark"}
+_ELEMENTS = {"speak", "p", "s", "break", "say-as", "phoneme", "sub", "prosody", "emphasis", "mark"}
 _EMPTY_ONLY = {"break", "mark"}
 _TEXT_ONLY = {"say-as", "phoneme", "sub"}
 
-_TAG_RE = re.compile(
-    r"<(/?)([A-Za-z][\w.:-]*)((?:\s+[\w.:-]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*)\s*(/?)>")
+_TAG_RE = re.compile(r"<(/?)([A-Za-z][\w.:-]*)((?:\s+[\w.:-]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*)\s*(/?)>")
 _ATTR_RE = re.compile(r"([\w.:-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _ENTITY_RE = re.compile(r"&(?:#(\d+)|#x([0-9A-Fa-f]+)|(amp|lt|gt|quot|apos));")
 _ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
@@ -112,8 +119,8 @@ def looks_like_ssml(text: str) -> bool:
 class _Frame:
     name: str
     attrs: dict
-    start: int            # offset of the start tag
-    content_start: int    # offset after the start tag
+    start: int  # offset of the start tag
+    content_start: int  # offset after the start tag
     prosody: Prosody
     emphasis: str | None
 
@@ -149,8 +156,7 @@ class _Parser:
                     try:
                         ch = chr(code)
                     except (ValueError, OverflowError):
-                        raise self.error(f"character reference {m.group(0)} is out of range",
-                                         i) from None
+                        raise self.error(f"character reference {m.group(0)} is out of range", i) from None
                 out.append(ch)
                 starts.append(i)
                 ends.append(m.end())
@@ -206,6 +212,7 @@ class _Parser:
             if m.group(3):
                 return _ENTITIES[m.group(3)]
             return chr(int(m.group(1)) if m.group(1) else int(m.group(2), 16))
+
         if "&" in _ENTITY_RE.sub("", value):
             raise self.error("a bare '&' in an attribute value (write &amp;)", pos)
         return _ENTITY_RE.sub(sub, value)
@@ -217,27 +224,28 @@ class _Parser:
                 raise self.error("<prosody> needs rate, pitch or volume", pos)
             prosody = Prosody(
                 rate=prosody.rate * self.rate(attrs["rate"], pos) if "rate" in attrs else prosody.rate,
-                pitch_st=prosody.pitch_st + self.pitch(attrs["pitch"], pos) if "pitch" in attrs
-                else prosody.pitch_st,
-                volume_db=prosody.volume_db + self.volume(attrs["volume"], pos) if "volume" in attrs
-                else prosody.volume_db)
+                pitch_st=prosody.pitch_st + self.pitch(attrs["pitch"], pos) if "pitch" in attrs else prosody.pitch_st,
+                volume_db=prosody.volume_db + self.volume(attrs["volume"], pos)
+                if "volume" in attrs
+                else prosody.volume_db,
+            )
         elif name == "emphasis":
             level = attrs.get("level", "moderate")
             if level not in _EMPHASIS:
-                raise self.error(f"<emphasis level={level!r}> is not one of "
-                                 f"{sorted(_EMPHASIS)}", pos)
+                raise self.error(f"<emphasis level={level!r}> is not one of {sorted(_EMPHASIS)}", pos)
             emphasis = None if level == "none" else level
         elif name == "say-as":
             kind = attrs.get("interpret-as")
-            if kind not in ("characters", "spell-out", "cardinal", "number", "ordinal", "date",
-                            "telephone"):
-                raise self.error(f"<say-as interpret-as={kind!r}> is not supported "
-                                 "(characters, spell-out, cardinal, ordinal, date, telephone)", pos)
+            if kind not in ("characters", "spell-out", "cardinal", "number", "ordinal", "date", "telephone"):
+                raise self.error(
+                    f"<say-as interpret-as={kind!r}> is not supported "
+                    "(characters, spell-out, cardinal, ordinal, date, telephone)",
+                    pos,
+                )
         elif name == "phoneme":
             alphabet = attrs.get("alphabet", "arpabet").lower()
             if alphabet not in ("arpabet", "x-arpabet", "cmu"):
-                raise self.error(f"<phoneme alphabet={attrs.get('alphabet')!r}> is not "
-                                 "supported (only arpabet)", pos)
+                raise self.error(f"<phoneme alphabet={attrs.get('alphabet')!r}> is not supported (only arpabet)", pos)
             if "ph" not in attrs:
                 raise self.error("<phoneme> needs a ph attribute", pos)
             try:
@@ -388,12 +396,11 @@ class _Parser:
                 continue
             m = _TAG_RE.match(s, j)
             if not m:
-                raise self.error("malformed tag (expected <name attr=\"value\">)", j)
+                raise self.error('malformed tag (expected <name attr="value">)', j)
             self.flush(text_start, j, stack)
             closing, name, raw_attrs, self_closing = m.group(1), m.group(2), m.group(3), m.group(4)
             if name not in _ELEMENTS:
-                raise self.error(f"<{name}> is not supported (supported: "
-                                 f"{', '.join(sorted(_ELEMENTS))})", j)
+                raise self.error(f"<{name}> is not supported (supported: {', '.join(sorted(_ELEMENTS))})", j)
             if closing:
                 if raw_attrs.strip() or self_closing:
                     raise self.error(f"malformed closing tag </{name}>", j)
@@ -401,8 +408,7 @@ class _Parser:
                     raise self.error(f"</{name}> has no matching start tag", j)
                 top = stack.pop()
                 if top.name != name:
-                    raise self.error(f"</{name}> closes <{top.name}> (opened at offset "
-                                     f"{top.start})", j)
+                    raise self.error(f"</{name}> closes <{top.name}> (opened at offset {top.start})", j)
                 if name in _TEXT_ONLY:
                     self.close_text_element(top, j)
                 if name in ("p", "s"):
@@ -425,8 +431,9 @@ class _Parser:
                 if self_closing:
                     if name in _TEXT_ONLY or name == "speak":
                         if name == "sub" and "alias" in attrs:
-                            self.emit_words([replace(w, start=j, end=m.end())
-                                             for w in normalize(attrs["alias"])], frame)
+                            self.emit_words(
+                                [replace(w, start=j, end=m.end()) for w in normalize(attrs["alias"])], frame
+                            )
                         elif name != "speak":
                             raise self.error(f"<{name}/> is empty", j)
                     if name in ("p", "s"):
@@ -463,8 +470,7 @@ class _Parser:
             return
         strength = attrs.get("strength", "medium")
         if strength not in BREAK_STRENGTH_MS:
-            raise self.error(f"<break strength={strength!r}> is not one of "
-                             f"{', '.join(BREAK_STRENGTH_MS)}", a)
+            raise self.error(f"<break strength={strength!r}> is not one of {', '.join(BREAK_STRENGTH_MS)}", a)
         self.items.append(Break(BREAK_STRENGTH_MS[strength], a, b))
 
     def sentence_end(self) -> None:
@@ -486,9 +492,9 @@ def parse_ssml(ssml: str, *, keep_words: Collection[str] = (), date_order: str =
     return _Parser(ssml, keep_words, check_date_order(date_order)).parse()
 
 
-def phonemize_ssml(items: Sequence[SsmlWord | Break], lexicon: Lexicon,
-                   user_dict: UserDict | None = None, g2p: G2P | None = None
-                   ) -> list[tuple[SsmlWord, list[str]] | Break]:
+def phonemize_ssml(
+    items: Sequence[SsmlWord | Break], lexicon: Lexicon, user_dict: UserDict | None = None, g2p: G2P | None = None
+) -> list[tuple[SsmlWord, list[str]] | Break]:
     """Phones for the words of ``parse_ssml`` (forced ``<phoneme>`` phones win)."""
     words = [it.word for it in items if isinstance(it, SsmlWord)]
     phonemized: list[WordPhones] = phonemize(words, lexicon, user_dict, g2p)
@@ -520,8 +526,9 @@ class SsmlChunk:
     sentence_end: bool = True
 
 
-def ssml_chunks(items: Sequence[SsmlWord | Break], *, max_words: int | None = 25,
-                min_words: int = 6) -> list[SsmlChunk]:
+def ssml_chunks(
+    items: Sequence[SsmlWord | Break], *, max_words: int | None = 25, min_words: int = 6
+) -> list[SsmlChunk]:
     """Cut parsed SSML into chunks: at sentence ends, at every ``<break/>``, and long
     sentences at clause boundaries (as ``chunking.chunks`` does for plain text)."""
     from .chunking import _split_long  # noqa: PLC0415 - shared clause-cutting rule
@@ -535,12 +542,21 @@ def ssml_chunks(items: Sequence[SsmlWord | Break], *, max_words: int | None = 25
         pieces = [current]
         if max_words is not None and len(current) > max_words:
             index = {id(w.word): k for k, w in enumerate(current)}
-            pieces = [[current[index[id(w)]] for w in piece]
-                      for piece in _split_long([w.word for w in current], max_words, min_words)]
+            pieces = [
+                [current[index[id(w)]] for w in piece]
+                for piece in _split_long([w.word for w in current], max_words, min_words)
+            ]
         for k, piece in enumerate(pieces):
             last = k == len(pieces) - 1
-            out.append(SsmlChunk(min(w.word.start for w in piece), max(w.word.end for w in piece),
-                                 tuple(piece), 0, sentence_end if last else False))
+            out.append(
+                SsmlChunk(
+                    min(w.word.start for w in piece),
+                    max(w.word.end for w in piece),
+                    tuple(piece),
+                    0,
+                    sentence_end if last else False,
+                )
+            )
         current.clear()
 
     for it in items:
@@ -548,8 +564,11 @@ def ssml_chunks(items: Sequence[SsmlWord | Break], *, max_words: int | None = 25
             close(sentence_end=False)
             if out and not current:
                 prev = out[-1]
-                out[-1] = replace(prev, pause_after_ms=prev.pause_after_ms + it.time_ms,
-                                  end=max(prev.end, it.end) if not prev.words else prev.end)
+                out[-1] = replace(
+                    prev,
+                    pause_after_ms=prev.pause_after_ms + it.time_ms,
+                    end=max(prev.end, it.end) if not prev.words else prev.end,
+                )
             if not out:  # a break before any word: a chunk of silence
                 out.append(SsmlChunk(it.start, it.end, (), it.time_ms, False))
             continue

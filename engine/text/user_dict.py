@@ -96,14 +96,14 @@ class UserDict:
     def __init__(self, path: str | os.PathLike | None = None):
         self.path = Path(path) if path is not None else default_user_dict_path()
         self._entries: dict[str, UserEntry] = {}
-        self._words: frozenset[str] | None = None    # cache of the entry words
-        self._invalid: dict[str, object] = {}   # bad entries, kept for the file
-        self._corrupt = False                    # the file could not be read as a whole
+        self._words: frozenset[str] | None = None  # cache of the entry words
+        self._invalid: dict[str, object] = {}  # bad entries, kept for the file
+        self._corrupt = False  # the file could not be read as a whole
         self.problems: list[str] = []
 
     # ---- loading and saving
     @classmethod
-    def load(cls, path: str | os.PathLike | None = None) -> "UserDict":
+    def load(cls, path: str | os.PathLike | None = None) -> UserDict:
         """Read the file (a missing file is an empty dictionary). Never raises for bad content."""
         ud = cls(path)
         try:
@@ -116,16 +116,19 @@ class UserDict:
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as e:
-            ud._fail(f"the user dictionary {ud.path} is not valid JSON (line {e.lineno}, "
-                     f"column {e.colno}: {e.msg}); it was left unchanged and is not used")
+            ud._fail(
+                f"the user dictionary {ud.path} is not valid JSON (line {e.lineno}, "
+                f"column {e.colno}: {e.msg}); it was left unchanged and is not used"
+            )
             return ud
         if not isinstance(data, dict) or not isinstance(data.get("entries"), dict):
-            ud._fail(f"the user dictionary {ud.path} has no 'entries' object; it was left "
-                     "unchanged and is not used")
+            ud._fail(f"the user dictionary {ud.path} has no 'entries' object; it was left unchanged and is not used")
             return ud
         if data.get("version", FORMAT_VERSION) != FORMAT_VERSION:
-            ud._fail(f"the user dictionary {ud.path} has version {data.get('version')!r}; "
-                     f"this program reads version {FORMAT_VERSION}; it was left unchanged")
+            ud._fail(
+                f"the user dictionary {ud.path} has version {data.get('version')!r}; "
+                f"this program reads version {FORMAT_VERSION}; it was left unchanged"
+            )
             return ud
         for word, value in data["entries"].items():
             try:

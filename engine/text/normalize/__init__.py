@@ -59,8 +59,8 @@ __all__ = [
     "normalize_to_text",
 ]
 
-def iter_normalize(text: str, *, keep_words: Collection[str] = (), date_order: str = "MDY"
-                   ) -> Iterator[Word]:
+
+def iter_normalize(text: str, *, keep_words: Collection[str] = (), date_order: str = "MDY") -> Iterator[Word]:
     """``normalize`` one word at a time: each word is yielded as soon as the scanner is past
     it, so the first words of a long text cost no more than those of a short one."""
     check_date_order(date_order)
@@ -69,8 +69,7 @@ def iter_normalize(text: str, *, keep_words: Collection[str] = (), date_order: s
     return itertools.chain.from_iterable(_Scanner(text, keep_words, date_order).word_batches())
 
 
-def normalize(text: str, *, keep_words: Collection[str] = (), date_order: str = "MDY"
-              ) -> list[Word]:
+def normalize(text: str, *, keep_words: Collection[str] = (), date_order: str = "MDY") -> list[Word]:
     """Raw text -> spoken words with spans into ``text`` and prosody punctuation.
 
     ``keep_words``: lowercase words to pass through as one word each, as written (the user

@@ -32,6 +32,7 @@ PUNCT_RANK = {p: i for i, p in enumerate(PUNCT_PRIORITY)}
 # ----------------------------------------------------------------------------------------------
 # One-for-one character folding (positions never shift)
 
+# fmt: off
 _FOLD = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
     "\u0060": "'", "\u00b4": "'",
@@ -45,6 +46,7 @@ _FOLD = {
     "\u2024": ".", "\uff0c": ",", "\uff0e": ".", "\uff01": "!", "\uff1f": "?", "\u00b7": " ",
     "\u2022": " ",
 }
+# fmt: on
 _FOLD_TABLE = str.maketrans(_FOLD)
 _FOLD_RE = re.compile("[" + "".join(re.escape(c) for c in _FOLD) + "]")
 

@@ -57,7 +57,7 @@ def _pairs(name: str) -> dict[str, str]:
 
 
 # ---- dates
-_MONTH_ROWS = _rows("months.tsv")           # written form (capitalized), month number
+_MONTH_ROWS = _rows("months.tsv")  # written form (capitalized), month number
 MONTHS = {written.lower(): int(n) for written, n in _MONTH_ROWS}
 MONTH_NAMES = ("",) + tuple(dict.fromkeys(w.lower() for w, _ in _MONTH_ROWS))[:12]
 # the month names and abbreviations as written, longest form of each word first
@@ -68,7 +68,8 @@ _CURRENCY_ROWS = _rows("currencies.tsv")
 CURRENCY_SIGNS = {sign: code for code, sign, *_ in _CURRENCY_ROWS}
 # code -> (unit, units, subunit, subunits)
 CURRENCIES: dict[str, tuple[str, str, str | None, str | None]] = {
-    code: tuple(None if x == "-" else x for x in names) for code, _, *names in _CURRENCY_ROWS}
+    code: tuple(None if x == "-" else x for x in names) for code, _, *names in _CURRENCY_ROWS
+}
 SCALES = _pairs("scales.tsv")
 # unit as written -> (singular, plural)
 UNITS: dict[str, tuple[str, str]] = {u: (sing, plur) for u, sing, plur in _rows("units.tsv")}
@@ -76,11 +77,10 @@ UNITS: dict[str, tuple[str, str]] = {u: (sing, plur) for u, sing, plur in _rows(
 # ---- abbreviations and special words
 # written form (without the final period) -> (spoken, may_end_sentence)
 _ABBR_ROWS = _rows("abbreviations.tsv")
-ABBREVIATIONS: dict[str, tuple[str, bool]] = {
-    w: (spoken, end == "yes") for w, spoken, end, _ in _ABBR_ROWS}
+ABBREVIATIONS: dict[str, tuple[str, bool]] = {w: (spoken, end == "yes") for w, spoken, end, _ in _ABBR_ROWS}
 # Names that are also ordinary words/names: only expanded before a number ("Jan. 5").
 ABBR_ONLY_BEFORE_NUMBER = frozenset(w for w, _, _, only in _ABBR_ROWS if only == "yes")
-DOTTED = _pairs("dotted.tsv")                # letters-with-periods forms
+DOTTED = _pairs("dotted.tsv")  # letters-with-periods forms
 SPECIAL_WORDS = _pairs("special_words.tsv")  # words with a fixed reading ("OK", "JPEG")
 
 # ---- symbols
@@ -93,5 +93,4 @@ ADDRESS_SYMBOLS = _pairs("address_symbols.tsv")  # how a symbol in a URL or emai
 _WORD_LISTS = _lists("word_lists.tsv")
 WORDS = SimpleNamespace(**{name: frozenset(words) for name, words in _WORD_LISTS.items()})
 TOP_LEVEL_DOMAINS = tuple(_WORD_LISTS["top_level_domains"])  # in the file's order
-YEAR_CONTEXT = SimpleNamespace(**{name: frozenset(words)
-                                  for name, words in _lists("year_context.tsv").items()})
+YEAR_CONTEXT = SimpleNamespace(**{name: frozenset(words) for name, words in _lists("year_context.tsv").items()})

@@ -38,7 +38,8 @@ def read_address(sc, addr: str, a: int) -> int:
                 read_as_word = part in WORDS.pronounceable_acronyms or pronounceable(part)
             else:
                 read_as_word = low in WORDS.address_words or (
-                    len(low) >= 3 and re.search("[aeiouy]", low) and low != "www")
+                    len(low) >= 3 and re.search("[aeiouy]", low) and low != "www"
+                )
             if read_as_word:
                 sc.add(low, a, b)
             else:
@@ -71,7 +72,7 @@ def read_phone(sc, m):
 
 
 def read_phone_local(sc, m):
-    """"555-1234", but not "pages 123-4567" (a range)."""
+    """ "555-1234", but not "pages 123-4567" (a range)."""
     prev = sc.prev_token(m.start())
     if prev and prev[0].lower() in WORDS.range_context:
         return None

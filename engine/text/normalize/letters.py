@@ -103,9 +103,14 @@ def read_word(sc, m):
             sc.add(w.lower(), a, b)
             return b
         sc.spell(w, a, b)
-        if has_period and w.isupper() and nxt and nxt[0][:1].isupper() \
-                and (nxt[0] not in WORDS.sentence_starters or len(nxt[0]) == 1 and nxt[0] != "I") \
-                and sc.gap(b + 1, nxt[1]):
+        if (
+            has_period
+            and w.isupper()
+            and nxt
+            and nxt[0][:1].isupper()
+            and (nxt[0] not in WORDS.sentence_starters or len(nxt[0]) == 1 and nxt[0] != "I")
+            and sc.gap(b + 1, nxt[1])
+        ):
             return b + 1  # an initial: its period ends nothing
         return b
 
@@ -120,16 +125,17 @@ def _acronym(sc, core: str, suffix: str, a: int, b: int) -> None:
     elif core in WORDS.spelled_acronyms:
         as_word = False
     elif shouting(sc, a, min_run=2) and (
-            core in WORDS.common_short_words or (len(core) >= 4 and re.search("[AEIOUY]", core))
-            or (re.fullmatch("[^AEIOU][AEIOU][^AEIOUY]", core) and shouting(sc, a))):
+        core in WORDS.common_short_words
+        or (len(core) >= 4 and re.search("[AEIOUY]", core))
+        or (re.fullmatch("[^AEIOU][AEIOU][^AEIOUY]", core) and shouting(sc, a))
+    ):
         # shouted text: "I WANT TO GO HOME", "NEW YORK", "HOG CALLERS" (CVC words)
         as_word = True
     elif core in WORDS.common_short_words and core not in ("IT", "AS", "OR", "ME", "IN"):
-        as_word = True   # "NO!!", "a good BOY"
+        as_word = True  # "NO!!", "a good BOY"
     else:
         # long all-caps words with two vowel groups are emphasis, not acronyms
-        as_word = pronounceable(core) or (
-            len(core) >= 5 and len(re.findall("[AEIOU]+", core)) >= 2)
+        as_word = pronounceable(core) or (len(core) >= 5 and len(re.findall("[AEIOU]+", core)) >= 2)
     if as_word:
         sc.add(core.lower() + suffix, a, b)
     else:
@@ -146,7 +152,7 @@ def shouting(sc, a: int, min_run: int = 3) -> bool:
         span = sc.token(idx) if idx >= 0 else None
         if span is None:
             return False
-        t = sc.s[span[0]:span[1]]
+        t = sc.s[span[0] : span[1]]
         if t in ("I", "A"):
             return None  # neutral
         t = t.replace("'", "")
@@ -156,8 +162,11 @@ def shouting(sc, a: int, min_run: int = 3) -> bool:
         count, idx = 0, k + direction
         while True:
             lo, hi = sorted((idx, idx - direction))
-            if 0 <= lo and sc.token(hi) is not None and any(
-                    ch in ".!?()[]{}\"" for ch in sc.s[sc.tokens[lo][1]:sc.tokens[hi][0]]):
+            if (
+                0 <= lo
+                and sc.token(hi) is not None
+                and any(ch in '.!?()[]{}"' for ch in sc.s[sc.tokens[lo][1] : sc.tokens[hi][0]])
+            ):
                 return count  # a run stops at a sentence end, a bracket or a quote
             c = caps(idx)
             if c is False:
@@ -165,6 +174,7 @@ def shouting(sc, a: int, min_run: int = 3) -> bool:
             if c:
                 count += 1
             idx += direction
+
     if sc.token(k) is None:
         return False
     return 1 + run(-1) + run(1) >= min_run

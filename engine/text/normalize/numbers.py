@@ -65,7 +65,7 @@ def read_fraction(sc, m):
 
 
 def read_vulgar_fraction(sc, i):
-    """"½", and "1½" -> "one and a half" (the digit was read before)."""
+    """ "½", and "1½" -> "one and a half" (the digit was read before)."""
     num, den = VULGAR_FRACTIONS[sc.s[i]]
     words = fraction_words(num, den)
     if i > 0 and sc.s[i - 1].isdecimal():
@@ -108,9 +108,8 @@ def read_range(sc, m):
         return b
     if "-" not in m.group(0):
         return None
-    both_years = is_year(sc, x, a, b) and y.isdecimal() and (
-        len(y) == 2 or len(y) == 4 and int(x) < int(y) <= 2099)
-    if both_years:                       # "1990-1995", "1990-95"; "1500-2000 people": no
+    both_years = is_year(sc, x, a, b) and y.isdecimal() and (len(y) == 2 or len(y) == 4 and int(x) < int(y) <= 2099)
+    if both_years:  # "1990-1995", "1990-95"; "1500-2000 people": no
         sc.add(f"{year(int(x))} to {short_year(y)}", a, b)
     else:
         sc.add(f"{number_words(x)} to {number_words(y)}", a, b)
@@ -143,4 +142,3 @@ def read_times_x(sc, m):
 def read_multiplier(sc, m):
     sc.add(f"{number_words(m.group(1))} times", m.start(), m.end())
     return m.end()
-

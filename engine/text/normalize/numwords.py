@@ -7,7 +7,8 @@ import re
 from num2words import num2words
 
 _ORDINAL_UNITS = {
-    2: ("half", "halves"), 4: ("quarter", "quarters"),
+    2: ("half", "halves"),
+    4: ("quarter", "quarters"),
 }
 
 

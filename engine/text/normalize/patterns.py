@@ -30,14 +30,14 @@ _SCALE_RE = "(?:" + _longest_first(SCALES) + ")"
 _UNIT_RE = _longest_first(UNITS)
 _TLD_RE = "(?:" + "|".join(TOP_LEVEL_DOMAINS) + ")"
 
-URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+|"
-                 r"[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\." + _TLD_RE
-                 + r"(?![A-Za-z0-9])(?:/[^\s<>\"']*)?")
+URL = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"']+|"
+    r"[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\." + _TLD_RE + r"(?![A-Za-z0-9])(?:/[^\s<>\"']*)?"
+)
 EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 IP = re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\d.]\d)")
 DATE_MDY = re.compile(MONTH_RE + r"\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?![\d:])(?:,?\s+(\d{4})(?!\d))?")
-DATE_DMY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + MONTH_RE
-                      + r")\b\.?(?:,?\s+(\d{4})(?!\d))?")
+DATE_DMY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + MONTH_RE + r")\b\.?(?:,?\s+(\d{4})(?!\d))?")
 # year first: 2021-05-13, 2021/5/13, 2021.05.13 (always year, month, day)
 DATE_YMD = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d|[-/.]\d)")
 # 13/05/2021, 05/13/21, 13.05.2021, 13-05-2021: day and month by value or ``date_order``
@@ -72,5 +72,6 @@ WORD = re.compile(_WORD_CHARS + r"+(?:'" + _WORD_CHARS + r"+)*")
 # the word/number tokens that the context rules look at
 WORD_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 # a whole token that is a word with a fixed reading ("OK", "WW2"; "Wi-Fi" is no one token)
-SPECIAL_WORD = re.compile("(?:" + _longest_first(w for w in SPECIAL_WORDS if WORD_TOKEN.fullmatch(w))
-                          + r")(?![^\W_]|'[^\W_])")
+SPECIAL_WORD = re.compile(
+    "(?:" + _longest_first(w for w in SPECIAL_WORDS if WORD_TOKEN.fullmatch(w)) + r")(?![^\W_]|'[^\W_])"
+)

@@ -31,8 +31,14 @@ def read_roman(sc, w, a, b, prev):
     if prev_low in WORDS.roman_cardinal_context and prev and sc.gap(prev[1] + len(prev[0]), a):
         sc.add(cardinal(value), a, b)
         return b
-    if prev and sc.gap(prev[1] + len(prev[0]), a) and prev[0][:1].isupper() \
-            and prev[0][1:].islower() and prev[0].isalpha() and len(prev[0]) > 1:
+    if (
+        prev
+        and sc.gap(prev[1] + len(prev[0]), a)
+        and prev[0][:1].isupper()
+        and prev[0][1:].islower()
+        and prev[0].isalpha()
+        and len(prev[0]) > 1
+    ):
         if w == "I" and prev[0] not in WORDS.regnal_names_for_i:
             return None
         if len(w) == 1 and w not in ("I", "V"):

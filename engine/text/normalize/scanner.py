@@ -42,7 +42,7 @@ class _Scanner:
         # Words not yet handed out: [text, start, end, punct, letter]. Only the last one can
         # still change (its punctuation), so all before it are final after each step.
         self.out: list[list] = []
-        self.tokens: list[tuple[int, int]] = []   # word/number tokens found so far, in order
+        self.tokens: list[tuple[int, int]] = []  # word/number tokens found so far, in order
         self.tok_starts: list[int] = []
         self._token_iter = WORD_TOKEN.finditer(self.s)
         self._alpha_rules = ALPHA_RULES if keep_words else ALPHA_RULES_WITHOUT_KEEP
@@ -116,8 +116,7 @@ class _Scanner:
         if tok is None:
             return False
         t, a = tok
-        return (len(t) > 1 and t[0].isupper() and t[1:].islower() and t.isalpha()
-                and not self.sentence_initial(a))
+        return len(t) > 1 and t[0].isupper() and t[1:].islower() and t.isalpha() and not self.sentence_initial(a)
 
     # ---- output helpers
     def add(self, words: str, start: int, end: int, letter: bool = False) -> None:
@@ -156,10 +155,11 @@ class _Scanner:
         s = self.s
         line_start = s.rfind("\n", 0, i) + 1
         line = s[line_start:i].strip()
-        prev_line = s[s.rfind("\n", 0, max(line_start - 1, 0)) + 1:max(line_start - 1, 0)].strip() \
-            if line_start > 0 else ""
+        prev_line = (
+            s[s.rfind("\n", 0, max(line_start - 1, 0)) + 1 : max(line_start - 1, 0)].strip() if line_start > 0 else ""
+        )
         next_end = s.find("\n", i + 1)
-        next_line = s[i + 1:next_end if next_end >= 0 else self.n]
+        next_line = s[i + 1 : next_end if next_end >= 0 else self.n]
         if not next_line.strip():
             self.out[-1][3] = "."
             return
@@ -185,8 +185,9 @@ class _Scanner:
                 i += 1
                 continue
             j = None
-            if c.isdecimal() or (c == "." and i + 1 < self.n and s[i + 1].isdecimal()
-                               and (i == 0 or not s[i - 1].isalnum())):
+            if c.isdecimal() or (
+                c == "." and i + 1 < self.n and s[i + 1].isdecimal() and (i == 0 or not s[i - 1].isalnum())
+            ):
                 j = self.numeric(i)
             elif c.isalpha():
                 j = self.alpha(i)

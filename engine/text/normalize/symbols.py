@@ -12,9 +12,9 @@ def read_hyphen(sc, i):
     s = sc.s
     nxt = s[i + 1] if i + 1 < sc.n else ""
     # minus sign before a number at a word start
-    if (nxt.isdecimal() or (nxt in ".$€£¥" and i + 2 < sc.n and
-                          (s[i + 2].isdecimal() or nxt in "$€£¥"))) and \
-            (i == 0 or s[i - 1].isspace() or s[i - 1] in "([{=<>"):
+    if (nxt.isdecimal() or (nxt in ".$€£¥" and i + 2 < sc.n and (s[i + 2].isdecimal() or nxt in "$€£¥"))) and (
+        i == 0 or s[i - 1].isspace() or s[i - 1] in "([{=<>"
+    ):
         sc.add("minus", i, i + 1)
         return i + 1
     j = i
@@ -49,7 +49,7 @@ def read_opening_bracket(sc, i):
 
 
 def read_hash(sc, i):
-    """"number" before a digit, "hashtag" before a letter."""
+    """ "number" before a digit, "hashtag" before a letter."""
     nxt = sc.s[i + 1] if i + 1 < sc.n else ""
     if nxt.isdecimal():
         sc.add("number", i, i + 1)
@@ -59,7 +59,7 @@ def read_hash(sc, i):
 
 
 def read_tilde(sc, i):
-    """"about" before a number or an amount; otherwise no rule takes it."""
+    """ "about" before a number or an amount; otherwise no rule takes it."""
     nxt = sc.s[i + 1] if i + 1 < sc.n else ""
     if nxt.isdecimal() or nxt in "$€£¥":
         sc.add("about", i, i + 1)
@@ -68,7 +68,7 @@ def read_tilde(sc, i):
 
 
 def read_comparison(sc, i):
-    """"<"/">" between numbers: "less than"/"greater than"."""
+    """ "<"/">" between numbers: "less than"/"greater than"."""
     prev = sc.prev_token(i)
     after = sc.next_char(i + 1, skip_closers=False)
     if prev and prev[0][-1:].isdecimal() and (after.isdecimal() or after == "-"):
@@ -82,7 +82,7 @@ def read_symbol_word(sc, i):
 
 
 def read_superscript(sc, i):
-    """"²"/"³" after a letter or digit: "squared"/"cubed"."""
+    """ "²"/"³" after a letter or digit: "squared"/"cubed"."""
     if i > 0 and sc.s[i - 1].isalnum():
         sc.add(SUPERSCRIPT_WORDS[sc.s[i]], i, i + 1)
         return i + 1

@@ -34,8 +34,7 @@ from .data import MONTHS
 from .data import YEAR_CONTEXT as Y
 
 # Two-word cues: "more than 1500", "up to 2000", "a total of 1500".
-_COUNT_CUES_BEFORE_2 = {"than": Y.count_cues_before_than, "to": Y.count_cues_before_to,
-                        "of": Y.count_cues_before_of}
+_COUNT_CUES_BEFORE_2 = {"than": Y.count_cues_before_than, "to": Y.count_cues_before_to, "of": Y.count_cues_before_of}
 # After "in 1987 <plural noun>" (rule 5): words that say a verb follows the noun, so the noun is
 # the subject of a clause: be, have, do and the modals (from ``homographs``), irregular past
 # tenses, and regular ones (``past_tense``).
@@ -56,14 +55,22 @@ def count_noun(word: str, *, capitalized: bool = False) -> bool:
         return False
     if word in Y.irregular_plurals:
         return True
-    return (len(word) >= 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
-            and word not in Y.not_plural_nouns)
+    return (
+        len(word) >= 3
+        and word.endswith("s")
+        and not word.endswith(("ss", "us", "is"))
+        and word not in Y.not_plural_nouns
+    )
 
 
 def past_tense(word: str) -> bool:
     """A regular past tense ("changed", "stayed"), not "need", "speed" or "hundred"."""
-    return (len(word) > 3 and word.endswith("ed") and word not in Y.not_past_tense
-            and not (word.endswith("eed") and len(word) <= 5))
+    return (
+        len(word) > 3
+        and word.endswith("ed")
+        and word not in Y.not_past_tense
+        and not (word.endswith("eed") and len(word) <= 5)
+    )
 
 
 def is_year(sc, num: str, a: int, b: int, *, joined: bool = True) -> bool:
@@ -80,31 +87,32 @@ def is_year(sc, num: str, a: int, b: int, *, joined: bool = True) -> bool:
         k -= 1
     before = s[k] if k >= 0 else ""
     after = sc.next_char(b, False)
-    if (before and before in "#$€£¥+=×*/<>÷") or (after and after in "+=×*/<>÷%") \
-            or (before == "-" and k == a - 1 and not s[k - 1:k].isalnum()):
-        return False                              # "$1999", "1500 + 200", "-1999"
+    if (
+        (before and before in "#$€£¥+=×*/<>÷")
+        or (after and after in "+=×*/<>÷%")
+        or (before == "-" and k == a - 1 and not s[k - 1 : k].isalnum())
+    ):
+        return False  # "$1999", "1500 + 200", "-1999"
     label = sc.prev_token(a)
-    if label and label[0].lower() in Y.number_labels \
-            and s[label[1] + len(label[0]):a].strip(" .") == "":
-        return False                              # "No. 1999", "page 1200", "pp. 1200"
+    if label and label[0].lower() in Y.number_labels and s[label[1] + len(label[0]) : a].strip(" .") == "":
+        return False  # "No. 1999", "page 1200", "pp. 1200"
     prev = sc.adjacent_prev(a)
     low = prev[0].lower() if prev else ""
     prev2 = sc.adjacent_prev(prev[1]) if prev else None
     low2 = prev2[0].lower() if prev2 else ""
     # 2. a second number reads like the first ("1944 and 1945", "pages 1000 and 1200")
-    if joined and low in Y.number_joiners and len(low2) == 4 and low2.isdecimal() \
-            and 1000 <= int(low2) <= 2099:
+    if joined and low in Y.number_joiners and len(low2) == 4 and low2.isdecimal() and 1000 <= int(low2) <= 2099:
         return is_year(sc, low2, prev2[1], prev2[1] + 4, joined=False)
     # 3. year cues
     if before == "\u00a9" or low in Y.year_cues_before or _YEAR_AFTER.match(s, b):
         return True
     if prev and prev[0].capitalize() == prev[0] and low in MONTHS:
-        return True                               # "March 2021", "Sept 1999"
+        return True  # "March 2021", "Sept 1999"
     if low == "of" and low2 in Y.year_nouns_before_of:
-        return True                               # "the summer of 1969"
+        return True  # "the summer of 1969"
     # 4. count cues
     if low in Y.count_cues_before or low2 in _COUNT_CUES_BEFORE_2.get(low, ()):
-        return False                              # "have 1500", "more than 2000"
+        return False  # "have 1500", "more than 2000"
     nxt = sc.adjacent_next(b)
     if nxt is None:
         return True
@@ -112,13 +120,13 @@ def is_year(sc, num: str, a: int, b: int, *, joined: bool = True) -> bool:
     # Yankees" or in a title ("World Cup 2018 Qualifiers")
     noun = _counted_noun(sc, nxt, low != "the" and not sc.name_like(prev))
     if noun is None:
-        return nxt[0] not in Y.count_words_after    # "2000 of them"; "1984 was" (6.)
+        return nxt[0] not in Y.count_words_after  # "2000 of them"; "1984 was" (6.)
     if low not in Y.time_prepositions:
-        return False                              # "1500 apples", "1500 Americans died"
+        return False  # "1500 apples", "1500 Americans died"
     verb = _verb_after_noun(sc, noun[1] + len(noun[0]))
     if verb is not None:
-        return verb                       # "in 1987 things changed"; "in 1500 cases it failed"
-    return opens_clause(sc, prev[1])      # "In 1990 voters in Ohio ..."; "found in 1500 homes"
+        return verb  # "in 1987 things changed"; "in 1500 cases it failed"
+    return opens_clause(sc, prev[1])  # "In 1990 voters in Ohio ..."; "found in 1500 homes"
 
 
 def _counted_noun(sc, nxt: tuple[str, int], names: bool) -> tuple[str, int] | None:
@@ -136,7 +144,7 @@ def _counted_noun(sc, nxt: tuple[str, int], names: bool) -> tuple[str, int] | No
     if word in ("and", "or", "to") and nxt2[0].isdecimal():
         third = sc.adjacent_next(nxt2[1] + len(nxt2[0]))
         if third and count_noun(third[0], capitalized=names):
-            return third                          # "between 1500 and 2000 people"
+            return third  # "between 1500 and 2000 people"
     return None
 
 
@@ -147,17 +155,17 @@ def _verb_after_noun(sc, j: int) -> bool | None:
     None when the next word says neither."""
     nxt = sc.adjacent_next(j)
     if nxt is None:
-        return False                              # "it failed in 1500 cases."
+        return False  # "it failed in 1500 cases."
     w = nxt[0].lower()
     if w in _AFTER_NOUN_PHRASE:
-        return False                              # "In 1500 cases it failed"
+        return False  # "In 1500 cases it failed"
     if w in _VERBS_AFTER_SUBJECT or past_tense(w):
         return True
     if w in Y.adverbs_before_verb or w.endswith("ly"):
         nxt2 = sc.adjacent_next(nxt[1] + len(nxt[0]))
         w2 = nxt2[0].lower() if nxt2 else ""
         if w2 in _VERBS_AFTER_SUBJECT or past_tense(w2):
-            return True                           # "in 1987 things slowly changed"
+            return True  # "in 1987 things slowly changed"
     return None
 
 
