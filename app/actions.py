@@ -1,5 +1,6 @@
 """The window's actions (each with its shortcuts, icon and tooltip), its menus and the
 transport toolbar. The actions call the window's methods; nothing here holds state."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
@@ -39,19 +40,26 @@ def build_actions(w) -> None:
     """Set ``w.act_*``, ``w.theme_actions`` and ``w.date_order_actions`` (and their groups)."""
     S = QStyle.StandardPixmap
     w.act_open = make_action(w, "&Open…", w.open_file_dialog, QKeySequence.StandardKey.Open, S.SP_DialogOpenButton)
-    w.act_export = make_action(w, "&Export audio…", w.export_dialog, "Ctrl+E", S.SP_DialogSaveButton,
-                               "Export the text to an audio file")
+    w.act_export = make_action(
+        w, "&Export audio…", w.export_dialog, "Ctrl+E", S.SP_DialogSaveButton, "Export the text to an audio file"
+    )
     w.act_quit = make_action(w, "&Quit", w.close, QKeySequence.StandardKey.Quit)
     w.act_play = make_action(w, "&Play", w.play, "F5", S.SP_MediaPlay, "Play from the cursor or the selection")
     w.act_pause = make_action(w, "P&ause", w.controller.toggle_pause, "F6", S.SP_MediaPause, "Pause or resume")
-    w.act_play_pause = make_action(w, "Play or pause", w.play_pause,
-                                   ["Ctrl+Shift+Space", QKeySequence(Qt.Key.Key_MediaTogglePlayPause)],
-                                   S.SP_MediaPlay, "Play, or pause what is playing")
+    w.act_play_pause = make_action(
+        w,
+        "Play or pause",
+        w.play_pause,
+        ["Ctrl+Shift+Space", QKeySequence(Qt.Key.Key_MediaTogglePlayPause)],
+        S.SP_MediaPlay,
+        "Play, or pause what is playing",
+    )
     w.act_stop = make_action(w, "&Stop", w.stop, ["F7", "Ctrl+."], S.SP_MediaStop)
     w.act_prev = make_action(w, "Pre&vious sentence", w.previous_sentence, "Alt+Left", S.SP_MediaSeekBackward)
     w.act_next = make_action(w, "&Next sentence", w.next_sentence, "Alt+Right", S.SP_MediaSeekForward)
-    w.act_clipboard = make_action(w, "Read &clipboard", w.read_clipboard, "Ctrl+Shift+V", None,
-                                  "Read the text on the clipboard")
+    w.act_clipboard = make_action(
+        w, "Read &clipboard", w.read_clipboard, "Ctrl+Shift+V", None, "Read the text on the clipboard"
+    )
     w.act_preview = make_action(w, "Previe&w voice", w.preview_voice, "Ctrl+Shift+W")
     w.act_pronunciations = make_action(w, "Pronunciation &dictionary…", w.open_pronunciations, "Ctrl+Shift+D")
     w.act_bigger = make_action(w, "&Larger text", lambda: w.change_font_size(+1), ["Ctrl++", "Ctrl+="])
@@ -63,15 +71,25 @@ def build_actions(w) -> None:
     w.theme_group = QActionGroup(w)
     w.theme_actions = {}
     for i, name in enumerate(THEMES):
-        act = make_action(w, f"{THEME_LABELS[name]} theme", lambda checked=False, n=name: w.set_theme(n),
-                          f"Ctrl+Shift+{i + 1}", checkable=True)
+        act = make_action(
+            w,
+            f"{THEME_LABELS[name]} theme",
+            lambda checked=False, n=name: w.set_theme(n),
+            f"Ctrl+Shift+{i + 1}",
+            checkable=True,
+        )
         w.theme_group.addAction(act)
         w.theme_actions[name] = act
     w.date_order_group = QActionGroup(w)
     w.date_order_actions = {}
     for name, label in DATE_ORDER_LABELS.items():
-        act = make_action(w, label, lambda checked=False, n=name: w.set_date_order(n), checkable=True,
-                          tip=f"Numeric dates: {plain_lower(label)}")
+        act = make_action(
+            w,
+            label,
+            lambda checked=False, n=name: w.set_date_order(n),
+            checkable=True,
+            tip=f"Numeric dates: {plain_lower(label)}",
+        )
         w.date_order_group.addAction(act)
         w.date_order_actions[name] = act
 
@@ -117,8 +135,17 @@ def build_toolbar(w) -> QToolBar:
     toolbar.setIconSize(QSize(20, 20))
     toolbar.setMovable(False)
     w.addToolBar(toolbar)
-    for a in (w.act_play, w.act_pause, w.act_stop, w.act_prev, w.act_next, None,
-              w.act_clipboard, w.act_open, w.act_export):
+    for a in (
+        w.act_play,
+        w.act_pause,
+        w.act_stop,
+        w.act_prev,
+        w.act_next,
+        None,
+        w.act_clipboard,
+        w.act_open,
+        w.act_export,
+    ):
         if a is None:
             toolbar.addSeparator()
             continue

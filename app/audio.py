@@ -9,12 +9,14 @@ that pulls on a clock and records the samples.
 
 Nothing here synthesizes; the audio callback only copies from the buffer.
 """
+
 from __future__ import annotations
 
 import collections
 import threading
 
 import numpy as np
+
 from bittts.engine.audio_output import open_output_stream
 
 
@@ -32,13 +34,13 @@ class BufferedSink:
         self.sample_rate = 0
         self._cond = threading.Condition()
         self._blocks: collections.deque[np.ndarray] = collections.deque()
-        self._offset = 0          # samples already taken from _blocks[0]
-        self._queued = 0          # samples in the buffer
-        self._played = 0          # samples handed to the output since reset()
-        self._trailing = 0        # silent frames handed out since the last real sample
-        self._heard = 0           # the last position reported (it never goes back)
-        self._ended = False       # the writer has no more audio (play out the rest, no prefill wait)
-        self._started = False     # prefill reached once since reset()
+        self._offset = 0  # samples already taken from _blocks[0]
+        self._queued = 0  # samples in the buffer
+        self._played = 0  # samples handed to the output since reset()
+        self._trailing = 0  # silent frames handed out since the last real sample
+        self._heard = 0  # the last position reported (it never goes back)
+        self._ended = False  # the writer has no more audio (play out the rest, no prefill wait)
+        self._started = False  # prefill reached once since reset()
         self._paused = False
         self.gain = 1.0
         self.underruns = 0
@@ -93,7 +95,7 @@ class BufferedSink:
         samples = np.asarray(samples, dtype=np.float32).reshape(-1)
         limit = max(int(self.buffer_seconds * self.sample_rate), self.block_frames)
         for start in range(0, len(samples), self.block_frames):
-            block = samples[start:start + self.block_frames]
+            block = samples[start : start + self.block_frames]
             with self._cond:
                 while self._queued >= limit:
                     if cancel is not None and cancel.is_set():
@@ -127,7 +129,7 @@ class BufferedSink:
             while filled < frames and self._blocks:
                 block = self._blocks[0]
                 take = min(frames - filled, len(block) - self._offset)
-                out[filled:filled + take] = block[self._offset:self._offset + take]
+                out[filled : filled + take] = block[self._offset : self._offset + take]
                 filled += take
                 self._offset += take
                 if self._offset >= len(block):
@@ -159,8 +161,9 @@ class SoundDeviceSink(BufferedSink):
             return
         self.close()
         super().open(sample_rate)
-        self._stream = open_output_stream(sample_rate, blocksize=self.block_frames, latency="low",
-                                          device=self.device, callback=self._callback)
+        self._stream = open_output_stream(
+            sample_rate, blocksize=self.block_frames, latency="low", device=self.device, callback=self._callback
+        )
         self._latency = float(self._stream.latency or 0.0)
 
     def latency_samples(self) -> int:

@@ -3,6 +3,7 @@
 Tests build one with a fake synthesizer, a fake audio sink and a settings file in a temporary
 folder; ``main.run`` builds the real one.
 """
+
 from __future__ import annotations
 
 import sys
@@ -10,9 +11,10 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import QObject, QThreadPool, Signal
+
 from bittts.engine.audio_output import AudioUnavailable, check_output_device
 from bittts.engine.synthesis_types import SynthesisConfig
-from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from .audio import BufferedSink, SoundDeviceSink
 from .engine_adapter import PronunciationStore
@@ -36,14 +38,19 @@ def default_sink_factory() -> BufferedSink:
 
 class AppContext(QObject):
     synthesizerChanged = Signal()
-    settingsChanged = Signal()   # a setting that synthesis reads changed
+    settingsChanged = Signal()  # a setting that synthesis reads changed
 
-    def __init__(self, *, synthesizer=None, synthesizer_problem: str = "",
-                 sink_factory: Callable[[], BufferedSink] | None = None,
-                 settings_store: SettingsStore | None = None,
-                 user_dict_path: Path | None = None,
-                 model_path: Path | None = None,
-                 max_threads: int = 4):
+    def __init__(
+        self,
+        *,
+        synthesizer=None,
+        synthesizer_problem: str = "",
+        sink_factory: Callable[[], BufferedSink] | None = None,
+        settings_store: SettingsStore | None = None,
+        user_dict_path: Path | None = None,
+        model_path: Path | None = None,
+        max_threads: int = 4,
+    ):
         super().__init__()
         self.synthesizer = synthesizer
         self.synthesizer_problem = synthesizer_problem

@@ -3,6 +3,7 @@
 Pure functions, no Qt: the window calls ``read_document`` from a worker thread
 (``workers.FileLoadWorker``), never on the GUI thread.
 """
+
 from __future__ import annotations
 
 import html
@@ -14,9 +15,11 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".epub", ".pdf")
-FILE_DIALOG_FILTER = ("Readable documents (*.txt *.text *.md *.markdown *.html *.htm *.xhtml *.epub *.pdf);;"
-                      "Text (*.txt *.text);;Markdown (*.md *.markdown);;Web pages (*.html *.htm *.xhtml);;"
-                      "E-books (*.epub);;PDF (*.pdf);;All files (*)")
+FILE_DIALOG_FILTER = (
+    "Readable documents (*.txt *.text *.md *.markdown *.html *.htm *.xhtml *.epub *.pdf);;"
+    "Text (*.txt *.text);;Markdown (*.md *.markdown);;Web pages (*.html *.htm *.xhtml);;"
+    "E-books (*.epub);;PDF (*.pdf);;All files (*)"
+)
 MAX_TEXT_BYTES = 64 * 1024 * 1024
 
 
@@ -64,8 +67,10 @@ def _normalize_newlines(text: str) -> str:
 
 
 # ---- HTML
+# fmt: off
 _BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote",
                "section", "article", "header", "footer", "pre", "dd", "dt", "figcaption", "hr", "title"}
+# fmt: on
 _SKIP_TAGS = {"script", "style", "head", "noscript", "template", "svg"}
 
 
@@ -121,11 +126,11 @@ def markdown_to_text(source: str) -> str:
         if in_fence:
             out.append(line)
             continue
-        line = re.sub(r"^\s{0,3}#{1,6}\s*", "", line)          # headings
-        line = re.sub(r"^\s*>\s?", "", line)                    # quotes
-        line = re.sub(r"^\s*([-*+]|\d+[.)])\s+", "", line)      # list markers
-        line = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", line)   # images -> alt text
-        line = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", line)    # links -> their text
+        line = re.sub(r"^\s{0,3}#{1,6}\s*", "", line)  # headings
+        line = re.sub(r"^\s*>\s?", "", line)  # quotes
+        line = re.sub(r"^\s*([-*+]|\d+[.)])\s+", "", line)  # list markers
+        line = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", line)  # images -> alt text
+        line = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", line)  # links -> their text
         line = re.sub(r"(\*\*|__|\*|_|`)(\S.*?\S|\S)\1", r"\2", line)  # emphasis, code
         if re.fullmatch(r"\s*([-*_]\s*){3,}", line):
             line = ""

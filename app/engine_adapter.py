@@ -2,6 +2,7 @@
 the user pronunciation dictionary. Each one degrades to a plain message when its engine part
 is missing, so the window always starts.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from bittts.engine.model_info import bundled_model_path, format_bytes, process_r
 @dataclass(frozen=True)
 class SynthesizerLoad:
     synthesizer: object | None  # a bittts.engine.synthesis.Synthesizer, or None
-    problem: str = ""           # why there is none, in words for the status bar
+    problem: str = ""  # why there is none, in words for the status bar
 
 
 def load_synthesizer(model_path: Path | None = None, user_dict=None, date_order: str = "MDY") -> SynthesizerLoad:
@@ -26,12 +27,17 @@ def load_synthesizer(model_path: Path | None = None, user_dict=None, date_order:
     try:
         from bittts.engine.synthesis import Synthesizer
     except ImportError as exc:
-        return SynthesizerLoad(None, "No voice model is installed (this build has no synthesis engine). "
-                                     f"Reading aloud is off; everything else works. [{exc}]")
+        return SynthesizerLoad(
+            None,
+            "No voice model is installed (this build has no synthesis engine). "
+            f"Reading aloud is off; everything else works. [{exc}]",
+        )
     path = Path(model_path) if model_path else bundled_model_path()
     if not path.exists():
-        return SynthesizerLoad(None, f"No voice model is installed ({path.name} was not found). "
-                                     "Reading aloud is off; everything else works.")
+        return SynthesizerLoad(
+            None,
+            f"No voice model is installed ({path.name} was not found). Reading aloud is off; everything else works.",
+        )
     try:
         synth = Synthesizer(path if model_path else None, user_dict=user_dict, date_order=date_order)
     except Exception as exc:  # ModelFormatError, MemoryError, an engine bug: say it, do not crash
@@ -62,9 +68,11 @@ def model_readout_text(path=None) -> str:
 
 def summary_text(s) -> str:
     """A ModelSummary as the readout shows it (the same formatting as `bittts info`)."""
-    return (f"Model {format_bytes(s.file_bytes)} · {s.parameters:,} parameters · "
-            f"{s.bits_per_weight:.2f} bits/weight · fp32 {format_bytes(s.fp32_bytes)} "
-            f"({s.reduction:.1%} smaller)")
+    return (
+        f"Model {format_bytes(s.file_bytes)} · {s.parameters:,} parameters · "
+        f"{s.bits_per_weight:.2f} bits/weight · fp32 {format_bytes(s.fp32_bytes)} "
+        f"({s.reduction:.1%} smaller)"
+    )
 
 
 def live_readout_text(synthesizer, rtf: float | None) -> str:

@@ -1,14 +1,16 @@
 """Exporting the text to an audio file: the save dialog, the worker, the progress dialog with
 cancel, and what the window says when it ends."""
+
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from bittts.engine.audio_output import FILE_FORMATS, available_formats
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QProgressDialog
+
+from bittts.engine.audio_output import FILE_FORMATS, available_formats
 
 from .workers import ExportWorker
 

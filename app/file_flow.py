@@ -1,4 +1,5 @@
 """Opening documents: the open dialog, reading on a worker, and the File > Open recent menu."""
+
 from __future__ import annotations
 
 from pathlib import Path

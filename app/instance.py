@@ -3,6 +3,7 @@
 A message is one line of JSON: {"action": "read_text", "text": ...}, {"action": "read_clipboard"},
 {"action": "open", "path": ...} or {"action": "show"}.
 """
+
 from __future__ import annotations
 
 import getpass

@@ -4,6 +4,7 @@ A precise timer asks to fire every ``interval_ms``; the lateness of each tick be
 how long the event loop was blocked (by the GUI thread itself, or by another thread holding
 the GIL). Used by tests/app/test_latency.py and bench/gui_latency.py.
 """
+
 from __future__ import annotations
 
 import time
@@ -19,7 +20,7 @@ class LatencyProbe(QObject):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._tick)
-        self.lateness: list[float] = []   # seconds, one per tick
+        self.lateness: list[float] = []  # seconds, one per tick
         self._last = 0.0
 
     def start(self) -> None:

@@ -1,11 +1,12 @@
 """BitTTS Desktop: start-up (`bittts app [ARGS]`, `python -m bittts.app [ARGS]`).
 
-    bittts app                       start, or bring the running window to the front
-    bittts app FILE                  open FILE (in the running window if there is one)
-    bittts app --read-text "TEXT"    read TEXT aloud in the running window (for shortcuts)
-    bittts app --read-clipboard      read the clipboard in the running window
-    bittts app --screenshot OUT.png  render the window headless into OUT.png and exit
+bittts app                       start, or bring the running window to the front
+bittts app FILE                  open FILE (in the running window if there is one)
+bittts app --read-text "TEXT"    read TEXT aloud in the running window (for shortcuts)
+bittts app --read-clipboard      read the clipboard in the running window
+bittts app --screenshot OUT.png  render the window headless into OUT.png and exit
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,8 +15,9 @@ from pathlib import Path
 
 from .engine_adapter import load_synthesizer, model_readout_text  # noqa: F401  (model_readout_text is public)
 
-QT_MISSING = ('the desktop app needs Qt (PySide6), which is not installed: install the app extra, '
-              'pip install "bittts[app]"')
+QT_MISSING = (
+    'the desktop app needs Qt (PySide6), which is not installed: install the app extra, pip install "bittts[app]"'
+)
 
 
 def qt_problem() -> str:
@@ -45,8 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
 def synthesizer_loader(context, model_path: Path | None):
     """The window's loader (run on a worker): it reads the settings it depends on when it runs,
     so the window reloads with it after such a setting changes."""
-    return lambda: load_synthesizer(model_path, context.pronunciations().user_dict,
-                                    date_order=context.settings.date_order)
+    return lambda: load_synthesizer(
+        model_path, context.pronunciations().user_dict, date_order=context.settings.date_order
+    )
 
 
 def _message_for(args) -> dict:
@@ -111,8 +114,10 @@ def run(argv: list[str] | None = None) -> int:
             window.close()
             app.quit()
 
-        window.editor.setPlainText("BitTTS Desktop reads text aloud, offline. The current word and its sentence "
-                                   "are highlighted as they are spoken.\n\nOpen a document with Ctrl+O, or type here.")
+        window.editor.setPlainText(
+            "BitTTS Desktop reads text aloud, offline. The current word and its sentence "
+            "are highlighted as they are spoken.\n\nOpen a document with Ctrl+O, or type here."
+        )
         QTimer.singleShot(1500, shoot)
 
     app.aboutToQuit.connect(window.save_settings)

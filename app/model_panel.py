@@ -1,4 +1,5 @@
 """The model readout: the numbers `bittts info` prints, and live memory and real-time factor."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
@@ -18,8 +19,9 @@ class ModelPanel(QGroupBox):
         self.readout = QLabel()
         self.readout.setWordWrap(True)
         self.readout.setAccessibleName("Model information")
-        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse |
-                                             Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.readout.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
         self.readout.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.live = QLabel()
         self.live.setWordWrap(True)

@@ -4,6 +4,7 @@ played and turns it into the current word and sentence through the chunks' word 
 No widget here: the window connects ``wordChanged``/``sentenceChanged`` to its highlight.
 Character positions are Python indices into the text given to ``play``.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -11,8 +12,9 @@ import threading
 import time
 from dataclasses import dataclass
 
-from bittts.engine.audio_output import AudioUnavailable
 from PySide6.QtCore import QObject, QTimer, Signal
+
+from bittts.engine.audio_output import AudioUnavailable
 
 from .textnav import SentenceFinder
 from .workers import PlaybackWorker
@@ -22,19 +24,19 @@ STOPPED, PLAYING, PAUSED = "stopped", "playing", "paused"
 
 @dataclass
 class _Placed:
-    stream_start: int     # first sample of the chunk in this playback
-    chunk: object         # AudioChunk
-    word_starts: list     # start_sample of each word, for bisect
+    stream_start: int  # first sample of the chunk in this playback
+    chunk: object  # AudioChunk
+    word_starts: list  # start_sample of each word, for bisect
 
 
 class PlaybackController(QObject):
     stateChanged = Signal(str)
-    wordChanged = Signal(int, int)       # [start, end) in the text, (-1, -1) for none
+    wordChanged = Signal(int, int)  # [start, end) in the text, (-1, -1) for none
     sentenceChanged = Signal(int, int)
     rtfChanged = Signal(float)
-    message = Signal(str)                # status for the user
+    message = Signal(str)  # status for the user
     error = Signal(str)
-    finished = Signal()                  # played to the end
+    finished = Signal()  # played to the end
 
     stall_seconds = 3.0  # audio queued but nothing played for this long: the device is gone
 

@@ -2,10 +2,23 @@
 
 It talks to ``engine_adapter.PronunciationStore`` only, never to the engine module directly.
 """
+
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFormLayout, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
 
 KINDS = ("respelling", "ARPAbet")
 
@@ -37,9 +50,13 @@ class PronunciationDialog(QDialog):
         self.play_button = QPushButton("&Play word")
         self.save_button = QPushButton("&Save")
         self.close_button = QPushButton("&Close")
-        for b, name in ((self.add_button, "Add or replace"), (self.remove_button, "Remove the selected entry"),
-                        (self.play_button, "Play the word"), (self.save_button, "Save the dictionary"),
-                        (self.close_button, "Close")):
+        for b, name in (
+            (self.add_button, "Add or replace"),
+            (self.remove_button, "Remove the selected entry"),
+            (self.play_button, "Play the word"),
+            (self.save_button, "Save the dictionary"),
+            (self.close_button, "Close"),
+        ):
             b.setAccessibleName(name)
         self.add_button.clicked.connect(self.add_entry)
         self.remove_button.clicked.connect(self.remove_entry)
@@ -51,8 +68,11 @@ class PronunciationDialog(QDialog):
         self.message.setAccessibleName("Dictionary status")
 
         form = QFormLayout()
-        for text, widget in (("&Word:", self.word_edit), ("&Kind:", self.kind_combo),
-                             ("Pro&nunciation:", self.pron_edit)):
+        for text, widget in (
+            ("&Word:", self.word_edit),
+            ("&Kind:", self.kind_combo),
+            ("Pro&nunciation:", self.pron_edit),
+        ):
             label = QLabel(text)
             label.setBuddy(widget)
             form.addRow(label, widget)
@@ -69,8 +89,15 @@ class PronunciationDialog(QDialog):
         layout.addWidget(self.message)
         self.resize(620, 420)
         enabled = store.available
-        for w in (self.word_edit, self.kind_combo, self.pron_edit, self.add_button, self.remove_button,
-                  self.save_button, self.table):
+        for w in (
+            self.word_edit,
+            self.kind_combo,
+            self.pron_edit,
+            self.add_button,
+            self.remove_button,
+            self.save_button,
+            self.table,
+        ):
             w.setEnabled(enabled)
         self._say(store.problem or (f"Saved in {store.path}" if enabled else ""))
         self.refresh()

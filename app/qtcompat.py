@@ -12,6 +12,7 @@ there, does what Python 3.12 does: it makes None, True and False effectively imm
 adding a large constant to their reference counts (CPython keeps the count in the object's
 first field; the change is verified through ``sys.getrefcount``).
 """
+
 from __future__ import annotations
 
 import ctypes

@@ -1,5 +1,6 @@
 """The text panel and reading it: play from the cursor or the selection, sentence steps, the
 clipboard and texts sent by other launches, and the sentence and word highlight."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
@@ -54,8 +55,9 @@ class Reader(QObject):
         self.editor = ReaderTextEdit()
         self.editor.setAccessibleName("Text to read")
         self.editor.setAccessibleDescription("Type, paste or drop a file. F5 reads from the cursor.")
-        self.editor.setPlaceholderText("Type or paste text to read aloud, or open a file (Ctrl+O). "
-                                       "F5 plays from the cursor, F6 pauses, F7 stops.")
+        self.editor.setPlaceholderText(
+            "Type or paste text to read aloud, or open a file (Ctrl+O). F5 plays from the cursor, F6 pauses, F7 stops."
+        )
         self.editor.setTabChangesFocus(True)
         text_label = QLabel("&Text to read:")
         text_label.setBuddy(self.editor)
@@ -130,7 +132,7 @@ class Reader(QObject):
         self.editor.setTextCursor(cursor)
         sentence = finder.containing(target)
         if sentence:
-            self.status.announce(text[sentence[0]:sentence[1]][:200])
+            self.status.announce(text[sentence[0] : sentence[1]][:200])
 
     def read_clipboard(self) -> None:
         text = QGuiApplication.clipboard().text()
@@ -206,4 +208,4 @@ class Reader(QObject):
     def highlighted_word(self) -> str:
         """The text of the highlighted word ('' if none) - for tests and the accessible description."""
         span = self._word_span
-        return self.editor.toPlainText()[span[0]:span[1]] if span[0] >= 0 else ""
+        return self.editor.toPlainText()[span[0] : span[1]] if span[0] >= 0 else ""

@@ -4,6 +4,7 @@ Loading never fails: a missing file gives the defaults, a corrupt file gives the
 a ``problem`` line for the status bar (the bad file is kept beside as ``settings.json.corrupt``
 when the settings are next saved), and each bad value falls back to its default alone.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,16 +31,16 @@ def default_settings_path() -> Path:
 
 @dataclass
 class Settings:
-    voice: str = ""               # "" = the model's first voice
-    blend_voice: str = ""         # "" = no blend
-    blend_weight: float = 0.5     # share of blend_voice, 0..1
-    speed: float = 1.0            # SPEED_RANGE
-    pitch: float = 0.0            # semitones, PITCH_RANGE
-    volume: float = 1.0           # VOLUME_RANGE
-    date_order: str = "MDY"       # numeric dates: "MDY" month first (US), "DMY" day first
-    theme: str = "system"         # one of THEMES
-    font_size: int = 12           # points, FONT_SIZE_RANGE (the text area)
-    geometry: str = ""            # QMainWindow.saveGeometry() as hex
+    voice: str = ""  # "" = the model's first voice
+    blend_voice: str = ""  # "" = no blend
+    blend_weight: float = 0.5  # share of blend_voice, 0..1
+    speed: float = 1.0  # SPEED_RANGE
+    pitch: float = 0.0  # semitones, PITCH_RANGE
+    volume: float = 1.0  # VOLUME_RANGE
+    date_order: str = "MDY"  # numeric dates: "MDY" month first (US), "DMY" day first
+    theme: str = "system"  # one of THEMES
+    font_size: int = 12  # points, FONT_SIZE_RANGE (the text area)
+    geometry: str = ""  # QMainWindow.saveGeometry() as hex
     recent_files: list = field(default_factory=list)
 
     def voice_spec(self) -> str:
@@ -76,7 +77,8 @@ def _validated(raw: dict) -> Settings:
         font_size=int(_number(raw.get("font_size"), d.font_size, FONT_SIZE_RANGE)),
         geometry=raw.get("geometry") if isinstance(raw.get("geometry"), str) else d.geometry,
         recent_files=[p for p in raw.get("recent_files", []) if isinstance(p, str)][:MAX_RECENT]
-        if isinstance(raw.get("recent_files"), list) else [],
+        if isinstance(raw.get("recent_files"), list)
+        else [],
     )
 
 

@@ -1,4 +1,5 @@
 """The status line: what the window says (announced to screen readers too) and its error box."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt

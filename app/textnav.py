@@ -1,5 +1,6 @@
 """Sentence boundaries for the transport (previous/next sentence) and the highlight, and the
 mapping between Python string indices and Qt document positions (UTF-16 code units)."""
+
 from __future__ import annotations
 
 import bisect
@@ -44,7 +45,7 @@ def sentence_index_at(spans: list[tuple[int, int]], position: int, starts: list[
     return i + 1
 
 
-_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 class Utf16Map:
@@ -79,8 +80,11 @@ class SentenceFinder:
     def _window(self, position: int) -> None:
         n = len(self.text)
         margin = self.radius // 3
-        if self._lo >= 0 and (self._lo == 0 or position - self._lo > margin) and \
-                (self._hi == n or self._hi - position > margin):
+        if (
+            self._lo >= 0
+            and (self._lo == 0 or position - self._lo > margin)
+            and (self._hi == n or self._hi - position > margin)
+        ):
             return
         self._load(position)
 

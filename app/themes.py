@@ -1,5 +1,6 @@
 """Light, dark and high-contrast themes (Fusion style with a palette), and the highlight colours
 that go with each so the spoken word stays visible."""
+
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPalette
@@ -8,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QStyleFactory
 THEME_LABELS = {"system": "&System", "light": "&Light", "dark": "&Dark", "high-contrast": "&High contrast"}
 
 _P = QPalette.ColorRole
+# fmt: off
 _PALETTES = {
     "light": {_P.Window: "#f3f3f3", _P.WindowText: "#1a1a1a", _P.Base: "#ffffff", _P.AlternateBase: "#eaeaea",
               _P.Text: "#1a1a1a", _P.Button: "#e6e6e6", _P.ButtonText: "#1a1a1a", _P.Highlight: "#2b6cc4",
@@ -22,6 +24,7 @@ _PALETTES = {
                       _P.HighlightedText: "#000000", _P.ToolTipBase: "#000000", _P.ToolTipText: "#ffffff",
                       _P.PlaceholderText: "#d0d0d0", _P.Link: "#00ffff"},
 }
+# fmt: on
 # (sentence background, word background, word foreground)
 HIGHLIGHT_COLOURS = {
     "system": ("#fff3c4", "#ffc94d", "#000000"),
@@ -52,5 +55,8 @@ def apply_theme(app: QApplication, name: str) -> None:
     palette.setColor(QPalette.ColorGroup.Disabled, _P.WindowText, QColor("#808080"))
     app.setPalette(palette)
     # High contrast: thick focus frames, so keyboard focus is always visible.
-    app.setStyleSheet("QAbstractButton:focus, QComboBox:focus, QPlainTextEdit:focus, "
-                      "QSlider:focus { border: 2px solid #ffff00; }" if name == "high-contrast" else "")
+    app.setStyleSheet(
+        "QAbstractButton:focus, QComboBox:focus, QPlainTextEdit:focus, QSlider:focus { border: 2px solid #ffff00; }"
+        if name == "high-contrast"
+        else ""
+    )

@@ -1,4 +1,5 @@
 """The application icon and the system tray entry (where the platform has a tray)."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -39,7 +40,8 @@ def build_tray(window) -> QSystemTrayIcon | None:
     menu.addAction("Show window", window.bring_to_front)
     menu.addAction(window.act_quit)
     tray.setContextMenu(menu)
-    tray.activated.connect(lambda reason: window.bring_to_front()
-                           if reason == QSystemTrayIcon.ActivationReason.Trigger else None)
+    tray.activated.connect(
+        lambda reason: window.bring_to_front() if reason == QSystemTrayIcon.ActivationReason.Trigger else None
+    )
     tray.show()
     return tray

@@ -1,4 +1,5 @@
 """The voice panel: voice, blend, speed, pitch and volume, each change written to the settings."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -79,16 +80,25 @@ class VoicePanel(QGroupBox):
 
     def tab_order(self) -> list:
         """The panel's controls top to bottom."""
-        return [self.voice_combo, self.preview_button, self.blend_combo, self.blend_slider,
-                self.speed_slider, self.pitch_slider, self.volume_slider]
+        return [
+            self.voice_combo,
+            self.preview_button,
+            self.blend_combo,
+            self.blend_slider,
+            self.speed_slider,
+            self.pitch_slider,
+            self.volume_slider,
+        ]
 
     # ---- from the settings and the synthesizer
     def restore(self, settings) -> None:
         """Put the sliders where ``settings`` has them (without writing them back)."""
-        for slider, value in ((self.speed_slider, round(settings.speed * 100)),
-                              (self.pitch_slider, round(settings.pitch)),
-                              (self.volume_slider, round(settings.volume * 100)),
-                              (self.blend_slider, round(settings.blend_weight * 100))):
+        for slider, value in (
+            (self.speed_slider, round(settings.speed * 100)),
+            (self.pitch_slider, round(settings.pitch)),
+            (self.volume_slider, round(settings.volume * 100)),
+            (self.blend_slider, round(settings.blend_weight * 100)),
+        ):
             slider.blockSignals(True)
             slider.setValue(value)
             slider.blockSignals(False)
@@ -102,8 +112,11 @@ class VoicePanel(QGroupBox):
             combo.clear()
         self.blend_combo.addItem("None", "")
         for v in voices:
-            tip = f"{v.sex}, {v.accent}" + (f"; learned from {v.teacher}" if v.teacher else "") + \
-                  (f"; licence {v.licence}" if v.licence else "")
+            tip = (
+                f"{v.sex}, {v.accent}"
+                + (f"; learned from {v.teacher}" if v.teacher else "")
+                + (f"; licence {v.licence}" if v.licence else "")
+            )
             for combo in (self.voice_combo, self.blend_combo):
                 combo.addItem(v.label, v.name)
                 combo.setItemData(combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)

@@ -13,6 +13,7 @@ state is in ``context.AppContext``. The window keeps the transport state, the se
 restores and saves, the synthesizer loading, the view (theme, text size) and the messages from
 other launches.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -313,9 +314,12 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def show_about(self) -> None:
-        QMessageBox.about(self, "About BitTTS Desktop",
-                          f"BitTTS Desktop {__version__}\nOffline text-to-speech with a 1.58-bit model.\n\n"
-                          + self.model_readout.text())
+        QMessageBox.about(
+            self,
+            "About BitTTS Desktop",
+            f"BitTTS Desktop {__version__}\nOffline text-to-speech with a 1.58-bit model.\n\n"
+            + self.model_readout.text(),
+        )
 
     # ------------------------------------------------------------------ files
     def _on_file_opened(self, path: str, text: str) -> None:

@@ -3,6 +3,7 @@
 Each runnable owns a small QObject (created on the GUI thread, so its signals are delivered
 there, queued). Runnables catch every exception and report it as a message.
 """
+
 from __future__ import annotations
 
 import os
@@ -12,8 +13,9 @@ import time
 from contextlib import closing
 from pathlib import Path
 
-from bittts.engine.audio_output import AudioFileWriter, synthesize_ahead
 from PySide6.QtCore import QObject, QRunnable, QThread, Signal
+
+from bittts.engine.audio_output import AudioFileWriter, synthesize_ahead
 
 from .documents import DocumentError, read_document
 
@@ -24,7 +26,9 @@ def lower_thread_priority(nice: int = 5) -> None:
     for one job: on Linux the priority cannot be raised back."""
     try:
         if sys.platform.startswith("linux"):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), min(19, os.getpriority(os.PRIO_PROCESS, 0) + nice))
+            os.setpriority(
+                os.PRIO_PROCESS, threading.get_native_id(), min(19, os.getpriority(os.PRIO_PROCESS, 0) + nice)
+            )
         else:
             QThread.currentThread().setPriority(QThread.Priority.LowPriority)
     except (OSError, AttributeError):
@@ -65,8 +69,8 @@ class RunnableKeeper:
 
 
 class FileLoadSignals(QObject):
-    loaded = Signal(str, str)   # path, text
-    failed = Signal(str, str)   # path, message
+    loaded = Signal(str, str)  # path, text
+    failed = Signal(str, str)  # path, message
 
 
 class FileLoadWorker(TrackedRunnable):
@@ -101,9 +105,9 @@ class SynthesizerLoadWorker(TrackedRunnable):
 
 
 class PlaybackSignals(QObject):
-    chunk = Signal(int, int, object)   # session, stream start sample, AudioChunk
-    finished = Signal(int, int)        # session, total samples written
-    failed = Signal(int, str)          # session, message
+    chunk = Signal(int, int, object)  # session, stream start sample, AudioChunk
+    finished = Signal(int, int)  # session, total samples written
+    failed = Signal(int, str)  # session, message
 
 
 class PlaybackWorker(TrackedRunnable):
@@ -116,8 +120,7 @@ class PlaybackWorker(TrackedRunnable):
     listener.
     """
 
-    def __init__(self, session: int, synthesizer, text: str, config, sink, cancel: threading.Event,
-                 ahead: int = 2):
+    def __init__(self, session: int, synthesizer, text: str, config, sink, cancel: threading.Event, ahead: int = 2):
         super().__init__()
         self.session, self.synthesizer, self.text = session, synthesizer, text
         self.config, self.sink, self.cancel = config, sink, cancel
@@ -148,8 +151,8 @@ class PlaybackWorker(TrackedRunnable):
 
 
 class ExportSignals(QObject):
-    progress = Signal(int)          # percent of the text done
-    finished = Signal(str, float)   # path, seconds of audio
+    progress = Signal(int)  # percent of the text done
+    finished = Signal(str, float)  # path, seconds of audio
     failed = Signal(str)
     cancelled = Signal()
 
