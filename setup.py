@@ -3,6 +3,7 @@
 No -march flag: the SIMD kernels carry per-function target attributes and are picked at run
 time (engine/native/ternary_dispatch.c), so one wheel runs on any CPU of its architecture.
 """
+
 import sys
 
 import numpy

@@ -25,12 +25,19 @@ Targets (issue 6): RTF <= 0.02, >= 5x Piper's speed, first audio <= 50 ms, memor
 text grows and <= 60 MB added, cancel <= 50 ms. On a machine that is busy with other work the
 figures are worse than the engine's: the header prints the load average.
 """
+
 from __future__ import annotations
 
 import os
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
-             "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"):
+for _var in (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "BLIS_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+):
     os.environ[_var] = "1"  # before NumPy is imported
 
 import argparse
@@ -73,11 +80,15 @@ out across the waves. The boat changed course. In the morning its skipper climbe
 with a basket of fish, and the council never mentioned the end of the season again.
 """
 
-SENTENCE_20 = ("When the early morning train finally reached the small station, the travellers gathered "
-               "their bags and walked slowly into town.")
+SENTENCE_20 = (
+    "When the early morning train finally reached the small station, the travellers gathered "
+    "their bags and walked slowly into town."
+)
 # The same length without a clause mark: the engine cannot start with a shorter chunk.
-SENTENCE_20_WHOLE = ("The early morning train finally reached the small station and all the travellers "
-                     "gathered their bags and walked into town.")
+SENTENCE_20_WHOLE = (
+    "The early morning train finally reached the small station and all the travellers "
+    "gathered their bags and walked into town."
+)
 
 TARGET_RTF = 0.02
 TARGET_PIPER_SPEEDUP = 5.0
@@ -216,16 +227,30 @@ def memory_child(model: str, words: int) -> None:
     elapsed = time.perf_counter() - started
     done.set()
     sampler.join()
-    print(json.dumps({"words": len(text.split()), "baseline": baseline, "loaded": loaded, "peak": max(during),
-                      "process_peak": peak_rss_bytes(), "audio_seconds": samples / synth.sample_rate,
-                      "seconds": elapsed}))
+    print(
+        json.dumps(
+            {
+                "words": len(text.split()),
+                "baseline": baseline,
+                "loaded": loaded,
+                "peak": max(during),
+                "process_peak": peak_rss_bytes(),
+                "audio_seconds": samples / synth.sample_rate,
+                "seconds": elapsed,
+            }
+        )
+    )
 
 
 def measure_memory(model: str, sizes) -> list[dict]:
     out = []
     for words in sizes:
-        proc = subprocess.run([sys.executable, __file__, "--memory-child", str(words), "--model", model],
-                              capture_output=True, text=True, check=True)
+        proc = subprocess.run(
+            [sys.executable, __file__, "--memory-child", str(words), "--model", model],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         out.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     return out
 
@@ -326,8 +351,10 @@ def main() -> int:
     runs = 1 if args.quick else 3
     sizes = MEMORY_WORDS[:2] if args.quick else MEMORY_WORDS
     passage = " ".join(PASSAGE.split())
-    print(f"model {model} | kernel {kernels.kernel_name()} | {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} | Python {platform.python_version()}")
+    print(
+        f"model {model} | kernel {kernels.kernel_name()} | {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} | Python {platform.python_version()}"
+    )
     print(f"passage: {len(passage.split())} words; first-audio sentence: {len(SENTENCE_20.split())} words", flush=True)
 
     started = time.perf_counter()
@@ -356,36 +383,104 @@ def main() -> int:
     def fmt(value, pattern):
         return "-" if value is None else pattern.format(value)
 
-    rows.append((f"real-time factor, 1 thread, {len(passage.split())} words ({audio_seconds:.0f} s audio)",
-                 f"{rtf:.4f} (best {rtf_best:.4f})", fmt(piper, "{:.4f}"), fmt(espeak, "{:.4f}"),
-                 f"<= {TARGET_RTF}", verdict(rtf <= TARGET_RTF)))
+    rows.append(
+        (
+            f"real-time factor, 1 thread, {len(passage.split())} words ({audio_seconds:.0f} s audio)",
+            f"{rtf:.4f} (best {rtf_best:.4f})",
+            fmt(piper, "{:.4f}"),
+            fmt(espeak, "{:.4f}"),
+            f"<= {TARGET_RTF}",
+            verdict(rtf <= TARGET_RTF),
+        )
+    )
     if piper:
-        rows.append(("speed against Piper", f"{piper / rtf:.1f}x", "1x", fmt(espeak and piper / espeak, "{:.1f}x"),
-                     f">= {TARGET_PIPER_SPEEDUP:g}x", verdict(piper / rtf >= TARGET_PIPER_SPEEDUP)))
-    rows.append(("time to first audio, 20 words with a comma, median (best/worst)",
-                 f"{first_median:.1f} ms ({first_best:.1f}/{first_worst:.1f})", fmt(piper_first, "{:.1f} ms"), "-",
-                 f"<= {TARGET_FIRST_AUDIO_MS:g} ms", verdict(first_median <= TARGET_FIRST_AUDIO_MS)))
-    rows.append(("  the same, 20 words without a clause mark (one chunk)",
-                 f"{whole_median:.1f} ms ({whole_best:.1f}/{whole_worst:.1f})", "-", "-",
-                 f"<= {TARGET_FIRST_AUDIO_MS:g} ms", verdict(whole_median <= TARGET_FIRST_AUDIO_MS)))
-    rows.append(("cancel latency, median (95th percentile/worst)",
-                 f"{cancel_median:.1f} ms ({cancel_p95:.1f}/{cancel_worst:.1f})", "-", "-",
-                 f"<= {TARGET_CANCEL_MS:g} ms", verdict(cancel_worst <= TARGET_CANCEL_MS)))
+        rows.append(
+            (
+                "speed against Piper",
+                f"{piper / rtf:.1f}x",
+                "1x",
+                fmt(espeak and piper / espeak, "{:.1f}x"),
+                f">= {TARGET_PIPER_SPEEDUP:g}x",
+                verdict(piper / rtf >= TARGET_PIPER_SPEEDUP),
+            )
+        )
+    rows.append(
+        (
+            "time to first audio, 20 words with a comma, median (best/worst)",
+            f"{first_median:.1f} ms ({first_best:.1f}/{first_worst:.1f})",
+            fmt(piper_first, "{:.1f} ms"),
+            "-",
+            f"<= {TARGET_FIRST_AUDIO_MS:g} ms",
+            verdict(first_median <= TARGET_FIRST_AUDIO_MS),
+        )
+    )
+    rows.append(
+        (
+            "  the same, 20 words without a clause mark (one chunk)",
+            f"{whole_median:.1f} ms ({whole_best:.1f}/{whole_worst:.1f})",
+            "-",
+            "-",
+            f"<= {TARGET_FIRST_AUDIO_MS:g} ms",
+            verdict(whole_median <= TARGET_FIRST_AUDIO_MS),
+        )
+    )
+    rows.append(
+        (
+            "cancel latency, median (95th percentile/worst)",
+            f"{cancel_median:.1f} ms ({cancel_p95:.1f}/{cancel_worst:.1f})",
+            "-",
+            "-",
+            f"<= {TARGET_CANCEL_MS:g} ms",
+            verdict(cancel_worst <= TARGET_CANCEL_MS),
+        )
+    )
     base = memory[0]["baseline"]
     rows.append(("RSS: Python process after imports (numpy, bittts)", f"{base / 1e6:.1f} MB", "-", "-", "", ""))
     rows.append(("RSS: model loaded", f"{memory[0]['loaded'] / 1e6:.1f} MB", "-", "-", "", ""))
     for m in memory:
-        rows.append((f"RSS: peak synthesizing {m['words']:,} words ({m['audio_seconds'] / 60:.0f} min audio)",
-                     f"{m['peak'] / 1e6:.1f} MB (+{(m['peak'] - m['baseline']) / 1e6:.1f})", "-", "-", "", ""))
+        rows.append(
+            (
+                f"RSS: peak synthesizing {m['words']:,} words ({m['audio_seconds'] / 60:.0f} min audio)",
+                f"{m['peak'] / 1e6:.1f} MB (+{(m['peak'] - m['baseline']) / 1e6:.1f})",
+                "-",
+                "-",
+                "",
+                "",
+            )
+        )
     added = max(max(m["peak"], m["process_peak"]) - m["baseline"] for m in memory)
     growth = memory[-1]["peak"] - memory[0]["peak"]
-    rows.append(("engine adds to the process (highest peak, loading included)", f"{added / 1e6:.1f} MB", "-", "-",
-                 f"<= {TARGET_ADDED_MB:g} MB", verdict(added / 1e6 <= TARGET_ADDED_MB)))
-    rows.append((f"peak growth, {memory[0]['words']:,} -> {memory[-1]['words']:,} words", f"{growth / 1e6:+.1f} MB",
-                 "-", "-", "flat", verdict(growth / 1e6 <= 5)))
+    rows.append(
+        (
+            "engine adds to the process (highest peak, loading included)",
+            f"{added / 1e6:.1f} MB",
+            "-",
+            "-",
+            f"<= {TARGET_ADDED_MB:g} MB",
+            verdict(added / 1e6 <= TARGET_ADDED_MB),
+        )
+    )
+    rows.append(
+        (
+            f"peak growth, {memory[0]['words']:,} -> {memory[-1]['words']:,} words",
+            f"{growth / 1e6:+.1f} MB",
+            "-",
+            "-",
+            "flat",
+            verdict(growth / 1e6 <= 5),
+        )
+    )
     rows.append(("throughput, 1 thread (audio s per s)", f"{throughput[1]:.0f}", "-", "-", "", ""))
-    rows.append(("throughput, 2 threads (audio s per s)", f"{throughput[2]:.0f} ({throughput[2] / throughput[1]:.2f}x)",
-                 "-", "-", "", ""))
+    rows.append(
+        (
+            "throughput, 2 threads (audio s per s)",
+            f"{throughput[2]:.0f} ({throughput[2] / throughput[1]:.2f}x)",
+            "-",
+            "-",
+            "",
+            "",
+        )
+    )
     rows.append(("model load", f"{load_seconds:.2f} s", fmt(piper_load, "{:.2f} s"), "-", "", ""))
 
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]

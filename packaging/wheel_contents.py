@@ -5,6 +5,7 @@
 Fails (exit 1) when the compiled engine extension, a package, the `bittts` entry point or a
 metadata field is missing; reports the model and its card (required with --require-model).
 """
+
 from __future__ import annotations
 
 import sys
@@ -12,11 +13,13 @@ import zipfile
 from email.parser import Parser
 from pathlib import PurePosixPath
 
+# fmt: off
 REQUIRED_MODULES = ("bittts/__init__.py", "bittts/cli.py", "bittts/selftest.py", "bittts/engine/__init__.py",
                     "bittts/engine/synthesis.py", "bittts/engine/text/__init__.py", "bittts/app/__init__.py",
                     "bittts/app/main.py", "bittts/resources/__init__.py",
                     # the normalizer's package and one of its word lists (package data)
                     "bittts/engine/text/normalize/__init__.py", "bittts/engine/text/normalize/units.tsv")
+# fmt: on
 REQUIRED_METADATA = ("Name", "Version", "Summary", "Requires-Python", "License-Expression", "Author")
 
 
@@ -32,8 +35,13 @@ def check(path: str, require_model: bool = False) -> list[str]:
         licences = [n for n in names if ".dist-info/licenses/" in n]
 
     print(f"wheel {PurePosixPath(path).name}: {len(names)} files")
-    ext = [n for n in names if PurePosixPath(n).parent == PurePosixPath("bittts/engine")
-           and PurePosixPath(n).name.startswith("_native.") and n.endswith((".so", ".pyd"))]
+    ext = [
+        n
+        for n in names
+        if PurePosixPath(n).parent == PurePosixPath("bittts/engine")
+        and PurePosixPath(n).name.startswith("_native.")
+        and n.endswith((".so", ".pyd"))
+    ]
     if ext:
         print(f"  engine extension: {ext[0]} ({sizes[ext[0]]:,} bytes)")
     else:
@@ -43,7 +51,11 @@ def check(path: str, require_model: bool = False) -> list[str]:
             problems.append(f"{module} is missing")
     model = "bittts/resources/bittts-en.bttm"
     card = "bittts/resources/MODEL_CARD.md"
-    print(f"  model: {model} ({sizes[model]:,} bytes)" if model in names else "  model: NONE (no resources/bittts-en.bttm in the build)")
+    print(
+        f"  model: {model} ({sizes[model]:,} bytes)"
+        if model in names
+        else "  model: NONE (no resources/bittts-en.bttm in the build)"
+    )
     print(f"  model card: {card}" if card in names else "  model card: NONE (no resources/MODEL_CARD.md in the build)")
     if require_model:
         problems += [f"{f} is missing" for f in (model, card) if f not in names]
@@ -59,9 +71,11 @@ def check(path: str, require_model: bool = False) -> list[str]:
                 problems.append(f"metadata field {field} is missing")
         classifiers = metadata.get_all("Classifier") or []
         urls = metadata.get_all("Project-URL") or []
-        print(f"  metadata: {metadata.get('Name')} {metadata.get('Version')}, licence "
-              f"{metadata.get('License-Expression')}, {len(classifiers)} classifiers, "
-              f"{len(metadata.get_all('Requires-Dist') or [])} requirements, {len(urls)} project URLs")
+        print(
+            f"  metadata: {metadata.get('Name')} {metadata.get('Version')}, licence "
+            f"{metadata.get('License-Expression')}, {len(classifiers)} classifiers, "
+            f"{len(metadata.get_all('Requires-Dist') or [])} requirements, {len(urls)} project URLs"
+        )
     if not licences:
         problems.append("no licence file in .dist-info/licenses/")
     for problem in problems:

@@ -6,6 +6,7 @@ bittts.png (256 px, Linux .desktop and AppImage), bittts.ico (Windows: 16-256 px
 and bittts.icns (macOS: 16-1024 px PNG entries). Qt's SVG renderer does the drawing; the ICO
 and ICNS containers are written here (both are a small header plus the PNG files).
 """
+
 from __future__ import annotations
 
 import os

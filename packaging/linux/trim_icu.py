@@ -16,6 +16,7 @@ How: the data is one symbol, icudtNN_dat, in the library's .rodata. It is cut ou
 repacked with icupkg (Debian package icu-devtools), and wrapped in a new shared library with
 the same soname and symbol (gcc). Needs: icupkg, gcc, readelf.
 """
+
 from __future__ import annotations
 
 import re
@@ -44,8 +45,9 @@ def keep(item: str, size: int) -> bool:
 
 def data_symbol(library: Path) -> tuple[str, int, int]:
     """(name, file offset, size) of the icudtNN_dat symbol."""
-    symbols = subprocess.run(["readelf", "--dyn-syms", "-W", str(library)], capture_output=True, text=True,
-                             check=True).stdout
+    symbols = subprocess.run(
+        ["readelf", "--dyn-syms", "-W", str(library)], capture_output=True, text=True, check=True
+    ).stdout
     found = re.search(r"\s([0-9a-f]+)\s+(0x[0-9a-f]+|\d+)\s+OBJECT\s+GLOBAL\s+\w+\s+(\d+)\s+(icudt\d+_dat)", symbols)
     if not found:
         raise SystemExit(f"trim_icu: no icudt*_dat symbol in {library}")
@@ -70,8 +72,9 @@ def trim(library: Path) -> None:
         with open(library, "rb") as fh:
             fh.seek(offset)
             original.write_bytes(fh.read(size))
-        items = subprocess.run(["icupkg", "-l", str(original)], capture_output=True, text=True,
-                               check=True).stdout.split()
+        items = subprocess.run(
+            ["icupkg", "-l", str(original)], capture_output=True, text=True, check=True
+        ).stdout.split()
         (work / "all.txt").write_text("\n".join(items) + "\n")
         (work / "items").mkdir()
         subprocess.run(["icupkg", "-d", str(work / "items"), "-x", str(work / "all.txt"), str(original)], check=True)
@@ -83,8 +86,9 @@ def trim(library: Path) -> None:
         # treats a missing dictionary as "no dictionary" and breaks such text by rules alone.
         while True:
             (work / "drop.txt").write_text("\n".join(sorted(drop)) + "\n")
-            dry = subprocess.run(["icupkg", "-r", str(work / "drop.txt"), str(original), str(trimmed)],
-                                 capture_output=True, text=True)
+            dry = subprocess.run(
+                ["icupkg", "-r", str(work / "drop.txt"), str(original), str(trimmed)], capture_output=True, text=True
+            )
             needs = re.findall(r"Item (\S+) depends on missing item (\S+)", dry.stdout + dry.stderr)
             more = {item for item, _ in needs if item.endswith(".cnv") or LOCALE_FILE.match(item.rpartition("/")[2])}
             if not more - drop:
@@ -93,23 +97,29 @@ def trim(library: Path) -> None:
         unmet = sorted({item for item, _ in needs})
         if unmet != [] and unmet != ["brkitr/root.res"]:
             raise SystemExit(f"trim_icu: unexpected unmet dependencies: {needs}")
-        subprocess.run(["icupkg", "--ignore-deps", "-r", str(work / "drop.txt"), str(original), str(trimmed)],
-                       check=True)
+        subprocess.run(
+            ["icupkg", "--ignore-deps", "-r", str(work / "drop.txt"), str(original), str(trimmed)], check=True
+        )
         (work / "data.S").write_text(
-            '\t.section .rodata\n\t.balign 16\n'
-            f'\t.globl {symbol}\n\t.type {symbol}, @object\n{symbol}:\n'
+            "\t.section .rodata\n\t.balign 16\n"
+            f"\t.globl {symbol}\n\t.type {symbol}, @object\n{symbol}:\n"
             f'\t.incbin "{trimmed}"\n\t.size {symbol}, . - {symbol}\n'
-            '\t.section .note.GNU-stack,"",@progbits\n')
+            '\t.section .note.GNU-stack,"",@progbits\n'
+        )
         built = work / library.name
-        subprocess.run(["gcc", "-shared", "-nostdlib", f"-Wl,-soname,{library.name}", "-o", str(built),
-                        str(work / "data.S")], check=True)
+        subprocess.run(
+            ["gcc", "-shared", "-nostdlib", f"-Wl,-soname,{library.name}", "-o", str(built), str(work / "data.S")],
+            check=True,
+        )
         check_symbol, _, check_size = data_symbol(built)
         if check_symbol != symbol or check_size != trimmed.stat().st_size:
             raise SystemExit("trim_icu: the rebuilt library does not export the data as expected")
         before = library.stat().st_size
         shutil.copyfile(built, library)
-        print(f"trim_icu: {library.name}: {before / 1e6:.1f} MB -> {library.stat().st_size / 1e6:.1f} MB "
-              f"({len(items) - len(drop)} of {len(items)} data items kept)")
+        print(
+            f"trim_icu: {library.name}: {before / 1e6:.1f} MB -> {library.stat().st_size / 1e6:.1f} MB "
+            f"({len(items) - len(drop)} of {len(items)} data items kept)"
+        )
 
 
 def main(argv: list[str]) -> int:
