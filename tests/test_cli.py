@@ -1,4 +1,5 @@
 """The `bittts` command: every subcommand on a small model, and every error path."""
+
 import io
 import json
 import sys
@@ -9,11 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+from bittts import cli
 from bittts.engine.audio_output import AudioUnavailable
 from bittts.engine.model_format import DType, ModelFile, ModelWriter
 from bittts.engine.text.lexicon import encode_lexicon
-
-from bittts import cli
 
 
 def small_model(path):
@@ -55,12 +56,14 @@ def test_no_command_prints_help_and_usage_code(capsys):
 # --- the synthesis commands on a complete (small, untrained) model ---------------------------
 PARITY_MODEL = Path(__file__).parent / "fixtures" / "parity" / "model.bttm"
 TEXT = "Hello there. How are you today? The weather is fine."
+# fmt: off
 LEXICON = {
     "hello": [("HH", "AH0", "L", "OW1")], "there": [("DH", "EH1", "R")], "how": [("HH", "AW1")],
     "are": [("AA1", "R")], "you": [("Y", "UW1")], "today": [("T", "AH0", "D", "EY1")],
     "the": [("DH", "AH0")], "weather": [("W", "EH1", "DH", "ER0")], "is": [("IH1", "Z")],
     "fine": [("F", "AY1", "N")], "read": [("R", "IY1", "D"), ("R", "EH1", "D")], "book": [("B", "UH1", "K")],
 }
+# fmt: on
 
 
 @pytest.fixture(scope="module")
@@ -116,8 +119,7 @@ def test_voices_lists_name_sex_accent_licence(model_path, capsys):
 
 def test_normalize_prints_the_spoken_form_without_a_model(capsys):
     assert cli.main(["normalize", "Dr. Smith paid $4.50. Did it work?"]) == cli.EXIT_OK
-    assert capsys.readouterr().out.splitlines() == [
-        "doctor smith paid four dollars and fifty cents.", "did it work?"]
+    assert capsys.readouterr().out.splitlines() == ["doctor smith paid four dollars and fifty cents.", "did it work?"]
 
 
 def test_date_order_decides_how_numeric_dates_are_read(capsys):
@@ -144,8 +146,23 @@ def test_date_order_reaches_phonemize_and_the_synthesizer(model_path, tmp_path, 
     assert "may" in words and "april" not in words
     for order, month in (("DMY", "may"), ("MDY", "april")):
         timings = tmp_path / f"{order}.json"
-        assert cli.main(["synth", "04/05/2021", "-o", str(tmp_path / f"{order}.wav"), "--model", str(model_path),
-                         "--timings", str(timings), "--date-order", order]) == cli.EXIT_OK
+        assert (
+            cli.main(
+                [
+                    "synth",
+                    "04/05/2021",
+                    "-o",
+                    str(tmp_path / f"{order}.wav"),
+                    "--model",
+                    str(model_path),
+                    "--timings",
+                    str(timings),
+                    "--date-order",
+                    order,
+                ]
+            )
+            == cli.EXIT_OK
+        )
         spoken = [w["spoken"] for w in json.loads(timings.read_text())["words"]]
         assert month in spoken, (order, spoken)
 
@@ -241,7 +258,9 @@ def test_synth_flac_through_soundfile_or_a_clear_message(model_path, synth, tmp_
         assert rate == synth.sample_rate
         assert len(data) == sum(len(c.samples) for c in synth.synthesize("Hello there."))
     monkeypatch.setitem(sys.modules, "soundfile", None)  # as if it were not installed
-    assert cli.main(["synth", "Hello there.", "-o", str(tmp_path / "x.ogg"), "--model", str(model_path)]) == cli.EXIT_ERROR
+    assert (
+        cli.main(["synth", "Hello there.", "-o", str(tmp_path / "x.ogg"), "--model", str(model_path)]) == cli.EXIT_ERROR
+    )
     one_line_error(capsys, "soundfile", ".wav")
 
 
@@ -295,22 +314,25 @@ def _no_device(rate):
     raise AudioUnavailable("no default output device")
 
 
-@pytest.mark.parametrize("argv, code, fragments", [
-    (["say", "Hello.", "--voice", "nobody"], cli.EXIT_USAGE, ["unknown voice 'nobody'", "spk0, spk1, spk2"]),
-    (["synth", "Hello.", "--voice", "nobody", "-o", "{tmp}/x.wav"], cli.EXIT_USAGE, ["spk0, spk1, spk2"]),
-    (["say", "--file", "{tmp}/missing.txt"], cli.EXIT_INPUT, ["cannot read", "missing.txt"]),
-    (["say", "--file", "{tmp}/binary.txt"], cli.EXIT_INPUT, ["not UTF-8"]),
-    (["say", "   \n "], cli.EXIT_INPUT, ["the text is empty"]),
-    (["synth", "?!", "-o", "{tmp}/x.wav"], cli.EXIT_INPUT, ["nothing to say"]),
-    (["say", "<speak>Hello <break time='soon'/></speak>"], cli.EXIT_INPUT, ["bad SSML", "line 1, column"]),
-    (["synth", "<speak>Hello <b>there</b></speak>", "-o", "{tmp}/x.wav"], cli.EXIT_INPUT, ["bad SSML", "<b>"]),
-    (["say", "Hello."], cli.EXIT_AUDIO, ["no audio output device", "-o out.wav"]),
-    (["say", "Hello.", "--speed", "9"], cli.EXIT_USAGE, ["--speed must be between 0.5 and 3"]),
-    (["say"], cli.EXIT_USAGE, ["give the text"]),
-    (["say", "Hello.", "--file", "{tmp}/x.txt"], cli.EXIT_USAGE, ["not both"]),
-    (["synth", "Hello.", "-o", "{tmp}/x.mp3"], cli.EXIT_USAGE, [".wav, .flac, .ogg"]),
-    (["synth", "Hello.", "-o", "{tmp}/no/such/dir/x.wav"], cli.EXIT_ERROR, ["does not exist"]),
-])
+@pytest.mark.parametrize(
+    "argv, code, fragments",
+    [
+        (["say", "Hello.", "--voice", "nobody"], cli.EXIT_USAGE, ["unknown voice 'nobody'", "spk0, spk1, spk2"]),
+        (["synth", "Hello.", "--voice", "nobody", "-o", "{tmp}/x.wav"], cli.EXIT_USAGE, ["spk0, spk1, spk2"]),
+        (["say", "--file", "{tmp}/missing.txt"], cli.EXIT_INPUT, ["cannot read", "missing.txt"]),
+        (["say", "--file", "{tmp}/binary.txt"], cli.EXIT_INPUT, ["not UTF-8"]),
+        (["say", "   \n "], cli.EXIT_INPUT, ["the text is empty"]),
+        (["synth", "?!", "-o", "{tmp}/x.wav"], cli.EXIT_INPUT, ["nothing to say"]),
+        (["say", "<speak>Hello <break time='soon'/></speak>"], cli.EXIT_INPUT, ["bad SSML", "line 1, column"]),
+        (["synth", "<speak>Hello <b>there</b></speak>", "-o", "{tmp}/x.wav"], cli.EXIT_INPUT, ["bad SSML", "<b>"]),
+        (["say", "Hello."], cli.EXIT_AUDIO, ["no audio output device", "-o out.wav"]),
+        (["say", "Hello.", "--speed", "9"], cli.EXIT_USAGE, ["--speed must be between 0.5 and 3"]),
+        (["say"], cli.EXIT_USAGE, ["give the text"]),
+        (["say", "Hello.", "--file", "{tmp}/x.txt"], cli.EXIT_USAGE, ["not both"]),
+        (["synth", "Hello.", "-o", "{tmp}/x.mp3"], cli.EXIT_USAGE, [".wav, .flac, .ogg"]),
+        (["synth", "Hello.", "-o", "{tmp}/no/such/dir/x.wav"], cli.EXIT_ERROR, ["does not exist"]),
+    ],
+)
 def test_every_error_is_one_line_with_its_exit_code(argv, code, fragments, model_path, tmp_path, capsys):
     (tmp_path / "binary.txt").write_bytes(b"\xff\xfe\x00bad")
     argv = [a.replace("{tmp}", str(tmp_path)) for a in argv] + ["--model", str(model_path)]
@@ -320,7 +342,10 @@ def test_every_error_is_one_line_with_its_exit_code(argv, code, fragments, model
 
 
 def test_missing_model_for_synthesis_is_exit_3(tmp_path, capsys):
-    assert cli.main(["synth", "Hello.", "-o", str(tmp_path / "x.wav"), "--model", str(tmp_path / "no.bttm")]) == cli.EXIT_MODEL
+    assert (
+        cli.main(["synth", "Hello.", "-o", str(tmp_path / "x.wav"), "--model", str(tmp_path / "no.bttm")])
+        == cli.EXIT_MODEL
+    )
     one_line_error(capsys, "model file not found")
     assert cli.main(["voices", "--model", str(tmp_path / "no.bttm")]) == cli.EXIT_MODEL
     one_line_error(capsys, "model file not found")
@@ -350,8 +375,15 @@ def test_progress_bar_only_on_a_terminal_and_for_long_texts():
 
 def test_exit_codes_are_documented():
     doc = cli.__doc__
-    for code in (cli.EXIT_OK, cli.EXIT_ERROR, cli.EXIT_USAGE, cli.EXIT_MODEL, cli.EXIT_INPUT, cli.EXIT_AUDIO,
-                 cli.EXIT_INTERRUPTED):
+    for code in (
+        cli.EXIT_OK,
+        cli.EXIT_ERROR,
+        cli.EXIT_USAGE,
+        cli.EXIT_MODEL,
+        cli.EXIT_INPUT,
+        cli.EXIT_AUDIO,
+        cli.EXIT_INTERRUPTED,
+    ):
         assert f"\n    {code} " in doc
     manual = (Path(__file__).parent.parent / "docs" / "cli.md").read_text()
     for code in ("| 0 |", "| 1 |", "| 2 |", "| 3 |", "| 4 |", "| 5 |", "| 130 |"):
@@ -359,8 +391,10 @@ def test_exit_codes_are_documented():
 
 
 # --- `bittts app` without the app extra (Qt) -------------------------------------------------
-QT_MISSING_LINE = ('bittts: error: the desktop app needs Qt (PySide6), which is not installed: '
-                   'install the app extra, pip install "bittts[app]"\n')
+QT_MISSING_LINE = (
+    "bittts: error: the desktop app needs Qt (PySide6), which is not installed: "
+    'install the app extra, pip install "bittts[app]"\n'
+)
 
 
 @pytest.mark.parametrize("missing", ["PySide6", "PySide6.QtWidgets"])
@@ -386,15 +420,19 @@ def test_app_with_a_qt_that_does_not_load_says_why(monkeypatch, capsys):
 
     monkeypatch.setattr(builtins, "__import__", failing_import)
     assert cli.main(["app"]) == cli.EXIT_ERROR
-    assert capsys.readouterr().err == ("bittts: error: the desktop app cannot start: Qt does not load "
-                                       "(libEGL.so.1: cannot open shared object file: No such file or directory)\n")
+    assert capsys.readouterr().err == (
+        "bittts: error: the desktop app cannot start: Qt does not load "
+        "(libEGL.so.1: cannot open shared object file: No such file or directory)\n"
+    )
 
 
 def test_the_command_line_runs_without_qt(model_path, tmp_path):
     """The base install has no Qt: nothing but `bittts app` may import it."""
-    code = ("import sys; sys.modules['PySide6'] = None; from bittts import cli; "
-            f"sys.exit(cli.main(['synth', 'Hello there.', '-o', {str(tmp_path / 'x.wav')!r}, "
-            f"'--model', {str(model_path)!r}]))")
+    code = (
+        "import sys; sys.modules['PySide6'] = None; from bittts import cli; "
+        f"sys.exit(cli.main(['synth', 'Hello there.', '-o', {str(tmp_path / 'x.wav')!r}, "
+        f"'--model', {str(model_path)!r}]))"
+    )
     import subprocess
 
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)

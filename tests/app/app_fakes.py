@@ -6,6 +6,7 @@ in the chunk), ``config`` may be a callable read before each chunk, ``cancel`` s
 50 ms, thread-safe. FakeSink is an audio sink whose "device" is a thread that pulls audio on a
 clock (optionally faster than real time) and records what it played.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,12 +27,19 @@ _WORD = re.compile(r"\S+")
 
 
 class FakeSynthesizer:
-    def __init__(self, model_path=None, *, sample_rate=8000, word_seconds=0.06, gap_seconds=0.02,
-                 chunk_delay=0.0, busy=False):
+    def __init__(
+        self, model_path=None, *, sample_rate=8000, word_seconds=0.06, gap_seconds=0.02, chunk_delay=0.0, busy=False
+    ):
         self.sample_rate = sample_rate
         self.voices = VOICES
-        self.summary = ModelSummary(path=Path("fake.bttm"), file_bytes=1_300_000, parameters=6_400_000,
-                                    ternary_parameters=6_000_000, name="fake", architecture="fake")
+        self.summary = ModelSummary(
+            path=Path("fake.bttm"),
+            file_bytes=1_300_000,
+            parameters=6_400_000,
+            ternary_parameters=6_000_000,
+            name="fake",
+            architecture="fake",
+        )
         self.word_seconds, self.gap_seconds = word_seconds, gap_seconds
         self.chunk_delay, self.busy = chunk_delay, busy
         self._lock = threading.Lock()
@@ -89,10 +97,16 @@ class FakeSynthesizer:
                 timings.append(WordTiming(w.group(), w.group(), start, start + len(w.group()), pos, pos + n_word))
                 pos += n_word + n_gap
             samples = np.concatenate(pieces)
-            yield AudioChunk(samples=samples, sample_rate=self.sample_rate,
-                             text_span=(m.start() + words[0].start(), m.start() + words[-1].end()),
-                             words=tuple(timings), phones=(), index=index, stream_offset=offset,
-                             synthesis_seconds=time.perf_counter() - t0)
+            yield AudioChunk(
+                samples=samples,
+                sample_rate=self.sample_rate,
+                text_span=(m.start() + words[0].start(), m.start() + words[-1].end()),
+                words=tuple(timings),
+                phones=(),
+                index=index,
+                stream_offset=offset,
+                synthesis_seconds=time.perf_counter() - t0,
+            )
             index += 1
             offset += len(samples)
 

@@ -6,11 +6,11 @@ from bittts.app.qtcompat import guard_singleton_refcounts
 # test process can abort ("deallocating None") once enough signals have run (see qtcompat).
 guard_singleton_refcounts()
 
-from bittts.engine.audio_output import AudioUnavailable
+from app_fakes import FakeSink, FakeSynthesizer
+
 from bittts.app.context import AppContext
 from bittts.app.settings import SettingsStore
-
-from app_fakes import FakeSink, FakeSynthesizer
+from bittts.engine.audio_output import AudioUnavailable
 
 
 @pytest.fixture
@@ -36,10 +36,14 @@ def make_context(tmp_path):
                 raise AudioUnavailable("no audio output device was found (test)")
             return sink
 
-        ctx = AppContext(synthesizer=synthesizer, synthesizer_problem="" if synthesizer else "No voice model is installed.",
-                         sink_factory=factory,
-                         settings_store=SettingsStore(settings_path or tmp_path / "settings.json"),
-                         user_dict_path=tmp_path / "pronunciations.json", model_path=tmp_path / "absent.bttm")
+        ctx = AppContext(
+            synthesizer=synthesizer,
+            synthesizer_problem="" if synthesizer else "No voice model is installed.",
+            sink_factory=factory,
+            settings_store=SettingsStore(settings_path or tmp_path / "settings.json"),
+            user_dict_path=tmp_path / "pronunciations.json",
+            model_path=tmp_path / "absent.bttm",
+        )
         made.append(ctx)
         return ctx
 

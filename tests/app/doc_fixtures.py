@@ -1,4 +1,5 @@
 """Tiny documents of every supported format, written by code (no binary fixtures in git)."""
+
 from __future__ import annotations
 
 import zipfile
@@ -13,30 +14,38 @@ def write_txt(path: Path) -> Path:
 
 
 def write_md(path: Path) -> Path:
-    path.write_text(f"# Title\n\nSome **bold** and a [link](http://example.invalid).\n\n- {SENTENCE}\n\n"
-                    "```\ncode stays\n```\n", encoding="utf-8")
+    path.write_text(
+        f"# Title\n\nSome **bold** and a [link](http://example.invalid).\n\n- {SENTENCE}\n\n```\ncode stays\n```\n",
+        encoding="utf-8",
+    )
     return path
 
 
 def write_html(path: Path) -> Path:
-    path.write_text("<html><head><title>T</title><style>p{color:red}</style><script>var x=1;</script></head>"
-                    f"<body><h1>Heading</h1><p>{SENTENCE}</p><p>Fish &amp; chips.</p></body></html>",
-                    encoding="utf-8")
+    path.write_text(
+        "<html><head><title>T</title><style>p{color:red}</style><script>var x=1;</script></head>"
+        f"<body><h1>Heading</h1><p>{SENTENCE}</p><p>Fish &amp; chips.</p></body></html>",
+        encoding="utf-8",
+    )
     return path
 
 
 def write_epub(path: Path) -> Path:
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
-        z.writestr("META-INF/container.xml",
-                   '<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">'
-                   '<rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>'
-                   '</rootfiles></container>')
-        z.writestr("OEBPS/content.opf",
-                   '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0">'
-                   '<manifest><item id="c1" href="text/ch1.xhtml" media-type="application/xhtml+xml"/>'
-                   '<item id="c2" href="text/ch2.xhtml" media-type="application/xhtml+xml"/></manifest>'
-                   '<spine><itemref idref="c2"/><itemref idref="c1"/></spine></package>')
+        z.writestr(
+            "META-INF/container.xml",
+            '<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">'
+            '<rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>'
+            "</rootfiles></container>",
+        )
+        z.writestr(
+            "OEBPS/content.opf",
+            '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0">'
+            '<manifest><item id="c1" href="text/ch1.xhtml" media-type="application/xhtml+xml"/>'
+            '<item id="c2" href="text/ch2.xhtml" media-type="application/xhtml+xml"/></manifest>'
+            '<spine><itemref idref="c2"/><itemref idref="c1"/></spine></package>',
+        )
         z.writestr("OEBPS/text/ch1.xhtml", "<html><body><p>Second chapter.</p></body></html>")
         z.writestr("OEBPS/text/ch2.xhtml", f"<html><body><h1>First</h1><p>{SENTENCE}</p></body></html>")
     return path

@@ -1,4 +1,5 @@
 """The sink buffer that sits between the playback worker and the audio callback."""
+
 import threading
 
 import numpy as np
@@ -15,7 +16,7 @@ def make(rate=1000, **kw):
 def test_prefill_then_play_in_order_and_count_the_played_samples():
     sink = make(prefill_seconds=0.1, buffer_seconds=1.0)
     sink.write(np.arange(50, dtype=np.float32))
-    assert not sink.pull(10).any() and sink.played_samples() == 0     # below the prefill: silence
+    assert not sink.pull(10).any() and sink.played_samples() == 0  # below the prefill: silence
     sink.write(np.arange(50, 150, dtype=np.float32))
     out = np.concatenate([sink.pull(64) for _ in range(3)])
     assert np.array_equal(out[:150], np.arange(150, dtype=np.float32)) and not out[150:].any()
@@ -37,13 +38,13 @@ def test_pause_gain_and_reset():
     assert not sink.pull(50).any() and sink.played_samples() == 0
     sink.set_paused(False)
     sink.set_gain(2.0)
-    assert np.allclose(sink.pull(50), 1.0)   # 0.8 x 2, clipped
+    assert np.allclose(sink.pull(50), 1.0)  # 0.8 x 2, clipped
     sink.reset()
     assert sink.played_samples() == 0 and sink.queued_samples() == 0 and not sink.pull(10).any()
 
 
 def test_write_blocks_while_full_and_a_cancel_frees_it():
-    sink = make(prefill_seconds=0.0, buffer_seconds=0.1)   # 100 samples of room (at least one block)
+    sink = make(prefill_seconds=0.0, buffer_seconds=0.1)  # 100 samples of room (at least one block)
     cancel = threading.Event()
     result = []
     t = threading.Thread(target=lambda: result.append(sink.write(np.zeros(10_000, np.float32), cancel)))
@@ -57,7 +58,7 @@ def test_write_blocks_while_full_and_a_cancel_frees_it():
 
 def test_sounddevice_callback_copies_from_the_buffer_without_a_device():
     sink = SoundDeviceSink(prefill_seconds=0.0)
-    BufferedSink.open(sink, 1000)             # no stream: drive the callback by hand
+    BufferedSink.open(sink, 1000)  # no stream: drive the callback by hand
     sink.write(np.full(30, 0.5, np.float32))
     outdata = np.ones((40, 1), np.float32)
     sink._callback(outdata, 40, None, None)
@@ -76,11 +77,11 @@ def test_latency_is_taken_off_until_silence_pushes_the_last_samples_out():
     sink.write(np.ones(100, np.float32))
     sink.end_of_stream()
     sink.pull(100)
-    assert sink.played_samples() == 90          # 10 still inside the device
+    assert sink.played_samples() == 90  # 10 still inside the device
     sink.pull(4)
     assert sink.played_samples() == 94
     sink.pull(20)
-    assert sink.played_samples() == 100         # the end is reached: playback can finish
+    assert sink.played_samples() == 100  # the end is reached: playback can finish
 
 
 def test_position_never_goes_back_after_an_underrun():
@@ -88,11 +89,11 @@ def test_position_never_goes_back_after_an_underrun():
     sink.open(1000)
     sink.write(np.ones(50, np.float32))
     sink.pull(50)
-    sink.pull(30)                               # underrun: silence
+    sink.pull(30)  # underrun: silence
     assert sink.played_samples() == 50
     sink.write(np.ones(50, np.float32))
     sink.pull(5)
-    assert sink.played_samples() == 50          # not 45: the new samples are not heard yet
+    assert sink.played_samples() == 50  # not 45: the new samples are not heard yet
     sink.pull(30)
     assert sink.played_samples() == 75
 
@@ -139,12 +140,22 @@ def test_real_sounddevice_stream_on_a_null_alsa_device(tmp_path):
     home.mkdir()
     (home / ".asoundrc").write_text("pcm.!default {\n  type null\n}\n")
     env = dict(os.environ, HOME=str(home), QT_QPA_PLATFORM="offscreen")
-    probe = subprocess.run([sys.executable, "-c", "import sounddevice as sd; sd.query_devices(kind='output')"],
-                           env=env, capture_output=True, timeout=30)
+    probe = subprocess.run(
+        [sys.executable, "-c", "import sounddevice as sd; sd.query_devices(kind='output')"],
+        env=env,
+        capture_output=True,
+        timeout=30,
+    )
     if probe.returncode != 0:
         import pytest
+
         pytest.skip("no ALSA null device here")
-    proc = subprocess.run([sys.executable, "-c", REAL_DEVICE_SCRIPT, str(Path(__file__).parent), str(tmp_path)],
-                          env=env, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", REAL_DEVICE_SCRIPT, str(Path(__file__).parent), str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "played" in proc.stdout

@@ -1,8 +1,7 @@
+import doc_fixtures as docs
 import pytest
 
 from bittts.app.documents import DocumentError, read_document
-
-import doc_fixtures as docs
 
 
 def test_txt_keeps_the_text_and_normalizes_newlines(tmp_path):
@@ -38,8 +37,9 @@ def test_pdf_text_layer(tmp_path):
     assert docs.SENTENCE in text
 
 
-@pytest.mark.parametrize("name,data", [("bad.epub", b"not a zip"), ("bad.pdf", b"%PDF-1.4 garbage"),
-                                       ("missing.txt", None)])
+@pytest.mark.parametrize(
+    "name,data", [("bad.epub", b"not a zip"), ("bad.pdf", b"%PDF-1.4 garbage"), ("missing.txt", None)]
+)
 def test_unreadable_files_raise_a_document_error(tmp_path, name, data):
     if name == "bad.pdf":
         pytest.importorskip("pypdf")
@@ -55,11 +55,17 @@ def test_window_opens_each_format_off_the_gui_thread(window, qtbot, tmp_path):
     writers = [docs.write_txt, docs.write_md, docs.write_html, docs.write_epub]
     try:
         import pypdf  # noqa: F401
+
         writers.append(docs.write_pdf)
     except ImportError:
         pass
-    suffix = {docs.write_txt: "txt", docs.write_md: "md", docs.write_html: "html", docs.write_epub: "epub",
-              docs.write_pdf: "pdf"}
+    suffix = {
+        docs.write_txt: "txt",
+        docs.write_md: "md",
+        docs.write_html: "html",
+        docs.write_epub: "epub",
+        docs.write_pdf: "pdf",
+    }
     for write in writers:
         path = write(tmp_path / f"doc.{suffix[write]}")
         window.editor.setPlainText("")

@@ -4,6 +4,7 @@ import wave
 import numpy as np
 import pytest
 from app_fakes import FakeSynthesizer
+
 from bittts.app.workers import ExportWorker
 from bittts.engine.audio_output import available_formats
 from bittts.engine.synthesis_types import SynthesisConfig
@@ -27,7 +28,7 @@ def test_export_writes_a_valid_non_silent_wav_with_progress(window, qtbot, tmp_p
     pcm = read_wav(tmp_path / "out.wav")
     expected = sum(len(c.samples) for c in FakeSynthesizer().synthesize(TEXT))
     assert len(pcm) == expected
-    assert np.abs(pcm).max() > 0.25 * 32767         # not silent: the fake's 0.3 peak
+    assert np.abs(pcm).max() > 0.25 * 32767  # not silent: the fake's 0.3 peak
     assert "Exported" in window.last_announcement
     assert not list(tmp_path.glob(".*partial*"))
 
@@ -39,7 +40,7 @@ def test_export_cancel_removes_the_partial_file(window, qtbot, tmp_path, fake_sy
     qtbot.waitUntil(lambda: len(fake_synth.configs_seen) >= 1, timeout=3000)
     from PySide6.QtWidgets import QPushButton
 
-    window.export_progress.findChild(QPushButton).click()   # the dialog's Cancel button
+    window.export_progress.findChild(QPushButton).click()  # the dialog's Cancel button
     assert worker.cancel.is_set()
     qtbot.waitUntil(lambda: window.export_worker is None, timeout=3000)
     assert window.last_announcement == "Export cancelled."
@@ -53,12 +54,11 @@ def test_export_flac_and_ogg_where_available(qtbot, tmp_path, suffix):
         pytest.skip(f"{suffix} needs soundfile")
     import soundfile
 
-    worker = ExportWorker(FakeSynthesizer(), TEXT, SynthesisConfig(),
-                          tmp_path / f"out{suffix}", threading.Event())
+    worker = ExportWorker(FakeSynthesizer(), TEXT, SynthesisConfig(), tmp_path / f"out{suffix}", threading.Event())
     done, errors = [], []
     worker.signals.finished.connect(lambda path, seconds: done.append(seconds))
     worker.signals.failed.connect(errors.append)
-    worker.run()   # returns when the export thread is done; its signals arrive queued
+    worker.run()  # returns when the export thread is done; its signals arrive queued
     qtbot.waitUntil(lambda: bool(done or errors), timeout=3000)
     assert errors == [] and done[0] > 0.5
     data, rate = soundfile.read(str(tmp_path / f"out{suffix}"))

@@ -55,13 +55,16 @@ def test_command_line_flags_reach_the_running_instance(qtbot, monkeypatch, tmp_p
     assert server.listen()
     got = []
     server.messageReceived.connect(got.append)
-    assert run(["--read-text", "From a desktop shortcut."]) == 0      # handed over, no second window
+    assert run(["--read-text", "From a desktop shortcut."]) == 0  # handed over, no second window
     assert run(["--read-clipboard"]) == 0
     (tmp_path / "a.txt").write_text("x")
     assert run([str(tmp_path / "a.txt")]) == 0
     qtbot.waitUntil(lambda: len(got) == 3, timeout=3000)
-    assert got == [{"action": "read_text", "text": "From a desktop shortcut."}, {"action": "read_clipboard"},
-                   {"action": "open", "path": str(tmp_path / "a.txt")}]
+    assert got == [
+        {"action": "read_text", "text": "From a desktop shortcut."},
+        {"action": "read_clipboard"},
+        {"action": "open", "path": str(tmp_path / "a.txt")},
+    ]
     qtbot.wait(50)
     server.close()
     qtbot.wait(50)

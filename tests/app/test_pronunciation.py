@@ -27,7 +27,7 @@ def test_dialog_add_remove_save_and_play(window, qtbot, fake_synth, tmp_path):
     dialog.add_button.click()
     assert dialog.table.rowCount() == 1 and dialog.table.item(0, 2).text() == "jiff"
     dialog.pron_edit.setText("")
-    dialog.add_button.click()                       # refused, with a message
+    dialog.add_button.click()  # refused, with a message
     assert dialog.message.text().startswith("Not added")
     dialog.pron_edit.setText("jiff")
     dialog.save_button.click()

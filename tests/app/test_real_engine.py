@@ -36,6 +36,7 @@ def test_load_play_highlight_and_export_with_the_real_engine(qtbot, make_context
     window.export_to(str(tmp_path / "real.wav"))
     qtbot.waitUntil(lambda: window.export_worker is None, timeout=20000)
     import wave
+
     with wave.open(str(tmp_path / "real.wav")) as wav:
         pcm = np.frombuffer(wav.readframes(wav.getnframes()), "<i2")
         assert wav.getframerate() == load.synthesizer.sample_rate
@@ -55,8 +56,9 @@ def test_a_broken_model_file_is_a_message(tmp_path):
 
 def test_a_failed_warm_up_still_gives_the_synthesizer(tmp_path, monkeypatch):
     pytest.importorskip("bittts.engine.synthesis")
-    import bittts.engine.synthesis as synthesis
     from app_fakes import FakeSynthesizer
+
+    import bittts.engine.synthesis as synthesis
     from bittts.app.engine_adapter import load_synthesizer
 
     class NoMemoryForTheExtras(FakeSynthesizer):

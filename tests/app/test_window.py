@@ -2,19 +2,28 @@ import json
 import subprocess
 import sys
 
+import doc_fixtures as docs
 import numpy as np
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QAccessible, QDropEvent
-from PySide6.QtWidgets import (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox, QLabel, QLineEdit,
-                               QPlainTextEdit, QTableWidget, QToolButton, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTableWidget,
+    QToolButton,
+    QWidget,
+)
 
 from bittts import cli
 from bittts.app.main import model_readout_text
 from bittts.app.settings import Settings, SettingsStore
 from bittts.app.window import MainWindow
 from bittts.engine.model_format import ModelWriter
-
-import doc_fixtures as docs
 
 
 def small_model(path):
@@ -92,6 +101,7 @@ def test_no_audio_device_says_so_and_offers_export(qtbot, make_context, fake_syn
 
 def test_audio_failure_at_play_time_is_a_message(qtbot, make_context, fake_synth):
     from app_fakes import FakeSink
+
     from bittts.engine.audio_output import AudioUnavailable
 
     class UnpluggedSink(FakeSink):
@@ -147,10 +157,27 @@ def test_corrupt_settings_fall_back_to_defaults(qtbot, make_context, fake_synth,
 
 def test_bad_values_fall_back_one_by_one(tmp_path):
     path = tmp_path / "s.json"
-    path.write_text(json.dumps({"speed": "fast", "pitch": 99, "volume": float("nan") if False else 0.5,
-                                "theme": "neon", "font_size": 12.7, "recent_files": [1, "a.txt"]}))
+    path.write_text(
+        json.dumps(
+            {
+                "speed": "fast",
+                "pitch": 99,
+                "volume": float("nan") if False else 0.5,
+                "theme": "neon",
+                "font_size": 12.7,
+                "recent_files": [1, "a.txt"],
+            }
+        )
+    )
     s = SettingsStore(path).load()
-    assert (s.speed, s.pitch, s.volume, s.theme, s.font_size, s.recent_files) == (1.0, 6.0, 0.5, "system", 12, ["a.txt"])
+    assert (s.speed, s.pitch, s.volume, s.theme, s.font_size, s.recent_files) == (
+        1.0,
+        6.0,
+        0.5,
+        "system",
+        12,
+        ["a.txt"],
+    )
 
 
 # ---- accessibility
@@ -200,9 +227,17 @@ def test_tab_order_is_logical(window):
             w = w.nextInFocusChain()
         order.append(w)
     names = [x.accessibleName() for x in order]
-    assert names == ["Text to read", "Voice", "Preview voice", "Blend with voice",
-                     "Blend amount, percent of the second voice", "Speed, percent", "Pitch, semitones",
-                     "Volume, percent", "Model information"], names
+    assert names == [
+        "Text to read",
+        "Voice",
+        "Preview voice",
+        "Blend with voice",
+        "Blend amount, percent of the second voice",
+        "Speed, percent",
+        "Pitch, semitones",
+        "Volume, percent",
+        "Model information",
+    ], names
 
 
 def test_status_changes_are_announced(window, qtbot):
@@ -231,17 +266,31 @@ def test_dropping_a_file_opens_it(window, qtbot, tmp_path):
     path = docs.write_txt(tmp_path / "dropped.txt")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
-    event = QDropEvent(QPoint(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPoint(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     window.editor.dropEvent(event)
     qtbot.waitUntil(lambda: docs.SENTENCE in window.editor.toPlainText(), timeout=5000)
 
 
 def test_screenshot_headless(tmp_path):
     out = tmp_path / "shot.png"
-    proc = subprocess.run([sys.executable, "-m", "bittts.app", "--screenshot", str(out), "--settings",
-                           str(tmp_path / "s.json"), "--model", str(tmp_path / "absent.bttm")],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bittts.app",
+            "--screenshot",
+            str(out),
+            "--settings",
+            str(tmp_path / "s.json"),
+            "--model",
+            str(tmp_path / "absent.bttm"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 5000
 
@@ -263,7 +312,9 @@ def test_tray_menu_where_the_platform_has_a_tray(qtbot, make_context, fake_synth
 
 def test_voices_show_sex_accent_and_licence(window):
     assert [window.voice_combo.itemText(i) for i in range(window.voice_combo.count())] == [
-        "alto (female, US)", "bass (male, Scottish)"]
+        "alto (female, US)",
+        "bass (male, Scottish)",
+    ]
     assert "licence CC0" in window.voice_combo.itemData(0, Qt.ItemDataRole.ToolTipRole)
     assert window.blend_combo.itemText(0) == "None" and window.blend_combo.count() == 3
 
@@ -291,8 +342,9 @@ def test_date_order_reloads_the_synthesizer_off_the_gui_thread(qtbot, make_conte
     import threading
     import time
 
-    import bittts.engine.synthesis as synthesis
     from app_fakes import FakeSynthesizer
+
+    import bittts.engine.synthesis as synthesis
     from bittts.app.main import synthesizer_loader
 
     gui_thread = threading.current_thread()

@@ -1,4 +1,5 @@
 """bittts.engine.audio_output: the one int16 rule, the file writer, synthesizing ahead, no device."""
+
 import subprocess
 import sys
 import threading
@@ -9,6 +10,7 @@ from contextlib import closing
 
 import numpy as np
 import pytest
+
 from bittts.engine import audio_output
 from bittts.engine.audio_output import (
     AudioFileWriter,
@@ -117,8 +119,9 @@ def test_an_error_leaves_no_partial_file_and_the_old_file_untouched(tmp_path):
 
 
 def test_leaving_without_a_commit_discards(tmp_path):
-    with AudioFileWriter(tmp_path / "out.flac" if ".flac" in available_formats() else tmp_path / "out.wav",
-                         RATE) as writer:
+    with AudioFileWriter(
+        tmp_path / "out.flac" if ".flac" in available_formats() else tmp_path / "out.wav", RATE
+    ) as writer:
         writer.write(tone())
     assert not list(tmp_path.iterdir())
 
@@ -193,8 +196,7 @@ def test_a_cancel_from_outside_ends_the_iteration_quietly():
 
 # --- the sound card ---------------------------------------------------------------------------
 def fake_sounddevice(monkeypatch, query=None, stream=None):
-    module = types.SimpleNamespace(query_devices=query or (lambda kind: {"name": "fake"}),
-                                   OutputStream=stream)
+    module = types.SimpleNamespace(query_devices=query or (lambda kind: {"name": "fake"}), OutputStream=stream)
     monkeypatch.setitem(sys.modules, "sounddevice", module)
 
 
@@ -211,11 +213,16 @@ def _raise(error):
     return fail
 
 
-@pytest.mark.parametrize("fakes, message", [
-    ({"query": _raise(ValueError("No output device matching ''"))}, "no output device was found"),
-    ({"stream": _raise(RuntimeError("Error opening OutputStream: Invalid sample rate\n[PaErrorCode -9997]"))},
-     "the audio output cannot be opened (Error opening OutputStream: Invalid sample rate)"),
-])
+@pytest.mark.parametrize(
+    "fakes, message",
+    [
+        ({"query": _raise(ValueError("No output device matching ''"))}, "no output device was found"),
+        (
+            {"stream": _raise(RuntimeError("Error opening OutputStream: Invalid sample rate\n[PaErrorCode -9997]"))},
+            "the audio output cannot be opened (Error opening OutputStream: Invalid sample rate)",
+        ),
+    ],
+)
 def test_no_device_or_a_stream_that_cannot_open_says_why_in_one_line(monkeypatch, fakes, message):
     fake_sounddevice(monkeypatch, **fakes)
     with pytest.raises(AudioUnavailable) as info:
@@ -236,13 +243,19 @@ def test_the_stream_is_mono_float32_and_started(monkeypatch):
 
     fake_sounddevice(monkeypatch, stream=Stream)
     stream = open_output_stream(RATE, blocksize=1024)
-    assert stream.started and stream.options == {"samplerate": RATE, "channels": 1, "dtype": "float32",
-                                                 "blocksize": 1024}
+    assert stream.started and stream.options == {
+        "samplerate": RATE,
+        "channels": 1,
+        "dtype": "float32",
+        "blocksize": 1024,
+    }
 
 
 def test_the_engine_imports_without_soundfile_and_sounddevice():
-    code = ("import sys; sys.modules['soundfile'] = sys.modules['sounddevice'] = None; "
-            "import bittts.engine.audio_output as a, bittts.engine.synthesis; print(a.available_formats())")
+    code = (
+        "import sys; sys.modules['soundfile'] = sys.modules['sounddevice'] = None; "
+        "import bittts.engine.audio_output as a, bittts.engine.synthesis; print(a.available_formats())"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['.wav']"
     assert audio_output.FILE_FORMATS[".flac"] == "FLAC"

@@ -1,4 +1,5 @@
 """The DDSP synthesizer: native oscillator bank against its NumPy reference."""
+
 import numpy as np
 import pytest
 

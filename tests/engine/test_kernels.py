@@ -1,4 +1,5 @@
 """Native ternary kernels against the NumPy reference (engine/kernels_ref.py)."""
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -62,7 +63,11 @@ def test_integer_part_is_exactly_the_reference(kernel, case):
 def test_float_output_matches_the_reference(kernel, case):
     c_in, c_out, kernel_size, dilation, padding, frames, seed, zero_input, sparsity = case
     w, scale, bias, rng = make_layer(c_in, c_out, kernel_size, seed, sparsity)
-    x = np.zeros((frames, c_in), np.float32) if zero_input else (rng.normal(size=(frames, c_in)) * rng.uniform(0.01, 100)).astype(np.float32)
+    x = (
+        np.zeros((frames, c_in), np.float32)
+        if zero_input
+        else (rng.normal(size=(frames, c_in)) * rng.uniform(0.01, 100)).astype(np.float32)
+    )
     native = kernels.TernaryConv1d(w, scale, bias, dilation=dilation, padding=padding)(x)
     reference = kernels_ref.TernaryConv1d(w, scale, bias, dilation=dilation, padding=padding)(x)
     assert native.shape == reference.shape
@@ -83,8 +88,12 @@ def test_reference_scale_handling_equals_float_math(case):
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(frames=st.integers(1, 30), channels=st.integers(1, 130), seed=st.integers(0, 2**31 - 1),
-       magnitude=st.sampled_from([0.0, 1e-30, 1e-3, 1.0, 1e4, 1e30]))
+@given(
+    frames=st.integers(1, 30),
+    channels=st.integers(1, 130),
+    seed=st.integers(0, 2**31 - 1),
+    magnitude=st.sampled_from([0.0, 1e-30, 1e-3, 1.0, 1e4, 1e30]),
+)
 def test_quantize_frames_matches_reference_exactly(kernel, frames, channels, seed, magnitude):
     rng = np.random.default_rng(seed)
     x = (rng.normal(size=(frames, channels)) * magnitude).astype(np.float32)

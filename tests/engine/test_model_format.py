@@ -1,7 +1,7 @@
 """The packed model format: round trips, and refusal of truncated, corrupted and hostile files."""
+
 import hashlib
 import struct
-import zlib
 
 import numpy as np
 import pytest
@@ -15,18 +15,20 @@ from bittts.engine.model_format import DType, ModelFile, ModelFormatError, Model
 def sample_writer() -> ModelWriter:
     rng = np.random.default_rng(7)
     w = ModelWriter()
-    w.update_metadata({
-        "general.architecture": "bittts-jets",
-        "general.name": "test model",
-        "audio.sample_rate": 22050,
-        "audio.hop_size": 256,
-        "training.final_loss": 0.25,
-        "arch.quantized": True,
-        "text.phones": ["AA0", "AA1", "B", "sil"],
-        "speakers.name": ["bdl", "slt"],
-        "speakers.count_per_voice": [3, 4],
-        "empty.list": [],
-    })
+    w.update_metadata(
+        {
+            "general.architecture": "bittts-jets",
+            "general.name": "test model",
+            "audio.sample_rate": 22050,
+            "audio.hop_size": 256,
+            "training.final_loss": 0.25,
+            "arch.quantized": True,
+            "text.phones": ["AA0", "AA1", "B", "sil"],
+            "speakers.name": ["bdl", "slt"],
+            "speakers.count_per_voice": [3, 4],
+            "empty.list": [],
+        }
+    )
     w.add_ternary("enc.0.weight", rng.integers(-1, 2, size=(7, 6, 5)), 0.125)
     w.add_ternary("enc.1.weight", rng.integers(-1, 2, size=(3, 4)), [0.5, 0.25, 1.0])
     w.add_tensor("embed.phone", rng.normal(size=(4, 3)), DType.F16)
@@ -140,17 +142,20 @@ def with_header(data: bytes, **changes) -> bytes:
     return resign(mf.HEADER.pack(*fields) + data[mf.HEADER.size :])
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"magic": b"GGUF\0\0\0\0"}, "not a BitTTS model"),
-    ({"version": 2}, "version 2 is not supported"),
-    ({"flags": 1}, "flags"),
-    ({"n_meta": 2**31}, "exceed the limits"),
-    ({"n_tensors": 70_000}, "exceed the limits"),
-    ({"n_meta": 60_000}, "truncated|twice|unknown"),
-    ({"data_offset": 65}, "misaligned or outside"),
-    ({"data_offset": 2**62}, "misaligned or outside"),
-    ({"data_size": 2**40}, "misaligned or outside"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"magic": b"GGUF\0\0\0\0"}, "not a BitTTS model"),
+        ({"version": 2}, "version 2 is not supported"),
+        ({"flags": 1}, "flags"),
+        ({"n_meta": 2**31}, "exceed the limits"),
+        ({"n_tensors": 70_000}, "exceed the limits"),
+        ({"n_meta": 60_000}, "truncated|twice|unknown"),
+        ({"data_offset": 65}, "misaligned or outside"),
+        ({"data_offset": 2**62}, "misaligned or outside"),
+        ({"data_size": 2**40}, "misaligned or outside"),
+    ],
+)
 def test_bad_headers_are_refused(tmp_path, model_path, changes, message):
     data = with_header(model_path.read_bytes(), **changes)
     with pytest.raises(ModelFormatError, match=message):
@@ -217,10 +222,13 @@ def tensor_offset_field(data: bytes, name: str) -> int:
     return at + 2 + 8 * ndim + 4 + 4 * n_scales
 
 
-@pytest.mark.parametrize("offset, message", [
-    (2**60, "outside the data section"),
-    (65, "misaligned"),
-])
+@pytest.mark.parametrize(
+    "offset, message",
+    [
+        (2**60, "outside the data section"),
+        (65, "misaligned"),
+    ],
+)
 def test_out_of_range_and_misaligned_offsets_are_refused(tmp_path, model_path, offset, message):
     data = model_path.read_bytes()
     at = tensor_offset_field(data, "out.weight")

@@ -11,6 +11,7 @@ one of its frames. Measured on a trained checkpoint (anneal2, docs/experiments/2
 against a bound that one such flip fits under, and the mean error against a bound that a real
 mistake (a wrong scale, padding, dilation or layer) would break by far.
 """
+
 import hashlib
 from pathlib import Path
 
@@ -30,8 +31,13 @@ MEAN_RTOL_OF_RANGE = 2e-4  # mean error, of each output's range
 def _cases():
     yield pytest.param((FIXTURES / "parity" / "model.bttm", FIXTURES / "parity" / "expected.npz"), id="small-random")
     bundled = FIXTURES / "bundled" / "expected.npz"
-    yield pytest.param((BUNDLED_MODEL, bundled), id="bundled", marks=pytest.mark.skipif(
-        not (bundled.exists() and BUNDLED_MODEL.exists()), reason="no trained model bundled yet"))
+    yield pytest.param(
+        (BUNDLED_MODEL, bundled),
+        id="bundled",
+        marks=pytest.mark.skipif(
+            not (bundled.exists() and BUNDLED_MODEL.exists()), reason="no trained model bundled yet"
+        ),
+    )
 
 
 @pytest.fixture(scope="module", params=list(_cases()))
@@ -39,8 +45,9 @@ def case(request):
     model_path, expected_path = request.param
     expected = dict(np.load(expected_path))
     if "model_sha256" in expected:  # the fixture was made from the checkpoint this file came from
-        assert hashlib.sha256(model_path.read_bytes()).hexdigest() == str(expected["model_sha256"]), \
+        assert hashlib.sha256(model_path.read_bytes()).hexdigest() == str(expected["model_sha256"]), (
             "resources/bittts-en.bttm changed without rerunning python -m training.make_fixture --checkpoint ..."
+        )
     return BitTTSModel(ModelFile(model_path)), expected
 
 
@@ -86,20 +93,25 @@ def test_vocoder_controls_and_waveform_match(case):
     assert wave.shape == e["waveform"].shape
     # The waveform: compare against the DSP run on the fixture's own controls (tight), and the
     # full chain (controls from the engine) within the control tolerance.
-    amps = dsp.harmonic_amplitudes(e["f0"], e["envelope"], model.sample_rate, model.max_harmonics, model.harmonic_ceiling)
+    amps = dsp.harmonic_amplitudes(
+        e["f0"], e["envelope"], model.sample_rate, model.max_harmonics, model.harmonic_ceiling
+    )
     harmonic = dsp.harmonic_signal(e["f0"], amps, model.sample_rate, model.hop)[0]
     exact = harmonic + dsp.noise_signal(e["gains"], e["noise"], model.hop)
     close(exact, e["waveform"], share=1e-4, mean_share=1e-5)
     close(wave, e["waveform"], share=RTOL_OF_RANGE)
 
 
-@pytest.mark.parametrize("key, value, readable", [
-    ("arch.decoder_dilations", [1, 1], True),  # the removed option's value in files that carry it
-    ("arch.decoder_dilations", [1, 2], False),
-    ("arch.decoder_dilations", [1], False),
-    ("arch.subframe_gains", 0, True),
-    ("arch.subframe_gains", 4, False),
-])
+@pytest.mark.parametrize(
+    "key, value, readable",
+    [
+        ("arch.decoder_dilations", [1, 1], True),  # the removed option's value in files that carry it
+        ("arch.decoder_dilations", [1, 2], False),
+        ("arch.decoder_dilations", [1], False),
+        ("arch.subframe_gains", 0, True),
+        ("arch.subframe_gains", 4, False),
+    ],
+)
 def test_removed_options_are_read_only_at_the_values_that_change_nothing(tmp_path, key, value, readable):
     """Files written while the decoder dilations and the fine gains existed carry their metadata
     (the bundled model: ``arch.decoder_dilations`` [1, 1, 1, 1]). Their neutral values load; any

@@ -1,4 +1,5 @@
 """The streaming synthesis API on a complete (small, untrained) model file."""
+
 import threading
 import time
 
@@ -165,7 +166,9 @@ def test_vocoder_stops_between_stages_when_cancelled(synth):
     ids = np.asarray(next(synth.frontend.process("Hello there.")).phones.ids)
     out = synth.model.acoustic(ids, synth.speaker_vector("spk1"))
     want = synth.model.vocode(out.mel, out.f0, out.voiced, seed=3)
-    np.testing.assert_array_equal(synth.model.vocode(out.mel, out.f0, out.voiced, seed=3, cancelled=lambda: False), want)
+    np.testing.assert_array_equal(
+        synth.model.vocode(out.mel, out.f0, out.voiced, seed=3, cancelled=lambda: False), want
+    )
     asked = []
     assert synth.model.vocode(out.mel, out.f0, out.voiced, cancelled=lambda: asked.append(1) or True) is None
     assert asked == [1]  # stopped after the first stage
@@ -200,7 +203,7 @@ def test_ssml_break_is_silence_of_its_length(synth):
     chunks = list(synth.synthesize('<speak>Hello there <break time="500ms"/> how are you</speak>', SSML))
     assert len(chunks) == 2
     first = chunks[0]
-    assert np.all(first.samples[-round(0.5 * rate):] == 0)  # the break is at the end of the first chunk
+    assert np.all(first.samples[-round(0.5 * rate) :] == 0)  # the break is at the end of the first chunk
     # After a sentence a break replaces the usual pause; breaks in a row add up.
     plain = total_samples(synth, "<speak>Hello there. How are you</speak>")
     broken = total_samples(synth, '<speak>Hello there.<break time="1s"/><break time="1s"/> How are you</speak>')
@@ -217,8 +220,10 @@ def test_ssml_leading_break_and_only_breaks(synth):
 
 
 def test_ssml_chunks_split_at_sentences_and_breaks_with_spans_into_the_ssml(synth):
-    ssml = ('<speak><p>Dr. Smith is <emphasis>here</emphasis>.</p><s>He paid $4.50</s>'
-            'Then <break strength="weak"/>we left &amp; went home.</speak>')
+    ssml = (
+        "<speak><p>Dr. Smith is <emphasis>here</emphasis>.</p><s>He paid $4.50</s>"
+        'Then <break strength="weak"/>we left &amp; went home.</speak>'
+    )
     chunks = list(synth.synthesize(ssml, SSML))
     assert len(chunks) == 4
     for chunk in chunks:
@@ -251,8 +256,7 @@ def test_ssml_pitch_and_emphasis_reach_the_words_phones(synth, monkeypatch):
         return acoustic(ids, speaker, **kwargs)
 
     monkeypatch.setattr(synth.model, "acoustic", spy)
-    (chunk,) = synth.synthesize('<speak>Hello <prosody pitch="+4st">big</prosody> world</speak>',
-                                SSML.with_(pitch=1.0))
+    (chunk,) = synth.synthesize('<speak>Hello <prosody pitch="+4st">big</prosody> world</speak>', SSML.with_(pitch=1.0))
     shift = seen[-1]["pitch_shift"]
     symbols = chunk.phones
     big = [i for i, s in enumerate(symbols) if s in ("B", "IH1", "G")]
@@ -275,13 +279,16 @@ def test_ssml_volume_scales_its_words_samples(synth):
     inside = slice(word.start_sample + hop, word.end_sample - hop)
     np.testing.assert_allclose(one.samples[inside], plain.samples[inside] * 10 ** (-12 / 20), atol=1e-6)
     hello = one.words[0]
-    np.testing.assert_array_equal(one.samples[hello.start_sample : hello.end_sample - hop],
-                                  plain.samples[hello.start_sample : hello.end_sample - hop])
+    np.testing.assert_array_equal(
+        one.samples[hello.start_sample : hello.end_sample - hop],
+        plain.samples[hello.start_sample : hello.end_sample - hop],
+    )
 
 
 def test_ssml_phoneme_phones_are_used_as_given(synth):
-    (chunk,) = synth.synthesize('<speak>I say <phoneme alphabet="arpabet" ph="T AH0 M AA1 T OW2">tomato</phoneme></speak>',
-                                SSML)
+    (chunk,) = synth.synthesize(
+        '<speak>I say <phoneme alphabet="arpabet" ph="T AH0 M AA1 T OW2">tomato</phoneme></speak>', SSML
+    )
     assert chunk.phones[-7:-1] == ("T", "AH0", "M", "AA1", "T", "OW2")
     assert chunk.words[-1].text == "tomato"
 
@@ -299,9 +306,11 @@ def test_ssml_is_only_read_when_asked(synth):
 
 
 def test_a_long_first_sentence_is_cut_at_a_clause_so_audio_starts_sooner(synth):
-    text = ("When the early morning train finally reached the small station, the travellers gathered "
-            "their bags and walked slowly into town. When the early morning train finally reached the "
-            "small station, the travellers gathered their bags and walked slowly into town.")
+    text = (
+        "When the early morning train finally reached the small station, the travellers gathered "
+        "their bags and walked slowly into town. When the early morning train finally reached the "
+        "small station, the travellers gathered their bags and walked slowly into town."
+    )
     chunks = list(synth.synthesize(text))
     assert [len(c.words) for c in chunks] == [10, 10, 20]
     assert text[slice(*chunks[0].text_span)] == "When the early morning train finally reached the small station,"

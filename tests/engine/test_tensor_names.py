@@ -1,15 +1,20 @@
 """The table of tensor names (engine/tensor_names.py) against the files the engine reads and
 the format document that prints it."""
+
 from pathlib import Path
 
 import pytest
+
 from bittts.engine import tensor_names
 from bittts.engine.model_format import ModelFile
 from bittts.engine.tensor_names import Kind
 
 ROOT = Path(__file__).resolve().parents[2]
-FILES = [ROOT / "resources" / "bittts-en.bttm", ROOT / "tests" / "fixtures" / "parity" / "model.bttm",
-         ROOT / "tests" / "fixtures" / "g2p" / "small.bttm"]
+FILES = [
+    ROOT / "resources" / "bittts-en.bttm",
+    ROOT / "tests" / "fixtures" / "parity" / "model.bttm",
+    ROOT / "tests" / "fixtures" / "g2p" / "small.bttm",
+]
 
 
 @pytest.mark.parametrize("path", [pytest.param(p, id=p.name) for p in FILES])
@@ -49,5 +54,7 @@ def test_the_format_document_prints_the_table():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) == 6 and cells[0] in ("acoustic", "vocoder", "g2p"):
             rows.append(tuple(cells[1:5]))
-    assert rows == [(f"`{layer.stem}`", layer.kind.value, "yes" if layer.ternary else "",
-                     f"`{layer.count}`" if layer.count else "") for layer in tensor_names.TABLE]
+    assert rows == [
+        (f"`{layer.stem}`", layer.kind.value, "yes" if layer.ternary else "", f"`{layer.count}`" if layer.count else "")
+        for layer in tensor_names.TABLE
+    ]

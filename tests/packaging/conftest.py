@@ -1,6 +1,7 @@
 """The packaging checks are slow (a wheel build and a fresh venv) and use pip's index or cache
 for the wheel's dependencies: they run only when selected, with `-m packaging` or
 BITTTS_PACKAGING_TESTS=1, and are skipped otherwise."""
+
 import os
 
 import pytest
@@ -13,7 +14,8 @@ def pytest_configure(config):
 def _selected(config) -> bool:
     expression = config.getoption("markexpr", default="") or ""
     return os.environ.get("BITTTS_PACKAGING_TESTS") == "1" or (
-        "packaging" in expression and "not packaging" not in expression)
+        "packaging" in expression and "not packaging" not in expression
+    )
 
 
 def pytest_collection_modifyitems(config, items):

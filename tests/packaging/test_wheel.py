@@ -10,6 +10,7 @@ Runs only when selected (tests/packaging/conftest.py):
 
 The model: resources/bittts-en.bttm, or BITTTS_PACKAGING_MODEL=FILE; without either, skipped.
 """
+
 import os
 import subprocess
 from pathlib import Path
@@ -29,7 +30,12 @@ def test_wheel_installs_and_speaks(tmp_path):
     env["TMPDIR"] = str(tmp_path)
     result = subprocess.run(
         ["bash", str(ROOT / "packaging" / "check.sh"), "--light", "--model", model, "--dist", str(tmp_path / "dist")],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-6000:]
     assert "all checks passed" in result.stdout

@@ -16,8 +16,26 @@ def test_staged_steps(lexicon):
     ph = fe.phonemize(chunks[0].words)
     assert [w.text for w, _ in ph] == ["hello", "doctor", "smith"]
     seq = fe.phone_sequence(ph)
-    assert seq.symbols == ("<bos>", "HH", "AH0", "L", "OW1", ",", "D", "AA1", "K", "T", "ER0",
-                           "<wb>", "S", "M", "IH1", "TH", ".", "<eos>")
+    assert seq.symbols == (
+        "<bos>",
+        "HH",
+        "AH0",
+        "L",
+        "OW1",
+        ",",
+        "D",
+        "AA1",
+        "K",
+        "T",
+        "ER0",
+        "<wb>",
+        "S",
+        "M",
+        "IH1",
+        "TH",
+        ".",
+        "<eos>",
+    )
     assert list(seq.ids) == fe.phone_ids(ph) == [PHONE_TO_ID[s] for s in seq.symbols]
     assert seq.word_index == (-1, 0, 0, 0, 0, -1, 1, 1, 1, 1, 1, -1, 2, 2, 2, 2, -1, -1)
 
@@ -48,7 +66,7 @@ def test_word_index_lets_timestamps_map_to_text(lexicon):
     text = "Pay $4.50 now"
     words = fe.normalize(text)
     seq = fe.phone_sequence(fe.phonemize(words))
-    spans = {text[words[i].start:words[i].end] for i in seq.word_index if i >= 0}
+    spans = {text[words[i].start : words[i].end] for i in seq.word_index if i >= 0}
     assert spans == {"Pay", "$4.50", "now"}
 
 
@@ -60,7 +78,7 @@ def test_user_dict_words_are_not_spelled_or_expanded(tmp_path, lexicon):
     text = "The FBI likes MP3 files."
     words = fe.normalize(text)
     assert [w.text for w in words] == ["the", "fbi", "likes", "mp3", "files"]
-    assert [text[w.start:w.end] for w in words][1] == "FBI"
+    assert [text[w.start : w.end] for w in words][1] == "FBI"
     ph = {w.text: p for w, p in fe.phonemize(words)}
     assert ph["fbi"] == ["F", "IH1", "B", "IY0"]
     assert ph["mp3"] == ["EH1", "M", "P", "IY1", "TH", "R", "IY1"]
@@ -74,9 +92,11 @@ def test_user_dict_words_are_not_spelled_or_expanded(tmp_path, lexicon):
 
 def test_process_is_lazy_and_equals_the_whole_text_path(lexicon):
     fe = TextFrontEnd(lexicon, max_words=12, min_words=3)
-    paragraph = ("On 03/04/2021 Dr. Lee read 1500 pages, and in 1987 she paid $4.50 for tea. "
-                 "The wind blew hard all day long and nobody wanted to close the old door "
-                 "because the lead singer was still singing loudly in the hall. ") * 60
+    paragraph = (
+        "On 03/04/2021 Dr. Lee read 1500 pages, and in 1987 she paid $4.50 for tea. "
+        "The wind blew hard all day long and nobody wanted to close the old door "
+        "because the lead singer was still singing loudly in the hall. "
+    ) * 60
     text = paragraph + "\n\nA second paragraph\u2026 It ends here!"
     out = list(fe.process(text))
     assert [c.chunk for c in out] == fe.chunks(text)

@@ -1,7 +1,6 @@
 """The out-of-vocabulary fallback G2P."""
 
-from bittts.engine.text.g2p import (
-    G2P, FallbackG2P, add_s, letter_phones, letter_to_sound)
+from bittts.engine.text.g2p import G2P, FallbackG2P, add_s, letter_phones, letter_to_sound
 from bittts.engine.text.phones import ARPABET_SET, is_vowel
 
 
@@ -36,16 +35,25 @@ def test_letter_to_sound_rules():
 
 
 def test_rules_give_valid_phones_with_one_primary_stress():
-    for word in ["blorfington", "quaxy", "thwimble", "strengthful", "yargle", "cyberzoid",
-                 "phlogistonic", "aaa", "eeek", "bryth"]:
+    for word in [
+        "blorfington",
+        "quaxy",
+        "thwimble",
+        "strengthful",
+        "yargle",
+        "cyberzoid",
+        "phlogistonic",
+        "aaa",
+        "eeek",
+        "bryth",
+    ]:
         out = letter_to_sound(word)
         assert out and all(p in ARPABET_SET for p in out), (word, out)
         assert sum(p.endswith("1") for p in out if is_vowel(p)) == 1, (word, out)
 
 
 def test_no_vowel_strings_are_spelled(lexicon):
-    assert FallbackG2P(lexicon).phonemes("xkcdq") == [
-        p for c in "xkcdq" for p in letter_phones(c)]
+    assert FallbackG2P(lexicon).phonemes("xkcdq") == [p for c in "xkcdq" for p in letter_phones(c)]
 
 
 def test_letter_phones():

@@ -1,9 +1,11 @@
 """Regular inflections of lexicon words (engine/text/inflection.py)."""
+
 import pytest
 
 from bittts.engine.text.inflection import add_ed, add_s, inflected_phones
 from bittts.engine.text.lexicon import Lexicon
 
+# fmt: off
 LEXICON = Lexicon.from_entries({
     "snappy": [("S", "N", "AE1", "P", "IY0")], "happy": [("HH", "AE1", "P", "IY0")],
     "wag": [("W", "AE1", "G")], "run": [("R", "AH1", "N")], "hope": [("HH", "OW1", "P")],
@@ -14,40 +16,47 @@ LEXICON = Lexicon.from_entries({
     "hope's": [("HH", "OW1", "P", "S")], "sing": [("S", "IH1", "NG")], "singe": [("S", "IH1", "N", "JH")],
     "pass": [("P", "AE1", "S")], "mint": [("M", "IH1", "N", "T")],
 })
+# fmt: on
 
 
-@pytest.mark.parametrize("word, phones", [
-    ("snappiest", "S N AE1 P IY0 AH0 S T"),  # y -> i
-    ("happily", "HH AE1 P AH0 L IY0"),  # y -> i, and the y's vowel reduces before -ly
-    ("happiness", "HH AE1 P IY0 N AH0 S"),
-    ("queries", "K W IH1 R IY0 Z"),
-    ("carried", "K AE1 R IY0 D"),
-    ("wagged", "W AE1 G D"),  # doubled consonant
-    ("running", "R AH1 N IH0 NG"),
-    ("hoped", "HH OW1 P T"),  # a dropped silent e wins over the known "hop"
-    ("hoping", "HH OW1 P IH0 NG"),
-    ("hopped", "HH AA1 P T"),
-    ("wanting", "W AA1 N T IH0 NG"),  # "wante" ends in a vowel: its e is not silent
-    ("buckling", "B AH1 K L IH0 NG"),  # syllabic -le loses its vowel before -ing
-    ("ideally", "AY0 D IY1 L IY0"),  # one L
-    ("boxes", "B AA1 K S IH0 Z"),
-    ("kids", "K IH1 D Z"),
-    ("minted", "M IH1 N T IH0 D"),
-    ("passed", "P AE1 S T"),
-    ("gladness", "G L AE1 D N AH0 S"),
-    ("singing", "S IH1 NG IH0 NG"),  # "sing" ends in two consonants: no e was dropped
-])
+@pytest.mark.parametrize(
+    "word, phones",
+    [
+        ("snappiest", "S N AE1 P IY0 AH0 S T"),  # y -> i
+        ("happily", "HH AE1 P AH0 L IY0"),  # y -> i, and the y's vowel reduces before -ly
+        ("happiness", "HH AE1 P IY0 N AH0 S"),
+        ("queries", "K W IH1 R IY0 Z"),
+        ("carried", "K AE1 R IY0 D"),
+        ("wagged", "W AE1 G D"),  # doubled consonant
+        ("running", "R AH1 N IH0 NG"),
+        ("hoped", "HH OW1 P T"),  # a dropped silent e wins over the known "hop"
+        ("hoping", "HH OW1 P IH0 NG"),
+        ("hopped", "HH AA1 P T"),
+        ("wanting", "W AA1 N T IH0 NG"),  # "wante" ends in a vowel: its e is not silent
+        ("buckling", "B AH1 K L IH0 NG"),  # syllabic -le loses its vowel before -ing
+        ("ideally", "AY0 D IY1 L IY0"),  # one L
+        ("boxes", "B AA1 K S IH0 Z"),
+        ("kids", "K IH1 D Z"),
+        ("minted", "M IH1 N T IH0 D"),
+        ("passed", "P AE1 S T"),
+        ("gladness", "G L AE1 D N AH0 S"),
+        ("singing", "S IH1 NG IH0 NG"),  # "sing" ends in two consonants: no e was dropped
+    ],
+)
 def test_inflections_of_known_words(word, phones):
     assert inflected_phones(word, LEXICON) == phones.split()
 
 
-@pytest.mark.parametrize("word", [
-    "kiss",  # ends in ss: not kis + s
-    "blorfed",  # an unknown stem
-    "ding",  # the stem would be "d": shorter than 3 letters
-    "lye",  # no ending
-    "zzzing",
-])
+@pytest.mark.parametrize(
+    "word",
+    [
+        "kiss",  # ends in ss: not kis + s
+        "blorfed",  # an unknown stem
+        "ding",  # the stem would be "d": shorter than 3 letters
+        "lye",  # no ending
+        "zzzing",
+    ],
+)
 def test_not_inflections(word):
     assert inflected_phones(word, LEXICON) is None
 

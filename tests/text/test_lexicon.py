@@ -7,9 +7,16 @@ import zlib
 import pytest
 
 from bittts.engine.text.lexicon import (
-    CORRECTIONS, LEXICON_MAGIC, Lexicon, LexiconError, SUPPLEMENT, encode_lexicon, normalize_key)
+    CORRECTIONS,
+    LEXICON_MAGIC,
+    SUPPLEMENT,
+    Lexicon,
+    LexiconError,
+    encode_lexicon,
+    normalize_key,
+)
 
-MAX_BLOB_BYTES = 700_000   # measured: about 578 kB with lzma
+MAX_BLOB_BYTES = 700_000  # measured: about 578 kB with lzma
 
 
 def test_full_dictionary_round_trip(cmu_entries, lexicon):
@@ -71,7 +78,7 @@ def test_small_entries_round_trip():
     entries = {"b": [["B", "IY1"]], "a": [["EY1"], ["AH0"], ["EY1"]], "ab": [["AE1", "B"]]}
     lex = Lexicon.from_entries(entries)
     assert lex.words() == ["a", "ab", "b"]
-    assert lex.lookup("a") == (("EY1",), ("AH0",))   # order kept, duplicate dropped
+    assert lex.lookup("a") == (("EY1",), ("AH0",))  # order kept, duplicate dropped
 
 
 def test_encode_refuses_bad_entries():
@@ -86,8 +93,7 @@ def test_encode_refuses_bad_entries():
 
 
 def _small_blob(codec="zlib"):
-    return encode_lexicon({"cat": [["K", "AE1", "T"]], "cats": [["K", "AE1", "T", "S"]]},
-                          codec=codec)
+    return encode_lexicon({"cat": [["K", "AE1", "T"]], "cats": [["K", "AE1", "T", "S"]]}, codec=codec)
 
 
 def test_hostile_blobs_are_refused_with_the_field_named():
@@ -109,8 +115,18 @@ def test_hostile_blobs_are_refused_with_the_field_named():
 
 def _reencode(payload: bytes, header_fields: dict) -> bytes:
     """A blob with a forged (but CRC-correct) payload and header."""
-    fields = {"magic": LEXICON_MAGIC, "version": 1, "codec": 1, "r1": 0, "n_phones": 69,
-              "r2": 0, "n_words": 2, "n_prons": 2, "n_phone_ids": 4, "suffix_bytes": 4}
+    fields = {
+        "magic": LEXICON_MAGIC,
+        "version": 1,
+        "codec": 1,
+        "r1": 0,
+        "n_phones": 69,
+        "r2": 0,
+        "n_words": 2,
+        "n_prons": 2,
+        "n_phone_ids": 4,
+        "suffix_bytes": 4,
+    }
     fields.update(header_fields)
     header = struct.pack("<4sHBBHHIIIII", *fields.values(), zlib.crc32(payload))
     return header + zlib.compress(payload)

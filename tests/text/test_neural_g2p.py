@@ -9,19 +9,33 @@ their range (measured: about 4e-7 of it; where a rounding flips, up to 3e-3 of i
 decoded phones agree exactly (the fixture records each input's smallest top-2 logit margin).
 A wrong layer or weight layout moves logits by a large share of their range.
 """
+
 import json
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bittts.engine.model_format import DType, ModelFile, ModelFormatError, ModelWriter
-from bittts.engine.text.g2p import FallbackG2P, G2P, letter_phones
+from bittts.engine.text.g2p import G2P, FallbackG2P, letter_phones
 from bittts.engine.text.neural_g2p import (
-    BEAM_MAX_LETTERS, G2P_OUTPUTS, MAX_LETTERS, BeamSettings, G2PNetwork, NeuralG2P, ctc_beam_decode, ctc_decode, ctc_greedy,
-    g2p_for_model, g2p_letters, has_g2p, letter_ids)
+    BEAM_MAX_LETTERS,
+    G2P_OUTPUTS,
+    MAX_LETTERS,
+    BeamSettings,
+    G2PNetwork,
+    NeuralG2P,
+    ctc_beam_decode,
+    ctc_decode,
+    ctc_greedy,
+    g2p_for_model,
+    g2p_letters,
+    has_g2p,
+    letter_ids,
+)
 from bittts.engine.text.phone_lm import PhoneNgram
 from bittts.engine.text.phones import ARPABET_SET
 
@@ -31,8 +45,11 @@ RTOL_OF_RANGE = 6e-3
 
 def _fixture_cases():
     yield pytest.param("small", id="small")
-    yield pytest.param("trained", id="trained", marks=pytest.mark.skipif(
-        not (FIXTURES / "trained.bttm").exists(), reason="no trained G2P fixture yet"))
+    yield pytest.param(
+        "trained",
+        id="trained",
+        marks=pytest.mark.skipif(not (FIXTURES / "trained.bttm").exists(), reason="no trained G2P fixture yet"),
+    )
 
 
 @pytest.fixture(scope="module", params=list(_fixture_cases()))
@@ -111,17 +128,20 @@ def _rewrite(src: Path, dst: Path, *, drop=(), meta=None, tensors=None) -> Model
     return ModelFile(dst)
 
 
-@pytest.mark.parametrize("change, message", [
-    (dict(drop=["g2p.phones"]), "g2p.phones"),
-    (dict(meta={"g2p.phones": ["<blank>", "AA1", "QQ"]}), "ARPAbet"),
-    (dict(meta={"g2p.letters": ["a", "b"]}), "g2p.letters lacks"),
-    (dict(meta={"g2p.arch.upsample": 0}), "out of range"),
-    (dict(meta={"g2p.arch.encoder_dilations": [1, 2, 999]}), "out of range"),
-    (dict(drop=["g2p.out.weight"]), "g2p.out.weight"),
-    (dict(tensors={"g2p.out.weight": np.zeros((70, 7, 1), np.float32)}), "g2p.out.weight"),
-    (dict(tensors={"g2p.embedding.weight": np.zeros((31,), np.float32)}), "g2p.embedding.weight"),
-    (dict(tensors={"g2p.slot_embedding": np.zeros((2, 5), np.float32)}), "g2p.slot_embedding"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (dict(drop=["g2p.phones"]), "g2p.phones"),
+        (dict(meta={"g2p.phones": ["<blank>", "AA1", "QQ"]}), "ARPAbet"),
+        (dict(meta={"g2p.letters": ["a", "b"]}), "g2p.letters lacks"),
+        (dict(meta={"g2p.arch.upsample": 0}), "out of range"),
+        (dict(meta={"g2p.arch.encoder_dilations": [1, 2, 999]}), "out of range"),
+        (dict(drop=["g2p.out.weight"]), "g2p.out.weight"),
+        (dict(tensors={"g2p.out.weight": np.zeros((70, 7, 1), np.float32)}), "g2p.out.weight"),
+        (dict(tensors={"g2p.embedding.weight": np.zeros((31,), np.float32)}), "g2p.embedding.weight"),
+        (dict(tensors={"g2p.slot_embedding": np.zeros((2, 5), np.float32)}), "g2p.slot_embedding"),
+    ],
+)
 def test_loader_refuses_a_broken_g2p(tmp_path, change, message):
     broken = _rewrite(FIXTURES / "small.bttm", tmp_path / "broken.bttm", **change)
     with pytest.raises(ModelFormatError, match=message):
@@ -149,8 +169,10 @@ def test_order_lexicon_possessive_spelling_then_network(network, lexicon):
     assert g2p.phonemes("Blorfington's") == network.phonemes("blorfington's")
 
 
+# fmt: off
 ODD_WORDS = ["", " ", "'", "''", "'s", "a" * 10_000, "x" * 10_000, "ærøskøbing", "中文", "straße", "naïve",
              "abc123", "123", "o'neill's", "\x00", "\u200d", "😀", "ÅNGSTRÖM", "-", "a-b", "ŋ", "ĳssel"]
+# fmt: on
 
 
 @pytest.mark.parametrize("word", ODD_WORDS, ids=range(len(ODD_WORDS)))
@@ -207,6 +229,7 @@ def test_synthesizer_and_cli_use_the_models_g2p(tiny_model_path, tmp_path, netwo
 
 # ---- the beam search with the lexicon's phone n-gram model
 
+
 def _lm(*words, order=3):
     ids = {p: i for i, p in enumerate(G2P_OUTPUTS)}
     return PhoneNgram([[ids[p] for p in w.split()] for w in words], len(G2P_OUTPUTS), order=order)
@@ -243,17 +266,24 @@ def test_beam_returns_one_primary_stress():
     assert ctc_beam_decode(none_in_beam, G2P_OUTPUTS, lm, NO_LM) == ctc_decode(none_in_beam, G2P_OUTPUTS)
 
 
-DECODER_META = {"g2p.decoder.beam": 8, "g2p.decoder.lm_order": 4, "g2p.decoder.lm_weight": 0.25,
-                "g2p.decoder.length_bonus": 0.2}
+DECODER_META = {
+    "g2p.decoder.beam": 8,
+    "g2p.decoder.lm_order": 4,
+    "g2p.decoder.lm_weight": 0.25,
+    "g2p.decoder.length_bonus": 0.2,
+}
 
 
-@pytest.mark.parametrize("meta, message", [
-    ({"g2p.decoder.beam": 8}, "decoder metadata"),
-    (DECODER_META | {"g2p.decoder.beam": 0}, "out of range"),
-    (DECODER_META | {"g2p.decoder.lm_order": 12}, "out of range"),
-    (DECODER_META | {"g2p.decoder.lm_weight": float("nan")}, "out of range"),
-    (DECODER_META | {"g2p.decoder.lm_weight": "heavy"}, "decoder metadata"),
-])
+@pytest.mark.parametrize(
+    "meta, message",
+    [
+        ({"g2p.decoder.beam": 8}, "decoder metadata"),
+        (DECODER_META | {"g2p.decoder.beam": 0}, "out of range"),
+        (DECODER_META | {"g2p.decoder.lm_order": 12}, "out of range"),
+        (DECODER_META | {"g2p.decoder.lm_weight": float("nan")}, "out of range"),
+        (DECODER_META | {"g2p.decoder.lm_weight": "heavy"}, "decoder metadata"),
+    ],
+)
 def test_loader_refuses_broken_decoder_settings(tmp_path, meta, message):
     broken = _rewrite(FIXTURES / "small.bttm", tmp_path / "broken.bttm", meta=meta)
     with pytest.raises(ModelFormatError, match=message):
@@ -278,8 +308,9 @@ def test_a_file_with_decoder_settings_gets_the_beam_search(tmp_path, network, le
     assert time.perf_counter() - t < 2.0
     assert long == net.phonemes(g2p_letters("ab" * 5_000))
     edge = "ab" * (BEAM_MAX_LETTERS // 2)
-    assert g2p.phonemes(edge) == ctc_beam_decode(net.logits(letter_ids(g2p_letters(edge), net.index)),
-                                                 net.outputs, lm, net.beam)
+    assert g2p.phonemes(edge) == ctc_beam_decode(
+        net.logits(letter_ids(g2p_letters(edge), net.index)), net.outputs, lm, net.beam
+    )
 
 
 def test_repeated_words_are_answered_from_memory(network, lexicon, monkeypatch):
@@ -298,8 +329,9 @@ def test_repeated_words_are_answered_from_memory(network, lexicon, monkeypatch):
 def test_warm_up_counts_the_phone_model_before_the_first_unknown_word(tiny_model_path, tmp_path):
     from bittts.engine.synthesis import Synthesizer
 
-    path = _rewrite(_with_g2p(tiny_model_path, tmp_path / "with_g2p.bttm"), tmp_path / "beam.bttm",
-                    meta=DECODER_META).path
+    path = _rewrite(
+        _with_g2p(tiny_model_path, tmp_path / "with_g2p.bttm"), tmp_path / "beam.bttm", meta=DECODER_META
+    ).path
     synth = Synthesizer(path)
     assert synth.frontend.g2p._lm is None  # counted on first need only
     synth.warm_up()

@@ -1,12 +1,14 @@
 """The phone n-gram model of the G2P's beam search (engine/text/phone_lm.py): its array
 implementation against a plain dictionary-counting reference, normalization, and its
 construction from a lexicon."""
+
 import math
 from collections import Counter
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bittts.engine.text.lexicon import Lexicon
 from bittts.engine.text.neural_g2p import G2P_OUTPUTS
@@ -21,10 +23,10 @@ def reference_logprob(words, vocab, order, discount, history, symbol):
         for i in range(order - 1, len(seq)):
             for n in range(1, order + 1):
                 grams[tuple(seq[i - n + 1 : i + 1])] += 1
-    h = ([BOUNDARY] * (order - 1) + list(history))[len(history):]
+    h = ([BOUNDARY] * (order - 1) + list(history))[len(history) :]
     p = 1.0 / vocab
     for n in range(1, order + 1):
-        ctx = tuple(h[len(h) - (n - 1):]) if n > 1 else ()
+        ctx = tuple(h[len(h) - (n - 1) :]) if n > 1 else ()
         followers = {g[-1]: c for g, c in grams.items() if len(g) == n and g[:-1] == ctx}
         if not followers:
             break
@@ -37,8 +39,12 @@ words_strategy = st.lists(st.lists(st.integers(1, 9), min_size=1, max_size=7), m
 
 
 @settings(max_examples=60, deadline=None)
-@given(words=words_strategy, order=st.integers(1, 4), history=st.lists(st.integers(0, 9), max_size=5),
-       symbol=st.integers(0, 9))
+@given(
+    words=words_strategy,
+    order=st.integers(1, 4),
+    history=st.lists(st.integers(0, 9), max_size=5),
+    symbol=st.integers(0, 9),
+)
 def test_matches_the_dictionary_reference(words, order, history, symbol):
     lm = PhoneNgram(words, vocab=10, order=order, discount=0.6)
     want = reference_logprob(words, 10, order, 0.6, history, symbol)
@@ -72,8 +78,9 @@ def test_arrays_input_equals_lists_input():
         assert a.logprob(h, s) == b.logprob(h, s)
 
 
-@pytest.mark.parametrize("kwargs", [dict(order=0), dict(order=10), dict(vocab=1), dict(vocab=129),
-                                    dict(discount=0.0), dict(discount=1.0)])
+@pytest.mark.parametrize(
+    "kwargs", [dict(order=0), dict(order=10), dict(vocab=1), dict(vocab=129), dict(discount=0.0), dict(discount=1.0)]
+)
 def test_bad_settings_are_refused(kwargs):
     args = dict(words=[[1]], vocab=4, order=3, discount=0.5) | kwargs
     with pytest.raises(ValueError):
@@ -87,8 +94,9 @@ def test_symbols_outside_the_vocabulary_are_refused(bad):
 
 
 def test_lexicon_first_pronunciations():
-    lex = Lexicon.from_entries({"cat": [("K", "AE1", "T")], "read": [("R", "IY1", "D"), ("R", "EH1", "D")],
-                                "a": [("AH0",), ("EY1",)]})
+    lex = Lexicon.from_entries(
+        {"cat": [("K", "AE1", "T")], "read": [("R", "IY1", "D"), ("R", "EH1", "D")], "a": [("AH0",), ("EY1",)]}
+    )
     flat, lengths = lex.first_pronunciation_ids()
     table = lex.phone_table
     got, pos = {}, 0
@@ -99,11 +107,19 @@ def test_lexicon_first_pronunciations():
 
 
 def test_model_of_a_lexicon_counts_first_pronunciations():
-    lex = Lexicon.from_entries({"sing": [("S", "IH1", "NG")], "sink": [("S", "IH1", "NG", "K")],
-                                "read": [("R", "IY1", "D"), ("R", "EH1", "D")]})
+    lex = Lexicon.from_entries(
+        {
+            "sing": [("S", "IH1", "NG")],
+            "sink": [("S", "IH1", "NG", "K")],
+            "read": [("R", "IY1", "D"), ("R", "EH1", "D")],
+        }
+    )
     lm = PhoneNgram.from_lexicon(lex, G2P_OUTPUTS, order=3)
     ids = {p: i for i, p in enumerate(G2P_OUTPUTS)}
-    seq = lambda s: [ids[p] for p in s.split()]
+
+    def seq(s):
+        return [ids[p] for p in s.split()]
+
     assert lm.sequence_logprob(seq("S IH1 NG K")) > lm.sequence_logprob(seq("S IH1 N K"))
     # only the first pronunciation of "read" was counted
     assert lm.logprob(seq("R"), ids["IY1"]) > lm.logprob(seq("R"), ids["EH1"])
@@ -118,8 +134,12 @@ def test_a_word_with_a_phone_outside_the_symbols_is_left_out():
 
 
 @settings(max_examples=30, deadline=None)
-@given(words=words_strategy, chunk=st.integers(1, 4), history=st.lists(st.integers(0, 9), max_size=4),
-       symbol=st.integers(0, 9))
+@given(
+    words=words_strategy,
+    chunk=st.integers(1, 4),
+    history=st.lists(st.integers(0, 9), max_size=4),
+    symbol=st.integers(0, 9),
+)
 def test_counting_in_chunks_changes_nothing(words, chunk, history, symbol):
     from bittts.engine.text import phone_lm
 

@@ -9,8 +9,7 @@ from bittts.engine.text.user_dict import UserDict
 
 def phones_of(text, lexicon, word, user_dict=None, nth=0):
     """The phones of the nth occurrence of ``word`` in ``text``, as one string."""
-    hits = [" ".join(p) for w, p in phonemize(normalize(text), lexicon, user_dict)
-            if w.text == word]
+    hits = [" ".join(p) for w, p in phonemize(normalize(text), lexicon, user_dict) if w.text == word]
     return hits[nth]
 
 
@@ -68,8 +67,7 @@ HOMOGRAPH_CASES = [
 ]
 
 
-@pytest.mark.parametrize("text,word,expected", HOMOGRAPH_CASES,
-                         ids=[c[0] for c in HOMOGRAPH_CASES])
+@pytest.mark.parametrize("text,word,expected", HOMOGRAPH_CASES, ids=[c[0] for c in HOMOGRAPH_CASES])
 def test_homographs(lexicon, text, word, expected):
     assert phones_of(text, lexicon, word) == expected
 
@@ -81,10 +79,10 @@ def test_homograph_context_stops_at_sentence_end(lexicon):
 
 def test_the_before_vowel_sound(lexicon):
     assert phones_of("the apple", lexicon, "the") == "DH IY0"
-    assert phones_of("the FBI", lexicon, "the") == "DH IY0"      # "eff"
+    assert phones_of("the FBI", lexicon, "the") == "DH IY0"  # "eff"
     assert phones_of("the cat", lexicon, "the") == "DH AH0"
-    assert phones_of("the user", lexicon, "the") == "DH AH0"     # "you-"
-    assert phones_of("the hour", lexicon, "the") == "DH IY0"     # silent h
+    assert phones_of("the user", lexicon, "the") == "DH AH0"  # "you-"
+    assert phones_of("the hour", lexicon, "the") == "DH IY0"  # silent h
 
 
 def test_letters_use_letter_names(lexicon):
@@ -96,8 +94,7 @@ def test_letters_use_letter_names(lexicon):
 
 
 def test_every_word_gets_phones(lexicon):
-    text = ("Zyxqb flurbington's ngwe xkcd keyboardwise! On 3/4/2021 Dr. Plimpton paid "
-            "$4.50 at www.snorkblat.io.")
+    text = "Zyxqb flurbington's ngwe xkcd keyboardwise! On 3/4/2021 Dr. Plimpton paid $4.50 at www.snorkblat.io."
     for w, p in phonemize(normalize(text), lexicon):
         assert p, w
         assert all(ph[-1] in "012" or ph.isalpha() for ph in p)
@@ -107,7 +104,7 @@ def test_user_dict_comes_first(tmp_path, lexicon):
     ud = UserDict(tmp_path / "u.json")
     ud.add("tomato", arpabet="T AH0 M AA1 T OW2")
     ud.add("nguyen", respell="win")
-    ud.add("read", arpabet="R EH1 D")            # overrides the homograph rule too
+    ud.add("read", arpabet="R EH1 D")  # overrides the homograph rule too
     assert phones_of("a tomato", lexicon, "tomato", ud) == "T AH0 M AA1 T OW2"
     assert phones_of("Mr. Nguyen", lexicon, "nguyen", ud) == "W IH1 N"
     assert phones_of("I will read", lexicon, "read", ud) == "R EH1 D"

@@ -3,8 +3,7 @@
 import pytest
 
 from bittts.engine.text import TextFrontEnd
-from bittts.engine.text.ssml import (
-    Break, Prosody, SsmlError, SsmlWord, looks_like_ssml, parse_ssml)
+from bittts.engine.text.ssml import Break, Prosody, SsmlError, SsmlWord, looks_like_ssml, parse_ssml
 
 
 def words(items):
@@ -14,9 +13,8 @@ def words(items):
 def test_plain_text_and_entities_map_to_original_spans():
     s = "<speak>Tom &amp; Jerry cost $4.50.</speak>"
     items = parse_ssml(s)
-    assert words(items) == ["tom", "and", "jerry", "cost", "four", "dollars", "and", "fifty",
-                            "cents"]
-    sources = [s[it.word.start:it.word.end] for it in items]
+    assert words(items) == ["tom", "and", "jerry", "cost", "four", "dollars", "and", "fifty", "cents"]
+    sources = [s[it.word.start : it.word.end] for it in items]
     assert sources[:4] == ["Tom", "&amp;", "Jerry", "cost"]
     assert set(sources[4:]) == {"$4.50"}
     assert items[-1].word.punct_after == "."
@@ -27,30 +25,44 @@ def test_break_time_and_strength():
     items = parse_ssml(s)
     breaks = [it for it in items if isinstance(it, Break)]
     assert [b.time_ms for b in breaks] == [500, 1500, 200, 400]
-    assert s[breaks[0].start:breaks[0].end] == '<break time="500ms"/>'
-    assert [type(it).__name__ for it in items] == ["SsmlWord", "Break", "SsmlWord", "Break",
-                                                   "SsmlWord", "Break", "SsmlWord", "Break"]
+    assert s[breaks[0].start : breaks[0].end] == '<break time="500ms"/>'
+    assert [type(it).__name__ for it in items] == [
+        "SsmlWord",
+        "Break",
+        "SsmlWord",
+        "Break",
+        "SsmlWord",
+        "Break",
+        "SsmlWord",
+        "Break",
+    ]
 
 
-@pytest.mark.parametrize("kind,text,expected", [
-    ("characters", "AB1", ["a", "b", "one"]),
-    ("spell-out", "ok", ["o", "k"]),
-    ("cardinal", "1,234", ["one", "thousand", "two", "hundred", "thirty", "four"]),
-    ("ordinal", "22", ["twenty", "second"]),
-    ("telephone", "555-1234", ["five"] * 3 + ["one", "two", "three", "four"]),
-])
+@pytest.mark.parametrize(
+    "kind,text,expected",
+    [
+        ("characters", "AB1", ["a", "b", "one"]),
+        ("spell-out", "ok", ["o", "k"]),
+        ("cardinal", "1,234", ["one", "thousand", "two", "hundred", "thirty", "four"]),
+        ("ordinal", "22", ["twenty", "second"]),
+        ("telephone", "555-1234", ["five"] * 3 + ["one", "two", "three", "four"]),
+    ],
+)
 def test_say_as(kind, text, expected):
     s = f'<speak><say-as interpret-as="{kind}">{text}</say-as></speak>'
     items = parse_ssml(s)
     assert words(items) == expected
-    assert all(s[it.word.start:it.word.end] in text for it in items)
+    assert all(s[it.word.start : it.word.end] in text for it in items)
 
 
 def test_say_as_characters_are_letters_with_own_spans():
     s = '<speak><say-as interpret-as="characters">ABC</say-as></speak>'
     items = parse_ssml(s)
-    assert [(it.word.text, it.word.letter, s[it.word.start:it.word.end]) for it in items] == [
-        ("a", True, "A"), ("b", True, "B"), ("c", True, "C")]
+    assert [(it.word.text, it.word.letter, s[it.word.start : it.word.end]) for it in items] == [
+        ("a", True, "A"),
+        ("b", True, "B"),
+        ("c", True, "C"),
+    ]
 
 
 def test_say_as_date_formats():
@@ -61,15 +73,17 @@ def test_say_as_date_formats():
 
 
 def test_phoneme_sub_prosody_emphasis():
-    s = ('<speak><phoneme alphabet="arpabet" ph="T AH0 M AA1 T OW2">tomato</phoneme> '
-         '<sub alias="World Wide Web">WWW</sub> '
-         '<prosody rate="slow" pitch="+2st" volume="-6dB"><emphasis level="strong">big'
-         '</emphasis> <prosody rate="200%">deal</prosody></prosody></speak>')
+    s = (
+        '<speak><phoneme alphabet="arpabet" ph="T AH0 M AA1 T OW2">tomato</phoneme> '
+        '<sub alias="World Wide Web">WWW</sub> '
+        '<prosody rate="slow" pitch="+2st" volume="-6dB"><emphasis level="strong">big'
+        '</emphasis> <prosody rate="200%">deal</prosody></prosody></speak>'
+    )
     items = parse_ssml(s)
     assert items[0].phones == ("T", "AH0", "M", "AA1", "T", "OW2")
-    assert s[items[0].word.start:items[0].word.end] == "tomato"
+    assert s[items[0].word.start : items[0].word.end] == "tomato"
     assert words(items[1:4]) == ["world", "wide", "web"]
-    assert {s[it.word.start:it.word.end] for it in items[1:4]} == {"WWW"}
+    assert {s[it.word.start : it.word.end] for it in items[1:4]} == {"WWW"}
     big, deal = items[4], items[5]
     assert big.emphasis == "strong" and big.prosody == Prosody(0.75, 2.0, -6.0)
     assert deal.emphasis is None and deal.prosody == Prosody(1.5, 2.0, -6.0)
@@ -82,34 +96,36 @@ def test_sentence_elements_end_sentences():
 
 def test_punctuation_after_an_element_goes_to_the_word_before():
     items = parse_ssml('<speak>Call <say-as interpret-as="cardinal">5</say-as>, now.</speak>')
-    assert [(it.word.text, it.word.punct_after) for it in items] == [
-        ("call", ""), ("five", ","), ("now", ".")]
+    assert [(it.word.text, it.word.punct_after) for it in items] == [("call", ""), ("five", ","), ("now", ".")]
 
 
-@pytest.mark.parametrize("ssml,problem", [
-    ("<speak>hi", "<speak> is not closed"),
-    ("hello", "text outside <speak>"),
-    ("", "no <speak> element"),
-    ("x <speak>hi</speak>", "text outside <speak>"),
-    ("<speak><foo>x</foo></speak>", "<foo> is not supported"),
-    ('<speak><break time="fast"/></speak>', "is not a time"),
-    ('<speak><break strength="huge"/></speak>', "strength='huge'"),
-    ("<speak>a & b</speak>", "bare '&'"),
-    ('<speak><phoneme alphabet="ipa" ph="x">a</phoneme></speak>', "only arpabet"),
-    ('<speak><phoneme ph="T QQ">a</phoneme></speak>', "not an ARPAbet phone"),
-    ("<speak><prosody>x</prosody></speak>", "needs rate, pitch or volume"),
-    ('<speak><prosody rate="zippy">x</prosody></speak>', "rate 'zippy'"),
-    ("<speak><emphasis>x</prosody></speak>", "</prosody> closes <emphasis>"),
-    ('<speak><break time="1s">x</break></speak>', "must be empty"),
-    ('<speak><say-as interpret-as="cardinal">abc</say-as></speak>', "needs an integer"),
-    ('<speak><say-as interpret-as="weird">1</say-as></speak>', "not supported"),
-    ('<speak><sub>x</sub></speak>', "needs an alias"),
-    ("<speak><speak>x</speak></speak>", "<speak> inside <speak>"),
-    ("<speak>x</speak><speak>y</speak>", "one <speak> element"),
-    ("<speak <</speak>", "malformed tag"),
-    ("<speak><!-- open </speak>", "comment is not closed"),
-    ('<speak><say-as interpret-as="date">13/40/2020</say-as></speak>', "no such month"),
-])
+@pytest.mark.parametrize(
+    "ssml,problem",
+    [
+        ("<speak>hi", "<speak> is not closed"),
+        ("hello", "text outside <speak>"),
+        ("", "no <speak> element"),
+        ("x <speak>hi</speak>", "text outside <speak>"),
+        ("<speak><foo>x</foo></speak>", "<foo> is not supported"),
+        ('<speak><break time="fast"/></speak>', "is not a time"),
+        ('<speak><break strength="huge"/></speak>', "strength='huge'"),
+        ("<speak>a & b</speak>", "bare '&'"),
+        ('<speak><phoneme alphabet="ipa" ph="x">a</phoneme></speak>', "only arpabet"),
+        ('<speak><phoneme ph="T QQ">a</phoneme></speak>', "not an ARPAbet phone"),
+        ("<speak><prosody>x</prosody></speak>", "needs rate, pitch or volume"),
+        ('<speak><prosody rate="zippy">x</prosody></speak>', "rate 'zippy'"),
+        ("<speak><emphasis>x</prosody></speak>", "</prosody> closes <emphasis>"),
+        ('<speak><break time="1s">x</break></speak>', "must be empty"),
+        ('<speak><say-as interpret-as="cardinal">abc</say-as></speak>', "needs an integer"),
+        ('<speak><say-as interpret-as="weird">1</say-as></speak>', "not supported"),
+        ("<speak><sub>x</sub></speak>", "needs an alias"),
+        ("<speak><speak>x</speak></speak>", "<speak> inside <speak>"),
+        ("<speak>x</speak><speak>y</speak>", "one <speak> element"),
+        ("<speak <</speak>", "malformed tag"),
+        ("<speak><!-- open </speak>", "comment is not closed"),
+        ('<speak><say-as interpret-as="date">13/40/2020</say-as></speak>', "no such month"),
+    ],
+)
 def test_malformed_ssml_names_the_problem(ssml, problem):
     with pytest.raises(SsmlError) as e:
         parse_ssml(ssml)
@@ -136,9 +152,8 @@ def test_looks_like_ssml():
 
 def test_frontend_ssml_phones(lexicon):
     fe = TextFrontEnd(lexicon)
-    out = fe.ssml('<speak>the <phoneme ph="AE1 P AH0 L">apple</phoneme><break time="1s"/> '
-                  'read</speak>')
-    assert out[0][1] == ["DH", "IY0"]            # context still works across elements
+    out = fe.ssml('<speak>the <phoneme ph="AE1 P AH0 L">apple</phoneme><break time="1s"/> read</speak>')
+    assert out[0][1] == ["DH", "IY0"]  # context still works across elements
     assert out[1][1] == ["AE1", "P", "AH0", "L"]
     assert isinstance(out[2], Break) and out[2].time_ms == 1000
     assert out[3][1] == ["R", "IY1", "D"]
@@ -146,18 +161,24 @@ def test_frontend_ssml_phones(lexicon):
 
 def test_ssml_chunks_cut_at_sentences_and_breaks():
     from bittts.engine.text.ssml import ssml_chunks
-    s = ('<speak><break time="300ms"/>Hello there. One two<break time="1s"/>'
-         '<break strength="weak"/> three. Four</speak>')
+
+    s = '<speak><break time="300ms"/>Hello there. One two<break time="1s"/><break strength="weak"/> three. Four</speak>'
     chunks = ssml_chunks(parse_ssml(s))
     assert [[w.word.text for w in c.words] for c in chunks] == [
-        [], ["hello", "there"], ["one", "two"], ["three"], ["four"]]
+        [],
+        ["hello", "there"],
+        ["one", "two"],
+        ["three"],
+        ["four"],
+    ]
     assert [c.pause_after_ms for c in chunks] == [300, 0, 1200, 0, 0]
     assert [c.sentence_end for c in chunks] == [False, True, False, True, True]
-    assert s[chunks[1].start:chunks[1].end] == "Hello there"
+    assert s[chunks[1].start : chunks[1].end] == "Hello there"
 
 
 def test_long_ssml_sentence_is_cut_at_clauses():
     from bittts.engine.text.ssml import ssml_chunks
+
     body = ", ".join(["one two three four five"] * 8) + "."
     chunks = ssml_chunks(parse_ssml(f"<speak>{body}</speak>"), max_words=12, min_words=3)
     assert len(chunks) > 3 and all(len(c.words) <= 12 for c in chunks)
@@ -167,13 +188,15 @@ def test_long_ssml_sentence_is_cut_at_clauses():
 
 def test_frontend_process_ssml(lexicon):
     fe = TextFrontEnd(lexicon)
-    s = ('<speak>I <emphasis>will</emphasis> read it.<break time="1s"/>'
-         '<phoneme ph="T AH0 M AA1 T OW2">tomato</phoneme>!</speak>')
+    s = (
+        '<speak>I <emphasis>will</emphasis> read it.<break time="1s"/>'
+        '<phoneme ph="T AH0 M AA1 T OW2">tomato</phoneme>!</speak>'
+    )
     out = list(fe.process_ssml(s))
     assert [c.phones.symbols for c in out] == [
-        ("<bos>", "AY1", "<wb>", "W", "IH1", "L", "<wb>", "R", "IY1", "D", "<wb>", "IH1", "T",
-         ".", "<eos>"),
-        ("<bos>", "T", "AH0", "M", "AA1", "T", "OW2", "!", "<eos>")]
+        ("<bos>", "AY1", "<wb>", "W", "IH1", "L", "<wb>", "R", "IY1", "D", "<wb>", "IH1", "T", ".", "<eos>"),
+        ("<bos>", "T", "AH0", "M", "AA1", "T", "OW2", "!", "<eos>"),
+    ]
     assert out[0].chunk.pause_after_ms == 1000
     assert out[0].chunk.words[1].emphasis == "moderate"
     with pytest.raises(SsmlError):

@@ -17,8 +17,7 @@ def test_add_save_load_round_trip(tmp_path):
     ud.save()
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["version"] == 1
-    assert data["entries"] == {"nguyen": {"respell": "win"},
-                               "tomato": {"arpabet": "T AH0 M AA1 T OW2"}}
+    assert data["entries"] == {"nguyen": {"respell": "win"}, "tomato": {"arpabet": "T AH0 M AA1 T OW2"}}
     again = UserDict.load(path)
     assert again.problems == []
     assert [e.word for e in again.entries()] == ["nguyen", "tomato"]
@@ -59,12 +58,12 @@ def test_missing_stress_gets_a_default():
 def test_corrupt_json_is_reported_and_kept(tmp_path):
     path = tmp_path / "pron.json"
     path.write_text('{"entries": {"a": ', encoding="utf-8")
-    ud = UserDict.load(path)              # no exception
+    ud = UserDict.load(path)  # no exception
     assert len(ud) == 0
     assert len(ud.problems) == 1
     assert str(path) in ud.problems[0] and "not valid JSON" in ud.problems[0]
     assert "line 1" in ud.problems[0]
-    assert path.read_text(encoding="utf-8") == '{"entries": {"a": '   # untouched
+    assert path.read_text(encoding="utf-8") == '{"entries": {"a": '  # untouched
     # saving keeps the broken file aside instead of overwriting it
     ud.add("gif", respell="jif")
     ud.save()
@@ -93,10 +92,10 @@ def test_undecodable_bytes_are_reported(tmp_path):
 
 def test_bad_entry_is_skipped_but_kept_in_the_file(tmp_path):
     path = tmp_path / "pron.json"
-    path.write_text(json.dumps({"version": 1, "entries": {
-        "good": {"arpabet": "G UH1 D"},
-        "bad": {"arpabet": "QQ9"},
-        "odd": 42}}), encoding="utf-8")
+    path.write_text(
+        json.dumps({"version": 1, "entries": {"good": {"arpabet": "G UH1 D"}, "bad": {"arpabet": "QQ9"}, "odd": 42}}),
+        encoding="utf-8",
+    )
     ud = UserDict.load(path)
     assert [e.word for e in ud.entries()] == ["good"]
     assert len(ud.problems) == 2
@@ -104,13 +103,14 @@ def test_bad_entry_is_skipped_but_kept_in_the_file(tmp_path):
     ud.add("new", respell="knew")
     ud.save()
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert data["entries"]["bad"] == {"arpabet": "QQ9"}      # not silently discarded
+    assert data["entries"]["bad"] == {"arpabet": "QQ9"}  # not silently discarded
     assert data["entries"]["odd"] == 42
     assert data["entries"]["new"] == {"respell": "knew"}
 
 
 def test_default_path_is_in_user_data_dir(monkeypatch, tmp_path):
     import platformdirs
+
     monkeypatch.setattr(platformdirs, "user_data_dir", lambda *a, **k: str(tmp_path / "data"))
     assert ud_mod.default_user_dict_path() == tmp_path / "data" / "pronunciations.json"
     assert UserDict().path == tmp_path / "data" / "pronunciations.json"
