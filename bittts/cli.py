@@ -265,6 +265,21 @@ def cmd_app(args) -> int:
     return run(args.app_args)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from bittts.engine.audio_output import AudioUnavailable
+    from bittts.server import ServerError, default_socket_path, run_server
+
+    synth = _load_synthesizer(args.model)
+    socket_path = (args.socket or default_socket_path()) if args.socket is not None else None
+    try:
+        run_server(synth, audio=args.audio, socket_path=socket_path)
+    except AudioUnavailable as exc:
+        raise CommandError(f"no audio output device ({exc})", EXIT_AUDIO) from None
+    except (ServerError, OSError) as exc:
+        raise CommandError(str(exc)) from None
+    return EXIT_OK
+
+
 def cmd_voices(args) -> int:
     with _open_model(args.model) as model:
         meta = model.metadata
@@ -514,6 +529,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("info", help="model size, parameters, bits per weight, memory")
     _add_model(p)
     p.set_defaults(handler=cmd_info)
+    p = sub.add_parser("serve", help="the resident speech server for screen readers (docs/system-voice.md)")
+    p.add_argument(
+        "--socket",
+        nargs="?",
+        const="",
+        metavar="PATH",
+        help="serve on a Unix socket (default path: $XDG_RUNTIME_DIR/bittts/speech.sock) instead of stdin/stdout",
+    )
+    p.add_argument("--audio", choices=("device", "null"), default="device", help="null: no sound card (tests)")
+    _add_model(p)
+    p.set_defaults(handler=cmd_serve)
     p = sub.add_parser("app", help="start the desktop application")
     p.add_argument("app_args", nargs=argparse.REMAINDER, help="arguments for the app")
     p.set_defaults(handler=cmd_app)
