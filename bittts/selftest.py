@@ -29,6 +29,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TextIO
 
 SENTENCE = "Hello there. This is BitTTS Desktop checking that it can speak, offline."
 # Silence and an all-zero vocoder output sit far below this; quiet speech is around 0.03-0.1.
@@ -41,7 +42,7 @@ class CheckFailed(Exception):
 
 
 class Report:
-    def __init__(self, out=None):
+    def __init__(self, out: TextIO | None = None) -> None:
         self.out = out or sys.stdout
         self.passed = 0
 
@@ -76,7 +77,7 @@ def check_engine(report: Report) -> None:
     )
 
 
-def check_model_and_voices(report: Report, model: Path | None, text: str):
+def check_model_and_voices(report: Report, model: Path | None, text: str) -> None:
     import numpy as np
 
     from bittts.engine.model_info import bundled_model_path, format_bytes
@@ -230,7 +231,7 @@ def check_qt(report: Report) -> None:
         raise CheckFailed("Qt's collation (ICU on Linux) does not work: 'apple' does not sort before 'Banana'")
     report.ok(
         "qt",
-        f"PySide6 {pyside_version}, platform {app.platformName()}: a widget rendered "
+        f"PySide6 {pyside_version}, platform {QApplication.platformName()}: a widget rendered "
         f"{image.width()}x{image.height()}; local server works; collation works",
     )
 

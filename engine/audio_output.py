@@ -19,10 +19,13 @@ import os
 import queue
 import threading
 import wave
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from pathlib import Path
+from types import ModuleType
+from typing import Any, TypeVar, cast
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 log = logging.getLogger(__name__)
 
@@ -40,20 +43,20 @@ class UnsupportedFormat(ValueError):
 
 
 # --- samples --------------------------------------------------------------------------------
-def to_int16(samples) -> np.ndarray:
+def to_int16(samples: ArrayLike) -> np.ndarray:
     """Float samples (full scale +-1) as 16-bit PCM: scaled by 32767, rounded to the nearest
     integer (halves to even) and clipped to [-32768, 32767]; NaN becomes 0."""
     x = np.nan_to_num(np.asarray(samples, dtype=np.float64).reshape(-1), nan=0.0, posinf=2.0, neginf=-2.0)
     return np.clip(np.rint(x * INT16_SCALE), -32768, 32767).astype(np.int16)
 
 
-def clip_float(samples) -> np.ndarray:
+def clip_float(samples: ArrayLike) -> np.ndarray:
     """Float32 samples clipped to [-1, 1] (for the lossy codec, which takes floats)."""
     return np.clip(np.nan_to_num(np.asarray(samples, dtype=np.float32).reshape(-1)), -1.0, 1.0)
 
 
 # --- files ----------------------------------------------------------------------------------
-def _soundfile():
+def _soundfile() -> ModuleType | None:
     """The soundfile module, or None when it (or libsndfile) cannot be loaded."""
     try:
         import soundfile
@@ -94,7 +97,7 @@ class _WaveFile:
             self._fh.close()
             raise
 
-    def write(self, samples) -> None:
+    def write(self, samples: ArrayLike) -> None:
         self._wav.writeframes(to_int16(samples).astype("<i2").tobytes())
 
     def close(self) -> None:
@@ -107,7 +110,7 @@ class _WaveFile:
 class _SoundFile:
     """Any of FILE_FORMATS through soundfile: 16-bit PCM from ``to_int16``, Vorbis from floats."""
 
-    def __init__(self, soundfile, path: Path, sample_rate: int, fmt: str):
+    def __init__(self, soundfile: ModuleType, path: Path, sample_rate: int, fmt: str):
         self._vorbis = fmt == "OGG"
         self._file = soundfile.SoundFile(
             str(path),
@@ -118,7 +121,7 @@ class _SoundFile:
             subtype="VORBIS" if self._vorbis else "PCM_16",
         )
 
-    def write(self, samples) -> None:
+    def write(self, samples: ArrayLike) -> None:
         self._file.write(clip_float(samples) if self._vorbis else to_int16(samples))
 
     def close(self) -> None:
@@ -149,7 +152,7 @@ class AudioFileWriter:
         )
         self._open = True
 
-    def write(self, samples) -> None:
+    def write(self, samples: np.ndarray) -> None:
         self._file.write(samples)
         self.frames += len(samples)
 
@@ -180,25 +183,26 @@ class AudioFileWriter:
         finally:
             self.temp_path.unlink(missing_ok=True)
 
-    def __enter__(self):
+    def __enter__(self) -> AudioFileWriter:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.discard()  # after a commit there is nothing left to discard
 
 
 # --- synthesizing ahead of the player -------------------------------------------------------
 _END = object()
+T = TypeVar("T")
 
 
 def synthesize_ahead(
-    synthesize: Callable[[threading.Event], Iterable],
+    synthesize: Callable[[threading.Event], Iterable[T]],
     *,
     ahead: int = 2,
     cancel: threading.Event | None = None,
     poll: float = 0.02,
     thread_name: str = "bittts-synthesis",
-) -> Iterator:
+) -> Generator[T, None, None]:
     """Yield the items of ``synthesize(cancel)``, which runs on a thread of its own up to
     ``ahead`` items in front of the consumer (bounded memory on long texts, no gaps between
     sentences).
@@ -210,9 +214,9 @@ def synthesize_ahead(
     cancel or Ctrl-C goes unnoticed.
     """
     cancel = cancel if cancel is not None else threading.Event()
-    items: queue.Queue = queue.Queue(maxsize=max(1, ahead))
+    items: queue.Queue[object] = queue.Queue(maxsize=max(1, ahead))  # T, _END or an exception
 
-    def put(item) -> bool:
+    def put(item: object) -> bool:
         while not cancel.is_set():
             try:
                 items.put(item, timeout=poll)
@@ -245,7 +249,7 @@ def synthesize_ahead(
             if isinstance(item, BaseException):
                 finished = True
                 raise item
-            yield item
+            yield cast(T, item)
     finally:
         if not finished:
             cancel.set()
@@ -253,7 +257,7 @@ def synthesize_ahead(
 
 
 # --- the sound card -------------------------------------------------------------------------
-def _sounddevice():
+def _sounddevice() -> ModuleType:
     try:
         import sounddevice
     except (ImportError, OSError) as exc:  # OSError: the PortAudio library is missing
@@ -271,7 +275,7 @@ def check_output_device() -> None:
         raise AudioUnavailable("no output device was found") from None
 
 
-def open_output_stream(sample_rate: int, **options):
+def open_output_stream(sample_rate: int, **options: Any) -> Any:  # a sounddevice.OutputStream
     """A started mono float32 ``sounddevice.OutputStream`` (``options``: blocksize, latency,
     device, callback...); raises AudioUnavailable when there is none to open."""
     check_output_device()

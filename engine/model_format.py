@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -68,7 +68,11 @@ class BlobEncoding(IntEnum):
     ZLIB = 1
 
 
-_NUMPY_DTYPES = {DType.F32: np.dtype("<f4"), DType.F16: np.dtype("<f2"), DType.I8: np.dtype("i1")}
+_NUMPY_DTYPES: dict[DType, np.dtype] = {
+    DType.F32: np.dtype("<f4"),
+    DType.F16: np.dtype("<f2"),
+    DType.I8: np.dtype("i1"),
+}
 _SCALAR = {
     ValueType.BOOL: struct.Struct("<?"),
     ValueType.INT64: struct.Struct("<q"),
@@ -159,6 +163,9 @@ def expected_nbytes(dtype: DType, shape: tuple[int, ...]) -> int:
     return count * _NUMPY_DTYPES[dtype].itemsize
 
 
+_Code = TypeVar("_Code", bound=IntEnum)
+
+
 class _Cursor:
     """Bounds-checked little-endian reads from a buffer; every failure names the field."""
 
@@ -172,7 +179,7 @@ class _Cursor:
         self.pos += size
         return view
 
-    def unpack(self, fmt: struct.Struct, what: str):
+    def unpack(self, fmt: struct.Struct, what: str) -> tuple[Any, ...]:
         return fmt.unpack(self.take(fmt.size, what))
 
     def u8(self, what: str) -> int:
@@ -194,7 +201,7 @@ class _Cursor:
         except UnicodeDecodeError as exc:
             raise ModelFormatError(f"{what} is not valid UTF-8") from exc
 
-    def code(self, kind: type[IntEnum], where: str, name: str):
+    def code(self, kind: type[_Code], where: str, name: str) -> _Code:
         """A u8 field ``name`` of ``where`` that must be a member of ``kind`` (a dtype, an encoding)."""
         raw = self.u8(f"{where} {name}")
         try:
@@ -270,8 +277,8 @@ class ModelFile:
         if data_offset % ALIGNMENT or data_offset > body_end or data_size > body_end - data_offset:
             raise ModelFormatError(f"data section [{data_offset}, +{data_size}) is misaligned or outside the file")
         if verify_checksum:
-            stored = bytes(self._buf[body_end:])
-            if hashlib.sha256(self._buf[:body_end]).digest() != stored:
+            stored_checksum = bytes(self._buf[body_end:])
+            if hashlib.sha256(self._buf[:body_end]).digest() != stored_checksum:
                 raise ModelFormatError("checksum mismatch: the file is corrupted or incomplete")
         cur.end = data_offset  # the tables must end before the data section
 
@@ -419,7 +426,7 @@ class ModelFile:
     def __enter__(self) -> ModelFile:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
@@ -486,9 +493,9 @@ class ModelWriter:
                 self.add_ternary(name, model.ternary(name), info.scales if len(info.scales) > 1 else info.scales[0])
             else:
                 self.add_tensor(name, model.array(name), info.dtype, info.scales)
-        for name, info in model.blobs.items():
+        for name, blob in model.blobs.items():
             if keep is None or keep(name):
-                self.add_blob(name, model.blob(name), compress=info.encoding == BlobEncoding.ZLIB)
+                self.add_blob(name, model.blob(name), compress=blob.encoding == BlobEncoding.ZLIB)
 
     def add_metadata(self, key: str, value: Any) -> None:
         _value_type(value)  # refuse untyped values now, not at write time
@@ -520,8 +527,8 @@ class ModelWriter:
         shape = w.shape if w.ndim else (1,)
         rows = shape[0] if len(shape) > 1 else 1
         packed = pack_trits(w.reshape(rows, -1))
-        scales = (float(scales),) if np.isscalar(scales) else tuple(float(s) for s in scales)
-        self._tensors.append((name, DType.TERNARY, shape, scales, packed.tobytes()))
+        betas = tuple(float(s) for s in scales) if isinstance(scales, Iterable) else (float(scales),)
+        self._tensors.append((name, DType.TERNARY, shape, betas, packed.tobytes()))
 
     def add_blob(self, name: str, data: bytes, compress: bool = True) -> None:
         self._claim(name)

@@ -45,6 +45,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -66,7 +67,7 @@ from bittts.engine.text.frontend import PhoneSequence, TextFrontEnd, encode_phon
 from bittts.engine.text.lexicon import Lexicon
 from bittts.engine.text.neural_g2p import g2p_for_model
 from bittts.engine.text.normalize import Word, check_date_order
-from bittts.engine.text.phonemize import SENTENCE_END
+from bittts.engine.text.phonemize import SENTENCE_END, WordPhones
 from bittts.engine.text.ssml import Break, SsmlError, SsmlWord, phonemize_ssml
 from bittts.engine.text.user_dict import UserDict
 
@@ -262,7 +263,7 @@ class Synthesizer:
             yield _Unit((chunk.start, head_end), head, encode_phones(head))
             yield _Unit((rest[0][0].start, chunk.end), rest, encode_phones(rest), pause_after=pause)
 
-    def _first_cut(self, phonemized) -> int | None:
+    def _first_cut(self, phonemized: Sequence[WordPhones]) -> int | None:
         """Where to cut a call's first chunk: after its last clause mark (``, ; : —``) within
         ``FIRST_CHUNK_MAX_WORDS`` words, leaving at least ``min_words`` on each side; None
         when the chunk is short or has no such mark (a sentence is never cut mid-phrase)."""
@@ -304,7 +305,11 @@ class Synthesizer:
                 yield _Unit((0, len(ssml)), (), PhoneSequence((), (), ()), pause_before=lead_ms / 1000)
             return
         for g, (group, break_ms, sentence_end) in enumerate(groups):
-            phonemized = phonemize_ssml(group, self.lexicon, self.frontend.user_dict, self.frontend.g2p)
+            # a group holds words only, so no breaks come back
+            phonemized = cast(
+                "list[tuple[SsmlWord, list[str]]]",
+                phonemize_ssml(group, self.lexicon, self.frontend.user_dict, self.frontend.g2p),
+            )
             pieces = [phonemized]
             if len(group) > self.frontend.max_words:
                 cuts = split_chunks(
@@ -333,7 +338,9 @@ class Synthesizer:
                 )
 
     # --- units -> audio --------------------------------------------------------------------
-    def _render(self, unit: _Unit, cfg: SynthesisConfig, seed: int, cancel) -> tuple[np.ndarray | None, np.ndarray]:
+    def _render(
+        self, unit: _Unit, cfg: SynthesisConfig, seed: int, cancel: threading.Event | None
+    ) -> tuple[np.ndarray | None, np.ndarray]:
         """The speech of one unit (without its pauses) and the frames of each phone; None when
         cancelled. Checks ``cancel`` between stages."""
         if not unit.phones.ids:

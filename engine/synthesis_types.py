@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
@@ -88,14 +89,14 @@ class SynthesisConfig:
     pitch: float = 0.0
     volume: float = 1.0
     ssml: bool = False
-    extra: dict = field(default_factory=dict, compare=False)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "speed", _clamp(self.speed, SPEED_RANGE, "speed"))
         object.__setattr__(self, "pitch", _clamp(self.pitch, PITCH_RANGE, "pitch"))
         object.__setattr__(self, "volume", _clamp(self.volume, VOLUME_RANGE, "volume"))
 
-    def with_(self, **changes) -> SynthesisConfig:
+    def with_(self, **changes: Any) -> SynthesisConfig:
         return replace(self, **changes)
 
 

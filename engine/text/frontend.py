@@ -30,7 +30,7 @@ from .phones import BOS, EOS, PHONE_TO_ID, PUNCT_TOKENS, UNK, WORD_BOUNDARY
 from .user_dict import UserDict
 
 if TYPE_CHECKING:
-    from .ssml import SsmlChunk
+    from .ssml import Break, SsmlChunk, SsmlWord
 
 __all__ = ["TextFrontEnd", "FrontEndChunk", "FrontEndSsmlChunk", "PhoneSequence", "encode_phones"]
 
@@ -117,7 +117,7 @@ class TextFrontEnd:
         self.min_words = min_words
         self.date_order = check_date_order(date_order)
 
-    def parse_ssml(self, ssml: str):
+    def parse_ssml(self, ssml: str) -> list[SsmlWord | Break]:
         """SSML -> words and breaks (``ssml.parse_ssml`` with this front end's settings)."""
         from .ssml import parse_ssml  # noqa: PLC0415
 

@@ -454,11 +454,11 @@ def cmudict_entries(*, supplement: bool = True) -> dict[str, list[tuple[str, ...
         out[word] = [tuple(p) for p in prons]
     out.update(CORRECTIONS)
     if supplement:
-        for word, prons in SUPPLEMENT.items():
+        for word, extra in SUPPLEMENT.items():
             out.setdefault(word, [])
-            for p in prons:
-                if p not in out[word]:
-                    out[word].append(p)
+            for pron in extra:
+                if pron not in out[word]:
+                    out[word].append(pron)
     return out
 
 

@@ -75,6 +75,7 @@ def phonemize(
                 if entry.phones is not None:
                     phones[k] = list(entry.phones)
                 else:
+                    assert entry.respelling is not None  # an entry has phones or a respelling
                     phones[k] = _respelling_phones(entry.respelling, lexicon, g2p)
                 continue
             if w.letter:

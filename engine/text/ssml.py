@@ -171,7 +171,7 @@ class _Parser:
     def map_words(self, words: list[Word], starts: list[int], ends: list[int]) -> list[Word]:
         return [replace(w, start=starts[w.start], end=ends[w.end - 1]) for w in words]
 
-    def emit_words(self, words: list[Word], frame: _Frame, phones=None) -> None:
+    def emit_words(self, words: list[Word], frame: _Frame, phones: tuple[str, ...] | None = None) -> None:
         for w in words:
             self.items.append(SsmlWord(w, phones, frame.prosody, frame.emphasis))
 
@@ -208,7 +208,7 @@ class _Parser:
         return out
 
     def decode_attr(self, value: str, pos: int) -> str:
-        def sub(m):
+        def sub(m: re.Match[str]) -> str:
             if m.group(3):
                 return _ENTITIES[m.group(3)]
             return chr(int(m.group(1)) if m.group(1) else int(m.group(2), 16))

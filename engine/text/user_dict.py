@@ -160,7 +160,7 @@ class UserDict:
             self.problems.append(f"the unreadable user dictionary was kept as {aside}")
             log.warning(self.problems[-1])
             self._corrupt = False
-        entries = {w: e.to_json() for w, e in sorted(self._entries.items())}
+        entries: dict[str, object] = {w: e.to_json() for w, e in sorted(self._entries.items())}
         for w, v in self._invalid.items():
             entries.setdefault(w, v)
         data = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "entries": entries}
@@ -180,6 +180,7 @@ class UserDict:
         if arpabet is not None:
             entry = UserEntry(key, phones=parse_arpabet(arpabet))
         else:
+            assert respell is not None  # exactly one of the two, checked above
             text = " ".join(respell.split())
             if not text:
                 raise UserDictError("the respelling is empty")
