@@ -295,6 +295,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_system_voice(args: argparse.Namespace) -> int:
+    from bittts.system_voice import SystemVoiceError, main_install
+
+    try:
+        print(main_install(args))
+    except SystemVoiceError as exc:
+        raise CommandError(str(exc)) from None
+    return EXIT_OK
+
+
 def cmd_voices(args: argparse.Namespace) -> int:
     with _open_model(args.model) as model:
         meta = model.metadata
@@ -555,6 +565,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--audio", choices=("device", "null"), default="device", help="null: no sound card (tests)")
     _add_model(p)
     p.set_defaults(handler=cmd_serve)
+    p = sub.add_parser("system-voice", help="register BitTTS as a system voice (docs/system-voice.md)")
+    p.add_argument(
+        "action",
+        choices=("install-speechd", "uninstall-speechd"),
+        help="add or remove the Speech Dispatcher module in your own configuration (~/.config/speech-dispatcher)",
+    )
+    p.add_argument("--module", metavar="PATH", help="the sd_bittts program (default: the one installed with bittts)")
+    p.add_argument("--config-home", metavar="DIR", help="instead of $XDG_CONFIG_HOME or ~/.config")
+    p.set_defaults(handler=cmd_system_voice)
     p = sub.add_parser("app", help="start the desktop application")
     p.add_argument("app_args", nargs=argparse.REMAINDER, help="arguments for the app")
     p.set_defaults(handler=cmd_app)

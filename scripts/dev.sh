@@ -17,6 +17,8 @@ APT_PACKAGES=(
   libegl1 libgl1 libopengl0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6 libdbus-1-3
   libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libx11-xcb1
+  # Speech Dispatcher: the tests start it and speak through sd_bittts (docs/system-voice.md)
+  speech-dispatcher
 )
 PYTHON=${PYTHON:-python3}
 
