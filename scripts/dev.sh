@@ -3,6 +3,7 @@
 #
 #   scripts/dev.sh app [ARGS]   set up, then start the desktop application
 #   scripts/dev.sh test [ARGS]  set up, then run the test suite (what .ci/run calls)
+#   scripts/dev.sh lint         set up, then ruff (lint and format) and mypy (.ci/run runs it first)
 #   scripts/dev.sh setup        set up only
 #
 # Set-up is idempotent: system packages are installed only when missing, the virtual
@@ -58,9 +59,31 @@ setup() {
   want=$(build_inputs_hash)
   if [ "$(cat .venv/.bittts-build 2>/dev/null)" != "$want" ] || ! .venv/bin/python -c 'import bittts.engine' 2>/dev/null; then
     echo "building bittts (editable install with the native kernels)..."
-    .venv/bin/python -m pip install -q -e '.[test,app]'  # app: the desktop application's extra (Qt)
+    # app: the desktop application's extra (Qt); lint: the pinned ruff and mypy
+    .venv/bin/python -m pip install -q -e '.[test,app,lint]'
     echo "$want" > .venv/.bittts-build
   fi
+}
+
+# ruff on the whole tree (pyproject.toml says what it leaves out), then mypy on the modules
+# pyproject.toml lists. mypy runs in build/mypy-src, where bittts/ has engine/, app/ and
+# resources/ linked in as they install: it cannot follow the editable install's import hook.
+lint() {
+  local failed=0 f d
+  echo "ruff check"
+  .venv/bin/ruff check . || failed=1
+  echo "ruff format --check"
+  .venv/bin/ruff format --check . || failed=1
+  rm -rf build/mypy-src
+  mkdir -p build/mypy-src/bittts
+  for f in bittts/*.py; do ln -s "../../../$f" build/mypy-src/bittts/; done
+  for d in engine app resources; do ln -s "../../../$d" "build/mypy-src/bittts/$d"; done
+  echo "mypy"
+  (cd build/mypy-src && ../../.venv/bin/mypy --config-file ../../pyproject.toml) || failed=1
+  if [ "$failed" != 0 ]; then
+    echo "lint failed (ruff check --fix and ruff format fix most of what ruff reports)" >&2
+  fi
+  return "$failed"
 }
 
 command=${1:-app}
@@ -69,5 +92,6 @@ case "$command" in
   setup) setup ;;
   app) setup; exec .venv/bin/bittts app "$@" ;;
   test) setup; exec .venv/bin/python -m pytest "$@" ;;
-  *) echo "usage: scripts/dev.sh app|test|setup [ARGS]" >&2; exit 2 ;;
+  lint) setup; lint ;;
+  *) echo "usage: scripts/dev.sh app|test|lint|setup [ARGS]" >&2; exit 2 ;;
 esac
