@@ -183,6 +183,7 @@ class SpeechServer:
         self._pending: _Utterance | None = None  # waiting for the worker (only the newest)
         self._current: _Utterance | None = None  # being synthesized or played
         self._closed = False
+        self._paused = False  # kept across the sink's reset at the start of each utterance
         self.sink.open(synth.sample_rate)
         self._worker = threading.Thread(target=self._synthesis_loop, name="bittts-server-synthesis", daemon=True)
         self._reporter = threading.Thread(target=self._report_loop, name="bittts-server-events", daemon=True)
@@ -227,19 +228,26 @@ class SpeechServer:
             utterance.marks = find_marks(text)
         with self._lock:
             self._interrupt("interrupted")
+            self._paused = False  # new speech is heard (a pause after this request still holds it)
             self._pending = utterance
             self._wake.notify_all()
 
     def stop(self) -> bool:
         """Silence now and drop the rest; False when nothing was being spoken."""
         with self._lock:
+            self._paused = False
             return self._interrupt("stop")
 
     def pause(self) -> None:
-        self.sink.set_paused(True)
+        """Hold the speech where it is (also one requested but not yet begun)."""
+        with self._lock:
+            self._paused = True
+            self.sink.set_paused(True)
 
     def resume(self) -> None:
-        self.sink.set_paused(False)
+        with self._lock:
+            self._paused = False
+            self.sink.set_paused(False)
 
     def pause_at_mark(self, prefix: str = "") -> bool:
         """Stop when the next mark whose name starts with ``prefix`` is reached (its ``mark``
@@ -309,6 +317,8 @@ class SpeechServer:
                 if utterance.finished:
                     continue
                 self.sink.reset()  # counting from 0 for this utterance
+                if self._paused:
+                    self.sink.set_paused(True)
             self._synthesize(utterance)
 
     def _synthesize(self, utterance: _Utterance) -> None:

@@ -367,3 +367,21 @@ def test_bittts_serve_on_a_private_unix_socket_one_server_per_path(tiny_model_pa
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_a_pause_right_after_speak_holds_it_until_resume_and_stop_clears_it(synth):
+    server, recorder, _ = make_server(synth, speedup=2.0)
+    try:
+        server.speak(1, "Held before it begins.")
+        server.pause()
+        time.sleep(0.4)
+        assert recorder.of(1) == []  # not begun: the worker's fresh start kept the pause
+        server.resume()
+        assert recorder.wait_final(1)["event"] == "end"
+        server.speak(2, "Paused, then stopped.")
+        server.pause()
+        server.stop()
+        server.speak(3, "Heard after the stop.")
+        assert recorder.wait_final(3)["event"] == "end"
+    finally:
+        server.close()
