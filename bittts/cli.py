@@ -4,6 +4,8 @@
     bittts say --file book.txt --voice slt    read a file (`-` reads standard input)
     bittts synth "Hello." -o out.wav --timings out.json
     bittts voices | info | normalize TEXT | phonemize TEXT | app
+    bittts serve [--socket]                   the speech server for screen readers (docs/system-voice.md)
+    bittts system-voice install-speechd       the Speech Dispatcher module in the user's configuration
 
 Input that starts with ``<speak`` is read as SSML (``--ssml`` forces it). docs/cli.md has the
 whole reference.

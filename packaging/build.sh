@@ -13,7 +13,8 @@
 #   --dist DIR     where the installers go (default dist/)
 #
 # Steps: 1. copy the tree's tracked and untracked-but-not-ignored files to WORK/src (plus the
-# model); 2. `python -m build` there: sdist, then the wheel built from that sdist; 3. install the
+# model); 2. `python -m build` there: sdist, then the wheel built from that sdist, and the NVDA
+# add-on DIST/BitTTS-VERSION.nvda-addon (packaging/nvda/build_addon.py); 3. install the
 # wheel into a build venv (WORK/venv: the wheel with its dependencies, and
 # packaging/requirements-build.txt; the wheel with its `app` extra, Qt and pypdf, since the bundle
 # is the desktop app); 4. PyInstaller with packaging/bittts.spec (one folder);
@@ -96,6 +97,8 @@ cp "$SDIST" "$WHEEL" "$DIST/"
 echo "sdist: $DIST/$(basename "$SDIST") ($(du -h "$SDIST" | cut -f1))"
 echo "wheel: $DIST/$(basename "$WHEEL") ($(du -h "$WHEEL" | cut -f1))"
 "$VPY" "$ROOT/packaging/wheel_contents.py" "$WHEEL"
+# The NVDA add-on (a zip, the same on every platform; docs/system-voice.md): DIST/BitTTS-VERSION.nvda-addon
+echo "NVDA add-on: $("$VPY" "$ROOT/packaging/nvda/build_addon.py" --dist "$DIST")"
 [ "$WHEEL_ONLY" = 1 ] && { echo "done in $((SECONDS - started)) s"; exit 0; }
 
 # 3. The wheel (not the editable development install) into the build venv, with the app extra

@@ -1,6 +1,8 @@
 """Entry script of the frozen BitTTS Desktop application (PyInstaller runs this as __main__).
 
     BitTTS [APP ARGS]          the desktop application (bittts.app.main.run)
+    BitTTS serve [...]         the speech server for screen readers (bittts serve; docs/system-voice.md),
+                               bittts-console.exe serve on Windows
     BitTTS --self-test [...]   the headless installation self-test (bittts.selftest.main); from a
                                windowed Windows .exe the report goes to %TEMP%\bittts-selftest.txt
                                (bittts-console.exe --self-test prints it)
@@ -101,6 +103,10 @@ def _install_startup_probe() -> None:
 
 def main() -> int:
     argv = sys.argv[1:]
+    if argv[:1] == ["serve"]:  # the speech server for screen readers (the NVDA add-on starts it)
+        from bittts.cli import main as command_line
+
+        return command_line(argv)
     if "--self-test" in argv:
         argv.remove("--self-test")
         if sys.stdout is None or sys.stderr is None:  # a windowed .exe has no console to print to

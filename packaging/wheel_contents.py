@@ -16,7 +16,7 @@ from pathlib import PurePosixPath
 # fmt: off
 REQUIRED_MODULES = ("bittts/__init__.py", "bittts/cli.py", "bittts/selftest.py", "bittts/engine/__init__.py",
                     "bittts/engine/synthesis.py", "bittts/engine/text/__init__.py", "bittts/app/__init__.py",
-                    "bittts/app/main.py", "bittts/resources/__init__.py",
+                    "bittts/app/main.py", "bittts/resources/__init__.py", "bittts/server.py",
                     # the normalizer's package and one of its word lists (package data)
                     "bittts/engine/text/normalize/__init__.py", "bittts/engine/text/normalize/units.tsv")
 # fmt: on
@@ -59,10 +59,11 @@ def check(path: str, require_model: bool = False) -> list[str]:
     print(f"  model card: {card}" if card in names else "  model card: NONE (no resources/MODEL_CARD.md in the build)")
     if require_model:
         problems += [f"{f} is missing" for f in (model, card) if f not in names]
-    if "bittts = bittts.cli:main" not in entry_points:
-        problems.append("the console script 'bittts = bittts.cli:main' is missing from entry_points.txt")
-    else:
-        print("  entry point: bittts = bittts.cli:main")
+    for script in ("bittts = bittts.cli:main", "sd_bittts = bittts.speechd:main"):  # sd_bittts: Speech Dispatcher
+        if script not in entry_points:
+            problems.append(f"the console script '{script}' is missing from entry_points.txt")
+        else:
+            print(f"  entry point: {script}")
     if metadata is None:
         problems.append("no METADATA")
     else:

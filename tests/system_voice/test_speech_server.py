@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -385,3 +386,17 @@ def test_a_pause_right_after_speak_holds_it_until_resume_and_stop_clears_it(synt
         assert recorder.wait_final(3)["event"] == "end"
     finally:
         server.close()
+
+
+def test_the_frozen_entry_script_dispatches_serve(tiny_model_path):
+    entry = Path(__file__).resolve().parents[2] / "packaging" / "entry.py"
+    done = subprocess.run(
+        [sys.executable, str(entry), "serve", "--audio", "null", "--model", str(tiny_model_path)],
+        input='{"cmd": "hello"}\n{"cmd": "quit"}\n',
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    replies = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["reply"] for r in replies] == ["hello", "quit"]
