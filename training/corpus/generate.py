@@ -69,7 +69,7 @@ SEC_FIXED = 0.25  # per utterance: the two 50 ms margins and the final fall
 # The Kokoro voices, measured on 10 validation sentences each (docs/corpus.md); a voice not
 # measured yet plans with SEC_PER_PHONE_KOKORO. Kokoro reads more slowly than the classic voices.
 SEC_PER_PHONE.update({"heart": 0.0743, "bella": 0.0778, "sarah": 0.0816, "fenrir": 0.0731,
-                      "michael": 0.0832, "puck": 0.0731, "emma": 0.0808, "isabella": 0.0835,
+                      "michael": 0.0832, "eric": 0.0756, "emma": 0.0808, "isabella": 0.0835,
                       "george": 0.0940, "fable": 0.0879})
 SEC_PER_PHONE_KOKORO = 0.080
 

@@ -86,7 +86,7 @@ KOKORO_VOICES: tuple[TeacherVoice, ...] = (
     _kokoro(10, "af_sarah", "F", "US"),
     _kokoro(11, "am_fenrir", "M", "US"),
     _kokoro(12, "am_michael", "M", "US"),
-    _kokoro(13, "am_puck", "M", "US"),
+    _kokoro(13, "am_eric", "M", "US"),
     _kokoro(14, "bf_emma", "F", "GB"),
     _kokoro(15, "bf_isabella", "F", "GB"),
     _kokoro(16, "bm_george", "M", "GB"),
