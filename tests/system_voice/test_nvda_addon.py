@@ -212,3 +212,14 @@ def test_pause_holds_the_speech(synth, nvda):
     assert ("done", None) not in held
     s.pause(False)
     assert notes.wait_done()[-1] == ("done", None)
+
+
+def test_a_server_that_ended_is_started_again_on_the_next_speech(synth, nvda):
+    s, notes = synth
+    driver, _, c = nvda
+    s.rate = 80
+    s._server.process.kill()
+    s._server.process.wait(timeout=10)
+    s.speak(["Back again.", c.IndexCommand(5)])
+    assert notes.wait_done() == [("index", 5), ("done", None)]
+    assert s._server.request({"cmd": "set"})["settings"]["rate"] == pytest.approx(driver.nvda_rate_to_speed(80, False))

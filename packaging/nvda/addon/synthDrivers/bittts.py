@@ -142,6 +142,10 @@ class ServerConnection:
             raise RuntimeError(f"the BitTTS speech server refused {message.get('cmd')}: {slot[1].get('error')}")
         return slot[1]
 
+    @property
+    def alive(self):
+        return self.process.poll() is None
+
     def close(self):
         try:
             self.send({"cmd": "quit"})
@@ -200,6 +204,7 @@ class SynthDriver(synthDriverHandler.SynthDriver):
         self._speaking = None  # id of the utterance the server speaks, None when idle
         self._count = 0
         self._rate, self._rate_boost, self._pitch, self._volume = 50, False, 50, 100
+        self._command = command
         self._server = ServerConnection(command, self._on_event)
         hello = self._server.request({"cmd": "hello"})
         self.sample_rate = hello.get("sample_rate")
@@ -213,8 +218,19 @@ class SynthDriver(synthDriverHandler.SynthDriver):
         self._server.close()
         super().terminate()
 
+    def _ensure_server(self):
+        """Start the server again if it has ended (it is started on demand, as at first)."""
+        if not self._server.alive:
+            log.warning("BitTTS: the speech server had stopped; starting it again")
+            with self._lock:
+                self._queue.clear()
+                self._speaking = None
+            self._server = ServerConnection(self._command, self._on_event)
+            self._apply()
+
     # ---- speech
     def speak(self, speechSequence):
+        self._ensure_server()
         ssml = self.sequence_to_ssml(speechSequence)
         with self._lock:
             if self._speaking is not None:
