@@ -132,7 +132,7 @@ linux)
   rm -rf "$WORK/tarball"; mkdir -p "$STAGE"
   cp -a "$BUNDLE/." "$STAGE/"
   cp packaging/linux/bittts-desktop.desktop packaging/icons/bittts.png packaging/icons/bittts.svg "$STAGE/"
-  cp packaging/linux/install-desktop-entry.sh packaging/linux/README.txt "$STAGE/"
+  cp packaging/linux/install-desktop-entry.sh packaging/linux/README.txt packaging/linux/sd_bittts "$STAGE/"
   tar -C "$WORK/tarball" -czf "$DIST/$NAME.tar.gz" "$NAME"
   rm -rf "$WORK/tarball"
   echo "tarball: $DIST/$NAME.tar.gz ($(du -h "$DIST/$NAME.tar.gz" | cut -f1))"

@@ -3,6 +3,8 @@
     BitTTS [APP ARGS]          the desktop application (bittts.app.main.run)
     BitTTS serve [...]         the speech server for screen readers (bittts serve; docs/system-voice.md),
                                bittts-console.exe serve on Windows
+    BitTTS system-voice ...    bittts system-voice (install-speechd / uninstall-speechd)
+    BitTTS sd-module CONFIG    the Speech Dispatcher output module (sd_bittts)
     BitTTS --self-test [...]   the headless installation self-test (bittts.selftest.main); from a
                                windowed Windows .exe the report goes to %TEMP%\bittts-selftest.txt
                                (bittts-console.exe --self-test prints it)
@@ -103,10 +105,14 @@ def _install_startup_probe() -> None:
 
 def main() -> int:
     argv = sys.argv[1:]
-    if argv[:1] == ["serve"]:  # the speech server for screen readers (the NVDA add-on starts it)
+    if argv[:1] in (["serve"], ["system-voice"]):  # the speech server (the NVDA add-on starts it), registering it
         from bittts.cli import main as command_line
 
         return command_line(argv)
+    if argv[:1] == ["sd-module"]:  # Speech Dispatcher's output module (the tarball's sd_bittts runs this)
+        from bittts.speechd import main as speech_dispatcher_module
+
+        return speech_dispatcher_module(argv[1:])
     if "--self-test" in argv:
         argv.remove("--self-test")
         if sys.stdout is None or sys.stderr is None:  # a windowed .exe has no console to print to

@@ -60,6 +60,9 @@ Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{
 ; The whole one-folder bundle: both executables and _internal\ (Python, Qt, PortAudio from the
 ; sounddevice wheel, the engine extension, the model and its card).
 Source: "{#BundleDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+; The NVDA add-on (packaging/build.sh writes it to the output folder first; docs/system-voice.md):
+; its driver starts {app}\bittts-console.exe serve.
+Source: "{#OutputDir}\BitTTS-{#AppVersion}.nvda-addon"; DestDir: "{app}"; Flags: ignoreversion skipifsourcedoesntexist
 
 [Icons]
 Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#AppExe}"
@@ -84,3 +87,5 @@ Root: HKA; Subkey: "Software\Classes\.pdf\OpenWithList\{#AppExe}"; ValueType: no
 ; A post-install smoke check would need a console; run `bittts-console.exe --self-test` by hand
 ; (docs/packaging.md). The usual "launch now" box:
 Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent
+; Offered, not ticked: opening the add-on asks NVDA (when it is installed) to install the BitTTS voice.
+Filename: "{app}\BitTTS-{#AppVersion}.nvda-addon"; Description: "Install the BitTTS voice for the NVDA screen reader"; Flags: shellexec nowait postinstall skipifsilent unchecked skipifdoesntexist
