@@ -34,6 +34,7 @@ import re
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -162,8 +163,8 @@ class _Utterance:
     ssml: bool
     words: bool
     cancel: threading.Event = field(default_factory=threading.Event)
-    marks: list[tuple[int, str]] = field(default_factory=list)  # (offset, name) not yet placed
-    events: list[tuple[int, dict]] = field(default_factory=list)  # (sample, event) in order
+    marks: deque[tuple[int, str]] = field(default_factory=deque)  # (offset, name) not yet placed
+    events: deque[tuple[int, dict]] = field(default_factory=deque)  # (sample, event) in order
     total: int | None = None  # samples written, once synthesis is done
     begun: bool = False
     finished: bool = False
@@ -225,7 +226,7 @@ class SpeechServer:
             raise ServerError("text must be a string")
         utterance = _Utterance(utterance_id, text, bool(ssml), bool(words))
         if utterance.ssml:
-            utterance.marks = find_marks(text)
+            utterance.marks = deque(find_marks(text))
         with self._lock:
             self._interrupt("interrupted")
             self._paused = False  # new speech is heard (a pause after this request still holds it)
@@ -359,7 +360,7 @@ class SpeechServer:
         for word in chunk.words:
             sample = chunk.stream_offset + word.start_sample
             while utterance.marks and utterance.marks[0][0] <= word.start_char:
-                placed.append((sample, {"event": "mark", "name": utterance.marks.pop(0)[1]}))
+                placed.append((sample, {"event": "mark", "name": utterance.marks.popleft()[1]}))
             if utterance.words:
                 placed.append(
                     (sample, {"event": "word", "start": word.start_char, "end": word.end_char, "text": word.text})
@@ -383,7 +384,7 @@ class SpeechServer:
                     utterance.begun = True
                     self._send(utterance, {"event": "begin"})
                 while utterance.events and utterance.events[0][0] <= played and not utterance.finished:
-                    _, event = utterance.events.pop(0)
+                    _, event = utterance.events.popleft()
                     self._send(utterance, event)
                     prefix = utterance.pause_prefix
                     if prefix is not None and event["event"] == "mark" and event["name"].startswith(prefix):
