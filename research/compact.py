@@ -6,6 +6,7 @@ a side run whose optimizer state is not worth the transfer (research/device_run.
 
     PYTHONPATH=. .venv/bin/python -m research.compact work-data/runs/v0/model.pt --out v0.compact.pt
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,8 +16,15 @@ import torch
 
 NETWORKS = ("acoustic", "vocoder")  # the weights a compact copy keeps, in fp16
 # training state that belongs to one point of a run's trajectory: a compact copy leaves it behind
-DROPPED = ("opt_acoustic", "opt_vocoder", "discriminator", "opt_discriminator", "wave_discriminator",
-           "opt_wave_discriminator", "step_wave_discriminator")
+DROPPED = (
+    "opt_acoustic",
+    "opt_vocoder",
+    "discriminator",
+    "opt_discriminator",
+    "wave_discriminator",
+    "opt_wave_discriminator",
+    "step_wave_discriminator",
+)
 
 
 def compact_copy(checkpoint: dict) -> dict:

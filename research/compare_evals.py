@@ -11,6 +11,7 @@ changed sentences at least that unevenly.
 Then, per tag, ours and the teachers' rates by sentence length, and how often the first word
 is wrong. Reads only stored transcripts: nothing is synthesized or transcribed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,8 +47,9 @@ def sign_test_p(better: int, worse: int) -> float:
 
 def by_length(scored: dict) -> dict[str, dict[str, int]]:
     """Ours and the teachers' errors by sentence length, and first words wrong."""
-    table = {name: dict(sentences=0, words=0, errors=0, teacher_errors=0, first=0, teacher_first=0)
-             for _, name in LENGTHS}
+    table = {
+        name: dict(sentences=0, words=0, errors=0, teacher_errors=0, first=0, teacher_first=0) for _, name in LENGTHS
+    }
     for s in scored.values():
         name = next(name for limit, name in LENGTHS if limit is None or s.words <= limit)
         row = table[name]
@@ -70,17 +72,24 @@ def main(argv=None) -> int:
         print(f"{base_tag} -> {tag}: word errors, sentences better / worse")
         table = paired(base, evals[tag])
         for voice, r in sorted(table.items()):
-            print(f"  {voice:8} {r['base']:4} -> {r['other']:4}   better {r['better']:3}  worse {r['worse']:3}"
-                  f"  of {r['sentences']}")
+            print(
+                f"  {voice:8} {r['base']:4} -> {r['other']:4}   better {r['better']:3}  worse {r['worse']:3}"
+                f"  of {r['sentences']}"
+            )
         total = {k: sum(r[k] for r in table.values()) for k in ("base", "other", "better", "worse", "sentences")}
-        print(f"  {'all':8} {total['base']:4} -> {total['other']:4}   better {total['better']:3}  worse "
-              f"{total['worse']:3}  of {total['sentences']}   sign test p = {sign_test_p(total['better'], total['worse']):.2f}")
+        print(
+            f"  {'all':8} {total['base']:4} -> {total['other']:4}   better {total['better']:3}  worse "
+            f"{total['worse']:3}  of {total['sentences']}   "
+            f"sign test p = {sign_test_p(total['better'], total['worse']):.2f}"
+        )
     for tag, scored in evals.items():
         print(f"{tag}: WER by sentence length, ours / teachers'; first word wrong, ours / teachers'")
         for name, r in by_length(scored).items():
             if r["words"]:
-                print(f"  {name:10} {r['sentences']:4} sentences  {100 * r['errors'] / r['words']:5.1f}% / "
-                      f"{100 * r['teacher_errors'] / r['words']:5.1f}%   first word {r['first']} / {r['teacher_first']}")
+                print(
+                    f"  {name:10} {r['sentences']:4} sentences  {100 * r['errors'] / r['words']:5.1f}% / "
+                    f"{100 * r['teacher_errors'] / r['words']:5.1f}%   first word {r['first']} / {r['teacher_first']}"
+                )
     return 0
 
 

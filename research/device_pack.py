@@ -15,6 +15,7 @@ travel (fp16 log-mel, the bulk of the corpus), with audio for the whole vocoder 
 The lease's limits are arguments: --piece-mib (what one call may carry less the tracked files)
 and --max-pieces (calls the lease can spend on pieces); the defaults are November 2026's.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,8 +40,9 @@ def subset_rows(utterances: int, manifest: Path = MANIFEST) -> tuple[list[dict],
     """The first ``utterances`` of the trainer's vocoder set (load_split's limit, the same
     segment-length filter), and its validation set: the rows train.py would pick."""
     tc = TrainConfig()
-    train = [r for r in select_rows("train", manifest, limit=tc.vocoder_utterances)
-             if r["frames"] > tc.segment_frames + 2][:utterances]
+    train = [
+        r for r in select_rows("train", manifest, limit=tc.vocoder_utterances) if r["frames"] > tc.segment_frames + 2
+    ][:utterances]
     return train, select_rows("valid", manifest, limit=tc.validation_utterances)
 
 
@@ -55,8 +57,13 @@ def all_feature_rows(manifest: Path = MANIFEST) -> tuple[list[dict], list[dict],
     return with_audio, features_only, select_rows("valid", manifest, limit=tc.validation_utterances)
 
 
-def subset_tar(train: list[dict], valid: list[dict], corpus: Path = CORPUS, checkpoint: Path | None = None,
-               features_only: list[dict] = ()) -> bytes:
+def subset_tar(
+    train: list[dict],
+    valid: list[dict],
+    corpus: Path = CORPUS,
+    checkpoint: Path | None = None,
+    features_only: list[dict] = (),
+) -> bytes:
     """A tar of corpus/: a manifest of just these rows, their features, the training rows' audio
     (``features_only`` rows: features alone);
     with ``checkpoint``, the full training state too (checkpoints/model.pt), so that the run goes
@@ -84,8 +91,10 @@ def write_pieces(data: bytes, out: Path, piece_bytes: int = PIECE_MIB * 2**20, m
     packed = lzma.compress(data, preset=1)
     needed = -(-len(packed) // piece_bytes)
     if max_pieces and needed > max_pieces:
-        raise SystemExit(f"{len(packed) / 2**20:.0f} MiB packed needs {needed} pieces of "
-                         f"{piece_bytes / 2**20:g} MiB, more than --max-pieces {max_pieces}")
+        raise SystemExit(
+            f"{len(packed) / 2**20:.0f} MiB packed needs {needed} pieces of "
+            f"{piece_bytes / 2**20:g} MiB, more than --max-pieces {max_pieces}"
+        )
     pieces = []
     for i in range(0, len(packed), piece_bytes):
         path = out / f"part{i // piece_bytes:02d}"
@@ -108,19 +117,34 @@ def copy_missing_packages(out: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--utterances", type=int, default=2000,
-                        help="training utterances (about 8 per packed MB: 2,000 took 6 pieces)")
+    parser.add_argument(
+        "--utterances", type=int, default=2000, help="training utterances (about 8 per packed MB: 2,000 took 6 pieces)"
+    )
     parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--piece-mib", type=float, default=PIECE_MIB,
-                        help="MiB a piece: what one call may upload less the repository's tracked files "
-                             "(default: 64 MiB less about 20 MB, with room to spare)")
-    parser.add_argument("--max-pieces", type=int, default=0,
-                        help="refuse a pack of more pieces, one call of device time each (0: no limit)")
-    parser.add_argument("--compact-only", action="store_true",
-                        help=f"leave {FULL_CHECKPOINT} behind (50 MB): the machine starts from the committed weights")
-    parser.add_argument("--all-features", action="store_true",
-                        help="every training utterance's features and the whole vocoder set's audio "
-                             "(--utterances is ignored): the acoustic stage runs there too, at several times the pieces")
+    parser.add_argument(
+        "--piece-mib",
+        type=float,
+        default=PIECE_MIB,
+        help="MiB a piece: what one call may upload less the repository's tracked files "
+        "(default: 64 MiB less about 20 MB, with room to spare)",
+    )
+    parser.add_argument(
+        "--max-pieces",
+        type=int,
+        default=0,
+        help="refuse a pack of more pieces, one call of device time each (0: no limit)",
+    )
+    parser.add_argument(
+        "--compact-only",
+        action="store_true",
+        help=f"leave {FULL_CHECKPOINT} behind (50 MB): the machine starts from the committed weights",
+    )
+    parser.add_argument(
+        "--all-features",
+        action="store_true",
+        help="every training utterance's features and the whole vocoder set's audio "
+        "(--utterances is ignored): the acoustic stage runs there too, at several times the pieces",
+    )
     args = parser.parse_args()
     if not MANIFEST.exists():
         raise SystemExit(f"no corpus features at {MANIFEST}: run python -m training.corpus.features first")
@@ -131,18 +155,25 @@ def main() -> None:
     else:
         (train, valid), features_only = subset_rows(args.utterances), []
     checkpoint = None if args.compact_only or not FULL_CHECKPOINT.exists() else FULL_CHECKPOINT
-    pieces = write_pieces(subset_tar(train, valid, checkpoint=checkpoint, features_only=features_only), args.out,
-                          int(args.piece_mib * 2**20), args.max_pieces)
+    pieces = write_pieces(
+        subset_tar(train, valid, checkpoint=checkpoint, features_only=features_only),
+        args.out,
+        int(args.piece_mib * 2**20),
+        args.max_pieces,
+    )
     copy_missing_packages(args.out)
     hours = sum(r["seconds"] for r in train) / 3600
     extra = f", the features of {len(features_only)} more" if features_only else ""
-    print(f"{len(train)} training utterances ({hours:.2f} h){extra} and {len(valid)} validation utterances "
-          f"{'and the full checkpoint ' if checkpoint else ''}in {len(pieces)} pieces under {args.out}/")
+    print(
+        f"{len(train)} training utterances ({hours:.2f} h){extra} and {len(valid)} validation utterances "
+        f"{'and the full checkpoint ' if checkpoint else ''}in {len(pieces)} pieces under {args.out}/"
+    )
     for piece in pieces[:-1]:
-        print(f"  call: bash research/device_run.sh stash                      carry [\"{piece}\"]")
+        print(f'  call: bash research/device_run.sh stash                      carry ["{piece}"]')
     limit = "" if args.all_features else f" --vocoder-utterances {len(train)}"
-    print(f"  last: bash research/device_run.sh train{limit} <train.py flags>"
-          f"   carry [\"{pieces[-1]}\", \"{args.out}/deps\"]")
+    print(
+        f'  last: bash research/device_run.sh train{limit} <train.py flags>   carry ["{pieces[-1]}", "{args.out}/deps"]'
+    )
 
 
 if __name__ == "__main__":

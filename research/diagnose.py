@@ -34,6 +34,7 @@ error of one size for every voice, to see which voices' words it costs more.
 --sharpen F scales the engine's frames around each band's sentence mean before vocoding (a
 post-filter against regression's smoothing; docs/experiments/2026-11-voices.md, "Sharper frames").
 """
+
 from __future__ import annotations
 
 import argparse
@@ -76,7 +77,9 @@ def world_resynthesis(audio: np.ndarray, f0: np.ndarray, voiced: np.ndarray, sam
     times = np.arange(len(f0)) * hop / sample_rate
     envelope = pyworld.cheaptrick(x, f0, times, sample_rate)
     aperiodicity = pyworld.d4c(x, f0, times, sample_rate)
-    return pyworld.synthesize(f0, envelope, aperiodicity, sample_rate, frame_period=1000 * hop / sample_rate).astype(np.float32)
+    return pyworld.synthesize(f0, envelope, aperiodicity, sample_rate, frame_period=1000 * hop / sample_rate).astype(
+        np.float32
+    )
 
 
 def teacher_pitched(model, speaker: np.ndarray, feats):
@@ -93,7 +96,7 @@ def teacher_pitched(model, speaker: np.ndarray, feats):
 
 
 def band_range(text: str, option: str) -> slice | None:
-    """"LO:HI" -> slice(LO, HI); "" -> None. ``option`` names the flag in the error message."""
+    """ "LO:HI" -> slice(LO, HI); "" -> None. ``option`` names the flag in the error message."""
     if not text:
         return None
     try:
@@ -127,7 +130,7 @@ def with_noise(mel: np.ndarray, sigma: float, bands: slice, seed: str) -> np.nda
     out = mel.copy()
     frames, width = out[:, bands].shape
     white = rng.normal(0.0, 1.0, (frames + 4, width + 2))
-    smooth = sum(white[i:i + frames, j:j + width] for i in range(5) for j in range(3)) / 15
+    smooth = sum(white[i : i + frames, j : j + width] for i in range(5) for j in range(3)) / 15
     out[:, bands] += (sigma * smooth / smooth.std()).astype(np.float32)
     return out
 
@@ -159,25 +162,43 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--dnsmos", action="store_true", help="also the mean DNSMOS OVRL of each stage")
     ap.add_argument("--voices", default="", help="comma-separated voice names (default: every voice)")
-    ap.add_argument("--sharpen", type=float, default=1.0,
-                    help="scale each mel band's deviation from its sentence mean by this before vocoding "
-                         "(forced, pitched and full stages; 1: as the engine does)")
-    ap.add_argument("--teacher-bands", default="", metavar="LO:HI",
-                    help="the forced and pitched stages take the teacher's log-mel bands LO..HI-1 in place of ours")
-    ap.add_argument("--copy-noise", type=float, default=0.0, metavar="SIGMA",
-                    help="the copy stage renders the teacher's log-mel with Gaussian noise of this size added")
+    ap.add_argument(
+        "--sharpen",
+        type=float,
+        default=1.0,
+        help="scale each mel band's deviation from its sentence mean by this before vocoding "
+        "(forced, pitched and full stages; 1: as the engine does)",
+    )
+    ap.add_argument(
+        "--teacher-bands",
+        default="",
+        metavar="LO:HI",
+        help="the forced and pitched stages take the teacher's log-mel bands LO..HI-1 in place of ours",
+    )
+    ap.add_argument(
+        "--copy-noise",
+        type=float,
+        default=0.0,
+        metavar="SIGMA",
+        help="the copy stage renders the teacher's log-mel with Gaussian noise of this size added",
+    )
     ap.add_argument("--noise-bands", default="0:80", metavar="LO:HI", help="the bands --copy-noise touches")
-    ap.add_argument("--sharpen-shape-only", action="store_true",
-                    help="with --sharpen: scale only each frame's spectral shape, not its level")
+    ap.add_argument(
+        "--sharpen-shape-only",
+        action="store_true",
+        help="with --sharpen: scale only each frame's spectral shape, not its level",
+    )
     args = ap.parse_args(argv)
     stages = [s for s in args.stages.split(",") if s]
     bands = band_range(args.teacher_bands, "--teacher-bands")
     noise_bands = band_range(args.noise_bands, "--noise-bands")
     if unknown := set(stages) - set(STAGES) - set(OPTIONAL_STAGES):
-        raise SystemExit(f"unknown stages: {', '.join(sorted(unknown))} "
-                         f"(choose from {', '.join(STAGES + OPTIONAL_STAGES)})")
+        raise SystemExit(
+            f"unknown stages: {', '.join(sorted(unknown))} (choose from {', '.join(STAGES + OPTIONAL_STAGES)})"
+        )
 
     import soundfile as sf
+
     from bittts.engine.synthesis import Synthesizer
     from bittts.engine.synthesis_types import SynthesisConfig
 
@@ -196,8 +217,8 @@ def main(argv=None) -> int:
     totals = dict.fromkeys(stages, 0)
     total_words = 0
     report = {}
-    quality = {}      # voice -> stage -> mean DNSMOS OVRL (with --dnsmos)
-    spectra = {}      # voice -> stage -> mean log-mel L1 against the teacher (aligned stages)
+    quality = {}  # voice -> stage -> mean DNSMOS OVRL (with --dnsmos)
+    spectra = {}  # voice -> stage -> mean log-mel L1 against the teacher (aligned stages)
     for voice in synth.voices:
         if chosen and voice.name not in chosen:
             continue
@@ -229,7 +250,9 @@ def main(argv=None) -> int:
                 a = with_teacher_bands(teacher_pitched(model, speaker, feats), feats["mel"], bands)
                 rendered["pitched"] = model.vocode(a.mel, a.f0, a.voiced)
             if "full" in stages:
-                rendered["full"] = np.concatenate([c.samples for c in synth.synthesize(r["text"], SynthesisConfig(voice=voice.name))])
+                rendered["full"] = np.concatenate(
+                    [c.samples for c in synth.synthesize(r["text"], SynthesisConfig(voice=voice.name))]
+                )
             for stage, audio in rendered.items():
                 path = out / f"{voice.name}_{r['id']}_{stage}.wav"
                 sf.write(path, audio, sr)
@@ -245,10 +268,16 @@ def main(argv=None) -> int:
         report[voice.name] = {s: e / max(words, 1) for s, e in errs.items()}
         if args.dnsmos:
             quality[voice.name] = {s: float(np.mean(v)) for s, v in ovrl.items()}
-            print(f"{voice.name:8} DNSMOS OVRL " + "  ".join(f"{s} {v:.2f}" for s, v in quality[voice.name].items()), flush=True)
+            print(
+                f"{voice.name:8} DNSMOS OVRL " + "  ".join(f"{s} {v:.2f}" for s, v in quality[voice.name].items()),
+                flush=True,
+            )
         if mel_err:
             spectra[voice.name] = {s: float(np.mean(v)) for s, v in mel_err.items()}
-            print(f"{voice.name:8} log-mel L1 " + "  ".join(f"{s} {v:.3f}" for s, v in spectra[voice.name].items()), flush=True)
+            print(
+                f"{voice.name:8} log-mel L1 " + "  ".join(f"{s} {v:.3f}" for s, v in spectra[voice.name].items()),
+                flush=True,
+            )
         for s, e in errs.items():
             totals[s] += e
         total_words += words

@@ -16,6 +16,7 @@ acoustic model with row 1's vocoder (not a separate run). Each row is exported a
 with the engine (training/evaluate.py). Runs live in work-data/runs/<row>/; the table goes to
 work-data/runs/paper_table.json and, for the model card, training/results/paper_table.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -78,7 +79,9 @@ def merged_checkpoint(acoustic_run: str, vocoder_run: str, out: Path) -> None:
 
     a = torch.load(RUNS / acoustic_run / "model.pt", map_location="cpu", weights_only=False)
     v = torch.load(RUNS / vocoder_run / "model.pt", map_location="cpu", weights_only=False)
-    merged = {k: a[k] for k in ("config", "phones", "speakers", "acoustic", "step_acoustic", "seconds", "audio_seconds")}
+    merged = {
+        k: a[k] for k in ("config", "phones", "speakers", "acoustic", "step_acoustic", "seconds", "audio_seconds")
+    }
     merged["config"] = {**a["config"], "quantize_vocoder": v["config"]["quantize_vocoder"]}
     merged["vocoder"], merged["step_vocoder"], merged["step_finetune"] = v["vocoder"], v["step_vocoder"], 0
     merged["seconds"] = {**a["seconds"], "vocoder": v["seconds"]["vocoder"]}
@@ -107,9 +110,23 @@ def main(argv=None) -> int:
             c = torch.load(ckpt, map_location="cpu", weights_only=False)
             done = c["step_acoustic"] >= args.acoustic_steps and c["step_vocoder"] >= args.vocoder_steps
         if not done:
-            run([py, "-m", "training.train", "--run", name, "--vocoder-steps", str(args.vocoder_steps),
-                 "--acoustic-steps", str(args.acoustic_steps), "--finetune-steps", "0",
-                 *[f"--{k.replace('_', '-')}={v}" for k, v in flags.items()]], log)
+            run(
+                [
+                    py,
+                    "-m",
+                    "training.train",
+                    "--run",
+                    name,
+                    "--vocoder-steps",
+                    str(args.vocoder_steps),
+                    "--acoustic-steps",
+                    str(args.acoustic_steps),
+                    "--finetune-steps",
+                    "0",
+                    *[f"--{k.replace('_', '-')}={v}" for k, v in flags.items()],
+                ],
+                log,
+            )
 
     table = []
     for row, label, acoustic_run, vocoder_run in ROWS:
@@ -120,16 +137,34 @@ def main(argv=None) -> int:
         run([py, "-m", "training.export", "--checkpoint", str(ckpt), "--out", str(model)], log)
         results = Path("work-data/eval") / f"paper-{row}" / "results.json"
         if not _evaluated(results, model, args.per_voice):
-            run([py, "-m", "training.evaluate", "--model", str(model), "--tag", f"paper-{row}",
-                 "--per-voice", str(args.per_voice)], log)
+            run(
+                [
+                    py,
+                    "-m",
+                    "training.evaluate",
+                    "--model",
+                    str(model),
+                    "--tag",
+                    f"paper-{row}",
+                    "--per-voice",
+                    str(args.per_voice),
+                ],
+                log,
+            )
             r = json.loads(results.read_text())
             r["model_sha"] = _sha(model)
             results.write_text(json.dumps(r, indent=1))
         table.append(summarize(row, label, ckpt, model, json.loads(results.read_text())))
 
-    out = {"budget": {"vocoder_steps": args.vocoder_steps, "acoustic_steps": args.acoustic_steps,
-                      "vocoder_fine_tuning_steps": 0, "test_sentences_per_voice": args.per_voice},
-           "rows": table}
+    out = {
+        "budget": {
+            "vocoder_steps": args.vocoder_steps,
+            "acoustic_steps": args.acoustic_steps,
+            "vocoder_fine_tuning_steps": 0,
+            "test_sentences_per_voice": args.per_voice,
+        },
+        "rows": table,
+    }
     (RUNS / "paper_table.json").write_text(json.dumps(out, indent=1))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(out, indent=1) + "\n")
@@ -159,10 +194,15 @@ def summarize(row: str, label: str, ckpt: Path, model: Path, results: dict) -> d
     mean = results["voices"]["_mean"]
     voices = [v for k, v in results["voices"].items() if not k.startswith("_")]
     return {
-        "row": row, "label": label, "file_bytes": model.stat().st_size, "parameters": params,
+        "row": row,
+        "label": label,
+        "file_bytes": model.stat().st_size,
+        "parameters": params,
         "fp32_weight_bytes": 4 * params,
-        "wer": mean["wer"], "teacher_wer": mean["teacher_wer"],
-        "dnsmos_ovrl": mean["dnsmos_ovrl"], "teacher_dnsmos_ovrl": mean["teacher_dnsmos_ovrl"],
+        "wer": mean["wer"],
+        "teacher_wer": mean["teacher_wer"],
+        "dnsmos_ovrl": mean["dnsmos_ovrl"],
+        "teacher_dnsmos_ovrl": mean["teacher_dnsmos_ovrl"],
         "mcd_db": mean["mcd_db"],
         "rtf": float(sum(v["rtf_2threads_shared"] for v in voices) / len(voices)),
         "train_seconds": {k: round(v, 1) for k, v in c["seconds"].items()},

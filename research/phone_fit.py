@@ -13,6 +13,7 @@ over the second's they carry (excess per frame x the first voice's share of fram
 test whether pico_gb's British speech, written with US CMUdict phones and aligned by a US
 acoustic model, is fitted worst where the accents part (docs/experiments/2026-11-voices.md).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,7 +28,11 @@ from training.export import load_checkpoint
 from training.model.networks import LOG_F0_STD
 
 LOW_MEL_BANDS = 30  # of the 80 mel bands to 11 kHz: those below 1.3 kHz
-BAND_GROUPS = ((0, LOW_MEL_BANDS), (LOW_MEL_BANDS, 55), (55, 80))  # of the 80 mel bands to 11 kHz: below 1.3 kHz, to 3.8 kHz, above
+BAND_GROUPS = (
+    (0, LOW_MEL_BANDS),
+    (LOW_MEL_BANDS, 55),
+    (55, 80),
+)  # of the 80 mel bands to 11 kHz: below 1.3 kHz, to 3.8 kHz, above
 BATH_CODAS = (("F",), ("TH",), ("S",), ("N", "T"), ("N", "S"), ("N", "CH"), ("N", "D"))
 
 
@@ -41,13 +46,13 @@ def phone_labels(symbols: list[str], phone_ids: np.ndarray) -> list[str]:
     is_vowel = lambda n: n[-1:].isdigit()  # noqa: E731
     out = []
     for k, name in enumerate(names):
-        after = names[k + 1:k + 4] + [""] * 3
+        after = names[k + 1 : k + 4] + [""] * 3
         if not name[:1].isalpha():
             out.append("pause")
         elif name == "R":
-            following = next((n for n in names[k + 1:] if n[:1].isalpha() or n in ("<sil>", "<sp>", "<eos>")), "")
+            following = next((n for n in names[k + 1 :] if n[:1].isalpha() or n in ("<sil>", "<sp>", "<eos>")), "")
             out.append("R+V" if is_vowel(following) else "R-V")
-        elif name == "AE1" and any(tuple(after[:len(c)]) == c and not is_vowel(after[len(c)]) for c in BATH_CODAS):
+        elif name == "AE1" and any(tuple(after[: len(c)]) == c and not is_vowel(after[len(c)]) for c in BATH_CODAS):
             out.append("AE(bath)")
         else:
             out.append(name.rstrip("012"))
@@ -63,11 +68,19 @@ class PhoneTally:
         self.sums = defaultdict(lambda: np.zeros(4))
         self.middles = defaultdict(list)  # (voice, label) -> [(teacher mean, our mean)]
 
-    def add(self, voice: str, labels: list[str], durations: np.ndarray, frame_l1: np.ndarray, log_dur_error: np.ndarray,
-            teacher_mel: np.ndarray | None = None, our_mel: np.ndarray | None = None):
+    def add(
+        self,
+        voice: str,
+        labels: list[str],
+        durations: np.ndarray,
+        frame_l1: np.ndarray,
+        log_dur_error: np.ndarray,
+        teacher_mel: np.ndarray | None = None,
+        our_mel: np.ndarray | None = None,
+    ):
         ends = np.cumsum(durations)
         for label, d, end, err in zip(labels, durations, ends, log_dur_error):
-            self.sums[voice, label] += (d, frame_l1[end - d:end].sum(), 1, err ** 2)
+            self.sums[voice, label] += (d, frame_l1[end - d : end].sum(), 1, err**2)
             if teacher_mel is not None and d >= 3:
                 middle = slice(end - d + d // 4, end - d // 4)
                 self.middles[voice, label].append((teacher_mel[middle].mean(axis=0), our_mel[middle].mean(axis=0)))
@@ -88,9 +101,14 @@ class PhoneTally:
     def row(self, voice: str, label: str) -> dict:
         frames, l1, tokens, dur = self.sums.get((voice, label), np.zeros(4))
         total = self.voice_total(voice)
-        return {"frames": frames, "frame_share": frames / max(total[0], 1), "mel_l1": l1 / frames if frames else float("nan"),
-                "tokens": tokens, "mean_frames": frames / tokens if tokens else float("nan"),
-                "dur_mse": dur / tokens if tokens else float("nan")}
+        return {
+            "frames": frames,
+            "frame_share": frames / max(total[0], 1),
+            "mel_l1": l1 / frames if frames else float("nan"),
+            "tokens": tokens,
+            "mean_frames": frames / tokens if tokens else float("nan"),
+            "dur_mse": dur / tokens if tokens else float("nan"),
+        }
 
     def excess(self, voice: str, reference: str) -> list[tuple[str, float]]:
         """(label, share of ``voice``'s mel L1 excess over ``reference`` it carries), largest first."""
@@ -126,8 +144,14 @@ def forced_outputs(model, cfg, u, predicted_pitch: bool = False):
     instead, as the engine's forced rendering has it)."""
     phones = torch.from_numpy(u.phones)[None]
     durations = torch.from_numpy(u.durations)[None]
-    out, _, log_dur, _, _, free = model(phones, torch.tensor([phones.shape[1]]), torch.tensor([u.speaker_id]),
-                                        durations, torch.from_numpy(u.phone_pitch)[None], free_pitch=True)
+    out, _, log_dur, _, _, free = model(
+        phones,
+        torch.tensor([phones.shape[1]]),
+        torch.tensor([u.speaker_id]),
+        durations,
+        torch.from_numpy(u.phone_pitch)[None],
+        free_pitch=True,
+    )
     if predicted_pitch:
         out = free
     log_dur_error = (log_dur[0] - torch.log1p(durations[0].float())).numpy()
@@ -143,14 +167,24 @@ def main(argv=None) -> int:
     ap.add_argument("--voices", default="pico_gb,pico_us", help="comma-separated; the first two are compared")
     ap.add_argument("--split", default="test", choices=("valid", "test"))
     ap.add_argument("--manifest", default=str(MANIFEST))
-    ap.add_argument("--per-voice", type=int, default=0,
-                    help="only each voice's first N sentences of the split by id (on test, those training.evaluate "
-                         "and diagnose take); 0: all")
-    ap.add_argument("--predicted-pitch", action="store_true",
-                    help="decode from the predicted phone pitch (as the engine's forced rendering does), not the teacher's")
+    ap.add_argument(
+        "--per-voice",
+        type=int,
+        default=0,
+        help="only each voice's first N sentences of the split by id (on test, those training.evaluate "
+        "and diagnose take); 0: all",
+    )
+    ap.add_argument(
+        "--predicted-pitch",
+        action="store_true",
+        help="decode from the predicted phone pitch (as the engine's forced rendering does), not the teacher's",
+    )
     ap.add_argument("--top", type=int, default=12, help="phones listed in the ranking")
-    ap.add_argument("--pairs", default="AE(bath):AE,AE(bath):AA,AE:AH",
-                    help="label pairs A:B whose vowel centres are compared (the teacher's A to B, ours A to the teacher's A and B)")
+    ap.add_argument(
+        "--pairs",
+        default="AE(bath):AE,AE(bath):AA,AE:AH",
+        help="label pairs A:B whose vowel centres are compared (the teacher's A to B, ours A to the teacher's A and B)",
+    )
     args = ap.parse_args(argv)
 
     from bittts.engine.text.phones import SYMBOLS
@@ -181,7 +215,10 @@ def main(argv=None) -> int:
 
     labels = sorted({label for _, label in tally.sums})
     pitch_source = "predicted" if args.predicted_pitch else "the teacher's"
-    print(f"teacher-forced ({pitch_source} phone pitch), {args.split} split; per phone: share of frames, mean frames a token, mel L1, duration MSE")
+    print(
+        f"teacher-forced ({pitch_source} phone pitch), {args.split} split; "
+        "per phone: share of frames, mean frames a token, mel L1, duration MSE"
+    )
     print("phone     " + "  ".join(f"{v:>28}" for v in wanted))
     for label in ["all"] + labels:
         cells = []
@@ -193,13 +230,18 @@ def main(argv=None) -> int:
                 r = tally.row(v, label)
                 cells.append(f"{r['frame_share']:5.3f} {r['mean_frames']:5.1f} {r['mel_l1']:7.4f} {r['dur_mse']:7.4f}")
         print(f"{label:9} " + "  ".join(f"{c:>28}" for c in cells))
-    print("\nframes of wrong voicing; F0 RMSE on the teacher's voiced frames (cents); of the teacher's "
-          "variance per mel band and its frame-to-frame change, the share ours keeps")
+    print(
+        "\nframes of wrong voicing; F0 RMSE on the teacher's voiced frames (cents); of the teacher's "
+        "variance per mel band and its frame-to-frame change, the share ours keeps"
+    )
     for v in wanted:
         frames, wrong = np.array(voicing[v]).T
         rmse = np.sqrt(np.mean(np.concatenate(f0_errors[v]) ** 2)) * LOG_F0_STD * 1200 / np.log(2)
         kept = smoothing_kept(smoothing[v])
-        print(f"  {v:8} {np.sum(frames * wrong) / frames.sum():6.2%} {rmse:6.0f}   variance {kept[0]:.3f}  change {kept[1]:.3f}")
+        print(
+            f"  {v:8} {np.sum(frames * wrong) / frames.sum():6.2%} {rmse:6.0f}   "
+            f"variance {kept[0]:.3f}  change {kept[1]:.3f}"
+        )
     print("\nlog-mel L1 by bands (utterances weighed alike): " + "  ".join(f"{lo}-{hi - 1}" for lo, hi in BAND_GROUPS))
     for v in wanted:
         per_band = np.mean(band_l1[v], axis=0)
@@ -208,8 +250,11 @@ def main(argv=None) -> int:
     if pairs:
         print("\nlog-mel distance of mean middle frames: the teacher's A to B | ours A to the teacher's A, to B")
         for v in wanted:
-            cells = [f"{a}:{b} {tally.centroid_distance(v, a, b):.3f} | {tally.centroid_distance(v, a, a, True):.3f} "
-                     f"{tally.centroid_distance(v, a, b, True):.3f}" for a, b in pairs]
+            cells = [
+                f"{a}:{b} {tally.centroid_distance(v, a, b):.3f} | {tally.centroid_distance(v, a, a, True):.3f} "
+                f"{tally.centroid_distance(v, a, b, True):.3f}"
+                for a, b in pairs
+            ]
             print(f"  {v:8} " + "   ".join(cells))
     if len(wanted) >= 2:
         print(f"\nshare of {wanted[0]}'s excess mel L1 over {wanted[1]}'s, by phone")

@@ -5,11 +5,11 @@ is well under a few GB), derives the model's targets, and serves batches:
 - acoustic batches: whole utterances, bucketed by length, capped by total frames;
 - vocoder batches: random fixed-length segments with their waveforms.
 """
+
 from __future__ import annotations
 
 import itertools
 import json
-import math
 import random
 import wave
 from dataclasses import dataclass
@@ -60,8 +60,13 @@ class Utterance:
         return len(self.mel)
 
 
-def select_rows(split: str, manifest: Path = MANIFEST, limit: int | None = None, speakers: set | None = None,
-                per_speaker: int | None = None) -> list[dict]:
+def select_rows(
+    split: str,
+    manifest: Path = MANIFEST,
+    limit: int | None = None,
+    speakers: set | None = None,
+    per_speaker: int | None = None,
+) -> list[dict]:
     """The manifest rows of a split, by speaker, then id; with ``per_speaker``, each speaker's
     first that many (on test, the sentences training.evaluate reads); with ``limit``, the same
     random ``limit`` of them every time."""
@@ -69,15 +74,22 @@ def select_rows(split: str, manifest: Path = MANIFEST, limit: int | None = None,
     rows = [r for r in rows if r["split"] == split and (speakers is None or r["speaker"] in speakers)]
     rows.sort(key=lambda r: (r["speaker"], r["id"]))
     if per_speaker:
-        rows = [r for _, group in itertools.groupby(rows, key=lambda r: r["speaker"]) for r in list(group)[:per_speaker]]
+        rows = [
+            r for _, group in itertools.groupby(rows, key=lambda r: r["speaker"]) for r in list(group)[:per_speaker]
+        ]
     if limit:
         random.Random(0).shuffle(rows)
         rows = rows[:limit]
     return rows
 
 
-def load_split(split: str, manifest: Path = MANIFEST, limit: int | None = None, speakers: set | None = None,
-               per_speaker: int | None = None) -> list[Utterance]:
+def load_split(
+    split: str,
+    manifest: Path = MANIFEST,
+    limit: int | None = None,
+    speakers: set | None = None,
+    per_speaker: int | None = None,
+) -> list[Utterance]:
     out = []
     for r in select_rows(split, manifest, limit, speakers, per_speaker):
         path = Path(r["path"])
@@ -87,12 +99,19 @@ def load_split(split: str, manifest: Path = MANIFEST, limit: int | None = None, 
             f0 = z["f0"].astype(np.float32)
             norm = (interpolated_log_f0(f0) - LOG_F0_MEAN) / LOG_F0_STD
             durations = z["durations"].astype(np.int64)
-            out.append(Utterance(
-                id=r["id"], speaker_id=int(z["speaker_id"]), phones=z["phone_ids"].astype(np.int64),
-                durations=durations, mel=z["mel"].astype(np.float16), norm_log_f0=norm,
-                voiced=z["voiced"].astype(np.float32), phone_pitch=phone_means(norm, durations),
-                wav_path=CORPUS / "audio" / r["speaker"] / f"{r['id']}.wav",
-            ))
+            out.append(
+                Utterance(
+                    id=r["id"],
+                    speaker_id=int(z["speaker_id"]),
+                    phones=z["phone_ids"].astype(np.int64),
+                    durations=durations,
+                    mel=z["mel"].astype(np.float16),
+                    norm_log_f0=norm,
+                    voiced=z["voiced"].astype(np.float32),
+                    phone_pitch=phone_means(norm, durations),
+                    wav_path=CORPUS / "audio" / r["speaker"] / f"{r['id']}.wav",
+                )
+            )
     return out
 
 
@@ -174,5 +193,8 @@ def vocoder_batches(utts: list[Utterance], waves: WaveCache, segment_frames: int
             if len(wav) < segment_frames * hop:
                 wav = np.pad(wav, (0, segment_frames * hop - len(wav)))
             audio.append(wav)
-        yield (torch.from_numpy(np.stack(feats)), torch.from_numpy(np.stack(f0s).astype(np.float32)),
-               torch.from_numpy(np.stack(audio)))
+        yield (
+            torch.from_numpy(np.stack(feats)),
+            torch.from_numpy(np.stack(f0s).astype(np.float32)),
+            torch.from_numpy(np.stack(audio)),
+        )

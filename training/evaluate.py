@@ -13,8 +13,10 @@ For held-out test sentences of the corpus (never trained on), per voice:
 Audio is cached in work-data/eval/<tag>/; results go to work-data/eval/<tag>/results.json (what
 Whisper heard in our audio to transcripts.jsonl, for reading the errors) and
 a table is printed. ``--rescore`` scores the stored transcripts again (after a change to the
-scoring's text normalization) without synthesizing or transcribing anything. Needs the training extras plus faster-whisper, speechmos (and librosa).
+scoring's text normalization) without synthesizing or transcribing anything. Needs the training extras plus
+faster-whisper, speechmos (and librosa).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,8 +70,9 @@ def whisper_transcriber(threads: int):
     whisper = WhisperModel(str(assemble_model()), device="cpu", compute_type="int8", cpu_threads=threads)
 
     def transcribe(path: Path) -> str:
-        segs, _ = whisper.transcribe(str(path), language="en", beam_size=1, vad_filter=False,
-                                     condition_on_previous_text=False)
+        segs, _ = whisper.transcribe(
+            str(path), language="en", beam_size=1, vad_filter=False, condition_on_previous_text=False
+        )
         return " ".join(s.text for s in segs).strip()
 
     return transcribe
@@ -109,8 +112,7 @@ def rendered_f0(forced) -> np.ndarray:
 def teacher_forced(model, speaker: np.ndarray, feats):
     """The engine acoustic model's (a BitTTSModel's) output for a corpus utterance, with the
     teacher's phones and durations forced (so that its frames line up with the teacher's)."""
-    return model.acoustic(feats["phone_ids"].astype(np.int64), speaker,
-                                durations=feats["durations"].astype(np.int64))
+    return model.acoustic(feats["phone_ids"].astype(np.int64), speaker, durations=feats["durations"].astype(np.int64))
 
 
 def f0_rmse_by_voice(synth, per_voice: int) -> dict[str, float]:
@@ -136,10 +138,10 @@ def band_share(wave: np.ndarray, sr: int, lo: float = 4000, hi: float = 8000) ->
 
 
 def dnsmos(wave: np.ndarray, sr: int) -> tuple[float, float]:
+    from math import gcd
+
     from scipy.signal import resample_poly
     from speechmos import dnsmos as dm
-
-    from math import gcd
 
     g = gcd(16000, sr)
     x = resample_poly(wave.astype(np.float64), 16000 // g, sr // g).astype(np.float32)
@@ -160,7 +162,7 @@ def teacher_heard(key: str, teacher_cache: dict) -> list[str] | None:
     return canonical_words(records[sid].split()) if sid in records else None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _corpus_wer_records(voice: str) -> dict[str, str]:
     path = CORPUS / "wer" / f"{voice}.jsonl"
     if not path.exists():
@@ -171,6 +173,7 @@ def _corpus_wer_records(voice: str) -> dict[str, str]:
 @dataclass(frozen=True)
 class Scored:
     """One test sentence of a stored evaluation, scored."""
+
     words: int
     errors: int  # in our audio
     teacher_errors: int
@@ -180,8 +183,13 @@ class Scored:
 
 def score(text: str, heard: str, teacher_words: list[str]) -> Scored:
     ref, ours = norm_words(text), norm_words(heard)
-    return Scored(len(ref), edit_distance(ref, ours), edit_distance(ref, teacher_words),
-                  ours[:1] != ref[:1], teacher_words[:1] != ref[:1])
+    return Scored(
+        len(ref),
+        edit_distance(ref, ours),
+        edit_distance(ref, teacher_words),
+        ours[:1] != ref[:1],
+        teacher_words[:1] != ref[:1],
+    )
 
 
 def stored_scores(tag: str) -> dict[tuple[str, str], Scored]:
@@ -225,12 +233,16 @@ def rescore(tag: str, model: str | None = None) -> dict:
                 voices[voice]["f0_rmse_cents"] = cents
     if "_mean" in voices:
         n = sum(t[2] for t in totals.values())
-        voices["_mean"].update(wer=sum(t[0] for t in totals.values()) / n,
-                               teacher_wer=sum(t[1] for t in totals.values()) / n)
+        voices["_mean"].update(
+            wer=sum(t[0] for t in totals.values()) / n, teacher_wer=sum(t[1] for t in totals.values()) / n
+        )
     (out_dir / "results.json").write_text(json.dumps(summary, indent=1))
     for voice, r in voices.items():
-        print(f"{voice:8} WER {100 * r['wer']:5.1f}% (teacher {100 * r['teacher_wer']:4.1f}%)"
-              + (f"  F0 {r['f0_rmse_cents']:.0f} c" if "f0_rmse_cents" in r else ""), file=sys.stderr)
+        print(
+            f"{voice:8} WER {100 * r['wer']:5.1f}% (teacher {100 * r['teacher_wer']:4.1f}%)"
+            + (f"  F0 {r['f0_rmse_cents']:.0f} c" if "f0_rmse_cents" in r else ""),
+            file=sys.stderr,
+        )
     return summary
 
 
@@ -241,8 +253,11 @@ def main(argv=None) -> int:
     ap.add_argument("--per-voice", type=int, default=60, help="test sentences per voice (100+ for final figures)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--voices", default="", help="comma-separated voice names (default: every voice)")
-    ap.add_argument("--rescore", action="store_true",
-                    help="synthesize and transcribe nothing: score the stored transcripts of --tag again")
+    ap.add_argument(
+        "--rescore",
+        action="store_true",
+        help="synthesize and transcribe nothing: score the stored transcripts of --tag again",
+    )
     args = ap.parse_args(argv)
     if args.rescore:
         rescore(args.tag or Path(args.model).stem, args.model)
@@ -263,7 +278,7 @@ def main(argv=None) -> int:
     teacher_cache_path = EVAL / "teacher_cache.json"
     teacher_cache = json.loads(teacher_cache_path.read_text()) if teacher_cache_path.exists() else {}
     results = {}
-    transcripts = []      # what Whisper heard in our audio, for reading the errors
+    transcripts = []  # what Whisper heard in our audio, for reading the errors
     for voice in synth.voices:
         if chosen and voice.name not in chosen:
             continue
@@ -272,8 +287,22 @@ def main(argv=None) -> int:
             continue
         vdir = out_dir / voice.name
         vdir.mkdir(parents=True, exist_ok=True)
-        acc = {k: [] for k in ("ours_err", "teacher_err", "words", "ours_ovrl", "ours_sig", "teacher_ovrl",
-                               "teacher_sig", "mcd", "f0_rmse", "band_ratio", "rtf")}
+        acc = {
+            k: []
+            for k in (
+                "ours_err",
+                "teacher_err",
+                "words",
+                "ours_ovrl",
+                "ours_sig",
+                "teacher_ovrl",
+                "teacher_sig",
+                "mcd",
+                "f0_rmse",
+                "band_ratio",
+                "rtf",
+            )
+        }
         speaker = synth.speaker_vector(voice.name)
         for r in mine:
             teacher_wav = CORPUS / "audio" / voice.name / f"{r['id']}.wav"
@@ -287,8 +316,16 @@ def main(argv=None) -> int:
             acc["words"].append(len(ref))
             heard = transcribe(ours_wav)
             acc["ours_err"].append(edit_distance(ref, norm_words(heard)))
-            transcripts.append({"voice": voice.name, "id": r["id"], "text": r["text"], "heard": heard,
-                                "errors": acc["ours_err"][-1], "words": len(ref)})
+            transcripts.append(
+                {
+                    "voice": voice.name,
+                    "id": r["id"],
+                    "text": r["text"],
+                    "heard": heard,
+                    "errors": acc["ours_err"][-1],
+                    "words": len(ref),
+                }
+            )
             o_ovrl, o_sig = dnsmos(audio, sr)
             key = f"{voice.name}/{r['id']}"
             if key not in teacher_cache:
@@ -312,18 +349,28 @@ def main(argv=None) -> int:
         teacher_cache_path.write_text(json.dumps(teacher_cache))
         words = sum(acc["words"])
         res = {
-            "utterances": len(mine), "words": words,
-            "wer": sum(acc["ours_err"]) / words, "teacher_wer": sum(acc["teacher_err"]) / words,
-            "dnsmos_ovrl": float(np.mean(acc["ours_ovrl"])), "teacher_dnsmos_ovrl": float(np.mean(acc["teacher_ovrl"])),
-            "dnsmos_sig": float(np.mean(acc["ours_sig"])), "teacher_dnsmos_sig": float(np.mean(acc["teacher_sig"])),
-            "mcd_db": float(np.mean(acc["mcd"])), "f0_rmse_cents": float(np.nanmean(acc["f0_rmse"])),
-            "band_4_8k_ratio": float(np.mean(acc["band_ratio"])), "rtf_2threads_shared": float(np.median(acc["rtf"])),
+            "utterances": len(mine),
+            "words": words,
+            "wer": sum(acc["ours_err"]) / words,
+            "teacher_wer": sum(acc["teacher_err"]) / words,
+            "dnsmos_ovrl": float(np.mean(acc["ours_ovrl"])),
+            "teacher_dnsmos_ovrl": float(np.mean(acc["teacher_ovrl"])),
+            "dnsmos_sig": float(np.mean(acc["ours_sig"])),
+            "teacher_dnsmos_sig": float(np.mean(acc["teacher_sig"])),
+            "mcd_db": float(np.mean(acc["mcd"])),
+            "f0_rmse_cents": float(np.nanmean(acc["f0_rmse"])),
+            "band_4_8k_ratio": float(np.mean(acc["band_ratio"])),
+            "rtf_2threads_shared": float(np.median(acc["rtf"])),
         }
         results[voice.name] = res
-        print(f"{voice.name:8} WER {100 * res['wer']:5.1f}% (teacher {100 * res['teacher_wer']:4.1f}%)  "
-              f"OVRL {res['dnsmos_ovrl']:.2f} ({res['teacher_dnsmos_ovrl']:.2f})  SIG {res['dnsmos_sig']:.2f} "
-              f"({res['teacher_dnsmos_sig']:.2f})  MCD {res['mcd_db']:.2f} dB  F0 {res['f0_rmse_cents']:.0f} c  "
-              f"4-8k x{res['band_4_8k_ratio']:.2f}", file=sys.stderr, flush=True)
+        print(
+            f"{voice.name:8} WER {100 * res['wer']:5.1f}% (teacher {100 * res['teacher_wer']:4.1f}%)  "
+            f"OVRL {res['dnsmos_ovrl']:.2f} ({res['teacher_dnsmos_ovrl']:.2f})  SIG {res['dnsmos_sig']:.2f} "
+            f"({res['teacher_dnsmos_sig']:.2f})  MCD {res['mcd_db']:.2f} dB  F0 {res['f0_rmse_cents']:.0f} c  "
+            f"4-8k x{res['band_4_8k_ratio']:.2f}",
+            file=sys.stderr,
+            flush=True,
+        )
     if results:
         total_words = sum(r["words"] for r in results.values())
         results["_mean"] = {
@@ -334,8 +381,13 @@ def main(argv=None) -> int:
             "mcd_db": float(np.mean([r["mcd_db"] for r in results.values()])),
         }
     out_dir.mkdir(parents=True, exist_ok=True)
-    summary = {"model": str(args.model), "file_bytes": synth.summary.file_bytes, "parameters": synth.summary.parameters,
-               "per_voice": args.per_voice, "voices": results}
+    summary = {
+        "model": str(args.model),
+        "file_bytes": synth.summary.file_bytes,
+        "parameters": synth.summary.parameters,
+        "per_voice": args.per_voice,
+        "voices": results,
+    }
     (out_dir / "results.json").write_text(json.dumps(summary, indent=1))
     (out_dir / "transcripts.jsonl").write_text("".join(json.dumps(t, ensure_ascii=False) + "\n" for t in transcripts))
     print(json.dumps(summary, indent=1))

@@ -9,6 +9,7 @@ training/checkpoints/g2p.pt exists (``--g2p FILE`` names another, ``--no-g2p`` l
 
     python -m training.export --checkpoint work-data/checkpoints/model.pt --out resources/bittts-en.bttm
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,13 +32,16 @@ def module_tensors(network: str, module: torch.nn.Module, layers: tuple[tensor_n
     parameter's path under ``network.``; a parameter the table does not name, or a name without
     a parameter, is an error (change engine/tensor_names.py and docs/model-format.md first)."""
     params = {f"{network}.{name}": param for name, param in module.named_parameters()}
-    ternary_weights = {f"{network}.{name}.weight" for name, m in module.named_modules()
-                       if isinstance(m, TernaryConv1d) and m.quantized}
+    ternary_weights = {
+        f"{network}.{name}.weight" for name, m in module.named_modules() if isinstance(m, TernaryConv1d) and m.quantized
+    }
     names = tensor_names.tensor_names(metadata, layers)
     unnamed, missing = sorted(set(params) - set(names)), [n for n in names if n not in params]
     if unnamed or missing:
-        raise ValueError(f"the {network} network does not match the engine's tensor table "
-                         f"(engine/tensor_names.py): parameters it lacks {unnamed}, names without a parameter {missing}")
+        raise ValueError(
+            f"the {network} network does not match the engine's tensor table "
+            f"(engine/tensor_names.py): parameters it lacks {unnamed}, names without a parameter {missing}"
+        )
     for name in names:
         param = params[name]
         if name in ternary_weights:
@@ -76,15 +80,19 @@ def add_g2p(w: ModelWriter, g2p: G2PNet, provenance: str = "", decoder: dict | N
     cfg = g2p.cfg
     if (cfg.n_letters, cfg.n_outputs) != (len(G2P_LETTERS), len(G2P_OUTPUTS)):
         raise ValueError("the G2P was trained with other letter or phone inventories than the engine's")
-    w.update_metadata({"g2p.letters": list(G2P_LETTERS), "g2p.phones": list(G2P_OUTPUTS),
-                       "g2p.provenance": provenance})
+    w.update_metadata({"g2p.letters": list(G2P_LETTERS), "g2p.phones": list(G2P_OUTPUTS), "g2p.provenance": provenance})
     for key, value in cfg.to_dict().items():
         if key not in ("n_letters", "n_outputs", "dropout"):
             w.add_metadata(f"g2p.arch.{key}", value)
     if decoder:
-        w.update_metadata({"g2p.decoder.beam": int(decoder["width"]), "g2p.decoder.lm_order": int(decoder["lm_order"]),
-                           "g2p.decoder.lm_weight": float(decoder["lm_weight"]),
-                           "g2p.decoder.length_bonus": float(decoder["length_bonus"])})
+        w.update_metadata(
+            {
+                "g2p.decoder.beam": int(decoder["width"]),
+                "g2p.decoder.lm_order": int(decoder["lm_order"]),
+                "g2p.decoder.lm_weight": float(decoder["lm_weight"]),
+                "g2p.decoder.length_bonus": float(decoder["length_bonus"]),
+            }
+        )
     add_network(w, "g2p", g2p, tensor_names.G2P)
 
 
@@ -92,29 +100,41 @@ def load_g2p(path: str | Path) -> tuple[G2PNet, str, dict | None]:
     """The G2P of a compact checkpoint (training/g2p/train.py), a provenance line, and its
     decoder settings (None before ``evaluate --tune``)."""
     g2p, ckpt = load_g2p_checkpoint(path)
-    provenance = (f"ternary CTC G2P trained on CMUdict (first pronunciations, test words held out): "
-                  f"{ckpt['step']} steps, {ckpt['seconds'] / 60:.1f} min on CPU")
+    provenance = (
+        f"ternary CTC G2P trained on CMUdict (first pronunciations, test words held out): "
+        f"{ckpt['step']} steps, {ckpt['seconds'] / 60:.1f} min on CPU"
+    )
     return g2p, provenance, ckpt.get("decoder")
 
 
-def build_writer(cfg: ModelConfig, acoustic: AcousticModel, vocoder: VocoderNet, phones: list[str],
-                 speakers: list[dict], lexicon_blob: bytes | None, provenance: str, name: str = "BitTTS English",
-                 g2p: tuple[G2PNet, str, dict | None] | None = None) -> ModelWriter:
+def build_writer(
+    cfg: ModelConfig,
+    acoustic: AcousticModel,
+    vocoder: VocoderNet,
+    phones: list[str],
+    speakers: list[dict],
+    lexicon_blob: bytes | None,
+    provenance: str,
+    name: str = "BitTTS English",
+    g2p: tuple[G2PNet, str, dict | None] | None = None,
+) -> ModelWriter:
     """``g2p``: (the G2P network, its provenance line, its decoder settings), or None for a
     file without one."""
     w = ModelWriter()
-    w.update_metadata({
-        "general.architecture": "bittts-fastspeech-ddsp",
-        "general.name": name,
-        "general.version": "1",
-        "general.provenance": provenance,
-        "general.licence": "model weights: see MODEL_CARD.md (teacher voice licences apply)",
-        "audio.sample_rate": cfg.sample_rate,
-        "audio.hop_size": cfg.hop_size,
-        "text.phones": list(phones),
-        "arch.log_f0_mean": LOG_F0_MEAN,
-        "arch.log_f0_std": LOG_F0_STD,
-    })
+    w.update_metadata(
+        {
+            "general.architecture": "bittts-fastspeech-ddsp",
+            "general.name": name,
+            "general.version": "1",
+            "general.provenance": provenance,
+            "general.licence": "model weights: see MODEL_CARD.md (teacher voice licences apply)",
+            "audio.sample_rate": cfg.sample_rate,
+            "audio.hop_size": cfg.hop_size,
+            "text.phones": list(phones),
+            "arch.log_f0_mean": LOG_F0_MEAN,
+            "arch.log_f0_std": LOG_F0_STD,
+        }
+    )
     for key, value in cfg.to_dict().items():
         w.add_metadata(f"arch.{key}", value)
     for field in ("name", "sex", "accent", "licence", "teacher"):
@@ -141,9 +161,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--checkpoint", required=True)
     parser.add_argument("--out", required=True)
-    parser.add_argument("--g2p", default=str(G2P_CHECKPOINT),
-                        help="the G2P checkpoint to pack (default: %(default)s, when it exists)")
-    parser.add_argument("--no-g2p", action="store_true", help="write no G2P (the engine then uses its rule-based fallback)")
+    parser.add_argument(
+        "--g2p", default=str(G2P_CHECKPOINT), help="the G2P checkpoint to pack (default: %(default)s, when it exists)"
+    )
+    parser.add_argument(
+        "--no-g2p", action="store_true", help="write no G2P (the engine then uses its rule-based fallback)"
+    )
     args = parser.parse_args()
     from bittts.engine.text.lexicon import cmudict_lexicon  # the front end owns the lexicon layout
 
@@ -154,8 +177,9 @@ def main() -> None:
         g2p = load_g2p(args.g2p)
     elif not args.no_g2p and args.g2p != str(G2P_CHECKPOINT):
         raise SystemExit(f"no G2P checkpoint at {args.g2p}")
-    writer = build_writer(cfg, acoustic, vocoder, ckpt["phones"], ckpt["speakers"], lexicon_blob,
-                          ckpt.get("provenance", ""), g2p=g2p)
+    writer = build_writer(
+        cfg, acoustic, vocoder, ckpt["phones"], ckpt["speakers"], lexicon_blob, ckpt.get("provenance", ""), g2p=g2p
+    )
     print("G2P: " + (g2p[1] if g2p else "none (the engine falls back to spelling rules)"))
     size = writer.write(args.out)
     print(f"wrote {args.out}: {size / 1e6:.2f} MB")

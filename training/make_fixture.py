@@ -10,6 +10,7 @@ writes only tests/fixtures/bundled/expected.npz, with the bundled file's SHA-256
 engine is checked against the trained weights without a second copy of the model.
 tests/engine/test_parity.py checks the engine against both.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,7 +22,14 @@ import torch
 from training.export import build_writer, load_checkpoint, round_to_fp16_
 from training.model import ddsp
 from training.model.config import ModelConfig
-from training.model.networks import LOG_F0_MEAN, LOG_F0_STD, AcousticModel, VocoderNet, durations_from_log, min_frames_for
+from training.model.networks import (
+    LOG_F0_MEAN,
+    LOG_F0_STD,
+    AcousticModel,
+    VocoderNet,
+    durations_from_log,
+    min_frames_for,
+)
 
 OUT = Path("tests/fixtures/parity")
 PHONES = [6, 73, 37, 71, 15, 77, 4, 69, 30, 62, 8, 6]  # "<sil> S EH1 R AA0 T <wb> N AE1 D . <sil>"-like ids
@@ -31,8 +39,16 @@ def small_random_model(seed: int = 0):
     torch.manual_seed(seed)
     from bittts.engine.text.phones import SYMBOLS
 
-    cfg = ModelConfig(n_phones=len(SYMBOLS), n_speakers=3, encoder_channels=48, decoder_channels=40,
-                      vocoder_channels=44, encoder_layers=2, decoder_layers=2, vocoder_layers=2)
+    cfg = ModelConfig(
+        n_phones=len(SYMBOLS),
+        n_speakers=3,
+        encoder_channels=48,
+        decoder_channels=40,
+        vocoder_channels=44,
+        encoder_layers=2,
+        decoder_layers=2,
+        vocoder_layers=2,
+    )
     acoustic, vocoder = AcousticModel(cfg).eval(), VocoderNet(cfg).eval()
     with torch.no_grad():  # a plausible output range instead of an untrained zero
         acoustic.duration_predictor.out.bias.fill_(1.6)
@@ -43,8 +59,15 @@ def small_random_model(seed: int = 0):
 
 
 @torch.no_grad()
-def expected_outputs(cfg, acoustic: AcousticModel, vocoder: VocoderNet, symbols: list[str], phones: list[int],
-                     speaker: int, seed: int = 1):
+def expected_outputs(
+    cfg,
+    acoustic: AcousticModel,
+    vocoder: VocoderNet,
+    symbols: list[str],
+    phones: list[int],
+    speaker: int,
+    seed: int = 1,
+):
     ids = torch.tensor([phones])
     spk = torch.tensor([speaker])
     mask = torch.ones(1, 1, len(phones))
@@ -60,12 +83,21 @@ def expected_outputs(cfg, acoustic: AcousticModel, vocoder: VocoderNet, symbols:
     envelope, gains = vocoder(features, frame_mask)
     frames = mel.shape[2]
     noise = torch.from_numpy(np.random.default_rng(seed).standard_normal((1, frames, cfg.noise_fft)).astype(np.float32))
-    wave = ddsp.synthesize(f0, envelope, gains, noise, cfg.sample_rate, cfg.hop_size, cfg.max_harmonics, cfg.harmonic_ceiling)
+    wave = ddsp.synthesize(
+        f0, envelope, gains, noise, cfg.sample_rate, cfg.hop_size, cfg.max_harmonics, cfg.harmonic_ceiling
+    )
     return {
-        "phones": np.array(phones, np.int64), "speaker": np.array(speaker),
-        "log_durations": log_dur[0].numpy(), "durations": durations[0].numpy(), "phone_pitch": pitch[0].numpy(),
-        "mel": mel[0].T.numpy(), "f0": f0[0].numpy(), "voiced": voiced[0].numpy().astype(bool),
-        "envelope": envelope[0].T.numpy(), "gains": gains[0].T.numpy(), "noise": noise[0].numpy(),
+        "phones": np.array(phones, np.int64),
+        "speaker": np.array(speaker),
+        "log_durations": log_dur[0].numpy(),
+        "durations": durations[0].numpy(),
+        "phone_pitch": pitch[0].numpy(),
+        "mel": mel[0].T.numpy(),
+        "f0": f0[0].numpy(),
+        "voiced": voiced[0].numpy().astype(bool),
+        "envelope": envelope[0].T.numpy(),
+        "gains": gains[0].T.numpy(),
+        "noise": noise[0].numpy(),
         "waveform": wave[0].numpy(),
     }
 
@@ -73,8 +105,9 @@ def expected_outputs(cfg, acoustic: AcousticModel, vocoder: VocoderNet, symbols:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--checkpoint", help="a training checkpoint (default: a small random model)")
-    parser.add_argument("--bundled-model", default="resources/bittts-en.bttm",
-                        help="with --checkpoint: the model file exported from it")
+    parser.add_argument(
+        "--bundled-model", default="resources/bittts-en.bttm", help="with --checkpoint: the model file exported from it"
+    )
     args = parser.parse_args()
     if args.checkpoint:
         import hashlib

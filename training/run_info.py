@@ -1,6 +1,7 @@
 """What a training run leaves behind, and how it is read: the trainer (training/train.py) writes
 it, the model card (training/model_card.py) reads it. Neither imports the other; both import this.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -16,6 +16,7 @@ when the bundled model changes: docs/training.md, "Checkpoints"). A new machine 
 work-data resumes from the compact copy. Export with
 python -m training.export --checkpoint work-data/checkpoints/model.pt --out resources/bittts-en.bttm.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -86,8 +87,12 @@ def scaled_config(cfg: ModelConfig, width: float) -> ModelConfig:
     if width == 1.0:
         return cfg
     scale = lambda c: max(16, int(round(c * width / 16)) * 16)  # noqa: E731
-    return replace(cfg, encoder_channels=scale(cfg.encoder_channels), decoder_channels=scale(cfg.decoder_channels),
-                   vocoder_channels=scale(cfg.vocoder_channels))
+    return replace(
+        cfg,
+        encoder_channels=scale(cfg.encoder_channels),
+        decoder_channels=scale(cfg.decoder_channels),
+        vocoder_channels=scale(cfg.vocoder_channels),
+    )
 
 
 def cpu_has_bf16() -> bool:
@@ -135,15 +140,23 @@ def phone_edge_frames(durations: torch.Tensor, frames: int, width: int = EDGE_FR
     return near[:, 1 : frames + 1]
 
 
-def acoustic_loss(model: AcousticModel, batch: dict, cfg: ModelConfig, device, bf16: bool, return_frames: bool = False,
-                  mel_edge_weight: float = 1.0):
+def acoustic_loss(
+    model: AcousticModel,
+    batch: dict,
+    cfg: ModelConfig,
+    device,
+    bf16: bool,
+    return_frames: bool = False,
+    mel_edge_weight: float = 1.0,
+):
     """(total loss, its parts as floats), and the decoded frames when ``return_frames``.
     ``mel_edge_weight``: the mel L1 weighs phone-boundary frames (``phone_edge_frames``) this
     many times the others. The parts report the plain L1 and the L1 on the boundary frames alone."""
     b = {k: v.to(device) for k, v in batch.items()}
     with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
-        out, frame_mask, log_dur, pitch, phone_mask, *_ = model(b["phones"], b["phone_lengths"], b["speakers"],
-                                                                 b["durations"], b["phone_pitch"])
+        out, frame_mask, log_dur, pitch, phone_mask, *_ = model(
+            b["phones"], b["phone_lengths"], b["speakers"], b["durations"], b["phone_pitch"]
+        )
     out = out.float()
     frames = frame_mask.sum()
     mel_error = out[:, : cfg.n_mels] - b["mel"]
@@ -155,20 +168,36 @@ def acoustic_loss(model: AcousticModel, batch: dict, cfg: ModelConfig, device, b
     mel_loss = (frame_error * weights).sum() / weights.sum()  # at weights 1: mel_l1
     fmask = frame_mask[:, 0]
     f0_l1 = ((out[:, cfg.n_mels] - b["norm_log_f0"]).abs() * fmask).sum() / frames
-    voicing = (F.binary_cross_entropy_with_logits(out[:, cfg.n_mels + 1], b["voiced"], reduction="none") * fmask).sum() / frames
+    voicing = (
+        F.binary_cross_entropy_with_logits(out[:, cfg.n_mels + 1], b["voiced"], reduction="none") * fmask
+    ).sum() / frames
     pmask = phone_mask[:, 0]
     phones = pmask.sum()
     dur = (((log_dur.float() - torch.log1p(b["durations"].float())) ** 2) * pmask).sum() / phones
     pit = (((pitch.float() - b["phone_pitch"]) ** 2) * pmask).sum() / phones
     total = mel_loss + 0.5 * f0_l1 + 0.2 * voicing + 0.5 * dur + 0.2 * pit
-    parts = {"mel_l1": mel_l1.item(), "mel_edges": mel_edges.item(), "f0_l1": f0_l1.item(),
-             "voicing": voicing.item(), "dur": dur.item(), "pitch": pit.item()}
+    parts = {
+        "mel_l1": mel_l1.item(),
+        "mel_edges": mel_edges.item(),
+        "f0_l1": f0_l1.item(),
+        "voicing": voicing.item(),
+        "dur": dur.item(),
+        "pitch": pit.item(),
+    }
     return (total, parts, out) if return_frames else (total, parts)
 
 
-def vocoder_loss(model: VocoderNet, batch, cfg: ModelConfig, device, bf16: bool,
-                 fft_sizes: tuple[int, ...] = (512, 1024, 2048), return_wave: bool = False,
-                 mel_weight: float = 0.0, mel_filterbank: torch.Tensor | None = None):
+def vocoder_loss(
+    model: VocoderNet,
+    batch,
+    cfg: ModelConfig,
+    device,
+    bf16: bool,
+    fft_sizes: tuple[int, ...] = (512, 1024, 2048),
+    return_wave: bool = False,
+    mel_weight: float = 0.0,
+    mel_filterbank: torch.Tensor | None = None,
+):
     """(multi-resolution STFT loss, plus ``mel_weight`` x log-mel L1 (``ddsp.log_mel_l1``), its
     parts as floats), and the waveform when ``return_wave``."""
     feats, f0, audio = (t.to(device) for t in batch)
@@ -176,8 +205,16 @@ def vocoder_loss(model: VocoderNet, batch, cfg: ModelConfig, device, bf16: bool,
     with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
         envelope, gains = model(feats, mask)
     noise = torch.randn(feats.shape[0], feats.shape[2], cfg.noise_fft, device=device)
-    wave = ddsp.synthesize(f0, envelope.float(), gains.float(), noise, cfg.sample_rate, cfg.hop_size,
-                           cfg.max_harmonics, cfg.harmonic_ceiling)
+    wave = ddsp.synthesize(
+        f0,
+        envelope.float(),
+        gains.float(),
+        noise,
+        cfg.sample_rate,
+        cfg.hop_size,
+        cfg.max_harmonics,
+        cfg.harmonic_ceiling,
+    )
     loss = ddsp.multi_resolution_stft_loss(wave, audio, fft_sizes)
     parts = {"stft": loss.item()}
     if mel_weight > 0:
@@ -212,11 +249,25 @@ class Trainer:
         from training.teachers.voices import VOICES
 
         self.phones = list(SYMBOLS)
-        self.speakers = [{"name": v.name, "sex": {"F": "female", "M": "male"}[v.sex], "accent": v.accent,
-                          "licence": v.licence, "teacher": f"{v.engine} {v.voice}"} for v in VOICES]
-        self.cfg = scaled_config(ModelConfig(n_phones=len(SYMBOLS), n_speakers=len(VOICES),
-                                             quantize_acoustic=tc.quantize_acoustic,
-                                             quantize_vocoder=tc.quantize_vocoder), tc.width)
+        self.speakers = [
+            {
+                "name": v.name,
+                "sex": {"F": "female", "M": "male"}[v.sex],
+                "accent": v.accent,
+                "licence": v.licence,
+                "teacher": f"{v.engine} {v.voice}",
+            }
+            for v in VOICES
+        ]
+        self.cfg = scaled_config(
+            ModelConfig(
+                n_phones=len(SYMBOLS),
+                n_speakers=len(VOICES),
+                quantize_acoustic=tc.quantize_acoustic,
+                quantize_vocoder=tc.quantize_vocoder,
+            ),
+            tc.width,
+        )
         self.full_checkpoint = RUNS / tc.run / "model.pt" if tc.run else FULL_CHECKPOINT
         self.compact_checkpoint = None if tc.run else COMPACT_CHECKPOINT
         self.acoustic = AcousticModel(self.cfg).to(self.device)
@@ -246,14 +297,23 @@ class Trainer:
         def weights(m):
             return {k: (v.half() if compact and v.is_floating_point() else v).cpu() for k, v in m.state_dict().items()}
 
-        state = {"config": self.cfg.to_dict(), "train_config": asdict(self.tc), "phones": self.phones,
-                 "speakers": self.speakers, "acoustic": weights(self.acoustic), "vocoder": weights(self.vocoder),
-                 "step_acoustic": self.step_a, "step_vocoder": self.step_v, "step_finetune": self.step_f,
-                 "step_finetune_adversarial": self.step_f_heard,
-                 "seconds": self.seconds,
-                 "audio_seconds": self.audio_seconds, "device_seconds": self.device_seconds,
-                 "history": self.history[-200:],
-                 "provenance": self.provenance()}
+        state = {
+            "config": self.cfg.to_dict(),
+            "train_config": asdict(self.tc),
+            "phones": self.phones,
+            "speakers": self.speakers,
+            "acoustic": weights(self.acoustic),
+            "vocoder": weights(self.vocoder),
+            "step_acoustic": self.step_a,
+            "step_vocoder": self.step_v,
+            "step_finetune": self.step_f,
+            "step_finetune_adversarial": self.step_f_heard,
+            "seconds": self.seconds,
+            "audio_seconds": self.audio_seconds,
+            "device_seconds": self.device_seconds,
+            "history": self.history[-200:],
+            "provenance": self.provenance(),
+        }
         if not compact:
             state["opt_acoustic"] = self.opt_a.state_dict()
             state["opt_vocoder"] = self.opt_v.state_dict()
@@ -264,10 +324,12 @@ class Trainer:
         return state
 
     def provenance(self) -> str:
-        return (f"distilled from {len(self.speakers)} teacher voices ({', '.join(s['name'] for s in self.speakers)}); "
-                f"vocoder {self.step_v} steps, acoustic {self.step_a} steps, "
-                f"vocoder fine-tuning {self.step_f} steps; "
-                f"{sum(self.seconds.values()) / 3600:.2f} h of training ({hardware_hours(self.device_seconds)})")
+        return (
+            f"distilled from {len(self.speakers)} teacher voices ({', '.join(s['name'] for s in self.speakers)}); "
+            f"vocoder {self.step_v} steps, acoustic {self.step_a} steps, "
+            f"vocoder fine-tuning {self.step_f} steps; "
+            f"{sum(self.seconds.values()) / 3600:.2f} h of training ({hardware_hours(self.device_seconds)})"
+        )
 
     def save(self, compact: bool = False) -> None:
         path = self.compact_checkpoint if compact else self.full_checkpoint
@@ -304,8 +366,10 @@ class Trainer:
         self.seconds.update(ckpt["seconds"])
         self.audio_seconds.update(ckpt["audio_seconds"])
         # checkpoints from before the split trained on one device, the one their config names
-        self.device_seconds = dict(ckpt.get("device_seconds")
-                                   or {ckpt.get("train_config", {}).get("device", "cpu"): sum(ckpt["seconds"].values())})
+        self.device_seconds = dict(
+            ckpt.get("device_seconds")
+            or {ckpt.get("train_config", {}).get("device", "cpu"): sum(ckpt["seconds"].values())}
+        )
         self.history = ckpt.get("history", [])
         print(f"resumed from {path}: vocoder step {self.step_v}, acoustic step {self.step_a}", flush=True)
 
@@ -339,23 +403,37 @@ class Trainer:
         if self.step_v >= tc.vocoder_steps:
             return
         utts = load_split("train", limit=tc.vocoder_utterances)
-        batches = vocoder_batches(utts, WaveCache(utts), tc.segment_frames, tc.vocoder_batch, self.cfg.hop_size,
-                                  tc.seed + self.step_v)
+        batches = vocoder_batches(
+            utts, WaveCache(utts), tc.segment_frames, tc.vocoder_batch, self.cfg.hop_size, tc.seed + self.step_v
+        )
         print(f"vocoder: {len(utts)} utterances, from step {self.step_v} to {tc.vocoder_steps}", flush=True)
         self.vocoder.train()
         while self.step_v < tc.vocoder_steps and not self.out_of_time():
             t0 = time.time()
             for g in self.opt_v.param_groups:
                 g["lr"] = lr_at(self.step_v, self.step_v / tc.vocoder_steps, tc.vocoder_lr, tc.warmup_steps)
-            loss, parts = vocoder_loss(self.vocoder, next(batches), self.cfg, self.device, self.bf16, self.fft_sizes,
-                                        mel_weight=tc.vocoder_mel_weight, mel_filterbank=self.mel_filterbank)
+            loss, parts = vocoder_loss(
+                self.vocoder,
+                next(batches),
+                self.cfg,
+                self.device,
+                self.bf16,
+                self.fft_sizes,
+                mel_weight=tc.vocoder_mel_weight,
+                mel_filterbank=self.mel_filterbank,
+            )
             self.opt_v.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(self.vocoder.parameters(), 1.0)
             self.opt_v.step()
             self.step_v += 1
-            self._account("vocoder", t0, tc.vocoder_batch * tc.segment_frames * self.cfg.hop_size / self.cfg.sample_rate,
-                          self.step_v, parts)
+            self._account(
+                "vocoder",
+                t0,
+                tc.vocoder_batch * tc.segment_frames * self.cfg.hop_size / self.cfg.sample_rate,
+                self.step_v,
+                parts,
+            )
 
     def train_acoustic(self) -> None:
         tc = self.tc
@@ -365,7 +443,10 @@ class Trainer:
         valid = load_split("valid", limit=tc.validation_utterances)
         batches = acoustic_batches(utts, tc.acoustic_max_frames, tc.seed + self.step_a)
         hours = sum(u.frames for u in utts) * self.cfg.hop_size / self.cfg.sample_rate / 3600
-        print(f"acoustic: {len(utts)} utterances ({hours:.1f} h), from step {self.step_a} to {tc.acoustic_steps}", flush=True)
+        print(
+            f"acoustic: {len(utts)} utterances ({hours:.1f} h), from step {self.step_a} to {tc.acoustic_steps}",
+            flush=True,
+        )
         stage_started, first_step = time.time(), self.step_a
         while self.step_a < tc.acoustic_steps and not self.out_of_time(self.finetune_reserve()):
             self.acoustic.train()
@@ -374,8 +455,9 @@ class Trainer:
             for g in self.opt_a.param_groups:
                 g["lr"] = lr_at(self.step_a, progress, tc.acoustic_lr, tc.warmup_steps)
             batch = next(batches)
-            loss, parts = acoustic_loss(self.acoustic, batch, self.cfg, self.device, self.bf16,
-                                        mel_edge_weight=tc.mel_edge_weight)
+            loss, parts = acoustic_loss(
+                self.acoustic, batch, self.cfg, self.device, self.bf16, mel_edge_weight=tc.mel_edge_weight
+            )
             self.opt_a.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(self.acoustic.parameters(), 1.0)
@@ -397,7 +479,9 @@ class Trainer:
         utts = [u for u in load_split("train", limit=tc.vocoder_utterances) if u.frames > tc.segment_frames + 2]
         waves = WaveCache(utts)
         rng = torch.Generator().manual_seed(tc.seed + self.step_f)
-        print(f"vocoder fine-tuning: {len(utts)} utterances, from step {self.step_f} to {tc.finetune_steps}", flush=True)
+        print(
+            f"vocoder fine-tuning: {len(utts)} utterances, from step {self.step_f} to {tc.finetune_steps}", flush=True
+        )
         joint = tc.finetune_acoustic_lr > 0
         self.acoustic.eval()  # no dropout, even when it learns here: the vocoder hears what the engine makes
         self.vocoder.train()
@@ -410,12 +494,27 @@ class Trainer:
             anneal = finetune_anneal(self.step_f, tc.finetune_steps, tc.finetune_anneal_steps)
             batch = {k: v.to(self.device) for k, v in collate_acoustic(picks).items()}
             if joint:
-                acoustic_total, acoustic_parts, out = acoustic_loss(self.acoustic, batch, self.cfg, self.device, self.bf16,
-                                                                    return_frames=True, mel_edge_weight=tc.mel_edge_weight)
+                acoustic_total, acoustic_parts, out = acoustic_loss(
+                    self.acoustic,
+                    batch,
+                    self.cfg,
+                    self.device,
+                    self.bf16,
+                    return_frames=True,
+                    mel_edge_weight=tc.mel_edge_weight,
+                )
             else:
-                with torch.no_grad(), torch.autocast(device_type=self.device.type, dtype=torch.bfloat16, enabled=self.bf16):
-                    out, *_ = self.acoustic(batch["phones"], batch["phone_lengths"], batch["speakers"],
-                                            batch["durations"], batch["phone_pitch"])
+                with (
+                    torch.no_grad(),
+                    torch.autocast(device_type=self.device.type, dtype=torch.bfloat16, enabled=self.bf16),
+                ):
+                    out, *_ = self.acoustic(
+                        batch["phones"],
+                        batch["phone_lengths"],
+                        batch["speakers"],
+                        batch["durations"],
+                        batch["phone_pitch"],
+                    )
             out = out.float()
             feats, f0s, audio = [], [], []
             for i, u in enumerate(picks):
@@ -427,9 +526,17 @@ class Trainer:
                 audio.append(torch.from_numpy(wav).to(self.device))
             for g in self.opt_v.param_groups:
                 g["lr"] = 0.3 * tc.vocoder_lr * anneal
-            loss, parts, wave, real = vocoder_loss(self.vocoder, (torch.stack(feats), torch.stack(f0s), torch.stack(audio)),
-                                                   self.cfg, self.device, self.bf16, self.fft_sizes, return_wave=True,
-                                                   mel_weight=tc.vocoder_mel_weight, mel_filterbank=self.mel_filterbank)
+            loss, parts, wave, real = vocoder_loss(
+                self.vocoder,
+                (torch.stack(feats), torch.stack(f0s), torch.stack(audio)),
+                self.cfg,
+                self.device,
+                self.bf16,
+                self.fft_sizes,
+                return_wave=True,
+                mel_weight=tc.vocoder_mel_weight,
+                mel_filterbank=self.mel_filterbank,
+            )
             adversarial = tc.finetune_adversarial_weight > 0
             hearing = adversarial and self.step_wd >= tc.discriminator_warmup
             if adversarial:  # one pass over the real audio: features to match, scores for its loss
@@ -463,8 +570,13 @@ class Trainer:
                 self.opt_wd.step()
                 self.step_wd += 1
                 parts["disc"] = d_loss.item()
-            self._account("finetune", t0, tc.vocoder_batch * seg * hop / self.cfg.sample_rate,
-                          self.step_f if hearing or not adversarial else self.step_wd, parts)
+            self._account(
+                "finetune",
+                t0,
+                tc.vocoder_batch * seg * hop / self.cfg.sample_rate,
+                self.step_f if hearing or not adversarial else self.step_wd,
+                parts,
+            )
         if joint:  # the acoustic model moved: the model card reads its last validation
             self.validate(load_split("valid", limit=tc.validation_utterances))
 
@@ -492,8 +604,14 @@ class Trainer:
         if step % tc.log_every == 0:
             rate = self.audio_seconds[stage] / max(self.seconds[stage], 1e-9)
             lr = (self.opt_a if stage == "acoustic" else self.opt_v).param_groups[0]["lr"]
-            record = {"stage": stage, "step": step, **{k: round(v, 4) for k, v in parts.items()}, "lr": round(lr, 6),
-                      "s_per_step": round(time.time() - t0, 3), "audio_s_per_s": round(rate, 1)}
+            record = {
+                "stage": stage,
+                "step": step,
+                **{k: round(v, 4) for k, v in parts.items()},
+                "lr": round(lr, 6),
+                "s_per_step": round(time.time() - t0, 3),
+                "audio_s_per_s": round(rate, 1),
+            }
             self.history.append(record)
             print(json.dumps(record), flush=True)
         if step % tc.checkpoint_every == 0:
@@ -516,7 +634,9 @@ def main() -> None:
     for name, value in asdict(defaults).items():
         kind = type(value) if value is not None else (float if name == "minutes" else str)
         if isinstance(value, bool) or name == "bf16":
-            parser.add_argument(f"--{name.replace('_', '-')}", type=lambda s: s.lower() in ("1", "true", "yes"), default=value)
+            parser.add_argument(
+                f"--{name.replace('_', '-')}", type=lambda s: s.lower() in ("1", "true", "yes"), default=value
+            )
         else:
             parser.add_argument(f"--{name.replace('_', '-')}", type=kind, default=value)
     args = parser.parse_args()

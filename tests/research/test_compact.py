@@ -1,4 +1,5 @@
 """Compact copies of full checkpoints (research/compact.py). Skipped where torch is missing."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,15 +10,28 @@ from research.compact import compact_copy  # noqa: E402
 from training.model.config import ModelConfig  # noqa: E402
 from training.model.networks import AcousticModel, VocoderNet  # noqa: E402
 
-SMALL = ModelConfig(n_phones=20, n_speakers=2, encoder_channels=32, decoder_channels=24, encoder_layers=1,
-                    decoder_layers=2, vocoder_channels=32)
+SMALL = ModelConfig(
+    n_phones=20,
+    n_speakers=2,
+    encoder_channels=32,
+    decoder_channels=24,
+    encoder_layers=1,
+    decoder_layers=2,
+    vocoder_channels=32,
+)
 
 
 def checkpoint(seed: int, step: int, cfg: ModelConfig = SMALL) -> dict:
     torch.manual_seed(seed)
-    return {"config": cfg.to_dict(), "phones": ["a"], "speakers": [], "step_finetune": step,
-            "acoustic": AcousticModel(cfg).state_dict(), "vocoder": VocoderNet(cfg).state_dict(),
-            "provenance": "base"}
+    return {
+        "config": cfg.to_dict(),
+        "phones": ["a"],
+        "speakers": [],
+        "step_finetune": step,
+        "acoustic": AcousticModel(cfg).state_dict(),
+        "vocoder": VocoderNet(cfg).state_dict(),
+        "provenance": "base",
+    }
 
 
 def test_a_compact_copy_keeps_the_weights_in_fp16_and_drops_the_training_state():

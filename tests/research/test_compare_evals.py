@@ -1,5 +1,6 @@
 """research.compare_evals: sentence-by-sentence comparison of two evaluations. Skipped where
 torch is missing (the training package's scoring needs it)."""
+
 from __future__ import annotations
 
 import json
@@ -50,7 +51,8 @@ def test_main_reads_stored_transcripts_and_refuses_a_missing_tag(tmp_path, monke
     for tag, heard in (("old", "Top the milk."), ("new", "Cup the milk.")):
         (tmp_path / tag).mkdir()
         (tmp_path / tag / "transcripts.jsonl").write_text(
-            json.dumps({"voice": "v", "id": "a", "text": "Cup the milk.", "heard": heard}) + "\n")
+            json.dumps({"voice": "v", "id": "a", "text": "Cup the milk.", "heard": heard}) + "\n"
+        )
     assert compare_evals.main(["old", "new"]) == 0
     out = capsys.readouterr().out
     assert "v           1 ->    0   better   1  worse   0  of 1" in out

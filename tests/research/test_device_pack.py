@@ -1,6 +1,7 @@
 """Packing a corpus subset for a lent GPU machine (research/device_pack.py): it picks the rows
 the trainer's vocoder stages would, its pieces join back into the same files, and the loader
 reads the corpus's WAVs without an audio package. Skipped where torch is missing."""
+
 from __future__ import annotations
 
 import io
@@ -33,14 +34,21 @@ def corpus(tmp_path):
     rows = []
     for i in range(14):
         split = "valid" if i % 7 == 0 else "train"
-        row = {"id": f"u{i:02d}", "speaker": "bdl" if i % 2 else "slt", "split": split,
-               "path": f"{'bdl' if i % 2 else 'slt'}/u{i:02d}.npz", "frames": 60 if i in (3, 5) else 120 + i,
-               "seconds": 1.5}
+        row = {
+            "id": f"u{i:02d}",
+            "speaker": "bdl" if i % 2 else "slt",
+            "split": split,
+            "path": f"{'bdl' if i % 2 else 'slt'}/u{i:02d}.npz",
+            "frames": 60 if i in (3, 5) else 120 + i,
+            "seconds": 1.5,
+        }
         rows.append(row)
         (tmp_path / "features" / row["path"]).parent.mkdir(parents=True, exist_ok=True)
         np.savez(tmp_path / "features" / row["path"], mel=rng.normal(size=(row["frames"], 4)))
-        write_wav(tmp_path / "audio" / row["speaker"] / f"{row['id']}.wav",
-                  rng.integers(-3000, 3000, 256 * row["frames"]).astype("<i2"))
+        write_wav(
+            tmp_path / "audio" / row["speaker"] / f"{row['id']}.wav",
+            rng.integers(-3000, 3000, 256 * row["frames"]).astype("<i2"),
+        )
     (tmp_path / "features" / "manifest.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     return tmp_path
 
@@ -64,7 +72,9 @@ def test_the_pieces_join_back_into_the_subset(corpus, tmp_path):
     joined = lzma.decompress(b"".join(p.read_bytes() for p in pieces))
     with tarfile.open(fileobj=io.BytesIO(joined)) as tar:
         names = set(tar.getnames())
-        packed_rows = [json.loads(line) for line in tar.extractfile("corpus/features/manifest.jsonl").read().splitlines()]
+        packed_rows = [
+            json.loads(line) for line in tar.extractfile("corpus/features/manifest.jsonl").read().splitlines()
+        ]
         first = train[0]
         wav = tar.extractfile(f"corpus/audio/{first['speaker']}/{first['id']}.wav").read()
     assert packed_rows == train + valid
@@ -94,7 +104,6 @@ def test_the_full_checkpoint_travels_when_asked(corpus, tmp_path):
                 assert tar.extractfile("checkpoints/model.pt").read() == state.read_bytes()
 
 
-
 def test_a_pack_of_more_pieces_than_the_lease_allows_is_refused_before_writing(corpus, tmp_path):
     train, valid = device_pack.subset_rows(4, corpus / "features" / "manifest.jsonl")
     data = device_pack.subset_tar(train, valid, corpus)
@@ -104,6 +113,7 @@ def test_a_pack_of_more_pieces_than_the_lease_allows_is_refused_before_writing(c
         device_pack.write_pieces(data, out, piece_bytes=20_000, max_pieces=1)
     assert not list(out.iterdir())
     assert len(device_pack.write_pieces(data, out, piece_bytes=20_000, max_pieces=100)) > 1
+
 
 def test_the_device_script_parses_and_names_what_the_pack_writes():
     import subprocess
@@ -140,18 +150,23 @@ def test_the_device_script_refuses_a_side_run_without_a_name_before_unpacking(tm
 def test_the_every_stage_pack_sends_all_features_and_the_vocoder_sets_audio(corpus, tmp_path, monkeypatch):
     from types import SimpleNamespace
 
-    monkeypatch.setattr(device_pack, "TrainConfig", lambda: SimpleNamespace(vocoder_utterances=5, validation_utterances=96))
+    monkeypatch.setattr(
+        device_pack, "TrainConfig", lambda: SimpleNamespace(vocoder_utterances=5, validation_utterances=96)
+    )
     manifest = corpus / "features" / "manifest.jsonl"
     with_audio, features_only, valid = device_pack.all_feature_rows(manifest)
     assert with_audio == select_rows("train", manifest, limit=5)
     assert len(features_only) == len(select_rows("train", manifest)) - 5 > 0
     out = tmp_path / "unpacked"
-    with tarfile.open(fileobj=io.BytesIO(device_pack.subset_tar(with_audio, valid, corpus, features_only=features_only))) as tar:
+    with tarfile.open(
+        fileobj=io.BytesIO(device_pack.subset_tar(with_audio, valid, corpus, features_only=features_only))
+    ) as tar:
         tar.extractall(out, filter="data")
     unpacked = out / "corpus" / "features" / "manifest.jsonl"
     # the machine's trainer picks the same vocoder set from the whole training split, and has its audio
     assert select_rows("train", unpacked, limit=5) == with_audio
     assert select_rows("train", unpacked) == select_rows("train", manifest)
-    assert {p.relative_to(out / "corpus" / "audio").as_posix() for p in (out / "corpus" / "audio").rglob("*.wav")} == \
-        {f"{r['speaker']}/{r['id']}.wav" for r in with_audio}
+    assert {p.relative_to(out / "corpus" / "audio").as_posix() for p in (out / "corpus" / "audio").rglob("*.wav")} == {
+        f"{r['speaker']}/{r['id']}.wav" for r in with_audio
+    }
     assert all((out / "corpus" / "features" / r["path"]).exists() for r in features_only + valid)

@@ -1,6 +1,7 @@
 """research.diagnose's spectral measure: the log-mel L1 of a rendering against the teacher's
 features, which must read zero for the teacher's own audio; and its optional WORLD rendering.
 Skipped where torch is missing (research.diagnose reads the corpus through training.data)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -35,8 +36,13 @@ def test_world_resynthesis_keeps_a_tone_it_is_given_the_right_pitch_for():
     assert abs(len(right) - len(tone)) <= HOP and right.dtype == np.float32
     assert mel_l1(right, features) < 0.6
     # the F0 and voicing it is given are what it renders: an octave off, or unvoiced, is far from the tone
-    assert mel_l1(world_resynthesis(tone, np.full(frames, 75.0), np.ones(frames, bool), SAMPLE_RATE, HOP), features) > 1.5
-    assert mel_l1(world_resynthesis(tone, np.full(frames, 150.0), np.zeros(frames, bool), SAMPLE_RATE, HOP), features) > 0.9
+    assert (
+        mel_l1(world_resynthesis(tone, np.full(frames, 75.0), np.ones(frames, bool), SAMPLE_RATE, HOP), features) > 1.5
+    )
+    assert (
+        mel_l1(world_resynthesis(tone, np.full(frames, 150.0), np.zeros(frames, bool), SAMPLE_RATE, HOP), features)
+        > 0.9
+    )
 
 
 def test_the_world_stage_is_asked_for_by_name_and_a_typo_is_refused():
@@ -61,7 +67,6 @@ def test_sharpening_scales_each_bands_deviation_from_its_sentence_mean_and_keeps
     from pathlib import Path
 
     from bittts.engine.synthesis import Synthesizer
-
     from research.diagnose import sharpen_acoustic
 
     model = Synthesizer(Path(__file__).resolve().parents[2] / "resources" / "bittts-en.bttm").model
@@ -81,7 +86,6 @@ def test_sharpening_the_shape_alone_keeps_each_frames_level():
     from pathlib import Path
 
     from bittts.engine.synthesis import Synthesizer
-
     from research.diagnose import sharpen_acoustic
 
     model = Synthesizer(Path(__file__).resolve().parents[2] / "resources" / "bittts-en.bttm").model
@@ -99,7 +103,6 @@ def test_the_pitched_stage_renders_the_teachers_phone_pitch():
     from pathlib import Path
 
     from bittts.engine.synthesis import Synthesizer
-
     from research.diagnose import teacher_pitched
     from training.evaluate import teacher_forced
 
@@ -121,7 +124,6 @@ def test_the_pitched_stage_renders_the_teachers_phone_pitch():
 
 def test_teacher_bands_replace_only_the_bands_asked_for():
     from bittts.engine.model import AcousticOutput
-
     from research.diagnose import band_range, with_teacher_bands
 
     assert band_range("", "--teacher-bands") is None and band_range("55:80", "--teacher-bands") == slice(55, 80)
@@ -130,7 +132,9 @@ def test_teacher_bands_replace_only_the_bands_asked_for():
             band_range(bad, "--teacher-bands")
     with pytest.raises(SystemExit, match="^--noise-bands wants LO:HI"):
         band_range("0-30", "--noise-bands")
-    ours = AcousticOutput(np.array([2, 2]), np.zeros((4, 6), np.float32), np.full(4, 100.0, np.float32), np.ones(4, bool))
+    ours = AcousticOutput(
+        np.array([2, 2]), np.zeros((4, 6), np.float32), np.full(4, 100.0, np.float32), np.ones(4, bool)
+    )
     teacher = np.arange(18, dtype=np.float16).reshape(3, 6)  # a frame shorter than ours
     mixed = with_teacher_bands(ours, teacher, band_range("2:4", "--teacher-bands"))
     assert np.array_equal(mixed.mel[:3, 2:4], teacher[:, 2:4]) and not mixed.mel[3].any()
@@ -144,7 +148,9 @@ def test_copy_noise_is_one_noise_per_sentence_in_the_bands_asked_for():
     mel = np.zeros((200, 8), np.float32)
     assert with_noise(mel, 0.0, band_range("0:8", "--noise-bands"), "s1") is mel
     a = with_noise(mel, 0.5, band_range("0:4", "--noise-bands"), "s0136b96181d")
-    assert np.array_equal(a, with_noise(mel, 0.5, band_range("0:4", "--noise-bands"), "s0136b96181d"))  # the same for every voice
+    assert np.array_equal(
+        a, with_noise(mel, 0.5, band_range("0:4", "--noise-bands"), "s0136b96181d")
+    )  # the same for every voice
     assert not np.array_equal(a, with_noise(mel, 0.5, band_range("0:4", "--noise-bands"), "s0176c712d1c"))
     assert not a[:, 4:].any() and abs(a[:, :4].std() - 0.5) < 0.05
     # smooth as a model's error is: neighbouring frames move together

@@ -1,5 +1,6 @@
 """research/paper_table.py's bookkeeping: the merged row, when a row is evaluated again.
 Skipped where torch is missing."""
+
 from __future__ import annotations
 
 import json
@@ -12,10 +13,17 @@ from research import paper_table  # noqa: E402
 
 
 def _checkpoint(quantize_acoustic, quantize_vocoder, marker):
-    return {"config": {"quantize_acoustic": quantize_acoustic, "quantize_vocoder": quantize_vocoder},
-            "phones": ["a"], "speakers": [{"name": "x"}], "acoustic": {"w": torch.full((2,), marker)},
-            "vocoder": {"v": torch.full((2,), marker)}, "step_acoustic": 10 * marker, "step_vocoder": 5 * marker,
-            "seconds": {"acoustic": 1.0 * marker, "vocoder": 2.0 * marker}, "audio_seconds": {}}
+    return {
+        "config": {"quantize_acoustic": quantize_acoustic, "quantize_vocoder": quantize_vocoder},
+        "phones": ["a"],
+        "speakers": [{"name": "x"}],
+        "acoustic": {"w": torch.full((2,), marker)},
+        "vocoder": {"v": torch.full((2,), marker)},
+        "step_acoustic": 10 * marker,
+        "step_vocoder": 5 * marker,
+        "seconds": {"acoustic": 1.0 * marker, "vocoder": 2.0 * marker},
+        "audio_seconds": {},
+    }
 
 
 def test_row_four_takes_one_runs_acoustic_model_and_anothers_vocoder(tmp_path, monkeypatch):

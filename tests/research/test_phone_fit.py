@@ -1,4 +1,5 @@
 """research.phone_fit: the labels the accents part on, and the tallies it ranks phones by."""
+
 from __future__ import annotations
 
 import math
@@ -26,13 +27,13 @@ def test_r_is_split_by_whether_a_vowel_follows_across_word_boundaries():
 
 
 def test_bath_words_are_told_from_trap_words_by_what_follows_the_stressed_vowel():
-    assert labels("AE1", "F", "T", "ER0")[0] == "AE(bath)"    # after
+    assert labels("AE1", "F", "T", "ER0")[0] == "AE(bath)"  # after
     assert labels("K", "AE1", "N", "T", "<sil>")[1] == "AE(bath)"  # can't
-    assert labels("AE1", "S", "K")[0] == "AE(bath)"             # ask
-    assert labels("K", "AE1", "N", "IH0")[1] == "AE"           # cannon: a vowel follows the N
-    assert labels("AE1", "S", "IH0")[0] == "AE"                # a vowel follows the S
-    assert labels("AE0", "F", "T")[0] == "AE"                  # unstressed
-    assert labels("K", "AE1", "T")[1] == "AE"                  # cat
+    assert labels("AE1", "S", "K")[0] == "AE(bath)"  # ask
+    assert labels("K", "AE1", "N", "IH0")[1] == "AE"  # cannon: a vowel follows the N
+    assert labels("AE1", "S", "IH0")[0] == "AE"  # a vowel follows the S
+    assert labels("AE0", "F", "T")[0] == "AE"  # unstressed
+    assert labels("K", "AE1", "T")[1] == "AE"  # cat
 
 
 def test_tally_rows_shares_and_excess():
@@ -52,8 +53,8 @@ def test_centroids_use_the_middle_of_tokens_and_skip_short_ones():
     t = PhoneTally()
     teacher = np.zeros((9, 2), np.float32)
     teacher[0:4] = [[9, 9], [1, 1], [1, 1], [9, 9]]  # A: its middle half reads 1
-    teacher[4:8] = 3.0                               # B: 3
-    teacher[8] = 50.0                                # C: a 1-frame token, not counted
+    teacher[4:8] = 3.0  # B: 3
+    teacher[8] = 50.0  # C: a 1-frame token, not counted
     ours = teacher + 0.5
     t.add("v", ["A", "B", "C"], np.array([4, 4, 1]), np.zeros(9), np.zeros(3), teacher, ours)
     assert t.centroid_distance("v", "A", "B") == pytest.approx(2.0)
@@ -94,8 +95,8 @@ def test_band_groups_cover_the_mel_bands_at_the_frequencies_the_docs_name():
     assert BAND_GROUPS[0][0] == 0 and BAND_GROUPS[-1][1] == N_MELS
     assert all(a[1] == b[0] for a, b in zip(BAND_GROUPS, BAND_GROUPS[1:]))
     upper_edges = mel_to_hz(np.linspace(hz_to_mel(FMIN), hz_to_mel(FMAX), N_MELS + 2))[2:]
-    assert upper_edges[BAND_GROUPS[0][1] - 1] == pytest.approx(1300, rel=0.05)   # band 29 ends near 1.3 kHz
-    assert upper_edges[BAND_GROUPS[1][1] - 1] == pytest.approx(3800, rel=0.05)   # band 54 near 3.8 kHz
+    assert upper_edges[BAND_GROUPS[0][1] - 1] == pytest.approx(1300, rel=0.05)  # band 29 ends near 1.3 kHz
+    assert upper_edges[BAND_GROUPS[1][1] - 1] == pytest.approx(3800, rel=0.05)  # band 54 near 3.8 kHz
 
 
 def test_per_voice_takes_each_voices_first_test_sentences_as_the_evaluation_does(tmp_path, monkeypatch):
@@ -104,8 +105,10 @@ def test_per_voice_takes_each_voices_first_test_sentences_as_the_evaluation_does
     from training import evaluate
     from training.data import select_rows
 
-    rows = [{"id": f"u{i:02d}", "speaker": ("slt", "bdl", "alan")[i % 3], "split": "valid" if i % 5 == 0 else "test"}
-            for i in range(30)]
+    rows = [
+        {"id": f"u{i:02d}", "speaker": ("slt", "bdl", "alan")[i % 3], "split": "valid" if i % 5 == 0 else "test"}
+        for i in range(30)
+    ]
     manifest = tmp_path / "manifest.jsonl"
     manifest.write_text("".join(json.dumps(r) + "\n" for r in reversed(rows)))  # not in id order on disk
     monkeypatch.setattr(evaluate, "MANIFEST", manifest)

@@ -1,5 +1,6 @@
 """Acoustic-model training pieces: the frame-to-frame (delta) loss, and the weight on frames
 at phone boundaries (--mel-edge-weight). Skipped where torch is missing."""
+
 from __future__ import annotations
 
 import pytest
@@ -34,10 +35,16 @@ def test_the_edge_weight_moves_the_loss_to_boundary_frames_and_reports_the_same_
     model = AcousticModel(cfg).eval()
     durations = torch.tensor([[6, 1, 6], [6, 1, 6]])
     frames = int(durations.sum(1).max())
-    batch = {"phones": torch.randint(0, 20, (2, 3)), "phone_lengths": torch.tensor([3, 3]),
-             "speakers": torch.tensor([0, 1]), "durations": durations, "phone_pitch": torch.zeros(2, 3),
-             "mel": torch.zeros(2, cfg.n_mels, frames), "norm_log_f0": torch.zeros(2, frames),
-             "voiced": torch.ones(2, frames)}
+    batch = {
+        "phones": torch.randint(0, 20, (2, 3)),
+        "phone_lengths": torch.tensor([3, 3]),
+        "speakers": torch.tensor([0, 1]),
+        "durations": durations,
+        "phone_pitch": torch.zeros(2, 3),
+        "mel": torch.zeros(2, cfg.n_mels, frames),
+        "norm_log_f0": torch.zeros(2, frames),
+        "voiced": torch.ones(2, frames),
+    }
     with torch.no_grad():
         plain, parts = acoustic_loss(model, batch, cfg, torch.device("cpu"), False)
         weighted, weighted_parts = acoustic_loss(model, batch, cfg, torch.device("cpu"), False, mel_edge_weight=3.0)

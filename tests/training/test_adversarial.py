@@ -1,5 +1,6 @@
 """The vocoder fine-tuning's spectrogram discriminator: its losses, that it hears a missing noise
 floor, and that the generator's step leaves it alone. Skipped where torch is missing."""
+
 from __future__ import annotations
 
 import pytest

@@ -67,7 +67,7 @@ def test_phone_ids_in_range_and_framed_by_bos_eos():
     n = len(phones.SYMBOLS)
     for u, z in _utterances():
         ids = z["phone_ids"].astype(np.int64)
-        assert ((ids > 0) & (ids < n)).all(), u["file"]          # never <pad>
+        assert ((ids > 0) & (ids < n)).all(), u["file"]  # never <pad>
         assert ids[0] == phones.PHONE_TO_ID[phones.BOS] and ids[-1] == phones.PHONE_TO_ID[phones.EOS]
         arpabet = {phones.PHONE_TO_ID[p] for p in phones.ARPABET}
         # every real phone lasts at least one frame (the aligner gives 30 ms minimum)
@@ -82,13 +82,13 @@ def test_f0_and_voicing_agree():
         f0 = z["f0"].astype(np.float32)
         assert ((f0 > 0) == (z["voiced"] > 0)).all(), u["file"]
         v = f0[f0 > 0]
-        assert v.size > 0.2 * f0.size, u["file"]                # speech is mostly voiced
-        assert v.min() >= 50 and v.max() <= 550, u["file"]      # dio range 60-500 Hz
+        assert v.size > 0.2 * f0.size, u["file"]  # speech is mostly voiced
+        assert v.min() >= 50 and v.max() <= 550, u["file"]  # dio range 60-500 Hz
 
 
 def test_speaker_ids_and_log_mel_range():
     for u, z in _utterances():
         assert int(z["speaker_id"]) == u["speaker_id"]
         mel = z["mel"].astype(np.float32)
-        assert mel.min() >= np.log(1e-5) - 1e-2                  # the log floor
-        assert mel.max() < 5.0                                   # loudness-normalized audio
+        assert mel.min() >= np.log(1e-5) - 1e-2  # the log floor
+        assert mel.max() < 5.0  # loudness-normalized audio

@@ -27,7 +27,7 @@ def test_mel_filterbank_shape_and_coverage():
     fb = features.mel_filterbank()
     assert fb.shape == (80, 513)
     assert (fb >= 0).all()
-    assert (fb.sum(axis=1) > 0).all()          # no empty band
+    assert (fb.sum(axis=1) > 0).all()  # no empty band
 
 
 def test_stft_frame_count():
@@ -45,7 +45,7 @@ def test_trim_keeps_fixed_margin_and_sets_loudness():
     margin = int(cfg.margin_s * sr)
     assert abs(len(y) - (len(tone) + 2 * margin)) <= int(0.01 * sr)
     body = y[margin:-margin].astype(np.float64)
-    rms_db = 20 * np.log10(np.sqrt(np.mean(body ** 2)))
+    rms_db = 20 * np.log10(np.sqrt(np.mean(body**2)))
     assert abs(rms_db - cfg.target_dbfs) < 0.5
     assert np.max(np.abs(y)) <= 10 ** (cfg.peak_dbfs / 20) + 1e-6
 
@@ -63,7 +63,7 @@ def test_symbol_durations_from_aligner_segments():
             phones.append((p.rstrip("012"), t, 4))
             t += 4
         segs.append((f"w{wi}", start, t - start, phones))
-        if wi == 1:                                   # a pause after "said,"
+        if wi == 1:  # a pause after "said,"
             segs.append(("<sil>", t, 7, [("SIL", t, 7)]))
             t += 7
     segs.append(("<sil>", t, 6, [("SIL", t, 6)]))
@@ -94,9 +94,9 @@ def test_f0_trackers_find_the_pitch_of_a_periodic_signal(tracker):
     T = 1 + len(x) // features.HOP
     f0 = features.f0_track(x, T, tracker)
     assert f0.shape == (T,)
-    middle = f0[T // 3: 2 * T // 3]
+    middle = f0[T // 3 : 2 * T // 3]
     assert (middle > 0).all() and np.median(middle) == pytest.approx(120.0, rel=0.03)
-    assert (f0[:5] == 0).all()          # the leading silence is unvoiced
+    assert (f0[:5] == 0).all()  # the leading silence is unvoiced
 
 
 def test_unknown_f0_tracker_is_refused():
@@ -117,11 +117,13 @@ def test_retrack_replaces_only_f0_and_keeps_the_file_fresh(tmp_path, monkeypatch
     sf.write(tmp_path / "audio" / "spk" / "s1.wav", x, 22050)
     path = features.feature_path("spk", "s1")
     mel = np.random.default_rng(0).normal(size=(T, 80)).astype(np.float16)
-    features._write_npz(path, mel=mel, f0=np.full(T, 300, np.float16), voiced=np.ones(T, np.uint8),
-                        durations=np.array([T], np.int16))      # an old dio file: no f0_tracker field
+    features._write_npz(
+        path, mel=mel, f0=np.full(T, 300, np.float16), voiced=np.ones(T, np.uint8), durations=np.array([T], np.int16)
+    )  # an old dio file: no f0_tracker field
     assert features.stored_f0_tracker(path) == "dio"
     old_mtime = path.stat().st_mtime - 100
     import os
+
     os.utime(path, (old_mtime, old_mtime))
     features.retrack_f0("spk", "s1")
     assert features.stored_f0_tracker(path) == "harvest"

@@ -1,5 +1,6 @@
 """The evaluation's MCD scale and the ablations' channel widths (train.py --width, used by
 research/paper_table.py). Skipped where torch is missing."""
+
 from __future__ import annotations
 
 import numpy as np

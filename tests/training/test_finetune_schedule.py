@@ -1,5 +1,6 @@
 """The fine-tuning's learning-rate anneal (train.py --finetune-anneal-steps). Skipped where
 torch is missing."""
+
 from __future__ import annotations
 
 import pytest

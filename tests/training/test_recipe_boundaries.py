@@ -1,6 +1,7 @@
 """The recipe (training/) stands apart from the research around it (research/): no module of the
 recipe imports research, and the trainer and the model-card writer do not import each other
 (what both need lives in training/run_info.py). Reads the imports with ast; needs no torch."""
+
 from __future__ import annotations
 
 import ast
@@ -33,8 +34,10 @@ def test_imported_modules_sees_nested_and_relative_imports():
 
 
 def test_no_recipe_module_imports_research():
-    offenders = {str(path.relative_to(ROOT)): sorted(m for m in imported_modules(path) if m.split(".")[0] == "research")
-                 for path in sorted((ROOT / "training").rglob("*.py"))}
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(m for m in imported_modules(path) if m.split(".")[0] == "research")
+        for path in sorted((ROOT / "training").rglob("*.py"))
+    }
     assert {k: v for k, v in offenders.items() if v} == {}
 
 

@@ -1,6 +1,7 @@
 """Where a model's training time went: the trainer keeps its seconds by device (a GPU session
 can add to a CPU-trained model), checkpoints from before count as one device, and the model
 card says so. Skipped where torch is missing."""
+
 from __future__ import annotations
 
 import time

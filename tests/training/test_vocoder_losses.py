@@ -1,5 +1,6 @@
 """The vocoder's log-mel loss: framed as the corpus features are, blind to noise phase, and
 added to the STFT loss only when asked for. Skipped where torch is missing."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -55,8 +56,9 @@ def test_vocoder_loss_adds_the_mel_term_only_when_weighted():
     plain, parts = vocoder_loss(model, batch, cfg, torch.device("cpu"), False)
     assert "mel" not in parts
     torch.manual_seed(1)  # the same noise draw
-    weighted, parts = vocoder_loss(model, batch, cfg, torch.device("cpu"), False, mel_weight=2.0,
-                                   mel_filterbank=FILTERBANK)
+    weighted, parts = vocoder_loss(
+        model, batch, cfg, torch.device("cpu"), False, mel_weight=2.0, mel_filterbank=FILTERBANK
+    )
     assert parts["mel"] > 0
     assert weighted.item() == pytest.approx(plain.item() + 2.0 * parts["mel"], rel=1e-4)
 
@@ -67,8 +69,16 @@ def test_the_vocoder_losses_reach_the_acoustic_model_through_its_frames():
     from training.model.networks import LOG_F0_MEAN, LOG_F0_STD, AcousticModel, VocoderNet
     from training.train import vocoder_inputs, vocoder_loss
 
-    cfg = ModelConfig(n_phones=20, n_speakers=2, encoder_channels=32, decoder_channels=24, encoder_layers=1,
-                      decoder_layers=2, vocoder_channels=16, vocoder_layers=1)
+    cfg = ModelConfig(
+        n_phones=20,
+        n_speakers=2,
+        encoder_channels=32,
+        decoder_channels=24,
+        encoder_layers=1,
+        decoder_layers=2,
+        vocoder_channels=16,
+        vocoder_layers=1,
+    )
     torch.manual_seed(0)
     acoustic, vocoder = AcousticModel(cfg), VocoderNet(cfg)
     phones, lengths, speakers = torch.randint(0, 20, (2, 6)), torch.tensor([6, 6]), torch.tensor([0, 1])
@@ -81,8 +91,9 @@ def test_the_vocoder_losses_reach_the_acoustic_model_through_its_frames():
     assert torch.allclose(f0, torch.exp(out[:, cfg.n_mels] * LOG_F0_STD + LOG_F0_MEAN))  # Hz, as the engine's
     assert not f0.requires_grad
     audio = 0.1 * torch.randn(2, 12 * cfg.hop_size)
-    loss, _ = vocoder_loss(vocoder, (features, f0, audio), cfg, torch.device("cpu"), False, mel_weight=1.0,
-                           mel_filterbank=FILTERBANK)
+    loss, _ = vocoder_loss(
+        vocoder, (features, f0, audio), cfg, torch.device("cpu"), False, mel_weight=1.0, mel_filterbank=FILTERBANK
+    )
     loss.backward()
     assert out.grad[:, : cfg.n_mels].abs().sum() > 0
     assert out.grad[:, cfg.n_mels :].abs().sum() == 0  # F0 and voicing: no gradient from the audio

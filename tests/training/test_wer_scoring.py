@@ -1,5 +1,6 @@
 """The word error scoring of training/corpus/teacher_wer.py and training/evaluate.py: spelling
 choices of Whisper are not errors, and a stored evaluation can be scored again."""
+
 from __future__ import annotations
 
 import json
@@ -12,12 +13,15 @@ from training import evaluate  # noqa: E402
 from training.corpus.teacher_wer import canonical_words, edit_distance, norm_words  # noqa: E402
 
 
-@pytest.mark.parametrize("written, heard", [
-    ("Is everything all right?", "is everything alright."),
-    ("Too much rain may blight the garden with mold.", "Too much rain may blight the garden with mould."),
-    ("The train leaves at 4:10 pm.", "the train leaves at 4.10 p.m."),
-    ("The colour grey.", "the color gray"),
-])
+@pytest.mark.parametrize(
+    "written, heard",
+    [
+        ("Is everything all right?", "is everything alright."),
+        ("Too much rain may blight the garden with mold.", "Too much rain may blight the garden with mould."),
+        ("The train leaves at 4:10 pm.", "the train leaves at 4.10 p.m."),
+        ("The colour grey.", "the color gray"),
+    ],
+)
 def test_spelling_choices_are_not_errors(written, heard):
     assert edit_distance(norm_words(written), norm_words(heard)) == 0
 
@@ -33,10 +37,15 @@ def test_rescore_reads_stored_transcripts(tmp_path, monkeypatch):
     evaluate._corpus_wer_records.cache_clear()
     run = tmp_path / "m"
     run.mkdir()
-    (run / "results.json").write_text(json.dumps({"voices": {
-        "v": {"wer": 0.5, "teacher_wer": 0.5, "words": 4}, "_mean": {"wer": 0.5, "teacher_wer": 0.5}}}))
-    (run / "transcripts.jsonl").write_text(json.dumps(
-        {"voice": "v", "id": "a", "text": "Is everything all right?", "heard": "is everything alright"}) + "\n")
+    (run / "results.json").write_text(
+        json.dumps(
+            {"voices": {"v": {"wer": 0.5, "teacher_wer": 0.5, "words": 4}, "_mean": {"wer": 0.5, "teacher_wer": 0.5}}}
+        )
+    )
+    (run / "transcripts.jsonl").write_text(
+        json.dumps({"voice": "v", "id": "a", "text": "Is everything all right?", "heard": "is everything alright"})
+        + "\n"
+    )
     (tmp_path / "teacher_cache.json").write_text(json.dumps({"v/a": [2, 3.0, 3.2, "is everything alright"]}))
     out = evaluate.rescore("m")["voices"]
     assert out["v"]["wer"] == 0 and out["v"]["teacher_wer"] == 0 and out["v"]["words"] == 4
@@ -44,7 +53,9 @@ def test_rescore_reads_stored_transcripts(tmp_path, monkeypatch):
     # an old cache entry without the transcript: the corpus's teacher-WER record is read
     (tmp_path / "teacher_cache.json").write_text(json.dumps({"v/a": [2, 3.0, 3.2]}))
     (tmp_path / "corpus" / "wer").mkdir(parents=True)
-    (tmp_path / "corpus" / "wer" / "v.jsonl").write_text(json.dumps({"id": "a", "hyp": "is every thing all right"}) + "\n")
+    (tmp_path / "corpus" / "wer" / "v.jsonl").write_text(
+        json.dumps({"id": "a", "hyp": "is every thing all right"}) + "\n"
+    )
     assert evaluate.rescore("m")["voices"]["v"]["teacher_wer"] == 2 / 4
 
 

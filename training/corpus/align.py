@@ -47,8 +47,8 @@ from pathlib import Path
 import numpy as np
 
 from training.corpus import frontend_adapter as fe
+from training.corpus.generate import AUDIO, CORPUS
 from training.corpus.parallel import imap_unordered
-from training.corpus.generate import AUDIO, CORPUS, SAMPLE_RATE
 
 ALIGN = CORPUS / "align"
 ALIGN_RATE = 16000
@@ -56,8 +56,8 @@ FRAME_S = 0.01
 # Signs of a forced path through audio that does not match the text (measured on clean
 # teacher audio: the longest phone is at most ~0.37 s, and at most ~36% of phones sit at the
 # 3-frame minimum):
-MAX_PHONE_FRAMES = 50            # a non-pause phone longer than 0.5 s
-MAX_MIN_DURATION_SHARE = 0.5     # more than half the phones squeezed to 3 frames
+MAX_PHONE_FRAMES = 50  # a non-pause phone longer than 0.5 s
+MAX_MIN_DURATION_SHARE = 0.5  # more than half the phones squeezed to 3 frames
 
 
 def align_path(speaker: str, sid: str) -> Path:
@@ -69,11 +69,11 @@ class Aligner:
 
     def __init__(self):
         from pocketsphinx import Decoder
+
         fd, self._empty = tempfile.mkstemp(suffix=".dict")
         os.close(fd)
-        self.decoder = Decoder(samprate=ALIGN_RATE, dict=self._empty, lm=None, bestpath=False,
-                               loglevel="FATAL")
-        self._known: dict[str, str] = {}   # pron -> private word name
+        self.decoder = Decoder(samprate=ALIGN_RATE, dict=self._empty, lm=None, bestpath=False, loglevel="FATAL")
+        self._known: dict[str, str] = {}  # pron -> private word name
 
     def _name(self, phones: tuple[str, ...]) -> str:
         pron = " ".join(p.rstrip("012") for p in phones)
@@ -102,13 +102,12 @@ class Aligner:
             d.start_utt()
             d.process_raw(buf, full_utt=True)
             d.end_utt()
-            al = d.get_alignment()   # (calling hyp() after this pass crashes pocketsphinx 5.1)
+            al = d.get_alignment()  # (calling hyp() after this pass crashes pocketsphinx 5.1)
             if al is None:
                 return {"ok": False, "reason": "no path (phone pass)"}
             segs = []
             for w in al:
-                segs.append((w.name, w.start, w.duration,
-                             [(p.name, p.start, p.duration) for p in w]))
+                segs.append((w.name, w.start, w.duration, [(p.name, p.start, p.duration) for p in w]))
             n_frames = d.n_frames()
         except RuntimeError as e:
             return {"ok": False, "reason": f"aligner error: {e}"}
@@ -128,10 +127,10 @@ def to_symbol_durations(utt: fe.Utterance, segs, n_frames: int) -> list[int] | N
             word_pos[w].append(i)
     boundary_after = {}
     for wi in range(len(utt.words) - 1):
-        boundary_after[wi] = word_pos[wi][-1] + 1          # <wb> or punctuation
-    last = len(utt.symbols) - 1                            # trailing <sil>
+        boundary_after[wi] = word_pos[wi][-1] + 1  # <wb> or punctuation
+    last = len(utt.symbols) - 1  # trailing <sil>
     wi = -1
-    for name, start, n, phones in segs:
+    for name, _start, n, phones in segs:
         if name.startswith("<") or name == "SIL":
             if wi < 0:
                 dur[0] += n
@@ -148,7 +147,7 @@ def to_symbol_durations(utt: fe.Utterance, segs, n_frames: int) -> list[int] | N
                 return None
             dur[pos] += pn
     total = sum(dur)
-    if total != n_frames:          # the aligner covers every frame; absorb a rounding frame
+    if total != n_frames:  # the aligner covers every frame; absorb a rounding frame
         if abs(total - n_frames) > 2:
             return None
         dur[last] = max(0, dur[last] + n_frames - total)
@@ -158,6 +157,7 @@ def to_symbol_durations(utt: fe.Utterance, segs, n_frames: int) -> list[int] | N
 def _load16(wav: Path) -> np.ndarray:
     import soundfile as sf
     from scipy.signal import resample_poly
+
     x, sr = sf.read(str(wav), dtype="float32")
     g = gcd(sr, ALIGN_RATE)
     return resample_poly(x, ALIGN_RATE // g, sr // g).astype(np.float32)
@@ -201,10 +201,14 @@ def align_one(speaker: str, sid: str) -> dict:
             elif sum(n <= 3 for n in pd) / len(pd) > MAX_MIN_DURATION_SHARE:
                 rec = {"ok": False, "reason": "implausible: most phones at the minimum length"}
             else:
-                rec = {"ok": True, "symbols": list(utt.symbols),
-                       "dur_s": [round(n * FRAME_S, 3) for n in dur],
-                       "frontend": fe.FRONTEND_NAME, "frontend_version": fe.FRONTEND_VERSION,
-                       "phones": [[p, s, n] for seg in res["segs"] for p, s, n in seg[3]]}
+                rec = {
+                    "ok": True,
+                    "symbols": list(utt.symbols),
+                    "dur_s": [round(n * FRAME_S, 3) for n in dur],
+                    "frontend": fe.FRONTEND_NAME,
+                    "frontend_version": fe.FRONTEND_VERSION,
+                    "phones": [[p, s, n] for seg in res["segs"] for p, s, n in seg[3]],
+                }
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=out.parent)
     with os.fdopen(fd, "w") as f:
@@ -246,6 +250,7 @@ def _ps_phone_ends(rec: dict) -> list[tuple[str, float]]:
 def check_flite(items, limit: int) -> dict:
     """rms: flite -psdur phone ends vs pocketsphinx phone ends, on matched phones."""
     from training.teachers.voices import flite_phone_durations, voice_by_name
+
     v = voice_by_name("rms")
     errs = []
     n_utt = 0
@@ -264,7 +269,7 @@ def check_flite(items, limit: int) -> dict:
         for a, b, n in sm.get_matching_blocks():
             for k in range(n):
                 if a + k == len(ps) - 1:
-                    continue   # the utterance's last phone ends where trimming put the cut
+                    continue  # the utterance's last phone ends where trimming put the cut
                 errs.append(abs(ps[a + k][1] - fl[b + k][1]))
         n_utt += 1
     return _err_summary(errs, n_utt, "rms: flite -psdur phone ends")
@@ -301,7 +306,7 @@ def check_piper(items, limit: int) -> dict:
                 last_pos[w] = i
         ours = [float(cum[last_pos[w]]) for w in range(len(utt.words))]
         if len(piper_ends) != len(ours):
-            continue   # espeak joined or split words ("of an" -> one word): skip the utterance
+            continue  # espeak joined or split words ("of an" -> one word): skip the utterance
         for a, b in zip(ours[:-1], piper_ends[:-1]):
             errs.append(abs(a - b))
             signed.append(b - a)
@@ -319,6 +324,7 @@ def check_kokoro(items, per_voice: int) -> dict:
     with the median offset still left, and the raw offset before the shift."""
     from training.corpus.features import KOKORO_SHIFT_S
     from training.teachers.voices import KOKORO_VOICES
+
     names = {v.name for v in KOKORO_VOICES}
     signed: dict[str, list[float]] = {}
     done: dict[str, int] = {}
@@ -352,17 +358,23 @@ def _offset_corrected(signed) -> dict:
     """The median signed error, and the errors once it is taken off every boundary."""
     off = float(np.median(signed))
     corr = np.abs(np.array(signed) - off)
-    return {"median_offset_ms": round(off * 1000, 1),
-            "mean_ms_offset_corrected": round(float(corr.mean()) * 1000, 1),
-            "within_20ms_offset_corrected": round(float((corr <= 0.02).mean()), 3)}
+    return {
+        "median_offset_ms": round(off * 1000, 1),
+        "mean_ms_offset_corrected": round(float(corr.mean()) * 1000, 1),
+        "within_20ms_offset_corrected": round(float((corr <= 0.02).mean()), 3),
+    }
 
 
 def _err_summary(errs, n_utt, what) -> dict:
     e = np.array(errs) if errs else np.zeros(0)
-    return {"what": what, "utterances": n_utt, "boundaries": int(e.size),
-            "mean_ms": round(float(e.mean()) * 1000, 1) if e.size else None,
-            "median_ms": round(float(np.median(e)) * 1000, 1) if e.size else None,
-            "within_20ms": round(float((e <= 0.02).mean()), 3) if e.size else None}
+    return {
+        "what": what,
+        "utterances": n_utt,
+        "boundaries": int(e.size),
+        "mean_ms": round(float(e.mean()) * 1000, 1) if e.size else None,
+        "median_ms": round(float(np.median(e)) * 1000, 1) if e.size else None,
+        "within_20ms": round(float((e <= 0.02).mean()), 3) if e.size else None,
+    }
 
 
 def main(argv=None) -> int:
@@ -372,8 +384,13 @@ def main(argv=None) -> int:
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--check", action="store_true", help="compare with engine timings")
     ap.add_argument("--check-utts", type=int, default=200)
-    ap.add_argument("--check-kokoro", type=int, default=0, metavar="N",
-                    help="only compare N utterances a Kokoro voice with Kokoro's own durations")
+    ap.add_argument(
+        "--check-kokoro",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only compare N utterances a Kokoro voice with Kokoro's own durations",
+    )
     args = ap.parse_args(argv)
     if args.check_kokoro:
         items = generated_items(set(args.speakers.split(",")) if args.speakers else None)
@@ -382,6 +399,7 @@ def main(argv=None) -> int:
         print(json.dumps(res, indent=1))
         return 0
     from tqdm import tqdm
+
     items = generated_items(set(args.speakers.split(",")) if args.speakers else None)
     if args.limit:
         items = items[: args.limit]
@@ -393,7 +411,7 @@ def main(argv=None) -> int:
     reasons: dict[str, int] = {}
     if todo:
         it = imap_unordered(_work, todo, args.workers)
-        for item, rec in tqdm(it, total=len(todo), unit="utt", mininterval=5, file=sys.stderr):
+        for _, rec in tqdm(it, total=len(todo), unit="utt", mininterval=5, file=sys.stderr):
             if rec.get("transient"):
                 stats["skipped (regenerate first)"] = stats.get("skipped (regenerate first)", 0) + 1
                 continue

@@ -60,9 +60,9 @@ from pathlib import Path
 import numpy as np
 
 from training.corpus import frontend_adapter as fe
-from training.corpus.parallel import imap_unordered
 from training.corpus.align import align_path, generated_items
 from training.corpus.generate import AUDIO, CORPUS, SAMPLE_RATE
+from training.corpus.parallel import imap_unordered
 
 FEATURES = CORPUS / "features"
 MANIFEST = FEATURES / "manifest.jsonl"
@@ -73,6 +73,7 @@ N_FFT, HOP, WIN, N_MELS, FMIN, FMAX = 1024, 256, 1024, 80, 0.0, 11025.0
 @dataclass(frozen=True)
 class FrameLayout:
     """Where the frames of one corpus lie: rate, hop, window, FFT and mel bands."""
+
     sample_rate: int
     hop: int
     n_fft: int
@@ -85,7 +86,7 @@ class FrameLayout:
 CLASSIC_LAYOUT = FrameLayout(SAMPLE_RATE, HOP, N_FFT, WIN, N_MELS, FMIN, FMAX)
 KOKORO_LAYOUT = FrameLayout(24000, 300, 1200, 1200, 80, 0.0, 12000.0)
 F0_FLOOR, F0_CEIL = 60.0, 500.0
-F0_TRACKERS = {"joe": "pyin"}      # speaker -> tracker; the rest use "dio" (see the docstring)
+F0_TRACKERS = {"joe": "pyin"}  # speaker -> tracker; the rest use "dio" (see the docstring)
 
 
 def f0_tracker_for(speaker: str) -> str:
@@ -94,6 +95,7 @@ def f0_tracker_for(speaker: str) -> str:
 
 # --------------------------------------------------------------------------------------------
 # Mel filterbank (Slaney mel scale, area-normalized triangles), written out here
+
 
 def hz_to_mel(f):
     f = np.asarray(f, dtype=np.float64)
@@ -115,8 +117,9 @@ def mel_to_hz(m):
 
 
 @lru_cache(maxsize=4)
-def mel_filterbank(sr: int = SAMPLE_RATE, n_fft: int = N_FFT, n_mels: int = N_MELS,
-                   fmin: float = FMIN, fmax: float = FMAX) -> np.ndarray:
+def mel_filterbank(
+    sr: int = SAMPLE_RATE, n_fft: int = N_FFT, n_mels: int = N_MELS, fmin: float = FMIN, fmax: float = FMAX
+) -> np.ndarray:
     """[n_mels, n_fft // 2 + 1] float32."""
     fft_freqs = np.linspace(0, sr / 2, n_fft // 2 + 1)
     mel_pts = mel_to_hz(np.linspace(hz_to_mel(fmin), hz_to_mel(fmax), n_mels + 2))
@@ -125,7 +128,7 @@ def mel_filterbank(sr: int = SAMPLE_RATE, n_fft: int = N_FFT, n_mels: int = N_ME
     lower = -ramps[:-2] / fdiff[:-1, None]
     upper = ramps[2:] / fdiff[1:, None]
     w = np.maximum(0, np.minimum(lower, upper))
-    w *= (2.0 / (mel_pts[2:n_mels + 2] - mel_pts[:n_mels]))[:, None]
+    w *= (2.0 / (mel_pts[2 : n_mels + 2] - mel_pts[:n_mels]))[:, None]
     return w.astype(np.float32)
 
 
@@ -136,7 +139,7 @@ def stft_magnitude(x: np.ndarray, layout: FrameLayout = CLASSIC_LAYOUT) -> np.nd
     xp = np.pad(x.astype(np.float32), (pad, pad), mode="reflect")
     n = 1 + (len(xp) - n_fft) // hop
     idx = np.arange(n_fft)[None, :] + hop * np.arange(n)[:, None]
-    win = np.hanning(layout.win + 1)[:-1].astype(np.float32)       # periodic Hann
+    win = np.hanning(layout.win + 1)[:-1].astype(np.float32)  # periodic Hann
     return np.abs(np.fft.rfft(xp[idx] * win, axis=1)).astype(np.float32)
 
 
@@ -145,18 +148,20 @@ def log_mel(mag: np.ndarray, layout: FrameLayout = CLASSIC_LAYOUT) -> np.ndarray
     return np.log(np.maximum(mag @ fb.T, 1e-5))
 
 
-def f0_track(x: np.ndarray, n_frames: int, tracker: str = "dio",
-             layout: FrameLayout = CLASSIC_LAYOUT) -> np.ndarray:
+def f0_track(x: np.ndarray, n_frames: int, tracker: str = "dio", layout: FrameLayout = CLASSIC_LAYOUT) -> np.ndarray:
     sr, hop = layout.sample_rate, layout.hop
     if tracker == "pyin":
         import librosa
+
         # frames centred like the mel's, so there is one per mel frame; 2,048 samples hold
         # two periods at the floor. Unvoiced frames come back as NaN.
-        f0, _, _ = librosa.pyin(x.astype(np.float32), fmin=F0_FLOOR, fmax=F0_CEIL, sr=sr,
-                                frame_length=2048, hop_length=hop, center=True)
+        f0, _, _ = librosa.pyin(
+            x.astype(np.float32), fmin=F0_FLOOR, fmax=F0_CEIL, sr=sr, frame_length=2048, hop_length=hop, center=True
+        )
         f0 = np.nan_to_num(f0, nan=0.0)
     elif tracker in ("harvest", "dio"):
         from training.corpus.pyworld_compat import pyworld
+
         xd = x.astype(np.float64)
         period_ms = 1000.0 * hop / sr
         if tracker == "harvest":
@@ -186,7 +191,7 @@ def feature_path(speaker: str, sid: str) -> Path:
 
 def stored_f0_tracker(path: Path) -> str:
     with np.load(path) as z:
-        return str(z["f0_tracker"]) if "f0_tracker" in z.files else "dio"   # files from before the field
+        return str(z["f0_tracker"]) if "f0_tracker" in z.files else "dio"  # files from before the field
 
 
 def f0_tracker_matches(speaker: str, sid: str) -> bool:
@@ -206,6 +211,7 @@ def _write_npz(out: Path, **arrays) -> None:
 def retrack_f0(speaker: str, sid: str) -> None:
     """Replace a feature file's F0 and voicing with its speaker's tracker; the rest is kept."""
     import soundfile as sf
+
     out = feature_path(speaker, sid)
     with np.load(out) as z:
         arrays = {k: z[k] for k in z.files}
@@ -215,7 +221,7 @@ def retrack_f0(speaker: str, sid: str) -> None:
     arrays.update(f0=f0.astype(np.float16), voiced=(f0 > 0).astype(np.uint8), f0_tracker=np.array(tracker))
     mtime = out.stat().st_mtime
     _write_npz(out, **arrays)
-    os.utime(out, (mtime, mtime))      # still as fresh as before relative to its alignment
+    os.utime(out, (mtime, mtime))  # still as fresh as before relative to its alignment
 
 
 def is_current(speaker: str, sid: str) -> bool:
@@ -229,7 +235,7 @@ def extract_one(speaker: str, sid: str) -> dict:
     al_p = align_path(speaker, sid)
     if not al_p.exists():
         return {"status": "not aligned"}
-    if is_current(speaker, sid):       # newer than its alignment (which is newer than its audio)
+    if is_current(speaker, sid):  # newer than its alignment (which is newer than its audio)
         if not f0_tracker_matches(speaker, sid):
             retrack_f0(speaker, sid)
             return {"status": "f0 re-tracked"}
@@ -237,9 +243,10 @@ def extract_one(speaker: str, sid: str) -> dict:
     al = json.loads(al_p.read_text())
     if not al.get("ok"):
         if out.exists():
-            out.unlink()                 # an older alignment had succeeded
+            out.unlink()  # an older alignment had succeeded
         return {"status": "dropped"}
     import soundfile as sf
+
     meta = json.loads((AUDIO / speaker / f"{sid}.json").read_text())
     x, sr = sf.read(str(AUDIO / speaker / f"{sid}.wav"), dtype="float32")
     assert sr == SAMPLE_RATE, f"{speaker}/{sid}: {sr} Hz"
@@ -247,7 +254,7 @@ def extract_one(speaker: str, sid: str) -> dict:
     return {"status": "done"}
 
 
-KOKORO_SHIFT_S = -0.055   # measured: docs/corpus.md, "Kokoro's durations as the alignment"
+KOKORO_SHIFT_S = -0.055  # measured: docs/corpus.md, "Kokoro's durations as the alignment"
 
 
 def shift_boundaries(dur_s, shift_s: float) -> np.ndarray:
@@ -272,16 +279,22 @@ def frame_arrays(x: np.ndarray, dur_s, speaker: str, symbols, speaker_id: int, l
     dur = frame_durations(dur_s, T, layout)
     ids = np.array([fe.PHONE_TO_ID[s] for s in symbols], dtype=np.uint8)
     assert int(dur.sum()) == T and len(dur) == len(ids)
-    return dict(mel=log_mel(mag, layout).astype(np.float16), f0=f0.astype(np.float16),
-                voiced=(f0 > 0).astype(np.uint8),
-                energy=np.log(np.linalg.norm(mag, axis=1) + 1e-5).astype(np.float16),
-                phone_ids=ids, durations=dur, speaker_id=np.int16(speaker_id),
-                f0_tracker=np.array(tracker))
+    return dict(
+        mel=log_mel(mag, layout).astype(np.float16),
+        f0=f0.astype(np.float16),
+        voiced=(f0 > 0).astype(np.uint8),
+        energy=np.log(np.linalg.norm(mag, axis=1) + 1e-5).astype(np.float16),
+        phone_ids=ids,
+        durations=dur,
+        speaker_id=np.int16(speaker_id),
+        f0_tracker=np.array(tracker),
+    )
 
 
 def extract_kokoro_one(speaker: str, sid: str) -> dict:
     """Features of one Kokoro utterance, its durations the teacher's own; cached."""
     import soundfile as sf
+
     out, wav = kokoro_feature_path(speaker, sid), AUDIO / speaker / f"{sid}.wav"
     if out.exists() and out.stat().st_mtime >= wav.stat().st_mtime:
         with np.load(out) as z:
@@ -291,8 +304,11 @@ def extract_kokoro_one(speaker: str, sid: str) -> dict:
     x, sr = sf.read(str(wav), dtype="float32")
     assert sr == KOKORO_LAYOUT.sample_rate, f"{speaker}/{sid}: {sr} Hz"
     dur_s = shift_boundaries(np.asarray(meta["symbol_samples"], dtype=np.float64) / sr, KOKORO_SHIFT_S)
-    _write_npz(out, **frame_arrays(x, dur_s, speaker, meta["symbols"], meta["speaker_id"], KOKORO_LAYOUT),
-               duration_shift_s=np.float32(KOKORO_SHIFT_S))
+    _write_npz(
+        out,
+        **frame_arrays(x, dur_s, speaker, meta["symbols"], meta["speaker_id"], KOKORO_LAYOUT),
+        duration_shift_s=np.float32(KOKORO_SHIFT_S),
+    )
     return {"status": "done"}
 
 
@@ -325,21 +341,31 @@ def write_manifest(features: Path = FEATURES, layout: FrameLayout = CLASSIC_LAYO
                 f0 = z["f0"].astype(np.float64)
                 T = int(z["mel"].shape[0])
                 n = int(z["phone_ids"].shape[0])
-                if k % 20 == 0:   # global mel statistics from a 5% sample
+                if k % 20 == 0:  # global mel statistics from a 5% sample
                     m = z["mel"].astype(np.float64)
                     mel_sum += m.sum(0)
-                    mel_sq += (m ** 2).sum(0)
+                    mel_sq += (m**2).sum(0)
                     mel_n += m.shape[0]
             lf0 = np.log(f0[f0 > 0])
-            row = {"id": f.stem, "speaker": spk_dir.name, "speaker_id": meta["speaker_id"],
-                   "split": meta["split"], "path": str(f.relative_to(features)), "frames": T,
-                   "symbols": n, "seconds": round(T * layout.hop / layout.sample_rate, 3), "text": meta["text"],
-                   "frontend_version": meta.get("frontend_version"),
-                   "lf0_sum": round(float(lf0.sum()), 4), "lf0_sq": round(float((lf0 ** 2).sum()), 4),
-                   "n_voiced": int(lf0.size)}
+            row = {
+                "id": f.stem,
+                "speaker": spk_dir.name,
+                "speaker_id": meta["speaker_id"],
+                "split": meta["split"],
+                "path": str(f.relative_to(features)),
+                "frames": T,
+                "symbols": n,
+                "seconds": round(T * layout.hop / layout.sample_rate, 3),
+                "text": meta["text"],
+                "frontend_version": meta.get("frontend_version"),
+                "lf0_sum": round(float(lf0.sum()), 4),
+                "lf0_sq": round(float((lf0**2).sum()), 4),
+                "n_voiced": int(lf0.size),
+            }
             rows.append(row)
-            s = per_spk.setdefault(spk_dir.name, {"utterances": 0, "seconds": 0.0, "lf0_sum": 0.0,
-                                                  "lf0_sq": 0.0, "n_voiced": 0})
+            s = per_spk.setdefault(
+                spk_dir.name, {"utterances": 0, "seconds": 0.0, "lf0_sum": 0.0, "lf0_sq": 0.0, "n_voiced": 0}
+            )
             s["utterances"] += 1
             s["seconds"] += row["seconds"]
             s["lf0_sum"] += row["lf0_sum"]
@@ -351,19 +377,33 @@ def write_manifest(features: Path = FEATURES, layout: FrameLayout = CLASSIC_LAYO
         for r in rows:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
     tmp.replace(manifest)
-    stats = {"speakers": {}, "frame": {"sample_rate": layout.sample_rate, "hop": layout.hop,
-                                       "n_fft": layout.n_fft, "win": layout.win, "n_mels": layout.n_mels,
-                                       "fmin": layout.fmin, "fmax": layout.fmax},
-             "symbols": list(fe.SYMBOLS), "frontend_version": fe.FRONTEND_VERSION}
+    stats = {
+        "speakers": {},
+        "frame": {
+            "sample_rate": layout.sample_rate,
+            "hop": layout.hop,
+            "n_fft": layout.n_fft,
+            "win": layout.win,
+            "n_mels": layout.n_mels,
+            "fmin": layout.fmin,
+            "fmax": layout.fmax,
+        },
+        "symbols": list(fe.SYMBOLS),
+        "frontend_version": fe.FRONTEND_VERSION,
+    }
     for spk, s in per_spk.items():
         mu = s["lf0_sum"] / max(s["n_voiced"], 1)
-        var = s["lf0_sq"] / max(s["n_voiced"], 1) - mu ** 2
-        stats["speakers"][spk] = {"utterances": s["utterances"], "hours": round(s["seconds"] / 3600, 3),
-                                  "lf0_mean": round(mu, 4), "lf0_std": round(float(np.sqrt(max(var, 0))), 4)}
+        var = s["lf0_sq"] / max(s["n_voiced"], 1) - mu**2
+        stats["speakers"][spk] = {
+            "utterances": s["utterances"],
+            "hours": round(s["seconds"] / 3600, 3),
+            "lf0_mean": round(mu, 4),
+            "lf0_std": round(float(np.sqrt(max(var, 0))), 4),
+        }
     if mel_n:
         mu = mel_sum / mel_n
         stats["mel_mean"] = [round(float(v), 4) for v in mu]
-        stats["mel_std"] = [round(float(v), 4) for v in np.sqrt(np.maximum(mel_sq / mel_n - mu ** 2, 0))]
+        stats["mel_std"] = [round(float(v), 4) for v in np.sqrt(np.maximum(mel_sq / mel_n - mu**2, 0))]
     (features / "stats.json").write_text(json.dumps(stats, indent=1))
     return stats
 
@@ -373,20 +413,31 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--speakers", default="")
     ap.add_argument("--manifest-only", action="store_true")
-    ap.add_argument("--teachers", choices=("classic", "kokoro"), default="classic",
-                    help="the classic voices' features (aligned, 22,050 Hz) or the Kokoro voices' (24 kHz)")
+    ap.add_argument(
+        "--teachers",
+        choices=("classic", "kokoro"),
+        default="classic",
+        help="the classic voices' features (aligned, 22,050 Hz) or the Kokoro voices' (24 kHz)",
+    )
     args = ap.parse_args(argv)
     from tqdm import tqdm
+
     if args.teachers == "kokoro":
         from training.teachers.voices import KOKORO_VOICES
+
         names = {v.name for v in KOKORO_VOICES}
         if args.speakers:
             names &= set(args.speakers.split(","))
         if not args.manifest_only:
             items = generated_items(names)
             counts = {}
-            for item, res in tqdm(imap_unordered(_work_kokoro, items, args.workers), total=len(items),
-                                  unit="utt", mininterval=5, file=sys.stderr):
+            for item, res in tqdm(
+                imap_unordered(_work_kokoro, items, args.workers),
+                total=len(items),
+                unit="utt",
+                mininterval=5,
+                file=sys.stderr,
+            ):
                 counts[res["status"]] = counts.get(res["status"], 0) + 1
                 if res["status"] == "error":
                     print(item, res["error"], file=sys.stderr)
@@ -396,8 +447,7 @@ def main(argv=None) -> int:
         return 0
     if not args.manifest_only:
         items = generated_items(set(args.speakers.split(",")) if args.speakers else None)
-        todo = [it for it in items if align_path(*it).exists() and not (
-            is_current(*it) and f0_tracker_matches(*it))]
+        todo = [it for it in items if align_path(*it).exists() and not (is_current(*it) and f0_tracker_matches(*it))]
         print(f"generated: {len(items)}; to extract: {len(todo)}", file=sys.stderr)
         counts: dict[str, int] = {}
         it = imap_unordered(_work, todo, args.workers)

@@ -42,13 +42,18 @@ _phones = importlib.import_module("bittts.engine.text.phones")
 FRONTEND_NAME = "bittts.engine.text"
 # Changes whenever the front end's code changes; stored with every generated utterance.
 # (A package, like normalize, counts with all its .py and .tsv files, in sorted order.)
-FRONTEND_VERSION = hashlib.sha1(b"".join(
-    path.read_bytes()
-    for m in ("normalize", "phonemize", "homographs", "lexicon", "g2p", "inflection", "frontend", "phones")
-    for file in [Path(importlib.import_module(f"bittts.engine.text.{m}").__file__)]
-    for path in (sorted(p for p in file.parent.iterdir() if p.suffix in (".py", ".tsv"))
-                 if file.name == "__init__.py" else [file])
-)).hexdigest()[:12]
+FRONTEND_VERSION = hashlib.sha1(
+    b"".join(
+        path.read_bytes()
+        for m in ("normalize", "phonemize", "homographs", "lexicon", "g2p", "inflection", "frontend", "phones")
+        for file in [Path(importlib.import_module(f"bittts.engine.text.{m}").__file__)]
+        for path in (
+            sorted(p for p in file.parent.iterdir() if p.suffix in (".py", ".tsv"))
+            if file.name == "__init__.py"
+            else [file]
+        )
+    )
+).hexdigest()[:12]
 
 SYMBOLS = _phones.SYMBOLS
 PHONE_TO_ID = _phones.PHONE_TO_ID
@@ -56,8 +61,7 @@ ARPABET = _phones.ARPABET
 BOS, EOS = _phones.BOS, _phones.EOS
 
 # How the teachers are shown a prosody mark (they do not all read "…" or "—").
-_TEACHER_PUNCT = {",": ",", ".": ".", "?": "?", "!": "!", ";": ";", ":": ":",
-                  "\u2026": "...", "\u2014": ","}
+_TEACHER_PUNCT = {",": ",", ".": ".", "?": "?", "!": "!", ";": ";", ":": ":", "\u2026": "...", "\u2014": ","}
 
 
 @lru_cache(maxsize=1)
@@ -72,12 +76,12 @@ def lexicon_first(word: str):
 
 @dataclass(frozen=True)
 class Utterance:
-    text: str                      # the written sentence
-    spoken: str                    # what the teachers are given
-    words: tuple[str, ...]         # spoken words
+    text: str  # the written sentence
+    spoken: str  # what the teachers are given
+    words: tuple[str, ...]  # spoken words
     word_phones: tuple[tuple[str, ...], ...]
-    symbols: tuple[str, ...]       # the model's input sequence (encode_phones)
-    symbol_word: tuple[int, ...]   # word index of each symbol, -1 for <bos>/<eos>/pauses
+    symbols: tuple[str, ...]  # the model's input sequence (encode_phones)
+    symbol_word: tuple[int, ...]  # word index of each symbol, -1 for <bos>/<eos>/pauses
 
 
 def _teacher_word(w) -> str:
@@ -106,5 +110,11 @@ def utterance(text: str) -> Utterance | None:
         if w.punct_after:
             s += _TEACHER_PUNCT.get(w.punct_after, ",")
         spoken_parts.append(s)
-    return Utterance(text, " ".join(spoken_parts), tuple(w.text for w in words),
-                     tuple(tuple(p.phones) for p in ph), seq.symbols, seq.word_index)
+    return Utterance(
+        text,
+        " ".join(spoken_parts),
+        tuple(w.text for w in words),
+        tuple(tuple(p.phones) for p in ph),
+        seq.symbols,
+        seq.word_index,
+    )

@@ -58,35 +58,54 @@ from training.teachers.voices import TEACHER_SETS, VOICES, TeacherVoice, voice_b
 SAMPLE_RATE = 22050
 CORPUS = Path("work-data/corpus")
 AUDIO = CORPUS / "audio"
-PLAN = CORPUS / "plan.jsonl"            # the classic teachers' plan; see plan_path()
-KOKORO_RATE = 24000                     # the Kokoro voices' corpus rate (docs/corpus.md)
+PLAN = CORPUS / "plan.jsonl"  # the classic teachers' plan; see plan_path()
+KOKORO_RATE = 24000  # the Kokoro voices' corpus rate (docs/corpus.md)
 
 # Seconds of trimmed audio per phone (incl. word-boundary pauses), measured on 50 validation sentences per
 # voice (see docs/corpus.md). Used only to plan how many sentences make --hours.
-SEC_PER_PHONE = {"bdl": 0.0607, "slt": 0.0635, "clb": 0.0695, "alan": 0.0661, "rms": 0.0703,
-                 "joe": 0.0577, "pico_us": 0.0633, "pico_gb": 0.0619}
+SEC_PER_PHONE = {
+    "bdl": 0.0607,
+    "slt": 0.0635,
+    "clb": 0.0695,
+    "alan": 0.0661,
+    "rms": 0.0703,
+    "joe": 0.0577,
+    "pico_us": 0.0633,
+    "pico_gb": 0.0619,
+}
 SEC_FIXED = 0.25  # per utterance: the two 50 ms margins and the final fall
 # The Kokoro voices, measured on 10 validation sentences each (docs/corpus.md); a voice not
 # measured yet plans with SEC_PER_PHONE_KOKORO. Kokoro reads more slowly than the classic voices.
-SEC_PER_PHONE.update({"heart": 0.0743, "bella": 0.0778, "sarah": 0.0816, "fenrir": 0.0731,
-                      "michael": 0.0832, "eric": 0.0756, "emma": 0.0808, "isabella": 0.0835,
-                      "george": 0.0940, "fable": 0.0879})
+SEC_PER_PHONE.update(
+    {
+        "heart": 0.0743,
+        "bella": 0.0778,
+        "sarah": 0.0816,
+        "fenrir": 0.0731,
+        "michael": 0.0832,
+        "eric": 0.0756,
+        "emma": 0.0808,
+        "isabella": 0.0835,
+        "george": 0.0940,
+        "fable": 0.0879,
+    }
+)
 SEC_PER_PHONE_KOKORO = 0.080
 
 
 @dataclass
 class GenerateConfig:
-    hours: float = 2.0            # training audio per speaker (estimated when planning); the bundled
+    hours: float = 2.0  # training audio per speaker (estimated when planning); the bundled
     # model learned from 2.0 (16 h over 8 voices): 1.5 makes a 12 h corpus, a subset of it
-    seed: int = 1234              # per-speaker permutations use seed * 1000 + speaker_id
-    workers: int = 2              # process pool (both cores); every worker runs at nice +10
-    top_db: float = 40.0          # trim: speech frames are within this of the loudest frame
-    margin_s: float = 0.05        # trim: silence kept at each end
-    target_dbfs: float = -20.0    # loudness: RMS over speech frames
-    peak_dbfs: float = -1.0       # loudness: peak ceiling
-    speakers: str = ""            # comma-separated names; empty: all
-    teachers: str = "classic"     # which teacher set (voices.TEACHER_SETS): classic | kokoro
-    eval_head: int = 0            # >0: only the first N test and N valid sentences come first;
+    seed: int = 1234  # per-speaker permutations use seed * 1000 + speaker_id
+    workers: int = 2  # process pool (both cores); every worker runs at nice +10
+    top_db: float = 40.0  # trim: speech frames are within this of the loudest frame
+    margin_s: float = 0.05  # trim: silence kept at each end
+    target_dbfs: float = -20.0  # loudness: RMS over speech frames
+    peak_dbfs: float = -1.0  # loudness: peak ceiling
+    speakers: str = ""  # comma-separated names; empty: all
+    teachers: str = "classic"  # which teacher set (voices.TEACHER_SETS): classic | kokoro
+    eval_head: int = 0  # >0: only the first N test and N valid sentences come first;
     # the rest of the evaluation sentences are spread through the train jobs, so a partial run
     # of a slow teacher has train audio early (0: all evaluation sentences first)
 
@@ -106,6 +125,7 @@ def sec_per_phone(voice: TeacherVoice) -> float:
 
 # --------------------------------------------------------------------------------------------
 # Plan
+
 
 def make_plan(rows: list[dict], cfg: GenerateConfig, voices=VOICES) -> list[dict]:
     # sentences that the current front end cannot read (it changes while it is being written)
@@ -151,7 +171,7 @@ def make_plan(rows: list[dict], cfg: GenerateConfig, voices=VOICES) -> list[dict
 
     plan = [job for r in head for job in every_voice(r)]
     longest = max((len(p) for p in per_spk.values()), default=0)
-    step = -(-longest // len(rest)) if rest else 0      # train rounds per spread eval sentence
+    step = -(-longest // len(rest)) if rest else 0  # train rounds per spread eval sentence
     for k in range(longest):
         for v in voices:
             if k < len(per_spk[v.name]):
@@ -210,10 +230,12 @@ def coverage_sentences(train: list[dict], seed: int) -> list[int]:
 # --------------------------------------------------------------------------------------------
 # Audio processing
 
+
 def resample(x: np.ndarray, sr: int, target: int = SAMPLE_RATE) -> np.ndarray:
     if sr == target:
         return x
     from scipy.signal import resample_poly
+
     g = gcd(sr, target)
     return resample_poly(x, target // g, sr // g).astype(np.float32)
 
@@ -233,7 +255,7 @@ def trim_and_normalize(x: np.ndarray, sr: int, cfg: GenerateConfig):
     start = max(0, idx[0] * hop - margin)
     end = min(len(x), (idx[-1] + 1) * hop + margin)
     y = x[start:end].astype(np.float64)
-    pad_l = margin - (idx[0] * hop - start)     # keep the margin fixed even at the file edge
+    pad_l = margin - (idx[0] * hop - start)  # keep the margin fixed even at the file edge
     pad_r = margin - (end - (idx[-1] + 1) * hop)
     y = np.concatenate([np.zeros(max(pad_l, 0)), y, np.zeros(max(pad_r, 0))])
     speech_rms = np.sqrt(np.mean(frames[speech].astype(np.float64) ** 2))
@@ -243,8 +265,7 @@ def trim_and_normalize(x: np.ndarray, sr: int, cfg: GenerateConfig):
     if peak > ceiling:
         gain_db -= 20 * np.log10(peak / ceiling)
     y = y * 10 ** (gain_db / 20)
-    info = {"trim_start_s": (start - max(pad_l, 0)) / sr, "trim_end_s": end / sr,
-            "gain_db": round(float(gain_db), 3)}
+    info = {"trim_start_s": (start - max(pad_l, 0)) / sr, "trim_end_s": end / sr, "gain_db": round(float(gain_db), 3)}
     return y.astype(np.float32), info
 
 
@@ -263,7 +284,9 @@ def _atomic_write_json(path: Path, obj) -> None:
 def process_one(job: dict, text: str, cfg: GenerateConfig) -> dict:
     """Synthesize, resample, trim, normalize and write one utterance. Idempotent."""
     import soundfile as sf
+
     from training.teachers.voices import synthesize_with_info
+
     voice = voice_by_name(job["speaker"])
     wav, meta = out_paths(voice.name, job["id"])
     u = fe.utterance(text)
@@ -274,7 +297,7 @@ def process_one(job: dict, text: str, cfg: GenerateConfig) -> dict:
     if wav.exists() and meta.exists():
         with open(meta) as f:
             old = json.load(f)
-        if old.get("spoken") == u.spoken:   # made from the same spoken text: keep it
+        if old.get("spoken") == u.spoken:  # made from the same spoken text: keep it
             return {"status": "cached"}
     wav.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="gen-", dir=wav.parent) as td:
@@ -288,14 +311,23 @@ def process_one(job: dict, text: str, cfg: GenerateConfig) -> dict:
     os.close(fd)
     sf.write(tmp, y, SAMPLE_RATE, subtype="PCM_16", format="WAV")
     os.replace(tmp, wav)
-    rec = {"id": job["id"], "speaker": voice.name, "speaker_id": voice.speaker_id,
-           "split": job["split"], "text": text, "spoken": u.spoken, "frontend": fe.FRONTEND_NAME,
-           "frontend_version": fe.FRONTEND_VERSION,
-           "native_rate": sr, "native_duration_s": round(native_dur, 4),
-           "duration_s": round(len(y) / SAMPLE_RATE, 4), **info}
+    rec = {
+        "id": job["id"],
+        "speaker": voice.name,
+        "speaker_id": voice.speaker_id,
+        "split": job["split"],
+        "text": text,
+        "spoken": u.spoken,
+        "frontend": fe.FRONTEND_NAME,
+        "frontend_version": fe.FRONTEND_VERSION,
+        "native_rate": sr,
+        "native_duration_s": round(native_dur, 4),
+        "duration_s": round(len(y) / SAMPLE_RATE, 4),
+        **info,
+    }
     if engine_info:
         rec.update(engine_info)
-    _atomic_write_json(meta, rec)     # the .json is written last: it marks the pair complete
+    _atomic_write_json(meta, rec)  # the .json is written last: it marks the pair complete
     return {"status": "done", "duration_s": rec["duration_s"]}
 
 
@@ -306,6 +338,7 @@ def kokoro_teacher():
     """One Kokoro session per worker process, one onnxruntime thread (two workers, two cores)."""
     if "teacher" not in _KOKORO:
         from training.teachers.kokoro import KokoroTeacher
+
         _KOKORO["teacher"] = KokoroTeacher(threads=1)
     return _KOKORO["teacher"]
 
@@ -335,7 +368,7 @@ def loudness_gain_db(y: np.ndarray, sr: int, cfg: GenerateConfig) -> float:
     hop = int(0.01 * sr)
     n = len(y) // hop
     frames = y[: n * hop].reshape(n, hop).astype(np.float64)
-    rms = np.sqrt(np.mean(frames ** 2, axis=1) + 1e-12)
+    rms = np.sqrt(np.mean(frames**2, axis=1) + 1e-12)
     db = 20 * np.log10(rms)
     speech_rms = np.sqrt(np.mean(frames[db > db.max() - cfg.top_db] ** 2))
     gain_db = cfg.target_dbfs - 20 * np.log10(speech_rms + 1e-12)
@@ -350,12 +383,14 @@ def process_kokoro(job: dict, voice: TeacherVoice, u, cfg: GenerateConfig) -> di
     """Kokoro reads our symbols; its own per-token durations become the alignment (samples per
     symbol of u.symbols, summing to the file's length). Written at 24 kHz, no resampling."""
     import soundfile as sf
+
     from training.teachers.kokoro import kokoro_tokens
+
     wav, meta = out_paths(voice.name, job["id"])
     phonemes = kokoro_tokens(u.symbols, voice.accent).phonemes
     if wav.exists() and meta.exists():
         with open(meta) as f:
-            if json.load(f).get("kokoro_phonemes") == phonemes:   # same phones: keep it
+            if json.load(f).get("kokoro_phonemes") == phonemes:  # same phones: keep it
                 return {"status": "cached"}
     wav.parent.mkdir(parents=True, exist_ok=True)
     audio, durations = kokoro_teacher().synthesize(u.symbols, voice.voice, voice.accent)
@@ -367,14 +402,26 @@ def process_kokoro(job: dict, voice: TeacherVoice, u, cfg: GenerateConfig) -> di
     os.close(fd)
     sf.write(tmp, y, sr, subtype="PCM_16", format="WAV")
     os.replace(tmp, wav)
-    rec = {"id": job["id"], "speaker": voice.name, "speaker_id": voice.speaker_id,
-           "split": job["split"], "text": u.text, "spoken": u.spoken, "frontend": fe.FRONTEND_NAME,
-           "frontend_version": fe.FRONTEND_VERSION, "native_rate": sr,
-           "native_duration_s": round(len(audio) / sr, 4), "duration_s": round(len(y) / sr, 4),
-           **info, "gain_db": round(gain_db, 3), "kokoro_voice": voice.voice,
-           "kokoro_phonemes": phonemes, "symbols": list(u.symbols),
-           "symbol_samples": [int(v) for v in d]}
-    _atomic_write_json(meta, rec)     # the .json is written last: it marks the pair complete
+    rec = {
+        "id": job["id"],
+        "speaker": voice.name,
+        "speaker_id": voice.speaker_id,
+        "split": job["split"],
+        "text": u.text,
+        "spoken": u.spoken,
+        "frontend": fe.FRONTEND_NAME,
+        "frontend_version": fe.FRONTEND_VERSION,
+        "native_rate": sr,
+        "native_duration_s": round(len(audio) / sr, 4),
+        "duration_s": round(len(y) / sr, 4),
+        **info,
+        "gain_db": round(gain_db, 3),
+        "kokoro_voice": voice.voice,
+        "kokoro_phonemes": phonemes,
+        "symbols": list(u.symbols),
+        "symbol_samples": [int(v) for v in d],
+    }
+    _atomic_write_json(meta, rec)  # the .json is written last: it marks the pair complete
     return {"status": "done", "duration_s": rec["duration_s"]}
 
 
@@ -403,10 +450,14 @@ def _work(job):
 
 def load_or_make_plan(cfg: GenerateConfig, rows: list[dict]) -> list[dict]:
     voices = TEACHER_SETS[cfg.teachers]
-    key = {"plan_version": 2, "hours": cfg.hours, "seed": cfg.seed,
-           "sentences": SENTENCES.stat().st_size,
-           "sec_per_phone": {v.name: sec_per_phone(v) for v in voices},
-           "voices": [v.name for v in voices]}
+    key = {
+        "plan_version": 2,
+        "hours": cfg.hours,
+        "seed": cfg.seed,
+        "sentences": SENTENCES.stat().st_size,
+        "sec_per_phone": {v.name: sec_per_phone(v) for v in voices},
+        "voices": [v.name for v in voices],
+    }
     if cfg.eval_head:
         key["eval_head"] = cfg.eval_head
     path = plan_path(cfg.teachers)
@@ -432,18 +483,33 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=GenerateConfig.seed)
     ap.add_argument("--workers", type=int, default=GenerateConfig.workers)
     ap.add_argument("--speakers", default="", help="comma-separated speaker names (default all)")
-    ap.add_argument("--teachers", choices=sorted(TEACHER_SETS), default=GenerateConfig.teachers,
-                    help="the teacher set: the classic eight voices or the Kokoro voices")
-    ap.add_argument("--eval-head", type=int, default=None,
-                    help="evaluation sentences per split that come first (default: all for "
-                         "classic, 40 for kokoro; the rest are spread through the train jobs)")
+    ap.add_argument(
+        "--teachers",
+        choices=sorted(TEACHER_SETS),
+        default=GenerateConfig.teachers,
+        help="the teacher set: the classic eight voices or the Kokoro voices",
+    )
+    ap.add_argument(
+        "--eval-head",
+        type=int,
+        default=None,
+        help="evaluation sentences per split that come first (default: all for "
+        "classic, 40 for kokoro; the rest are spread through the train jobs)",
+    )
     ap.add_argument("--limit", type=int, default=0, help="stop after this many plan entries")
     ap.add_argument("--plan-only", action="store_true")
     args = ap.parse_args(argv)
     eval_head = args.eval_head if args.eval_head is not None else (40 if args.teachers == "kokoro" else 0)
-    cfg = GenerateConfig(hours=args.hours, seed=args.seed, workers=args.workers,
-                         speakers=args.speakers, teachers=args.teachers, eval_head=eval_head)
+    cfg = GenerateConfig(
+        hours=args.hours,
+        seed=args.seed,
+        workers=args.workers,
+        speakers=args.speakers,
+        teachers=args.teachers,
+        eval_head=eval_head,
+    )
     from tqdm import tqdm
+
     rows = load_sentences()
     texts = {r["id"]: r["text"] for r in rows}
     plan = load_or_make_plan(cfg, rows)
@@ -455,7 +521,7 @@ def main(argv=None) -> int:
         plan = [j for j in plan if j["speaker"] in keep]
     if args.limit:
         plan = plan[: args.limit]
-    todo = plan   # the workers skip what exists (and was made from the same spoken text)
+    todo = plan  # the workers skip what exists (and was made from the same spoken text)
     print(f"to do: {len(todo)} (existing files are checked and skipped)", file=sys.stderr)
     counts = {"done": 0, "error": 0, "no-frontend": 0, "cached": 0}
     audio_s = 0.0
@@ -468,8 +534,8 @@ def main(argv=None) -> int:
         pool = None
     else:
         import multiprocessing as mp
-        pool = mp.get_context("fork").Pool(cfg.workers, initializer=_init_worker,
-                                           initargs=(texts, cfg))
+
+        pool = mp.get_context("fork").Pool(cfg.workers, initializer=_init_worker, initargs=(texts, cfg))
         it = pool.imap(_work, todo, chunksize=4)
     bar = tqdm(it, total=len(todo), unit="utt", mininterval=5, file=sys.stderr)
     with open(errlog, "a") as elog:
@@ -479,14 +545,21 @@ def main(argv=None) -> int:
             if res["status"] == "error":
                 elog.write(json.dumps({**job, **res}) + "\n")
             el = time.time() - t0
-            bar.set_postfix(audio_h=f"{audio_s / 3600:.2f}", xrt=f"{audio_s / max(el, 1e-9):.1f}",
-                            err=counts["error"], refresh=False)
+            bar.set_postfix(
+                audio_h=f"{audio_s / 3600:.2f}",
+                xrt=f"{audio_s / max(el, 1e-9):.1f}",
+                err=counts["error"],
+                refresh=False,
+            )
     if pool is not None:
         pool.close()
         pool.join()
     el = time.time() - t0
-    print(f"finished: {counts}; {audio_s / 3600:.2f} h of audio in {el / 60:.1f} min "
-          f"({audio_s / max(el, 1e-9):.1f}x real time)", file=sys.stderr)
+    print(
+        f"finished: {counts}; {audio_s / 3600:.2f} h of audio in {el / 60:.1f} min "
+        f"({audio_s / max(el, 1e-9):.1f}x real time)",
+        file=sys.stderr,
+    )
     return 0 if counts["error"] == 0 else 1
 
 

@@ -28,8 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from training.corpus import frontend_adapter as fe
-from training.corpus.features import (CLASSIC_LAYOUT, FEATURES, FEATURES_KOKORO, KOKORO_LAYOUT,
-                                      MANIFEST)
+from training.corpus.features import CLASSIC_LAYOUT, FEATURES, FEATURES_KOKORO, KOKORO_LAYOUT, MANIFEST
 from training.corpus.generate import AUDIO
 
 FIXTURE = Path("tests/fixtures/corpus")
@@ -42,15 +41,21 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--speakers", type=int, default=4)
     ap.add_argument("--min-frames", type=int, default=120)
-    ap.add_argument("--max-bytes", type=int, default=None,
-                    help="the largest fixture allowed (default 300 kB; 400 kB with its audio for kokoro)")
+    ap.add_argument(
+        "--max-bytes",
+        type=int,
+        default=None,
+        help="the largest fixture allowed (default 300 kB; 400 kB with its audio for kokoro)",
+    )
     ap.add_argument("--teachers", choices=("classic", "kokoro"), default="classic")
     args = ap.parse_args(argv)
     kokoro = args.teachers == "kokoro"
     max_bytes = args.max_bytes or (400_000 if kokoro else 300_000)
     fixture, features, layout, preferred = (
-        (KOKORO_FIXTURE, FEATURES_KOKORO, KOKORO_LAYOUT, KOKORO_PREFERRED) if kokoro
-        else (FIXTURE, FEATURES, CLASSIC_LAYOUT, PREFERRED))
+        (KOKORO_FIXTURE, FEATURES_KOKORO, KOKORO_LAYOUT, KOKORO_PREFERRED)
+        if kokoro
+        else (FIXTURE, FEATURES, CLASSIC_LAYOUT, PREFERRED)
+    )
     rows = [json.loads(line) for line in open(features / MANIFEST.name)]
     by_spk: dict[str, list[dict]] = {}
     for r in rows:
@@ -77,20 +82,39 @@ def main(argv=None) -> int:
         total += (fixture / name).stat().st_size
         if kokoro:
             import soundfile as sf
+
             stem = fixture / name[: -len(".npz")]
             x, sr = sf.read(str(AUDIO / r["speaker"] / f"{r['id']}.wav"), dtype="int16")
             sf.write(str(stem) + ".flac", x, sr, subtype="PCM_16")
             meta = json.loads((AUDIO / r["speaker"] / f"{r['id']}.json").read_text())
             (Path(str(stem) + ".json")).write_text(json.dumps(meta, ensure_ascii=False) + "\n")
             total += Path(str(stem) + ".flac").stat().st_size + Path(str(stem) + ".json").stat().st_size
-        entries.append({"file": name, "id": r["id"], "speaker": r["speaker"],
-                        "speaker_id": r["speaker_id"], "split": r["split"], "text": r["text"],
-                        "frames": r["frames"], "symbols": r["symbols"]})
+        entries.append(
+            {
+                "file": name,
+                "id": r["id"],
+                "speaker": r["speaker"],
+                "speaker_id": r["speaker_id"],
+                "split": r["split"],
+                "text": r["text"],
+                "frames": r["frames"],
+                "symbols": r["symbols"],
+            }
+        )
     manifest = {
-        "format": "bittts-corpus-fixture", "version": 1,
-        "frame": {"sample_rate": layout.sample_rate, "hop": layout.hop, "n_fft": layout.n_fft,
-                  "win": layout.win, "n_mels": layout.n_mels, "fmin": layout.fmin, "fmax": layout.fmax},
-        "symbols": list(fe.SYMBOLS), "frontend_version": fe.FRONTEND_VERSION,
+        "format": "bittts-corpus-fixture",
+        "version": 1,
+        "frame": {
+            "sample_rate": layout.sample_rate,
+            "hop": layout.hop,
+            "n_fft": layout.n_fft,
+            "win": layout.win,
+            "n_mels": layout.n_mels,
+            "fmin": layout.fmin,
+            "fmax": layout.fmax,
+        },
+        "symbols": list(fe.SYMBOLS),
+        "frontend_version": fe.FRONTEND_VERSION,
         "utterances": entries,
     }
     (fixture / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")

@@ -1,8 +1,10 @@
 """Running a per-utterance job over the corpus on several processes."""
+
 from __future__ import annotations
 
 import multiprocessing as mp
-from typing import Callable, Iterable, Iterator, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")

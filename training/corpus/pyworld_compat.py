@@ -3,6 +3,7 @@
 pyworld 0.3.5 does `import pkg_resources` only to read its own version; setuptools 81+
 no longer ships that module. When it is missing, give pyworld a minimal stand-in.
 """
+
 import sys
 import types
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from training.corpus import frontend_adapter as fe
 from training.corpus.align import ALIGN
-from training.corpus.features import FEATURES, FEATURES_KOKORO, MANIFEST
+from training.corpus.features import FEATURES_KOKORO, MANIFEST
 from training.corpus.generate import AUDIO, CORPUS, plan_path
 from training.corpus.text import COVERAGE, SENTENCES
 from training.teachers.voices import ALL_VOICES, KOKORO_VOICES, VOICES
@@ -59,7 +59,7 @@ def collect() -> dict:
         feats[(r["speaker"], r["split"])] += 1
         feat_sec[(r["speaker"], r["split"])] += r["seconds"]
     kokoro_names = {v.name for v in KOKORO_VOICES}
-    for (spk, _), n in gen_n.items():     # Kokoro's own durations: every utterance is aligned
+    for (spk, _), n in gen_n.items():  # Kokoro's own durations: every utterance is aligned
         if spk in kokoro_names:
             al_ok[spk] += n
     chk_p = CORPUS / "align_check.json"
@@ -71,14 +71,20 @@ def collect() -> dict:
     for v in ALL_VOICES:
         s = v.name
         if v not in VOICES and not planned[(s, "train")] and not gen_n[(s, "valid")] + gen_n[(s, "test")]:
-            continue                      # a Kokoro voice not planned yet
+            continue  # a Kokoro voice not planned yet
         out["speakers"][s] = {
-            "speaker_id": v.speaker_id, "engine": v.engine, "sex": v.sex, "accent": v.accent,
-            "licence": v.licence, "native_rate": v.native_rate,
+            "speaker_id": v.speaker_id,
+            "engine": v.engine,
+            "sex": v.sex,
+            "accent": v.accent,
+            "licence": v.licence,
+            "native_rate": v.native_rate,
             "planned": {sp: planned[(s, sp)] for sp in ("train", "valid", "test")},
             "generated": {sp: gen_n[(s, sp)] for sp in ("train", "valid", "test")},
             "hours_generated": {sp: round(gen_sec[(s, sp)] / 3600, 3) for sp in ("train", "valid", "test")},
-            "aligned_ok": al_ok[s], "dropped": al_bad[s], "drop_reasons": dict(reasons[s]),
+            "aligned_ok": al_ok[s],
+            "dropped": al_bad[s],
+            "drop_reasons": dict(reasons[s]),
             "features": {sp: feats[(s, sp)] for sp in ("train", "valid", "test")},
             "hours_features": {sp: round(feat_sec[(s, sp)] / 3600, 3) for sp in ("train", "valid", "test")},
             "alignment_check": (kchk or {}).get("per_voice", {}).get(s) if s in kokoro_names else chk.get(s),
@@ -86,15 +92,28 @@ def collect() -> dict:
         }
     if COVERAGE.exists():
         c = json.loads(COVERAGE.read_text())
-        out["text"] = {k: c[k] for k in ("sentences", "splits", "sources", "cmu_diphone_types",
-                                         "diphones_covered", "diphone_coverage",
-                                         "diphone_coverage_train", "stressed_diphone_coverage",
-                                         "min_phone", "phones_missing") if k in c}
+        out["text"] = {
+            k: c[k]
+            for k in (
+                "sentences",
+                "splits",
+                "sources",
+                "cmu_diphone_types",
+                "diphones_covered",
+                "diphone_coverage",
+                "diphone_coverage_train",
+                "stressed_diphone_coverage",
+                "min_phone",
+                "phones_missing",
+            )
+            if k in c
+        }
         out["text"]["phone_counts"] = c.get("phone_counts")
     out["text"]["sentences_file"] = str(SENTENCES)
     if plan and SENTENCES.exists():
         # coverage of what the speakers actually say in training (the union of their lists)
         from training.corpus.text import cmu_diphones, corpus_counts, load_sentences
+
         planned_ids = {j["id"] for j in plan if j["split"] == "train"}
         rows = [r for r in load_sentences() if r["id"] in planned_ids]
         phones, diph = corpus_counts(rows, ("train",))
@@ -118,17 +137,23 @@ def main(argv=None) -> int:
     t = rep["text"]
     if t.get("sentences"):
         print(f"Text: {t['sentences']} sentences {t['splits']}; sources {t['sources']}")
-        print(f"  diphones (CMU word-internal, no stress): {t['diphones_covered']}/{t['cmu_diphone_types']}"
-              f" = {100 * t['diphone_coverage']:.1f}% (train only {100 * t['diphone_coverage_train']:.1f}%);"
-              f" with stress {100 * t['stressed_diphone_coverage']:.1f}%")
+        print(
+            f"  diphones (CMU word-internal, no stress): {t['diphones_covered']}/{t['cmu_diphone_types']}"
+            f" = {100 * t['diphone_coverage']:.1f}% (train only {100 * t['diphone_coverage_train']:.1f}%);"
+            f" with stress {100 * t['stressed_diphone_coverage']:.1f}%"
+        )
         print(f"  rarest phone: {t['min_phone'][1]} x{t['min_phone'][0]}; missing: {t['phones_missing'] or 'none'}")
         if "planned_train_sentences" in t:
-            print(f"  planned training text (union over speakers): {t['planned_train_sentences']} sentences,"
-                  f" diphone coverage {100 * t['planned_train_diphone_coverage']:.1f}%,"
-                  f" rarest phone {t['planned_train_min_phone'][1]} x{t['planned_train_min_phone'][0]}")
+            print(
+                f"  planned training text (union over speakers): {t['planned_train_sentences']} sentences,"
+                f" diphone coverage {100 * t['planned_train_diphone_coverage']:.1f}%,"
+                f" rarest phone {t['planned_train_min_phone'][1]} x{t['planned_train_min_phone'][0]}"
+            )
     print()
-    hdr = (f"{'speaker':8} {'id':>2} {'eng':7} {'sx'} {'accent':8} {'train h':>7} {'val h':>5} {'test h':>6}"
-           f" {'gen/plan':>11} {'kept':>5} {'drop':>4} {'feat':>5} {'align err (ms, <=20ms)':>24} {'WER':>6} {'DMOS':>5}")
+    hdr = (
+        f"{'speaker':8} {'id':>2} {'eng':7} {'sx'} {'accent':8} {'train h':>7} {'val h':>5} {'test h':>6}"
+        f" {'gen/plan':>11} {'kept':>5} {'drop':>4} {'feat':>5} {'align err (ms, <=20ms)':>24} {'WER':>6} {'DMOS':>5}"
+    )
     print(hdr)
     print("-" * len(hdr))
     for s, r in rep["speakers"].items():
@@ -136,16 +161,24 @@ def main(argv=None) -> int:
         gen = sum(g.values())
         pl = sum(p.values())
         ac = r["alignment_check"]
-        acs = f"{ac['mean_ms']} ms, {100 * ac['within_20ms']:.0f}%" if ac and ac.get("mean_ms") is not None else "n/a (no engine timings)"
+        acs = (
+            f"{ac['mean_ms']} ms, {100 * ac['within_20ms']:.0f}%"
+            if ac and ac.get("mean_ms") is not None
+            else "n/a (no engine timings)"
+        )
         w = r["teacher_wer"]
         ws = f"{100 * w['wer']:.1f}%" if w and w.get("wer") is not None else "-"
         ms = f"{w['distill_mos']:.2f}" if w and w.get("distill_mos") is not None else "-"
-        print(f"{s:8} {r['speaker_id']:>2} {r['engine']:7} {r['sex']:2} {r['accent']:8} {h['train']:7.2f}"
-              f" {h['valid']:5.2f} {h['test']:6.2f} {gen:>5}/{pl:<5} {r['aligned_ok']:5d} {r['dropped']:4d}"
-              f" {sum(r['features'].values()):5d} {acs:>24} {ws:>6} {ms:>5}")
+        print(
+            f"{s:8} {r['speaker_id']:>2} {r['engine']:7} {r['sex']:2} {r['accent']:8} {h['train']:7.2f}"
+            f" {h['valid']:5.2f} {h['test']:6.2f} {gen:>5}/{pl:<5} {r['aligned_ok']:5d} {r['dropped']:4d}"
+            f" {sum(r['features'].values()):5d} {acs:>24} {ws:>6} {ms:>5}"
+        )
     tot = sum(sum(r["hours_generated"].values()) for r in rep["speakers"].values())
-    print(f"\nTotal generated audio: {tot:.2f} h. Drop reasons: "
-          + "; ".join(f"{s}: {r['drop_reasons']}" for s, r in rep["speakers"].items() if r["drop_reasons"]))
+    print(
+        f"\nTotal generated audio: {tot:.2f} h. Drop reasons: "
+        + "; ".join(f"{s}: {r['drop_reasons']}" for s, r in rep["speakers"].items() if r["drop_reasons"])
+    )
     return 0
 
 

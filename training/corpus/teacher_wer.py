@@ -59,18 +59,50 @@ def assemble_model() -> Path:
 # Spellings of one spoken form: Whisper writes "alright" for "all right", and British spellings
 # for the British voices. Scoring reads each as the form on the right, on both sides.
 SPELLING_VARIANTS: dict[str, tuple[str, ...]] = {
-    "alright": ("all", "right"), "okay": ("ok",), "mould": ("mold",), "moulds": ("molds",),
-    "colour": ("color",), "colours": ("colors",), "favour": ("favor",), "favourite": ("favorite",),
-    "honour": ("honor",), "labour": ("labor",), "neighbour": ("neighbor",), "neighbours": ("neighbors",),
-    "harbour": ("harbor",), "behaviour": ("behavior",), "humour": ("humor",), "rumour": ("rumor",),
-    "flavour": ("flavor",), "grey": ("gray",), "centre": ("center",), "theatre": ("theater",),
-    "metre": ("meter",), "metres": ("meters",), "litre": ("liter",), "litres": ("liters",),
-    "programme": ("program",), "travelled": ("traveled",), "travelling": ("traveling",),
-    "cancelled": ("canceled",), "jewellery": ("jewelry",), "tyre": ("tire",), "tyres": ("tires",),
-    "cheque": ("check",), "defence": ("defense",), "offence": ("offense",), "licence": ("license",),
-    "plough": ("plow",), "aluminium": ("aluminum",), "realise": ("realize",), "realised": ("realized",),
-    "recognise": ("recognize",), "recognised": ("recognized",), "organise": ("organize",),
-    "organised": ("organized",), "apologise": ("apologize",),
+    "alright": ("all", "right"),
+    "okay": ("ok",),
+    "mould": ("mold",),
+    "moulds": ("molds",),
+    "colour": ("color",),
+    "colours": ("colors",),
+    "favour": ("favor",),
+    "favourite": ("favorite",),
+    "honour": ("honor",),
+    "labour": ("labor",),
+    "neighbour": ("neighbor",),
+    "neighbours": ("neighbors",),
+    "harbour": ("harbor",),
+    "behaviour": ("behavior",),
+    "humour": ("humor",),
+    "rumour": ("rumor",),
+    "flavour": ("flavor",),
+    "grey": ("gray",),
+    "centre": ("center",),
+    "theatre": ("theater",),
+    "metre": ("meter",),
+    "metres": ("meters",),
+    "litre": ("liter",),
+    "litres": ("liters",),
+    "programme": ("program",),
+    "travelled": ("traveled",),
+    "travelling": ("traveling",),
+    "cancelled": ("canceled",),
+    "jewellery": ("jewelry",),
+    "tyre": ("tire",),
+    "tyres": ("tires",),
+    "cheque": ("check",),
+    "defence": ("defense",),
+    "offence": ("offense",),
+    "licence": ("license",),
+    "plough": ("plow",),
+    "aluminium": ("aluminum",),
+    "realise": ("realize",),
+    "realised": ("realized",),
+    "recognise": ("recognize",),
+    "recognised": ("recognized",),
+    "organise": ("organize",),
+    "organised": ("organized",),
+    "apologise": ("apologize",),
 }
 
 
@@ -88,6 +120,7 @@ def norm_words(text: str) -> list[str]:
     both sides, so spelling choices are not counted as errors; so are the spelling variants of
     ``SPELLING_VARIANTS``."""
     from bittts.engine.text import normalize
+
     text = re.sub(r"\b(\d{1,2})\.(\d\d)(?=\s*[AaPp]\.?\s?[Mm]\b)", r"\1:\2", text)
     out: list[str] = []
     prev_letter = False
@@ -121,12 +154,13 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     from faster_whisper import WhisperModel
     from tqdm import tqdm
-    model = WhisperModel(str(assemble_model()), device="cpu", compute_type="int8",
-                         cpu_threads=args.threads)
+
+    model = WhisperModel(str(assemble_model()), device="cpu", compute_type="int8", cpu_threads=args.threads)
     WER_DIR.mkdir(parents=True, exist_ok=True)
     summary = {}
     try:
         from training.distill_mos import distill_mos
+
         distill_mos(np.zeros(16000, dtype=np.float32), 16000)
     except ImportError:
         distill_mos = None
@@ -153,34 +187,51 @@ def main(argv=None) -> int:
                 old = cache.get(m["id"])
                 if old is not None and (distill_mos is None or "dmos" in old):
                     continue
-                if old is not None:          # words scored before Distill-MOS was installed
+                if old is not None:  # words scored before Distill-MOS was installed
                     x, sr = sf.read(str(d / f"{m['id']}.wav"), dtype="float32")
                     old["dmos"] = round(distill_mos(x, sr), 4)
                     cf.write(json.dumps(old) + "\n")
                     cf.flush()
                     continue
-                segs, _ = model.transcribe(str(d / f"{m['id']}.wav"), language="en", beam_size=1,
-                                           vad_filter=False, condition_on_previous_text=False)
+                segs, _ = model.transcribe(
+                    str(d / f"{m['id']}.wav"),
+                    language="en",
+                    beam_size=1,
+                    vad_filter=False,
+                    condition_on_previous_text=False,
+                )
                 hyp = " ".join(s.text for s in segs).strip()
                 ref_w, hyp_w = norm_words(m["text"]), norm_words(hyp)
-                r = {"id": m["id"], "ref": " ".join(ref_w), "hyp": " ".join(hyp_w),
-                     "errors": edit_distance(ref_w, hyp_w), "words": len(ref_w)}
+                r = {
+                    "id": m["id"],
+                    "ref": " ".join(ref_w),
+                    "hyp": " ".join(hyp_w),
+                    "errors": edit_distance(ref_w, hyp_w),
+                    "words": len(ref_w),
+                }
                 if distill_mos is not None:
                     x, sr = sf.read(str(d / f"{m['id']}.wav"), dtype="float32")
                     r["dmos"] = round(distill_mos(x, sr), 4)
                 cache[m["id"]] = r
                 cf.write(json.dumps(r) + "\n")
-                cf.flush()   # a killed run keeps what it scored
+                cf.flush()  # a killed run keeps what it scored
         rs = [cache[m["id"]] for m in metas if m["id"] in cache]
         errs, words = sum(r["errors"] for r in rs), sum(r["words"] for r in rs)
         moses = [r["dmos"] for r in rs if "dmos" in r]
-        summary[v.name] = {"utterances": len(rs), "words": words,
-                           "wer": round(errs / words, 4) if words else None,
-                           "distill_mos": round(float(np.mean(moses)), 3) if moses else None}
-        print(f"{v.name:8} {len(rs):4d} utts  WER {100 * errs / max(words, 1):5.2f}%"
-              + (f"  Distill-MOS {np.mean(moses):.2f}" if moses else ""), file=sys.stderr)
-    (CORPUS / "wer.json").write_text(json.dumps({"split": args.split, "model": "whisper-base int8",
-                                                 "speakers": summary}, indent=1))
+        summary[v.name] = {
+            "utterances": len(rs),
+            "words": words,
+            "wer": round(errs / words, 4) if words else None,
+            "distill_mos": round(float(np.mean(moses)), 3) if moses else None,
+        }
+        print(
+            f"{v.name:8} {len(rs):4d} utts  WER {100 * errs / max(words, 1):5.2f}%"
+            + (f"  Distill-MOS {np.mean(moses):.2f}" if moses else ""),
+            file=sys.stderr,
+        )
+    (CORPUS / "wer.json").write_text(
+        json.dumps({"split": args.split, "model": "whisper-base int8", "speakers": summary}, indent=1)
+    )
     print(json.dumps(summary, indent=1))
     return 0
 

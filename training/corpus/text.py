@@ -22,7 +22,6 @@ Output: work-data/corpus/text/sentences.jsonl, one JSON object per line:
 from __future__ import annotations
 
 import argparse
-import gzip
 import hashlib
 import json
 import random
@@ -42,24 +41,51 @@ COVERAGE = TEXT_DIR / "coverage.json"
 
 @dataclass
 class TextConfig:
-    seed: int = 1234              # split and generation seed
-    valid_frac: float = 0.006     # validation share (~310 sentences; all speakers speak them)
-    test_frac: float = 0.006      # test share (~310; all speakers speak them; never trained on)
-    min_words: int = 3            # spoken-word length limits
+    seed: int = 1234  # split and generation seed
+    valid_frac: float = 0.006  # validation share (~310 sentences; all speakers speak them)
+    test_frac: float = 0.006  # test share (~310; all speakers speak them; never trained on)
+    min_words: int = 3  # spoken-word length limits
     max_words: int = 30
-    n_generated: int = 4000       # template sentences (numbers, dates, ...)
+    n_generated: int = 4000  # template sentences (numbers, dates, ...)
     diphone_target: float = 0.95  # share of CMU word-internal diphones to cover
 
 
 FORTUNE_DIR = Path("/usr/share/games/fortunes")
 # English fortune files not used: layout-dependent or not prose.
-FORTUNE_SKIP = {"ascii-art", "songs-poems", "definitions", "perl", "translate-me", "debian-hints",
-                "zippy", "ethnic", "art"}
+FORTUNE_SKIP = {
+    "ascii-art",
+    "songs-poems",
+    "definitions",
+    "perl",
+    "translate-me",
+    "debian-hints",
+    "zippy",
+    "ethnic",
+    "art",
+}
 WORDNET_DIR = Path("/usr/share/wordnet")
 
 _ALLOWED = re.compile(r"^[A-Za-z0-9 ,.;:'!?$%&\-]+$")
-_BLOCK = {"fuck", "fucking", "shit", "cunt", "nigger", "faggot", "bitch", "whore", "rape",
-          "slut", "dick", "cock", "pussy", "asshole", "bastard", "retard", "kike", "spic"}
+_BLOCK = {
+    "fuck",
+    "fucking",
+    "shit",
+    "cunt",
+    "nigger",
+    "faggot",
+    "bitch",
+    "whore",
+    "rape",
+    "slut",
+    "dick",
+    "cock",
+    "pussy",
+    "asshole",
+    "bastard",
+    "retard",
+    "kike",
+    "spic",
+}
 
 
 def sentence_id(text: str) -> str:
@@ -68,6 +94,7 @@ def sentence_id(text: str) -> str:
 
 # --------------------------------------------------------------------------------------------
 # Sources
+
 
 def _split_sentences(paragraph: str) -> list[str]:
     paragraph = re.sub(r"\s+", " ", paragraph).strip()
@@ -90,7 +117,7 @@ def fortune_sentences() -> list[tuple[str, str]]:
             for ln in lines:
                 s = ln.strip()
                 if s.startswith("--") or s.startswith("-- ") or s.startswith("~"):
-                    break   # attribution
+                    break  # attribution
                 if re.match(r"^[A-Z][A-Za-z ]{0,20}:", s):  # dialogue / Q: A: layouts
                     body = None
                     break
@@ -123,15 +150,74 @@ def wordnet_sentences() -> list[tuple[str, str]]:
     return out
 
 
-_FIRST = ["Anna", "Ben", "Carlos", "Diana", "Emma", "Frank", "Grace", "Henry", "Irene", "Jack",
-          "Karen", "Leo", "Maria", "Nathan", "Olivia", "Peter", "Rachel", "Sam", "Tina", "Victor"]
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"]
+_FIRST = [
+    "Anna",
+    "Ben",
+    "Carlos",
+    "Diana",
+    "Emma",
+    "Frank",
+    "Grace",
+    "Henry",
+    "Irene",
+    "Jack",
+    "Karen",
+    "Leo",
+    "Maria",
+    "Nathan",
+    "Olivia",
+    "Peter",
+    "Rachel",
+    "Sam",
+    "Tina",
+    "Victor",
+]
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-_THINGS = ["book", "ticket", "lamp", "jacket", "bicycle", "coffee", "sandwich", "umbrella",
-           "camera", "chair", "guitar", "notebook", "watch", "pair of shoes", "basket of apples"]
-_PLACES = ["the station", "the museum", "the library", "the office", "the harbor", "the market",
-           "the airport", "the school", "the hospital", "the park", "the bakery", "the bank"]
+_THINGS = [
+    "book",
+    "ticket",
+    "lamp",
+    "jacket",
+    "bicycle",
+    "coffee",
+    "sandwich",
+    "umbrella",
+    "camera",
+    "chair",
+    "guitar",
+    "notebook",
+    "watch",
+    "pair of shoes",
+    "basket of apples",
+]
+_PLACES = [
+    "the station",
+    "the museum",
+    "the library",
+    "the office",
+    "the harbor",
+    "the market",
+    "the airport",
+    "the school",
+    "the hospital",
+    "the park",
+    "the bakery",
+    "the bank",
+]
 _ABBR = ["Dr.", "Mr.", "Mrs.", "Prof.", "St.", "Mt.", "Capt.", "Gen."]
 
 
@@ -148,8 +234,9 @@ def _rand_amount(r: random.Random) -> str:
 
 def _rand_time(r: random.Random) -> str:
     if r.random() < 0.5:
-        return f"{r.randint(1, 12)}:{r.choice([0, 5, 10, 15, 20, 30, 45, r.randint(1, 59)]):02d} " \
-               + r.choice(["am", "pm"])
+        return f"{r.randint(1, 12)}:{r.choice([0, 5, 10, 15, 20, 30, 45, r.randint(1, 59)]):02d} " + r.choice(
+            ["am", "pm"]
+        )
     return f"{r.randint(0, 23)}:{r.randint(0, 59):02d}"
 
 
@@ -169,31 +256,79 @@ def _rand_num(r: random.Random) -> str:
 def generated_sentences(n: int, seed: int) -> list[tuple[str, str]]:
     r = random.Random(seed)
     templates = [
-        ("numbers", lambda: f"{r.choice(_FIRST)} counted {_rand_num(r)} {r.choice(['birds', 'cars', 'people', 'boxes', 'stars'])} {r.choice(['this morning', 'yesterday', 'in the park', 'at the fair'])}."),
+        (
+            "numbers",
+            lambda: (
+                f"{r.choice(_FIRST)} counted {_rand_num(r)} {r.choice(['birds', 'cars', 'people', 'boxes', 'stars'])} "
+                f"{r.choice(['this morning', 'yesterday', 'in the park', 'at the fair'])}."
+            ),
+        ),
         ("numbers", lambda: f"The population of the town grew to {_rand_num(r)} last year."),
         ("numbers", lambda: f"Room {r.randint(1, 999)} is on floor {r.randint(1, 40)}, next to the stairs."),
         ("numbers", lambda: f"About {r.randint(2, 99)}% of the votes were counted by noon."),
-        ("numbers", lambda: f"The recipe needs {r.randint(2, 12)} eggs and {r.randint(1, 4)}.{r.choice([5, 25, 75])} cups of flour."),
+        (
+            "numbers",
+            lambda: (
+                f"The recipe needs {r.randint(2, 12)} eggs and {r.randint(1, 4)}.{r.choice([5, 25, 75])} cups of flour."
+            ),
+        ),
         ("ordinals", lambda: f"She finished {_ord(r.randint(1, 99))} out of {r.randint(100, 500)} runners."),
-        ("dates", lambda: f"The meeting is on {r.choice(_DAYS)}, {r.choice(_MONTHS)} {_ord(r.randint(1, 28)) if r.random() < 0.5 else r.randint(1, 28)}."),
-        ("dates", lambda: f"{r.choice(_FIRST)} was born on {r.choice(_MONTHS)} {r.randint(1, 28)}, {r.randint(1920, 2020)}."),
+        (
+            "dates",
+            lambda: (
+                f"The meeting is on {r.choice(_DAYS)}, {r.choice(_MONTHS)} "
+                f"{_ord(r.randint(1, 28)) if r.random() < 0.5 else r.randint(1, 28)}."
+            ),
+        ),
+        (
+            "dates",
+            lambda: f"{r.choice(_FIRST)} was born on {r.choice(_MONTHS)} {r.randint(1, 28)}, {r.randint(1920, 2020)}.",
+        ),
         ("dates", lambda: f"In {r.randint(1500, 2024)}, the old bridge was finally rebuilt."),
-        ("dates", lambda: f"The shop will close on {r.choice(_MONTHS)} {r.randint(1, 30)} and open again in {r.choice(_MONTHS)}."),
+        (
+            "dates",
+            lambda: (
+                f"The shop will close on {r.choice(_MONTHS)} {r.randint(1, 30)} and open again in {r.choice(_MONTHS)}."
+            ),
+        ),
         ("times", lambda: f"The train to {r.choice(_PLACES).replace('the ', '')} leaves at {_rand_time(r)}."),
         ("times", lambda: f"Please meet me at {r.choice(_PLACES)} at {_rand_time(r)} on {r.choice(_DAYS)}."),
         ("times", lambda: f"Is the {r.choice(['dentist', 'doctor', 'lawyer'])} still free at {_rand_time(r)}?"),
         ("currency", lambda: f"The {r.choice(_THINGS)} cost {_rand_amount(r)} at {r.choice(_PLACES)}."),
         ("currency", lambda: f"{r.choice(_FIRST)} paid {_rand_amount(r)} for a {r.choice(_THINGS)}."),
         ("currency", lambda: f"Did you really spend {_rand_amount(r)} on that {r.choice(_THINGS)}?"),
-        ("abbreviations", lambda: f"{r.choice(_ABBR[:4])} {r.choice(['Smith', 'Brown', 'Miller', 'Wilson', 'Taylor', 'Clark'])} will see you at {_rand_time(r)}."),
-        ("abbreviations", lambda: f"We climbed {r.choice(['Mt. Everest', 'Mt. Hood', 'Mt. Rainier'])} in {r.choice(_MONTHS)}, {r.randint(1990, 2023)}."),
+        (
+            "abbreviations",
+            lambda: (
+                f"{r.choice(_ABBR[:4])} {r.choice(['Smith', 'Brown', 'Miller', 'Wilson', 'Taylor', 'Clark'])} "
+                f"will see you at {_rand_time(r)}."
+            ),
+        ),
+        (
+            "abbreviations",
+            lambda: (
+                f"We climbed {r.choice(['Mt. Everest', 'Mt. Hood', 'Mt. Rainier'])} in {r.choice(_MONTHS)}, "
+                f"{r.randint(1990, 2023)}."
+            ),
+        ),
         ("abbreviations", lambda: f"Bring pens, paper, tape, etc. to {r.choice(_PLACES)}."),
-        ("abbreviations", lambda: f"The U.S. team won {r.randint(2, 40)} medals, and {r.choice(_FIRST)} won {r.randint(2, 5)} of them."),
+        (
+            "abbreviations",
+            lambda: (
+                f"The U.S. team won {r.randint(2, 40)} medals, and {r.choice(_FIRST)} won {r.randint(2, 5)} of them."
+            ),
+        ),
         ("questions", lambda: f"Where did {r.choice(_FIRST)} put the {r.choice(_THINGS)}?"),
         ("questions", lambda: f"Have you ever been to {r.choice(_PLACES)} on a {r.choice(_DAYS)}?"),
         ("questions", lambda: f"Why would anyone buy a {r.choice(_THINGS)} for {_rand_amount(r)}?"),
         ("questions", lambda: f"Could you tell {r.choice(_FIRST)} that the {r.choice(_THINGS)} is ready?"),
-        ("exclamations", lambda: f"What a {r.choice(['wonderful', 'strange', 'lovely', 'terrible', 'beautiful'])} {r.choice(['day', 'idea', 'surprise', 'view', 'song'])} this is!"),
+        (
+            "exclamations",
+            lambda: (
+                f"What a {r.choice(['wonderful', 'strange', 'lovely', 'terrible', 'beautiful'])} "
+                f"{r.choice(['day', 'idea', 'surprise', 'view', 'song'])} this is!"
+            ),
+        ),
         ("exclamations", lambda: f"Look out, {r.choice(_FIRST)}, the {r.choice(_THINGS)} is falling!"),
         ("exclamations", lambda: f"I can't believe we won {_rand_amount(r)}!"),
         ("exclamations", lambda: f"Hurry up, the bus leaves at {_rand_time(r)}!"),
@@ -217,6 +352,7 @@ def _ord(n: int) -> str:
 
 # --------------------------------------------------------------------------------------------
 # Cleaning
+
 
 def clean(text: str, cfg: TextConfig) -> str | None:
     """A cleaned sentence, or None to drop it."""
@@ -272,13 +408,13 @@ def assign_splits(rows: list[dict], cfg: TextConfig) -> None:
     train. Each sentence's split depends only on its own text and the seed, so adding or
     removing other sentences never moves a sentence between splits."""
     for r in rows:
-        h = int(hashlib.sha1(f"{cfg.seed}:{r['id']}".encode()).hexdigest()[:15], 16) / 16 ** 15
-        r["split"] = ("test" if h < cfg.test_frac else
-                      "valid" if h < cfg.test_frac + cfg.valid_frac else "train")
+        h = int(hashlib.sha1(f"{cfg.seed}:{r['id']}".encode()).hexdigest()[:15], 16) / 16**15
+        r["split"] = "test" if h < cfg.test_frac else "valid" if h < cfg.test_frac + cfg.valid_frac else "train"
 
 
 # --------------------------------------------------------------------------------------------
 # Coverage
+
 
 def _base(p: str) -> str:
     return p.rstrip("012")
@@ -299,7 +435,7 @@ def corpus_counts(rows: list[dict], splits=("train", "valid", "test")):
         if r.get("split", "train") not in splits:
             continue
         u = fe.utterance(r["text"])
-        if u is None:        # the front end changed since the text was built
+        if u is None:  # the front end changed since the text was built
             continue
         for wp in u.word_phones:
             phones.update(wp)
@@ -314,8 +450,7 @@ def fill_diphones(rows: list[dict], cfg: TextConfig) -> list[dict]:
     _, have = corpus_counts(rows)
     missing = [d for d in target if d not in have]
     need = int(len(target) * cfg.diphone_target) + 1 - (len(target) - len(missing))
-    print(f"diphones: {len(target) - len(missing)}/{len(target)} covered before filling",
-          file=sys.stderr)
+    print(f"diphones: {len(target) - len(missing)}/{len(target)} covered before filling", file=sys.stderr)
     if not missing:
         return rows
     # index words by diphone; prefer common-looking (short, alphabetic) words
@@ -328,11 +463,13 @@ def fill_diphones(rows: list[dict], cfg: TextConfig) -> list[dict]:
         for d in set(zip(b, b[1:])):
             by_d.setdefault(d, []).append(w)
     r = random.Random(cfg.seed + 7)
-    carriers = ["The word {a} comes before {b} on the list.",
-                "Say {a} again, and then say {b}.",
-                "She wrote {a} and {b} on the board.",
-                "I heard {a} and {b} in the same story.",
-                "Next on the card are {a} and {b}."]
+    carriers = [
+        "The word {a} comes before {b} on the list.",
+        "Say {a} again, and then say {b}.",
+        "She wrote {a} and {b} on the board.",
+        "I heard {a} and {b} in the same story.",
+        "Next on the card are {a} and {b}.",
+    ]
     seen = {x["id"] for x in rows}
     picked_words = []
     missing_set = set(missing)
@@ -357,8 +494,11 @@ def fill_diphones(rows: list[dict], cfg: TextConfig) -> list[dict]:
         seen.add(sid)
         rows.append({"id": sid, "text": s, "source": "generated/diphone-fill"})
         added += 1
-    print(f"diphone fill: {added} sentences added for {len(missing)} missing diphones "
-          f"(need {max(need, 0)} more to reach the target)", file=sys.stderr)
+    print(
+        f"diphone fill: {added} sentences added for {len(missing)} missing diphones "
+        f"(need {max(need, 0)} more to reach the target)",
+        file=sys.stderr,
+    )
     return rows
 
 
@@ -372,7 +512,7 @@ def coverage_report(rows: list[dict]) -> dict:
     stressed_have = Counter()
     for r in rows:
         u = fe.utterance(r["text"])
-        for wp in (u.word_phones if u else ()):
+        for wp in u.word_phones if u else ():
             stressed_have.update(zip(wp, wp[1:]))
     covered = sum(1 for d in target if d in diph)
     covered_train = sum(1 for d in target if d in diph_train)
@@ -384,14 +524,13 @@ def coverage_report(rows: list[dict]) -> dict:
         "sources_detail": dict(Counter(r["source"] for r in rows)),
         "phone_counts": {p: phones.get(p, 0) for p in fe.ARPABET},
         "phones_missing": [p for p in fe.ARPABET if phones.get(p, 0) == 0],
-        "min_phone": min(((phones.get(p, 0), p) for p in fe.ARPABET)),
+        "min_phone": min((phones.get(p, 0), p) for p in fe.ARPABET),
         "cmu_diphone_types": len(target),
         "diphones_covered": covered,
         "diphone_coverage": covered / len(target),
         "diphone_coverage_train": covered_train / len(target),
         "diphone_token_coverage_weighted_by_cmu": tok_cov,
-        "stressed_diphone_coverage": sum(1 for d in stressed_target if d in stressed_have)
-        / len(stressed_target),
+        "stressed_diphone_coverage": sum(1 for d in stressed_target if d in stressed_have) / len(stressed_target),
         "diphones_missing_sample": [f"{a}-{b}" for (a, b) in sorted(target) if (a, b) not in diph][:40],
     }
     return rep

@@ -10,6 +10,7 @@ Split: by a hash of the word alone (CRC-32 of its UTF-8 bytes, modulo 1000), so 
 changes with the dictionary's order or size: 0-29 test (3%), 30-49 validation (2%), the rest
 training.
 """
+
 from __future__ import annotations
 
 import random
@@ -37,7 +38,7 @@ class Example:
 
 
 def split_of(word: str) -> str:
-    """"test", "valid" or "train", from a hash of the word alone."""
+    """ "test", "valid" or "train", from a hash of the word alone."""
     bucket = zlib.crc32(word.encode("utf-8")) % 1000
     if bucket < TEST_BUCKETS:
         return "test"

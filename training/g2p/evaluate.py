@@ -14,6 +14,7 @@ ternary kernels): the bare network, the whole OOV path of ``NeuralG2P`` (possess
 word, spelling of vowel-less strings) with a lexicon that lacks the test words, and the
 rule-based ``FallbackG2P`` with that lexicon for comparison.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -83,19 +84,26 @@ def word_logits(model: G2PNet, examples: list[Example], batch_words: int = 512) 
     return out
 
 
-def decode(model: G2PNet, examples: list[Example], mend_stress: bool = True,
-           lm: PhoneNgram | None = None, beam: BeamSettings | None = None) -> list[list[str]]:
+def decode(
+    model: G2PNet,
+    examples: list[Example],
+    mend_stress: bool = True,
+    lm: PhoneNgram | None = None,
+    beam: BeamSettings | None = None,
+) -> list[list[str]]:
     """The model's phones, decoded as the engine decodes them: the beam search with ``lm`` when
     both are given, else greedy CTC with stress mending (``mend_stress=False``: without)."""
     return decode_logits(word_logits(model, examples), mend_stress, lm, beam)
 
 
-def decode_logits(logits: list[np.ndarray], mend_stress: bool = True, lm: PhoneNgram | None = None,
-                  beam: BeamSettings | None = None) -> list[list[str]]:
+def decode_logits(
+    logits: list[np.ndarray], mend_stress: bool = True, lm: PhoneNgram | None = None, beam: BeamSettings | None = None
+) -> list[list[str]]:
     if lm is not None and beam is not None:
         return [ctc_beam_decode(row, G2P_OUTPUTS, lm, beam) for row in logits]
-    return [ctc_decode(row, G2P_OUTPUTS) if mend_stress else [G2P_OUTPUTS[c] for c in ctc_greedy(row)]
-            for row in logits]
+    return [
+        ctc_decode(row, G2P_OUTPUTS) if mend_stress else [G2P_OUTPUTS[c] for c in ctc_greedy(row)] for row in logits
+    ]
 
 
 def lexicon_without(held_out: set[str]) -> Lexicon:
@@ -113,17 +121,21 @@ def lexicon_lm(held_out: set[str], order: int) -> PhoneNgram:
 TUNE_GRID = [(w, b) for w in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3) for b in (0.0, 0.2, 0.4)]
 
 
-def tune(model: G2PNet, words: dict[str, list[Example]], base: BeamSettings = BeamSettings()) -> tuple[BeamSettings, list[dict]]:
+def tune(
+    model: G2PNet, words: dict[str, list[Example]], base: BeamSettings | None = None
+) -> tuple[BeamSettings, list[dict]]:
     """The beam settings of ``TUNE_GRID`` with the lowest validation WER (LM without the
     validation and test words)."""
+    base = base or BeamSettings()
     valid = words["valid"]
     lm = lexicon_lm({e.word for e in valid} | {e.word for e in words["test"]}, base.lm_order)
     logits = word_logits(model, valid)
     rows = [{"lm_weight": 0.0, "length_bonus": 0.0, "greedy": True, **score(decode_logits(logits), valid)}]
     for lm_weight, bonus in TUNE_GRID:
         settings = dataclasses.replace(base, lm_weight=lm_weight, length_bonus=bonus)
-        rows.append({"lm_weight": lm_weight, "length_bonus": bonus,
-                     **score(decode_logits(logits, lm=lm, beam=settings), valid)})
+        rows.append(
+            {"lm_weight": lm_weight, "length_bonus": bonus, **score(decode_logits(logits, lm=lm, beam=settings), valid)}
+        )
         print(json.dumps(rows[-1]), flush=True)
     best = min(rows[1:], key=lambda r: (r["wer"], r["per"]))
     return dataclasses.replace(base, lm_weight=best["lm_weight"], length_bonus=best["length_bonus"]), rows
@@ -141,17 +153,24 @@ def engine_scores(model_path: str, examples: list[Example]) -> dict:
     bare = [net.phonemes(g2p_letters(e.word), oov_path.phone_lm()) for e in examples]
     full = [oov_path.phonemes(e.word) for e in examples]
     fallback = [FallbackG2P(lexicon).phonemes(e.word) for e in examples]
-    return {"model": str(model_path), "network": score(bare, examples), "oov_path": score(full, examples),
-            "fallback_g2p": score(fallback, examples)}
+    return {
+        "model": str(model_path),
+        "network": score(bare, examples),
+        "oov_path": score(full, examples),
+        "fallback_g2p": score(fallback, examples),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--checkpoint", default=str(CHECKPOINT))
     parser.add_argument("--engine", metavar="BTTM", help="also score this packed model's G2P in the engine")
-    parser.add_argument("--tune", action="store_true",
-                        help="first pick the beam search's LM weight and length bonus on the validation "
-                             "words and store them in the checkpoint (the exporter writes them to the file)")
+    parser.add_argument(
+        "--tune",
+        action="store_true",
+        help="first pick the beam search's LM weight and length bonus on the validation "
+        "words and store them in the checkpoint (the exporter writes them to the file)",
+    )
     parser.add_argument("--out", default=str(RESULTS), help="the results JSON ('' to print only)")
     args = parser.parse_args()
     torch.set_num_threads(1)

@@ -11,6 +11,7 @@ strings (test words and awkward inputs), the letter ids, the logits of the PyTor
 fp16-rounded weights, as the file stores them) and the decoded phones (``ctc_decode``).
 tests/text/test_neural_g2p.py checks the engine against both.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,16 +31,46 @@ from training.g2p.train import G2PTrainConfig, G2PTrainer
 
 OUT = Path("tests/fixtures/g2p")
 # Letter strings as the network reads them (g2p_letters output): "\x00" is an unknown letter.
-INPUTS = ("cat", "phoenix", "antidisestablishmentarianism", "o'reilly", "zyzzyva", "bittts", "a", "q",
-          "nguyen", "schwarzenegger", "ptolemy", "caf\x00", "\x00\x00\x00", "'", "x" * 3, "supercalifragilisticexpialidocious",
-          "thompson's", "knight", "quixotic", "yeah")
+INPUTS = (
+    "cat",
+    "phoenix",
+    "antidisestablishmentarianism",
+    "o'reilly",
+    "zyzzyva",
+    "bittts",
+    "a",
+    "q",
+    "nguyen",
+    "schwarzenegger",
+    "ptolemy",
+    "caf\x00",
+    "\x00\x00\x00",
+    "'",
+    "x" * 3,
+    "supercalifragilisticexpialidocious",
+    "thompson's",
+    "knight",
+    "quixotic",
+    "yeah",
+)
 
 
 def small_trained_g2p(steps: int = 600) -> G2PNet:
     with tempfile.TemporaryDirectory() as tmp:
-        tc = G2PTrainConfig(minutes=60, max_steps=steps, lr=5e-3, warmup_steps=20, threads=1, train_limit=3000,
-                            validation_words=100, validate_every=100.0, save_every=100.0, ema_decay=0.0,
-                            state=f"{tmp}/state.pt", out=f"{tmp}/g2p.pt")
+        tc = G2PTrainConfig(
+            minutes=60,
+            max_steps=steps,
+            lr=5e-3,
+            warmup_steps=20,
+            threads=1,
+            train_limit=3000,
+            validation_words=100,
+            validate_every=100.0,
+            save_every=100.0,
+            ema_decay=0.0,
+            state=f"{tmp}/state.pt",
+            out=f"{tmp}/g2p.pt",
+        )
         # No dropout and no weight average: the recipe of the committed small fixture.
         cfg = G2PConfig(channels=32, encoder_dilations=(1, 2), decoder_dilations=(1,), dropout=0.0)
         trainer = G2PTrainer(tc, cfg)
@@ -62,10 +93,13 @@ def expected_outputs(model: G2PNet) -> dict[str, np.ndarray]:
         logits_all.append(row)
         phones.append(" ".join(ctc_decode(row, G2P_OUTPUTS)))
     return {
-        "inputs": np.array(json.dumps(INPUTS)), "ids": np.concatenate(ids_all),
+        "inputs": np.array(json.dumps(INPUTS)),
+        "ids": np.concatenate(ids_all),
         "id_offsets": np.cumsum([0] + [len(i) for i in ids_all]),
-        "logits": np.concatenate(logits_all), "logit_offsets": np.cumsum([0] + [len(r) for r in logits_all]),
-        "phones": np.array(phones), "min_margin": np.array(margins),
+        "logits": np.concatenate(logits_all),
+        "logit_offsets": np.cumsum([0] + [len(r) for r in logits_all]),
+        "phones": np.array(phones),
+        "min_margin": np.array(margins),
     }
 
 
@@ -78,8 +112,10 @@ def write(model: G2PNet, provenance: str, name: str, decoder: dict | None = None
     size = w.write(OUT / f"{name}.bttm")
     expected = expected_outputs(model)
     np.savez_compressed(OUT / f"{name}.npz", **expected)
-    print(f"wrote {OUT}/{name}.bttm ({size:,} bytes) and {name}.npz; "
-          f"smallest top-2 logit margin per input: {np.round(expected['min_margin'], 3).tolist()}")
+    print(
+        f"wrote {OUT}/{name}.bttm ({size:,} bytes) and {name}.npz; "
+        f"smallest top-2 logit margin per input: {np.round(expected['min_margin'], 3).tolist()}"
+    )
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ The residual blocks are training/model/quant.py's ``ConvBlock`` (pre-norm, terna
 int8 activations, ReLU); the embeddings, norms and the output layer stay higher precision
 (fp16 in the file).
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -45,7 +46,7 @@ class G2PConfig:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict) -> "G2PConfig":
+    def from_dict(cls, d: dict) -> G2PConfig:
         d = dict(d)
         d["encoder_dilations"] = tuple(d["encoder_dilations"])
         d["decoder_dilations"] = tuple(d["decoder_dilations"])
@@ -59,9 +60,13 @@ class G2PNet(nn.Module):
         c = cfg.channels
         self.embedding = nn.Embedding(cfg.n_letters, c)
         nn.init.normal_(self.embedding.weight, std=0.3)
-        self.encoder = nn.ModuleList(ConvBlock(c, cfg.kernel_size, d, dropout=cfg.dropout) for d in cfg.encoder_dilations)
+        self.encoder = nn.ModuleList(
+            ConvBlock(c, cfg.kernel_size, d, dropout=cfg.dropout) for d in cfg.encoder_dilations
+        )
         self.slot_embedding = nn.Parameter(0.3 * torch.randn(cfg.upsample, c))
-        self.decoder = nn.ModuleList(ConvBlock(c, cfg.kernel_size, d, dropout=cfg.dropout) for d in cfg.decoder_dilations)
+        self.decoder = nn.ModuleList(
+            ConvBlock(c, cfg.kernel_size, d, dropout=cfg.dropout) for d in cfg.decoder_dilations
+        )
         self.norm = MaskedLayerNorm(c)
         self.out = nn.Conv1d(c, cfg.n_outputs, 1)
 

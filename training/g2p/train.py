@@ -16,6 +16,7 @@ resumes after an interruption; at the end a compact fp16 copy of the averaged we
 training/checkpoints/g2p.pt (committed; the exporter reads it). Architecture options
 (--channels, --encoder-dilations 1,2,4 ..., --dropout) must match the state being resumed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -96,9 +97,15 @@ class G2PTrainer:
 
     def save(self, compact: bool = False) -> None:
         total, ternary = parameter_counts(self.model)
-        state = {"config": self.cfg.to_dict(), "train_config": asdict(self.tc), "step": self.step,
-                 "seconds": round(self.seconds, 1), "history": self.history, "parameters": total,
-                 "ternary_parameters": ternary}
+        state = {
+            "config": self.cfg.to_dict(),
+            "train_config": asdict(self.tc),
+            "step": self.step,
+            "seconds": round(self.seconds, 1),
+            "history": self.history,
+            "parameters": total,
+            "ternary_parameters": ternary,
+        }
         if compact:
             state["model"] = {k: v.half() for k, v in self.ema.state_dict().items()}
             path = Path(self.tc.out)
@@ -126,8 +133,12 @@ class G2PTrainer:
         """Scores the average (what gets saved); "raw": the current weights' rates, for comparison."""
         result = score(decode(self.ema, valid), valid)
         raw = score(decode(self.model, valid), valid)
-        record = {"step": self.step, "minutes": round(self.seconds / 60, 2), **result,
-                  "raw": {"wer": raw["wer"], "per": raw["per"]}}
+        record = {
+            "step": self.step,
+            "minutes": round(self.seconds / 60, 2),
+            **result,
+            "raw": {"wer": raw["wer"], "per": raw["per"]},
+        }
         self.history.append(record)
         print(json.dumps(record), flush=True)
         self.model.train()
@@ -141,8 +152,11 @@ class G2PTrainer:
             train = train[:: max(1, len(train) // tc.train_limit)][: tc.train_limit]
         valid = words["valid"][:: max(1, len(words["valid"]) // tc.validation_words)][: tc.validation_words]
         total, ternary = parameter_counts(self.model)
-        print(f"{len(train)} training words; {total:,} parameters, {ternary / total:.1%} ternary; "
-              f"bf16 {self.bf16}, {tc.threads} threads", flush=True)
+        print(
+            f"{len(train)} training words; {total:,} parameters, {ternary / total:.1%} ternary; "
+            f"bf16 {self.bf16}, {tc.threads} threads",
+            flush=True,
+        )
         stream = batches(train, tc.batch_letters, tc.seed + self.step)
         last_valid = last_save = self.seconds
         self.model.train()
@@ -154,8 +168,7 @@ class G2PTrainer:
             with torch.autocast(device_type="cpu", dtype=torch.bfloat16, enabled=self.bf16):
                 logits, out_lengths = self.model(b["letters"], b["lengths"])
             log_probs = logits.float().log_softmax(dim=1).permute(2, 0, 1)
-            loss = F.ctc_loss(log_probs, b["targets"], out_lengths, b["target_lengths"], blank=0,
-                              zero_infinity=True)
+            loss = F.ctc_loss(log_probs, b["targets"], out_lengths, b["target_lengths"], blank=0, zero_infinity=True)
             self.opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
@@ -164,9 +177,18 @@ class G2PTrainer:
             self.step += 1
             self.seconds += time.time() - t0
             if self.step % 50 == 0:
-                print(json.dumps({"step": self.step, "minutes": round(self.seconds / 60, 2), "ctc": round(loss.item(), 4),
-                                  "lr": round(self.opt.param_groups[0]["lr"], 6),
-                                  "words_per_s": round(len(b["lengths"]) / (time.time() - t0))}), flush=True)
+                print(
+                    json.dumps(
+                        {
+                            "step": self.step,
+                            "minutes": round(self.seconds / 60, 2),
+                            "ctc": round(loss.item(), 4),
+                            "lr": round(self.opt.param_groups[0]["lr"], 6),
+                            "words_per_s": round(len(b["lengths"]) / (time.time() - t0)),
+                        }
+                    ),
+                    flush=True,
+                )
             if self.seconds - last_valid >= 60 * tc.validate_every:
                 self.validate(valid)
                 last_valid = self.seconds

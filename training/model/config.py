@@ -1,4 +1,5 @@
 """Every hyperparameter of the model, with its default and why."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -49,8 +50,10 @@ class ModelConfig:
         dilations = values.pop("decoder_dilations", None)
         layers = values.get("decoder_layers", cls.decoder_layers)
         if dilations is not None and tuple(dilations) not in ((), (1,) * layers):
-            raise ValueError(f"decoder_dilations {tuple(dilations)}: this trainer has no dilated decoder "
-                             f"layers (only 1 for each of the {layers})")
+            raise ValueError(
+                f"decoder_dilations {tuple(dilations)}: this trainer has no dilated decoder "
+                f"layers (only 1 for each of the {layers})"
+            )
         fine_gains = values.pop("subframe_gains", 0)
         if fine_gains != 0:
             raise ValueError(f"subframe_gains {fine_gains}: this trainer has no fine gains (only 0)")

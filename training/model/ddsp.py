@@ -13,6 +13,7 @@ frequency domain by exp(gains[t]) interpolated linearly over the rfft bins, wind
 periodic Hann window and overlap-adds it centred on sample t * hop (Hann at 50% overlap sums
 to one).
 """
+
 from __future__ import annotations
 
 import math
@@ -30,8 +31,9 @@ def upsample_frames(values: torch.Tensor, hop: int) -> torch.Tensor:
     return out.reshape(*values.shape[:-1], -1)
 
 
-def harmonic_amplitudes(f0: torch.Tensor, envelope: torch.Tensor, sample_rate: int, max_harmonics: int,
-                        ceiling: float) -> torch.Tensor:
+def harmonic_amplitudes(
+    f0: torch.Tensor, envelope: torch.Tensor, sample_rate: int, max_harmonics: int, ceiling: float
+) -> torch.Tensor:
     """f0 [B, T] Hz, envelope [B, E, T] log amplitude -> amplitudes [B, H, T]."""
     nyquist = sample_rate / 2
     points = envelope.shape[1]
@@ -108,8 +110,9 @@ def log_mel(x: torch.Tensor, filterbank: torch.Tensor, hop: int) -> torch.Tensor
     """Waveforms [B, N] -> natural-log mel spectra [B, n_mels, T], framed as the corpus features
     are (``filterbank`` [n_mels, n_fft // 2 + 1]; training/corpus/features.py)."""
     n_fft = (filterbank.shape[1] - 1) * 2
-    mag = torch.stft(x, n_fft, hop_length=hop, window=torch.hann_window(n_fft, device=x.device),
-                     return_complex=True).abs()
+    mag = torch.stft(
+        x, n_fft, hop_length=hop, window=torch.hann_window(n_fft, device=x.device), return_complex=True
+    ).abs()
     return torch.log(torch.clamp(torch.einsum("mf,bft->bmt", filterbank, mag), min=1e-5))
 
 

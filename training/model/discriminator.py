@@ -5,6 +5,7 @@ The STFT and log-mel losses reward the average of what the random noise path mig
 discriminator asks for the texture of the teacher's spectrum too (docs/experiments/2026-11-models.md,
 "Adversarial stages", which also has the acoustic model's frame discriminator that was removed).
 """
+
 from __future__ import annotations
 
 import torch
@@ -15,7 +16,7 @@ from training.model.ddsp import stft_magnitude
 
 
 def discriminator_loss(real_scores: torch.Tensor, fake_scores: torch.Tensor) -> torch.Tensor:
-    return ((real_scores - 1) ** 2).mean() + (fake_scores ** 2).mean()
+    return ((real_scores - 1) ** 2).mean() + (fake_scores**2).mean()
 
 
 def judged_frozen(discriminator: nn.Module, fake: torch.Tensor, *condition) -> tuple[torch.Tensor, list[torch.Tensor]]:
@@ -29,8 +30,9 @@ def judged_frozen(discriminator: nn.Module, fake: torch.Tensor, *condition) -> t
         discriminator.requires_grad_(True)
 
 
-def generator_losses(fake_scores: torch.Tensor, fake_features: list[torch.Tensor],
-                     real_features: list[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+def generator_losses(
+    fake_scores: torch.Tensor, fake_features: list[torch.Tensor], real_features: list[torch.Tensor]
+) -> tuple[torch.Tensor, torch.Tensor]:
     """(least-squares adversarial loss, feature-matching L1 averaged over layers)."""
     adversarial = ((fake_scores - 1) ** 2).mean()
     matching = sum((f - r.detach()).abs().mean() for f, r in zip(fake_features, real_features)) / len(fake_features)
@@ -47,13 +49,17 @@ class SpectrogramDiscriminator(nn.Module):
         self.fft_sizes = fft_sizes
         self.stacks = nn.ModuleList()
         for _ in fft_sizes:
-            self.stacks.append(nn.ModuleList([
-                nn.Conv2d(1, channels, (9, 3), stride=(2, 1), padding=(4, 1)),
-                nn.Conv2d(channels, channels, (9, 3), stride=(2, 1), padding=(4, 1)),
-                nn.Conv2d(channels, channels, (9, 3), stride=(2, 1), padding=(4, 1)),
-                nn.Conv2d(channels, channels, 3, padding=1),
-                nn.Conv2d(channels, 1, 3, padding=1),
-            ]))
+            self.stacks.append(
+                nn.ModuleList(
+                    [
+                        nn.Conv2d(1, channels, (9, 3), stride=(2, 1), padding=(4, 1)),
+                        nn.Conv2d(channels, channels, (9, 3), stride=(2, 1), padding=(4, 1)),
+                        nn.Conv2d(channels, channels, (9, 3), stride=(2, 1), padding=(4, 1)),
+                        nn.Conv2d(channels, channels, 3, padding=1),
+                        nn.Conv2d(channels, 1, 3, padding=1),
+                    ]
+                )
+            )
 
     def forward(self, wave: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
         """wave [B, samples] -> (scores of every resolution, flattened and joined; hidden features)."""

@@ -5,6 +5,7 @@ Layers kept at higher precision (exported as fp16): embeddings, layer norms, bia
 predictors' and decoders' final projections, and the pitch embedding. Everything else is a
 TernaryConv1d.
 """
+
 from __future__ import annotations
 
 import math
@@ -30,7 +31,9 @@ class Predictor(nn.Module):
 
     def __init__(self, channels: int, layers: int, kernel: int, quantized: bool, dropout: float):
         super().__init__()
-        self.blocks = nn.ModuleList(ConvBlock(channels, kernel, quantized=quantized, dropout=dropout) for _ in range(layers))
+        self.blocks = nn.ModuleList(
+            ConvBlock(channels, kernel, quantized=quantized, dropout=dropout) for _ in range(layers)
+        )
         self.norm = MaskedLayerNorm(channels)
         self.out = nn.Conv1d(channels, 1, 1)
 
@@ -51,15 +54,18 @@ class AcousticModel(nn.Module):
         self.speaker_embedding = nn.Embedding(cfg.n_speakers, c)
         nn.init.normal_(self.phone_embedding.weight, 0, 0.3)
         nn.init.normal_(self.speaker_embedding.weight, 0, 0.3)
-        self.encoder = nn.ModuleList(ConvBlock(c, cfg.encoder_kernel, quantized=q, dropout=cfg.dropout)
-                                     for _ in range(cfg.encoder_layers))
+        self.encoder = nn.ModuleList(
+            ConvBlock(c, cfg.encoder_kernel, quantized=q, dropout=cfg.dropout) for _ in range(cfg.encoder_layers)
+        )
         self.duration_predictor = Predictor(c, cfg.predictor_layers, cfg.predictor_kernel, q, cfg.dropout)
         self.pitch_predictor = Predictor(c, cfg.predictor_layers, cfg.predictor_kernel, q, cfg.dropout)
         self.pitch_embedding = nn.Conv1d(1, c, 3, padding=1)
         self.encoder_norm = MaskedLayerNorm(c)
         self.decoder_in = TernaryConv1d(c, cfg.decoder_channels, 1, quantized=q)
-        self.decoder = nn.ModuleList(ConvBlock(cfg.decoder_channels, cfg.decoder_kernel, quantized=q, dropout=cfg.dropout)
-                                     for _ in range(cfg.decoder_layers))
+        self.decoder = nn.ModuleList(
+            ConvBlock(cfg.decoder_channels, cfg.decoder_kernel, quantized=q, dropout=cfg.dropout)
+            for _ in range(cfg.decoder_layers)
+        )
         self.decoder_norm = MaskedLayerNorm(cfg.decoder_channels)
         self.decoder_out = nn.Conv1d(cfg.decoder_channels, cfg.n_mels + 2, 1)
 
@@ -143,7 +149,9 @@ class VocoderNet(nn.Module):
         c, q = cfg.vocoder_channels, cfg.quantize_vocoder
         self.cfg = cfg
         self.inp = TernaryConv1d(cfg.n_mels + 2, c, cfg.vocoder_kernel, padding=cfg.vocoder_kernel // 2, quantized=q)
-        self.blocks = nn.ModuleList(ConvBlock(c, cfg.vocoder_kernel, quantized=q, leaky=0.1) for _ in range(cfg.vocoder_layers))
+        self.blocks = nn.ModuleList(
+            ConvBlock(c, cfg.vocoder_kernel, quantized=q, leaky=0.1) for _ in range(cfg.vocoder_layers)
+        )
         self.norm = MaskedLayerNorm(c)
         self.out = nn.Conv1d(c, cfg.envelope_points + cfg.noise_bands, 1)  # fp: the sensitive last layer
 

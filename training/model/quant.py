@@ -5,6 +5,7 @@ weights round to {-1, 0, +1} times beta = mean |W| over the whole tensor, activa
 per frame to int8 with gamma = max |x| over channels. Gradients pass straight through the
 rounding (straight-through estimator); master weights stay fp32.
 """
+
 from __future__ import annotations
 
 import torch
@@ -71,12 +72,25 @@ class ConvBlock(nn.Module):
     The norm before the quantized conv keeps activations well scaled for absmax int8 (the
     paper normalizes before quantizing)."""
 
-    def __init__(self, channels: int, kernel_size: int, dilation: int = 1, quantized: bool = True,
-                 dropout: float = 0.0, leaky: float = 0.0):
+    def __init__(
+        self,
+        channels: int,
+        kernel_size: int,
+        dilation: int = 1,
+        quantized: bool = True,
+        dropout: float = 0.0,
+        leaky: float = 0.0,
+    ):
         super().__init__()
         self.norm = MaskedLayerNorm(channels)
-        self.conv = TernaryConv1d(channels, channels, kernel_size, dilation=dilation,
-                                  padding=dilation * (kernel_size // 2), quantized=quantized)
+        self.conv = TernaryConv1d(
+            channels,
+            channels,
+            kernel_size,
+            dilation=dilation,
+            padding=dilation * (kernel_size // 2),
+            quantized=quantized,
+        )
         self.leaky = leaky
         self.dropout = nn.Dropout(dropout)
 

@@ -12,13 +12,13 @@ English voice style tables, the voices' published grades). This module:
 - synthesizes one utterance (`KokoroTeacher.synthesize`) -> 24 kHz float32 audio and the
   duration of each of our symbols in samples.
 
-The phone table (docs/corpus.md, "Kokoro: our phones in Kokoro's symbols"): consonants map one to
-one; vowels to Kokoro's US symbols (its diphthongs are single tokens: A = eɪ, I = aɪ, O = oʊ,
-W = aʊ, Y = ɔɪ); AH is ʌ when stressed and ə when not, ER is ɜɹ when stressed and əɹ when not.
-A stress mark (ˈ primary, ˌ secondary) stands right before the vowel. All of this is how
-Kokoro's own G2P (misaki) writes US English. The British voices read the same table except the GOAT vowel, Q (əʊ), which is what
-their training data used; they stay rhotic, since our phones have the R the model will be asked
-to say.
+The phone table (docs/corpus.md, "Our phones in Kokoro's symbols"): consonants map one to one;
+vowels to Kokoro's US symbols (its diphthongs are single tokens: A = eɪ, I = aɪ, O = oʊ, W = aʊ,
+Y = ɔɪ); AH is ʌ when stressed and ə when not, ER is ɜɹ when stressed and əɹ when not. A stress
+mark (ˈ primary, ˌ secondary) stands right before the vowel. All of this is how Kokoro's own G2P
+(misaki) writes US English. The British voices read the same table except the GOAT vowel, Q
+(əʊ), which is what their training data used; they stay rhotic, since our phones have the R the
+model will be asked to say.
 
     .venv/bin/python -m training.teachers.kokoro --prepare          # add the duration output
     .venv/bin/python -m training.teachers.kokoro --say "Hello there." --voice af_heart -o x.wav
@@ -38,30 +38,110 @@ GRAPH = "kokoro-v1.0.int8.onnx"
 GRAPH_WITH_DURATIONS = "kokoro-v1.0.int8.durations.onnx"
 DURATION_OUTPUT = "/encoder/Round_output_0"
 SAMPLE_RATE = 24000
-SAMPLES_PER_DURATION_FRAME = 600        # Kokoro's duration unit: 25 ms at 24 kHz
-MAX_TOKENS = 510                        # the style tables' rows; pads not counted
+SAMPLES_PER_DURATION_FRAME = 600  # Kokoro's duration unit: 25 ms at 24 kHz
+MAX_TOKENS = 510  # the style tables' rows; pads not counted
 
 # Kokoro's phoneme vocabulary (kokoro-onnx 0.6.1 config.json), the part our table can emit.
 VOCAB: dict[str, int] = {
-    ";": 1, ":": 2, ",": 3, ".": 4, "!": 5, "?": 6, "—": 9, "…": 10, " ": 16,
-    "A": 24, "I": 25, "O": 31, "Q": 33, "W": 39, "Y": 41,
-    "b": 44, "d": 46, "f": 48, "h": 50, "i": 51, "j": 52, "k": 53, "l": 54, "m": 55,
-    "n": 56, "p": 58, "s": 61, "t": 62, "u": 63, "v": 64, "w": 65, "z": 68,
-    "ɑ": 69, "æ": 72, "ɔ": 76, "ð": 81, "ʤ": 82, "ə": 83, "ɚ": 85, "ɛ": 86, "ɜ": 87,
-    "ɡ": 92, "ɪ": 102, "ŋ": 112, "θ": 119, "ɹ": 123, "ʃ": 131, "ʧ": 133, "ʊ": 135,
-    "ʌ": 138, "ʒ": 147, "ˈ": 156, "ˌ": 157, "ː": 158,
+    ";": 1,
+    ":": 2,
+    ",": 3,
+    ".": 4,
+    "!": 5,
+    "?": 6,
+    "—": 9,
+    "…": 10,
+    " ": 16,
+    "A": 24,
+    "I": 25,
+    "O": 31,
+    "Q": 33,
+    "W": 39,
+    "Y": 41,
+    "b": 44,
+    "d": 46,
+    "f": 48,
+    "h": 50,
+    "i": 51,
+    "j": 52,
+    "k": 53,
+    "l": 54,
+    "m": 55,
+    "n": 56,
+    "p": 58,
+    "s": 61,
+    "t": 62,
+    "u": 63,
+    "v": 64,
+    "w": 65,
+    "z": 68,
+    "ɑ": 69,
+    "æ": 72,
+    "ɔ": 76,
+    "ð": 81,
+    "ʤ": 82,
+    "ə": 83,
+    "ɚ": 85,
+    "ɛ": 86,
+    "ɜ": 87,
+    "ɡ": 92,
+    "ɪ": 102,
+    "ŋ": 112,
+    "θ": 119,
+    "ɹ": 123,
+    "ʃ": 131,
+    "ʧ": 133,
+    "ʊ": 135,
+    "ʌ": 138,
+    "ʒ": 147,
+    "ˈ": 156,
+    "ˌ": 157,
+    "ː": 158,
 }
 
 CONSONANTS = {
-    "B": "b", "CH": "ʧ", "D": "d", "DH": "ð", "F": "f", "G": "ɡ", "HH": "h", "JH": "ʤ",
-    "K": "k", "L": "l", "M": "m", "N": "n", "NG": "ŋ", "P": "p", "R": "ɹ", "S": "s",
-    "SH": "ʃ", "T": "t", "TH": "θ", "V": "v", "W": "w", "Y": "j", "Z": "z", "ZH": "ʒ",
+    "B": "b",
+    "CH": "ʧ",
+    "D": "d",
+    "DH": "ð",
+    "F": "f",
+    "G": "ɡ",
+    "HH": "h",
+    "JH": "ʤ",
+    "K": "k",
+    "L": "l",
+    "M": "m",
+    "N": "n",
+    "NG": "ŋ",
+    "P": "p",
+    "R": "ɹ",
+    "S": "s",
+    "SH": "ʃ",
+    "T": "t",
+    "TH": "θ",
+    "V": "v",
+    "W": "w",
+    "Y": "j",
+    "Z": "z",
+    "ZH": "ʒ",
 }
 # vowel -> (stressed, unstressed) Kokoro symbols, US
 VOWELS_US = {
-    "AA": ("ɑ", "ɑ"), "AE": ("æ", "æ"), "AH": ("ʌ", "ə"), "AO": ("ɔ", "ɔ"), "AW": ("W", "W"),
-    "AY": ("I", "I"), "EH": ("ɛ", "ɛ"), "ER": ("ɜɹ", "əɹ"), "EY": ("A", "A"), "IH": ("ɪ", "ɪ"),
-    "IY": ("i", "i"), "OW": ("O", "O"), "OY": ("Y", "Y"), "UH": ("ʊ", "ʊ"), "UW": ("u", "u"),
+    "AA": ("ɑ", "ɑ"),
+    "AE": ("æ", "æ"),
+    "AH": ("ʌ", "ə"),
+    "AO": ("ɔ", "ɔ"),
+    "AW": ("W", "W"),
+    "AY": ("I", "I"),
+    "EH": ("ɛ", "ɛ"),
+    "ER": ("ɜɹ", "əɹ"),
+    "EY": ("A", "A"),
+    "IH": ("ɪ", "ɪ"),
+    "IY": ("i", "i"),
+    "OW": ("O", "O"),
+    "OY": ("Y", "Y"),
+    "UH": ("ʊ", "ʊ"),
+    "UW": ("u", "u"),
 }
 VOWELS_GB = {**VOWELS_US, "OW": ("Q", "Q")}
 STRESS_MARK = {"1": "ˈ", "2": "ˌ", "0": ""}
@@ -80,9 +160,9 @@ def phone_table(accent: str = "US") -> dict[str, str]:
 
 @dataclass(frozen=True)
 class KokoroInput:
-    tokens: tuple[int, ...]      # Kokoro ids, the two 0 pads included
-    owner: tuple[int, ...]       # for each token, the index of our symbol it comes from
-    phonemes: str                # the same as text, for reading (pads left out)
+    tokens: tuple[int, ...]  # Kokoro ids, the two 0 pads included
+    owner: tuple[int, ...]  # for each token, the index of our symbol it comes from
+    phonemes: str  # the same as text, for reading (pads left out)
 
 
 def kokoro_tokens(symbols: tuple[str, ...], accent: str = "US") -> KokoroInput:
@@ -128,6 +208,7 @@ def durations_to_symbols(token_frames: np.ndarray, owner: tuple[int, ...], n_sym
 def prepare(directory: Path = KOKORO_DIR) -> Path:
     """Write the graph with the duration output added (idempotent)."""
     import onnx
+
     src, dst = directory / GRAPH, directory / GRAPH_WITH_DURATIONS
     if dst.exists() and dst.stat().st_mtime >= src.stat().st_mtime:
         return dst
@@ -152,6 +233,7 @@ def load_voice(name: str, directory: Path = KOKORO_DIR) -> np.ndarray:
 def voice_grades(directory: Path = KOKORO_DIR) -> dict[str, str]:
     """The grades published with the voices (kokoro-js), e.g. {'af_heart': 'A'}."""
     import re
+
     grades = {}
     path = directory / "voice-grades.txt"
     if path.exists():
@@ -167,6 +249,7 @@ class KokoroTeacher:
 
     def __init__(self, directory: Path = KOKORO_DIR, threads: int = 1):
         import onnxruntime as ort
+
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads
         opts.inter_op_num_threads = 1
@@ -185,17 +268,24 @@ class KokoroTeacher:
         style = self.voice(voice)[min(n_phonemes, MAX_TOKENS) - 1][None, :]
         audio, frames = self.session.run(
             ["audio", DURATION_OUTPUT],
-            {"tokens": np.asarray([tokens], dtype=np.int64), "style": style.astype(np.float32),
-             "speed": np.asarray([speed], dtype=np.float32)})
-        return (np.asarray(audio, dtype=np.float32).reshape(-1),
-                np.rint(np.asarray(frames)).astype(np.int64).reshape(-1))
+            {
+                "tokens": np.asarray([tokens], dtype=np.int64),
+                "style": style.astype(np.float32),
+                "speed": np.asarray([speed], dtype=np.float32),
+            },
+        )
+        return (
+            np.asarray(audio, dtype=np.float32).reshape(-1),
+            np.rint(np.asarray(frames)).astype(np.int64).reshape(-1),
+        )
 
     def synthesize_tokens(self, tokens, voice: str, speed: float = 1.0) -> np.ndarray:
         """Audio of Kokoro token ids (as its own G2P would give them), pads included."""
         return self.run(tokens, voice, speed)[0]
 
-    def synthesize(self, symbols: tuple[str, ...], voice: str, accent: str = "US",
-                   speed: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    def synthesize(
+        self, symbols: tuple[str, ...], voice: str, accent: str = "US", speed: float = 1.0
+    ) -> tuple[np.ndarray, np.ndarray]:
         """-> (audio float32 at 24 kHz, duration of each of our symbols in samples)."""
         inp = kokoro_tokens(symbols, accent)
         audio, frames = self.run(inp.tokens, voice, speed)
@@ -203,8 +293,7 @@ class KokoroTeacher:
             raise RuntimeError(f"Kokoro gave {frames.size} durations for {len(inp.tokens)} tokens")
         durations = durations_to_symbols(frames, inp.owner, len(symbols))
         if int(durations.sum()) != audio.size:
-            raise RuntimeError(f"Kokoro's durations sum to {int(durations.sum())} samples, "
-                               f"its audio has {audio.size}")
+            raise RuntimeError(f"Kokoro's durations sum to {int(durations.sum())} samples, its audio has {audio.size}")
         return audio, durations
 
 
@@ -220,7 +309,9 @@ def main(argv=None) -> int:
         print(f"graph with durations: {prepare(args.dir)}")
     if args.say:
         import soundfile as sf
+
         from training.corpus import frontend_adapter as fe
+
         u = fe.utterance(args.say)
         if u is None:
             print("the front end cannot read that sentence without the OOV G2P", file=sys.stderr)

