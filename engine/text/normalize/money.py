@@ -15,19 +15,20 @@ def read_money(sc, code: str, num: str, scale: str | None, a: int, b: int) -> in
         sc.add(f"{number_words(num)} {SCALES[scale]} {units}", a, b)
         return b
     int_part, _, frac = clean.partition(".")
-    n = int(int_part) if int_part else 0
+    whole = int_part or "0"  # a digit string, never made an int: it may have thousands of digits
+    one = whole.lstrip("0") == "1"
     if frac and len(frac) == 2 and sub:
         cents = int(frac)
         parts = []
-        if n or not cents:
-            parts.append(f"{cardinal(n)} {unit if n == 1 else units}")
+        if whole.strip("0") or not cents:
+            parts.append(f"{cardinal(whole)} {unit if one else units}")
         if cents:
             parts.append(f"{cardinal(cents)} {sub if cents == 1 else subs}")
         sc.add(" and ".join(parts), a, b)
     elif frac:
         sc.add(f"{number_words(clean)} {units}", a, b)
     else:
-        sc.add(f"{number_words(clean)} {unit if n == 1 else units}", a, b)
+        sc.add(f"{number_words(clean)} {unit if one else units}", a, b)
     return b
 
 

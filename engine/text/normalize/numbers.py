@@ -15,6 +15,7 @@ from .numwords import (
     fraction_words,
     number_words,
     ordinal,
+    parse_count,
     plural_last,
     short_year,
     year,
@@ -35,13 +36,13 @@ def read_number(sc, m):
 
 
 def read_ordinal(sc, m):
-    sc.add(ordinal(int(m.group(1).replace(",", ""))), m.start(), m.end())
+    sc.add(ordinal(m.group(1).replace(",", "")), m.start(), m.end())
     return m.end()
 
 
 def read_fraction_mixed(sc, m):
-    whole, num, den = int(m.group(1)), int(m.group(2)), int(m.group(3))
-    if not 0 < num < den:
+    whole, num, den = m.group(1), parse_count(m.group(2)), parse_count(m.group(3))
+    if num is None or den is None or not 0 < num < den:
         return None
     frac = fraction_words(num, den)
     if num == 1 and den in (2, 4):
@@ -51,7 +52,9 @@ def read_fraction_mixed(sc, m):
 
 
 def read_fraction(sc, m):
-    num, den = int(m.group(1)), int(m.group(2))
+    num, den = parse_count(m.group(1)), parse_count(m.group(2))
+    if num is None or den is None:
+        return None  # the numbers are read one by one
     if (num, den) == (24, 7):
         words = "twenty-four seven"
     elif (num, den) == (9, 11):
@@ -117,7 +120,7 @@ def read_range(sc, m):
 
 
 def read_ratio(sc, m):
-    sc.add(f"{cardinal(int(m.group(1)))} to {cardinal(int(m.group(2)))}", m.start(), m.end())
+    sc.add(f"{cardinal(m.group(1))} to {cardinal(m.group(2))}", m.start(), m.end())
     return m.end()
 
 

@@ -19,16 +19,44 @@ def _clean(words: str) -> str:
     return " ".join(words.split())
 
 
-def cardinal(n: int) -> str:
-    """12345 -> 'twelve thousand three hundred forty-five' (no 'and', US style)."""
-    if n < 0:
+# Numbers of more digits are read digit by digit: nobody says a 16-digit number as a number, and
+# a digit string is never turned into an int unread (Python refuses ints of over 4,300 digits,
+# and num2words would take quadratic time on them). Reading stays linear in the digits.
+MAX_CARDINAL_DIGITS = 15
+
+
+def _too_long(n: int | str) -> str | None:
+    """The digits of ``n`` (a non-negative int or a string of decimal digits) when it has more
+    than ``MAX_CARDINAL_DIGITS`` of them, else None."""
+    if isinstance(n, str):
+        return n if len(n) > MAX_CARDINAL_DIGITS else None
+    return str(n) if n >= 10**MAX_CARDINAL_DIGITS else None
+
+
+def cardinal(n: int | str) -> str:
+    """12345 or "12345" -> 'twelve thousand three hundred forty-five' (no 'and', US style).
+    More than ``MAX_CARDINAL_DIGITS`` digits are read one by one."""
+    if isinstance(n, int) and n < 0:
         return "minus " + cardinal(-n)
-    return _clean(num2words(n))
+    long_digits = _too_long(n)
+    if long_digits is not None:
+        return digits(long_digits)
+    return _clean(num2words(int(n)))
 
 
-def ordinal(n: int) -> str:
-    """22 -> 'twenty-second'."""
-    return _clean(num2words(n, to="ordinal"))
+def ordinal(n: int | str) -> str:
+    """22 or "22" -> 'twenty-second'; more than ``MAX_CARDINAL_DIGITS`` digits are read one by
+    one, the last as an ordinal ('one two ... nine ninth')."""
+    long_digits = _too_long(n)
+    if long_digits is not None:
+        return digits(long_digits[:-1]) + " " + ordinal(long_digits[-1])
+    return _clean(num2words(int(n), to="ordinal"))
+
+
+def parse_count(text: str) -> int | None:
+    """A string of decimal digits as an int, or None when it has more than
+    ``MAX_CARDINAL_DIGITS`` digits (to be read digit by digit instead)."""
+    return None if len(text) > MAX_CARDINAL_DIGITS else int(text)
 
 
 _DIGIT = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -72,9 +100,6 @@ def plural_last(words: str) -> str:
     else:
         last += "s"
     return (head + " " + last).strip()
-
-
-MAX_CARDINAL_DIGITS = 15  # longer digit strings are read digit by digit
 
 
 def number_words(num: str, *, as_year: bool = False) -> str:
