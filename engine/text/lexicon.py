@@ -71,6 +71,10 @@ CODEC_ZLIB = 1
 CODEC_LZMA = 2
 _HEADER = struct.Struct("<4sHBBHHIIIII")
 assert _HEADER.size == 32
+# A blob never inflates past these (docs/frontend.md): CMUdict's payload is 1.4 MB and its xz
+# dictionary 2 MB, so a blob that asks for more is refused before it can exhaust memory.
+MAX_PAYLOAD_BYTES = 16 << 20
+LZMA_MEMLIMIT = 32 << 20
 
 # Words the normalizer emits that CMUdict lacks (added when the blob is built).
 SUPPLEMENT: dict[str, list[tuple[str, ...]]] = {
@@ -232,6 +236,32 @@ def encode_lexicon(
 # Decoding
 
 
+def _inflate(body: bytes, codec: int) -> bytes:
+    """The payload of a blob: at most ``MAX_PAYLOAD_BYTES``, one complete stream, nothing after it."""
+    try:
+        if codec == CODEC_LZMA:
+            unxz = lzma.LZMADecompressor(format=lzma.FORMAT_XZ, memlimit=LZMA_MEMLIMIT)
+            payload = unxz.decompress(body, MAX_PAYLOAD_BYTES)
+            more = not unxz.eof and not unxz.needs_input  # output is waiting past the limit
+            ended, rest = unxz.eof, unxz.unused_data
+        elif codec == CODEC_ZLIB:
+            inflate = zlib.decompressobj()
+            payload = inflate.decompress(body, MAX_PAYLOAD_BYTES)
+            more = not inflate.eof and bool(inflate.decompress(inflate.unconsumed_tail, 1))
+            ended, rest = inflate.eof, inflate.unused_data
+        else:
+            raise LexiconError(f"lexicon codec {codec} is unknown (1 = zlib, 2 = lzma)")
+    except (lzma.LZMAError, zlib.error, EOFError) as e:
+        raise LexiconError(f"lexicon payload does not decompress: {e}") from None
+    if more:
+        raise LexiconError(f"lexicon payload inflates past its limit of {MAX_PAYLOAD_BYTES} bytes")
+    if not ended:
+        raise LexiconError("lexicon payload is truncated: its compressed stream does not end")
+    if rest:
+        raise LexiconError(f"lexicon payload has {len(rest)} bytes after its compressed stream")
+    return payload
+
+
 class Lexicon:
     """An immutable word -> pronunciations map, loaded from a blob.
 
@@ -270,16 +300,7 @@ class Lexicon:
             raise LexiconError(f"lexicon magic is {magic!r}, expected {LEXICON_MAGIC!r}")
         if version != LEXICON_VERSION:
             raise LexiconError(f"lexicon version {version} is not supported (only {LEXICON_VERSION})")
-        body = data[_HEADER.size :]
-        try:
-            if codec == CODEC_LZMA:
-                payload = lzma.decompress(body)
-            elif codec == CODEC_ZLIB:
-                payload = zlib.decompress(body)
-            else:
-                raise LexiconError(f"lexicon codec {codec} is unknown (1 = zlib, 2 = lzma)")
-        except (lzma.LZMAError, zlib.error, EOFError) as e:
-            raise LexiconError(f"lexicon payload does not decompress: {e}") from None
+        payload = _inflate(data[_HEADER.size :], codec)
         if zlib.crc32(payload) != crc:
             raise LexiconError("lexicon payload_crc32 does not match the payload")
 
