@@ -12,6 +12,7 @@ import hashlib
 import math
 import mmap
 import os
+import stat
 import struct
 import zlib
 from collections.abc import Callable, Iterable, Mapping
@@ -42,6 +43,36 @@ MAX_BLOB_RAW = 256 << 20
 
 class ModelFormatError(ValueError):
     """The file is not a valid packed model; the message names what is wrong and where."""
+
+
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def file_kind(mode: int) -> str:
+    """What a file of ``st_mode`` is, in words ("a FIFO (named pipe)", ...)."""
+    return next((kind for test, kind in _FILE_KINDS if test(mode)), "not a regular file")
+
+
+def open_regular_file(path: str | os.PathLike) -> int:
+    """A read-only descriptor of ``path``, which must be a regular file (a symlink to one is
+    fine). A FIFO, device, socket or directory raises ``ModelFormatError`` before anything
+    reads it: opening a FIFO would wait for a writer, reading a device would never end. The
+    file is opened without blocking and checked again, so that a swap in between cannot hang."""
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        raise ModelFormatError(f"{path} is {file_kind(mode)}, not a regular file")
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise ModelFormatError(f"{path} is {file_kind(mode)}, not a regular file")
+    return fd
 
 
 class ValueType(IntEnum):
@@ -243,7 +274,7 @@ class ModelFile:
     def __init__(self, path: str | os.PathLike, verify_checksum: bool = True):
         self.path = Path(path)
         try:
-            with open(self.path, "rb") as fh:
+            with open(open_regular_file(self.path), "rb") as fh:
                 size = os.fstat(fh.fileno()).st_size
                 if size < HEADER.size + CHECKSUM_SIZE:
                     raise ModelFormatError(f"{self.path}: {size} bytes is too small for a packed model")
