@@ -111,7 +111,7 @@ def test_shifted_boundaries_keep_the_total_and_stay_in_order():
 
 def test_kokoro_features_land_on_the_24k_frame_layout():
     features = pytest.importorskip("training.corpus.features")
-    pytest.importorskip("pyworld")  # the F0 tracker (training extra)
+    pytest.importorskip("training.corpus.pyworld_compat")  # the F0 tracker (training extra)
     layout = features.KOKORO_LAYOUT
     assert layout.sample_rate == 24000 and 600 % layout.hop == 0
     x = np.sin(2 * np.pi * 150 * np.arange(24000) / 24000).astype(np.float32) * 0.3
