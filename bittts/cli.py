@@ -226,6 +226,7 @@ def _chunks(
     synth: Synthesizer, text: str, config: SynthesisConfig, cancel: threading.Event | None = None
 ) -> Iterator[AudioChunk]:
     """``synth.synthesize`` with its input errors turned into one-line command errors."""
+    from bittts.engine.limits import InputLimitError
     from bittts.engine.synthesis_types import UnknownVoiceError
     from bittts.engine.text.ssml import SsmlError
 
@@ -233,16 +234,24 @@ def _chunks(
         yield from synth.synthesize(text, config, cancel)
     except SsmlError as exc:
         raise CommandError(f"bad SSML: {exc}", EXIT_INPUT) from None
+    except InputLimitError as exc:
+        raise CommandError(str(exc), EXIT_INPUT) from None
     except UnknownVoiceError as exc:
         raise CommandError(str(exc), EXIT_USAGE) from None
 
 
 def _prepare(args: argparse.Namespace) -> tuple[str, SynthesisConfig, Synthesizer]:
     """Text, config and synthesizer, every input checked before any audio device is opened."""
+    from bittts.engine.limits import InputLimitError
+    from bittts.engine.synthesis import check_text_length
     from bittts.engine.text.ssml import SsmlError, parse_ssml
 
     text = _read_text(args)
     config = _config(args, _is_ssml(args, text))
+    try:
+        check_text_length(text, config.ssml)
+    except InputLimitError as exc:
+        raise CommandError(str(exc), EXIT_INPUT) from None
     if config.ssml:
         try:
             parse_ssml(text)

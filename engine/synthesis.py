@@ -36,6 +36,12 @@ text unless ``ssml`` is set (the command line turns it on by itself for input th
 * word timings, word spans and chunk spans refer to the SSML string itself;
 * malformed SSML raises ``SsmlError`` (a ValueError naming the line and column) when the
   stream starts, before any audio.
+
+Limits (``bittts.engine.limits``): a request of more than ``MAX_TEXT_CHARS`` characters
+(``MAX_SSML_CHARS`` for SSML, whose other limits ``text/ssml.py`` lists) fails at the first
+``next()`` with ``InputLimitError``; so does a chunk of more than ``MAX_SENTENCE_PHONES`` phones
+(a "word" of thousands of letters), when it is reached, and a stream past
+``MAX_AUDIO_SECONDS`` of audio.
 """
 
 from __future__ import annotations
@@ -49,6 +55,13 @@ from typing import cast
 
 import numpy as np
 
+from bittts.engine.limits import (
+    MAX_AUDIO_SECONDS,
+    MAX_SENTENCE_PHONES,
+    MAX_SSML_CHARS,
+    MAX_TEXT_CHARS,
+    InputLimitError,
+)
 from bittts.engine.model import BitTTSModel
 from bittts.engine.model_format import ModelFile, ModelFormatError
 from bittts.engine.model_info import ModelSummary, bundled_model_path, summarize
@@ -79,6 +92,7 @@ __all__ = [
     "VoiceInfo",
     "UnknownVoiceError",
     "SsmlError",
+    "InputLimitError",
     "EMPHASIS",
 ]
 
@@ -119,6 +133,15 @@ class _Unit:
     pause_before: float = 0.0  # seconds (an SSML break before the first word of the text)
     pause_after: float = 0.0
     prosody: tuple[WordProsody, ...] | None = None  # one per word; None: all neutral
+
+
+def check_text_length(text: str, ssml: bool = False) -> None:
+    """InputLimitError when ``text`` is longer than a request may be (``MAX_TEXT_CHARS``, or
+    ``MAX_SSML_CHARS`` for SSML)."""
+    limit = MAX_SSML_CHARS if ssml else MAX_TEXT_CHARS
+    if len(text) > limit:
+        kind = "SSML document" if ssml else "text"
+        raise InputLimitError(f"the {kind} is {len(text):,} characters long; the limit is {limit:,}")
 
 
 def _word_prosody(word: SsmlWord) -> WordProsody:
@@ -214,11 +237,23 @@ class Synthesizer:
         current = config if callable(config) else (lambda: config)
         first = current()
         self.speaker_vector(first.voice)  # an unknown voice fails now, before any audio
+        check_text_length(text, first.ssml)
         units = self._ssml_units(text) if first.ssml else self._text_units(text)
         offset = 0
+        max_samples = MAX_AUDIO_SECONDS * self.sample_rate
         for index, unit in enumerate(units):
             if cancel is not None and cancel.is_set():
                 return
+            if len(unit.phones.ids) > MAX_SENTENCE_PHONES:
+                a, b = unit.span
+                raise InputLimitError(
+                    f"the sentence at characters {a}-{b} has {len(unit.phones.ids):,} phones; "
+                    f"the limit is {MAX_SENTENCE_PHONES:,} (is it one very long word?)"
+                )
+            if offset > max_samples:
+                raise InputLimitError(
+                    f"the audio passed {MAX_AUDIO_SECONDS / 3600:g} hours, the most one request makes"
+                )
             cfg = first if index == 0 else current()
             started = time.perf_counter()
             speech, durations = self._render(unit, cfg, index, cancel)

@@ -251,6 +251,7 @@ class FallbackG2P:
 
     MIN_PART = 3
     MAX_PARTS = 3
+    MAX_PART = 40  # letters of one sub-word (no dictionary word is longer): keeps ``split`` linear
 
     def __init__(self, lexicon: Lexicon | None = None):
         self.lexicon = lexicon
@@ -282,14 +283,14 @@ class FallbackG2P:
     def split(self, w: str) -> list[str] | None:
         """Fewest known sub-words (3+ letters each, at most MAX_PARTS) that make up ``w``."""
         lex = self.lexicon
-        if lex is None or len(w) < 2 * self.MIN_PART:
+        if lex is None or not 2 * self.MIN_PART <= len(w) <= self.MAX_PARTS * self.MAX_PART:
             return None
         n = len(w)
         best: list[list[str] | None] = [None] * (n + 1)
         best[0] = []
         for end in range(self.MIN_PART, n + 1):
             cand: list[str] | None = None
-            for start in range(0, end - self.MIN_PART + 1):
+            for start in range(max(0, end - self.MAX_PART), end - self.MIN_PART + 1):
                 prev = best[start]
                 if prev is None or len(prev) >= self.MAX_PARTS:
                     continue

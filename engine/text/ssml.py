@@ -19,15 +19,36 @@ The standard entities (``&amp; &lt; &gt; &quot; &apos;``) and numeric character 
 are decoded; spans always point into the original SSML string. Anything else (an unknown
 element, a bad attribute value, a tag that is not closed, text outside ``<speak>``) raises
 ``SsmlError`` whose message names the problem and its line and column.
+
+Limits (``bittts.engine.limits``, docs/frontend.md): a document of at most ``MAX_SSML_CHARS``
+characters and ``MAX_SSML_DEPTH`` open elements; a ``<break>`` of at most ``MAX_BREAK_SECONDS``,
+breaks in a row at most ``MAX_PAUSE_SECONDS`` together and all of a document's breaks at most
+``MAX_SILENCE_SECONDS``; a ``<phoneme>`` of at most ``MAX_PHONEME_PHONES`` phones. Past one of
+them is an ``SsmlError``. Prosody is clamped instead (rate, pitch and volume, nested ones
+combined, to ``SSML_RATE_RANGE``, ``SSML_PITCH_RANGE``, ``SSML_VOLUME_RANGE``), and a document
+that needed it gets one warning in the log.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
+from ..limits import (
+    MAX_BREAK_SECONDS,
+    MAX_PAUSE_SECONDS,
+    MAX_PHONEME_CHARS,
+    MAX_PHONEME_PHONES,
+    MAX_SILENCE_SECONDS,
+    MAX_SSML_CHARS,
+    MAX_SSML_DEPTH,
+    SSML_PITCH_RANGE,
+    SSML_RATE_RANGE,
+    SSML_VOLUME_RANGE,
+)
 from .g2p import G2P
 from .lexicon import Lexicon
 from .normalize import MONTH_NAMES, Word, cardinal, check_date_order, digits, normalize, ordinal, year
@@ -46,6 +67,8 @@ __all__ = [
     "looks_like_ssml",
     "BREAK_STRENGTH_MS",
 ]
+
+log = logging.getLogger(__name__)
 
 
 class SsmlError(ValueError):
@@ -131,6 +154,9 @@ class _Parser:
         self.keep_words = keep_words
         self.date_order = date_order
         self.items: list[SsmlWord | Break] = []
+        self.pause_ms = 0.0  # the breaks since the last word, added up
+        self.silence_ms = 0.0  # all the breaks so far
+        self.clamped: list[str] = []  # prosody values beyond their range, as written
 
     def error(self, message: str, pos: int) -> SsmlError:
         return SsmlError(message, self.ssml, pos)
@@ -172,6 +198,8 @@ class _Parser:
         return [replace(w, start=starts[w.start], end=ends[w.end - 1]) for w in words]
 
     def emit_words(self, words: list[Word], frame: _Frame, phones: tuple[str, ...] | None = None) -> None:
+        if words:
+            self.pause_ms = 0.0
         for w in words:
             self.items.append(SsmlWord(w, phones, frame.prosody, frame.emphasis))
 
@@ -211,7 +239,10 @@ class _Parser:
         def sub(m: re.Match[str]) -> str:
             if m.group(3):
                 return _ENTITIES[m.group(3)]
-            return chr(int(m.group(1)) if m.group(1) else int(m.group(2), 16))
+            try:
+                return chr(int(m.group(1)) if m.group(1) else int(m.group(2), 16))
+            except (ValueError, OverflowError):
+                raise self.error(f"character reference {m.group(0)} is out of range", pos) from None
 
         if "&" in _ENTITY_RE.sub("", value):
             raise self.error("a bare '&' in an attribute value (write &amp;)", pos)
@@ -223,11 +254,9 @@ class _Parser:
             if not attrs.keys() & {"rate", "pitch", "volume"}:
                 raise self.error("<prosody> needs rate, pitch or volume", pos)
             prosody = Prosody(
-                rate=prosody.rate * self.rate(attrs["rate"], pos) if "rate" in attrs else prosody.rate,
-                pitch_st=prosody.pitch_st + self.pitch(attrs["pitch"], pos) if "pitch" in attrs else prosody.pitch_st,
-                volume_db=prosody.volume_db + self.volume(attrs["volume"], pos)
-                if "volume" in attrs
-                else prosody.volume_db,
+                rate=self.combine(prosody.rate, attrs, "rate", pos),
+                pitch_st=self.combine(prosody.pitch_st, attrs, "pitch", pos),
+                volume_db=self.combine(prosody.volume_db, attrs, "volume", pos),
             )
         elif name == "emphasis":
             level = attrs.get("level", "moderate")
@@ -248,14 +277,42 @@ class _Parser:
                 raise self.error(f"<phoneme alphabet={attrs.get('alphabet')!r}> is not supported (only arpabet)", pos)
             if "ph" not in attrs:
                 raise self.error("<phoneme> needs a ph attribute", pos)
+            if len(attrs["ph"]) > MAX_PHONEME_CHARS:
+                raise self.error(f"<phoneme ph> is longer than {MAX_PHONEME_CHARS:,} characters", pos)
             try:
                 attrs["_phones"] = parse_arpabet(attrs["ph"])
             except UserDictError as e:
                 raise self.error(f"<phoneme ph={attrs['ph']!r}>: {e}", pos) from None
+            if len(attrs["_phones"]) > MAX_PHONEME_PHONES:
+                raise self.error(
+                    f"<phoneme ph> has {len(attrs['_phones']):,} phones; the limit is {MAX_PHONEME_PHONES}", pos
+                )
         elif name == "sub":
             if "alias" not in attrs:
                 raise self.error("<sub> needs an alias attribute", pos)
         return _Frame(name, attrs, pos, end, prosody, emphasis)
+
+    def combine(self, outer: float, attrs: dict, what: str, pos: int) -> float:
+        """A prosody value of ``attrs`` (if given) on top of the enclosing one, both clamped:
+        rates multiply, pitches (semitones) and volumes (dB) add."""
+        if what not in attrs:
+            return outer
+        read, bounds = {
+            "rate": (self.rate, SSML_RATE_RANGE),
+            "pitch": (self.pitch, SSML_PITCH_RANGE),
+            "volume": (self.volume, SSML_VOLUME_RANGE),
+        }[what]
+        value = self.clamp(read(attrs[what], pos), bounds, what, attrs)
+        return self.clamp(outer * value if what == "rate" else outer + value, bounds, what, attrs)
+
+    def clamp(self, value: float, bounds: tuple[float, float], what: str, attrs: dict) -> float:
+        """``value`` within ``bounds``; a value beyond them is noted (said once, in ``parse``)."""
+        lo, hi = bounds
+        if lo <= value <= hi:
+            return value
+        written = str(attrs.get(what))
+        self.clamped.append(f"{what}={written if len(written) <= 20 else written[:17] + '...'!r}")
+        return lo if value < lo else hi  # NaN cannot come: each value is clamped before adding
 
     def rate(self, v: str, pos: int) -> float:
         v = v.strip()
@@ -376,6 +433,10 @@ class _Parser:
     # ---- main loop
     def parse(self) -> list[SsmlWord | Break]:
         s = self.ssml
+        if len(s) > MAX_SSML_CHARS:
+            raise self.error(
+                f"the document is {len(s):,} characters long; the limit is {MAX_SSML_CHARS:,}", MAX_SSML_CHARS
+            )
         i = 0
         m = re.match(r"\s*<\?xml[^>]*\?>", s)
         if m:
@@ -441,6 +502,8 @@ class _Parser:
                 else:
                     if name in _EMPTY_ONLY:
                         raise self.error(f"<{name}> must be empty: write <{name} .../>", j)
+                    if len(stack) >= MAX_SSML_DEPTH:
+                        raise self.error(f"more than {MAX_SSML_DEPTH} elements are open at once", j)
                     stack.append(frame)
             i = text_start = m.end()
         self.flush(text_start, len(s), stack)
@@ -448,6 +511,16 @@ class _Parser:
             raise self.error(f"<{stack[-1].name}> is not closed", stack[-1].start)
         if not seen_root:
             raise self.error("no <speak> element", 0)
+        if self.clamped:
+            ranges = (
+                f"rate {SSML_RATE_RANGE[0]:g} to {SSML_RATE_RANGE[1]:g}, pitch {SSML_PITCH_RANGE[0]:+g} to "
+                f"{SSML_PITCH_RANGE[1]:+g} st, volume {SSML_VOLUME_RANGE[0]:+g} to {SSML_VOLUME_RANGE[1]:+g} dB"
+            )
+            log.warning(
+                "SSML prosody beyond the supported range was clamped (%s; the ranges: %s)",
+                ", ".join(self.clamped[:3]) + (f" and {len(self.clamped) - 3} more" if len(self.clamped) > 3 else ""),
+                ranges,
+            )
         return self.items
 
     def flush(self, a: int, b: int, stack: list[_Frame]) -> None:
@@ -464,14 +537,20 @@ class _Parser:
             if not m:
                 raise self.error(f"<break time={v!r}> is not a time (500ms, 1.5s)", a)
             ms = float(m.group(1)) * (1000 if m.group(2) == "s" else 1)
-            if ms > 10_000:
-                raise self.error(f"<break time={v!r}> is longer than 10 s", a)
-            self.items.append(Break(int(round(ms)), a, b))
-            return
-        strength = attrs.get("strength", "medium")
-        if strength not in BREAK_STRENGTH_MS:
-            raise self.error(f"<break strength={strength!r}> is not one of {', '.join(BREAK_STRENGTH_MS)}", a)
-        self.items.append(Break(BREAK_STRENGTH_MS[strength], a, b))
+            if ms > MAX_BREAK_SECONDS * 1000:
+                raise self.error(f"<break time={v!r}> is longer than {MAX_BREAK_SECONDS:g} s", a)
+        else:
+            strength = attrs.get("strength", "medium")
+            if strength not in BREAK_STRENGTH_MS:
+                raise self.error(f"<break strength={strength!r}> is not one of {', '.join(BREAK_STRENGTH_MS)}", a)
+            ms = BREAK_STRENGTH_MS[strength]
+        self.pause_ms += ms
+        self.silence_ms += ms
+        if self.pause_ms > MAX_PAUSE_SECONDS * 1000:
+            raise self.error(f"the breaks in a row here add up to more than {MAX_PAUSE_SECONDS:g} s", a)
+        if self.silence_ms > MAX_SILENCE_SECONDS * 1000:
+            raise self.error(f"the breaks of the document add up to more than {MAX_SILENCE_SECONDS:g} s", a)
+        self.items.append(Break(int(round(ms)), a, b))
 
     def sentence_end(self) -> None:
         for k in range(len(self.items) - 1, -1, -1):

@@ -318,3 +318,32 @@ def test_a_long_first_sentence_is_cut_at_a_clause_so_audio_starts_sooner(synth):
     assert [w.spoken for c in chunks for w in c.words] == [w.text for w in synth.frontend.normalize(text)]
     no_clause = "The early morning train finally reached the small station and the travellers walked slowly into town."
     assert len(list(synth.synthesize(no_clause))) == 1
+
+
+# --- issue 29: input limits -------------------------------------------------------------------
+def test_loud_ssml_volume_is_clamped_not_an_overflow(synth):
+    # +100000dB raised OverflowError; +400dB clipped everything at full scale
+    quiet = total_samples(synth, '<speak><prosody volume="+12dB">Hello there.</prosody></speak>')
+    for volume in ("+100000dB", "+400dB"):
+        chunks = list(synth.synthesize(f'<speak><prosody volume="{volume}">Hello there.</prosody></speak>', SSML))
+        assert sum(len(c.samples) for c in chunks) == quiet
+        assert all(np.isfinite(c.samples).all() for c in chunks)
+
+
+def test_a_request_longer_than_the_limit_is_refused_before_any_audio(synth, monkeypatch):
+    from bittts.engine import synthesis
+    from bittts.engine.limits import InputLimitError
+
+    monkeypatch.setattr(synthesis, "MAX_TEXT_CHARS", 100)
+    with pytest.raises(InputLimitError, match="the limit is 100"):
+        next(synth.synthesize("word " * 30))
+
+
+def test_a_sentence_of_too_many_phones_is_refused(synth):
+    from bittts.engine.limits import MAX_SENTENCE_PHONES, InputLimitError
+
+    # one "word" of 100k letters reached 3.4 GB in one chunk
+    chunks = synth.synthesize("Hello. " + "x" * 100_000 + ".")
+    assert next(chunks).text_span == (0, 6)
+    with pytest.raises(InputLimitError, match=f"the limit is {MAX_SENTENCE_PHONES:,}"):
+        next(chunks)

@@ -94,3 +94,14 @@ def test_fallback_quality_on_held_out_words(cmu_entries):
         errors += min(_edit_distance(hyp, strip(ref)) for ref in cmu_entries[w])
         total += len(cmu_entries[w][0])
     assert errors / total < 0.25
+
+
+def test_a_word_of_100k_letters_takes_linear_time(lexicon):
+    # issue 29: the sub-word split was quadratic (100k letters took minutes)
+    import time
+
+    g = FallbackG2P(lexicon)
+    started = time.perf_counter()
+    g.phonemes("x" * 100_000)
+    assert time.perf_counter() - started < 1.0
+    assert g.split("keyboardwise") is not None  # real compounds still split
