@@ -6,6 +6,12 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 OUT_BLOCK: int
+MAX_CHANNELS: int
+MAX_KERNEL_SIZE: int
+MAX_DILATION: int
+MAX_PADDING: int
+MAX_LAYER_BYTES: int
+MAX_HOP: int
 
 def kernel_name() -> str: ...
 def available_kernels() -> tuple[str, ...]: ...

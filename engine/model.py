@@ -18,6 +18,7 @@ import numpy as np
 from bittts.engine import dsp
 from bittts.engine import tensor_names as names
 from bittts.engine.layers import LayerReader
+from bittts.engine.model_check import check_speech_model
 from bittts.engine.model_format import ModelFile, ModelFormatError
 from bittts.engine.tensor_names import Layer, NormNames
 
@@ -28,6 +29,16 @@ RETIRED_ARCH = {
     "decoder_dilations": "a dilation of 1 for every decoder layer",
     "subframe_gains": "0 (no fine gains)",
 }
+
+
+# A phone lasts at most this long, whatever the duration predictor says: a hostile or broken
+# model (non-finite or huge durations) cannot ask for unbounded frames.
+MAX_PHONE_SECONDS = 5.0
+
+
+def _finite(values: np.ndarray, fill: float, low: float, high: float) -> np.ndarray:
+    """``values`` with NaN as ``fill`` and everything clipped to [low, high] (values inside stay as they are)."""
+    return np.clip(np.nan_to_num(values, nan=fill, posinf=high, neginf=low), low, high)
 
 
 def check_retired(arch: dict, decoder_layers: int, path) -> None:
@@ -73,23 +84,19 @@ class BitTTSModel:
 
     def __init__(self, model: ModelFile):
         meta = model.metadata
-        try:
-            self.sample_rate = int(meta["audio.sample_rate"])
-            self.hop = int(meta["audio.hop_size"])
-            arch = {k[len("arch.") :]: v for k, v in meta.items() if k.startswith("arch.")}
-            self.n_mels = int(arch["n_mels"])
-            self.log_f0_mean = float(arch["log_f0_mean"])
-            self.log_f0_std = float(arch["log_f0_std"])
-            self.max_harmonics = int(arch["max_harmonics"])
-            self.harmonic_ceiling = float(arch["harmonic_ceiling"])
-            self.noise_fft = int(arch["noise_fft"])
-            self.envelope_points = int(arch["envelope_points"])
-            self.noise_bands = int(arch["noise_bands"])
-            enc_layers, dec_layers = int(arch["encoder_layers"]), int(arch["decoder_layers"])
-            pred_layers, voc_layers = int(arch["predictor_layers"]), int(arch["vocoder_layers"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ModelFormatError(f"{model.path}: the model's metadata lacks or garbles {exc}") from None
-        check_retired(arch, dec_layers, model.path)
+        arch = check_speech_model(model)  # every value in bounds, every tensor of its shape
+        check_retired(
+            {k[len("arch.") :]: v for k, v in meta.items() if k.startswith("arch.")}, arch["decoder_layers"], model.path
+        )
+        self.sample_rate, self.hop = int(meta["audio.sample_rate"]), int(meta["audio.hop_size"])
+        self.n_mels = arch["n_mels"]
+        self.log_f0_mean, self.log_f0_std = float(arch["log_f0_mean"]), float(arch["log_f0_std"])
+        self.max_harmonics, self.harmonic_ceiling = arch["max_harmonics"], float(arch["harmonic_ceiling"])
+        self.noise_fft = arch["noise_fft"]
+        self.envelope_points, self.noise_bands = arch["envelope_points"], arch["noise_bands"]
+        enc_layers, dec_layers = arch["encoder_layers"], arch["decoder_layers"]
+        pred_layers, voc_layers = arch["predictor_layers"], arch["vocoder_layers"]
+        self.max_phone_frames = math.ceil(MAX_PHONE_SECONDS * self.sample_rate / self.hop)
         p = LayerReader(model)
         self.phone_embedding = p.f32(names.PHONE_EMBEDDING.tensor())
         self.speaker_embedding = p.f32(names.SPEAKER_EMBEDDING.tensor())
@@ -167,6 +174,7 @@ class BitTTSModel:
             frames = np.maximum(np.expm1(log_dur), 0) / speed
             if duration_scale is not None:
                 frames = frames * self._per_phone(duration_scale, len(phone_ids), "duration_scale")
+            frames = _finite(frames, 0.0, 0.0, self.max_phone_frames)
             durations = np.maximum(np.round(frames).astype(np.int64), self.min_frames[phone_ids])
         semitones = pitch_semitones
         if pitch_shift is not None:
@@ -179,6 +187,7 @@ class BitTTSModel:
             h = block(h)
         out = self.decoder_out(self.decoder_norm(h))
         log_f0 = out[:, self.n_mels] * self.log_f0_std + self.log_f0_mean
+        log_f0 = _finite(log_f0, self.log_f0_mean, 0.0, math.log(self.sample_rate / 2))  # 1 Hz to Nyquist
         return AcousticOutput(
             durations, out[:, : self.n_mels], np.exp(log_f0).astype(np.float32), out[:, self.n_mels + 1] > 0
         )

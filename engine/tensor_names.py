@@ -73,6 +73,10 @@ class Layer:
     ternary: bool  # its conv weight is TERNARY (F16 in a file of an unquantized network); else F16
     count: str | None  # the metadata key that says how many such layers (None: one, no ``{i}``)
     role: str
+    # Its shape in sizes the architecture names (``SHAPES``, docs/model-format.md, "Limits"):
+    # a conv's [c_out, c_in, kernel], a block's [channels, kernel], an embedding's [ids, channels],
+    # a norm's [channels], a tensor's own; each a size's name, a number, or a sum ("n_mels + 2").
+    shape: tuple[str, ...] = ()
 
     def name(self, index: int | None = None) -> str:
         """The stem, with ``index`` for a numbered layer."""
@@ -103,6 +107,21 @@ class Layer:
         norm_weight, norm_bias, conv_weight, conv_bias = self.tensors(index)
         return BlockNames(NormNames(norm_weight, norm_bias), ConvNames(conv_weight, conv_bias))
 
+    def shapes(self, sizes: Mapping[str, int]) -> tuple[tuple[int, ...], ...]:
+        """The shape of each of the layer's tensors (in the order of :meth:`tensors`) in a
+        network whose architecture has ``sizes`` (name -> value)."""
+        dims = tuple(
+            sum(int(t) if t.strip().isdecimal() else sizes[t.strip()] for t in d.split("+")) for d in self.shape
+        )
+        if self.kind in (Kind.TENSOR, Kind.EMBEDDING):
+            return (dims,)
+        if self.kind == Kind.CONV:
+            return (dims, dims[:1])
+        if self.kind == Kind.NORM:
+            return (dims, dims)
+        channels, kernel = dims
+        return ((channels,), (channels,), (channels, channels, kernel), (channels,))
+
     def _expect(self, *kinds: Kind) -> None:
         if self.kind not in kinds:
             raise TypeError(f"layer {self.stem!r} is a {self.kind.name}, not a {' or '.join(k.name for k in kinds)}")
@@ -110,10 +129,20 @@ class Layer:
 
 # --- the acoustic model (training/model/networks.py AcousticModel) ---------------------------
 PHONE_EMBEDDING = Layer(
-    "acoustic.phone_embedding", Kind.EMBEDDING, False, None, "phone embedding [n_phones, encoder_channels]"
+    "acoustic.phone_embedding",
+    Kind.EMBEDDING,
+    False,
+    None,
+    "phone embedding [n_phones, encoder_channels]",
+    ("n_phones", "encoder_channels"),
 )
 SPEAKER_EMBEDDING = Layer(
-    "acoustic.speaker_embedding", Kind.EMBEDDING, False, None, "speaker embedding [n_speakers, encoder_channels]"
+    "acoustic.speaker_embedding",
+    Kind.EMBEDDING,
+    False,
+    None,
+    "speaker embedding [n_speakers, encoder_channels]",
+    ("n_speakers", "encoder_channels"),
 )
 ENCODER = Layer(
     "acoustic.encoder.{i}",
@@ -121,6 +150,7 @@ ENCODER = Layer(
     True,
     "arch.encoder_layers",
     "encoder block i over phones (kernel encoder_kernel, ReLU)",
+    ("encoder_channels", "encoder_kernel"),
 )
 DURATION_BLOCKS = Layer(
     "acoustic.duration_predictor.blocks.{i}",
@@ -128,24 +158,66 @@ DURATION_BLOCKS = Layer(
     True,
     "arch.predictor_layers",
     "duration predictor block i (kernel predictor_kernel, ReLU)",
+    ("encoder_channels", "predictor_kernel"),
 )
-DURATION_NORM = Layer("acoustic.duration_predictor.norm.norm", Kind.NORM, False, None, "duration predictor's last norm")
+DURATION_NORM = Layer(
+    "acoustic.duration_predictor.norm.norm",
+    Kind.NORM,
+    False,
+    None,
+    "duration predictor's last norm",
+    ("encoder_channels",),
+)
 DURATION_OUT = Layer(
-    "acoustic.duration_predictor.out", Kind.CONV, False, None, "log(1 + frames) per phone [1, encoder_channels, 1]"
+    "acoustic.duration_predictor.out",
+    Kind.CONV,
+    False,
+    None,
+    "log(1 + frames) per phone [1, encoder_channels, 1]",
+    ("1", "encoder_channels", "1"),
 )
 PITCH_BLOCKS = Layer(
-    "acoustic.pitch_predictor.blocks.{i}", Kind.BLOCK, True, "arch.predictor_layers", "pitch predictor block i"
+    "acoustic.pitch_predictor.blocks.{i}",
+    Kind.BLOCK,
+    True,
+    "arch.predictor_layers",
+    "pitch predictor block i",
+    ("encoder_channels", "predictor_kernel"),
 )
-PITCH_NORM = Layer("acoustic.pitch_predictor.norm.norm", Kind.NORM, False, None, "pitch predictor's last norm")
+PITCH_NORM = Layer(
+    "acoustic.pitch_predictor.norm.norm", Kind.NORM, False, None, "pitch predictor's last norm", ("encoder_channels",)
+)
 PITCH_OUT = Layer(
-    "acoustic.pitch_predictor.out", Kind.CONV, False, None, "normalized log-F0 per phone [1, encoder_channels, 1]"
+    "acoustic.pitch_predictor.out",
+    Kind.CONV,
+    False,
+    None,
+    "normalized log-F0 per phone [1, encoder_channels, 1]",
+    ("1", "encoder_channels", "1"),
 )
 PITCH_EMBEDDING = Layer(
-    "acoustic.pitch_embedding", Kind.CONV, False, None, "phone pitch -> channels [encoder_channels, 1, 3], padding 1"
+    "acoustic.pitch_embedding",
+    Kind.CONV,
+    False,
+    None,
+    "phone pitch -> channels [encoder_channels, 1, 3], padding 1",
+    ("encoder_channels", "1", "3"),
 )
-ENCODER_NORM = Layer("acoustic.encoder_norm.norm", Kind.NORM, False, None, "norm after the pitch embedding is added")
+ENCODER_NORM = Layer(
+    "acoustic.encoder_norm.norm",
+    Kind.NORM,
+    False,
+    None,
+    "norm after the pitch embedding is added",
+    ("encoder_channels",),
+)
 DECODER_IN = Layer(
-    "acoustic.decoder_in", Kind.CONV, True, None, "frames -> decoder channels [decoder_channels, encoder_channels, 1]"
+    "acoustic.decoder_in",
+    Kind.CONV,
+    True,
+    None,
+    "frames -> decoder channels [decoder_channels, encoder_channels, 1]",
+    ("decoder_channels", "encoder_channels", "1"),
 )
 DECODER = Layer(
     "acoustic.decoder.{i}",
@@ -153,14 +225,16 @@ DECODER = Layer(
     True,
     "arch.decoder_layers",
     "decoder block i over frames (kernel decoder_kernel, ReLU)",
+    ("decoder_channels", "decoder_kernel"),
 )
-DECODER_NORM = Layer("acoustic.decoder_norm.norm", Kind.NORM, False, None, "decoder's last norm")
+DECODER_NORM = Layer("acoustic.decoder_norm.norm", Kind.NORM, False, None, "decoder's last norm", ("decoder_channels",))
 DECODER_OUT = Layer(
     "acoustic.decoder_out",
     Kind.CONV,
     False,
     None,
     "log-mel, normalized log-F0, voicing logit [n_mels + 2, decoder_channels, 1]",
+    ("n_mels + 2", "decoder_channels", "1"),
 )
 
 # fmt: off
@@ -176,6 +250,7 @@ VOCODER_IN = Layer(
     True,
     None,
     "features -> channels [vocoder_channels, n_mels + 2, vocoder_kernel], leaky ReLU 0.1",
+    ("vocoder_channels", "n_mels + 2", "vocoder_kernel"),
 )
 VOCODER_BLOCKS = Layer(
     "vocoder.blocks.{i}",
@@ -183,29 +258,39 @@ VOCODER_BLOCKS = Layer(
     True,
     "arch.vocoder_layers",
     "vocoder block i (kernel vocoder_kernel, leaky ReLU 0.1)",
+    ("vocoder_channels", "vocoder_kernel"),
 )
-VOCODER_NORM = Layer("vocoder.norm.norm", Kind.NORM, False, None, "vocoder's last norm")
+VOCODER_NORM = Layer("vocoder.norm.norm", Kind.NORM, False, None, "vocoder's last norm", ("vocoder_channels",))
 VOCODER_OUT = Layer(
     "vocoder.out",
     Kind.CONV,
     False,
     None,
     "log harmonic envelope, log noise gains [envelope_points + noise_bands, vocoder_channels, 1]",
+    ("envelope_points + noise_bands", "vocoder_channels", "1"),
 )
 
 VOCODER = (VOCODER_IN, VOCODER_BLOCKS, VOCODER_NORM, VOCODER_OUT)
 
 # --- the neural G2P (training/g2p/model.py G2PNet), in files with ``g2p.letters`` ------------
 G2P_SLOT_EMBEDDING = Layer(
-    "g2p.slot_embedding", Kind.TENSOR, False, None, "added to the k-th copy of every letter frame [upsample, channels]"
+    "g2p.slot_embedding",
+    Kind.TENSOR,
+    False,
+    None,
+    "added to the k-th copy of every letter frame [upsample, channels]",
+    ("upsample", "channels"),
 )
-G2P_EMBEDDING = Layer("g2p.embedding", Kind.EMBEDDING, False, None, "letter embedding [letters, channels]")
+G2P_EMBEDDING = Layer(
+    "g2p.embedding", Kind.EMBEDDING, False, None, "letter embedding [letters, channels]", ("letters", "channels")
+)
 G2P_ENCODER = Layer(
     "g2p.encoder.{i}",
     Kind.BLOCK,
     True,
     "g2p.arch.encoder_dilations",
     "encoder block i, one frame a letter (dilation encoder_dilations[i])",
+    ("channels", "kernel_size"),
 )
 G2P_DECODER = Layer(
     "g2p.decoder.{i}",
@@ -213,9 +298,10 @@ G2P_DECODER = Layer(
     True,
     "g2p.arch.decoder_dilations",
     "decoder block i, upsample frames a letter (dilation decoder_dilations[i])",
+    ("channels", "kernel_size"),
 )
-G2P_NORM = Layer("g2p.norm.norm", Kind.NORM, False, None, "final norm")
-G2P_OUT = Layer("g2p.out", Kind.CONV, False, None, "logits [outputs, channels, 1]")
+G2P_NORM = Layer("g2p.norm.norm", Kind.NORM, False, None, "final norm", ("channels",))
+G2P_OUT = Layer("g2p.out", Kind.CONV, False, None, "logits [outputs, channels, 1]", ("outputs", "channels", "1"))
 
 G2P = (G2P_SLOT_EMBEDDING, G2P_EMBEDDING, G2P_ENCODER, G2P_DECODER, G2P_NORM, G2P_OUT)
 

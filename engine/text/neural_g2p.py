@@ -40,6 +40,7 @@ import numpy as np
 
 from bittts.engine import tensor_names as names
 from bittts.engine.layers import LayerNorm, LayerReader
+from bittts.engine.model_check import check_g2p_model
 from bittts.engine.model_format import ModelFile, ModelFormatError
 
 from .g2p import G2P, FallbackG2P, known_word_phones, spelled_phones
@@ -251,41 +252,19 @@ class G2PNetwork:
 
     def __init__(self, model: ModelFile):
         meta = model.metadata
-        try:
-            letters = [str(s) for s in meta["g2p.letters"]]
-            outputs = [str(s) for s in meta["g2p.phones"]]
-            self.upsample = int(meta["g2p.arch.upsample"])
-            enc = [int(d) for d in meta["g2p.arch.encoder_dilations"]]
-            dec = [int(d) for d in meta["g2p.arch.decoder_dilations"]]
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ModelFormatError(f"{model.path}: the G2P metadata lacks or garbles {exc}") from None
-        for name in (PAD, UNKNOWN_LETTER, WORD_START, WORD_END):
-            if name not in letters:
-                raise ModelFormatError(f"{model.path}: g2p.letters lacks {name!r}")
-        if not outputs or outputs[0] != BLANK or not set(outputs[1:]) <= ARPABET_SET:
-            raise ModelFormatError(f"{model.path}: g2p.phones must be {BLANK!r} then ARPAbet phones")
-        if not 1 <= self.upsample <= 8 or not all(1 <= d <= 64 for d in enc + dec):
-            raise ModelFormatError(f"{model.path}: g2p.arch.upsample or a dilation is out of range")
-        self.letters, self.outputs = tuple(letters), tuple(outputs)
-        self.index = {c: i for i, c in enumerate(letters)}
-        self.alphabet = frozenset(c for c in letters if len(c) == 1)
+        # every value in bounds and every tensor of the shape they give it (docs/model-format.md)
+        arch = check_g2p_model(model, (PAD, UNKNOWN_LETTER, WORD_START, WORD_END), BLANK, ARPABET_SET)
+        self.upsample, channels = arch.upsample, arch.channels
+        self.letters, self.outputs = arch.letters, arch.outputs
+        self.index = {c: i for i, c in enumerate(self.letters)}
+        self.alphabet = frozenset(c for c in self.letters if len(c) == 1)
         p = LayerReader(model)
-        embedding = names.G2P_EMBEDDING.tensor()
-        self.embedding = p.f32(embedding)
-        channels = self.embedding.shape[1] if self.embedding.ndim == 2 else -1
-        if self.embedding.shape != (len(letters), channels):
-            raise ModelFormatError(f"{model.path}: {embedding} must be [{len(letters)}, channels]")
+        self.embedding = p.f32(names.G2P_EMBEDDING.tensor())
         self.slot_embedding = p.f32(names.G2P_SLOT_EMBEDDING.tensor(), (self.upsample, channels))
-        self.encoder = [p.block(names.G2P_ENCODER.block(i), dilation=d) for i, d in enumerate(enc)]
-        self.decoder = [p.block(names.G2P_DECODER.block(i), dilation=d) for i, d in enumerate(dec)]
+        self.encoder = [p.block(names.G2P_ENCODER.block(i), dilation=d) for i, d in enumerate(arch.encoder_dilations)]
+        self.decoder = [p.block(names.G2P_DECODER.block(i), dilation=d) for i, d in enumerate(arch.decoder_dilations)]
         self.norm: LayerNorm = p.norm(names.G2P_NORM.norm())
-        out = names.G2P_OUT.conv()
-        self.out = p.conv(out)
-        if self.out.c_out != len(outputs) or self.out.c_in != channels:
-            raise ModelFormatError(f"{model.path}: {out.weight} must map {channels} channels to {len(outputs)} outputs")
-        for block in self.encoder + self.decoder:
-            if (block.conv.c_in, block.conv.c_out) != (channels, channels):
-                raise ModelFormatError(f"{model.path}: every G2P conv must map {channels} channels to {channels}")
+        self.out = p.conv(names.G2P_OUT.conv())
         self.channels = channels
         self.beam: BeamSettings | None = None  # None: greedy decoding (a file without g2p.decoder.*)
         if "g2p.decoder.beam" in meta:
