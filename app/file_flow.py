@@ -22,6 +22,7 @@ class FileFlow(QObject):
         self.parent_widget = parent
         self.context, self.status = context, status
         self.recent_menu = recent_menu
+        self.loading: FileLoadWorker | None = None  # the read under way, if any
 
     def dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.parent_widget, "Open a document", "", FILE_DIALOG_FILTER)
@@ -29,15 +30,41 @@ class FileFlow(QObject):
             self.open_file(path)
 
     def open_file(self, path: str):
-        """Read a file on a worker; ``opened`` is emitted when it is done."""
+        """Read a file on a worker; ``opened`` is emitted when it is done. A read still under
+        way is cancelled: the last file asked for wins."""
+        self.cancel_loading()
         self.status.announce(f"Opening {Path(path).name}…")
         worker = FileLoadWorker(str(path))
-        worker.signals.loaded.connect(self._on_loaded)
-        worker.signals.failed.connect(lambda p, msg: self.status.show_error(msg))
+        worker.signals.loaded.connect(lambda p, text: self._on_loaded(worker, p, text))
+        worker.signals.failed.connect(lambda p, msg: self._on_failed(worker, msg))
+        worker.signals.cancelled.connect(lambda p: self._on_done(worker))
+        self.loading = worker
         self.context.runnables.start(worker)
         return worker
 
-    def _on_loaded(self, path: str, text: str) -> None:
+    def cancel_loading(self) -> bool:
+        """Cancel the read under way (True if there was one); its text is never shown."""
+        worker, self.loading = self.loading, None
+        if worker is None:
+            return False
+        worker.cancel()
+        self.status.announce(f"Opening {Path(worker.path).name} was cancelled.")
+        return True
+
+    def _on_done(self, worker: FileLoadWorker) -> bool:
+        """True if ``worker`` is the read under way (which is now over)."""
+        if worker is not self.loading:
+            return False
+        self.loading = None
+        return True
+
+    def _on_failed(self, worker: FileLoadWorker, message: str) -> None:
+        if self._on_done(worker):
+            self.status.show_error(message)
+
+    def _on_loaded(self, worker: FileLoadWorker, path: str, text: str) -> None:
+        if not self._on_done(worker) or worker.is_cancelled:
+            return
         self.opened.emit(path, text)
         self.context.settings.add_recent(path)
         self.update_recent_menu()

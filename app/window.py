@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
         self.reader.play()
 
     def stop(self) -> None:
+        self.files.cancel_loading()
         self.reader.stop()
 
     def play_pause(self) -> None:
@@ -213,6 +214,7 @@ class MainWindow(QMainWindow):
         return problem
 
     def closeEvent(self, event):
+        self.files.cancel_loading()
         self.controller.stop()
         self.export.cancel()
         self.save_settings()

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QRunnable, QThread, Signal
 
 from bittts.engine.audio_output import AudioFileWriter, synthesize_ahead
 
-from .documents import DocumentError, read_document
+from .documents import DocumentCancelled, DocumentError, read_document
 
 
 def lower_thread_priority(nice: int = 5) -> None:
@@ -71,17 +71,34 @@ class RunnableKeeper:
 class FileLoadSignals(QObject):
     loaded = Signal(str, str)  # path, text
     failed = Signal(str, str)  # path, message
+    cancelled = Signal(str)  # path
 
 
 class FileLoadWorker(TrackedRunnable):
+    """Reads a document off the GUI thread; ``cancel()`` (from any thread) ends the read within
+    milliseconds (``documents.read_document`` looks at it between steps), and then only
+    ``cancelled`` is emitted, never ``loaded``."""
+
     def __init__(self, path: str):
         super().__init__()
         self.path = path
         self.signals = FileLoadSignals()
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self._cancel.is_set()
 
     def work(self):
         try:
-            text = read_document(self.path)
+            text = read_document(self.path, self._cancel.is_set)
+            if self._cancel.is_set():
+                raise DocumentCancelled(self.path)
+        except DocumentCancelled:
+            self.signals.cancelled.emit(self.path)
         except DocumentError as exc:
             self.signals.failed.emit(self.path, str(exc))
         except Exception as exc:  # a parser bug must not take the app down

@@ -172,16 +172,21 @@ def _read_text(args: argparse.Namespace) -> str:
         raise CommandError("give the text or --file, not both", EXIT_USAGE)
     if args.file is None and args.text is None:
         raise CommandError("give the text, - (standard input) or --file FILE", EXIT_USAGE)
+    from bittts.engine.files import InputFileError, read_regular_file
+    from bittts.engine.limits import MAX_DOCUMENT_BYTES, MAX_TEXT_CHARS
+
     if args.text == "-" or args.file == "-":
         try:
-            text = sys.stdin.read()
+            text = sys.stdin.read(MAX_TEXT_CHARS + 1)  # the length is checked with the text's kind
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"cannot read standard input: {exc}", EXIT_INPUT) from None
     elif args.file is not None:
-        try:
-            text = Path(args.file).read_text(encoding="utf-8")
+        try:  # a regular file only (not /dev/zero, not a FIFO), of at most MAX_DOCUMENT_BYTES
+            text = read_regular_file(args.file, MAX_DOCUMENT_BYTES).decode("utf-8")
         except UnicodeDecodeError:
             raise CommandError(f"cannot read {args.file}: it is not UTF-8 text", EXIT_INPUT) from None
+        except InputFileError as exc:
+            raise CommandError(f"cannot read {args.file}: {exc}", EXIT_INPUT) from None
         except OSError as exc:
             raise CommandError(f"cannot read {args.file}: {exc.strerror or exc}", EXIT_INPUT) from None
     else:

@@ -23,6 +23,7 @@ __all__ = [
     "MAX_PAUSE_SECONDS",
     "MAX_SILENCE_SECONDS",
     "MAX_AUDIO_SECONDS",
+    "MAX_DOCUMENT_BYTES",
     "SSML_RATE_RANGE",
     "SSML_PITCH_RANGE",
     "SSML_VOLUME_RANGE",
@@ -38,6 +39,7 @@ MAX_BREAK_SECONDS = 10.0  # one <break time="..."/>
 MAX_PAUSE_SECONDS = 60.0  # <break/> elements in a row, added up
 MAX_SILENCE_SECONDS = 3_600.0  # all the <break/> elements of one request
 MAX_AUDIO_SECONDS = 200 * 3_600.0  # audio one request may produce (checked as it is produced)
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024  # a text file, or a document after decompression (EPUB members)
 
 # SSML <prosody> and <emphasis>, nested ones combined: values beyond are clamped.
 SSML_RATE_RANGE = (0.25, 4.0)  # rate factor (the per-phone duration factor is its inverse)

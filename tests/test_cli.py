@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import sys
 import threading
 import time
@@ -438,3 +439,28 @@ def test_the_command_line_runs_without_qt(model_path, tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == cli.EXIT_OK, result.stderr
     assert (tmp_path / "x.wav").stat().st_size > 1000
+
+
+def test_file_input_must_be_a_regular_file(model_path, tmp_path, capsys):
+    # issue 29: `bittts synth --file /dev/zero` read without limit; a FIFO waited for ever
+    link = tmp_path / "zero.txt"
+    link.symlink_to("/dev/zero")
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    for source, kind in (("/dev/zero", "a device"), (link, "a device"), (fifo, "FIFO")):
+        argv = ["synth", "--file", str(source), "-o", str(tmp_path / "x.wav"), "--model", str(model_path)]
+        assert cli.main(argv) == cli.EXIT_INPUT
+        one_line_error(capsys, "cannot read", kind)
+    assert not (tmp_path / "x.wav").exists()
+
+
+def test_text_past_the_limit_is_one_line_error(model_path, tmp_path, monkeypatch, capsys):
+    from bittts.engine import limits, synthesis
+
+    monkeypatch.setattr(synthesis, "MAX_TEXT_CHARS", 50)
+    assert cli.main(["synth", "word " * 20, "-o", str(tmp_path / "x.wav"), "--model", str(model_path)]) == 4
+    one_line_error(capsys, "100 characters long; the limit is 50")
+    monkeypatch.setattr(limits, "MAX_DOCUMENT_BYTES", 10)
+    (tmp_path / "in.txt").write_text("word " * 20)
+    assert cli.main(["synth", "--file", str(tmp_path / "in.txt"), "-o", str(tmp_path / "x.wav")]) == 4
+    one_line_error(capsys, "larger than 10 bytes")
