@@ -21,11 +21,30 @@ def test_every_phone_has_kokoro_symbols_in_its_vocabulary(accent):
         assert chars and all(c in kokoro.VOCAB for c in chars), phone
 
 
+def test_british_context_forms_are_in_the_vocabulary():
+    forms = [*kokoro.BEFORE_R_GB.values(), "ɒ"]
+    assert all(c in kokoro.VOCAB for f in forms for c in f)
+
+
+def test_british_voices_drop_an_r_with_no_vowel_after_it():
+    # far off, very, car door
+    symbols = ("<bos>", "F", "AA1", "R", "<wb>", "AO1", "F", "<wb>", "V", "EH1", "R", "IY0", ",",
+               "K", "AA1", "R", "<wb>", "D", "AO1", "R", ".", "<eos>")  # fmt: skip
+    gb = kokoro.kokoro_tokens(symbols, "GB")
+    assert gb.phonemes == "fˈɑː ˈɒf vˈɛɹi, kˈɑː dˈɔː."
+    assert kokoro.kokoro_tokens(symbols, "US").phonemes == "fˈɑɹ ˈɔf vˈɛɹi, kˈɑɹ dˈɔɹ."
+    silent_r = {3, 15, 19}
+    assert silent_r.isdisjoint(gb.owner) and set(gb.owner) == set(range(len(symbols))) - silent_r
+    d = kokoro.durations_to_symbols(np.ones(len(gb.tokens), dtype=np.int64), gb.owner, len(symbols))
+    assert (d[list(silent_r)] == 0).all() and d.sum() == len(gb.tokens) * 600
+
+
 def test_stress_mark_stands_before_the_vowel_and_reduced_vowels_differ():
     t = kokoro.phone_table("US")
     assert t["AH1"] == "ˈʌ" and t["AH0"] == "ə" and t["AH2"] == "ˌʌ"
     assert t["ER1"] == "ˈɜɹ" and t["ER0"] == "əɹ"
     assert t["OW1"] == "ˈO" and kokoro.phone_table("GB")["OW1"] == "ˈQ"
+    assert kokoro.phone_table("GB")["AE1"] == "ˈa" and kokoro.phone_table("GB")["IY1"] == "ˈiː"
 
 
 def test_tokens_of_a_sentence_with_pads_spaces_and_punctuation():

@@ -16,9 +16,11 @@ The phone table (docs/corpus.md, "Our phones in Kokoro's symbols"): consonants m
 vowels to Kokoro's US symbols (its diphthongs are single tokens: A = eɪ, I = aɪ, O = oʊ, W = aʊ,
 Y = ɔɪ); AH is ʌ when stressed and ə when not, ER is ɜɹ when stressed and əɹ when not. A stress
 mark (ˈ primary, ˌ secondary) stands right before the vowel. All of this is how Kokoro's own G2P
-(misaki) writes US English. The British voices read the same table except the GOAT vowel, Q
-(əʊ), which is what their training data used; they stay rhotic, since our phones have the R the
-model will be asked to say.
+(misaki) writes US English. The British voices read the vowels as misaki writes British English
+(long vowels marked, TRAP a, LOT ɒ, GOAT Q) and say no R where no vowel follows it (the vowel
+before it takes its British form: ɑː, ɔː, ɛː, ɪə, ʊə); such an R gets no duration. CMU's AO
+is ɒ before F, S, SH, TH, NG and G (off, cross, long, dog), else ɔː. Read with the
+US vowels and every R, emma lost 2 points more to Whisper than reading misaki's phones.
 
     .venv/bin/python -m training.teachers.kokoro --prepare          # add the duration output
     .venv/bin/python -m training.teachers.kokoro --say "Hello there." --voice af_heart -o x.wav
@@ -42,62 +44,17 @@ SAMPLES_PER_DURATION_FRAME = 600  # Kokoro's duration unit: 25 ms at 24 kHz
 MAX_TOKENS = 510  # the style tables' rows; pads not counted
 
 # Kokoro's phoneme vocabulary (kokoro-onnx 0.6.1 config.json), the part our table can emit.
+# fmt: off
 VOCAB: dict[str, int] = {
-    ";": 1,
-    ":": 2,
-    ",": 3,
-    ".": 4,
-    "!": 5,
-    "?": 6,
-    "—": 9,
-    "…": 10,
-    " ": 16,
-    "A": 24,
-    "I": 25,
-    "O": 31,
-    "Q": 33,
-    "W": 39,
-    "Y": 41,
-    "b": 44,
-    "d": 46,
-    "f": 48,
-    "h": 50,
-    "i": 51,
-    "j": 52,
-    "k": 53,
-    "l": 54,
-    "m": 55,
-    "n": 56,
-    "p": 58,
-    "s": 61,
-    "t": 62,
-    "u": 63,
-    "v": 64,
-    "w": 65,
-    "z": 68,
-    "ɑ": 69,
-    "æ": 72,
-    "ɔ": 76,
-    "ð": 81,
-    "ʤ": 82,
-    "ə": 83,
-    "ɚ": 85,
-    "ɛ": 86,
-    "ɜ": 87,
-    "ɡ": 92,
-    "ɪ": 102,
-    "ŋ": 112,
-    "θ": 119,
-    "ɹ": 123,
-    "ʃ": 131,
-    "ʧ": 133,
-    "ʊ": 135,
-    "ʌ": 138,
-    "ʒ": 147,
-    "ˈ": 156,
-    "ˌ": 157,
-    "ː": 158,
+    ";": 1, ":": 2, ",": 3, ".": 4, "!": 5, "?": 6, "—": 9, "…": 10, " ": 16,
+    "A": 24, "I": 25, "O": 31, "Q": 33, "W": 39, "Y": 41,
+    "a": 43, "b": 44, "d": 46, "f": 48, "h": 50, "i": 51, "j": 52, "k": 53, "l": 54, "m": 55,
+    "n": 56, "p": 58, "s": 61, "t": 62, "u": 63, "v": 64, "w": 65, "z": 68,
+    "ɑ": 69, "ɒ": 71, "æ": 72, "ɔ": 76, "ð": 81, "ʤ": 82, "ə": 83, "ɚ": 85, "ɛ": 86, "ɜ": 87,
+    "ɡ": 92, "ɪ": 102, "ŋ": 112, "θ": 119, "ɹ": 123, "ʃ": 131, "ʧ": 133, "ʊ": 135,
+    "ʌ": 138, "ʒ": 147, "ˈ": 156, "ˌ": 157, "ː": 158,
 }
+# fmt: on
 
 CONSONANTS = {
     "B": "b",
@@ -143,7 +100,33 @@ VOWELS_US = {
     "UH": ("ʊ", "ʊ"),
     "UW": ("u", "u"),
 }
-VOWELS_GB = {**VOWELS_US, "OW": ("Q", "Q")}
+# British voices: the vowels as Kokoro's own G2P writes British English (long vowels marked,
+# TRAP a, LOT ɒ, GOAT Q), and no R where no vowel follows it: the vowel before such an R takes
+# its British form instead (BEFORE_R_GB). CMU's AA covers LOT and PALM/START: ɒ, but ɑː before R.
+VOWELS_GB = {
+    **VOWELS_US,
+    "AA": ("ɒ", "ɒ"),
+    "AE": ("a", "a"),
+    "AO": ("ɔː", "ɔː"),
+    "ER": ("ɜː", "ə"),  # fmt: skip
+    "IY": ("iː", "i"),
+    "OW": ("Q", "Q"),
+    "UW": ("uː", "u"),  # fmt: skip
+}
+BEFORE_R_GB = {
+    "AA": "ɑː",
+    "AO": "ɔː",
+    "EH": "ɛː",
+    "EY": "ɛː",
+    "IH": "ɪə",
+    "IY": "ɪə",
+    "UH": "ʊə",
+    "UW": "ʊə",  # fmt: skip
+    "AY": "Iə",
+    "AW": "Wə",  # fmt: skip
+}
+# CMU's AO is THOUGHT (ɔː) but also LOT before these consonants (off, cross, cloth, long, dog).
+LOT_BEFORE_GB = {"F", "S", "SH", "TH", "NG", "G"}
 STRESS_MARK = {"1": "ˈ", "2": "ˌ", "0": ""}
 PUNCT = {",": ",", ".": ".", "?": "?", "!": "!", ";": ";", ":": ":", "…": "…", "—": "—"}
 
@@ -165,11 +148,32 @@ class KokoroInput:
     phonemes: str  # the same as text, for reading (pads left out)
 
 
+def _is_vowel(sym: str) -> bool:
+    return sym[-1:] in ("0", "1", "2") and sym[:1].isalpha()
+
+
+def british_r(symbols: tuple[str, ...], k: int, table: dict[str, str]) -> str:
+    """A British voice's symbols for symbols[k] where an R may be silent: an R with no vowel
+    after it says nothing, and the vowel before such an R takes its British form."""
+    sym = symbols[k]
+    after = symbols[k + 1 : k + 3]
+    if sym == "R":
+        return "ɹ" if after and _is_vowel(after[0]) else ""
+    if _is_vowel(sym) and after[:1] == ("R",) and not (len(after) > 1 and _is_vowel(after[1])):
+        vowel, stress = sym[:-1], sym[-1]
+        if vowel in BEFORE_R_GB:
+            return STRESS_MARK[stress] + BEFORE_R_GB[vowel]
+    if sym[:-1] == "AO" and after[:1] and after[0] in LOT_BEFORE_GB:
+        return STRESS_MARK[sym[-1]] + "ɒ"
+    return table[sym]
+
+
 def kokoro_tokens(symbols: tuple[str, ...], accent: str = "US") -> KokoroInput:
     """Our symbol sequence (<bos> ... <eos>, as `encode_phones` writes it) -> Kokoro's tokens.
 
     <bos>/<eos> become the pads (Kokoro's leading and trailing silence), <wb> a space, a
-    punctuation mark the mark and, inside the sentence, a space after it."""
+    punctuation mark the mark and, inside the sentence, a space after it. For a British voice
+    an R with no vowel after it gets no token (and so no duration)."""
     table = phone_table(accent)
     ids: list[int] = []
     owner: list[int] = []
@@ -186,7 +190,7 @@ def kokoro_tokens(symbols: tuple[str, ...], accent: str = "US") -> KokoroInput:
             after_is_end = k + 1 <= last and symbols[k + 1] == "<eos>"
             chars = PUNCT[sym] + ("" if after_is_end else " ")
         elif sym in table:
-            chars = table[sym]
+            chars = british_r(symbols, k, table) if accent == "GB" else table[sym]
         else:
             raise ValueError(f"symbol {sym!r} has no Kokoro phoneme")
         for c in chars:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from training.teachers.kokoro import KOKORO_DIR, MAX_TOKENS, SAMPLE_RATE, KokoroTeacher, phone_table
+from training.teachers.kokoro import KOKORO_DIR, MAX_TOKENS, SAMPLE_RATE, KokoroTeacher, kokoro_tokens
 
 RESULTS = KOKORO_DIR / "mapping_check.json"
 IGNORED = set("ˈˌː")
@@ -68,14 +68,17 @@ def edit_distance(a, b) -> int:
 
 
 def word_disagreements(utts, accent: str, g2p) -> list[dict]:
-    """Per distinct word: how often it occurs and how far misaki's symbols lie from ours."""
-    table = phone_table(accent)
+    """Per distinct word: how often it occurs and how far misaki's symbols lie from ours (our
+    word read alone, so a British R before the next word's vowel counts as silent)."""
     seen: dict[str, dict] = {}
     counts: Counter = Counter()
     for u in utts:
         _, tokens = g2p(u.spoken)
         theirs = [(t.text.lower(), t.phonemes or "") for t in tokens if t.phonemes]
-        ours = [(w.lower(), "".join(table[p] for p in ph)) for w, ph in zip(u.words, u.word_phones)]
+        ours = [
+            (w.lower(), kokoro_tokens(("<bos>", *ph, "<eos>"), accent).phonemes)
+            for w, ph in zip(u.words, u.word_phones)
+        ]
         if [w for w, _ in theirs] != [w for w, _ in ours]:
             continue  # tokenized differently: compare only aligned sentences
         for (w, a), (_, b) in zip(ours, theirs):
@@ -133,8 +136,11 @@ def main(argv=None) -> int:
             for r, u in test:
                 ref = norm_words(r["text"])
                 words += len(ref)
+                ours = kokoro_tokens(u.symbols, v.accent).phonemes
                 for which in ("ours", "misaki"):
                     key = (name, r["id"], which)
+                    if which == "ours" and cache.get(key, {}).get("phonemes", ours) != ours:
+                        del cache[key]  # the phone table changed since
                     if key not in cache:
                         if which == "ours":
                             audio, _ = teacher.synthesize(u.symbols, v.voice, v.accent)
@@ -148,7 +154,7 @@ def main(argv=None) -> int:
                             str(wav), language="en", beam_size=1, vad_filter=False, condition_on_previous_text=False
                         )
                         hyp = " ".join(s.text for s in segs).strip()
-                        cache[key] = {"voice": name, "id": r["id"], "g2p": which, "hyp": hyp}
+                        cache[key] = {"voice": name, "id": r["id"], "g2p": which, "hyp": hyp, "phonemes": ours}
                         cf.write(json.dumps(cache[key]) + "\n")
                         cf.flush()
                     errs[which] += word_edits(ref, norm_words(cache[key]["hyp"]))
