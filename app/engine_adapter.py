@@ -103,7 +103,12 @@ class PronunciationStore:
             self.problem = f"The pronunciation dictionary is not available in this build ({exc})."
             return
         self._error = UserDictError
-        self._dict = UserDict.load(path)
+        try:
+            self._dict = UserDict.load(path)
+        except Exception as exc:  # UserDict.load reports bad content itself: this is a bug, not the file
+            self._dict = None  # the file is not touched
+            self.problem = f"The pronunciation dictionary cannot be used ({type(exc).__name__}: {exc})."
+            return
         self.problem = "; ".join(self._dict.problems)
 
     @property

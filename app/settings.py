@@ -1,8 +1,12 @@
 """The user's settings: a small JSON file in the platform's config folder (platformdirs).
 
-Loading never fails: a missing file gives the defaults, a corrupt file gives the defaults and
-a ``problem`` line for the status bar (the bad file is kept beside as ``settings.json.corrupt``
-when the settings are next saved), and each bad value falls back to its default alone.
+Loading never fails and never loses data: a missing file gives the defaults; a file that cannot
+be read (bad JSON, a number of thousands of digits, nesting thousands deep, the wrong layout)
+gives the defaults and a ``problem`` line that the window shows once, and is kept aside when the
+settings are next saved, under the first free name of ``settings.json.corrupt``,
+``settings.json.corrupt.1``, ... (never overwriting an earlier one). In a readable file each bad
+value falls back to its default alone, numbers out of range are clamped to it (a 400-digit
+number too), and keys this version does not know are kept and written back on save.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from bittts.engine.files import write_atomically
+from bittts.engine.files import keep_aside, write_atomically
 from bittts.engine.synthesis_types import PITCH_RANGE, SPEED_RANGE, VOLUME_RANGE
 
 THEMES = ("system", "light", "dark", "high-contrast")
@@ -58,7 +62,11 @@ class Settings:
 
 
 def _number(value, default, bounds):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    """``value`` clamped to ``bounds``; ``default`` when it is no number (or NaN). Integers are
+    compared as integers, so one of 400 digits is clamped, not an OverflowError."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return default
+    if isinstance(value, float) and math.isnan(value):
         return default
     return min(max(value, bounds[0]), bounds[1])
 
@@ -89,30 +97,39 @@ class SettingsStore:
         self.path = Path(path) if path is not None else default_settings_path()
         self.problem = ""
         self._corrupt = False
+        self._unknown: dict = {}  # keys of the file this version does not know, written back
 
     def load(self) -> Settings:
-        self.problem, self._corrupt = "", False
+        self.problem, self._corrupt, self._unknown = "", False, {}
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return Settings()
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            self.problem = f"The settings file could not be read ({exc}); the defaults are used."
-            self._corrupt = True
-            return Settings()
+        except (OSError, UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError, too many digits
+            return self._unreadable(f"could not be read ({exc})")
+        except RecursionError:
+            return self._unreadable("is nested too deeply to read")
         if not isinstance(raw, dict):
-            self.problem = "The settings file has the wrong layout; the defaults are used."
-            self._corrupt = True
-            return Settings()
+            return self._unreadable("has the wrong layout")
+        self._unknown = {k: v for k, v in raw.items() if k not in SETTING_NAMES}
         return _validated(raw)
 
+    def _unreadable(self, why: str) -> Settings:
+        self.problem = (
+            f"The settings file {why}; the defaults are used, and the file is kept aside as "
+            f"{self.path.name}.corrupt (or .corrupt.1, ...) when the settings are saved."
+        )
+        self._corrupt = True
+        return Settings()
+
     def save(self, settings: Settings) -> None:
-        """Write atomically; a corrupt earlier file is kept as ``<name>.corrupt``."""
+        """Write atomically; a corrupt earlier file is first kept aside (``<name>.corrupt``,
+        ``.corrupt.1``, ...: never overwritten). Unknown keys of the file are written back."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self._corrupt and self.path.exists():
-            os.replace(self.path, self.path.with_name(self.path.name + ".corrupt"))
+            keep_aside(self.path)
             self._corrupt = False
-        data = asdict(settings)
+        data = {**self._unknown, **asdict(settings)}
         write_atomically(self.path, json.dumps(data, indent=1))
 
 

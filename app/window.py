@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self.current_file: str | None = None
         self._synthesizer_loader = synthesizer_loader
         self._load_generation = 0  # only the newest load's result is used
+        self._dictionary_problem_said = False  # a bad pronunciation dictionary is said once
         self.setWindowTitle(f"BitTTS Desktop {__version__}")
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(False)
@@ -240,6 +241,16 @@ class MainWindow(QMainWindow):
             self.announce("Ready." if self.audio_ok else self.context.audio_problem)
         elif not self.audio_ok:
             self.announce(f"{load.problem} {self.context.audio_problem}")
+        self._say_dictionary_problem()
+
+    def _say_dictionary_problem(self) -> None:
+        """A pronunciation dictionary that could not be read is said once, after the voice loads."""
+        if self._dictionary_problem_said:
+            return
+        self._dictionary_problem_said = True
+        problem = self.context.pronunciations().problem
+        if problem:
+            self.announce(f"Pronunciation dictionary: {problem}")
 
     def _update_engine_state(self):
         ctx = self.context

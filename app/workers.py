@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QRunnable, QThread, Signal
 from bittts.engine.audio_output import AudioFileWriter, synthesize_ahead
 
 from .documents import DocumentCancelled, DocumentError, read_document
+from .engine_adapter import SynthesizerLoad
 
 
 def lower_thread_priority(nice: int = 5) -> None:
@@ -118,7 +119,11 @@ class SynthesizerLoadWorker(TrackedRunnable):
         self.signals = SynthesizerLoadSignals()
 
     def work(self):
-        self.signals.done.emit(self.loader())
+        try:
+            load = self.loader()
+        except Exception as exc:  # the loader says its problems; anything else must still end in a message
+            load = SynthesizerLoad(None, f"The voice could not be loaded: {type(exc).__name__}: {exc}")
+        self.signals.done.emit(load)
 
 
 class PlaybackSignals(QObject):

@@ -75,3 +75,26 @@ def write_atomically(path: str | os.PathLike, data: bytes | str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def keep_aside(path: str | os.PathLike, tag: str = "corrupt") -> Path:
+    """Move ``path`` to the first free name of ``<name>.corrupt``, ``<name>.corrupt.1``,
+    ``<name>.corrupt.2``... and return it. An earlier backup is never overwritten: the name is
+    taken with a hard link, which fails if it exists (or, where links cannot be made, after a
+    check)."""
+    path = Path(path)
+    k = 0
+    while True:
+        aside = path.with_name(f"{path.name}.{tag}" + (f".{k}" if k else ""))
+        k += 1
+        try:
+            os.link(path, aside)
+        except FileExistsError:
+            continue
+        except OSError:  # no hard links here (some file systems): check, then rename
+            if aside.exists():
+                continue
+            os.replace(path, aside)
+            return aside
+        os.unlink(path)
+        return aside

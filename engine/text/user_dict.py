@@ -14,9 +14,11 @@ by the caller (tests)::
 
 Loading never raises for a bad file and never throws it away: ``UserDict.load`` returns an
 object whose ``problems`` list names the file and the fault (bad JSON with line and column,
-wrong structure, a bad entry). A corrupt file is left as it is; the first ``save()`` after
-that first moves it aside to ``<name>.corrupt-<UTC time>`` and says so in ``problems``. Bad
-entries inside a good file are kept, untouched, in the file when it is saved again.
+wrong structure, nesting too deep, a number of thousands of digits, a bad entry). A corrupt
+file is left as it is; the first ``save()`` after that first moves it aside to the first free
+name of ``<name>.corrupt``, ``<name>.corrupt.1``, ... (never overwriting an earlier one) and
+says so in ``problems``. Bad entries and keys this version does not know, inside a good file,
+are kept, untouched, in the file when it is saved again.
 """
 
 from __future__ import annotations
@@ -24,11 +26,10 @@ from __future__ import annotations
 import json
 import logging
 import os
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..files import write_atomically
+from ..files import keep_aside, write_atomically
 from .phones import ARPABET_SET, VOWELS
 
 __all__ = ["UserDict", "UserEntry", "UserDictError", "default_user_dict_path", "parse_arpabet"]
@@ -98,6 +99,7 @@ class UserDict:
         self._entries: dict[str, UserEntry] = {}
         self._words: frozenset[str] | None = None  # cache of the entry words
         self._invalid: dict[str, object] = {}  # bad entries, kept for the file
+        self._unknown: dict[str, object] = {}  # top-level keys this version does not know, kept
         self._corrupt = False  # the file could not be read as a whole
         self.problems: list[str] = []
 
@@ -121,6 +123,14 @@ class UserDict:
                 f"column {e.colno}: {e.msg}); it was left unchanged and is not used"
             )
             return ud
+        except ValueError as e:  # a number of more digits than Python converts
+            ud._fail(f"the user dictionary {ud.path} cannot be read ({e}); it was left unchanged and is not used")
+            return ud
+        except RecursionError:
+            ud._fail(
+                f"the user dictionary {ud.path} is nested too deeply to read; it was left unchanged and is not used"
+            )
+            return ud
         if not isinstance(data, dict) or not isinstance(data.get("entries"), dict):
             ud._fail(f"the user dictionary {ud.path} has no 'entries' object; it was left unchanged and is not used")
             return ud
@@ -130,6 +140,7 @@ class UserDict:
                 f"this program reads version {FORMAT_VERSION}; it was left unchanged"
             )
             return ud
+        ud._unknown = {k: v for k, v in data.items() if k not in ("format", "version", "entries")}
         for word, value in data["entries"].items():
             try:
                 entry = _entry_from_json(word, value)
@@ -150,20 +161,14 @@ class UserDict:
         """Write the file atomically (a corrupt original is first moved aside, never lost)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self._corrupt and self.path.exists():
-            stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-            aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-            k = 1
-            while aside.exists():
-                aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{k}")
-                k += 1
-            os.replace(self.path, aside)
+            aside = keep_aside(self.path)
             self.problems.append(f"the unreadable user dictionary was kept as {aside}")
             log.warning(self.problems[-1])
             self._corrupt = False
         entries: dict[str, object] = {w: e.to_json() for w, e in sorted(self._entries.items())}
         for w, v in self._invalid.items():
             entries.setdefault(w, v)
-        data = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "entries": entries}
+        data = {**self._unknown, "format": FORMAT_NAME, "version": FORMAT_VERSION, "entries": entries}
         write_atomically(self.path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
     # ---- editing

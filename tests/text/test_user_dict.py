@@ -67,7 +67,7 @@ def test_corrupt_json_is_reported_and_kept(tmp_path):
     # saving keeps the broken file aside instead of overwriting it
     ud.add("gif", respell="jif")
     ud.save()
-    aside = [p for p in tmp_path.iterdir() if p.name.startswith("pron.json.corrupt-")]
+    aside = [p for p in tmp_path.iterdir() if p.name.startswith("pron.json.corrupt")]
     assert len(aside) == 1
     assert aside[0].read_text(encoding="utf-8") == '{"entries": {"a": '
     assert any(str(aside[0]) in p for p in ud.problems)
