@@ -12,6 +12,7 @@ Text normalization before scoring: both the reference (the written sentence) and
 transcript go through OUR front end's normalize() (digits, currency, times, abbreviations ->
 spoken words), then lowercase words without punctuation are compared. Results are cached per
 utterance in work-data/corpus/wer/<speaker>.jsonl and summarized in work-data/corpus/wer.json.
+A score is kept only while the audio is made from the same phones (Kokoro) or spoken text.
 Distill-MOS (training.distill_mos) is scored with the words when it is installed (the
 `evaluation` extra) and cached beside them; utterances scored before it was are scored again
 for it alone.
@@ -185,6 +186,9 @@ def main(argv=None) -> int:
         with open(cache_p, "a") as cf:
             for m in tqdm(metas, desc=v.name, unit="utt", mininterval=5, file=sys.stderr):
                 old = cache.get(m["id"])
+                made = m.get("kokoro_phonemes", m.get("spoken"))
+                if old is not None and old.get("made_from", made) != made:
+                    old = None  # the audio was made again from other phones since it was scored
                 if old is not None and (distill_mos is None or "dmos" in old):
                     continue
                 if old is not None:  # words scored before Distill-MOS was installed
@@ -208,6 +212,7 @@ def main(argv=None) -> int:
                     "hyp": " ".join(hyp_w),
                     "errors": edit_distance(ref_w, hyp_w),
                     "words": len(ref_w),
+                    "made_from": made,
                 }
                 if distill_mos is not None:
                     x, sr = sf.read(str(d / f"{m['id']}.wav"), dtype="float32")
@@ -215,7 +220,13 @@ def main(argv=None) -> int:
                 cache[m["id"]] = r
                 cf.write(json.dumps(r) + "\n")
                 cf.flush()  # a killed run keeps what it scored
-        rs = [cache[m["id"]] for m in metas if m["id"] in cache]
+        rs = [
+            cache[m["id"]]
+            for m in metas
+            if m["id"] in cache
+            and cache[m["id"]].get("made_from", m.get("kokoro_phonemes", m.get("spoken")))
+            == m.get("kokoro_phonemes", m.get("spoken"))
+        ]
         errs, words = sum(r["errors"] for r in rs), sum(r["words"] for r in rs)
         moses = [r["dmos"] for r in rs if "dmos" in r]
         summary[v.name] = {
