@@ -53,7 +53,7 @@ import json
 import os
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -379,15 +379,7 @@ def write_manifest(features: Path = FEATURES, layout: FrameLayout = CLASSIC_LAYO
     tmp.replace(manifest)
     stats = {
         "speakers": {},
-        "frame": {
-            "sample_rate": layout.sample_rate,
-            "hop": layout.hop,
-            "n_fft": layout.n_fft,
-            "win": layout.win,
-            "n_mels": layout.n_mels,
-            "fmin": layout.fmin,
-            "fmax": layout.fmax,
-        },
+        "frame": asdict(layout),
         "symbols": list(fe.SYMBOLS),
         "frontend_version": fe.FRONTEND_VERSION,
     }

@@ -240,16 +240,31 @@ def resample(x: np.ndarray, sr: int, target: int = SAMPLE_RATE) -> np.ndarray:
     return resample_poly(x, target // g, sr // g).astype(np.float32)
 
 
-def trim_and_normalize(x: np.ndarray, sr: int, cfg: GenerateConfig):
-    """-> (audio, info) with info = trim start/end (s, in the resampled input) and gain (dB)."""
+def speech_frames(x: np.ndarray, sr: int, cfg: GenerateConfig):
+    """-> (10 ms frames as float64 [n, hop], which of them are speech, hop): a frame is speech
+    when its RMS lies within cfg.top_db of the loudest frame's."""
     hop = int(0.01 * sr)
     n = len(x) // hop
     if n < 3:
         raise ValueError("audio too short")
-    frames = x[: n * hop].reshape(n, hop)
-    rms = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1) + 1e-12)
-    db = 20 * np.log10(rms)
-    speech = db > db.max() - cfg.top_db
+    frames = x[: n * hop].reshape(n, hop).astype(np.float64)
+    db = 20 * np.log10(np.sqrt(np.mean(frames**2, axis=1) + 1e-12))
+    return frames, db > db.max() - cfg.top_db, hop
+
+
+def loudness_gain_db(speech: np.ndarray, peak: float, cfg: GenerateConfig) -> float:
+    """The gain that sets the RMS of the speech samples to cfg.target_dbfs, lowered if it would
+    lift the peak above cfg.peak_dbfs."""
+    gain_db = cfg.target_dbfs - 20 * np.log10(np.sqrt(np.mean(speech**2)) + 1e-12)
+    ceiling = 10 ** (cfg.peak_dbfs / 20)
+    if peak * 10 ** (gain_db / 20) > ceiling:
+        gain_db -= 20 * np.log10(peak * 10 ** (gain_db / 20) / ceiling)
+    return float(gain_db)
+
+
+def trim_and_normalize(x: np.ndarray, sr: int, cfg: GenerateConfig):
+    """-> (audio, info) with info = trim start/end (s, in the resampled input) and gain (dB)."""
+    frames, speech, hop = speech_frames(x, sr, cfg)
     idx = np.flatnonzero(speech)
     margin = int(cfg.margin_s * sr)
     start = max(0, idx[0] * hop - margin)
@@ -258,12 +273,7 @@ def trim_and_normalize(x: np.ndarray, sr: int, cfg: GenerateConfig):
     pad_l = margin - (idx[0] * hop - start)  # keep the margin fixed even at the file edge
     pad_r = margin - (end - (idx[-1] + 1) * hop)
     y = np.concatenate([np.zeros(max(pad_l, 0)), y, np.zeros(max(pad_r, 0))])
-    speech_rms = np.sqrt(np.mean(frames[speech].astype(np.float64) ** 2))
-    gain_db = cfg.target_dbfs - 20 * np.log10(speech_rms + 1e-12)
-    peak = np.max(np.abs(y)) * 10 ** (gain_db / 20)
-    ceiling = 10 ** (cfg.peak_dbfs / 20)
-    if peak > ceiling:
-        gain_db -= 20 * np.log10(peak / ceiling)
+    gain_db = loudness_gain_db(frames[speech], float(np.max(np.abs(y))), cfg)
     y = y * 10 ** (gain_db / 20)
     info = {"trim_start_s": (start - max(pad_l, 0)) / sr, "trim_end_s": end / sr, "gain_db": round(float(gain_db), 3)}
     return y.astype(np.float32), info
@@ -347,12 +357,8 @@ def trim_kokoro(x: np.ndarray, durations: np.ndarray, sr: int, cfg: GenerateConf
     """Trim a Kokoro utterance inside its leading and trailing silence only (what the <bos> and
     <eos> durations hold), keeping up to cfg.margin_s of it, and shorten those two durations to
     match, so the durations still sum to the audio's length. -> (audio, durations, info)."""
-    hop = int(0.01 * sr)
-    n = len(x) // hop
-    if n < 3:
-        raise ValueError("audio too short")
-    rms = np.sqrt(np.mean(x[: n * hop].reshape(n, hop).astype(np.float64) ** 2, axis=1) + 1e-12)
-    speech = np.flatnonzero(20 * np.log10(rms) > 20 * np.log10(rms.max()) - cfg.top_db)
+    _, speech_mask, hop = speech_frames(x, sr, cfg)
+    speech = np.flatnonzero(speech_mask)
     margin = int(cfg.margin_s * sr)
     lead, tail = int(durations[0]), int(durations[-1])
     start = min(max(0, speech[0] * hop - margin), lead)
@@ -361,22 +367,6 @@ def trim_kokoro(x: np.ndarray, durations: np.ndarray, sr: int, cfg: GenerateConf
     d[0] -= start
     d[-1] -= len(x) - end
     return x[start:end], d, {"trim_start_s": start / sr, "trim_end_s": end / sr}
-
-
-def loudness_gain_db(y: np.ndarray, sr: int, cfg: GenerateConfig) -> float:
-    """The gain that sets the speech frames' RMS to cfg.target_dbfs, its peak under cfg.peak_dbfs."""
-    hop = int(0.01 * sr)
-    n = len(y) // hop
-    frames = y[: n * hop].reshape(n, hop).astype(np.float64)
-    rms = np.sqrt(np.mean(frames**2, axis=1) + 1e-12)
-    db = 20 * np.log10(rms)
-    speech_rms = np.sqrt(np.mean(frames[db > db.max() - cfg.top_db] ** 2))
-    gain_db = cfg.target_dbfs - 20 * np.log10(speech_rms + 1e-12)
-    peak = np.max(np.abs(y)) * 10 ** (gain_db / 20)
-    ceiling = 10 ** (cfg.peak_dbfs / 20)
-    if peak > ceiling:
-        gain_db -= 20 * np.log10(peak / ceiling)
-    return float(gain_db)
 
 
 def process_kokoro(job: dict, voice: TeacherVoice, u, cfg: GenerateConfig) -> dict:
@@ -396,7 +386,8 @@ def process_kokoro(job: dict, voice: TeacherVoice, u, cfg: GenerateConfig) -> di
     audio, durations = kokoro_teacher().synthesize(u.symbols, voice.voice, voice.accent)
     sr = KOKORO_RATE
     y, d, info = trim_kokoro(audio, durations, sr, cfg)
-    gain_db = loudness_gain_db(y, sr, cfg)
+    frames, speech, _ = speech_frames(y, sr, cfg)
+    gain_db = loudness_gain_db(frames[speech], float(np.max(np.abs(y))), cfg)
     y = (y * 10 ** (gain_db / 20)).astype(np.float32)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".wav", dir=wav.parent)
     os.close(fd)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -104,15 +105,7 @@ def main(argv=None) -> int:
     manifest = {
         "format": "bittts-corpus-fixture",
         "version": 1,
-        "frame": {
-            "sample_rate": layout.sample_rate,
-            "hop": layout.hop,
-            "n_fft": layout.n_fft,
-            "win": layout.win,
-            "n_mels": layout.n_mels,
-            "fmin": layout.fmin,
-            "fmax": layout.fmax,
-        },
+        "frame": asdict(layout),
         "symbols": list(fe.SYMBOLS),
         "frontend_version": fe.FRONTEND_VERSION,
         "utterances": entries,

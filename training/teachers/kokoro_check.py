@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from training.corpus.teacher_wer import edit_distance
 from training.teachers.kokoro import KOKORO_DIR, MAX_TOKENS, SAMPLE_RATE, KokoroTeacher, kokoro_tokens
 
 RESULTS = KOKORO_DIR / "mapping_check.json"
@@ -55,16 +56,6 @@ def full_vocab() -> dict[str, int]:
     from importlib.resources import files
 
     return json.loads(files("kokoro_onnx").joinpath("config.json").read_text())["vocab"]
-
-
-def edit_distance(a, b) -> int:
-    prev = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, y in enumerate(b, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y))
-        prev = cur
-    return prev[-1]
 
 
 def word_disagreements(utts, accent: str, g2p) -> list[dict]:
@@ -104,7 +95,6 @@ def main(argv=None) -> int:
 
     from training.corpus import frontend_adapter as fe
     from training.corpus.teacher_wer import assemble_model, norm_words
-    from training.corpus.teacher_wer import edit_distance as word_edits
     from training.corpus.text import load_sentences
     from training.teachers.voices import voice_by_name
 
@@ -157,7 +147,7 @@ def main(argv=None) -> int:
                         cache[key] = {"voice": name, "id": r["id"], "g2p": which, "hyp": hyp, "phonemes": ours}
                         cf.write(json.dumps(cache[key]) + "\n")
                         cf.flush()
-                    errs[which] += word_edits(ref, norm_words(cache[key]["hyp"]))
+                    errs[which] += edit_distance(ref, norm_words(cache[key]["hyp"]))
             results["voices"][name] = {
                 "words": words,
                 "wer_ours": round(100 * errs["ours"] / words, 2),
