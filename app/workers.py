@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThread, Signal
 
-from bittts.engine.audio_output import AudioFileWriter, synthesize_ahead
+from bittts.engine.audio_output import AudioFileWriter, estimated_audio_seconds, synthesize_ahead
 
 from .documents import DocumentCancelled, DocumentError, read_document
 from .engine_adapter import SynthesizerLoad
@@ -199,7 +199,9 @@ class ExportWorker(TrackedRunnable):
     def _export(self):
         lower_thread_priority()
         try:
-            with AudioFileWriter(self.path, self.synthesizer.sample_rate) as writer:
+            cfg = self.config() if callable(self.config) else self.config
+            expected = estimated_audio_seconds(len(self.text), cfg.speed, cfg.ssml)  # a long WAV is RF64
+            with AudioFileWriter(self.path, self.synthesizer.sample_rate, expected_seconds=expected) as writer:
                 last = -1
                 for chunk in self.synthesizer.synthesize(self.text, self.config, self.cancel):
                     if self.cancel.is_set():

@@ -391,22 +391,40 @@ def _check_output_format(path: Path) -> None:
         )
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (after links; also two names of one existing file)."""
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
-    from bittts.engine.audio_output import AudioFileWriter
+    from bittts.engine.audio_output import AudioFileWriter, AudioTooLong, estimated_audio_seconds
+    from bittts.engine.files import write_atomically
 
     out = Path(args.output)
     _check_output_format(out)
+    if args.timings and _same_file(out, Path(args.timings)):
+        raise CommandError(f"-o and --timings name the same file ({out}); give them different names", EXIT_USAGE)
     text, config, synth = _prepare(args)
     rate = synth.sample_rate
     if not out.parent.is_dir():
         raise CommandError(f"cannot write {out}: the folder {out.parent} does not exist")
     words: list[dict[str, Any]] = []
     progress = Progress(len(text))
+    expected = estimated_audio_seconds(len(text), config.speed, config.ssml)
     try:
-        try:
-            writer = AudioFileWriter(out, rate)  # a temporary file, renamed at the end: no half-written file
+        try:  # a temporary file, renamed at the end: no half-written file
+            writer = AudioFileWriter(out, rate, expected_seconds=expected)
+        except AudioTooLong as exc:
+            raise CommandError(f"cannot write {out}: {exc}", EXIT_USAGE) from None
         except Exception as exc:  # noqa: BLE001 - OSError, soundfile.LibsndfileError
             raise CommandError(f"cannot write {out}: {exc}") from None
+        if writer.note:
+            print(f"bittts: note: {writer.note}", file=sys.stderr)
         with writer:
             try:
                 for chunk in _chunks(synth, text, config):
@@ -428,6 +446,8 @@ def cmd_synth(args: argparse.Namespace) -> int:
             if not writer.frames:
                 raise CommandError(NOTHING_TO_SAY, EXIT_INPUT)
             writer.commit()
+    except AudioTooLong as exc:
+        raise CommandError(f"cannot write {out}: {exc}") from None
     except OSError as exc:
         raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
     total = writer.frames
@@ -438,8 +458,8 @@ def cmd_synth(args: argparse.Namespace) -> int:
             "voice": config.voice or synth.voice_names[0],
             "words": words,
         }
-        try:
-            Path(args.timings).write_text(_timings_json(document), encoding="utf-8")
+        try:  # like the audio: a temporary file renamed over the old one, never half a file
+            write_atomically(Path(args.timings), _timings_json(document))
         except OSError as exc:
             raise CommandError(f"cannot write {args.timings}: {exc.strerror or exc}") from None
     return EXIT_OK

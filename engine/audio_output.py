@@ -4,6 +4,12 @@
 - ``AudioFileWriter``: WAV, FLAC or Ogg Vorbis through ``soundfile``, written to a temporary
   file beside the target and renamed over it only on ``commit`` (no half-written file, ever);
   WAV still works through the standard library when ``soundfile`` (libsndfile) cannot load;
+- the 4 GiB of a WAV file (``WAV_MAX_DATA_BYTES``, 27 hours at 22,050 Hz): a writer told how long
+  the audio may be (``expected_seconds``, from ``estimated_audio_seconds``) writes a WAV whose
+  estimate passes half of that as RF64 (the WAV layout for larger files, through soundfile; it
+  says so in ``note``), or refuses up front with ``AudioTooLong`` when soundfile cannot load;
+  a plain WAV that reaches the limit anyway stops with ``AudioTooLong`` at once, never a
+  corrupt file;
 - ``synthesize_ahead``: chunks synthesized on a thread of their own, a bounded number ahead of
   the consumer (the player), so the next sentence is ready before the current one has played;
 - ``check_output_device`` / ``open_output_stream`` and ``AudioUnavailable``: the sound card,
@@ -40,6 +46,31 @@ class AudioUnavailable(Exception):
 
 class UnsupportedFormat(ValueError):
     """A file suffix this installation cannot write; the message lists the ones it can."""
+
+
+class AudioTooLong(ValueError):
+    """More audio than the chosen file format can hold; the message says which format can."""
+
+
+# A WAV file's sizes are 32-bit: its data chunk holds at most this many bytes (less the header).
+WAV_MAX_DATA_BYTES = 2**32 - 1 - 44
+SECONDS_PER_CHAR = 0.1  # speech takes about 0.07 s per character of text at speed 1: a margin
+SSML_SLOWEST = 4.0  # SSML prosody may make speech this much slower (limits.SSML_RATE_RANGE)
+
+
+def estimated_audio_seconds(text_chars: int, speed: float = 1.0, ssml: bool = False) -> float:
+    """A generous estimate of the audio a text of ``text_chars`` characters makes, for choosing
+    a file layout up front: 0.1 s a character divided by ``speed`` (SSML: four times that, for
+    the slowest prosody, plus the longest silence it may ask for)."""
+    from .limits import MAX_SILENCE_SECONDS
+
+    seconds = text_chars * SECONDS_PER_CHAR / max(speed, 0.01)
+    return seconds * SSML_SLOWEST + MAX_SILENCE_SECONDS if ssml else seconds
+
+
+def wav_max_seconds(sample_rate: int) -> float:
+    """The longest 16-bit mono audio a WAV file holds at ``sample_rate``."""
+    return WAV_MAX_DATA_BYTES // 2 / sample_rate
 
 
 # --- samples --------------------------------------------------------------------------------
@@ -111,7 +142,7 @@ class _SoundFile:
     """Any of FILE_FORMATS through soundfile: 16-bit PCM from ``to_int16``, Vorbis from floats."""
 
     def __init__(self, soundfile: ModuleType, path: Path, sample_rate: int, fmt: str):
-        self._vorbis = fmt == "OGG"
+        self._vorbis = fmt == "OGG"  # fmt: one of FILE_FORMATS, or "RF64" for a long WAV
         self._file = soundfile.SoundFile(
             str(path),
             "w",
@@ -136,15 +167,35 @@ class AudioFileWriter:
     commit removes the temporary file, so an error or a cancel leaves no partial file and an
     existing ``path`` untouched. Raises UnsupportedFormat for a suffix that cannot be written,
     OSError (or soundfile's error) when the file cannot be made.
+
+    ``expected_seconds`` (``estimated_audio_seconds``): for a ``.wav`` whose estimate passes half
+    of what WAV holds, the file is written as RF64 and ``note`` says so; without soundfile that
+    is ``AudioTooLong``, before anything is written. A plain WAV stops with ``AudioTooLong`` as
+    soon as a write would pass ``WAV_MAX_DATA_BYTES``.
     """
 
-    def __init__(self, path: str | Path, sample_rate: int):
+    def __init__(self, path: str | Path, sample_rate: int, expected_seconds: float | None = None):
         self.path = Path(path)
         self.sample_rate = sample_rate
         self.frames = 0
+        self.note = ""  # a line for the user about how the file is written, or ""
         fmt = FILE_FORMATS[check_format(self.path)]
-        self.temp_path = self.path.with_name(f".{self.path.stem}.partial-{os.getpid()}{self.path.suffix}")
         soundfile = _soundfile()
+        limit = wav_max_seconds(sample_rate)
+        self._max_frames: int | None = WAV_MAX_DATA_BYTES // 2 if fmt == "WAV" else None
+        if fmt == "WAV" and expected_seconds is not None and expected_seconds > limit / 2:
+            hours = f"{expected_seconds / 3600:,.0f} hours"
+            if soundfile is None or "RF64" not in soundfile.available_formats():
+                raise AudioTooLong(
+                    f"the text may make up to {hours} of audio, more than a WAV file holds "
+                    f"({limit / 3600:.0f} hours); write .flac or .ogg, or split the text"
+                )
+            fmt, self._max_frames = "RF64", None
+            self.note = (
+                f"the text may make up to {hours} of audio, more than a plain WAV file holds "
+                f"({limit / 3600:.0f} hours): {self.path.name} is written as RF64, the WAV layout for large files"
+            )
+        self.temp_path = self.path.with_name(f".{self.path.stem}.partial-{os.getpid()}{self.path.suffix}")
         self._file = (
             _SoundFile(soundfile, self.temp_path, sample_rate, fmt)
             if soundfile is not None
@@ -153,6 +204,12 @@ class AudioFileWriter:
         self._open = True
 
     def write(self, samples: np.ndarray) -> None:
+        if self._max_frames is not None and self.frames + len(samples) > self._max_frames:
+            limit = wav_max_seconds(self.sample_rate) / 3600
+            raise AudioTooLong(
+                f"the audio passed the 4 GiB ({limit:.0f} hours) a WAV file holds; "
+                "write .flac or .ogg, or split the text"
+            )
         self._file.write(samples)
         self.frames += len(samples)
 

@@ -464,3 +464,45 @@ def test_text_past_the_limit_is_one_line_error(model_path, tmp_path, monkeypatch
     (tmp_path / "in.txt").write_text("word " * 20)
     assert cli.main(["synth", "--file", str(tmp_path / "in.txt"), "-o", str(tmp_path / "x.wav")]) == 4
     one_line_error(capsys, "larger than 10 bytes")
+
+
+def test_timings_are_written_atomically_and_never_over_the_audio(model_path, tmp_path, capsys, monkeypatch):
+    out = tmp_path / "out.wav"
+    base = ["synth", "Hello there.", "--model", str(model_path)]
+    # the same file, also through a link: refused before anything is written
+    (tmp_path / "link.wav").symlink_to(out)
+    for timings in (out, tmp_path / "link.wav", tmp_path / "." / "out.wav"):
+        assert cli.main([*base, "-o", str(out), "--timings", str(timings)]) == cli.EXIT_USAGE
+        one_line_error(capsys, "same file")
+    assert not out.exists()
+    # a failed write of the timings leaves the old file whole (it was written in place)
+    timings = tmp_path / "words.json"
+    timings.write_text('{"old": true}')
+    from bittts.engine import files
+
+    real_fdopen = files.os.fdopen
+
+    def full_disk(fd, *a, **k):
+        fh = real_fdopen(fd, *a, **k)
+        fh.write = lambda data: (_ for _ in ()).throw(OSError(28, "No space left on device"))
+        return fh
+
+    monkeypatch.setattr(files.os, "fdopen", full_disk)
+    assert cli.main([*base, "-o", str(out), "--timings", str(timings)]) == cli.EXIT_ERROR
+    one_line_error(capsys, "No space left")
+    assert timings.read_text() == '{"old": true}'
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_synth_writes_rf64_when_a_wav_cannot_hold_the_text(model_path, tmp_path, capsys, monkeypatch):
+    pytest.importorskip("soundfile")
+    from bittts.engine import audio_output
+
+    monkeypatch.setattr(audio_output, "WAV_MAX_DATA_BYTES", 2 * 8000)  # a fraction of a second
+    out = tmp_path / "out.wav"
+    assert cli.main(["synth", "Hello there, how are you?", "-o", str(out), "--model", str(model_path)]) == 0
+    assert "RF64" in capsys.readouterr().err
+    assert out.read_bytes()[:4] == b"RF64"
+    monkeypatch.setattr(audio_output, "_soundfile", lambda: None)
+    assert cli.main(["synth", "Hello there, how are you?", "-o", str(out), "--model", str(model_path)]) == 2
+    one_line_error(capsys, "more than a WAV file holds")

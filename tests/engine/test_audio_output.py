@@ -259,3 +259,44 @@ def test_the_engine_imports_without_soundfile_and_sounddevice():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['.wav']"
     assert audio_output.FILE_FORMATS[".flac"] == "FLAC"
+
+
+# --- issue 29: the 4 GiB of a WAV file --------------------------------------------------------
+def test_a_wav_that_may_pass_4_gib_is_written_as_rf64_with_a_note(tmp_path, monkeypatch):
+    pytest.importorskip("soundfile")
+    monkeypatch.setattr(audio_output, "WAV_MAX_DATA_BYTES", 2 * RATE)  # one second of audio
+    with AudioFileWriter(tmp_path / "long.wav", RATE, expected_seconds=0.6) as w:
+        assert "RF64" in w.note
+        w.write(tone(2.0))  # past what a plain WAV could hold here
+        w.commit()
+    assert (tmp_path / "long.wav").read_bytes()[:4] == b"RF64"
+    with AudioFileWriter(tmp_path / "short.wav", RATE, expected_seconds=0.4) as w:
+        assert w.note == ""
+        w.write(tone(0.25))
+        w.commit()
+    assert (tmp_path / "short.wav").read_bytes()[:4] == b"RIFF"
+
+
+def test_without_soundfile_a_wav_too_long_is_refused_up_front(tmp_path, monkeypatch, no_soundfile):
+    monkeypatch.setattr(audio_output, "WAV_MAX_DATA_BYTES", 2 * RATE)
+    with pytest.raises(audio_output.AudioTooLong, match="flac"):
+        AudioFileWriter(tmp_path / "long.wav", RATE, expected_seconds=0.6)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_plain_wav_stops_at_its_limit_with_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(audio_output, "WAV_MAX_DATA_BYTES", 2 * RATE)
+    (tmp_path / "x.wav").write_bytes(b"old")
+    with AudioFileWriter(tmp_path / "x.wav", RATE) as w:
+        w.write(tone(0.5))
+        with pytest.raises(audio_output.AudioTooLong, match="4 GiB"):
+            w.write(tone(0.6))
+    assert (tmp_path / "x.wav").read_bytes() == b"old"  # the old file stands, no partial file
+    assert [p.name for p in tmp_path.iterdir()] == ["x.wav"]
+
+
+def test_the_estimate_is_generous_for_ssml_and_slow_speech():
+    plain = audio_output.estimated_audio_seconds(1000)
+    assert plain >= 1000 / 15  # faster than real speech, about 15 characters a second
+    assert audio_output.estimated_audio_seconds(1000, speed=0.5) == 2 * plain
+    assert audio_output.estimated_audio_seconds(1000, ssml=True) > 4 * plain
