@@ -77,7 +77,7 @@ from bittts.engine.synthesis_types import (
 from bittts.engine.text.chunking import CLAUSE_MARKS
 from bittts.engine.text.chunking import chunks as split_chunks
 from bittts.engine.text.frontend import PhoneSequence, TextFrontEnd, encode_phones
-from bittts.engine.text.lexicon import Lexicon
+from bittts.engine.text.lexicon import Lexicon, LexiconError
 from bittts.engine.text.neural_g2p import g2p_for_model
 from bittts.engine.text.normalize import Word, check_date_order
 from bittts.engine.text.phonemize import SENTENCE_END, WordPhones
@@ -181,7 +181,10 @@ class Synthesizer:
         self.model = BitTTSModel(self._file)
         self.summary: ModelSummary = summarize(self._file)
         self.sample_rate = self.model.sample_rate
-        self.lexicon = Lexicon.from_bytes(self._file.blob("lexicon"))
+        try:
+            self.lexicon = Lexicon.from_bytes(self._file.blob("lexicon"))
+        except LexiconError as exc:  # the lexicon is part of the model file
+            raise ModelFormatError(f"{path}: blob 'lexicon': {exc}") from None
         self.frontend = TextFrontEnd(
             self.lexicon, user_dict, g2p=g2p_for_model(self._file, self.lexicon), date_order=date_order
         )

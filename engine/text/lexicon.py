@@ -352,7 +352,10 @@ class Lexicon:
             sl = suffix_len[k]
             cur = prev[:p] + suffixes[sp : sp + sl]
             sp += sl
-            words.append(cur.decode("utf-8"))
+            try:
+                words.append(cur.decode("utf-8"))
+            except UnicodeDecodeError:
+                raise LexiconError(f"lexicon word {k} is not valid UTF-8") from None
             prev = cur
 
         # pronunciations (front coded against the previous pronunciation) -> one flat string

@@ -241,3 +241,18 @@ def test_non_finite_outputs_neither_crash_nor_allocate(tmp_path):
     assert np.isfinite(out.f0).all() and (out.f0 >= 1).all() and (out.f0 <= 11025).all()
     audio = model.vocode(out.mel, out.f0, out.voiced)
     assert audio is not None and len(audio) == out.durations.sum() * model.hop
+
+
+def test_a_broken_lexicon_blob_is_a_model_format_error(tmp_path, tiny_model_path):
+    """Found by the fuzzer: a lexicon header whose counts lie raised LexiconError, not
+    ModelFormatError, out of Synthesizer (the blob is part of the model file)."""
+    from bittts.engine.synthesis import Synthesizer
+
+    with ModelFile(tiny_model_path) as m:
+        blob = bytearray(m.blob("lexicon"))
+        w = ModelWriter.from_model(m, keep=lambda name: name != "lexicon")
+    blob[20:24] = (int.from_bytes(blob[20:24], "little") + 7).to_bytes(4, "little")  # n_suffix_phones
+    w.add_blob("lexicon", bytes(blob), compress=False)
+    w.write(tmp_path / "m.bttm")
+    with pytest.raises(ModelFormatError, match="blob 'lexicon'.*phone_ids"):
+        Synthesizer(tmp_path / "m.bttm")
