@@ -284,6 +284,15 @@ def out_paths(speaker: str, sid: str) -> tuple[Path, Path]:
     return d / f"{sid}.wav", d / f"{sid}.json"
 
 
+def _atomic_write_wav(path: Path, audio: np.ndarray, sr: int) -> None:
+    import soundfile as sf
+
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".wav", dir=path.parent)
+    os.close(fd)
+    sf.write(tmp, audio, sr, subtype="PCM_16", format="WAV")
+    os.replace(tmp, path)
+
+
 def _atomic_write_json(path: Path, obj) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
     with os.fdopen(fd, "w") as f:
@@ -317,10 +326,7 @@ def process_one(job: dict, text: str, cfg: GenerateConfig) -> dict:
     x = x[:, 0]
     native_dur = len(x) / sr
     y, info = trim_and_normalize(resample(x, sr), SAMPLE_RATE, cfg)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".wav", dir=wav.parent)
-    os.close(fd)
-    sf.write(tmp, y, SAMPLE_RATE, subtype="PCM_16", format="WAV")
-    os.replace(tmp, wav)
+    _atomic_write_wav(wav, y, SAMPLE_RATE)
     rec = {
         "id": job["id"],
         "speaker": voice.name,
@@ -372,7 +378,6 @@ def trim_kokoro(x: np.ndarray, durations: np.ndarray, sr: int, cfg: GenerateConf
 def process_kokoro(job: dict, voice: TeacherVoice, u, cfg: GenerateConfig) -> dict:
     """Kokoro reads our symbols; its own per-token durations become the alignment (samples per
     symbol of u.symbols, summing to the file's length). Written at 24 kHz, no resampling."""
-    import soundfile as sf
 
     from training.teachers.kokoro import kokoro_tokens
 
@@ -389,10 +394,7 @@ def process_kokoro(job: dict, voice: TeacherVoice, u, cfg: GenerateConfig) -> di
     frames, speech, _ = speech_frames(y, sr, cfg)
     gain_db = loudness_gain_db(frames[speech], float(np.max(np.abs(y))), cfg)
     y = (y * 10 ** (gain_db / 20)).astype(np.float32)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".wav", dir=wav.parent)
-    os.close(fd)
-    sf.write(tmp, y, sr, subtype="PCM_16", format="WAV")
-    os.replace(tmp, wav)
+    _atomic_write_wav(wav, y, sr)
     rec = {
         "id": job["id"],
         "speaker": voice.name,
