@@ -137,7 +137,7 @@ def _model_path(path: str | None) -> Path:
         hint = "" if path else " (no model is bundled with this build yet; pass --model FILE)"
         raise CommandError(f"model file not found: {model_path}{hint}", EXIT_MODEL)
     if not model_path.is_file():  # a FIFO would hang the open, a device the read
-        from bittts.engine.model_format import file_kind
+        from bittts.engine.files import file_kind
 
         kind = file_kind(model_path.stat().st_mode)
         raise CommandError(f"model file {model_path} is {kind}, not a regular file", EXIT_MODEL)

@@ -19,7 +19,8 @@ def format_limit(n: int) -> str:
     return f"{n // mb} MB" if n >= mb and n % mb == 0 else f"{n:,} bytes"
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a file of ``st_mode`` is, in words ("a FIFO (named pipe)", "a device", ...)."""
     for test, name in (
         (stat.S_ISDIR, "a folder"),
         (stat.S_ISFIFO, "a FIFO (named pipe)"),
@@ -32,21 +33,29 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def read_regular_file(path: str | os.PathLike, limit: int) -> bytes:
-    """The bytes of ``path``, which must be a regular file (after links are resolved) of at
-    most ``limit`` bytes; reads at most ``limit + 1`` bytes whatever the file says its size is.
-
-    Raises ``InputFileError`` for a device (``/dev/zero``, also through a link), a FIFO, a
-    folder or a socket, and for a file over the limit; OSError when it cannot be opened. The
-    file is opened without blocking, so a FIFO is refused at once instead of waiting for a
-    writer, and the type is checked on the opened file (no race with a swapped link).
-    """
+def open_regular_file(path: str | os.PathLike) -> int:
+    """A read-only descriptor of ``path``, which must be a regular file (after links are
+    resolved); ``InputFileError`` for a device, a FIFO, a folder or a socket, OSError when it
+    cannot be opened. The file is opened without blocking, so a FIFO is refused at once instead
+    of waiting for a writer, and the type is checked on the opened file (no race with a swapped
+    link)."""
     path = Path(path)
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
-        raise InputFileError(f"{path.name or path} is {_kind(mode)}, not a file to read")
+        raise InputFileError(f"{path.name or path} is {file_kind(mode)}, not a file to read")
+    return fd
+
+
+def read_regular_file(path: str | os.PathLike, limit: int) -> bytes:
+    """The bytes of ``path``, which must be a regular file (``open_regular_file``) of at most
+    ``limit`` bytes; reads at most ``limit + 1`` bytes whatever the file says its size is.
+    Raises ``InputFileError`` for a device (``/dev/zero``, also through a link), a FIFO, a
+    folder or a socket, and for a file over the limit; OSError when it cannot be opened.
+    """
+    path = Path(path)
+    fd = open_regular_file(path)
     with os.fdopen(fd, "rb") as fh:
         too_large = f"{path.name} is larger than {format_limit(limit)}"
         if os.fstat(fd).st_size > limit:

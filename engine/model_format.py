@@ -12,7 +12,6 @@ import hashlib
 import math
 import mmap
 import os
-import stat
 import struct
 import zlib
 from collections.abc import Callable, Iterable, Mapping
@@ -23,7 +22,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from bittts.engine.files import write_atomically
+from bittts.engine.files import InputFileError, open_regular_file, write_atomically
 
 MAGIC = b"BTTSMODL"
 VERSION = 1  # changes only when the layout changes
@@ -43,36 +42,6 @@ MAX_BLOB_RAW = 256 << 20
 
 class ModelFormatError(ValueError):
     """The file is not a valid packed model; the message names what is wrong and where."""
-
-
-_FILE_KINDS = (
-    (stat.S_ISDIR, "a directory"),
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-)
-
-
-def file_kind(mode: int) -> str:
-    """What a file of ``st_mode`` is, in words ("a FIFO (named pipe)", ...)."""
-    return next((kind for test, kind in _FILE_KINDS if test(mode)), "not a regular file")
-
-
-def open_regular_file(path: str | os.PathLike) -> int:
-    """A read-only descriptor of ``path``, which must be a regular file (a symlink to one is
-    fine). A FIFO, device, socket or directory raises ``ModelFormatError`` before anything
-    reads it: opening a FIFO would wait for a writer, reading a device would never end. The
-    file is opened without blocking and checked again, so that a swap in between cannot hang."""
-    mode = os.stat(path).st_mode
-    if not stat.S_ISREG(mode):
-        raise ModelFormatError(f"{path} is {file_kind(mode)}, not a regular file")
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
-        os.close(fd)
-        raise ModelFormatError(f"{path} is {file_kind(mode)}, not a regular file")
-    return fd
 
 
 class ValueType(IntEnum):
@@ -274,11 +243,14 @@ class ModelFile:
     def __init__(self, path: str | os.PathLike, verify_checksum: bool = True):
         self.path = Path(path)
         try:
+            # a FIFO would wait for a writer, a device never end: refused before anything reads them
             with open(open_regular_file(self.path), "rb") as fh:
                 size = os.fstat(fh.fileno()).st_size
                 if size < HEADER.size + CHECKSUM_SIZE:
                     raise ModelFormatError(f"{self.path}: {size} bytes is too small for a packed model")
                 self._mmap = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        except InputFileError as exc:
+            raise ModelFormatError(f"{self.path}: {exc}") from None
         except OSError as exc:
             raise ModelFormatError(f"cannot read model file {self.path}: {exc.strerror or exc}") from exc
         self.file_size = size
