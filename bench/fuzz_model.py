@@ -475,29 +475,40 @@ def _child(path: str, conn) -> None:
     os._exit(0)
 
 
-def run_file(path: str, timeout: float, target: Callable = _child) -> tuple[str, str]:
-    """Load and speak ``path`` in a forked child (``target``); (outcome, detail)."""
+def start_child(path: str, target: Callable = _child):
+    """Fork a child that runs ``target(path, connection)``; (process, the receiving end)."""
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
     child = ctx.Process(target=target, args=(path, send))
     child.start()
     send.close()
-    if receive.poll(timeout):
+    return child, receive
+
+
+def finish_child(child, receive, deadline: float) -> tuple[str, str]:
+    """Wait for a child until ``deadline`` (``time.monotonic()``); its (outcome, detail)."""
+    outcome = None
+    if receive.poll(max(deadline - time.monotonic(), 0)):
         try:
             outcome = receive.recv()
-        except EOFError:
-            outcome = None
-        child.join(timeout)
-    else:
-        outcome = None
+        except EOFError:  # it ended without a word: a signal, or an exit
+            pass
+        child.join(max(deadline - time.monotonic(), 0) + 5)
+    receive.close()
     if child.is_alive():
         child.kill()
         child.join()
-        return "hang", f"still running after {timeout:g} s"
+        return "hang", "still running at the timeout"
     if outcome is None:
         code = child.exitcode or 0
         return ("signal", f"signal {-code}") if code < 0 else ("exception", f"exit code {code}, no result")
     return outcome
+
+
+def run_file(path: str, timeout: float, target: Callable = _child) -> tuple[str, str]:
+    """Load and speak ``path`` in a forked child (``target``); (outcome, detail)."""
+    child, receive = start_child(path, target)
+    return finish_child(child, receive, time.monotonic() + timeout)
 
 
 @dataclass
@@ -552,10 +563,11 @@ def fuzz(
 
 
 def _run_batch(batch, timeout, report: Report, keep: Path | None) -> None:
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(len(batch)) as pool:
-        results = list(pool.map(lambda item: run_file(item[1], timeout), batch))
+    # Every child is forked from this one thread, never from a worker thread: a fork while
+    # another thread holds a lock (stdio, an allocator) can leave the child waiting for ever.
+    children = [start_child(path) for _, path, _ in batch]
+    deadline = time.monotonic() + timeout
+    results = [finish_child(child, receive, deadline) for child, receive in children]
     for (i, path, notes), (outcome, detail) in zip(batch, results):
         report.tried += 1
         report.outcomes[outcome] += 1
