@@ -161,17 +161,17 @@ def check_speech_model(model: ModelFile) -> dict[str, Any]:
         value = _value(meta, f"audio.{name}", ARCH_BOUNDS[name], path)
         if value != arch[name]:
             raise ModelFormatError(f"{path}: audio.{name} {value} differs from arch.{name} {arch[name]}")
-    phones = _strings(meta, "text.phones", path, ARCH_BOUNDS["n_phones"].high)
+    phones = _strings(meta, "text.phones", path, int(ARCH_BOUNDS["n_phones"].high))
     if tuple(phones) != SYMBOLS or len(phones) != arch["n_phones"]:
         raise ModelFormatError(
             f"{path}: text.phones must be the front end's {len(SYMBOLS)} phone symbols "
             f"(engine/text/phones.py) and arch.n_phones their number"
         )
-    voices = _strings(meta, "speakers.name", path, ARCH_BOUNDS["n_speakers"].high)
+    voices = _strings(meta, "speakers.name", path, int(ARCH_BOUNDS["n_speakers"].high))
     if len(voices) != arch["n_speakers"] or len(set(voices)) != len(voices) or not all(voices):
         raise ModelFormatError(f"{path}: speakers.name must give the {arch['n_speakers']} voices distinct names")
     for key in [k for k in meta if k.startswith("speakers.")]:
-        if any(len(s) > MAX_SPEAKER_FIELD for s in _strings(meta, key, path, ARCH_BOUNDS["n_speakers"].high)):
+        if any(len(s) > MAX_SPEAKER_FIELD for s in _strings(meta, key, path, int(ARCH_BOUNDS["n_speakers"].high))):
             raise ModelFormatError(f"{path}: {key} holds a string longer than {MAX_SPEAKER_FIELD} characters")
     quantized = {"acoustic": arch["quantize_acoustic"], "vocoder": arch["quantize_vocoder"]}
     counts = {layer: int(arch[layer.count[5:]]) for layer in names.ACOUSTIC + names.VOCODER if layer.count}
