@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from .normalize import Word, check_date_order, fold_punctuation, iter_normalize, normalize
 
@@ -104,13 +105,36 @@ def _next_cut(words: Sequence[Word], max_words: int, min_words: int, final: bool
     return cut
 
 
+class _Tail(Sequence[Word]):
+    """``words[start:]`` without the copy (indexes only), so that cutting a sentence of
+    100,000 words into pieces takes linear time, not quadratic."""
+
+    def __init__(self, words: Sequence[Word], start: int):
+        self.words, self.start = words, start
+
+    def __len__(self) -> int:
+        return len(self.words) - self.start
+
+    @overload
+    def __getitem__(self, k: int) -> Word: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> Sequence[Word]: ...
+
+    def __getitem__(self, k: int | slice) -> Word | Sequence[Word]:
+        if isinstance(k, slice):
+            return self.words[self.start :][k]
+        return self.words[self.start + k]
+
+
 def _split_long(words: list[Word], max_words: int, min_words: int) -> list[list[Word]]:
     """A whole sentence -> pieces of at most ``max_words`` words (see the module docstring)."""
     pieces: list[list[Word]] = []
-    while (cut := _next_cut(words, max_words, min_words, final=True)) is not None:
-        pieces.append(words[: cut + 1])
-        words = words[cut + 1 :]
-    return pieces + [words] if words else pieces
+    start = 0
+    while (cut := _next_cut(_Tail(words, start), max_words, min_words, final=True)) is not None:
+        pieces.append(words[start : start + cut + 1])
+        start += cut + 1
+    return pieces + [words[start:]] if start < len(words) else pieces
 
 
 def _span(text: str, words: Sequence[Word]) -> tuple[int, int]:
@@ -203,6 +227,7 @@ def _chunk_stream(text: str, words: Iterator[Word], max_words: int | None, min_w
             yield chunk(piece, k == len(pieces) - 1)
 
     sentence: list[Word] = []  # the words of the sentence not yet in a chunk
+    in_long_token = False  # the sentence waits for the end of a token longer than a chunk
     w = next(words, None)
     while w is not None:
         nxt = next(words, None)
@@ -213,12 +238,15 @@ def _chunk_stream(text: str, words: Iterator[Word], max_words: int | None, min_w
             end = _ends_sentence(text, w, nxt)
         if end:
             yield from finish(sentence)
-            sentence = []
-        elif max_words is not None:
-            # a long sentence: its first pieces go out before its end is read
+            sentence, in_long_token = [], False
+        elif max_words is not None and (not in_long_token or _can_cut_after(sentence, len(sentence) - 2)):
+            # a long sentence: its first pieces go out before its end is read. While one token
+            # runs on ("x" * 100000 read letter by letter), only a word that starts a new
+            # token can change the answer: asking on every word would be quadratic.
             while (cut := _next_cut(sentence, max_words, min_words, final=False)) is not None:
                 yield chunk(sentence[: cut + 1], False)
                 sentence = sentence[cut + 1 :]
+            in_long_token = len(sentence) > max_words + min_words
         w = nxt
     if sentence:
         yield from finish(sentence)

@@ -391,18 +391,19 @@ class _Parser:
         if kind in ("cardinal", "number"):
             if not re.fullmatch(r"[+-]?\d+", plain):
                 raise self.error(f"<say-as interpret-as='{kind}'> needs an integer, got {text!r}", pos)
-            return cardinal(int(plain))
+            # as a digit string: a number of any length is read (never through int())
+            return ("minus " if plain.startswith("-") else "") + cardinal(plain.lstrip("+-"))
         if kind == "ordinal":
             m = re.fullmatch(r"(\d+)(?:st|nd|rd|th)?", plain)
             if not m:
                 raise self.error(f"<say-as interpret-as='ordinal'> needs a number, got {text!r}", pos)
-            return ordinal(int(m.group(1)))
+            return ordinal(m.group(1))
         if kind == "date":
             fmt = frame.attrs.get("format", "mdy")
             if fmt not in ("mdy", "dmy", "ymd", "md", "dm", "ym", "my", "y"):
                 raise self.error(f"<say-as format={fmt!r}> is not a date format", pos)
             parts = re.findall(r"\d+", text)
-            if len(parts) != len(fmt):
+            if len(parts) != len(fmt) or any(len(p) > 6 for p in parts):
                 raise self.error(f"date {text!r} does not match format {fmt!r}", pos)
             val = dict(zip(fmt, (int(p) for p in parts)))
             if "m" in val and not 1 <= val["m"] <= 12 or "d" in val and not 1 <= val["d"] <= 31:

@@ -230,3 +230,17 @@ def test_lazy_chunks_property(text, sizes):
     assert all(a.start <= b.start for a, b in zip(words, words[1:]))
     assert all(a.end <= b.start for a, b in zip(lazy, lazy[1:]))
     assert all(text[c.start : c.end] == c.text for c in lazy)
+
+
+def test_a_token_of_100k_words_and_a_sentence_of_100k_words_chunk_in_linear_time():
+    # issue 29: "x" * 100000 is read letter by letter as one token; waiting for its end asked
+    # again on every word (quadratic), and cutting a long sentence copied its rest each time
+    import time
+
+    from bittts.engine.text.chunking import iter_chunks
+
+    for text in ("Visit www.example.com/a?b=1&c=2." + "x" * 100_000 + " and more.", "word " * 100_000 + "."):
+        started = time.process_time()
+        pieces = list(iter_chunks(text))
+        assert time.process_time() - started < 10
+        assert sum(len(c.words) for c in pieces) >= 100_000

@@ -78,3 +78,13 @@ def test_out_of_range_prosody_is_clamped_and_said_once(caplog):
 def test_a_character_reference_out_of_range_in_an_attribute_is_an_ssml_error():
     with pytest.raises(SsmlError, match="out of range"):
         parse_ssml('<speak><sub alias="&#99999999999;">x</sub></speak>')
+
+
+def test_say_as_reads_numbers_of_any_length_without_int():
+    # 4,400 digits raised ValueError (Python's int conversion limit): "internal error"
+    items = parse_ssml('<speak><say-as interpret-as="cardinal">-' + "9" * 4400 + "</say-as></speak>")
+    assert [it.word.text for it in items[:2]] == ["minus", "nine"] and len(items) == 4401
+    items = parse_ssml('<speak><say-as interpret-as="ordinal">' + "1" * 4400 + "</say-as></speak>")
+    assert items[-1].word.text == "first"
+    with pytest.raises(SsmlError, match="does not match"):
+        parse_ssml('<speak><say-as interpret-as="date">1/2/' + "9" * 4400 + "</say-as></speak>")
