@@ -182,7 +182,8 @@ def _read_text(args: argparse.Namespace) -> str:
             raise CommandError(f"cannot read standard input: {exc}", EXIT_INPUT) from None
     elif args.file is not None:
         try:  # a regular file only (not /dev/zero, not a FIFO), of at most MAX_DOCUMENT_BYTES
-            text = read_regular_file(args.file, MAX_DOCUMENT_BYTES).decode("utf-8")
+            raw = read_regular_file(args.file, MAX_DOCUMENT_BYTES).decode("utf-8")
+            text = raw.replace("\r\n", "\n").replace("\r", "\n")  # as text mode reads it
         except UnicodeDecodeError:
             raise CommandError(f"cannot read {args.file}: it is not UTF-8 text", EXIT_INPUT) from None
         except InputFileError as exc:
