@@ -6,6 +6,7 @@ import pytest
 
 from bittts.app.settings import Settings, SettingsStore
 from bittts.app.window import MainWindow
+from bittts.engine.synthesis_types import PITCH_RANGE, SPEED_RANGE, VOLUME_RANGE
 from bittts.engine.text.user_dict import UserDict
 
 DEEP = "[" * 100_000 + "]" * 100_000
@@ -30,7 +31,7 @@ def test_numbers_out_of_range_are_clamped_even_with_400_digits(tmp_path):
     path.write_text(f'{{"speed": {HUGE_INT}, "pitch": -{HUGE_INT}, "font_size": 1e400, "volume": -1e400}}')
     store = SettingsStore(path)
     s = store.load()
-    assert (s.speed, s.pitch, s.font_size, s.volume) == (3.0, -6.0, 48, 0.0)
+    assert (s.speed, s.pitch, s.font_size, s.volume) == (SPEED_RANGE[1], PITCH_RANGE[0], 48, VOLUME_RANGE[0])
     assert store.problem == ""
 
 
