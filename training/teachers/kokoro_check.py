@@ -65,7 +65,7 @@ def word_disagreements(utts, accent: str, g2p) -> list[dict]:
     counts: Counter = Counter()
     for u in utts:
         _, tokens = g2p(u.spoken)
-        theirs = [(t.text.lower(), t.phonemes or "") for t in tokens if t.phonemes]
+        theirs = [(t.text.lower(), t.phonemes) for t in tokens if t.phonemes and any(c.isalnum() for c in t.text)]
         ours = [
             (w.lower(), kokoro_tokens(("<bos>", *ph, "<eos>"), accent).phonemes)
             for w, ph in zip(u.words, u.word_phones)
