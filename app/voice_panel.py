@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QSlider,
 )
 
+from bittts.engine.synthesis_types import SPEED_RANGE
+
 
 def _slider(name, lo, hi, step, page) -> QSlider:
     slider = QSlider(Qt.Orientation.Horizontal)
@@ -51,7 +53,7 @@ class VoicePanel(QGroupBox):
         self.blend_combo = QComboBox()
         self.blend_combo.setAccessibleName("Blend with voice")
         self.blend_slider = _slider("Blend amount, percent of the second voice", 0, 100, 5, 25)
-        self.speed_slider = _slider("Speed, percent", 50, 300, 5, 25)
+        self.speed_slider = _slider("Speed, percent", round(100 * SPEED_RANGE[0]), round(100 * SPEED_RANGE[1]), 5, 25)
         self.pitch_slider = _slider("Pitch, semitones", -6, 6, 1, 2)
         self.volume_slider = _slider("Volume, percent", 0, 200, 5, 25)
         self.blend_value = QLabel()

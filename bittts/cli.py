@@ -553,7 +553,7 @@ def _add_synthesis_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--voice", default="", help='a voice name, or a blend such as "bdl:0.7+slt:0.3" (see: bittts voices)'
     )
-    p.add_argument("--speed", type=float, default=1.0, help="0.5 to 3.0 (default 1)")
+    p.add_argument("--speed", type=float, default=1.0, help="0.5 to 4.5 (default 1)")
     p.add_argument("--pitch", type=float, default=0.0, help="-6 to +6 semitones (default 0)")
     p.add_argument("--volume", type=float, default=1.0, help="0 to 2 (default 1)")
     p.add_argument("--ssml", action="store_true", help="read the text as SSML (automatic when it starts with <speak)")

@@ -41,9 +41,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from bittts.app.audio import BufferedSink, SoundDeviceSink
-from bittts.engine.synthesis_types import PITCH_RANGE, VOLUME_RANGE, SynthesisConfig
+from bittts.engine.synthesis_types import PITCH_RANGE, SPEED_RANGE, VOLUME_RANGE, SynthesisConfig
 
-RATE_RANGE = (0.5, 4.5)  # screen readers go beyond the app's 3x; the model's phones keep a minimum length
+RATE_RANGE = SPEED_RANGE  # the server's rate is the engine's speed factor (0.5 to 4.5)
 SERVER_BLOCK_FRAMES = 128  # samples the device is handed at a time: what may still sound after a stop
 REPORT_POLL_SECONDS = 0.002  # how often the played position is read for events
 
@@ -57,19 +57,6 @@ ACCENT_LANGUAGES = {"US": "en-US", "GB": "en-GB", "Scottish": "en-GB", "British"
 
 class ServerError(ValueError):
     """A request that cannot be served; the message says why (sent back as the reply)."""
-
-
-@dataclass(frozen=True)
-class ScreenReaderConfig(SynthesisConfig):
-    """``SynthesisConfig`` with the screen-reader rates: speed up to ``RATE_RANGE[1]``."""
-
-    def __post_init__(self):
-        speed = self.speed
-        if not isinstance(speed, (int, float)) or not np.isfinite(speed):
-            raise ValueError(f"rate must be a number, got {speed!r}")
-        object.__setattr__(self, "speed", 1.0)
-        super().__post_init__()
-        object.__setattr__(self, "speed", float(min(max(speed, RATE_RANGE[0]), RATE_RANGE[1])))
 
 
 @dataclass(frozen=True)
@@ -301,9 +288,9 @@ class SpeechServer:
     def _send(self, utterance: _Utterance, event: dict) -> None:
         self.emit({"event": event["event"], "id": utterance.id, **{k: v for k, v in event.items() if k != "event"}})
 
-    def _config(self, ssml: bool) -> ScreenReaderConfig:
+    def _config(self, ssml: bool) -> SynthesisConfig:
         s = self.settings
-        return ScreenReaderConfig(voice=s.voice, speed=s.rate, pitch=s.pitch, volume=s.volume, ssml=ssml)
+        return SynthesisConfig(voice=s.voice, speed=s.rate, pitch=s.pitch, volume=s.volume, ssml=ssml)
 
     # ---- the synthesis worker
     def _synthesis_loop(self) -> None:

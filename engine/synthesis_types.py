@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-SPEED_RANGE = (0.5, 3.0)
+SPEED_RANGE = (0.5, 4.5)  # screen readers listen at 4x and more; every phone keeps at least a frame
 PITCH_RANGE = (-6.0, 6.0)  # semitones
 VOLUME_RANGE = (0.0, 2.0)
 
@@ -78,7 +78,7 @@ class SynthesisConfig:
     """Per-call settings. Out-of-range speed, pitch and volume are clamped to their ranges.
 
     voice: a speaker name, or a blend such as "bdl:0.7+slt:0.3" (weights are normalized).
-    speed: 0.5 to 3.0 (duration scaling; pitch is unchanged).
+    speed: 0.5 to 4.5 (duration scaling; pitch is unchanged; a phone keeps at least one frame).
     pitch: -6 to +6 semitones.
     volume: 0 to 2 (linear gain).
     ssml: the text is SSML (see docs/frontend.md for the supported subset).

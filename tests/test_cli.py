@@ -236,6 +236,9 @@ def test_voice_speed_pitch_and_volume_options_reach_the_synthesizer(model_path, 
     got = frames("--voice", "spk1:0.5+spk2:0.5", "--speed", "2", "--pitch", "3", "--volume", "0.5")
     np.testing.assert_allclose(got / 32767, want, atol=1 / 32767)
     assert not frames("--volume", "0").any()
+    fastest = np.concatenate([c.samples for c in synth.synthesize(TEXT, SynthesisConfig(speed=4.5))])
+    np.testing.assert_allclose(frames("--speed", "4.5") / 32767, fastest, atol=1 / 32767)  # screen-reader rates
+    assert len(fastest) < len(np.concatenate([c.samples for c in synth.synthesize(TEXT, SynthesisConfig(speed=3))]))
 
 
 def test_synth_reads_standard_input_and_files(model_path, tmp_path, monkeypatch):
@@ -327,7 +330,8 @@ def _no_device(rate):
         (["say", "<speak>Hello <break time='soon'/></speak>"], cli.EXIT_INPUT, ["bad SSML", "line 1, column"]),
         (["synth", "<speak>Hello <b>there</b></speak>", "-o", "{tmp}/x.wav"], cli.EXIT_INPUT, ["bad SSML", "<b>"]),
         (["say", "Hello."], cli.EXIT_AUDIO, ["no audio output device", "-o out.wav"]),
-        (["say", "Hello.", "--speed", "9"], cli.EXIT_USAGE, ["--speed must be between 0.5 and 3"]),
+        (["say", "Hello.", "--speed", "9"], cli.EXIT_USAGE, ["--speed must be between 0.5 and 4.5, got 9"]),
+        (["say", "Hello.", "--speed", "4.6"], cli.EXIT_USAGE, ["--speed must be between 0.5 and 4.5, got 4.6"]),
         (["say"], cli.EXIT_USAGE, ["give the text"]),
         (["say", "Hello.", "--file", "{tmp}/x.txt"], cli.EXIT_USAGE, ["not both"]),
         (["synth", "Hello.", "-o", "{tmp}/x.mp3"], cli.EXIT_USAGE, [".wav, .flac, .ogg"]),

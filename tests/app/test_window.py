@@ -120,6 +120,14 @@ def test_audio_failure_at_play_time_is_a_message(qtbot, make_context, fake_synth
 
 
 # ---- settings
+def test_speed_control_spans_the_engines_range_up_to_four_and_a_half(window):
+    slider = window.speed_slider
+    assert (slider.minimum(), slider.maximum()) == (50, 450)
+    slider.setValue(slider.maximum())
+    assert window.context.settings.speed == 4.5 and window.context.current_config().speed == 4.5
+    assert window.voice_panel.speed_value.text() == "4.50×"
+
+
 def test_settings_round_trip(qtbot, make_context, fake_synth, fake_sink, tmp_path):
     path = tmp_path / "s.json"
     window = MainWindow(make_context(fake_synth, fake_sink, settings_path=path))

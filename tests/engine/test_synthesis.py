@@ -8,7 +8,7 @@ import pytest
 
 from bittts.engine.model_format import ModelFormatError
 from bittts.engine.synthesis import EMPHASIS, SENTENCE_PAUSE_SECONDS, Synthesizer
-from bittts.engine.synthesis_types import SynthesisConfig, UnknownVoiceError
+from bittts.engine.synthesis_types import SPEED_RANGE, SynthesisConfig, UnknownVoiceError
 from bittts.engine.text.ssml import SsmlError
 
 SSML = SynthesisConfig(ssml=True)
@@ -57,6 +57,33 @@ def test_speed_scales_duration_and_volume_scales_level(synth):
     assert len(fast.samples) < 0.75 * len(normal.samples)
     quiet = next(synth.synthesize(text, SynthesisConfig(volume=0.25)))
     np.testing.assert_allclose(np.abs(quiet.samples).max(), np.abs(normal.samples).max() / 2, rtol=1e-3)
+
+
+def test_speed_reaches_four_and_a_half_and_is_clamped_beyond(synth):
+    assert SPEED_RANGE == (0.5, 4.5)
+    speeds = [SynthesisConfig(speed=s).speed for s in (0.1, 0.5, 3.0, 4.5, 4.6, 100)]
+    assert speeds == [0.5, 0.5, 3.0, 4.5, 4.5, 4.5]
+    with pytest.raises(ValueError, match="speed must be a number"):
+        SynthesisConfig(speed=float("nan"))
+    text = "The quick brown fox jumps over the lazy dog."
+    three, fastest = (sum(len(c.samples) for c in synth.synthesize(text, SynthesisConfig(speed=s))) for s in (3, 4.5))
+    assert 0 < fastest < three
+
+
+def test_every_phone_keeps_one_frame_however_fast(synth, monkeypatch):
+    """A phone whose scaled length rounds to no frame keeps one; boundaries and punctuation may
+    vanish. Here every predicted length is 0.3 frames, so at 4.5x (and SSML's rate 4 on top) all
+    would round to 0."""
+    model = synth.model
+    ids = np.asarray(next(synth.frontend.process("The quick brown fox, then a dog.")).phones.ids)
+    speaker = synth.speaker_vector("spk0")
+    real = np.array([model.phones[i][:1].isalpha() for i in ids])
+    assert real.any() and not real.all()
+    monkeypatch.setattr(model, "duration_predictor", lambda x: np.full(len(x), np.log1p(0.3), np.float32))
+    for scale in (None, np.full(len(ids), 0.25)):
+        out = model.acoustic(ids, speaker, speed=SPEED_RANGE[1], duration_scale=scale)
+        np.testing.assert_array_equal(out.durations, real.astype(np.int64))
+        assert len(out.mel) == real.sum()
 
 
 def test_config_function_is_read_before_each_chunk(synth):

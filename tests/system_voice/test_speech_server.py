@@ -14,10 +14,11 @@ import numpy as np
 import pytest
 
 from bittts.engine.synthesis import Synthesizer
+from bittts.engine.synthesis_types import SPEED_RANGE, SynthesisConfig
 from bittts.server import (
+    RATE_RANGE,
     ClockedSink,
     LineChannel,
-    ScreenReaderConfig,
     ServerError,
     SpeechServer,
     find_marks,
@@ -108,7 +109,7 @@ def test_events_come_in_order_when_the_audio_is_heard(synth):
 
     # Each word is reported once its first sample has been heard, not when it was synthesized.
     expected = {}
-    for chunk in synth.synthesize(SSML, ScreenReaderConfig(ssml=True)):
+    for chunk in synth.synthesize(SSML, SynthesisConfig(ssml=True)):
         for w in chunk.words:
             expected[w.start_char] = chunk.stream_offset + w.start_sample
         total = chunk.stream_offset + len(chunk.samples)
@@ -172,7 +173,7 @@ def test_a_burst_of_interrupts_never_queues_stale_speech(synth):
     assert threading.active_count() <= threads_before
     # After the last request exactly its own audio is heard: nothing of the ones before.
     heard = np.concatenate(tape.after(last_at))
-    expected = np.concatenate([c.samples for c in synth.synthesize(texts[-1], ScreenReaderConfig())])
+    expected = np.concatenate([c.samples for c in synth.synthesize(texts[-1], SynthesisConfig())])
     nonzero = np.flatnonzero(heard)
     heard = heard[nonzero[0] : nonzero[-1] + 1]
     nonzero = np.flatnonzero(expected)
@@ -237,13 +238,16 @@ def test_settings_are_checked_and_rate_reaches_four_and_a_half(synth):
         assert server.settings.rate == 1.0  # nothing changed by a refused request
         settings = server.set(rate=4.5, pitch=2, volume=0.5, voice="spk1")
         assert (settings.rate, settings.pitch, settings.volume, settings.voice) == (4.5, 2.0, 0.5, "spk1")
+        # the engine's own config and range: 4.5x reaches the synthesizer unclamped
+        assert RATE_RANGE == SPEED_RANGE == (0.5, 4.5)
+        assert type(server._config(False)) is SynthesisConfig and server._config(False).speed == 4.5
         voices = server.voices()
         assert voices[0] == {"name": "spk0", "language": "en-US", "gender": "female", "accent": "US"}
     finally:
         server.close()
     text = "A sentence of some length to time at two rates."
-    fast = sum(len(c.samples) for c in synth.synthesize(text, ScreenReaderConfig(speed=4.5)))
-    three = sum(len(c.samples) for c in synth.synthesize(text, ScreenReaderConfig(speed=3.0)))
+    fast = sum(len(c.samples) for c in synth.synthesize(text, SynthesisConfig(speed=4.5)))
+    three = sum(len(c.samples) for c in synth.synthesize(text, SynthesisConfig(speed=3.0)))
     assert fast < three
 
 

@@ -1,7 +1,9 @@
 """Acoustic-model training pieces: the frame-to-frame (delta) loss, and the weight on frames
-at phone boundaries (--mel-edge-weight). Skipped where torch is missing."""
+at phone boundaries (--mel-edge-weight), the durations' one-frame floor. Skipped where torch is missing."""
 
 from __future__ import annotations
+
+import math
 
 import pytest
 
@@ -55,3 +57,17 @@ def test_the_edge_weight_moves_the_loss_to_boundary_frames_and_reports_the_same_
     expected_mel = (3 * edges * 5 + rest * 8) / (3 * 5 + 8)
     assert edges != pytest.approx(rest, rel=1e-3)  # the weighting has something to move
     assert weighted.item() - plain.item() == pytest.approx(expected_mel - mel, rel=1e-4, abs=1e-6)
+
+
+def test_reference_durations_keep_one_frame_a_phone_at_the_fastest_rate():
+    """The training side's durations (the engine's reference) floor phones as the engine does."""
+    from training.model.networks import durations_from_log, min_frames_for
+
+    symbols = ["<pad>", "<wb>", ",", "AH0", "T", "S"]
+    ids = torch.tensor([[1, 3, 4, 2, 5, 1]])
+    log_dur = torch.full(ids.shape, math.log1p(0.3))  # 0.3 frames: 0 at 4.5x
+    got = durations_from_log(log_dur, min_frames_for(ids, symbols), speed=4.5)
+    assert got.tolist() == [[0, 1, 1, 0, 1, 0]]
+    assert durations_from_log(torch.full(ids.shape, math.log1p(9.0)), min_frames_for(ids, symbols), 4.5).tolist() == [
+        [2] * 6
+    ]
