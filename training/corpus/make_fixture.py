@@ -70,7 +70,7 @@ def main(argv=None) -> int:
         print("no validation features yet: run generate, align and features first", file=sys.stderr)
         return 1
     fixture.mkdir(parents=True, exist_ok=True)
-    for old in [*fixture.glob("*.npz"), *fixture.glob("*.flac"), *fixture.glob("s*.json")]:
+    for old in [*fixture.glob("*.npz"), *fixture.glob("*.flac"), *fixture.glob("*-s*.json")]:
         old.unlink()
     entries = []
     total = 0
