@@ -209,11 +209,16 @@ def make_document(rng: random.Random, folder: Path, index: int) -> Path:
     size = rng.choice([100, 10_000, 1_000_000])
     text = (pattern * (size // len(pattern) + 1))[:size]
     text = _mutate(rng, text)
-    data = text.encode("utf-8", errors="surrogatepass")
+    data = _utf8(text)
     if rng.random() < 0.1:
         data = bytes(rng.randrange(256) for _ in range(200)) + data
     path.write_bytes(data)
     return path
+
+
+def _utf8(text: str) -> bytes:
+    """UTF-8, lone surrogates (which the seeds and mutations make) included as they are."""
+    return text.encode("utf-8", errors="surrogatepass")
 
 
 def _make_epub(rng: random.Random, path: Path) -> Path:
@@ -228,19 +233,19 @@ def _make_epub(rng: random.Random, path: Path) -> Path:
         + '<itemref idref="c1"/>' * refs
         + '<itemref idref="c2"/><itemref idref="nope"/></spine></package>'
     )
-    chapter = "<html><body><p>" + rng.choice(TEXT_SEEDS) + "</p></body></html>"
+    chapter = "<html><body><p>" + rng.choice(TEXT_SEEDS) + "</p></body></html>"  # maybe a lone surrogate
     bomb = rng.random() < 0.4
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
-        z.writestr("META-INF/container.xml", container if rng.random() < 0.9 else _mutate(rng, container))
-        z.writestr("OEBPS/content.opf", opf if rng.random() < 0.9 else _mutate(rng, opf))
+        z.writestr("META-INF/container.xml", _utf8(container if rng.random() < 0.9 else _mutate(rng, container)))
+        z.writestr("OEBPS/content.opf", _utf8(opf if rng.random() < 0.9 else _mutate(rng, opf)))
         if bomb:
             with z.open("OEBPS/ch1.xhtml", "w") as fh:  # 100 MB of one letter, 100 KB packed
                 block = b"a" * (1 << 20)
                 for _ in range(100):
                     fh.write(block)
         else:
-            z.writestr("OEBPS/ch1.xhtml", chapter)
+            z.writestr("OEBPS/ch1.xhtml", _utf8(chapter))
     if bomb and rng.random() < 0.5:  # and now it says it is small
         data = bytearray(path.read_bytes())
         true_size = (100 << 20).to_bytes(4, "little")
@@ -282,7 +287,7 @@ def make_settings(rng: random.Random) -> tuple[str, bytes]:
         text = "{" + ", ".join(parts) + "}"
         if kind == 5:
             text = _mutate(rng, text)
-    return which, text.encode("utf-8", errors="surrogatepass")
+    return which, _utf8(text)
 
 
 # --- the worker --------------------------------------------------------------------------------
@@ -496,6 +501,7 @@ def main(argv: list[str] | None = None) -> int:
     examples: dict[tuple[str, str], str] = {}
     worst_peak: dict[str, int] = defaultdict(int)
     started = time.monotonic()
+    harness_failed = False
     with tempfile.TemporaryDirectory(prefix="bittts-fuzz-") as tmp:
         folder = Path(tmp)
         runner = Runner(args.model, args.timeout, folder)
@@ -512,6 +518,9 @@ def main(argv: list[str] | None = None) -> int:
                         _keep(args.keep, index, cls, payload, detail)
                     if not args.quiet:
                         print(f"[{index}] {cls}: {outcome}: {detail.splitlines()[0] if detail else ''}", flush=True)
+        except Exception:  # noqa: BLE001 - a bug of the harness itself: say it, and still print the table
+            traceback.print_exc()
+            harness_failed = True
         finally:
             runner.stop()
     elapsed = time.monotonic() - started
@@ -531,7 +540,9 @@ def main(argv: list[str] | None = None) -> int:
             if not args.quiet:
                 print("    " + detail.replace("\n", "\n    ")[:1500])
     failed = sum(c[o] for c in counts.values() for o in FAILURES)
-    return 1 if failed else 0
+    if harness_failed:
+        print("\nthe harness itself failed (traceback above): the run is incomplete")
+    return 1 if failed or harness_failed else 0
 
 
 if __name__ == "__main__":
