@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import html
 import io
+import lzma
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from xml.etree import ElementTree
@@ -77,6 +79,9 @@ def read_document(path: str | Path, cancelled: Cancelled = None) -> str:
         raise DocumentError(str(exc)) from None
     except (OSError, zipfile.BadZipFile, ElementTree.ParseError, ValueError, KeyError, EOFError) as exc:
         raise DocumentError(f"cannot read {path.name}: {exc}") from None
+    except (zlib.error, lzma.LZMAError, NotImplementedError, RuntimeError) as exc:
+        # a damaged compressed member, a compression method or encryption zipfile cannot read
+        raise DocumentError(f"cannot read {path.name}: a damaged or unsupported archive member ({exc})") from None
 
 
 def _decode(data: bytes) -> str:

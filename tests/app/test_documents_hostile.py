@@ -142,3 +142,27 @@ def test_the_window_reads_off_the_gui_thread_and_a_newer_open_cancels_the_older(
     qtbot.wait(50)
     assert "with" not in window.editor.toPlainText()  # the big file's text never arrived
     assert window.context.settings.recent_files[0] == str(small)
+
+
+def test_a_damaged_or_unsupported_epub_member_is_a_document_error(tmp_path):
+    # found by bench/fuzz_inputs.py: zlib.error came out of read_document
+    path = tmp_path / "damaged.epub"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("META-INF/container.xml", "<container>" + "x" * 5000 + "</container>")
+    data = bytearray(path.read_bytes())
+    start = data.index(b"META-INF/container.xml") + len("META-INF/container.xml")
+    for k in range(start + 2, start + 12):
+        data[k] ^= 0x5A
+    path.write_bytes(bytes(data))
+    with pytest.raises(DocumentError, match="damaged.epub"):
+        read_document(path)
+    unsupported = tmp_path / "method.epub"
+    docs.write_epub(unsupported)
+    data = bytearray(unsupported.read_bytes())
+    name = b"META-INF/container.xml"
+    local, central = data.index(name) - 30, data.rindex(name) - 46  # the two headers of the member
+    assert data[local : local + 4] == b"PK\x03\x04" and data[central : central + 4] == b"PK\x01\x02"
+    data[local + 8 : local + 10] = data[central + 10 : central + 12] = (99).to_bytes(2, "little")  # AES
+    unsupported.write_bytes(bytes(data))
+    with pytest.raises(DocumentError, match="method.epub"):
+        read_document(unsupported)
