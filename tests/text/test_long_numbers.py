@@ -48,16 +48,17 @@ def test_short_amounts_read_as_before():
 
 
 def _seconds(text: str) -> float:
+    # CPU time, the best of three: the wall clock of a loaded machine would measure the load
     best = float("inf")
     for _ in range(3):
-        start = time.perf_counter()
+        start = time.process_time()
         normalize_to_text(text)
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best
 
 
 @pytest.mark.parametrize("make", [lambda n: "$" + "9" * n, lambda n: "9" * n + "th", lambda n: "9" * n])
 def test_reading_long_numbers_takes_linear_time(make):
-    small, large = _seconds(make(5_000)), _seconds(make(50_000))
-    # ten times the digits: linear is ten times the time; quadratic would be a hundred
-    assert large < 30 * small + 0.05, (small, large)
+    small, large = _seconds(make(2_000)), _seconds(make(40_000))
+    # twenty times the digits: linear is twenty times the time; quadratic would be four hundred
+    assert large < 80 * small + 0.05, (small, large)
