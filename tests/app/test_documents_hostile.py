@@ -57,7 +57,7 @@ def test_a_link_to_dev_zero_and_a_fifo_are_refused_at_once(tmp_path):
     started = time.monotonic()
     with pytest.raises(DocumentError, match="FIFO"):
         read_document(fifo)  # no writer: a plain open would wait for ever
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < 5  # refused at once; a plain open would never return
     with pytest.raises(DocumentError, match="folder"):
         read_document(tmp_path)
 
@@ -134,7 +134,7 @@ def test_the_window_reads_off_the_gui_thread_and_a_newer_open_cancels_the_older(
     window.editor.setPlainText("")
     started = time.monotonic()
     first = window.open_file(str(big))
-    assert time.monotonic() - started < 0.2  # the GUI thread only starts the worker
+    assert time.monotonic() - started < 1.0  # the GUI thread only starts the worker (reading takes far longer)
     second = window.open_file(str(small))
     assert first.is_cancelled and not second.is_cancelled
     qtbot.waitUntil(lambda: docs.SENTENCE in window.editor.toPlainText(), timeout=10_000)

@@ -101,7 +101,7 @@ def test_a_word_of_100k_letters_takes_linear_time(lexicon):
     import time
 
     g = FallbackG2P(lexicon)
-    started = time.perf_counter()
+    started = time.process_time()
     g.phonemes("x" * 100_000)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 3.0  # CPU seconds; the quadratic split took minutes
     assert g.split("keyboardwise") is not None  # real compounds still split
