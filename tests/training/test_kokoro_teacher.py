@@ -140,3 +140,35 @@ def test_kokoro_features_land_on_the_24k_frame_layout():
     assert list(arrays["durations"]) == [16, 40, T - 56]
     voiced_f0 = arrays["f0"][arrays["voiced"] == 1].astype(np.float64)
     assert abs(np.median(voiced_f0) - 150) < 5
+
+
+def test_a_kokoro_utterance_is_stored_with_durations_that_sum_to_its_audio(tmp_path, monkeypatch):
+    pytest.importorskip("soundfile")
+    import json
+
+    import soundfile as sf
+
+    u = fe.utterance("The cat sat on the mat.")
+    rng = np.random.default_rng(3)
+
+    class Teacher:
+        def synthesize(self, symbols, voice, accent):
+            d = np.full(len(symbols), 1200)
+            d[0], d[-1] = 9000, 6000
+            x = 0.2 * rng.standard_normal(int(d.sum())).astype(np.float32)
+            x[: d[0]] = 0
+            x[-d[-1] :] = 0
+            return x, d
+
+    monkeypatch.setattr(generate, "AUDIO", tmp_path)
+    monkeypatch.setattr(generate, "kokoro_teacher", Teacher)
+    voice = generate.TEACHER_SETS["kokoro"][0]
+    job = {"speaker": voice.name, "id": "s000", "split": "valid"}
+    cfg = generate.GenerateConfig()
+    assert generate.process_kokoro(job, voice, u, cfg)["status"] == "done"
+    rec = json.loads((tmp_path / voice.name / "s000.json").read_text())
+    audio, sr = sf.read(str(tmp_path / voice.name / "s000.wav"))
+    assert sr == 24000 and sum(rec["symbol_samples"]) == len(audio)
+    assert rec["symbols"] == list(u.symbols) and rec["text"] == u.text and rec["speaker_id"] == voice.speaker_id
+    assert rec["duration_s"] == round(len(audio) / sr, 4) and rec["native_rate"] == 24000
+    assert generate.process_kokoro(job, voice, u, cfg)["status"] == "cached"

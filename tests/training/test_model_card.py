@@ -10,20 +10,22 @@ pytest.importorskip("torch")  # training.data, which the model card reads the co
 
 from training.model_card import paper_table_markdown  # noqa: E402
 
+ROW = {
+    "label": "1.58-bit",
+    "file_bytes": 1_590_000,
+    "parameters": 4_075_733,
+    "fp32_weight_bytes": 16_302_932,
+    "wer": 0.0875,
+    "teacher_wer": 0.076,
+    "dnsmos_ovrl": 2.6,
+    "teacher_dnsmos_ovrl": 2.9,
+    "mcd_db": 4.2,
+    "rtf": 0.006,
+}
+
 
 def test_markdown_has_a_line_per_row_and_the_teacher():
-    row = {
-        "label": "1.58-bit",
-        "file_bytes": 1_590_000,
-        "parameters": 4_075_733,
-        "fp32_weight_bytes": 16_302_932,
-        "wer": 0.0875,
-        "teacher_wer": 0.076,
-        "dnsmos_ovrl": 2.6,
-        "teacher_dnsmos_ovrl": 2.9,
-        "mcd_db": 4.2,
-        "rtf": 0.006,
-    }
+    row = dict(ROW)
     text = paper_table_markdown(
         {
             "budget": {"vocoder_steps": 800, "acoustic_steps": 2500, "test_sentences_per_voice": 8},
@@ -39,19 +41,7 @@ def test_markdown_has_a_line_per_row_and_the_teacher():
 
 
 def test_markdown_gives_each_rows_training_minutes_when_recorded():
-    row = {
-        "label": "1.58-bit",
-        "file_bytes": 1_590_000,
-        "parameters": 4_075_733,
-        "fp32_weight_bytes": 16_302_932,
-        "wer": 0.0875,
-        "teacher_wer": 0.076,
-        "dnsmos_ovrl": 2.6,
-        "teacher_dnsmos_ovrl": 2.9,
-        "mcd_db": 4.2,
-        "rtf": 0.006,
-        "train_seconds": {"vocoder": 600.0, "acoustic": 1500.0, "finetune": 0.0},
-    }
+    row = {**ROW, "train_seconds": {"vocoder": 600.0, "acoustic": 1500.0, "finetune": 0.0}}
     old = {k: v for k, v in row.items() if k != "train_seconds"} | {"label": "old"}
     text = paper_table_markdown(
         {"budget": {"vocoder_steps": 800, "acoustic_steps": 2500, "test_sentences_per_voice": 8}, "rows": [row, old]}

@@ -326,24 +326,31 @@ def process_one(job: dict, text: str, cfg: GenerateConfig) -> dict:
     x = x[:, 0]
     native_dur = len(x) / sr
     y, info = trim_and_normalize(resample(x, sr), SAMPLE_RATE, cfg)
-    _atomic_write_wav(wav, y, SAMPLE_RATE)
+    return store_utterance(job, voice, u, y, SAMPLE_RATE, sr, native_dur, {**info, **(engine_info or {})})
+
+
+def store_utterance(
+    job: dict, voice: TeacherVoice, u, y: np.ndarray, sr: int, native_rate: int, native_duration_s: float, extra: dict
+) -> dict:
+    """Write one finished utterance: its audio, then its record (the .json, written last,
+    marks the pair complete). -> the status for the driver."""
+    wav, meta = out_paths(voice.name, job["id"])
+    _atomic_write_wav(wav, y, sr)
     rec = {
         "id": job["id"],
         "speaker": voice.name,
         "speaker_id": voice.speaker_id,
         "split": job["split"],
-        "text": text,
+        "text": u.text,
         "spoken": u.spoken,
         "frontend": fe.FRONTEND_NAME,
         "frontend_version": fe.FRONTEND_VERSION,
-        "native_rate": sr,
-        "native_duration_s": round(native_dur, 4),
-        "duration_s": round(len(y) / SAMPLE_RATE, 4),
-        **info,
+        "native_rate": native_rate,
+        "native_duration_s": round(native_duration_s, 4),
+        "duration_s": round(len(y) / sr, 4),
+        **extra,
     }
-    if engine_info:
-        rec.update(engine_info)
-    _atomic_write_json(meta, rec)  # the .json is written last: it marks the pair complete
+    _atomic_write_json(meta, rec)
     return {"status": "done", "duration_s": rec["duration_s"]}
 
 
@@ -394,19 +401,7 @@ def process_kokoro(job: dict, voice: TeacherVoice, u, cfg: GenerateConfig) -> di
     frames, speech, _ = speech_frames(y, sr, cfg)
     gain_db = loudness_gain_db(frames[speech], float(np.max(np.abs(y))), cfg)
     y = (y * 10 ** (gain_db / 20)).astype(np.float32)
-    _atomic_write_wav(wav, y, sr)
-    rec = {
-        "id": job["id"],
-        "speaker": voice.name,
-        "speaker_id": voice.speaker_id,
-        "split": job["split"],
-        "text": u.text,
-        "spoken": u.spoken,
-        "frontend": fe.FRONTEND_NAME,
-        "frontend_version": fe.FRONTEND_VERSION,
-        "native_rate": sr,
-        "native_duration_s": round(len(audio) / sr, 4),
-        "duration_s": round(len(y) / sr, 4),
+    extra = {
         **info,
         "gain_db": round(gain_db, 3),
         "kokoro_voice": voice.voice,
@@ -414,8 +409,7 @@ def process_kokoro(job: dict, voice: TeacherVoice, u, cfg: GenerateConfig) -> di
         "symbols": list(u.symbols),
         "symbol_samples": [int(v) for v in d],
     }
-    _atomic_write_json(meta, rec)  # the .json is written last: it marks the pair complete
-    return {"status": "done", "duration_s": rec["duration_s"]}
+    return store_utterance(job, voice, u, y, sr, sr, len(audio) / sr, extra)
 
 
 # --------------------------------------------------------------------------------------------
