@@ -46,6 +46,7 @@ class Settings:
     font_size: int = 12  # points, FONT_SIZE_RANGE (the text area)
     geometry: str = ""  # QMainWindow.saveGeometry() as hex
     recent_files: list = field(default_factory=list)
+    output_device: str = ""  # the PortAudio output device's name; "" = the system default
 
     def voice_spec(self) -> str:
         """The SynthesisConfig.voice string: "a", or "a:0.7+b:0.3" for a blend."""
@@ -87,6 +88,7 @@ def _validated(raw: dict) -> Settings:
         recent_files=[p for p in raw.get("recent_files", []) if isinstance(p, str)][:MAX_RECENT]
         if isinstance(raw.get("recent_files"), list)
         else [],
+        output_device=raw.get("output_device") if isinstance(raw.get("output_device"), str) else d.output_device,
     )
 
 
