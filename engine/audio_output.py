@@ -1,9 +1,13 @@
 """Audio output shared by the command line and the desktop app.
 
 - ``to_int16``: the one float -> 16-bit rule (round to nearest, clip to [-32768, 32767]);
-- ``AudioFileWriter``: WAV, FLAC or Ogg Vorbis through ``soundfile``, written to a temporary
-  file beside the target and renamed over it only on ``commit`` (no half-written file, ever);
-  WAV still works through the standard library when ``soundfile`` (libsndfile) cannot load;
+- ``AudioFileWriter``: WAV, FLAC, Ogg Vorbis, Ogg Opus or MP3 through ``soundfile``, with tags
+  (title, album, track number...), written to a temporary file beside the target and renamed
+  over it only on ``commit`` (no half-written file, ever); WAV still works through the standard
+  library when ``soundfile`` (libsndfile) cannot load. Opus takes only 8, 12, 16, 24 or 48 kHz:
+  other rates are resampled (``resample.StreamResampler``) to the next one up, and ``note`` says so;
+- ``PcmStreamWriter``: 16-bit audio to a pipe (standard output) as it comes, as a WAV whose
+  sizes say "unknown" (0xFFFFFFFF, as sox and ffmpeg write to pipes) or as raw s16le;
 - the 4 GiB of a WAV file (``WAV_MAX_DATA_BYTES``, 27 hours at 22,050 Hz): a writer told how long
   the audio may be (``expected_seconds``, from ``estimated_audio_seconds``) writes a WAV whose
   estimate passes half of that as RF64 (the WAV layout for larger files, through soundfile; it
@@ -28,15 +32,27 @@ import wave
 from collections.abc import Callable, Generator, Iterable
 from pathlib import Path
 from types import ModuleType
-from typing import Any, TypeVar, cast
+from typing import Any, BinaryIO, TypeVar, cast
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 log = logging.getLogger(__name__)
 
-# The formats a file can be written in, by suffix (soundfile's format names).
-FILE_FORMATS = {".wav": "WAV", ".flac": "FLAC", ".ogg": "OGG"}
+# The formats a file can be written in, by suffix: soundfile's (format, subtype).
+FILE_FORMATS = {
+    ".wav": ("WAV", "PCM_16"),
+    ".flac": ("FLAC", "PCM_16"),
+    ".ogg": ("OGG", "VORBIS"),
+    ".opus": ("OGG", "OPUS"),
+    ".mp3": ("MP3", "MPEG_LAYER_III"),
+}
+FORMAT_NAMES = {".wav": "WAV", ".flac": "FLAC", ".ogg": "Ogg Vorbis", ".opus": "Ogg Opus", ".mp3": "MP3"}
+LOSSY_SUBTYPES = ("VORBIS", "OPUS", "MPEG_LAYER_III")  # these codecs take float samples
+OPUS_RATES = (8000, 12000, 16000, 24000, 48000)
+# Tags a file may carry (SoundFile attributes). Read back, all of them survive in WAV, FLAC,
+# Ogg Vorbis, Ogg Opus and MP3, except that LAME writes its own name as the MP3's software.
+TAG_NAMES = ("title", "artist", "album", "tracknumber", "comment", "software", "date", "genre")
 INT16_SCALE = 32767
 
 
@@ -81,6 +97,12 @@ def to_int16(samples: ArrayLike) -> np.ndarray:
     return np.clip(np.rint(x * INT16_SCALE), -32768, 32767).astype(np.int16)
 
 
+def from_int16(pcm: np.ndarray) -> np.ndarray:
+    """16-bit PCM back to float32 samples; ``to_int16(from_int16(pcm))`` gives ``pcm`` again,
+    exactly (for audio kept as PCM, such as an export's spool, on its way into a file)."""
+    return np.asarray(pcm, dtype=np.float32) / np.float32(INT16_SCALE)
+
+
 def clip_float(samples: ArrayLike) -> np.ndarray:
     """Float32 samples clipped to [-1, 1] (for the lossy codec, which takes floats)."""
     return np.clip(np.nan_to_num(np.asarray(samples, dtype=np.float32).reshape(-1)), -1.0, 1.0)
@@ -97,10 +119,17 @@ def _soundfile() -> ModuleType | None:
 
 
 def available_formats() -> list[str]:
-    """Suffixes this installation can write: WAV always, FLAC/OGG when soundfile can."""
+    """Suffixes this installation can write: WAV always; FLAC, OGG, OPUS and MP3 when this
+    soundfile's libsndfile has the codec (MP3 and Opus came with libsndfile 1.1 and 1.0.29)."""
     soundfile = _soundfile()
-    have = soundfile.available_formats() if soundfile is not None else {}
-    return [s for s, fmt in FILE_FORMATS.items() if fmt == "WAV" or fmt in have]
+    if soundfile is None:
+        return [".wav"]
+    have = soundfile.available_formats()
+    return [
+        s
+        for s, (fmt, subtype) in FILE_FORMATS.items()
+        if fmt == "WAV" or (fmt in have and subtype in soundfile.available_subtypes(fmt))
+    ]
 
 
 def check_format(path: str | Path) -> str:
@@ -138,29 +167,46 @@ class _WaveFile:
             self._fh.close()
 
 
-class _SoundFile:
-    """Any of FILE_FORMATS through soundfile: 16-bit PCM from ``to_int16``, Vorbis from floats."""
+def opus_rate(sample_rate: int) -> int:
+    """The rate an Opus file is written at: ``sample_rate`` if Opus takes it, else the next one up."""
+    return next((r for r in OPUS_RATES if r >= sample_rate), OPUS_RATES[-1])
 
-    def __init__(self, soundfile: ModuleType, path: Path, sample_rate: int, fmt: str):
-        self._vorbis = fmt == "OGG"  # fmt: one of FILE_FORMATS, or "RF64" for a long WAV
-        self._file = soundfile.SoundFile(
-            str(path),
-            "w",
-            samplerate=sample_rate,
-            channels=1,
-            format=fmt,
-            subtype="VORBIS" if self._vorbis else "PCM_16",
-        )
+
+class _SoundFile:
+    """Any of FILE_FORMATS through soundfile: 16-bit PCM from ``to_int16``, the lossy codecs
+    from clipped floats (Opus resampled first when it cannot take ``sample_rate``)."""
+
+    def __init__(
+        self, soundfile: ModuleType, path: Path, sample_rate: int, fmt: str, subtype: str, tags: dict[str, str]
+    ):
+        from .resample import StreamResampler
+
+        self._lossy = subtype in LOSSY_SUBTYPES  # fmt may also be "RF64" for a long WAV
+        file_rate = opus_rate(sample_rate) if subtype == "OPUS" else sample_rate
+        self.resampler = StreamResampler(sample_rate, file_rate) if file_rate != sample_rate else None
+        self._file = soundfile.SoundFile(str(path), "w", samplerate=file_rate, channels=1, format=fmt, subtype=subtype)
+        try:
+            for name, value in tags.items():  # before the first write: some formats put them in the header
+                setattr(self._file, name, value)
+        except BaseException:
+            self._file.close()
+            raise
 
     def write(self, samples: ArrayLike) -> None:
-        self._file.write(clip_float(samples) if self._vorbis else to_int16(samples))
+        if self.resampler is not None:
+            samples = self.resampler.process(clip_float(samples))
+        self._file.write(clip_float(samples) if self._lossy else to_int16(samples))
 
     def close(self) -> None:
-        self._file.close()
+        try:
+            if self.resampler is not None:
+                self._file.write(clip_float(self.resampler.flush()))
+        finally:
+            self._file.close()
 
 
 class AudioFileWriter:
-    """Mono audio into ``path`` (format from its suffix), all or nothing.
+    """Mono audio into ``path`` (format from its suffix, ``FILE_FORMATS``), all or nothing.
 
     The samples go to a hidden temporary file in the same folder; ``commit()`` closes it and
     renames it over ``path``. Leaving the ``with`` block (or calling ``discard()``) without a
@@ -172,14 +218,27 @@ class AudioFileWriter:
     of what WAV holds, the file is written as RF64 and ``note`` says so; without soundfile that
     is ``AudioTooLong``, before anything is written. A plain WAV stops with ``AudioTooLong`` as
     soon as a write would pass ``WAV_MAX_DATA_BYTES``.
+
+    ``tags``: names from ``TAG_NAMES`` -> text (unknown names are a ValueError); the standard
+    library's WAV writer (no soundfile) cannot write them and drops them.
     """
 
-    def __init__(self, path: str | Path, sample_rate: int, expected_seconds: float | None = None):
+    def __init__(
+        self,
+        path: str | Path,
+        sample_rate: int,
+        expected_seconds: float | None = None,
+        tags: dict[str, str] | None = None,
+    ):
         self.path = Path(path)
         self.sample_rate = sample_rate
         self.frames = 0
         self.note = ""  # a line for the user about how the file is written, or ""
-        fmt = FILE_FORMATS[check_format(self.path)]
+        fmt, subtype = FILE_FORMATS[check_format(self.path)]
+        tags = {name: value for name, value in (tags or {}).items() if value}
+        unknown = sorted(set(tags) - set(TAG_NAMES))
+        if unknown:
+            raise ValueError(f"unknown tags {', '.join(unknown)}; the tags are {', '.join(TAG_NAMES)}")
         soundfile = _soundfile()
         limit = wav_max_seconds(sample_rate)
         self._max_frames: int | None = WAV_MAX_DATA_BYTES // 2 if fmt == "WAV" else None
@@ -196,11 +255,14 @@ class AudioFileWriter:
                 f"({limit / 3600:.0f} hours): {self.path.name} is written as RF64, the WAV layout for large files"
             )
         self.temp_path = self.path.with_name(f".{self.path.stem}.partial-{os.getpid()}{self.path.suffix}")
-        self._file = (
-            _SoundFile(soundfile, self.temp_path, sample_rate, fmt)
+        self._file: _SoundFile | _WaveFile = (
+            _SoundFile(soundfile, self.temp_path, sample_rate, fmt, subtype, tags)
             if soundfile is not None
             else _WaveFile(self.temp_path, sample_rate)
         )
+        if isinstance(self._file, _SoundFile) and self._file.resampler is not None:
+            rate = self._file.resampler.rate_out
+            self.note = f"Opus takes no {sample_rate:,} Hz audio: {self.path.name} is resampled to {rate:,} Hz"
         self._open = True
 
     def write(self, samples: np.ndarray) -> None:
@@ -245,6 +307,50 @@ class AudioFileWriter:
 
     def __exit__(self, *exc_info: object) -> None:
         self.discard()  # after a commit there is nothing left to discard
+
+
+# --- streams (standard output) -------------------------------------------------------------
+STREAM_UNKNOWN_SIZE = 0xFFFFFFFF  # a WAV size field that says "until the end of the stream"
+
+
+def wav_stream_header(sample_rate: int) -> bytes:
+    """The 44-byte header of a 16-bit mono WAV whose length is not known yet (a pipe): the RIFF
+    and data sizes are 0xFFFFFFFF, which sox, ffmpeg and libsndfile read as "to the end"."""
+    import struct
+
+    return (
+        b"RIFF"
+        + struct.pack("<I", STREAM_UNKNOWN_SIZE)
+        + b"WAVEfmt "
+        + struct.pack("<IHHIIHH", 16, 1, 1, sample_rate, sample_rate * 2, 2, 16)
+        + b"data"
+        + struct.pack("<I", STREAM_UNKNOWN_SIZE)
+    )
+
+
+class PcmStreamWriter:
+    """16-bit mono audio (``to_int16``) written to a binary stream as it comes: a WAV header
+    with unknown sizes first (``wav_stream_header``), or nothing before raw s16le with
+    ``raw=True``. For pipes, where a file's sizes cannot be written at the end. The caller
+    owns the stream; ``close()`` flushes it."""
+
+    def __init__(self, stream: BinaryIO, sample_rate: int, raw: bool = False):
+        self.stream, self.sample_rate = stream, sample_rate
+        self.frames = 0
+        if not raw:
+            stream.write(wav_stream_header(sample_rate))
+
+    def write(self, samples: ArrayLike) -> None:
+        pcm = to_int16(samples)
+        self.stream.write(pcm.astype("<i2", copy=False).tobytes())
+        self.frames += len(pcm)
+
+    @property
+    def seconds(self) -> float:
+        return self.frames / self.sample_rate
+
+    def close(self) -> None:
+        self.stream.flush()
 
 
 # --- synthesizing ahead of the player -------------------------------------------------------
