@@ -1,37 +1,39 @@
-"""Sentence boundaries for the transport (previous/next sentence) and the highlight, and the
-mapping between Python string indices and Qt document positions (UTF-16 code units)."""
+"""Sentence and paragraph boundaries for the transport (previous/next), the highlight and the
+cursor moves, and the mapping between Python string indices and Qt document positions (UTF-16
+code units).
+
+Sentences are the engine's own (``bittts.engine.text.chunking.split_sentences``): the spans the
+synthesizer reads, found on the normalized words, so "Dr.", "3.5", "a.m.", "J. R. R. Tolkien" and
+"…" before a small letter never end one. The front end costs about 20 ms of CPU for 6,000
+characters on the development machine, so a book is never split whole on the GUI thread:
+``SentenceFinder`` splits a window of about 6,000 characters around the position and caches it;
+look-ups inside the window are binary searches (microseconds).
+
+A paragraph is the text between blank lines (the engine's paragraph break, which always ends a
+sentence). Everything here is plain Python, called on the GUI thread.
+"""
 
 from __future__ import annotations
 
 import bisect
 import re
 
-# A sentence ends at . ! ? … (with closing quotes/brackets) followed by space, or at a blank
-# line / line break. Abbreviations such as "Mr." split a sentence in two; that only moves a
-# navigation stop, the engine does its own splitting for synthesis.
-_SENTENCE_END = re.compile(r"""[.!?\u2026]+["'\u201d\u2019)\]]*(?=\s)|\n""")
+from bittts.engine.text.chunking import split_sentences
+
+# A line holding only spaces or tabs between two line breaks: the engine's paragraph break.
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_SPACE = re.compile(r"\s")
+_NOT_SPACE = re.compile(r"\S")
+
+# Characters next to a window's cut (not at a blank line) that are not trusted: the normalizer
+# looks a few words around each word ("a.m." cut after "a." could read as a sentence end).
+CUT_MARGIN = 200
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """[start, end) of every sentence, leading whitespace excluded, empty ones dropped."""
-    spans = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        end = match.end()
-        _add(text, start, end, spans)
-        start = end
-    _add(text, start, len(text), spans)
-    return spans
-
-
-def _add(text, start, end, spans):
-    while start < end and text[start].isspace():
-        start += 1
-    stop = end
-    while stop > start and text[stop - 1].isspace():
-        stop -= 1
-    if stop > start:
-        spans.append((start, stop))
+    """[start, end) of every sentence of ``text`` as the engine splits it (the whole text: use
+    ``SentenceFinder`` for a long one)."""
+    return [(c.start, c.end) for c in split_sentences(text)]
 
 
 def sentence_index_at(spans: list[tuple[int, int]], position: int, starts: list[int] | None = None) -> int:
@@ -45,6 +47,55 @@ def sentence_index_at(spans: list[tuple[int, int]], position: int, starts: list[
     return i + 1
 
 
+# ---- paragraphs
+def _skip_space(text: str, i: int) -> int:
+    m = _NOT_SPACE.search(text, i)
+    return m.start() if m else len(text)
+
+
+def _last_blank_line(text: str, lo: int, hi: int):
+    """The last blank line that ends at or before ``hi`` and starts at or after ``lo`` (None if
+    none). Searched backwards in growing windows, so a step costs about the distance covered."""
+    width = 4096
+    while True:
+        start = max(lo, hi - width)
+        last = None
+        for last in _BLANK_LINE.finditer(text, start, hi):  # noqa: B007 - the last one is wanted
+            pass
+        if last is not None or start == lo:
+            return last
+        width *= 4
+
+
+def next_paragraph_start(text: str, position: int) -> int | None:
+    """The first paragraph start after ``position`` (None in the last paragraph)."""
+    i = position
+    while i > 0 and text[i - 1].isspace():  # inside the blank lines: count them from their start
+        i -= 1
+    for m in _BLANK_LINE.finditer(text, max(0, i - 1)):
+        start = _skip_space(text, m.end())
+        if start >= len(text):
+            return None
+        if start > position:
+            return start
+    return None
+
+
+def previous_paragraph_start(text: str, position: int) -> int | None:
+    """The last paragraph start before ``position``: the start of the paragraph the cursor is in,
+    or of the one before when it is at its start (None above the first)."""
+    hi = min(position, len(text))
+    while True:
+        m = _last_blank_line(text, 0, hi)
+        start = _skip_space(text, m.end() if m else 0)
+        if start < position:
+            return start
+        if m is None:
+            return None
+        hi = m.start()
+
+
+# ---- positions
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
@@ -69,7 +120,11 @@ class Utf16Map:
 
 class SentenceFinder:
     """Sentence look-ups around a position without splitting the whole text (a book can have
-    100,000 sentences; only a window of a few thousand characters is split, and cached)."""
+    100,000 sentences; only a window of ``2 * radius`` characters is split, and cached).
+
+    Windows start and end at blank lines where there are some (a blank line always ends a
+    sentence, so the split there is exact); a window cut elsewhere drops the sentences within
+    ``CUT_MARGIN`` characters of the cut, which the whole text may split differently."""
 
     def __init__(self, text: str, radius: int = 3000):
         self.text, self.radius = text, radius
@@ -88,24 +143,40 @@ class SentenceFinder:
             return
         self._load(position)
 
-    def _load(self, position: int) -> bool:
-        """Split the window around ``position``; False if that changed nothing."""
-        n = len(self.text)
+    def _edges(self, position: int) -> tuple[int, int, bool, bool]:
+        """The window around ``position``: (lo, hi, cut at lo, cut at hi)."""
+        text, n, half = self.text, len(self.text), self.radius // 2
         lo, hi = max(0, position - self.radius), min(n, position + self.radius)
         cut_lo = cut_hi = False
-        if lo > 0:  # start after a line break when there is one, so the first sentence is whole
-            nl = self.text.rfind("\n", lo, min(position, lo + self.radius // 2))
-            lo, cut_lo = (nl + 1, False) if nl >= 0 else (lo, True)
+        if lo > 0:
+            blank = _last_blank_line(text, lo, max(lo, min(position, lo + half)))
+            if blank is not None:
+                lo = blank.end()
+            else:  # no blank line: cut at a space, never inside a word
+                space = _SPACE.search(text, lo, max(lo, position))
+                lo, cut_lo = (space.start() if space else lo), True
         if hi < n:
-            nl = self.text.find("\n", max(position, hi - self.radius // 2), hi)
-            hi, cut_hi = (nl, False) if nl >= 0 else (hi, True)
+            blank = _BLANK_LINE.search(text, max(position, hi - half), hi)
+            if blank is not None:
+                hi = blank.start()
+            else:
+                space = text.rfind(" ", max(position, hi - half), hi)
+                hi, cut_hi = (space if space > position else hi), True
+        return lo, hi, cut_lo, cut_hi
+
+    def _load(self, position: int) -> bool:
+        """Split the window around ``position``; False if that changed nothing."""
+        lo, hi, cut_lo, cut_hi = self._edges(position)
         spans = [(a + lo, b + lo) for a, b in sentence_spans(self.text[lo:hi])]
-        # A window cut inside a sentence: drop the partial sentences at its edges.
-        if cut_lo and len(spans) > 1:
+        if cut_lo and len(spans) > 1:  # the first sentence is partial, the next ones near the cut unsure
             spans.pop(0)
+            while len(spans) > 1 and spans[0][0] < lo + CUT_MARGIN:
+                spans.pop(0)
             lo = spans[0][0]
         if cut_hi and len(spans) > 1:
-            hi = spans.pop()[0]
+            cut, hi = hi, spans.pop()[0]
+            while len(spans) > 1 and spans[-1][1] > cut - CUT_MARGIN:
+                hi = spans.pop()[0]
         changed = (lo, hi) != (self._lo, self._hi)
         self._lo, self._hi = lo, hi
         self._spans = spans
