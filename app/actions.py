@@ -95,7 +95,7 @@ def build_actions(w) -> None:
 
 
 def build_menus(w) -> None:
-    """File, Read, View and Help; sets ``w.recent_menu`` and ``w.date_order_menu``."""
+    """File, Read, View and Help; sets ``w.recent_menu``, ``w.date_order_menu`` and ``w.output_device_menu``."""
     bar = w.menuBar()
     m = bar.addMenu("&File")
     m.addAction(w.act_open)
@@ -113,6 +113,7 @@ def build_menus(w) -> None:
     w.date_order_menu = m.addMenu("Numeric da&tes")
     for a in w.date_order_actions.values():
         w.date_order_menu.addAction(a)
+    w.output_device_menu = m.addMenu("&Output device")  # filled by output_menu.OutputDeviceMenu
     m = bar.addMenu("&View")
     for a in (w.act_bigger, w.act_smaller, w.act_font_reset):
         m.addAction(a)

@@ -6,6 +6,7 @@ Each part lives in its own module and reports through the status line:
 - ``voice_panel.VoicePanel`` and ``model_panel.ModelPanel``: the boxes on the right;
 - ``actions``: the actions and shortcuts, the menus, the transport toolbar;
 - ``file_flow.FileFlow`` (open, recent files) and ``export_flow.ExportFlow`` (export audio);
+- ``output_menu.OutputDeviceMenu``: the Read menu's "Output device" choice;
 - ``status.StatusLine`` (announcements and errors) and ``tray`` (icon and tray menu).
 
 The work is in ``playback.PlaybackController`` and the runnables in ``workers``; the shared
@@ -41,6 +42,7 @@ from .actions import (
 from .export_flow import ExportFlow
 from .file_flow import FileFlow
 from .model_panel import ModelPanel
+from .output_menu import OutputDeviceMenu
 from .playback import PAUSED, PLAYING, STOPPED, PlaybackController
 from .reader import Reader
 from .settings import DATE_ORDERS, FONT_SIZE_RANGE, THEMES
@@ -84,6 +86,8 @@ class MainWindow(QMainWindow):
         if context.settings_store.problem:
             self.announce(context.settings_store.problem)
         self.audio_ok = context.probe_audio()
+        self.output_devices = OutputDeviceMenu(self.output_device_menu, context, self.controller, self.announce)
+        self.output_devices.apply_saved()
         self._update_engine_state()
         self.editor.setFocus()
         if context.synthesizer is None and synthesizer_loader is not None:
