@@ -67,7 +67,7 @@ class StreamResampler:
         self._next = 0  # the next output sample to make
         self._flushed = False
 
-    def _last_input(self, m: np.ndarray | int) -> np.ndarray | int:
+    def _last_input(self, m: int) -> int:
         """The newest input sample output m reads (it reads taps_per_phase back from there)."""
         return (m * self.down + self.centre) // self.up
 
@@ -77,12 +77,12 @@ class StreamResampler:
         k = np.arange(self.taps)
         for first in range(self._next, stop, BLOCK_OUTPUTS):
             m = np.arange(first, min(first + BLOCK_OUTPUTS, stop), dtype=np.int64)
-            last = self._last_input(m)
+            last = (m * self.down + self.centre) // self.up  # _last_input of each
             phase = (m * self.down + self.centre) % self.up
             window = self._buffer[(last - self._start)[:, None] - k[None, :]]  # [outputs, taps]
             pieces.append(np.einsum("ij,ij->i", window, self.filter[phase]).astype(np.float32))
         self._next = max(self._next, stop)
-        keep_from = int(self._last_input(self._next)) - self.taps + 1 - self._start
+        keep_from = self._last_input(self._next) - self.taps + 1 - self._start
         if keep_from > 0:
             self._buffer = self._buffer[keep_from:]
             self._start += keep_from
@@ -107,7 +107,7 @@ class StreamResampler:
         stop = output_length(self._received, self.rate_in, self.rate_out)
         if stop <= self._next:
             return np.zeros(0, np.float32)
-        needed = int(self._last_input(stop - 1)) + 1 - self._start - len(self._buffer)
+        needed = self._last_input(stop - 1) + 1 - self._start - len(self._buffer)
         self._buffer = np.concatenate([self._buffer, np.zeros(max(needed, 0), np.float64)])
         return self._emit(stop)
 
