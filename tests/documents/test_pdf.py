@@ -392,3 +392,27 @@ def test_blocks_cover_the_text():
     doc = read(outlined_book())
     assert doc.format == "pdf"
     assert "\n\n".join(doc.text[b.start : b.end] for b in doc.blocks) == doc.text
+
+
+def test_mutated_pdfs_read_or_fail_with_a_document_error():
+    """Bytes flipped, cut and repeated at random (seeded): a Document or a DocumentError, never
+    another exception."""
+    import random
+
+    rng = random.Random(31)
+    original = outlined_book()
+    for _ in range(150):
+        data = bytearray(original)
+        for _ in range(rng.randint(1, 8)):
+            at = rng.randrange(len(data))
+            action = rng.random()
+            if action < 0.6:
+                data[at] = rng.randrange(256)
+            elif action < 0.8:
+                del data[at : at + rng.randint(1, 40)]
+            else:
+                data[at:at] = data[at : at + rng.randint(1, 40)]
+        try:
+            read(bytes(data))
+        except DocumentError as exc:
+            assert "\n" not in str(exc)
