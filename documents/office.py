@@ -286,12 +286,16 @@ class _Docx:
         self._container(container, parts)
         return parts
 
-    def _container(self, container: ElementTree.Element, parts: list[_Part]) -> None:
-        for child in container:
+    def _read_children(self, element: ElementTree.Element) -> Iterator[tuple[ElementTree.Element, str]]:
+        """The children that are read, with their local names (a tick for each)."""
+        for child in element:
             self.walk.tick()
             local = _local(child.tag)
-            if child.tag == MC_FALLBACK or local in self.SKIPPED:
-                continue
+            if child.tag != MC_FALLBACK and local not in self.SKIPPED:
+                yield child, local
+
+    def _container(self, container: ElementTree.Element, parts: list[_Part]) -> None:
+        for child, local in self._read_children(container):
             if local == "p":
                 self._paragraph(child, parts)
             elif local == "tbl":
@@ -357,11 +361,7 @@ class _Docx:
 
     def _inline(self, element: ElementTree.Element, boxes: list[_Part]) -> Iterator[str]:
         """The text of a paragraph's runs in order; text boxes go to ``boxes``."""
-        for child in element:
-            self.walk.tick()
-            local = _local(child.tag)
-            if child.tag == MC_FALLBACK or local in self.SKIPPED:
-                continue
+        for child, local in self._read_children(element):
             if local == "t":
                 yield child.text or ""
             elif local in ("tab", "br", "cr", "ptab"):
