@@ -57,6 +57,7 @@ def build_actions(w) -> None:
     w.act_stop = make_action(w, "&Stop", w.stop, ["F7", "Ctrl+."], S.SP_MediaStop)
     w.act_prev = make_action(w, "Pre&vious sentence", w.previous_sentence, "Alt+Left", S.SP_MediaSeekBackward)
     w.act_next = make_action(w, "&Next sentence", w.next_sentence, "Alt+Right", S.SP_MediaSeekForward)
+    build_navigation_actions(w)
     w.act_clipboard = make_action(
         w, "Read &clipboard", w.read_clipboard, "Ctrl+Shift+V", None, "Read the text on the clipboard"
     )
@@ -94,6 +95,25 @@ def build_actions(w) -> None:
         w.date_order_actions[name] = act
 
 
+def build_navigation_actions(w) -> None:
+    """Paragraph and chapter steps, bookmarks and the chapters panel (``w.act_*`` of the Go menu).
+    Ctrl+Up/Down are the word processors' paragraph keys; Alt+Left/Right stay the sentence keys."""
+    r, panel = w.reader, w.chapters_panel
+    w.act_prev_paragraph = make_action(w, "Previous &paragraph", r.previous_paragraph, "Ctrl+Up")
+    w.act_next_paragraph = make_action(w, "Next p&aragraph", r.next_paragraph, "Ctrl+Down")
+    w.act_prev_chapter = make_action(w, "Previous c&hapter", r.previous_chapter, "Alt+PgUp")
+    w.act_next_chapter = make_action(w, "Next &chapter", r.next_chapter, "Alt+PgDown")
+    w.act_add_bookmark = make_action(
+        w, "Add &bookmark…", lambda: w.places.add_bookmark(), "Ctrl+B", None, "Bookmark the sentence being read"
+    )
+    w.act_go_bookmark = make_action(
+        w, "&Go to bookmark…", panel.focus_bookmarks, "Ctrl+Shift+B", None, "Choose a bookmark in the panel"
+    )
+    w.act_focus_chapters = make_action(
+        w, "Chapters and book&marks", panel.focus_chapters, "Ctrl+3", None, "Show the chapters and bookmarks panel"
+    )
+
+
 def build_menus(w) -> None:
     """File, Read, View and Help; sets ``w.recent_menu``, ``w.date_order_menu`` and ``w.output_device_menu``."""
     bar = w.menuBar()
@@ -114,6 +134,13 @@ def build_menus(w) -> None:
     for a in w.date_order_actions.values():
         w.date_order_menu.addAction(a)
     w.output_device_menu = m.addMenu("&Output device")  # filled by output_menu.OutputDeviceMenu
+    m = bar.addMenu("&Go")
+    for a in (w.act_prev, w.act_next, w.act_prev_paragraph, w.act_next_paragraph, w.act_prev_chapter):
+        m.addAction(a)
+    m.addAction(w.act_next_chapter)
+    m.addSeparator()
+    for a in (w.act_add_bookmark, w.act_go_bookmark, w.act_focus_chapters):
+        m.addAction(a)
     m = bar.addMenu("&View")
     for a in (w.act_bigger, w.act_smaller, w.act_font_reset):
         m.addAction(a)

@@ -1,5 +1,9 @@
-"""The text panel and reading it: play from the cursor or the selection, sentence steps, the
-clipboard and texts sent by other launches, and the sentence and word highlight."""
+"""The text panel and reading it: play from the cursor or the selection, steps by sentence,
+paragraph and chapter (the cursor moves when stopped; reading jumps while it reads), the
+clipboard and texts sent by other launches, and the sentence and word highlight.
+
+The sentences are the engine's (``textnav.SentenceFinder``, a window split at a time and kept
+while the text does not change); the chapters and bookmarks are ``marks.DocumentMarks``."""
 
 from __future__ import annotations
 
@@ -7,8 +11,9 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
 
+from .marks import DocumentMarks
 from .playback import PAUSED, STOPPED
-from .textnav import SentenceFinder, Utf16Map
+from .textnav import SentenceFinder, Utf16Map, next_paragraph_start, previous_paragraph_start
 from .themes import HIGHLIGHT_COLOURS
 
 
@@ -44,7 +49,11 @@ class ReaderTextEdit(QPlainTextEdit):
 class Reader(QObject):
     """``panel`` (the label and ``editor``) and the reading of its text through ``controller``.
 
-    ``can_play`` is set by the window (a synthesizer and an audio output are there)."""
+    ``can_play`` is set by the window (a synthesizer and an audio output are there).
+    ``textReplaced`` is emitted just before a text from the clipboard or another launch replaces
+    the document (its reading place is saved then)."""
+
+    textReplaced = Signal()
 
     def __init__(self, controller, context, status, parent=None):
         super().__init__(parent)
@@ -52,6 +61,7 @@ class Reader(QObject):
         self.can_play = False
         self._text_map = Utf16Map("")
         self._sentence_span = self._word_span = (-1, -1)
+        self._finder: SentenceFinder | None = None  # of the text last navigated
         self.editor = ReaderTextEdit()
         self.editor.setAccessibleName("Text to read")
         self.editor.setAccessibleDescription("Type, paste or drop a file. F5 reads from the cursor.")
@@ -66,6 +76,7 @@ class Reader(QObject):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(text_label)
         layout.addWidget(self.editor)
+        self.marks = DocumentMarks(self.editor.document(), self)
         controller.finished.connect(self._on_finished)
         controller.wordChanged.connect(self._on_word)
         controller.sentenceChanged.connect(self._on_sentence)
@@ -117,7 +128,7 @@ class Reader(QObject):
 
     def _move_cursor_by_sentence(self, step: int) -> None:
         text = self._document()
-        finder = SentenceFinder(text)
+        finder = self.finder(text)
         here = self._text_map.from_qt(self.editor.textCursor().position())
         if step > 0:
             target = finder.next_start(here)
@@ -127,12 +138,114 @@ class Reader(QObject):
         if target is None:
             self.status.announce("This is the last sentence.")
             return
+        self._place_cursor(target)
+        self.status.announce(self.sentence_text(target))
+
+    # ---- paragraphs, chapters, bookmarks, a remembered place
+    def finder(self, text: str) -> SentenceFinder:
+        """The sentence finder of ``text``, kept while the text stays the same (a window split
+        costs ~20 ms; a look-up in it microseconds)."""
+        if self._finder is None or self._finder.text != text:
+            self._finder = SentenceFinder(text)
+        return self._finder
+
+    def sentence_text(self, position: int, limit: int = 200) -> str:
+        """The sentence at or after ``position`` (a Python index), at most ``limit`` characters."""
+        text = self.editor.toPlainText()
+        sentence = self.finder(text).containing(position)
+        return text[sentence[0] : sentence[1]][:limit] if sentence else ""
+
+    def here(self) -> int:
+        """Where the reader is (a Python index): the word being read, else the cursor."""
+        text = self._document()
+        if self.controller.state != STOPPED and self.controller.highlight and self.controller.text == text:
+            return self.controller.current_position()
+        return self._text_map.from_qt(self.editor.textCursor().position())
+
+    def _place_cursor(self, position: int) -> None:
         cursor = self.editor.textCursor()
-        cursor.setPosition(self._text_map.to_qt(target))
+        cursor.setPosition(self._text_map.to_qt(position))
         self.editor.setTextCursor(cursor)
-        sentence = finder.containing(target)
-        if sentence:
-            self.status.announce(text[sentence[0] : sentence[1]][:200])
+
+    def go_to(self, position: int, announcement: str = "") -> None:
+        """Move to ``position`` (a Python index): while the text is read, reading goes on from
+        there; else the cursor moves there and the view centres it. Announces ``announcement``,
+        else the sentence there."""
+        text = self._document()
+        position = min(max(position, 0), len(text))
+        c = self.controller
+        if c.state != STOPPED and c.highlight and c.text == text:
+            c.play(text, position, max(c._end, position))
+        else:
+            self._place_cursor(position)
+            self.editor.centerCursor()
+        self.status.announce(announcement or self.sentence_text(position))
+
+    def go_to_qt(self, qt_position: int, announcement: str = "") -> None:
+        """``go_to`` for a Qt position (a chapter or bookmark mark)."""
+        self._document()
+        self.go_to(self._text_map.from_qt(qt_position), announcement)
+
+    def restore_position(self, position: int) -> None:
+        """Put the cursor at the start of the sentence holding ``position`` (a remembered place;
+        between sentences: the next one) and centre the view on it; past the end: the end."""
+        text = self._document()
+        position = min(max(position, 0), len(text))
+        sentence = self.finder(text).containing(position)  # or the next one, from a gap
+        self._place_cursor(sentence[0] if sentence else position)
+        self.editor.centerCursor()
+
+    def next_paragraph(self) -> None:
+        target = next_paragraph_start(self._document(), self.here())
+        if target is None:
+            self.status.announce("This is the last paragraph.")
+        else:
+            self.go_to(target)
+
+    def previous_paragraph(self) -> None:
+        target = previous_paragraph_start(self._document(), self.here())
+        if target is None:
+            self.status.announce("This is the first paragraph.")
+        else:
+            self.go_to(target)
+
+    def _chapter_step(self, step: int) -> None:
+        chapters = self.marks.chapters
+        if not chapters:
+            self.status.announce("This text has no chapters.")
+            return
+        self._document()
+        here = self._text_map.to_qt(self.here())
+        if step > 0:
+            ahead = [c for c in chapters if c.qt_position > here]
+            target = ahead[0] if ahead else None
+        else:
+            behind = [c for c in chapters if c.qt_position < here]
+            target = behind[-1] if behind else None
+        if target is None:
+            self.status.announce("This is the last chapter." if step > 0 else "There is no chapter before this.")
+            return
+        self.go_to_qt(target.qt_position, f"Chapter: {target.title}")
+
+    def next_chapter(self) -> None:
+        self._chapter_step(+1)
+
+    def previous_chapter(self) -> None:
+        self._chapter_step(-1)
+
+    def bookmark_name(self) -> str:
+        """A default name for a bookmark here: the first words of the sentence (at most 6)."""
+        words = self.sentence_text(self.here(), limit=400).split()
+        return " ".join(words[:6]) + (" …" if len(words) > 6 else "") if words else "Bookmark"
+
+    def add_bookmark(self, name: str) -> None:
+        """A bookmark named ``name`` at the start of the sentence being read or at the cursor
+        (between sentences: the next one)."""
+        text = self._document()
+        here = self.here()
+        sentence = self.finder(text).containing(here)  # or the next one, from a gap
+        self.marks.add_bookmark(name, self._text_map.to_qt(sentence[0] if sentence else here))
+        self.status.announce(f"Bookmark added: {name}.")
 
     def read_clipboard(self) -> None:
         text = QGuiApplication.clipboard().text()
@@ -144,6 +257,7 @@ class Reader(QObject):
             self.status.announce(f"There is no text on {source}.")
             return
         self.controller.stop()
+        self.textReplaced.emit()
         cursor = self.editor.textCursor()
         cursor.select(QTextCursor.SelectionType.Document)
         cursor.insertText(text)

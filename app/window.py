@@ -7,6 +7,8 @@ Each part lives in its own module and reports through the status line:
 - ``actions``: the actions and shortcuts, the menus, the transport toolbar;
 - ``file_flow.FileFlow`` (open, recent files) and ``export_flow.ExportFlow`` (export audio);
 - ``output_menu.OutputDeviceMenu``: the Read menu's "Output device" choice;
+- ``chapters_panel.ChaptersPanel`` (the chapters and bookmarks dock) and
+  ``reading_place.ReadingPlace`` (each file's remembered place and bookmarks, ``positions.json``);
 - ``status.StatusLine`` (announcements and errors) and ``tray`` (icon and tray menu).
 
 The work is in ``playback.PlaybackController`` and the runnables in ``workers``; the shared
@@ -20,7 +22,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QMainWindow,
@@ -39,12 +41,16 @@ from .actions import (
     build_toolbar,
     plain_lower,
 )
+from .chapters_panel import ChaptersPanel
 from .export_flow import ExportFlow
 from .file_flow import FileFlow
 from .model_panel import ModelPanel
 from .output_menu import OutputDeviceMenu
 from .playback import PAUSED, PLAYING, STOPPED, PlaybackController
+from .positions import FILE_NAME as POSITIONS_FILE_NAME
+from .positions import PositionStore
 from .reader import Reader
+from .reading_place import ReadingPlace
 from .settings import DATE_ORDERS, FONT_SIZE_RANGE, THEMES
 from .status import StatusLine
 from .themes import THEME_LABELS, apply_theme
@@ -71,6 +77,9 @@ class MainWindow(QMainWindow):
         # The parts; the actions, menus and toolbar call into them through this window.
         self.status = StatusLine(self)
         self.reader = Reader(self.controller, context, self.status, self)
+        positions = PositionStore(context.settings_store.path.with_name(POSITIONS_FILE_NAME))
+        self.places = ReadingPlace(self.reader, positions, self.status, self)
+        self.chapters_panel = ChaptersPanel(self.reader.marks, self)
         self.voice_panel = VoicePanel(context)
         self.model_box = ModelPanel(context, model_readout)
         self.export = ExportFlow(self, context, self.status, self.editor.toPlainText, lambda: self.current_file)
@@ -85,6 +94,8 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         if context.settings_store.problem:
             self.announce(context.settings_store.problem)
+        if positions.problem:
+            self.announce(positions.problem)
         self.audio_ok = context.probe_audio()
         self.output_devices = OutputDeviceMenu(self.output_device_menu, context, self.controller, self.announce)
         self.output_devices.apply_saved()
@@ -113,6 +124,8 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 0)
         self.splitter.setSizes([640, 360])
         self.setCentralWidget(self.splitter)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.chapters_panel)
+        self.chapters_panel.hide()  # shown for a document with chapters, or from the Go menu
         # Logical tab order: text, then the voice panel top to bottom, then the model readout.
         chain = [self.editor, *self.voice_panel.tab_order(), self.model_panel]
         for a, b in itertools.pairwise(chain):
@@ -127,6 +140,7 @@ class MainWindow(QMainWindow):
         c.rtfChanged.connect(lambda _: self.model_box.update_live())
         self.editor.filesDropped.connect(lambda files: self.open_file(files[0]))
         self.files.opened.connect(self._on_file_opened)
+        self.chapters_panel.goTo.connect(self.reader.go_to_qt)
         self.voice_panel.preview_button.clicked.connect(self.preview_voice)
         self.context.synthesizerChanged.connect(self._update_engine_state)
 
@@ -222,6 +236,7 @@ class MainWindow(QMainWindow):
         self.files.cancel_loading()
         self.controller.stop()
         self.export.cancel()
+        self.places.close_document()
         self.save_settings()
         if self.tray is not None:
             self.tray.hide()
@@ -340,7 +355,14 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ files
     def _on_file_opened(self, path: str, text: str) -> None:
-        self.reader.show_document(text)
+        self.show_opened(path, text, getattr(self.files, "current_document", None))
+
+    def show_opened(self, path: str, text: str, document=None) -> None:
+        """Show a file's text at its remembered place, with its chapters (``document``: its
+        ``bittts.documents.Document``, or None) in the chapters panel."""
+        self.places.show(path, text, document)
+        if self.reader.marks.chapters:
+            self.chapters_panel.show()
         self.current_file = path
         self.setWindowTitle(f"{Path(path).name} - BitTTS Desktop")
 
