@@ -312,7 +312,9 @@ class SpeechServer:
     def _synthesize(self, utterance: _Utterance) -> None:
         written = 0
         try:
-            chunks = self.synth.synthesize(utterance.text, lambda: self._config(utterance.ssml), utterance.cancel)
+            chunks = self.synth.synthesize(
+                utterance.text, lambda: self._config(utterance.ssml), utterance.cancel, quick_start=True
+            )
             for chunk in chunks:
                 self._place_events(utterance, chunk)
                 if not self.sink.write(chunk.samples, utterance.cancel):

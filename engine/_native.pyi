@@ -35,5 +35,5 @@ class TernaryConv1d:
 
 def quantize_frames(x: ArrayLike) -> tuple[NDArray[np.int8], NDArray[np.float32]]: ...
 def harmonic_synth(
-    f0: ArrayLike, amplitudes: ArrayLike, hop: int, sample_rate: float, phase: float = 0.0
+    f0: ArrayLike, amplitudes: ArrayLike, hop: int, sample_rate: float, phase: float = 0.0, count: int | None = None
 ) -> tuple[NDArray[np.float32], float]: ...

@@ -247,9 +247,11 @@ def quantize_frames(x):
     return (xq[:rows, :c].astype(np.int16) - 128).astype(np.int8), gamma[:rows]
 
 
-def harmonic_synth(f0, amplitudes, hop, double sample_rate, double phase=0.0):
+def harmonic_synth(f0, amplitudes, hop, double sample_rate, double phase=0.0, count=None):
     """DDSP oscillator bank: f0[frames] Hz, amplitudes[frames, harmonics] ->
-    (float32 samples[frames * hop], final phase). Same maths as engine.dsp.harmonic_signal_reference."""
+    (float32 samples[count * hop], final phase). ``count`` (default: all frames) is how many
+    frames to synthesize; the frame after the last one, when given, is the one it glides to, so
+    parts of an utterance join exactly. Same maths as engine.dsp.harmonic_signal_reference."""
     f = np.ascontiguousarray(f0, dtype=np.float32)
     a = np.ascontiguousarray(amplitudes, dtype=np.float32)
     if f.ndim != 1 or a.ndim != 2 or a.shape[0] != f.shape[0]:
@@ -259,8 +261,9 @@ def harmonic_synth(f0, amplitudes, hop, double sample_rate, double phase=0.0):
     cdef int64_t hop_ = _bounded(hop, 1, MAX_HOP, "hop")
     cdef int64_t frames = f.shape[0]
     cdef int64_t harmonics = _bounded(a.shape[1], 0, INT32_MAX, "harmonics")
-    out = np.empty(frames * hop_, dtype=np.float32)
-    if frames == 0 or harmonics == 0:
+    cdef int64_t count_ = frames if count is None else _bounded(count, 0, frames, "count")
+    out = np.empty(count_ * hop_, dtype=np.float32)
+    if count_ == 0 or harmonics == 0:
         out[:] = 0
         return out, phase
     cdef const float[::1] fv = f
@@ -268,10 +271,12 @@ def harmonic_synth(f0, amplitudes, hop, double sample_rate, double phase=0.0):
     cdef float[::1] ov = out
     cdef double ph = phase
     cdef int rc
-    if fv.shape[0] != frames or av.shape[0] != frames or av.shape[1] != harmonics or ov.shape[0] != frames * hop_:
+    if fv.shape[0] != frames or av.shape[0] != frames or av.shape[1] != harmonics or ov.shape[0] != count_ * hop_:
         raise RuntimeError("buffers do not fit the oscillator bank")
     with nogil:
-        rc = bt_harmonic_synth(&fv[0], &av[0, 0], frames, <int32_t>harmonics, <int32_t>hop_, sample_rate, &ph, &ov[0])
+        rc = bt_harmonic_synth(
+            &fv[0], &av[0, 0], frames, count_, <int32_t>harmonics, <int32_t>hop_, sample_rate, &ph, &ov[0]
+        )
     if rc != 0:
         raise MemoryError("harmonic synthesis could not allocate its frame buffer")
     return out, ph

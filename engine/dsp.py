@@ -37,21 +37,23 @@ def harmonic_amplitudes(
 
 
 def harmonic_signal_reference(
-    f0: np.ndarray, amps: np.ndarray, sample_rate: int, hop: int, phase: float = 0.0
+    f0: np.ndarray, amps: np.ndarray, sample_rate: int, hop: int, phase: float = 0.0, count: int | None = None
 ) -> tuple[np.ndarray, float]:
-    """Plain NumPy oscillator bank: sum_k a_k(n) sin(k phi(n)); returns (samples, final phase)."""
-    f0_s = upsample_frames(f0.astype(np.float64), hop)
+    """Plain NumPy oscillator bank: sum_k a_k(n) sin(k phi(n)); returns (samples, final phase).
+    ``count``: synthesize the first ``count`` frames only, gliding toward frame ``count``."""
+    count = len(f0) if count is None else count
+    f0_s = upsample_frames(f0.astype(np.float64), hop)[: count * hop]
     phi = phase + 2 * np.pi * np.cumsum(f0_s / sample_rate)
-    a_s = upsample_frames(amps.astype(np.float64), hop)  # [N, H]
+    a_s = upsample_frames(amps.astype(np.float64), hop)[: count * hop]  # [N, H]
     k = np.arange(1, amps.shape[1] + 1)
     samples = (a_s * np.sin(np.remainder(phi, 2 * np.pi)[:, None] * k[None, :])).sum(axis=1)
     return samples.astype(np.float32), float(np.remainder(phi[-1], 2 * np.pi)) if len(phi) else phase
 
 
 def harmonic_signal(
-    f0: np.ndarray, amps: np.ndarray, sample_rate: int, hop: int, phase: float = 0.0
+    f0: np.ndarray, amps: np.ndarray, sample_rate: int, hop: int, phase: float = 0.0, count: int | None = None
 ) -> tuple[np.ndarray, float]:
-    return _native.harmonic_synth(f0, amps, hop, float(sample_rate), phase)
+    return _native.harmonic_synth(f0, amps, hop, float(sample_rate), phase, count)
 
 
 def _interp_bins(values: np.ndarray, bins: int) -> np.ndarray:
@@ -65,15 +67,36 @@ def _interp_bins(values: np.ndarray, bins: int) -> np.ndarray:
 
 def noise_signal(gains: np.ndarray, noise_frames: np.ndarray, hop: int) -> np.ndarray:
     """gains [T, G] log gain, noise_frames [T, n_fft] white noise -> [T * hop] samples."""
-    frames, n_fft = noise_frames.shape
+    return noise_segment(gains, noise_frames, hop, 0, 0, len(noise_frames))
+
+
+def noise_frames_for(start: int, stop: int, frames: int, n_fft: int, hop: int) -> tuple[int, int]:
+    """The frames [lo, hi) whose windows reach the samples of frames [start, stop) (windows are
+    centred on their frame's first sample)."""
+    half = n_fft // 2
+    lo = max(0, start - (n_fft - half + hop - 1) // hop + 1)
+    hi = min(frames, stop + (half + hop - 1) // hop)
+    return lo, hi
+
+
+def noise_segment(
+    gains: np.ndarray, noise_frames: np.ndarray, hop: int, first: int, start: int, stop: int
+) -> np.ndarray:
+    """The noise of frames [start, stop) -> [(stop - start) * hop] samples, from the gains and
+    noise of frames [first, first + len(gains)), which must cover ``noise_frames_for``.
+    Parts joined end to end equal the whole: each sample sums the same windows in the same order."""
+    count, n_fft = noise_frames.shape
     response = _interp_bins(np.exp(gains.astype(np.float32)), n_fft // 2 + 1)
     filtered = np.fft.irfft(np.fft.rfft(noise_frames, axis=1) * response, n=n_fft, axis=1)
     filtered *= 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n_fft) / n_fft)  # periodic Hann
-    out = np.zeros((frames + 1) * hop + n_fft)
-    for t in range(frames):  # overlap-add; frames is small (one chunk), the FFTs above are batched
-        out[t * hop : t * hop + n_fft] += filtered[t]
-    start = n_fft // 2
-    return out[start : start + frames * hop].astype(np.float32)
+    length = (stop - start) * hop
+    out = np.zeros(length)  # out[i]: sample start * hop + i of the whole signal
+    for k in range(count):  # overlap-add; frames is small (one chunk), the FFTs above are batched
+        at = (first + k - start) * hop - n_fft // 2  # where this frame's window begins in out
+        lo, hi = max(0, -at), min(n_fft, length - at)
+        if lo < hi:
+            out[at + lo : at + hi] += filtered[k, lo:hi]
+    return out.astype(np.float32)
 
 
 def white_noise_frames(frames: int, n_fft: int, seed: int) -> np.ndarray:

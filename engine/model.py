@@ -211,6 +211,12 @@ class BitTTSModel:
         e = self.envelope_points
         return out[:, :e], out[:, e:]
 
+    @property
+    def vocoder_context(self) -> int:
+        """Frames on each side that one frame's vocoder controls depend on (the convolutions' reach)."""
+        layers = [self.vocoder_in, *(b.conv for b in self.vocoder_blocks), self.vocoder_out]
+        return sum(layer.padding for layer in layers)
+
     def vocode(
         self,
         mel: np.ndarray,
@@ -222,14 +228,58 @@ class BitTTSModel:
     ) -> np.ndarray | None:
         """Acoustic frames -> waveform. ``cancelled`` is asked between stages; when it says
         True the work stops and None is returned."""
-        stop = cancelled or (lambda: False)
-        envelope, gains = self.vocoder_controls(mel, f0, voiced)
-        if stop():
-            return None
-        amps = dsp.harmonic_amplitudes(f0, envelope, self.sample_rate, self.max_harmonics, self.harmonic_ceiling)
-        harmonic, _ = dsp.harmonic_signal(f0, amps, self.sample_rate, self.hop)
-        if stop():
-            return None
+        return VocoderRun(self, mel, f0, voiced, noise_frames, seed).part(len(f0), cancelled)
+
+
+class VocoderRun:
+    """One utterance vocoded in consecutive parts, so that its first part can be heard before
+    the rest is made. ``part(stop)`` returns the samples of frames [done, stop); the parts
+    joined equal ``vocode`` of the whole exactly: each frame's controls are computed with all
+    the context the convolutions reach (per-frame quantization makes them independent of the
+    part), the oscillators carry their phase and glide toward the next part's first frame, and
+    the noise windows that straddle a joint are summed in the same order."""
+
+    def __init__(
+        self,
+        model: BitTTSModel,
+        mel: np.ndarray,
+        f0: np.ndarray,
+        voiced: np.ndarray,
+        noise_frames: np.ndarray | None = None,
+        seed: int = 0,
+    ):
+        self.model, self.mel, self.f0, self.voiced = model, mel, f0, voiced
+        self.frames = len(f0)
         if noise_frames is None:
-            noise_frames = dsp.white_noise_frames(len(f0), self.noise_fft, seed)
-        return harmonic + dsp.noise_signal(gains, noise_frames, self.hop)
+            noise_frames = dsp.white_noise_frames(self.frames, model.noise_fft, seed)
+        self.noise_frames = noise_frames
+        self.done = 0  # frames vocoded so far
+        self._phase = 0.0
+
+    def part(self, stop: int, cancelled: Callable[[], bool] | None = None) -> np.ndarray | None:
+        """Samples of frames [done, stop) (stop is clipped to the utterance); None when
+        ``cancelled`` says True between stages."""
+        m, start, stop = self.model, self.done, min(max(stop, self.done), self.frames)
+        halt = cancelled or (lambda: False)
+        if start == stop:
+            return np.zeros(0, np.float32)
+        noise_lo, noise_hi = dsp.noise_frames_for(start, stop, self.frames, m.noise_fft, m.hop)
+        lo, hi = min(start, noise_lo), max(min(stop + 1, self.frames), noise_hi)  # frames whose controls are needed
+        reach = m.vocoder_context
+        c_lo, c_hi = max(0, lo - reach), min(self.frames, hi + reach)
+        envelope, gains = m.vocoder_controls(self.mel[c_lo:c_hi], self.f0[c_lo:c_hi], self.voiced[c_lo:c_hi])
+        if halt():
+            return None
+        h_hi = min(stop + 1, self.frames)  # the frame the last one glides toward
+        f0 = self.f0[start:h_hi]
+        amps = dsp.harmonic_amplitudes(
+            f0, envelope[start - c_lo : h_hi - c_lo], m.sample_rate, m.max_harmonics, m.harmonic_ceiling
+        )
+        harmonic, phase = dsp.harmonic_signal(f0, amps, m.sample_rate, m.hop, self._phase, count=stop - start)
+        if halt():
+            return None
+        noise = dsp.noise_segment(
+            gains[noise_lo - c_lo : noise_hi - c_lo], self.noise_frames[noise_lo:noise_hi], m.hop, noise_lo, start, stop
+        )
+        self.done, self._phase = stop, phase
+        return harmonic + noise

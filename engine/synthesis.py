@@ -33,6 +33,12 @@ text unless ``ssml`` is set (the command line turns it on by itself for input th
   +-12 semitones), volume scales its samples (gain changes glide over one frame: no clicks);
   emphasis is a preset of the three (``EMPHASIS``);
 * ``<phoneme>`` phones are used as given;
+* ``<voice>`` switches the speaker for the words inside it (chunks are cut where it changes;
+  ``voice_select`` says how a name, gender, variant or language is matched, and that the
+  current voice, ``config.voice``, is kept when none matches);
+* what the parser tolerates (unknown elements, ``<audio>``, other languages...) and the
+  ``<voice>`` requests that cannot be honoured are listed once by ``ssml_warnings(ssml)``
+  and logged at INFO level by ``synthesize`` (logger ``bittts.engine.synthesis``);
 * word timings, word spans and chunk spans refer to the SSML string itself;
 * malformed SSML raises ``SsmlError`` (a ValueError naming the line and column) when the
   stream starts, before any audio.
@@ -46,10 +52,11 @@ Limits (``bittts.engine.limits``): a request of more than ``MAX_TEXT_CHARS`` cha
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import cast
 
@@ -62,7 +69,7 @@ from bittts.engine.limits import (
     MAX_TEXT_CHARS,
     InputLimitError,
 )
-from bittts.engine.model import BitTTSModel
+from bittts.engine.model import BitTTSModel, VocoderRun
 from bittts.engine.model_format import ModelFile, ModelFormatError
 from bittts.engine.model_info import ModelSummary, bundled_model_path, summarize
 from bittts.engine.synthesis_types import (
@@ -81,8 +88,9 @@ from bittts.engine.text.lexicon import Lexicon, LexiconError
 from bittts.engine.text.neural_g2p import g2p_for_model
 from bittts.engine.text.normalize import Word, check_date_order
 from bittts.engine.text.phonemize import SENTENCE_END, WordPhones
-from bittts.engine.text.ssml import Break, SsmlError, SsmlWord, phonemize_ssml
+from bittts.engine.text.ssml import Break, SsmlDocument, SsmlError, SsmlWord, VoiceRequest, phonemize_ssml
 from bittts.engine.text.user_dict import UserDict
+from bittts.engine.voice_select import select_voice
 
 __all__ = [
     "Synthesizer",
@@ -96,8 +104,11 @@ __all__ = [
     "EMPHASIS",
 ]
 
+log = logging.getLogger(__name__)
+
 EDGE_FADE_SECONDS = 0.004  # speech starts and ends at zero, so adjacent chunks join without clicks
 SENTENCE_PAUSE_SECONDS = 0.18  # added after a chunk that ends a sentence (a clause cut gets none)
+QUICK_START_SECONDS = 0.25  # synthesize(quick_start=True): the first chunk's first part, at least this long
 FIRST_CHUNK_MAX_WORDS = 12  # a longer first sentence is cut at a clause mark: the first audio comes sooner
 _CLAUSE_TRAILERS = frozenset(",;:\u2014\"')]}")
 PROSODY_PITCH_LIMIT = 12.0  # semitones, config pitch and SSML pitch together
@@ -133,6 +144,40 @@ class _Unit:
     pause_before: float = 0.0  # seconds (an SSML break before the first word of the text)
     pause_after: float = 0.0
     prosody: tuple[WordProsody, ...] | None = None  # one per word; None: all neutral
+    voice: VoiceRequest | None = None  # an SSML <voice> request for all its words; None: the config's voice
+
+
+@dataclass(frozen=True)
+class _Speech:
+    """A unit after the acoustic model: the frames per phone and the vocoder run that turns
+    its frames into samples (None for a unit without phones)."""
+
+    durations: np.ndarray
+    run: VocoderRun | None
+    volume: float
+    sample_gain: np.ndarray | None  # SSML gain per sample, or None
+    count: int  # samples of the whole speech
+
+
+def limit_blas_threads() -> None:
+    """NumPy's BLAS on one thread, for the whole process (once; the first Synthesizer does it).
+
+    The engine's float matrices are small (a chunk's frames by a few hundred channels): a BLAS
+    thread pool only adds its threads' wake-up, and on a busy machine their spinning tripled the
+    time to the first audio (bench/server_latency.py, load average 6 on 2 cores: median 28.6 ms
+    with two BLAS threads, 11.3 ms with one). threadpoolctl finds whichever BLAS NumPy loaded."""
+    global _blas_limited
+    if _blas_limited:
+        return
+    _blas_limited = True
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # a trimmed installation: correct, only slower on a busy machine
+        return
+    threadpool_limits(1, user_api="blas")
+
+
+_blas_limited = False
 
 
 def check_text_length(text: str, ssml: bool = False) -> None:
@@ -177,6 +222,7 @@ class Synthesizer:
         path = Path(model_path) if model_path else bundled_model_path()
         if not path.exists():
             raise ModelFormatError(f"model file not found: {path}")
+        limit_blas_threads()
         self._file = ModelFile(path)
         self.model = BitTTSModel(self._file)
         self.summary: ModelSummary = summarize(self._file)
@@ -223,15 +269,46 @@ class Synthesizer:
         floats = sum(a.nbytes for a in (self.model.phone_embedding, self.model.speaker_embedding))
         return self.model.resident_bytes + floats + self.summary.file_bytes
 
+    def ssml_warnings(self, ssml: str | SsmlDocument) -> tuple[str, ...]:
+        """One line per kind of thing in an SSML document (or one already parsed by
+        ``frontend.parse_ssml_document``) that is not read as written: the parser's warnings,
+        then the ``<voice>`` requests no voice matches. Raises ``SsmlError`` for malformed SSML."""
+        document = self.frontend.parse_ssml_document(ssml) if isinstance(ssml, str) else ssml
+        problems = dict.fromkeys(document.warnings)
+        for request in dict.fromkeys(it.voice for it in document.items if isinstance(it, SsmlWord) and it.voice):
+            problem = select_voice(request, self.voices).problem
+            if problem:
+                problems[problem] = None
+        return tuple(problems)
+
+    def voice_for(self, request: VoiceRequest | None, voice: str) -> str:
+        """The voice that speaks words under an SSML ``<voice>`` ``request`` when the caller's
+        voice is ``voice`` (a name or a blend, kept when nothing matches the request)."""
+        if request is None:
+            return voice
+        current = [name for name, _ in parse_voice_blend(voice, self.voice_names)]
+        return select_voice(request, self.voices, current).voice or voice
+
     def speaker_vector(self, voice: str) -> np.ndarray:
         """The speaker embedding of a voice or a blend ("bdl:0.7+slt:0.3")."""
         blend = parse_voice_blend(voice, self.voice_names)
         return self.model.speaker_vector({self._voice_ids[name]: weight for name, weight in blend})
 
     def synthesize(
-        self, text: str, config: ConfigSource = SynthesisConfig(), cancel: threading.Event | None = None
+        self,
+        text: str,
+        config: ConfigSource = SynthesisConfig(),
+        cancel: threading.Event | None = None,
+        *,
+        quick_start: bool = False,
     ) -> Iterator[AudioChunk]:
         """Yield one AudioChunk per sentence or clause as soon as it is ready.
+
+        ``quick_start`` (a screen reader's request): the first chunk's audio comes in two
+        chunks, cut at the first word end after ``QUICK_START_SECONDS``, so that the first one is
+        heard after vocoding a fraction of the sentence. The sentence's prosody is made whole, and
+        the two chunks join into the one chunk it would be otherwise (equal within float32
+        rounding: engine.model.VocoderRun).
 
         An unknown voice (``UnknownVoiceError``) or malformed SSML (``SsmlError``) fails at
         the first ``next()``, before any audio. SSML mode is read from the first config and
@@ -242,9 +319,10 @@ class Synthesizer:
         self.speaker_vector(first.voice)  # an unknown voice fails now, before any audio
         check_text_length(text, first.ssml)
         units = self._ssml_units(text) if first.ssml else self._text_units(text)
-        offset = 0
+        offset = 0  # samples yielded so far
+        index = 0  # chunks yielded so far
         max_samples = MAX_AUDIO_SECONDS * self.sample_rate
-        for index, unit in enumerate(units):
+        for unit_index, unit in enumerate(units):
             if cancel is not None and cancel.is_set():
                 return
             if len(unit.phones.ids) > MAX_SENTENCE_PHONES:
@@ -257,28 +335,68 @@ class Synthesizer:
                 raise InputLimitError(
                     f"the audio passed {MAX_AUDIO_SECONDS / 3600:g} hours, the most one request makes"
                 )
-            cfg = first if index == 0 else current()
+            cfg = first if unit_index == 0 else current()
             started = time.perf_counter()
-            speech, durations = self._render(unit, cfg, index, cancel)
+            speech = self._speech(unit, cfg, unit_index, cancel)
             if speech is None:
                 return
             lead = int(round(unit.pause_before * self.sample_rate))
             tail = int(round(unit.pause_after * self.sample_rate))
-            samples = speech
-            if lead or tail:
-                samples = np.concatenate([np.zeros(lead, np.float32), speech, np.zeros(tail, np.float32)])
-            chunk = AudioChunk(
-                samples=samples,
-                sample_rate=self.sample_rate,
-                text_span=unit.span,
-                words=self._word_timings(text, unit, durations, lead) if len(speech) else (),
-                phones=unit.phones.symbols,
-                index=index,
-                stream_offset=offset,
-                synthesis_seconds=time.perf_counter() - started,
-            )
-            offset += len(samples)
-            yield chunk
+            words = self._word_timings(text, unit, speech.durations, lead) if speech.count else ()
+            cut = self._quick_cut(words, lead) if quick_start and unit_index == 0 else None
+            pieces = [(words, unit.span)]
+            if cut is not None:
+                pieces = [
+                    (words[:cut], (unit.span[0], words[cut - 1].end_char)),
+                    (words[cut:], (words[cut].start_char, unit.span[1])),
+                ]
+            done = 0  # samples of this unit in the chunks already yielded
+            for k, (piece_words, span) in enumerate(pieces):
+                last = k == len(pieces) - 1
+                if speech.run is None:
+                    voice = np.zeros(0, np.float32)
+                else:
+                    stop = speech.run.frames if last else (piece_words[-1].end_sample - lead) // self.model.hop
+                    part = self._speech_part(speech, stop, cancel)
+                    if part is None:
+                        return
+                    voice = part
+                silence_before, silence_after = (lead if k == 0 else 0), (tail if last else 0)
+                samples = voice
+                if silence_before or silence_after:
+                    samples = np.concatenate(
+                        [np.zeros(silence_before, np.float32), voice, np.zeros(silence_after, np.float32)]
+                    )
+                if done:
+                    piece_words = tuple(
+                        replace(w, start_sample=w.start_sample - done, end_sample=w.end_sample - done)
+                        for w in piece_words
+                    )
+                yield AudioChunk(
+                    samples=samples,
+                    sample_rate=self.sample_rate,
+                    text_span=span,
+                    words=tuple(piece_words),
+                    phones=unit.phones.symbols,
+                    index=index,
+                    stream_offset=offset,
+                    synthesis_seconds=time.perf_counter() - started,
+                )
+                offset += len(samples)
+                done += len(samples)
+                index += 1
+                started = time.perf_counter()
+
+    def _quick_cut(self, words: Sequence[WordTiming], lead: int) -> int | None:
+        """How many words go in a quick-start first chunk: up to the first word that ends after
+        ``QUICK_START_SECONDS`` of speech, when at least as much speech follows; else None."""
+        if len(words) < 2:
+            return None
+        at_least = QUICK_START_SECONDS * self.sample_rate + lead
+        for k, word in enumerate(words[:-1]):
+            if word.end_sample >= at_least:
+                return k + 1 if words[-1].end_sample - word.end_sample >= at_least - lead else None
+        return None
 
     # --- text -> units ---------------------------------------------------------------------
     def _text_units(self, text: str) -> Iterator[_Unit]:
@@ -316,9 +434,12 @@ class Synthesizer:
 
     def _ssml_units(self, ssml: str) -> Iterator[_Unit]:
         """SSML -> chunks to render; raises ``SsmlError`` (at once) for malformed SSML."""
-        items = self.frontend.parse_ssml(ssml)
-        # Groups of words that end at a sentence end, a break or the end of the text, each
-        # with the total break after it (None: no break, the usual pause).
+        document = self.frontend.parse_ssml_document(ssml)
+        for warning in self.ssml_warnings(document):
+            log.info("SSML: %s", warning)
+        items = document.items
+        # Groups of words that end at a sentence end, a break, a change of <voice> or the end
+        # of the text, each with the total break after it (None: no break, the usual pause).
         groups: list[list] = []  # [words, break_ms or None, sentence_end]
         lead_ms = 0
         words: list[SsmlWord] = []
@@ -332,6 +453,9 @@ class Synthesizer:
                 else:
                     lead_ms += item.time_ms
                 continue
+            if words and words[-1].voice != item.voice:
+                groups.append([words, None, False])
+                words = []
             words.append(item)
             if item.word.punct_after in SENTENCE_END:
                 groups.append([words, None, True])
@@ -373,6 +497,7 @@ class Synthesizer:
                     pause_before=lead_ms / 1000 if g == 0 and p == 0 else 0.0,
                     pause_after=pause,
                     prosody=tuple(_word_prosody(w) for w, _ in piece),
+                    voice=group[0].voice,
                 )
 
     # --- units -> audio --------------------------------------------------------------------
@@ -381,8 +506,18 @@ class Synthesizer:
     ) -> tuple[np.ndarray | None, np.ndarray]:
         """The speech of one unit (without its pauses) and the frames of each phone; None when
         cancelled. Checks ``cancel`` between stages."""
+        speech = self._speech(unit, cfg, seed, cancel)
+        if speech is None or speech.run is None:
+            return (None if speech is None else np.zeros(0, np.float32)), (
+                np.zeros(0, np.int64) if speech is None else speech.durations
+            )
+        return self._speech_part(speech, speech.run.frames, cancel), speech.durations
+
+    def _speech(self, unit: _Unit, cfg: SynthesisConfig, seed: int, cancel: threading.Event | None) -> _Speech | None:
+        """A unit through the acoustic model, ready to be vocoded in one or more parts; None when
+        cancelled (the acoustic frames of an empty unit: ``run`` None)."""
         if not unit.phones.ids:
-            return np.zeros(0, np.float32), np.zeros(0, np.int64)
+            return _Speech(np.zeros(0, np.int64), None, cfg.volume, None, 0)
         ids = np.asarray(unit.phones.ids, np.int64)
         duration_scale = pitch_shift = gain = None
         if unit.prosody is not None and any(p != NEUTRAL for p in unit.prosody):
@@ -398,29 +533,44 @@ class Synthesizer:
             gain = _per_symbol([p.gain for p in unit.prosody], owner, 1.0)
         acoustic = self.model.acoustic(
             ids,
-            self.speaker_vector(cfg.voice),
+            self.speaker_vector(self.voice_for(unit.voice, cfg.voice)),
             speed=cfg.speed,
             pitch_semitones=cfg.pitch,
             duration_scale=duration_scale,
             pitch_shift=pitch_shift,
         )
         if cancel is not None and cancel.is_set():
-            return None, acoustic.durations
-        samples = self.model.vocode(
-            acoustic.mel, acoustic.f0, acoustic.voiced, seed=seed, cancelled=None if cancel is None else cancel.is_set
-        )
-        if samples is None:
-            return None, acoustic.durations
-        samples *= np.float32(cfg.volume)
+            return None
+        run = VocoderRun(self.model, acoustic.mel, acoustic.f0, acoustic.voiced, seed=seed)
+        count = run.frames * self.model.hop
+        sample_gain = None
         if gain is not None and np.any(gain != 1):
-            samples *= self._sample_gain(gain, acoustic.durations, len(samples))
-        fade = min(int(EDGE_FADE_SECONDS * self.sample_rate), len(samples) // 2)
+            sample_gain = self._sample_gain(gain, acoustic.durations, count)
+        return _Speech(acoustic.durations, run, cfg.volume, sample_gain, count)
+
+    def _speech_part(self, speech: _Speech, stop: int, cancel: threading.Event | None) -> np.ndarray | None:
+        """The samples of the speech's next frames up to ``stop``, with volume, SSML gain, the
+        fades at the speech's two ends and clipping; None when cancelled."""
+        run = speech.run
+        assert run is not None
+        first = run.done * self.model.hop
+        samples = run.part(stop, None if cancel is None else cancel.is_set)
+        if samples is None:
+            return None
+        last = first + len(samples)
+        samples *= np.float32(speech.volume)
+        if speech.sample_gain is not None:
+            samples *= speech.sample_gain[first:last]
+        fade = min(int(EDGE_FADE_SECONDS * self.sample_rate), speech.count // 2)
         if fade:
             ramp = np.linspace(0, 1, fade, dtype=np.float32)
-            samples[:fade] *= ramp
-            samples[-fade:] *= ramp[::-1]
+            if first < fade:
+                samples[: fade - first] *= ramp[first : min(fade, last)]
+            if last > speech.count - fade:
+                tail = max(first, speech.count - fade)
+                samples[tail - first :] *= ramp[::-1][tail - (speech.count - fade) : last - (speech.count - fade)]
         np.clip(samples, -1.0, 1.0, out=samples)
-        return samples, acoustic.durations
+        return samples
 
     def _sample_gain(self, gain: np.ndarray, durations: np.ndarray, count: int) -> np.ndarray:
         """A gain per phone -> per sample, gliding linearly between frame centres."""

@@ -66,8 +66,8 @@ setup() {
 }
 
 # ruff on the whole tree (pyproject.toml says what it leaves out), then mypy on the modules
-# pyproject.toml lists. mypy runs in build/mypy-src, where bittts/ has engine/, app/ and
-# resources/ linked in as they install: it cannot follow the editable install's import hook.
+# pyproject.toml lists. mypy runs in build/mypy-src, where bittts/ has engine/, app/, documents/
+# and resources/ linked in as they install: it cannot follow the editable install's import hook.
 lint() {
   local failed=0 f d
   echo "ruff check"
@@ -77,7 +77,7 @@ lint() {
   rm -rf build/mypy-src
   mkdir -p build/mypy-src/bittts
   for f in bittts/*.py; do ln -s "../../../$f" build/mypy-src/bittts/; done
-  for d in engine app resources; do ln -s "../../../$d" "build/mypy-src/bittts/$d"; done
+  for d in engine app documents resources; do ln -s "../../../$d" "build/mypy-src/bittts/$d"; done
   echo "mypy"
   (cd build/mypy-src && ../../.venv/bin/mypy --config-file ../../pyproject.toml) || failed=1
   if [ "$failed" != 0 ]; then

@@ -8,15 +8,15 @@
 
 #define TWO_PI 6.283185307179586
 
-int bt_harmonic_synth(const float *f0, const float *amps, int64_t frames, int32_t harmonics, int32_t hop,
-                      double sample_rate, double *phase_io, float *out)
+int bt_harmonic_synth(const float *f0, const float *amps, int64_t frames, int64_t count, int32_t harmonics,
+                      int32_t hop, double sample_rate, double *phase_io, float *out)
 {
     double *buf = (double *)malloc(sizeof(double) * 6 * (size_t)hop);
     if (!buf) return -1;
     double *s1 = buf, *c1 = buf + hop, *s = buf + 2 * hop, *c = buf + 3 * hop, *y = buf + 4 * hop, *frac = buf + 5 * hop;
     double phase = *phase_io;
     for (int32_t j = 0; j < hop; j++) frac[j] = (double)j / hop;
-    for (int64_t t = 0; t < frames; t++) {
+    for (int64_t t = 0; t < count; t++) {
         const int64_t tn = t + 1 < frames ? t + 1 : t;
         const double fa = f0[t], fb = f0[tn];
         for (int32_t j = 0; j < hop; j++) {

@@ -76,8 +76,10 @@ int bt_unpack_trits(const uint8_t *packed, int64_t n, int8_t *out);
 
 /* DDSP harmonic oscillator bank (dsp.c): f0[frames] Hz and amps[frames][harmonics] at frame
  * starts, linearly interpolated to samples; phase_io carries the running phase in and out.
- * Writes frames * hop samples. Returns -1 if out of memory. */
-int bt_harmonic_synth(const float *f0, const float *amps, int64_t frames, int32_t harmonics, int32_t hop,
-                      double sample_rate, double *phase_io, float *out);
+ * Writes count * hop samples (count <= frames): frame t glides toward frame t + 1 when there is
+ * one, the last frame is held. count < frames vocodes an utterance in parts that join exactly.
+ * Returns -1 if out of memory. */
+int bt_harmonic_synth(const float *f0, const float *amps, int64_t frames, int64_t count, int32_t harmonics,
+                      int32_t hop, double sample_rate, double *phase_io, float *out);
 
 #endif

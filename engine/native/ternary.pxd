@@ -20,5 +20,5 @@ cdef extern from "ternary.h" nogil:
     void bt_quantize_frames(const float *x, int64_t rows, int32_t c_in, int64_t row_stride,
                             int32_t padding, int32_t c_in4, uint8_t *xq, float *gamma)
     int bt_unpack_trits(const uint8_t *packed, int64_t n, int8_t *out)
-    int bt_harmonic_synth(const float *f0, const float *amps, int64_t frames, int32_t harmonics, int32_t hop,
-                          double sample_rate, double *phase_io, float *out)
+    int bt_harmonic_synth(const float *f0, const float *amps, int64_t frames, int64_t count, int32_t harmonics,
+                          int32_t hop, double sample_rate, double *phase_io, float *out)
