@@ -110,15 +110,29 @@ class Progress:
         isatty = getattr(self.stream, "isatty", None)
         self.enabled = total_chars >= min_chars and bool(isatty and isatty())
         self.drawn = False
+        self._width_drawn = 0
 
-    def update(self, done_chars: int, audio_seconds: float) -> None:
+    def update(self, done_chars: int, audio_seconds: float, eta_seconds: float | None = None) -> None:
+        """Draw the bar: the share of the text done, the audio made and, when known, the time left."""
         if not self.enabled:
             return
         share = min(max(done_chars / self.total, 0.0), 1.0)
-        filled = round(share * self.width)
+        left = f"  {_clock(eta_seconds)} left" if eta_seconds is not None else ""
+        self._draw(share, f"{audio_seconds:7.1f} s of audio{left}")
+
+    def encoding(self, share: float, file_name: str) -> None:
+        """Draw the bar for the last step of an export: the audio encoded into ``file_name``."""
+        if self.enabled:
+            self._draw(share, f"encoding {file_name}")
+
+    def _draw(self, share: float, words: str) -> None:
+        filled = round(min(max(share, 0.0), 1.0) * self.width)
         bar = "#" * filled + "-" * (self.width - filled)
-        self.stream.write(f"\r[{bar}] {share:4.0%}  {audio_seconds:7.1f} s of audio")
+        line = f"[{bar}] {share:4.0%}  {words}"
+        pad = " " * max(0, self._width_drawn - len(line))  # clear what a longer line left
+        self.stream.write(f"\r{line}{pad}")
         self.stream.flush()
+        self._width_drawn = len(line)
         self.drawn = True
 
     def close(self) -> None:
@@ -126,6 +140,14 @@ class Progress:
             self.stream.write("\n")
             self.stream.flush()
             self.drawn = False
+
+
+def _clock(seconds: float) -> str:
+    """Seconds as H:MM:SS (M:SS under an hour)."""
+    total = max(0, round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 # --- shared steps ---------------------------------------------------------------------------
@@ -381,14 +403,17 @@ def _check_output_format(path: Path) -> None:
     from bittts.engine.audio_output import FILE_FORMATS, available_formats
 
     suffix = path.suffix.lower()
+    formats = available_formats()
     if suffix not in FILE_FORMATS:
         raise CommandError(
-            f"cannot write {path.name}: the output format is chosen by its extension, one of {', '.join(FILE_FORMATS)}",
+            f"cannot write {path.name}: the output format is chosen by its extension, one of {', '.join(formats)}",
             EXIT_USAGE,
         )
-    if suffix not in available_formats():
+    if suffix not in formats:
         raise CommandError(
-            f"writing {path.suffix} needs the soundfile package (pip install soundfile); or write .wav", EXIT_ERROR
+            f"this installation cannot write {suffix} (its soundfile/libsndfile lacks the codec); "
+            f"the formats available are {', '.join(formats)}",
+            EXIT_ERROR,
         )
 
 
@@ -402,68 +427,187 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def cmd_synth(args: argparse.Namespace) -> int:
-    from bittts.engine.audio_output import AudioFileWriter, AudioTooLong, estimated_audio_seconds
+def _check_synth_options(args: argparse.Namespace) -> None:
+    """The combinations of `synth` options that cannot work, refused before anything is read."""
+    to_stdout = args.output == "-"
+    if args.raw and not to_stdout:
+        raise CommandError("--raw writes raw PCM to standard output: use it with -o -", EXIT_USAGE)
+    if to_stdout:
+        for flag, given in (("--chapters", args.chapters), ("--subtitles", args.subtitles), ("--resume", args.resume)):
+            if given:
+                raise CommandError(f"{flag} needs files: give -o a file or folder, not -", EXIT_USAGE)
+        return
+    per_chapter = args.chapters or Path(args.output).is_dir()
+    if per_chapter:
+        _check_output_format(Path("audio." + args.format.lstrip(".")))
+        if args.timings:
+            raise CommandError("--timings is for one file; with chapters use --subtitles", EXIT_USAGE)
+    else:
+        _check_output_format(Path(args.output))
+    if args.timings and args.resume:
+        raise CommandError("--timings cannot be resumed; use --subtitles with --resume", EXIT_USAGE)
+    if args.timings and _same_file(Path(args.output), Path(args.timings)):
+        raise CommandError(
+            f"-o and --timings name the same file ({args.output}); give them different names", EXIT_USAGE
+        )
+
+
+def _word_records(words: list[dict[str, Any]], rate: int) -> Callable[[AudioChunk, int, int], None]:
+    """A chunk callback that adds the chunk's words to ``words`` as --timings records."""
+
+    def add(chunk: AudioChunk, char_base: int, sample_base: int) -> None:
+        start = sample_base + chunk.stream_offset
+        for w in chunk.words:
+            words.append(
+                {
+                    "text": w.text,
+                    "spoken": w.spoken,
+                    "start_char": char_base + w.start_char,
+                    "end_char": char_base + w.end_char,
+                    "start": round((start + w.start_sample) / rate, 4),
+                    "end": round((start + w.end_sample) / rate, 4),
+                }
+            )
+
+    return add
+
+
+def _write_timings(path: str, rate: int, frames: int, voice: str, words: list[dict[str, Any]]) -> None:
     from bittts.engine.files import write_atomically
 
-    out = Path(args.output)
-    _check_output_format(out)
-    if args.timings and _same_file(out, Path(args.timings)):
-        raise CommandError(f"-o and --timings name the same file ({out}); give them different names", EXIT_USAGE)
+    document = {"sample_rate": rate, "duration": round(frames / rate, 4), "voice": voice, "words": words}
+    try:  # like the audio: a temporary file renamed over the old one, never half a file
+        write_atomically(Path(path), _timings_json(document))
+    except OSError as exc:
+        raise CommandError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _synth_to_stdout(args: argparse.Namespace, text: str, config: SynthesisConfig, synth: Synthesizer) -> int:
+    """WAV with unknown sizes (or raw s16le with --raw) on standard output, chunk by chunk;
+    nothing else goes there (notes and the progress bar are on standard error)."""
+    from bittts.engine.audio_output import PcmStreamWriter
+
+    words: list[dict[str, Any]] = []
+    add_words = _word_records(words, synth.sample_rate)
+    progress = Progress(len(text))
+    stream = PcmStreamWriter(sys.stdout.buffer, synth.sample_rate, raw=args.raw)
+    try:
+        for chunk in _chunks(synth, text, config):
+            stream.write(chunk.samples)
+            add_words(chunk, 0, 0)
+            progress.update(chunk.text_span[1], stream.seconds)
+        stream.close()
+    except BrokenPipeError:  # the reader stopped (head, a closed player): not an error of ours
+        _silence_stdout()
+        return EXIT_OK
+    finally:
+        progress.close()
+    if not stream.frames:
+        raise CommandError(NOTHING_TO_SAY, EXIT_INPUT)
+    if args.timings:
+        _write_timings(args.timings, synth.sample_rate, stream.frames, config.voice or synth.voice_names[0], words)
+    return EXIT_OK
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe: point standard output at /dev/null, so that Python's flush at exit
+    does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from bittts.audiobook import (
+        AudiobookExport,
+        ExportCancelled,
+        ExportError,
+        ExportOptions,
+        ExportProgress,
+        NothingToSay,
+    )
+    from bittts.engine.audio_output import AudioTooLong, UnsupportedFormat
+    from bittts.engine.limits import InputLimitError
+    from bittts.engine.synthesis_types import UnknownVoiceError
+    from bittts.engine.text.ssml import SsmlError
+
+    _check_synth_options(args)
     text, config, synth = _prepare(args)
-    rate = synth.sample_rate
-    if not out.parent.is_dir():
-        raise CommandError(f"cannot write {out}: the folder {out.parent} does not exist")
+    if args.output == "-":
+        return _synth_to_stdout(args, text, config, synth)
+    out = Path(args.output)
+    per_chapter = args.chapters or out.is_dir()
+    title, chapters = _document_chapters(args)
+    options = ExportOptions(
+        out,
+        per_chapter=per_chapter,
+        suffix="." + args.format.lstrip(".").lower(),
+        subtitles=args.subtitles or "",
+        subtitle_level=args.subtitle_level,
+        resume=args.resume,
+    )
     words: list[dict[str, Any]] = []
     progress = Progress(len(text))
-    expected = estimated_audio_seconds(len(text), config.speed, config.ssml)
+
+    def show(step: ExportProgress) -> None:
+        if step.stage == "encoding":
+            progress.encoding(step.encoded, step.file_name)
+        else:
+            progress.update(step.done_chars, step.audio_seconds, step.eta_seconds)
+
     try:
-        try:  # a temporary file, renamed at the end: no half-written file
-            writer = AudioFileWriter(out, rate, expected_seconds=expected)
-        except AudioTooLong as exc:
-            raise CommandError(f"cannot write {out}: {exc}", EXIT_USAGE) from None
-        except Exception as exc:  # noqa: BLE001 - OSError, soundfile.LibsndfileError
-            raise CommandError(f"cannot write {out}: {exc}") from None
-        if writer.note:
-            print(f"bittts: note: {writer.note}", file=sys.stderr)
-        with writer:
-            try:
-                for chunk in _chunks(synth, text, config):
-                    writer.write(chunk.samples)
-                    for w in chunk.words:
-                        words.append(
-                            {
-                                "text": w.text,
-                                "spoken": w.spoken,
-                                "start_char": w.start_char,
-                                "end_char": w.end_char,
-                                "start": round((chunk.stream_offset + w.start_sample) / rate, 4),
-                                "end": round((chunk.stream_offset + w.end_sample) / rate, 4),
-                            }
-                        )
-                    progress.update(chunk.text_span[1], writer.seconds)
-            finally:
-                progress.close()
-            if not writer.frames:
-                raise CommandError(NOTHING_TO_SAY, EXIT_INPUT)
-            writer.commit()
+        export = AudiobookExport(
+            synth,
+            text,
+            config,
+            options,
+            chapters=chapters,
+            title=title or (out.name if per_chapter else ""),  # the album of chapter files
+            progress=show,
+            on_chunk=_word_records(words, synth.sample_rate) if args.timings else None,
+        )
+    except AudioTooLong as exc:  # before any work: choose another format
+        raise CommandError(f"cannot write {out}: {exc}", EXIT_USAGE) from None
+    except (UnsupportedFormat, ExportError) as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from None
+    try:
+        try:
+            result = export.run()
+        finally:
+            progress.close()
+    except ExportError as exc:  # NothingToSay among them
+        code = EXIT_INPUT if isinstance(exc, NothingToSay) else EXIT_ERROR
+        raise CommandError(str(exc), code) from None
+    except (ExportCancelled, KeyboardInterrupt):
+        print(f"bittts: stopped; continue with the same command and --resume ({out})", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except SsmlError as exc:
+        raise CommandError(f"bad SSML: {exc}", EXIT_INPUT) from None
+    except InputLimitError as exc:
+        raise CommandError(str(exc), EXIT_INPUT) from None
+    except UnknownVoiceError as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from None
     except AudioTooLong as exc:
         raise CommandError(f"cannot write {out}: {exc}") from None
     except OSError as exc:
-        raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
-    total = writer.frames
+        raise CommandError(f"cannot write {exc.filename or out}: {exc.strerror or exc}") from None
+    for note in result.notes:
+        print(f"bittts: note: {note}", file=sys.stderr)
+    if per_chapter:
+        print(f"bittts: wrote {len(result.files)} files to {out}", file=sys.stderr)
     if args.timings:
-        document = {
-            "sample_rate": rate,
-            "duration": round(total / rate, 4),
-            "voice": config.voice or synth.voice_names[0],
-            "words": words,
-        }
-        try:  # like the audio: a temporary file renamed over the old one, never half a file
-            write_atomically(Path(args.timings), _timings_json(document))
-        except OSError as exc:
-            raise CommandError(f"cannot write {args.timings}: {exc.strerror or exc}") from None
+        frames = round(result.audio_seconds * synth.sample_rate)
+        _write_timings(args.timings, synth.sample_rate, frames, config.voice or synth.voice_names[0], words)
     return EXIT_OK
+
+
+def _document_chapters(args: argparse.Namespace) -> tuple[str, tuple[Any, ...]]:
+    """The title and chapters of the document --file read (``args.document``, a
+    ``bittts.documents`` Document, where the reader set one), else ("", ())."""
+    document = getattr(args, "document", None)
+    if document is None:
+        return "", ()
+    return str(getattr(document, "title", "")), tuple(getattr(document, "chapters", ()))
 
 
 def _timings_json(document: dict[str, Any]) -> str:
@@ -574,9 +718,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("say", help="speak text through the audio device while synthesizing")
     _add_synthesis_options(p)
     p.set_defaults(handler=cmd_say)
-    p = sub.add_parser("synth", help="write speech to a .wav (or .flac/.ogg) file")
+    p = sub.add_parser("synth", help="write speech to a file (.wav, .flac, .ogg, .opus, .mp3), files or a pipe")
     _add_synthesis_options(p)
-    p.add_argument("-o", "--output", required=True, metavar="OUT", help="the audio file: .wav, .flac or .ogg")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT",
+        help="the audio file, its format from its extension (.wav, .flac, .ogg, .opus, .mp3); "
+        "- for WAV on standard output; a folder for a file per chapter",
+    )
+    p.add_argument("--raw", action="store_true", help="with -o -: raw 16-bit little-endian mono PCM, no WAV header")
+    p.add_argument("--chapters", action="store_true", help="a file per chapter, NN - Title.ext, in the folder -o")
+    p.add_argument("--format", default="wav", metavar="EXT", help="the format of the chapter files (default wav)")
+    p.add_argument("--subtitles", choices=("srt", "vtt"), help="also write subtitles beside each audio file")
+    p.add_argument(
+        "--subtitle-level", choices=("word", "sentence"), default="sentence", help="a cue per sentence or per word"
+    )
+    p.add_argument("--resume", action="store_true", help="continue an export that was stopped (Ctrl-C, a crash)")
     p.add_argument("--timings", metavar="JSON", help="also write word timestamps to this JSON file")
     p.set_defaults(handler=cmd_synth)
     p = sub.add_parser("voices", help="list the voices (name, sex, accent, licence)")

@@ -334,7 +334,7 @@ def _no_device(rate):
         (["say", "Hello.", "--speed", "4.6"], cli.EXIT_USAGE, ["--speed must be between 0.5 and 4.5, got 4.6"]),
         (["say"], cli.EXIT_USAGE, ["give the text"]),
         (["say", "Hello.", "--file", "{tmp}/x.txt"], cli.EXIT_USAGE, ["not both"]),
-        (["synth", "Hello.", "-o", "{tmp}/x.mp3"], cli.EXIT_USAGE, [".wav, .flac, .ogg"]),
+        (["synth", "Hello.", "-o", "{tmp}/x.aiff"], cli.EXIT_USAGE, ["chosen by its extension", ".wav"]),
         (["synth", "Hello.", "-o", "{tmp}/no/such/dir/x.wav"], cli.EXIT_ERROR, ["does not exist"]),
     ],
 )
@@ -510,3 +510,129 @@ def test_synth_writes_rf64_when_a_wav_cannot_hold_the_text(model_path, tmp_path,
     monkeypatch.setattr(audio_output, "_soundfile", lambda: None)
     assert cli.main(["synth", "Hello there, how are you?", "-o", str(out), "--model", str(model_path)]) == 2
     one_line_error(capsys, "more than a WAV file holds")
+
+
+# --- issue 31: standard output, chapters, subtitles, resume, time left ----------------------------
+def _run_cli(args, **kwargs):
+    import subprocess
+
+    code = f"import sys; from bittts import cli; sys.exit(cli.main({args!r}))"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120, check=False, **kwargs)
+
+
+def test_synth_to_a_pipe_is_wav_and_nothing_else(model_path, synth):
+    result = _run_cli(["synth", TEXT, "-o", "-", "--model", str(model_path)])
+    assert result.returncode == cli.EXIT_OK, result.stderr
+    data = result.stdout
+    assert data[:4] == b"RIFF" and data[8:16] == b"WAVEfmt " and data[36:40] == b"data"
+    assert data[4:8] == data[40:44] == b"\xff\xff\xff\xff"  # sizes unknown, as on any pipe
+    got = np.frombuffer(data[44:], "<i2")
+    want = np.concatenate([c.samples for c in synth.synthesize(TEXT)])
+    np.testing.assert_allclose(got / 32767, want, atol=1 / 32767)
+    soundfile = pytest.importorskip("soundfile")
+    decoded, rate = soundfile.read(io.BytesIO(data), dtype="int16")
+    assert rate == synth.sample_rate
+    np.testing.assert_array_equal(decoded, got)
+
+
+def test_synth_raw_is_bare_pcm_and_raw_needs_stdout(model_path, synth, tmp_path, capsys):
+    result = _run_cli(["synth", TEXT, "-o", "-", "--raw", "--model", str(model_path)])
+    assert result.returncode == cli.EXIT_OK, result.stderr
+    want = np.concatenate([c.samples for c in synth.synthesize(TEXT)])
+    assert len(result.stdout) == 2 * len(want)
+    np.testing.assert_allclose(np.frombuffer(result.stdout, "<i2") / 32767, want, atol=1 / 32767)
+    assert cli.main(["synth", TEXT, "-o", str(tmp_path / "x.wav"), "--raw", "--model", str(model_path)]) == 2
+    one_line_error(capsys, "--raw", "-o -")
+    assert cli.main(["synth", TEXT, "-o", "-", "--subtitles", "srt", "--model", str(model_path)]) == 2
+    one_line_error(capsys, "--subtitles needs files")
+
+
+def test_a_bad_extension_names_the_formats_available(model_path, tmp_path, capsys):
+    from bittts.engine.audio_output import available_formats
+
+    assert cli.main(["synth", TEXT, "-o", str(tmp_path / "x.m4a"), "--model", str(model_path)]) == cli.EXIT_USAGE
+    one_line_error(capsys, "cannot write x.m4a", "chosen by its extension", ", ".join(available_formats()))
+    assert cli.main(["synth", TEXT, "-o", str(tmp_path), "--format", "aac", "--model", str(model_path)]) == 2
+    one_line_error(capsys, "audio.aac")
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("suffix", [".mp3", ".opus"])
+def test_synth_writes_mp3_and_opus_by_extension(model_path, tmp_path, suffix):
+    from bittts.engine.audio_output import available_formats
+
+    if suffix not in available_formats():
+        pytest.skip(f"{suffix} needs soundfile with the codec")
+    soundfile = pytest.importorskip("soundfile")
+    out = tmp_path / f"speech{suffix}"
+    assert cli.main(["synth", TEXT, "-o", str(out), "--model", str(model_path)]) == cli.EXIT_OK
+    info = soundfile.info(str(out))
+    assert info.format == ("MP3" if suffix == ".mp3" else "OGG") and info.duration > 0.5
+
+
+def test_synth_chapters_into_a_folder_with_subtitles(model_path, tmp_path, monkeypatch, capsys):
+    from bittts.documents.model import Chapter, Document
+
+    text = "Hello there.\n\nHow are you today?\n\nThe weather is fine."
+    document = Document(text, "Book", chapters=(Chapter("One", 0), Chapter("Two", 14), Chapter("Three", 34)))
+    real_read_text = cli._read_text
+
+    def read_text(args):  # what the document reader gives `synth --file book.epub`
+        args.document = document
+        return real_read_text(args)
+
+    monkeypatch.setattr(cli, "_read_text", read_text)
+    folder = tmp_path / "book"
+    argv = ["synth", text, "-o", str(folder), "--chapters", "--subtitles", "vtt", "--model", str(model_path)]
+    assert cli.main(argv) == cli.EXIT_OK
+    assert "wrote 3 files" in capsys.readouterr().err
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["01 - One.vtt", "01 - One.wav", "02 - Two.vtt", "02 - Two.wav", "03 - Three.vtt", "03 - Three.wav"]
+    cues = (folder / "02 - Two.vtt").read_text()
+    assert cues.startswith("WEBVTT\n\n00:00:00.") and "How are you today?" in cues
+    assert (
+        cli.main(["synth", text, "-o", str(folder), "--timings", str(tmp_path / "t.json"), "--model", str(model_path)])
+        == 2
+    )
+    one_line_error(capsys, "--timings is for one file")
+
+
+def test_ctrl_c_during_synth_leaves_an_export_that_resumes_to_the_same_file(model_path, tmp_path, monkeypatch, capsys):
+    from bittts.engine.synthesis import Synthesizer
+
+    long_text = "\n\n".join([TEXT] * 60)  # more than one segment
+    args = ["synth", long_text, "--model", str(model_path), "--subtitles", "srt"]
+    assert cli.main([*args, "-o", str(tmp_path / "straight.wav")]) == cli.EXIT_OK
+    real = Synthesizer.synthesize
+    calls = []
+
+    def interrupted(self, text, config=None, cancel=None):
+        calls.append(text)
+        if len(calls) == 2:  # Ctrl-C in the second segment
+            raise KeyboardInterrupt
+        yield from real(self, text, config, cancel)
+
+    monkeypatch.setattr(Synthesizer, "synthesize", interrupted)
+    out = tmp_path / "book.wav"
+    assert cli.main([*args, "-o", str(out)]) == cli.EXIT_INTERRUPTED
+    assert "--resume" in capsys.readouterr().err and not out.exists()
+    monkeypatch.setattr(Synthesizer, "synthesize", real)
+    assert cli.main([*args, "-o", str(out), "--resume"]) == cli.EXIT_OK
+    assert out.read_bytes() == (tmp_path / "straight.wav").read_bytes()
+    assert (tmp_path / "book.srt").read_text() == (tmp_path / "straight.srt").read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.srt", "book.wav", "straight.srt", "straight.wav"]
+
+
+def test_the_progress_bar_shows_time_left():
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    tty = Terminal()
+    bar = cli.Progress(1000, stream=tty)
+    bar.update(250, 30.0, eta_seconds=3725.4)
+    bar.update(500, 60.0, eta_seconds=95)
+    bar.encoding(0.5, "book.mp3")
+    bar.close()
+    assert "1:02:05 left" in tty.getvalue() and "1:35 left" in tty.getvalue()
+    assert "encoding book.mp3" in tty.getvalue()
