@@ -30,7 +30,7 @@ from .phones import BOS, EOS, PHONE_TO_ID, PUNCT_TOKENS, UNK, WORD_BOUNDARY
 from .user_dict import UserDict
 
 if TYPE_CHECKING:
-    from .ssml import Break, SsmlChunk, SsmlWord
+    from .ssml import Break, SsmlChunk, SsmlDocument, SsmlWord
 
 __all__ = ["TextFrontEnd", "FrontEndChunk", "FrontEndSsmlChunk", "PhoneSequence", "encode_phones"]
 
@@ -119,9 +119,14 @@ class TextFrontEnd:
 
     def parse_ssml(self, ssml: str) -> list[SsmlWord | Break]:
         """SSML -> words and breaks (``ssml.parse_ssml`` with this front end's settings)."""
-        from .ssml import parse_ssml  # noqa: PLC0415
+        return list(self.parse_ssml_document(ssml).items)
 
-        return parse_ssml(ssml, keep_words=self._keep_words(), date_order=self.date_order)
+    def parse_ssml_document(self, ssml: str) -> SsmlDocument:
+        """SSML -> words, breaks and the warnings about what was ignored
+        (``ssml.parse_ssml_document`` with this front end's settings)."""
+        from .ssml import parse_ssml_document  # noqa: PLC0415
+
+        return parse_ssml_document(ssml, keep_words=self._keep_words(), date_order=self.date_order)
 
     def _keep_words(self) -> frozenset[str]:
         return self.user_dict.words() if self.user_dict is not None else frozenset()
@@ -163,7 +168,8 @@ class TextFrontEnd:
     def process_ssml(self, ssml: str) -> Iterator[FrontEndSsmlChunk]:
         """SSML through every stage, one chunk at a time; raises ``ssml.SsmlError`` for
         malformed SSML (before anything is yielded). Homograph context spans the whole
-        document; ``<phoneme>`` phones replace the looked-up ones."""
+        document; ``<phoneme>`` phones replace the looked-up ones; ``chunk.voice`` is the
+        ``<voice>`` request of the chunk's words (``parse_ssml_document`` has the warnings)."""
         from .ssml import phonemize_ssml, ssml_chunks  # noqa: PLC0415
 
         items = self.parse_ssml(ssml)

@@ -1,9 +1,9 @@
-"""A subset of SSML 1.1, parsed into words (with spans into the SSML string) and pauses.
+"""SSML 1.1, parsed into words (with spans into the SSML string), pauses and warnings.
 
-Supported elements::
+Read as the specification says::
 
     <speak>                                    the root (required)
-    <p>, <s>                                   paragraph / sentence: ends a sentence
+    <p>, <s> (<paragraph>, <sentence>)         paragraph / sentence: ends a sentence
     <break time="500ms"|"1.5s" strength="none|x-weak|weak|medium|strong|x-strong"/>
     <say-as interpret-as="characters|spell-out|cardinal|ordinal|date|telephone"
             format="mdy|dmy|ymd">              (format for dates only; mdy by default)
@@ -13,12 +13,25 @@ Supported elements::
              pitch="x-low|low|medium|high|x-high|default|+2st|-10%"
              volume="silent|x-soft|soft|medium|loud|x-loud|default|+6dB|-3dB">
     <emphasis level="strong|moderate|reduced|none">
-    <mark name="..."/>                         accepted and ignored
+    <voice name="slt bdl" gender="female|male|neutral" variant="2" languages="en-US">
+                                               the words inside are marked with a ``VoiceRequest``
+                                               (the synthesizer picks the voice; nested ones inherit)
+    <token>, <w>                               their text is read
+    <mark name="..."/>, <meta/>, <metadata>    accepted; nothing is said
+    <![CDATA[ ... ]]>                          character data, read as text ("<" and "&" as written)
+
+Tolerated, with one warning per kind in ``SsmlDocument.warnings`` (never an error): an unknown
+element, with or without a namespace prefix (ignored, its content read); ``<audio>`` (no
+file is played: its content, the fallback, is read, ``<desc>`` not); ``<lang>`` and
+``xml:lang`` for a language other than English (read with the English voices); ``<say-as>``
+with an unknown ``interpret-as`` (its text read as plain text); ``<voice age>``;
+``<lexicon>`` and ``<lookup>`` (no lexicon documents are loaded); prosody beyond its range.
 
 The standard entities (``&amp; &lt; &gt; &quot; &apos;``) and numeric character references
-are decoded; spans always point into the original SSML string. Anything else (an unknown
-element, a bad attribute value, a tag that is not closed, text outside ``<speak>``) raises
-``SsmlError`` whose message names the problem and its line and column.
+are decoded; spans always point into the original SSML string. A document that is not
+well-formed XML (a tag not closed, a bare ``&``, text outside ``<speak>``) or a supported
+element with a bad value (``<break time="soon"/>``) raises ``SsmlError`` whose message names
+the problem and its line and column.
 
 Limits (``bittts.engine.limits``, docs/frontend.md): a document of at most ``MAX_SSML_CHARS``
 characters and ``MAX_SSML_DEPTH`` open elements; a ``<break>`` of at most ``MAX_BREAK_SECONDS``,
@@ -26,12 +39,11 @@ breaks in a row at most ``MAX_PAUSE_SECONDS`` together and all of a document's b
 ``MAX_SILENCE_SECONDS``; a ``<phoneme>`` of at most ``MAX_PHONEME_PHONES`` phones. Past one of
 them is an ``SsmlError``. Prosody is clamped instead (rate, pitch and volume, nested ones
 combined, to ``SSML_RATE_RANGE``, ``SSML_PITCH_RANGE``, ``SSML_VOLUME_RANGE``), and a document
-that needed it gets one warning in the log.
+that needed it gets one warning.
 """
 
 from __future__ import annotations
 
-import logging
 import math
 import re
 from collections.abc import Collection, Sequence
@@ -61,14 +73,15 @@ __all__ = [
     "SsmlWord",
     "Break",
     "SsmlChunk",
+    "SsmlDocument",
+    "VoiceRequest",
     "parse_ssml",
+    "parse_ssml_document",
     "phonemize_ssml",
     "ssml_chunks",
     "looks_like_ssml",
     "BREAK_STRENGTH_MS",
 ]
-
-log = logging.getLogger(__name__)
 
 
 class SsmlError(ValueError):
@@ -93,17 +106,35 @@ class Prosody:
 
 
 @dataclass(frozen=True, slots=True)
+class VoiceRequest:
+    """What the ``<voice>`` elements around a word ask for (the inner one's attributes over the
+    outer one's). The synthesizer picks the voice (``bittts.engine.voice_select``).
+
+    names: voice names, most wanted first; gender: "female", "male", "neutral" (or whatever
+    was written: it then matches no voice); variant: the n-th (from 1) of the voices that
+    match; languages: language tags the voice should speak ("en-US").
+    """
+
+    names: tuple[str, ...] = ()
+    gender: str | None = None
+    variant: int | None = None
+    languages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class SsmlWord:
     """A spoken word with what the SSML says about it.
 
     phones: forced ARPAbet phones (from ``<phoneme>``), or None to phonemize as usual.
     emphasis: "strong", "moderate", "reduced" or None.
+    voice: the ``<voice>`` request it is inside, or None (the caller's voice).
     """
 
     word: Word
     phones: tuple[str, ...] | None = None
     prosody: Prosody = Prosody()
     emphasis: str | None = None
+    voice: VoiceRequest | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +146,16 @@ class Break:
     end: int
 
 
+@dataclass(frozen=True, slots=True)
+class SsmlDocument:
+    """A parsed SSML document: its words and breaks in order, and one line per kind of thing
+    that was ignored or changed (an unknown element, ``<audio>``, another language, clamped
+    prosody), in the order first met; empty when everything was read as written."""
+
+    items: tuple[SsmlWord | Break, ...]
+    warnings: tuple[str, ...]
+
+
 BREAK_STRENGTH_MS = {"none": 0, "x-weak": 100, "weak": 200, "medium": 400, "strong": 700, "x-strong": 1000}
 _RATE_WORDS = {"x-slow": 0.5, "slow": 0.75, "medium": 1.0, "default": 1.0, "fast": 1.25, "x-fast": 1.6}
 _PITCH_WORDS = {"x-low": -6.0, "low": -3.0, "medium": 0.0, "default": 0.0, "high": 3.0, "x-high": 6.0}
@@ -123,14 +164,41 @@ _VOLUME_WORDS = {"silent": -120.0, "x-soft": -12.0, "soft": -6.0, "medium": 0.0,
                  "default": 0.0, "loud": 6.0, "x-loud": 12.0}
 # fmt: on
 _EMPHASIS = {"strong", "moderate", "reduced", "none"}
-_ELEMENTS = {"speak", "p", "s", "break", "say-as", "phoneme", "sub", "prosody", "emphasis", "mark"}
+_SAY_AS_KINDS = ("characters", "spell-out", "cardinal", "number", "ordinal", "date", "telephone")
+# SSML 1.1 elements whose content is read as it stands (their own meaning, if any, is in ``open``)
+_CONTAINERS = {"speak", "p", "s", "prosody", "emphasis", "voice", "lang", "audio", "token", "w", "lookup"}
+_ELEMENTS = _CONTAINERS | {"break", "say-as", "phoneme", "sub", "mark", "meta", "metadata", "desc", "lexicon"}
+_SYNONYMS = {"paragraph": "p", "sentence": "s"}  # the SSML 1.0 names
 _EMPTY_ONLY = {"break", "mark"}
 _TEXT_ONLY = {"say-as", "phoneme", "sub"}
+_NOT_SPOKEN = {"metadata", "desc", "meta", "lexicon"}  # their content is never read (SSML 1.1 3.1.5, 3.3.3)
+_GENDERS = ("female", "male", "neutral")
+# One line per kind of tolerated thing; {0} is the list of what was met, in order.
+_WARNINGS = {
+    "unknown": "unknown elements ignored, their text is read: {0}",
+    "namespaced": "elements of other namespaces ignored, their text is read: {0}",
+    "audio": "audio files are not played, the text inside <audio> is read instead: {0}",
+    "lang": "text marked as another language is read with the English voices: {0}",
+    "say-as": "<say-as> kinds not supported, their text is read as plain text: {0}",
+    "voice-age": "<voice age> is not used (voices are chosen by name, gender, variant and languages): {0}",
+    "lexicon": "lexicon documents are not loaded (the user dictionary is): {0}",
+    "clamped": "prosody beyond the supported range was clamped ({ranges}): {0}",
+}
 
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][\w.:-]*)((?:\s+[\w.:-]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*)\s*(/?)>")
 _ATTR_RE = re.compile(r"([\w.:-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _ENTITY_RE = re.compile(r"&(?:#(\d+)|#x([0-9A-Fa-f]+)|(amp|lt|gt|quot|apos));")
 _ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def is_english(tag: str) -> bool:
+    """Whether a language tag ("en", "en-GB", "EN_us") names English, the only language the voices speak."""
+    return re.fullmatch(r"en(?:[-_][\w-]*)?", tag.strip(), re.IGNORECASE) is not None
+
+
+def _attr(name: str, value: str, limit: int = 20) -> str:
+    """``name="value"`` as written, a long value cut, for a warning line."""
+    return f'{name}="{value if len(value) <= limit else value[: limit - 3] + "..."}"'
 
 
 def looks_like_ssml(text: str) -> bool:
@@ -146,6 +214,8 @@ class _Frame:
     content_start: int  # offset after the start tag
     prosody: Prosody
     emphasis: str | None
+    voice: VoiceRequest | None = None
+    silent: bool = False  # inside <desc>, <metadata>...: nothing is said
 
 
 class _Parser:
@@ -156,7 +226,7 @@ class _Parser:
         self.items: list[SsmlWord | Break] = []
         self.pause_ms = 0.0  # the breaks since the last word, added up
         self.silence_ms = 0.0  # all the breaks so far
-        self.clamped: list[str] = []  # prosody values beyond their range, as written
+        self.noted: dict[str, list[str]] = {}  # warning kind -> what was met, each once, in order
 
     def error(self, message: str, pos: int) -> SsmlError:
         return SsmlError(message, self.ssml, pos)
@@ -171,6 +241,16 @@ class _Parser:
         i = a
         while i < b:
             c = s[i]
+            if c == "<" and s.startswith("<![CDATA[", i):  # character data: every character as written
+                k = s.find("]]>", i + 9, b)
+                if k < 0:
+                    raise self.error("CDATA section is not closed", i)
+                for n in range(i + 9, k):
+                    out.append(s[n])
+                    starts.append(n)
+                    ends.append(n + 1)
+                i = k + 3
+                continue
             if c == "&":
                 m = _ENTITY_RE.match(s, i, b)
                 if not m:
@@ -198,16 +278,37 @@ class _Parser:
         return [replace(w, start=starts[w.start], end=ends[w.end - 1]) for w in words]
 
     def emit_words(self, words: list[Word], frame: _Frame, phones: tuple[str, ...] | None = None) -> None:
-        if words:
-            self.pause_ms = 0.0
+        if frame.silent or not words:
+            return
+        self.pause_ms = 0.0
         for w in words:
-            self.items.append(SsmlWord(w, phones, frame.prosody, frame.emphasis))
+            self.items.append(SsmlWord(w, phones, frame.prosody, frame.emphasis, frame.voice))
+
+    def note(self, kind: str, detail: str) -> None:
+        """Something tolerated (a key of ``_WARNINGS``); each detail is listed once."""
+        details = self.noted.setdefault(kind, [])
+        if detail not in details:
+            details.append(detail)
+
+    def warnings(self) -> tuple[str, ...]:
+        """One line per kind noted, in the order first noted."""
+        ranges = (
+            f"rate {SSML_RATE_RANGE[0]:g} to {SSML_RATE_RANGE[1]:g}, pitch {SSML_PITCH_RANGE[0]:+g} to "
+            f"{SSML_PITCH_RANGE[1]:+g} st, volume {SSML_VOLUME_RANGE[0]:+g} to {SSML_VOLUME_RANGE[1]:+g} dB"
+        )
+        out = []
+        for kind, details in self.noted.items():
+            listed = ", ".join(details[:3]) + (f" and {len(details) - 3} more" if len(details) > 3 else "")
+            out.append(_WARNINGS[kind].format(listed, ranges=ranges))
+        return tuple(out)
 
     def text(self, a: int, b: int, frame: _Frame | None) -> None:
         decoded, starts, ends = self.decode(a, b)
         if frame is None:
             if decoded.strip():
-                raise self.error("text outside <speak>", a + len(decoded) - len(decoded.lstrip()))
+                raise self.error("text outside <speak>", starts[len(decoded) - len(decoded.lstrip())])
+            return
+        if frame.silent:
             return
         lead = re.match(r"\s*([,.;:?!\u2026])", decoded)
         if lead:  # punctuation right after an element belongs to the word before it
@@ -249,8 +350,22 @@ class _Parser:
         return _ENTITY_RE.sub(sub, value)
 
     def open(self, name: str, attrs: dict, parent: _Frame, pos: int, end: int) -> _Frame:
-        prosody, emphasis = parent.prosody, parent.emphasis
-        if name == "prosody":
+        """The frame of an element inside ``parent``: what its words inherit, and what it changes."""
+        prosody, emphasis, voice = parent.prosody, parent.emphasis, parent.voice
+        if parent.silent:  # inside <metadata>, <desc>...: not read, so not checked either
+            return _Frame(name, attrs, pos, end, prosody, emphasis, voice, True)
+        silent = name in _NOT_SPOKEN
+        if name not in _ELEMENTS:
+            self.note("namespaced" if ":" in name else "unknown", f"<{name}>")
+        elif name == "voice":
+            voice = self.voice_request(attrs, voice, pos)
+        elif name == "audio":
+            src = attrs.get("src", "")
+            self.note("audio", f"<audio {_attr('src', src)}>" if src else "<audio>")
+        elif name in ("lexicon", "lookup"):
+            ref = attrs.get("uri" if name == "lexicon" else "ref", "")
+            self.note("lexicon", f"<{name} {_attr('uri' if name == 'lexicon' else 'ref', ref)}>")
+        elif name == "prosody":
             if not attrs.keys() & {"rate", "pitch", "volume"}:
                 raise self.error("<prosody> needs rate, pitch or volume", pos)
             prosody = Prosody(
@@ -265,12 +380,9 @@ class _Parser:
             emphasis = None if level == "none" else level
         elif name == "say-as":
             kind = attrs.get("interpret-as")
-            if kind not in ("characters", "spell-out", "cardinal", "number", "ordinal", "date", "telephone"):
-                raise self.error(
-                    f"<say-as interpret-as={kind!r}> is not supported "
-                    "(characters, spell-out, cardinal, ordinal, date, telephone)",
-                    pos,
-                )
+            if kind not in _SAY_AS_KINDS:  # SSML 1.1 3.1.9: read the text as if say-as were not there
+                self.note("say-as", _attr("interpret-as", kind) if kind is not None else "no interpret-as")
+                attrs["_plain"] = True
         elif name == "phoneme":
             alphabet = attrs.get("alphabet", "arpabet").lower()
             if alphabet not in ("arpabet", "x-arpabet", "cmu"):
@@ -290,7 +402,35 @@ class _Parser:
         elif name == "sub":
             if "alias" not in attrs:
                 raise self.error("<sub> needs an alias attribute", pos)
-        return _Frame(name, attrs, pos, end, prosody, emphasis)
+        return _Frame(name, attrs, pos, end, prosody, emphasis, voice, silent)
+
+    def voice_request(self, attrs: dict, outer: VoiceRequest | None, pos: int) -> VoiceRequest | None:
+        """The request of a ``<voice>`` inside one asking for ``outer``. Attributes not given are
+        inherited (SSML 1.1 3.2.1), except that a new name or gender is a new choice: the
+        outer name and variant are then dropped."""
+        names = tuple(attrs.get("name", "").split())
+        gender = attrs.get("gender", "").strip().lower() or None
+        variant = None
+        if "variant" in attrs:
+            v = attrs["variant"].strip()
+            if not re.fullmatch(r"[1-9]\d{0,3}", v):
+                raise self.error(f"<voice {_attr('variant', v)}> is not a whole number from 1", pos)
+            variant = int(v)
+        languages = tuple(tag.split(":")[0] for tag in attrs.get("languages", "").split())
+        if "age" in attrs:
+            self.note("voice-age", _attr("age", attrs["age"]))
+        base = outer or VoiceRequest()
+        if not names and gender is None:
+            names = base.names
+            variant = variant if variant is not None else base.variant
+        request = VoiceRequest(names, gender or base.gender, variant, languages or base.languages)
+        return outer if request == VoiceRequest() else request
+
+    def check_language(self, attrs: dict) -> None:
+        """``xml:lang`` on any element: another language than English is read all the same."""
+        lang = attrs.get("xml:lang")
+        if lang is not None and not is_english(lang):
+            self.note("lang", _attr("xml:lang", lang))
 
     def combine(self, outer: float, attrs: dict, what: str, pos: int) -> float:
         """A prosody value of ``attrs`` (if given) on top of the enclosing one, both clamped:
@@ -310,8 +450,7 @@ class _Parser:
         lo, hi = bounds
         if lo <= value <= hi:
             return value
-        written = str(attrs.get(what))
-        self.clamped.append(f"{what}={written if len(written) <= 20 else written[:17] + '...'!r}")
+        self.note("clamped", _attr(what, str(attrs.get(what))))
         return lo if value < lo else hi  # NaN cannot come: each value is clamped before adding
 
     def rate(self, v: str, pos: int) -> float:
@@ -350,6 +489,11 @@ class _Parser:
     def close_text_element(self, frame: _Frame, end: int) -> None:
         """say-as / phoneme / sub: their content is plain text read in their own way."""
         a, b = frame.content_start, end
+        if frame.silent:
+            return
+        if frame.attrs.get("_plain"):  # a <say-as> of a kind not supported
+            self.text(a, b, frame)
+            return
         decoded, starts, ends = self.decode(a, b)
         stripped = decoded.strip()
         if not stripped:
@@ -449,6 +593,23 @@ class _Parser:
             j = s.find("<", i)
             if j < 0:
                 break
+            if s.startswith("<![CDATA[", j):  # part of the text around it (``decode`` reads it)
+                k = s.find("]]>", j + 9)
+                if k < 0:
+                    raise self.error("CDATA section is not closed", j)
+                i = k + 3
+                continue
+            instruction = s.startswith("<?", j)
+            if instruction or (s.startswith("<!DOCTYPE", j) and not stack and not seen_root):
+                # a processing instruction, or the document type (its internal subset too): nothing to read
+                gt = s.find(">", j)
+                close = "?>" if instruction else "]>" if "[" in s[j : gt if gt >= 0 else len(s)] else ">"
+                k = s.find(close, j + 2)
+                if k < 0:
+                    raise self.error("processing instruction or DOCTYPE is not closed", j)
+                self.flush(text_start, j, stack)
+                i = text_start = k + len(close)
+                continue
             if s.startswith("<!--", j):
                 k = s.find("-->", j + 4)
                 if k < 0:
@@ -461,8 +622,7 @@ class _Parser:
                 raise self.error('malformed tag (expected <name attr="value">)', j)
             self.flush(text_start, j, stack)
             closing, name, raw_attrs, self_closing = m.group(1), m.group(2), m.group(3), m.group(4)
-            if name not in _ELEMENTS:
-                raise self.error(f"<{name}> is not supported (supported: {', '.join(sorted(_ELEMENTS))})", j)
+            name = _SYNONYMS.get(name, name)
             if closing:
                 if raw_attrs.strip() or self_closing:
                     raise self.error(f"malformed closing tag </{name}>", j)
@@ -473,10 +633,12 @@ class _Parser:
                     raise self.error(f"</{name}> closes <{top.name}> (opened at offset {top.start})", j)
                 if name in _TEXT_ONLY:
                     self.close_text_element(top, j)
-                if name in ("p", "s"):
+                if name in ("p", "s") and not top.silent:
                     self.sentence_end()
             else:
                 attrs = self.attrs(raw_attrs, j)
+                if not (stack and stack[-1].silent):
+                    self.check_language(attrs)
                 if not stack:
                     if name != "speak" or seen_root:
                         raise self.error("the document must be one <speak> element", j)
@@ -488,7 +650,7 @@ class _Parser:
                     if stack[-1].name in _TEXT_ONLY:
                         raise self.error(f"<{name}> inside <{stack[-1].name}> (it takes text only)", j)
                     frame = self.open(name, attrs, stack[-1], j, m.end())
-                if name == "break":
+                if name == "break" and not frame.silent:
                     self.add_break(attrs, j, m.end())
                 if self_closing:
                     if name in _TEXT_ONLY or name == "speak":
@@ -498,7 +660,7 @@ class _Parser:
                             )
                         elif name != "speak":
                             raise self.error(f"<{name}/> is empty", j)
-                    if name in ("p", "s"):
+                    if name in ("p", "s") and not frame.silent:
                         self.sentence_end()
                 else:
                     if name in _EMPTY_ONLY:
@@ -512,16 +674,6 @@ class _Parser:
             raise self.error(f"<{stack[-1].name}> is not closed", stack[-1].start)
         if not seen_root:
             raise self.error("no <speak> element", 0)
-        if self.clamped:
-            ranges = (
-                f"rate {SSML_RATE_RANGE[0]:g} to {SSML_RATE_RANGE[1]:g}, pitch {SSML_PITCH_RANGE[0]:+g} to "
-                f"{SSML_PITCH_RANGE[1]:+g} st, volume {SSML_VOLUME_RANGE[0]:+g} to {SSML_VOLUME_RANGE[1]:+g} dB"
-            )
-            log.warning(
-                "SSML prosody beyond the supported range was clamped (%s; the ranges: %s)",
-                ", ".join(self.clamped[:3]) + (f" and {len(self.clamped) - 3} more" if len(self.clamped) > 3 else ""),
-                ranges,
-            )
         return self.items
 
     def flush(self, a: int, b: int, stack: list[_Frame]) -> None:
@@ -564,12 +716,20 @@ class _Parser:
                 continue
 
 
-def parse_ssml(ssml: str, *, keep_words: Collection[str] = (), date_order: str = "MDY") -> list[SsmlWord | Break]:
-    """SSML -> words and breaks, in order; raises ``SsmlError`` for malformed SSML.
+def parse_ssml_document(ssml: str, *, keep_words: Collection[str] = (), date_order: str = "MDY") -> SsmlDocument:
+    """SSML -> words and breaks, in order, with the warnings about what was ignored; raises
+    ``SsmlError`` for malformed SSML.
 
     ``keep_words`` and ``date_order`` as for ``normalize`` (the user dictionary's words; how an
     ambiguous numeric date is read)."""
-    return _Parser(ssml, keep_words, check_date_order(date_order)).parse()
+    parser = _Parser(ssml, keep_words, check_date_order(date_order))
+    items = parser.parse()
+    return SsmlDocument(tuple(items), parser.warnings())
+
+
+def parse_ssml(ssml: str, *, keep_words: Collection[str] = (), date_order: str = "MDY") -> list[SsmlWord | Break]:
+    """``parse_ssml_document(...).items`` as a list (the warnings dropped)."""
+    return list(parse_ssml_document(ssml, keep_words=keep_words, date_order=date_order).items)
 
 
 def phonemize_ssml(
@@ -596,7 +756,8 @@ class SsmlChunk:
 
     start, end: its span in the SSML string (from its first to its last word, or the breaks
         of a chunk that has no words); pause_after_ms: silence to play after it (the sum of
-        the ``<break/>`` elements that follow it); sentence_end: whether it ends a sentence.
+        the ``<break/>`` elements that follow it); sentence_end: whether it ends a sentence;
+        voice: the ``<voice>`` request of all its words (None: the caller's voice).
     """
 
     start: int
@@ -604,13 +765,15 @@ class SsmlChunk:
     words: tuple[SsmlWord, ...]
     pause_after_ms: int = 0
     sentence_end: bool = True
+    voice: VoiceRequest | None = None
 
 
 def ssml_chunks(
     items: Sequence[SsmlWord | Break], *, max_words: int | None = 25, min_words: int = 6
 ) -> list[SsmlChunk]:
-    """Cut parsed SSML into chunks: at sentence ends, at every ``<break/>``, and long
-    sentences at clause boundaries (as ``chunking.chunks`` does for plain text)."""
+    """Cut parsed SSML into chunks: at sentence ends, at every ``<break/>``, where the
+    ``<voice>`` changes, and long sentences at clause boundaries (as ``chunking.chunks`` does
+    for plain text)."""
     from .chunking import _split_long  # noqa: PLC0415 - shared clause-cutting rule
 
     out: list[SsmlChunk] = []
@@ -635,6 +798,7 @@ def ssml_chunks(
                     tuple(piece),
                     0,
                     sentence_end if last else False,
+                    piece[0].voice,
                 )
             )
         current.clear()
@@ -652,6 +816,8 @@ def ssml_chunks(
             if not out:  # a break before any word: a chunk of silence
                 out.append(SsmlChunk(it.start, it.end, (), it.time_ms, False))
             continue
+        if current and current[-1].voice != it.voice:
+            close(sentence_end=False)
         current.append(it)
         if it.word.punct_after in (".", "?", "!"):
             close(sentence_end=True)
