@@ -527,9 +527,6 @@ def cmd_synth(args: argparse.Namespace) -> int:
         NothingToSay,
     )
     from bittts.engine.audio_output import AudioTooLong, UnsupportedFormat
-    from bittts.engine.limits import InputLimitError
-    from bittts.engine.synthesis_types import UnknownVoiceError
-    from bittts.engine.text.ssml import SsmlError
 
     _check_synth_options(args)
     text, config, synth = _prepare(args)
@@ -557,7 +554,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
     try:
         export = AudiobookExport(
-            synth,
+            _CheckedSynthesizer(synth),  # input errors met in the text are one-line command errors
             text,
             config,
             options,
@@ -581,12 +578,6 @@ def cmd_synth(args: argparse.Namespace) -> int:
     except (ExportCancelled, KeyboardInterrupt):
         print(f"bittts: stopped; continue with the same command and --resume ({out})", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except SsmlError as exc:
-        raise CommandError(f"bad SSML: {exc}", EXIT_INPUT) from None
-    except InputLimitError as exc:
-        raise CommandError(str(exc), EXIT_INPUT) from None
-    except UnknownVoiceError as exc:
-        raise CommandError(str(exc), EXIT_USAGE) from None
     except AudioTooLong as exc:
         raise CommandError(f"cannot write {out}: {exc}") from None
     except OSError as exc:
@@ -599,6 +590,19 @@ def cmd_synth(args: argparse.Namespace) -> int:
         frames = round(result.audio_seconds * synth.sample_rate)
         _write_timings(args.timings, synth.sample_rate, frames, config.voice or synth.voice_names[0], words)
     return EXIT_OK
+
+
+class _CheckedSynthesizer:
+    """The synthesizer as the exporter sees it, its input errors turned into CommandErrors (``_chunks``)."""
+
+    def __init__(self, synth: Synthesizer):
+        self.synth = synth
+        self.sample_rate = synth.sample_rate
+
+    def synthesize(
+        self, text: str, config: SynthesisConfig, cancel: threading.Event | None = None
+    ) -> Iterator[AudioChunk]:
+        return _chunks(self.synth, text, config, cancel)
 
 
 def _document_chapters(args: argparse.Namespace) -> tuple[str, tuple[Any, ...]]:
