@@ -68,9 +68,8 @@ class DocumentMarks(QObject):
             del self.bookmarks[index]
             self.changed.emit()
 
-    def saved_bookmarks(self, text: str) -> list[Bookmark]:
-        """The bookmarks as stored: names and Python indices into ``text`` (the editor's text)."""
-        m = Utf16Map(text)
+    def saved_bookmarks(self, m: Utf16Map) -> list[Bookmark]:
+        """The bookmarks as stored: names and Python indices (``m``: the editor text's map)."""
         return [Bookmark(b.title, m.from_qt(b.qt_position)) for b in self.bookmarks]
 
     def chapter_positions(self) -> list[int]:

@@ -60,6 +60,7 @@ class Reader(QObject):
         self.controller, self.context, self.status = controller, context, status
         self.can_play = False
         self._text_map = Utf16Map("")
+        self._text: str | None = None  # the editor's plain text, None when it changed
         self._sentence_span = self._word_span = (-1, -1)
         self._finder: SentenceFinder | None = None  # of the text last navigated
         self.editor = ReaderTextEdit()
@@ -77,15 +78,26 @@ class Reader(QObject):
         layout.addWidget(text_label)
         layout.addWidget(self.editor)
         self.marks = DocumentMarks(self.editor.document(), self)
+        self.editor.document().contentsChanged.connect(self._forget_text)
         controller.finished.connect(self._on_finished)
         controller.wordChanged.connect(self._on_word)
         controller.sentenceChanged.connect(self._on_sentence)
 
     # ---- reading
     def _document(self) -> str:
-        text = self.editor.toPlainText()
-        self._text_map = Utf16Map(text)
-        return text
+        """The plain text (its ``Utf16Map`` in ``_text_map``), kept until the document changes (a book.s
+        copy and map cost milliseconds, and a key press asks for them several times)."""
+        if self._text is None:
+            self._text = self.editor.toPlainText()
+            self._text_map = Utf16Map(self._text)
+        return self._text
+
+    def _forget_text(self) -> None:
+        self._text = None
+
+    def text_and_map(self) -> tuple[str, Utf16Map]:
+        """The editor's plain text and its Python index <-> Qt position map."""
+        return self._document(), self._text_map
 
     def play(self) -> None:
         if self.controller.state == PAUSED:
@@ -151,7 +163,7 @@ class Reader(QObject):
 
     def sentence_text(self, position: int, limit: int = 200) -> str:
         """The sentence at or after ``position`` (a Python index), at most ``limit`` characters."""
-        text = self.editor.toPlainText()
+        text = self._document()
         sentence = self.finder(text).containing(position)
         return text[sentence[0] : sentence[1]][:limit] if sentence else ""
 

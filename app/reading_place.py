@@ -45,8 +45,8 @@ class ReadingPlace(QObject):
         self.timer.start()
 
     def current_place(self) -> DocumentPlace:
-        text = self.reader.editor.toPlainText()
-        return DocumentPlace(self.reader.here(), self.reader.marks.saved_bookmarks(text))
+        _, text_map = self.reader.text_and_map()
+        return DocumentPlace(self.reader.here(), self.reader.marks.saved_bookmarks(text_map))
 
     def remember(self) -> str:
         """Save the open file's place if it changed; returns an error message or ''."""
