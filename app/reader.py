@@ -85,7 +85,7 @@ class Reader(QObject):
 
     # ---- reading
     def _document(self) -> str:
-        """The plain text (its ``Utf16Map`` in ``_text_map``), kept until the document changes (a book.s
+        """The plain text (its ``Utf16Map`` in ``_text_map``), kept until the document changes (a book's
         copy and map cost milliseconds, and a key press asks for them several times)."""
         if self._text is None:
             self._text = self.editor.toPlainText()
