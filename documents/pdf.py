@@ -50,7 +50,9 @@ from .model import Document, DocumentBuilder
 PAGE_BAND = 0.08  # share of the page height at the top and at the bottom where running heads live
 RECURRING_SHARE = 0.4  # a band line on this share of the pages is a running header or footer
 RECURRING_MIN_PAGES = 3  # ... and on at least this many pages
+NEARBY_PAGES = 2  # a band line also on a page this near, at the same height, is a chapter's running head
 CHAR_WIDTH_EM = 0.5  # estimated advance of one character, in ems (Helvetica's average is about 0.5)
+MONO_CHAR_WIDTH_EM = 0.6  # advance of a fixed-pitch character (Courier's), for a code line's indentation
 GUTTER_MIN_SIDE_SHARE = 0.3  # a two-column page has text on each side of the gutter in this share of lines
 GUTTER_MAX_CROSSING_SHARE = 0.15  # ... and at most this share of its lines crosses the gutter
 PARAGRAPH_GAP = 1.4  # a gap this many times the usual line spacing ends a paragraph
@@ -66,6 +68,8 @@ _BULLET = re.compile(r"([\u2022\u25e6\u25aa\u25cf\u2023\u2043\u2013\u2014*-]|\(?
 _SENTENCE_END = re.compile(r"[.!?:;][\"'\u201d\u2019)\]]*$")
 _SUPERSCRIPT_DIGITS = re.compile(r"(?<=\w)([\u00b9\u00b2\u00b3\u2070-\u2079]+)")
 _HYPHENATED = re.compile(r"[^\W\d_]-$")
+_CONTENTS_LINE = re.compile(r"(?:\.\s?){4,}\s*(?:\d+|[ivxlcdm]+)$", re.IGNORECASE)  # "Intro . . . . 3"
+_MONO_FONT_NAMES = ("courier", "mono", "cmtt", "cmsltt", "consol", "menlo", "typewriter", "code")
 
 # The stream limits pypdf applies while it inflates and decodes (pypdf.Configuration field names).
 _STREAM_LIMITS = {
@@ -96,6 +100,7 @@ class _Piece:
     y: float
     size: float
     text: str
+    mono: bool = False  # set in a fixed-pitch font (code)
 
     @property
     def x1(self) -> float:
@@ -116,6 +121,12 @@ class _Line:
     @property
     def x1(self) -> float:
         return max(p.x1 for p in self.pieces)
+
+    @property
+    def mono(self) -> bool:
+        """Mostly in a fixed-pitch font: a line of code."""
+        mono = sum(len(p.text) for p in self.pieces if p.mono)
+        return mono >= 0.8 * sum(len(p.text) for p in self.pieces)
 
 
 @dataclass
@@ -147,6 +158,7 @@ class _Block:
     y: float  # baseline of its first line
     level: int = 0
     last_line: _Line | None = None
+    x0: float = 0.0  # left edge of its first line
 
 
 def read_pdf(label: str, data: bytes, cancelled: Callable[[], bool]) -> Document:
@@ -232,11 +244,29 @@ def _read_page(number: int, page: Any) -> _Page:
         x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
         y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
         size = abs(font_size) * math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3])
-        pieces.append(_Piece(x, y, size or 1.0, text))
+        pieces.append(_Piece(x, y, size or 1.0, text, _fixed_pitch(font, fonts)))
 
+    fonts: dict[int, bool] = {}
     page.extract_text(visitor_text=visit)
     result.lines = _group_lines(pieces)
     return result
+
+
+def _fixed_pitch(font: Any, known: dict[int, bool]) -> bool:
+    """Whether a font is fixed-pitch: its descriptor says so, or its name is a typewriter
+    font's; ``known`` keeps the answer per font dictionary."""
+    if not font:
+        return False
+    key = id(font)
+    if key not in known:
+        try:
+            name = str(font.get("/BaseFont", "")).lower()
+            descriptor = font.get("/FontDescriptor")
+            flags = int(descriptor.get_object().get("/Flags", 0)) if descriptor is not None else 0
+        except Exception:  # noqa: BLE001 - a damaged font dictionary only costs the code detection
+            name, flags = "", 0
+        known[key] = bool(flags & 1) or any(hint in name for hint in _MONO_FONT_NAMES)
+    return known[key]
 
 
 def _group_lines(pieces: list[_Piece]) -> list[_Line]:
@@ -298,19 +328,34 @@ def _in_band(page: _Page, line: _Line) -> str:
 
 
 def _drop_running_heads(pages: list[_Page]) -> None:
-    """Removes running headers and footers and lone page numbers from the pages' lines."""
-    seen: Counter[tuple[str, str]] = Counter()
+    """Removes running headers and footers and lone page numbers from the pages' lines, and
+    contents lines (dot leaders to a page number; they repeat the headings)."""
+    seen: dict[tuple[str, str], list[tuple[int, float, str]]] = {}
     for page in pages:
-        seen.update({(band, _band_key(line.text)) for line in page.lines if (band := _in_band(page, line))})
+        for line in page.lines:
+            if band := _in_band(page, line):
+                seen.setdefault((band, _band_key(line.text)), []).append((page.number, line.y, line.text))
     needed = max(RECURRING_MIN_PAGES, math.ceil(RECURRING_SHARE * len(pages)))
     for page in pages:
         kept = []
         for line in page.lines:
             band = _in_band(page, line)
-            if band and (seen[(band, _band_key(line.text))] >= needed or _is_page_number(line.text)):
+            if band:
+                where = seen[(band, _band_key(line.text))]
+                if len({n for n, _, _ in where}) >= needed or _is_page_number(line.text):
+                    continue
+                if any(_same_head_nearby(page.number, line, n, y, text) for n, y, text in where):
+                    continue
+            if _CONTENTS_LINE.search(line.text):
                 continue
             kept.append(line)
         page.lines = kept
+
+
+def _same_head_nearby(page: int, line: _Line, other_page: int, y: float, text: str) -> bool:
+    """A chapter's own running head: the same words at the same height on a nearby page, with
+    another page number."""
+    return 0 < abs(other_page - page) <= NEARBY_PAGES and abs(y - line.y) <= 2.0 and text != line.text
 
 
 # ---- columns
@@ -458,13 +503,17 @@ def _flow_blocks(flow: _Flow, page: int, levels: dict[float, int], blocks: list[
         if not text:
             continue
         level = levels.get(round(line.size * 2) / 2, 0)
-        kind = "heading" if level else ("item" if _BULLET.match(text) else "paragraph")
+        kind = "heading" if level else "code" if line.mono else "item" if _BULLET.match(text) else "paragraph"
         current = blocks[-1] if blocks else None
         if current is not None and _continues(current, line, kind, previous, flow, spacing, width):
-            current.text = join_lines(current.text, text)
+            if kind == "code":  # its lines and their indentation kept
+                indent = max(0, round((line.x0 - current.x0) / (MONO_CHAR_WIDTH_EM * line.size)))
+                current.text += "\n" + " " * indent + text
+            else:
+                current.text = join_lines(current.text, text)
             current.last_line = line
         else:
-            blocks.append(_Block(kind, text, line.size, page, line.y, level, line))
+            blocks.append(_Block(kind, text, line.size, page, line.y, level, line, line.x0))
         previous = line
 
 
@@ -474,8 +523,10 @@ def _continues(
     """Whether ``line`` goes on the block before it (``previous`` is the line before it in this
     flow; None at the top of a flow, where a paragraph goes on from the last column or page only
     when it stopped mid-sentence and the line starts in lower case)."""
-    if kind == "item" or abs(line.size - block.size) > 0.1 * block.size:
+    if kind == "item" or abs(line.size - block.size) > 0.1 * block.size or (kind == "code") != (block.kind == "code"):
         return False
+    if kind == "code":
+        return previous is not None and block.last_line is previous and 0 < previous.y - line.y <= 2 * spacing
     if kind == "heading":
         return block.kind == "heading" and previous is not None and previous.y - line.y < 2 * line.size
     if block.kind == "heading":

@@ -23,6 +23,7 @@ class Text:
     y: float
     text: str
     size: float = 11.0
+    font: str = "F1"  # F1 Helvetica, F2 Courier (fixed pitch)
 
 
 @dataclass
@@ -31,8 +32,8 @@ class Page:
     raw: bytes = b""  # content drawn after the texts (a rectangle for a page without text)
     flate: bool = False  # compress the content stream
 
-    def line(self, x: float, y: float, text: str, size: float = 11.0) -> Page:
-        self.texts.append(Text(x, y, text, size))
+    def line(self, x: float, y: float, text: str, size: float = 11.0, font: str = "F1") -> Page:
+        self.texts.append(Text(x, y, text, size, font))
         return self
 
 
@@ -58,7 +59,9 @@ def _pdf_string(text: str) -> bytes:
 def page_content(page: Page) -> bytes:
     out = io.BytesIO()
     for t in page.texts:
-        out.write(b"BT /F1 %.2f Tf 1 0 0 1 %.2f %.2f Tm %s Tj ET\n" % (t.size, t.x, t.y, _pdf_string(t.text)))
+        out.write(
+            b"BT /%s %.2f Tf 1 0 0 1 %.2f %.2f Tm %s Tj ET\n" % (t.font.encode(), t.size, t.x, t.y, _pdf_string(t.text))
+        )
     out.write(page.raw)
     return out.getvalue()
 
@@ -99,6 +102,7 @@ def make_pdf(
     objs = _Objects()
     catalog, pages_obj = objs.reserve(), objs.reserve()
     font = objs.add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+    mono = objs.add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>")
     page_numbers = []
     for index, page in enumerate(pages):
         if raw_streams and index in raw_streams:
@@ -107,8 +111,9 @@ def make_pdf(
             content = objs.stream(page_content(page), page.flate)
         page_numbers.append(
             objs.add(
-                b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %.2f %.2f] /Resources << /Font << /F1 %d 0 R >> >> "
-                b"/Contents %d 0 R >>" % (pages_obj, width, height, font, content)
+                b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %.2f %.2f] "
+                b"/Resources << /Font << /F1 %d 0 R /F2 %d 0 R >> >> /Contents %d 0 R >>"
+                % (pages_obj, width, height, font, mono, content)
             )
         )
     kids = b" ".join(b"%d 0 R" % n for n in page_numbers)

@@ -416,3 +416,38 @@ def test_mutated_pdfs_read_or_fail_with_a_document_error():
             read(bytes(data))
         except DocumentError as exc:
             assert "\n" not in str(exc)
+
+
+def test_a_chapters_own_running_head_with_its_page_number_is_dropped():
+    # "Chapter 2: Methods 14" on two facing pages only: not 40 % of the book, but a running head
+    pages = []
+    for n in range(10):
+        page = Page()
+        if n in (4, 5):
+            page.line(72, 760, f"Chapter 2: Methods {n + 10}", 9)
+        paragraph(page, 700, [f"Body of page {n + 1}."])
+        pages.append(page)
+    doc = read(make_pdf(pages))
+    assert "Methods" not in doc.text and doc.text.count("Body of page") == 10
+
+
+def test_contents_lines_with_dot_leaders_are_left_out():
+    page = Page()
+    page.line(72, 700, "Contents", 16)
+    for i, (title, number) in enumerate([("Introduction", "1"), ("Methods", "14"), ("Index", "xii")]):
+        page.line(72, 670 - i * LEADING, f"{title} . . . . . . . . . . . . . {number}")
+    paragraph(page, 600, ["The text begins here."])
+    assert blocks(read(make_pdf([page]))) == [("heading", "Contents"), ("paragraph", "The text begins here.")]
+
+
+def test_fixed_pitch_lines_are_a_code_block_with_their_lines_and_indentation():
+    page = Page()
+    y = paragraph(page, 700, ["Call it like this:"])
+    for i, (indent, text) in enumerate([(0, "def greet(name):"), (4, 'print("hi", name)'), (0, "greet(x)")]):
+        page.line(72 + indent * 6.6, y - i * 13, text, 11, font="F2")
+    paragraph(page, y - 3 * 13 - 12, ["And that is all."])
+    assert blocks(read(make_pdf([page]))) == [
+        ("paragraph", "Call it like this:"),
+        ("code", 'def greet(name):\n    print("hi", name)\ngreet(x)'),
+        ("paragraph", "And that is all."),
+    ]
