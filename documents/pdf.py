@@ -41,6 +41,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from bittts.engine.files import format_limit
 from bittts.engine.limits import MAX_DOCUMENT_BYTES
 
@@ -404,33 +406,30 @@ def _flows(page: _Page) -> list[_Flow]:
 def _gutter(page: _Page, lines: list[_Line]) -> float | None:
     """The x of a gutter between two columns, or None: a vertical strip in the middle of the page
     that at most a few lines cross, with text on both sides of many lines."""
-    width = page.right - page.left
     if len(lines) < 6:
         return None
-    best: tuple[int, float] | None = None
+    width = page.right - page.left
     step = max(1.0, width / 400)
-    x = page.left + 0.3 * width
-    while x <= page.left + 0.7 * width:
-        crossing = sum(1 for line in lines if any(p.x < x < p.x1 for p in line.pieces))
-        if best is None or crossing < best[0]:
-            best = (crossing, x)
-        x += step
-    if best is None or best[0] > GUTTER_MAX_CROSSING_SHARE * len(lines):
+    grid = np.arange(page.left, page.right + step, step)
+    crossing = np.zeros(len(grid), dtype=np.int32)  # lines with text across each x
+    for line in lines:
+        covered = np.zeros(len(grid), dtype=bool)
+        for p in line.pieces:
+            covered |= (grid > p.x) & (grid < p.x1)
+        crossing += covered
+    middle = np.flatnonzero((grid >= page.left + 0.3 * width) & (grid <= page.left + 0.7 * width))
+    if not len(middle):
         return None
-    # the middle of the strip of least crossing around the best x
-    crossing, x = best
-    lo = hi = x
-    while (
-        lo - step >= page.left
-        and sum(1 for line in lines if any(p.x < lo - step < p.x1 for p in line.pieces)) == crossing
-    ):
-        lo -= step
-    while (
-        hi + step <= page.right
-        and sum(1 for line in lines if any(p.x < hi + step < p.x1 for p in line.pieces)) == crossing
-    ):
-        hi += step
-    gutter = (lo + hi) / 2
+    best = int(middle[np.argmin(crossing[middle])])
+    least = crossing[best]
+    if least > GUTTER_MAX_CROSSING_SHARE * len(lines):
+        return None
+    lo = hi = best  # the middle of the strip of least crossing around the best x
+    while lo > 0 and crossing[lo - 1] == least:
+        lo -= 1
+    while hi + 1 < len(grid) and crossing[hi + 1] == least:
+        hi += 1
+    gutter = float(grid[lo] + grid[hi]) / 2
     on_left = sum(1 for line in lines if any(p.x1 <= gutter for p in line.pieces))
     on_right = sum(1 for line in lines if any(p.x >= gutter for p in line.pieces))
     if min(on_left, on_right) < GUTTER_MIN_SIDE_SHARE * len(lines):
