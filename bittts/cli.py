@@ -29,7 +29,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TextIO
@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # imported where used at run time, so that a broken install s
     from bittts.engine.synthesis_types import AudioChunk, SynthesisConfig
     from bittts.engine.text.g2p import G2P
     from bittts.engine.text.lexicon import Lexicon
+    from bittts.engine.text.ssml import SsmlDocument
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_MODEL, EXIT_INPUT, EXIT_AUDIO = 0, 1, 2, 3, 4, 5
 EXIT_INTERRUPTED = 130
@@ -272,7 +273,6 @@ def _prepare(args: argparse.Namespace) -> tuple[str, SynthesisConfig, Synthesize
     """Text, config and synthesizer, every input checked before any audio device is opened."""
     from bittts.engine.limits import InputLimitError
     from bittts.engine.synthesis import check_text_length
-    from bittts.engine.text.ssml import SsmlError, parse_ssml
 
     text = _read_text(args)
     config = _config(args, _is_ssml(args, text))
@@ -280,14 +280,28 @@ def _prepare(args: argparse.Namespace) -> tuple[str, SynthesisConfig, Synthesize
         check_text_length(text, config.ssml)
     except InputLimitError as exc:
         raise CommandError(str(exc), EXIT_INPUT) from None
-    if config.ssml:
-        try:
-            parse_ssml(text)
-        except SsmlError as exc:
-            raise CommandError(f"bad SSML: {exc}", EXIT_INPUT) from None
+    document = _parse_ssml(text, args.date_order) if config.ssml else None
     synth = _load_synthesizer(args.model, args.date_order)
     _check_voice(synth, config.voice)
+    if document is not None:
+        _print_ssml_warnings(synth.ssml_warnings(document))
     return text, config, synth
+
+
+def _parse_ssml(text: str, date_order: str) -> SsmlDocument:
+    """The SSML document, malformed SSML a one-line input error."""
+    from bittts.engine.text.ssml import SsmlError, parse_ssml_document
+
+    try:
+        return parse_ssml_document(text, date_order=date_order)
+    except SsmlError as exc:
+        raise CommandError(f"bad SSML: {exc}", EXIT_INPUT) from None
+
+
+def _print_ssml_warnings(warnings: Sequence[str]) -> None:
+    """What the SSML asked for that is not done (docs/frontend.md, "SSML"), once each, on stderr."""
+    for warning in warnings:
+        print(f"bittts: note: SSML: {warning}", file=sys.stderr)
 
 
 NOTHING_TO_SAY = "nothing to say: the text has no words"
@@ -652,8 +666,17 @@ def _pronunciation(model: str | None) -> tuple[Lexicon, G2P]:
 
 def cmd_normalize(args: argparse.Namespace) -> int:
     from bittts.engine.text.chunking import chunks
+    from bittts.engine.text.ssml import ssml_chunks
 
-    for chunk in chunks(_read_text(args), date_order=args.date_order):
+    text = _read_text(args)
+    if _is_ssml(args, text):  # one chunk a line: a sentence, or its part before a break or a <voice>
+        document = _parse_ssml(text, args.date_order)
+        for ssml_chunk in ssml_chunks(document.items):
+            if ssml_chunk.words:
+                print(" ".join(w.word.text + w.word.punct_after for w in ssml_chunk.words))
+        _print_ssml_warnings(document.warnings)
+        return EXIT_OK
+    for chunk in chunks(text, date_order=args.date_order):
         print(" ".join(w.text + w.punct_after for w in chunk.words))
     return EXIT_OK
 
@@ -662,13 +685,17 @@ def cmd_phonemize(args: argparse.Namespace) -> int:
     from bittts.engine.text.frontend import TextFrontEnd
 
     text = _read_text(args)
+    document = _parse_ssml(text, args.date_order) if _is_ssml(args, text) else None
     lexicon, g2p = _pronunciation(args.model)
     frontend = TextFrontEnd(lexicon, g2p=g2p, date_order=args.date_order)
-    for k, chunk in enumerate(frontend.process(text)):
+    chunks = frontend.process(text) if document is None else frontend.process_ssml(text)
+    for k, chunk in enumerate(c for c in chunks if c.phonemized):
         if k:
             print()
         for word, phones in chunk.phonemized:
             print(f"{word.text}\t{' '.join(phones)}")
+    if document is not None:
+        _print_ssml_warnings(document.warnings)
     return EXIT_OK
 
 
@@ -747,9 +774,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_voices)
     p = sub.add_parser("normalize", help="print the spoken form of a text")
     _add_text_input(p)
+    p.add_argument("--ssml", action="store_true", help="read the text as SSML (automatic when it starts with <speak)")
     p.set_defaults(handler=cmd_normalize)
     p = sub.add_parser("phonemize", help="print the phones of each word")
     _add_text_input(p)
+    p.add_argument("--ssml", action="store_true", help="read the text as SSML (automatic when it starts with <speak)")
     p.add_argument(
         "--model",
         metavar="FILE",

@@ -123,6 +123,40 @@ def test_normalize_prints_the_spoken_form_without_a_model(capsys):
     assert capsys.readouterr().out.splitlines() == ["doctor smith paid four dollars and fifty cents.", "did it work?"]
 
 
+def test_normalize_ssml_prints_the_spoken_form_and_says_once_what_was_ignored(capsys):
+    ssml = (
+        '<speak>Dr. Jones <foo>Smith</foo> paid <say-as interpret-as="cardinal">12</say-as>.'
+        '<audio src="bell.wav">Ding</audio> <foo>two</foo><![CDATA[ & <3 ]]>.</speak>'
+    )
+    assert cli.main(["normalize", "--ssml", ssml]) == cli.EXIT_OK
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == ["doctor jones smith paid twelve.", "ding two and three."]
+    assert captured.err.splitlines() == [
+        "bittts: note: SSML: unknown elements ignored, their text is read: <foo>",
+        "bittts: note: SSML: audio files are not played, the text inside <audio> is read instead: "
+        '<audio src="bell.wav">',
+    ]
+    # <speak> is enough without --ssml; --ssml on text that is not SSML is a one-line input error
+    assert cli.main(["normalize", "<speak>Hi <break/> there</speak>"]) == cli.EXIT_OK
+    assert capsys.readouterr() == ("hi\nthere\n", "")
+    assert cli.main(["normalize", "--ssml", "Hello there"]) == cli.EXIT_INPUT
+    one_line_error(capsys, "bad SSML", "text outside <speak>")
+    assert cli.main(["normalize", "<speak>Hello <b>there</speak>"]) == cli.EXIT_INPUT
+    one_line_error(capsys, "bad SSML", "line 1, column")
+
+
+def test_synth_notes_what_the_ssml_asked_for_and_did_not_get(model_path, tmp_path, capsys):
+    ssml = '<speak>Hello <lang xml:lang="fr">ami</lang> <voice name="nobody">there</voice>.</speak>'
+    out = tmp_path / "x.wav"
+    assert cli.main(["synth", ssml, "-o", str(out), "--model", str(model_path)]) == cli.EXIT_OK
+    assert out.exists()
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        'bittts: note: SSML: text marked as another language is read with the English voices: xml:lang="fr"',
+        'bittts: note: SSML: no voice is named "nobody"; the current voice is kept',
+    ]
+
+
 def test_date_order_decides_how_numeric_dates_are_read(capsys):
     assert cli.main(["normalize", "04/05/2021"]) == cli.EXIT_OK
     default = capsys.readouterr().out
@@ -173,6 +207,14 @@ def test_phonemize_takes_the_model_lexicon(model_path, capsys):
     out = capsys.readouterr().out
     assert out.splitlines()[:2] == ["hello\tHH AH0 L OW1", "there\tDH EH1 R"]
     assert "\n\n" in out  # a blank line between sentences
+
+
+def test_phonemize_reads_ssml_with_its_forced_phones(model_path, capsys):
+    ssml = '<speak>the <phoneme ph="AE1 P AH0 L">apple</phoneme> <foo>read</foo><break/> ok</speak>'
+    assert cli.main(["phonemize", "--model", str(model_path), ssml]) == cli.EXIT_OK
+    captured = capsys.readouterr()
+    assert captured.out.startswith("the\tDH IY0\napple\tAE1 P AH0 L\nread\tR IY1 D\n\nok\t")  # a chunk a break
+    assert captured.err == "bittts: note: SSML: unknown elements ignored, their text is read: <foo>\n"
 
 
 def test_phonemize_without_a_model_falls_back_to_cmudict_or_says_why(monkeypatch, tmp_path, capsys):
@@ -328,7 +370,7 @@ def _no_device(rate):
         (["say", "   \n "], cli.EXIT_INPUT, ["the text is empty"]),
         (["synth", "?!", "-o", "{tmp}/x.wav"], cli.EXIT_INPUT, ["nothing to say"]),
         (["say", "<speak>Hello <break time='soon'/></speak>"], cli.EXIT_INPUT, ["bad SSML", "line 1, column"]),
-        (["synth", "<speak>Hello <b>there</b></speak>", "-o", "{tmp}/x.wav"], cli.EXIT_INPUT, ["bad SSML", "<b>"]),
+        (["synth", "<speak>Hello <b>there</speak>", "-o", "{tmp}/x.wav"], cli.EXIT_INPUT, ["bad SSML", "<b>"]),
         (["say", "Hello."], cli.EXIT_AUDIO, ["no audio output device", "-o out.wav"]),
         (["say", "Hello.", "--speed", "9"], cli.EXIT_USAGE, ["--speed must be between 0.5 and 4.5, got 9"]),
         (["say", "Hello.", "--speed", "4.6"], cli.EXIT_USAGE, ["--speed must be between 0.5 and 4.5, got 4.6"]),
