@@ -366,7 +366,7 @@ def test_a_decompression_bomb_is_refused_quickly_and_in_bounded_memory():
         read(data)
     assert time.process_time() - started < 10.0  # CPU seconds; it takes a fraction of one
     grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
-    assert grown_mib < 3 * MAX_DOCUMENT_BYTES / (1 << 20)  # never gigabytes
+    assert grown_mib < 4 * MAX_DOCUMENT_BYTES / (1 << 20)  # about 140 MiB (the limit and a copy); never gigabytes
 
 
 def test_a_stream_just_under_the_limit_is_read():
