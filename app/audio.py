@@ -92,12 +92,12 @@ class BufferedSink:
             self._cond.notify_all()
 
     def wait_for_hold(self, timeout: float) -> bool:
-        """Block (a worker) until the output has reached the hold, the hold is gone, or
-        ``timeout`` seconds passed; True unless it timed out."""
+        """Block (a worker) until the output has reached the hold, the hold is gone, the stream
+        failed, or ``timeout`` seconds passed; True unless it timed out."""
         end = time.monotonic() + timeout
         with self._cond:
             while self._hold_at is not None and self._played < self._hold_at:
-                if self._ended and self._queued == 0:
+                if (self._ended and self._queued == 0) or self.stream_problem():
                     return True  # nothing more will come to reach it
                 left = end - time.monotonic()
                 if left <= 0:

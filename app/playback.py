@@ -45,6 +45,7 @@ class _Placed:
 
 class DeviceReopenSignals(QObject):
     done = Signal(str, str)  # device label, problem ("" when the output opened)
+    streamFailed = Signal(str)  # the stream failed while waiting for the hold: nothing reopened
 
 
 class DeviceReopenWorker(TrackedRunnable):
@@ -60,6 +61,10 @@ class DeviceReopenWorker(TrackedRunnable):
     def work(self):
         if self.hold_timeout is not None:
             self.sink.wait_for_hold(self.hold_timeout)
+            failure = self.sink.stream_problem()
+            if failure:  # the player recovers from the sentence's start instead
+                self.signals.streamFailed.emit(failure)
+                return
         try:
             label = self.sink.reopen()
         except AudioUnavailable as exc:
@@ -275,7 +280,14 @@ class PlaybackController(QObject):
         self._reopen_purpose, self._reopen_from, self._reopen_session = purpose, resume_from, self._session
         worker = DeviceReopenWorker(sink, self.move_hold_seconds if hold else None)
         worker.signals.done.connect(self._on_reopened)
+        worker.signals.streamFailed.connect(self._on_stream_failed_while_moving)
         self.context.runnables.start(worker)
+
+    def _on_stream_failed_while_moving(self, reason: str) -> None:
+        self._device_busy = False
+        self._move_pending = False  # the recovery re-scans anyway
+        if self.state != STOPPED:
+            self._recover(reason)
 
     def _on_reopened(self, label: str, problem: str) -> None:
         self._device_busy = False
@@ -288,21 +300,24 @@ class PlaybackController(QObject):
             elif purpose == MOVE or self._session == self._reopen_session:
                 self._pause_without_device(resume_from)
             return
-        self._announce_device(label, sink.fallback_message() if sink is not None else "", purpose != MOVE)
         if purpose != MOVE and self._session == self._reopen_session:
             if self.state == PAUSED and purpose == RECOVER:  # paused while reopening: stay paused
                 self._resume_at = resume_from
             else:
                 self.play(self.text, resume_from, self._end, highlight=self.highlight)
+        # After play(): its "Playing." must not hide where the audio went.
+        self._announce_device(label, sink.fallback_message() if sink is not None else "", purpose != MOVE)
         if self._move_pending:
             self._move_pending = False
-            self._on_device_suspected()
+            if purpose == MOVE:  # a recovery's re-scan already saw the change
+                self._on_device_suspected()
 
     def _announce_device(self, label: str, fallback: str, recovered: bool) -> None:
+        said = f"Audio output: {label}."
         if recovered:
-            self.message.emit(f"Audio output: {label}. Reading goes on from the start of the sentence. {fallback}")
-        elif label != self._announced_device or fallback:
-            self.message.emit(f"Audio output: {label}. {fallback}".strip())
+            said += " Reading goes on from the start of the sentence."
+        if recovered or label != self._announced_device or fallback:
+            self.message.emit(f"{said} {fallback}".strip())
         self._announced_device = label
 
     def _recover(self, reason: str) -> None:

@@ -1,8 +1,12 @@
 """Playback through the fake sink: audio delivered, highlight in order, pause/resume, stop,
 previous/next sentence, settings that change while playing."""
 
+import json
+import sys
+
 import numpy as np
 import pytest
+from app_fakes import FakeSynthesizer
 
 from bittts.app.playback import PAUSED, PLAYING, STOPPED
 
@@ -221,7 +225,161 @@ def test_a_stalled_audio_device_stops_with_a_message(window, qtbot, fake_sink):
     window.controller.stall_seconds = 0.3
     fake_sink.speedup = 0.0  # the device takes nothing any more
     window.editor.setPlainText(TEXT)
-    with qtbot.waitSignal(window.controller.error, timeout=3000):
+    with qtbot.waitSignal(window.controller.error, timeout=10000):  # after max_recoveries reopens
         window.play()
     assert "stopped playing" in window.last_error
     assert window.controller.state == STOPPED and not window.editor.isReadOnly()
+
+
+# ---- the audio device, on a fake sounddevice module (no sound card needed)
+
+MAC_DEVICES = [("Core Audio", "MacBook Speakers"), ("Core Audio", "AirPods")]
+
+
+@pytest.fixture
+def device_window(qtbot, make_context, fake_synth, monkeypatch):
+    """device_window(devices, defaults, saved="") -> (window, fake sounddevice): the real
+    SoundDeviceSink on the fake module; the watcher looks every 0.1 s."""
+    from fake_sounddevice import FakeSoundDevice
+
+    from bittts.app.audio import SoundDeviceSink
+    from bittts.app.window import MainWindow
+
+    made = []
+
+    def make(devices, defaults, saved=""):
+        sd = FakeSoundDevice(devices, defaults)
+        monkeypatch.setitem(sys.modules, "sounddevice", sd)
+        sink = SoundDeviceSink(platform="darwin", buffer_seconds=0.2)
+        sink.signature_probe = sd.signature
+        ctx = make_context(fake_synth, sink)
+        ctx.settings.output_device = saved
+        w = MainWindow(ctx)
+        qtbot.addWidget(w)
+        w.show()
+        w.controller.watch_interval_seconds = 0.1
+        made.append(w)
+        return w, sd
+
+    yield make
+    for w in made:
+        w.controller.stop()
+
+
+def nonzero_audio(fake_synth, text):
+    """The non-silent samples of ``text`` and where each chunk's end falls among them."""
+    chunks = [c.samples[c.samples != 0] for c in FakeSynthesizer().synthesize(text)]
+    return np.concatenate(chunks), np.cumsum([len(c) for c in chunks])
+
+
+def reading(device_window, qtbot, until_word, devices=MAC_DEVICES, default="AirPods"):
+    """A window on fake devices reading TEXT, once ``until_word`` is highlighted."""
+    w, sd = device_window(devices, {"Core Audio": default})
+    w.editor.setPlainText(TEXT)
+    w.play()
+    qtbot.waitUntil(lambda: w.highlighted_word() == until_word, timeout=5000)
+    return w, sd
+
+
+def test_an_unplugged_device_reading_goes_on_from_the_sentence_start_on_the_default(device_window, qtbot, fake_synth):
+    w, sd = device_window(MAC_DEVICES, {"Core Audio": "AirPods"})
+    messages, words = [], []
+    w.controller.message.connect(messages.append)
+    w.controller.wordChanged.connect(lambda s, e: words.append(s) if s >= 0 else None)
+    w.editor.setPlainText(TEXT)
+    w.play()
+    qtbot.waitUntil(lambda: w.highlighted_word() == "five", timeout=5000)
+    heard_before = len(words)
+    with qtbot.waitSignal(w.controller.finished, timeout=10000):
+        sd.unplug("AirPods")  # the stream dies, as PortAudio's does
+    rest = TEXT[TEXT.index("Four") :]
+    assert fake_synth.texts == [TEXT, rest]
+    full, _ = nonzero_audio(fake_synth, TEXT)
+    airpods = sd.heard("AirPods")
+    assert 0 < len(airpods) < len(full) and np.array_equal(airpods, full[: len(airpods)])
+    assert np.array_equal(sd.heard("MacBook Speakers"), nonzero_audio(fake_synth, rest)[0])  # the whole sentence again
+    after = words[heard_before:]
+    assert min(after) == TEXT.index("Four") and after[-1] == TEXT.index("nine")  # the place was kept
+    assert any("MacBook Speakers" in m and "start of the sentence" in m for m in messages)
+    assert w.last_error == ""
+
+
+def test_an_underflow_storm_reopens_the_device_and_keeps_the_place(device_window, qtbot, fake_synth):
+    w, sd = reading(device_window, qtbot, "five")
+    with qtbot.waitSignal(w.controller.finished, timeout=10000):
+        sd.open_streams()[-1].underflow = True
+    assert fake_synth.texts == [TEXT, TEXT[TEXT.index("Four") :]]
+    assert len(sd.streams) == 2 and sd.streams[1].device == "AirPods"  # the same device, reopened
+
+
+def test_a_default_change_moves_playback_at_the_next_chunk_boundary(device_window, qtbot, fake_synth):
+    w, sd = reading(device_window, qtbot, "two")
+    with qtbot.waitSignal(w.controller.finished, timeout=10000):
+        sd.set_default("Core Audio", "MacBook Speakers")  # e.g. headphones unplugged in the settings
+    full, chunk_ends = nonzero_audio(fake_synth, TEXT)
+    airpods, speakers = sd.heard("AirPods"), sd.heard("MacBook Speakers")
+    assert np.array_equal(np.concatenate([airpods, speakers]), full)  # nothing lost, nothing repeated
+    assert len(airpods) in chunk_ends[:-1]  # the move fell on a chunk boundary
+    assert fake_synth.texts == [TEXT]  # no restart
+    assert w.context.sink().current_device_label() == "MacBook Speakers"
+
+
+def test_a_missing_saved_device_falls_back_and_is_used_again_when_it_returns(device_window, qtbot, fake_synth):
+    w, sd = device_window([("Core Audio", "MacBook Speakers")], {"Core Audio": "MacBook Speakers"}, saved="USB DAC")
+    assert "USB DAC" in w.last_announcement and "system default" in w.last_announcement
+    w.output_devices.refresh()
+    labels = {name: a.text() for name, a in w.output_devices.actions.items()}
+    assert labels == {
+        "": "System default",
+        "MacBook Speakers": "MacBook Speakers",
+        "USB DAC": "USB DAC (not connected)",
+    }
+    assert w.output_devices.actions["USB DAC"].isChecked()
+    w.editor.setPlainText(TEXT)
+    w.play()
+    qtbot.waitUntil(lambda: w.highlighted_word() == "two", timeout=5000)
+    with qtbot.waitSignal(w.controller.finished, timeout=10000):
+        sd.plug("Core Audio", "USB DAC")
+    full, chunk_ends = nonzero_audio(fake_synth, TEXT)
+    speakers, dac = sd.heard("MacBook Speakers"), sd.heard("USB DAC")
+    assert len(dac) > 0 and np.array_equal(np.concatenate([speakers, dac]), full)
+    assert len(speakers) in chunk_ends[:-1]
+
+
+def test_with_no_device_at_all_playback_pauses_with_a_message_and_play_resumes(device_window, qtbot, fake_synth):
+    from bittts.app.playback import NO_DEVICE_MESSAGE
+
+    w, sd = reading(device_window, qtbot, "five", devices=[("Core Audio", "AirPods")])
+    with qtbot.waitSignal(w.controller.error, timeout=10000):
+        sd.unplug("AirPods")
+    assert w.last_error == NO_DEVICE_MESSAGE and w.controller.state == PAUSED
+    assert not sd.open_streams()
+    with qtbot.waitSignal(w.controller.error, timeout=10000):
+        w.act_play.trigger()  # still nothing plugged in: said again, nothing crashes
+    assert w.controller.state == PAUSED and w.last_error == NO_DEVICE_MESSAGE
+    sd.plug("Core Audio", "MacBook Speakers", make_default=True)
+    with qtbot.waitSignal(w.controller.finished, timeout=10000):
+        w.act_play.trigger()
+    assert fake_synth.texts[-1] == TEXT[TEXT.index("Four") :]
+    assert np.array_equal(sd.heard("MacBook Speakers"), nonzero_audio(fake_synth, fake_synth.texts[-1])[0])
+
+
+def test_the_output_device_menu_moves_playback_and_saves_the_choice(device_window, qtbot, fake_synth):
+    w, sd = device_window(MAC_DEVICES, {"Core Audio": "AirPods"})
+    w.output_devices.refresh()
+    assert list(w.output_devices.actions) == ["", "MacBook Speakers", "AirPods"]
+    assert w.output_devices.actions[""].isChecked()
+    w.editor.setPlainText(TEXT)
+    w.play()
+    qtbot.waitUntil(lambda: w.highlighted_word() == "two", timeout=5000)
+    with qtbot.waitSignal(w.controller.finished, timeout=10000):
+        w.output_devices.actions["MacBook Speakers"].trigger()
+    full, chunk_ends = nonzero_audio(fake_synth, TEXT)
+    airpods, speakers = sd.heard("AirPods"), sd.heard("MacBook Speakers")
+    assert len(airpods) in chunk_ends[:-1] and np.array_equal(np.concatenate([airpods, speakers]), full)
+    assert w.save_settings() == ""
+    assert json.loads(w.context.settings_store.path.read_text())["output_device"] == "MacBook Speakers"
+    w.output_devices.actions[""].trigger()  # stopped: the stream moves now
+    assert w.last_announcement == "Output device: System default."
+    qtbot.waitUntil(lambda: w.last_announcement == "Audio output: AirPods.", timeout=5000)
+    assert w.context.sink().current_device_label() == "AirPods" and w.context.settings.output_device == ""
