@@ -15,7 +15,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThread, Signal
 
-from bittts.engine.audio_output import AudioFileWriter, estimated_audio_seconds, synthesize_ahead
+from bittts.audiobook import AudiobookExport, ExportCancelled, ExportOptions, ExportProgress, NothingToSay
+from bittts.engine.audio_output import synthesize_ahead
 
 from .documents import DocumentCancelled, DocumentError, read_document
 from .engine_adapter import SynthesizerLoad
@@ -174,20 +175,51 @@ class PlaybackWorker(TrackedRunnable):
 
 class ExportSignals(QObject):
     progress = Signal(int)  # percent of the text done
-    finished = Signal(str, float)  # path, seconds of audio
+    detail = Signal(str)  # what is happening, with the time left ("… about 3 minutes left")
+    finished = Signal(str, float)  # path (the file, or the folder of chapter files), seconds of audio
     failed = Signal(str)
-    cancelled = Signal()
+    cancelled = Signal()  # what was done is kept: the same export with resume=True continues it
+
+
+def time_left_words(seconds: float) -> str:
+    """A duration for a progress label, rounded as a person says it ("about 3 minutes")."""
+    if seconds < 60:
+        return "less than a minute"
+    minutes = round(seconds / 60)
+    if minutes < 90:
+        return f"about {minutes} minute{'s' if minutes != 1 else ''}"
+    return f"about {seconds / 3600:.1f} hours"
 
 
 class ExportWorker(TrackedRunnable):
-    """Synthesizes the whole text into a file; a cancel removes the partial file."""
+    """Exports the whole text with ``bittts.audiobook`` (one file, or a file per chapter, with
+    subtitles: ``options``, by default one file at ``path`` in the format of its suffix). A
+    cancel stops within a chunk and keeps what is done for a resume; no partial audio file is
+    ever left in place of the target."""
 
-    def __init__(self, synthesizer, text: str, config, path: str | Path, cancel: threading.Event | None = None):
+    DETAIL_EVERY_SECONDS = 1.0  # the label's time left changes at most this often
+
+    def __init__(
+        self,
+        synthesizer,
+        text: str,
+        config,
+        path: str | Path,
+        cancel: threading.Event | None = None,
+        *,
+        options: ExportOptions | None = None,
+        chapters=(),
+        title: str = "",
+    ):
         super().__init__()
         self.synthesizer, self.text, self.config = synthesizer, text, config
         self.path = Path(path)
         self.cancel = cancel or threading.Event()
+        self.options = options or ExportOptions(self.path)
+        self.chapters, self.title = tuple(chapters), title
         self.signals = ExportSignals()
+        self._percent = -1
+        self._detail_at = 0.0
 
     def work(self):
         # On a thread of its own: a lowered priority cannot be raised again (Linux), and pool
@@ -196,32 +228,44 @@ class ExportWorker(TrackedRunnable):
         thread.start()
         thread.join()
 
+    def _on_progress(self, step: ExportProgress) -> None:
+        percent = min(100, int(100 * step.done_chars / max(step.total_chars, 1)))
+        if percent != self._percent:
+            self.signals.progress.emit(percent)
+            self._percent = percent
+        now = time.monotonic()
+        if step.stage == "encoding":
+            self.signals.detail.emit(f"Writing {step.file_name}… {step.encoded:.0%}")
+        elif now - self._detail_at >= self.DETAIL_EVERY_SECONDS:
+            self._detail_at = now
+            left = f", {time_left_words(step.eta_seconds)} left" if step.eta_seconds is not None else ""
+            self.signals.detail.emit(f"Exporting to {step.file_name}: {step.audio_seconds / 60:.0f} min of audio{left}")
+
     def _export(self):
         lower_thread_priority()
+        name = self.path.name
         try:
-            cfg = self.config() if callable(self.config) else self.config
-            expected = estimated_audio_seconds(len(self.text), cfg.speed, cfg.ssml)  # a long WAV is RF64
-            with AudioFileWriter(self.path, self.synthesizer.sample_rate, expected_seconds=expected) as writer:
-                last = -1
-                for chunk in self.synthesizer.synthesize(self.text, self.config, self.cancel):
-                    if self.cancel.is_set():
-                        break
-                    writer.write(chunk.samples)
-                    percent = int(100 * chunk.text_span[1] / max(len(self.text), 1))
-                    if percent != last:
-                        self.signals.progress.emit(min(percent, 100))
-                        last = percent
-                cancelled = self.cancel.is_set()
-                if not cancelled:  # leaving the block without a commit removes the file
-                    writer.commit()
-        except Exception as exc:
+            result = AudiobookExport(
+                self.synthesizer,
+                self.text,
+                self.config,
+                self.options,
+                chapters=self.chapters,
+                title=self.title,
+                cancel=self.cancel,
+                progress=self._on_progress,
+            ).run()
+        except ExportCancelled:
+            self.signals.cancelled.emit()
+            return
+        except NothingToSay:
+            self.signals.failed.emit("There is nothing to export: the text has no words.")
+            return
+        except Exception as exc:  # ExportError, OSError, a codec's error: all end in a message
             if self.cancel.is_set():
                 self.signals.cancelled.emit()
             else:
-                self.signals.failed.emit(f"Export to {self.path.name} failed: {exc}")
-            return
-        if cancelled:
-            self.signals.cancelled.emit()
+                self.signals.failed.emit(f"Export to {name} failed: {exc}")
             return
         self.signals.progress.emit(100)
-        self.signals.finished.emit(str(self.path), writer.seconds)
+        self.signals.finished.emit(str(self.path), result.audio_seconds)
