@@ -226,7 +226,7 @@ class _Parser:
         self.items: list[SsmlWord | Break] = []
         self.pause_ms = 0.0  # the breaks since the last word, added up
         self.silence_ms = 0.0  # all the breaks so far
-        self.noted: dict[str, list[str]] = {}  # warning kind -> what was met, each once, in order
+        self.noted: dict[str, dict[str, None]] = {}  # warning kind -> what was met, each once, in order
 
     def error(self, message: str, pos: int) -> SsmlError:
         return SsmlError(message, self.ssml, pos)
@@ -286,9 +286,7 @@ class _Parser:
 
     def note(self, kind: str, detail: str) -> None:
         """Something tolerated (a key of ``_WARNINGS``); each detail is listed once."""
-        details = self.noted.setdefault(kind, [])
-        if detail not in details:
-            details.append(detail)
+        self.noted.setdefault(kind, {})[detail] = None
 
     def warnings(self) -> tuple[str, ...]:
         """One line per kind noted, in the order first noted."""
@@ -297,7 +295,8 @@ class _Parser:
             f"{SSML_PITCH_RANGE[1]:+g} st, volume {SSML_VOLUME_RANGE[0]:+g} to {SSML_VOLUME_RANGE[1]:+g} dB"
         )
         out = []
-        for kind, details in self.noted.items():
+        for kind, noted in self.noted.items():
+            details = list(noted)
             listed = ", ".join(details[:3]) + (f" and {len(details) - 3} more" if len(details) > 3 else "")
             out.append(_WARNINGS[kind].format(listed, ranges=ranges))
         return tuple(out)
