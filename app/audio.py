@@ -106,9 +106,10 @@ class BufferedSink:
         return True
 
     def is_idle(self) -> bool:
-        """Nothing would be cut by a device change now: paused, or no audio waiting."""
+        """Nothing would be cut by a device change now: paused, or run dry after playing (not
+        before the first audio: a reading's start is no time to re-scan)."""
         with self._cond:
-            return self._paused or self._queued == 0
+            return self._paused or (self._started and self._queued == 0)
 
     # ---- the device (the base class has none to choose: these say so)
     supports_device_choice = False

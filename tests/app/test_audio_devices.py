@@ -208,11 +208,16 @@ def test_the_signature_or_an_idle_rescan_tells_of_a_change(mac):
     assert sink.device_change_suspected()
     sink.signature_probe = lambda: None  # no sound server to ask: re-scan when idle, now and then
     sink.idle_rescan_seconds = 0.0
-    assert sink.device_change_suspected()
+    assert not sink.device_change_suspected()  # before the first audio: not idle
     sink.write(np.ones(5000, np.float32))  # 5 s at 1000 Hz
+    assert wait_until(lambda: sink.played_samples() > 0)
     assert not sink.is_idle() and not sink.device_change_suspected()  # audio waiting: no re-scan
     sink.set_paused(True)
     assert sink.is_idle() and sink.device_change_suspected()
+    sink.set_paused(False)
+    sink.end_of_stream()
+    assert wait_until(lambda: sink.queued_samples() == 0)
+    assert sink.is_idle() and sink.device_change_suspected()  # run dry
     sink.close()
 
 

@@ -321,6 +321,7 @@ def test_a_default_change_moves_playback_at_the_next_chunk_boundary(device_windo
     assert np.array_equal(np.concatenate([airpods, speakers]), full)  # nothing lost, nothing repeated
     assert len(airpods) in chunk_ends[:-1]  # the move fell on a chunk boundary
     assert fake_synth.texts == [TEXT]  # no restart
+    assert sd.scans == 1 and sd.scans_with_a_stream_open == 0  # one re-scan, with no stream open
     assert w.context.sink().current_device_label() == "MacBook Speakers"
 
 
