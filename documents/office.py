@@ -133,13 +133,14 @@ def _meta_title(root: ElementTree.Element | None) -> str:
 
 def _document(parts: list[_Part], notes: list[str], title: str, format: str) -> Document:
     """The blocks, then the notes; level 1 and 2 headings are chapters when there are two or more."""
-    chapter_headings = [p for p in parts if p.kind == "heading" and not p.title and p.level <= 2 and p.text.strip()]
+    chapter_headings = {id(p) for p in parts if p.kind == "heading" and not p.title and p.level <= 2 and p.text.strip()}
     chapters = len(chapter_headings) >= 2
     builder = DocumentBuilder()
     for part in parts:
-        if chapters and part in chapter_headings:
-            builder.chapter(part.text, part.level)
-        builder.add(part.kind, part.text.translate(_VISIBLE), part.level)
+        text = part.text.translate(_VISIBLE)
+        if chapters and id(part) in chapter_headings:
+            builder.chapter(text, part.level)
+        builder.add(part.kind, text, part.level)
     for note in notes:
         builder.add("note", note.translate(_VISIBLE))
     if not title:

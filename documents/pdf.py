@@ -52,6 +52,7 @@ from .model import Document, DocumentBuilder
 PAGE_BAND = 0.08  # share of the page height at the top and at the bottom where running heads live
 RECURRING_SHARE = 0.4  # a band line on this share of the pages is a running header or footer
 RECURRING_MIN_PAGES = 3  # ... and on at least this many pages
+ROTATED_MAX_SHARE = 0.5  # text at an angle (a watermark) is left out while it is at most this share of a page
 NEARBY_PAGES = 2  # a band line also on a page this near, at the same height, is a chapter's running head
 CHAR_WIDTH_EM = 0.5  # estimated advance of one character, in ems (Helvetica's average is about 0.5)
 MONO_CHAR_WIDTH_EM = 0.6  # advance of a fixed-pitch character (Courier's), for a code line's indentation
@@ -246,12 +247,23 @@ def _read_page(number: int, page: Any) -> _Page:
         x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
         y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
         size = abs(font_size) * math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3])
-        pieces.append(_Piece(x, y, size or 1.0, text, _fixed_pitch(font, fonts)))
+        piece = _Piece(x, y, size or 1.0, text, _fixed_pitch(font, fonts))
+        (rotated if _is_rotated(tm, cm) else pieces).append(piece)
 
     fonts: dict[int, bool] = {}
+    rotated: list[_Piece] = []
     page.extract_text(visitor_text=visit)
+    if sum(len(p.text) for p in rotated) > ROTATED_MAX_SHARE * sum(len(p.text) for p in pieces + rotated):
+        pieces += rotated  # a page set sideways (a landscape table): its text is the page
     result.lines = _group_lines(pieces)
     return result
+
+
+def _is_rotated(tm: list[float], cm: list[float]) -> bool:
+    """Text set at an angle: a watermark across the page, an identifier up the margin."""
+    a = tm[0] * cm[0] + tm[1] * cm[2]
+    b = tm[0] * cm[1] + tm[1] * cm[3]
+    return abs(b) > 0.1 * abs(a) or a < 0
 
 
 def _fixed_pitch(font: Any, known: dict[int, bool]) -> bool:

@@ -451,3 +451,20 @@ def test_fixed_pitch_lines_are_a_code_block_with_their_lines_and_indentation():
         ("code", 'def greet(name):\n    print("hi", name)\ngreet(x)'),
         ("paragraph", "And that is all."),
     ]
+
+
+def test_a_watermark_and_a_margin_identifier_at_an_angle_are_left_out():
+    page = Page(
+        raw=b"BT /F1 60 Tf 0.707 0.707 -0.707 0.707 150 300 Tm (DRAFT COPY) Tj ET\n"
+        b"BT /F1 9 Tf 0 1 -1 0 30 200 Tm (arXiv:2101.00001v1 [cs.CL] 1 Jan 2021) Tj ET\n"
+    )
+    paragraph(page, 700, ["The abstract of the paper, which is read as it is set."])
+    assert read(make_pdf([page])).text == "The abstract of the paper, which is read as it is set."
+
+
+def test_a_page_set_sideways_is_still_read():
+    raw = b"".join(
+        b"BT /F1 11 Tf 0 1 -1 0 %d 72 Tm (Row %d of a landscape table.) Tj ET\n" % (100 + 14 * i, i) for i in range(5)
+    )
+    text = read(make_pdf([Page(raw=raw)])).text
+    assert all(f"Row {i} of a landscape table." in text for i in range(5))
