@@ -7,8 +7,9 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QStyle, QToolBar
 
-from .settings import THEMES
-from .themes import THEME_LABELS
+from .reading_aids import LINE_SPACINGS
+from .settings import LINE_FOCUS_CHOICES, THEMES
+from .themes import THEME_LABELS, TINT_LABELS
 
 DATE_ORDER_LABELS = {"MDY": "&Month first (US)", "DMY": "&Day first (UK and most of the world)"}
 
@@ -63,9 +64,33 @@ def build_actions(w) -> None:
     )
     w.act_preview = make_action(w, "Previe&w voice", w.preview_voice, "Ctrl+Shift+W")
     w.act_pronunciations = make_action(w, "Pronunciation &dictionary…", w.open_pronunciations, "Ctrl+Shift+D")
-    w.act_bigger = make_action(w, "&Larger text", lambda: w.change_font_size(+1), ["Ctrl++", "Ctrl+="])
-    w.act_smaller = make_action(w, "&Smaller text", lambda: w.change_font_size(-1), "Ctrl+-")
-    w.act_font_reset = make_action(w, "&Normal text size", lambda: w.set_font_size(12), "Ctrl+0")
+    # Ctrl++ / Ctrl+- / Ctrl+0 zoom the whole window; the text alone grows with Ctrl+] / Ctrl+[ (as in Word).
+    w.act_zoom_in = make_action(w, "Zoom &in", lambda: w.reading_aids.step_zoom(+1), ["Ctrl++", "Ctrl+="])
+    w.act_zoom_out = make_action(w, "Zoom &out", lambda: w.reading_aids.step_zoom(-1), "Ctrl+-")
+    w.act_zoom_reset = make_action(w, "&Actual size", lambda: w.reading_aids.step_zoom(0), "Ctrl+0")
+    w.act_bigger = make_action(w, "&Larger text", lambda: w.change_font_size(+1), "Ctrl+]")
+    w.act_smaller = make_action(w, "&Smaller text", lambda: w.change_font_size(-1), "Ctrl+[")
+    w.act_font_reset = make_action(w, "&Normal text size", lambda: w.set_font_size(12))
+    w.act_reading_font = make_action(w, "Reading &font…", lambda: w.reading_aids.choose_reading_font())
+    w.act_side_panel = make_action(
+        w,
+        "Side &panel",
+        lambda: w.reading_aids.toggle_side_panel(),
+        "F9",
+        tip="Show or hide the voice panel",
+        checkable=True,
+    )
+    w.line_spacing_actions = _choices(
+        w, LINE_SPACINGS, lambda x: f"{x:g}", lambda x: w.reading_aids.set_line_spacing(x), "Line spacing"
+    )
+    w.tint_actions = _choices(w, TINT_LABELS, TINT_LABELS.get, lambda n: w.reading_aids.set_tint(n), "Background tint")
+    w.line_focus_actions = _choices(
+        w,
+        LINE_FOCUS_CHOICES,
+        lambda n: f"{n} line{'s' * (n > 1)}" if n else "&Off",
+        lambda n: w.reading_aids.set_line_focus(n),
+        "Line focus",
+    )
     w.act_focus_text = make_action(w, "Go to &text", lambda: w.editor.setFocus(), "Ctrl+1")
     w.act_focus_voice = make_action(w, "Go to &voice", lambda: w.voice_combo.setFocus(), "Ctrl+2")
     w.act_about = make_action(w, "&About BitTTS Desktop", w.show_about, "F1")
@@ -114,6 +139,23 @@ def build_navigation_actions(w) -> None:
     )
 
 
+def _choices(w, values, label, choose, what) -> dict:
+    """One checkable action per value, in an exclusive group: {value: action}."""
+    group = QActionGroup(w)
+    actions = {}
+    for value in values:
+        act = make_action(
+            w,
+            label(value),
+            lambda checked=False, v=value: choose(v),
+            checkable=True,
+            tip=f"{what}: {label(value).replace('&', '')}",
+        )
+        group.addAction(act)
+        actions[value] = act
+    return actions
+
+
 def build_menus(w) -> None:
     """File, Read, View and Help; sets ``w.recent_menu``, ``w.date_order_menu`` and ``w.output_device_menu``."""
     bar = w.menuBar()
@@ -142,8 +184,21 @@ def build_menus(w) -> None:
     for a in (w.act_add_bookmark, w.act_go_bookmark, w.act_focus_chapters):
         m.addAction(a)
     m = bar.addMenu("&View")
-    for a in (w.act_bigger, w.act_smaller, w.act_font_reset):
-        m.addAction(a)
+    for a in (w.act_zoom_in, w.act_zoom_out, w.act_zoom_reset, None, w.act_bigger, w.act_smaller, w.act_font_reset):
+        if a is None:
+            m.addSeparator()
+        else:
+            m.addAction(a)
+    m.addAction(w.act_reading_font)
+    for title, actions in (
+        ("Line &spacing", w.line_spacing_actions),
+        ("Background &tint", w.tint_actions),
+        ("Line f&ocus", w.line_focus_actions),
+    ):
+        sub = m.addMenu(title)
+        for a in actions.values():
+            sub.addAction(a)
+    m.addAction(w.act_side_panel)
     m.addSeparator()
     for a in w.theme_actions.values():
         m.addAction(a)

@@ -23,6 +23,11 @@ from bittts.engine.synthesis_types import PITCH_RANGE, SPEED_RANGE, VOLUME_RANGE
 THEMES = ("system", "light", "dark", "high-contrast")
 DATE_ORDERS = ("MDY", "DMY")  # as bittts.engine.text.normalize.DATE_ORDERS
 FONT_SIZE_RANGE = (8, 48)
+ZOOM_RANGE = (50, 300)  # percent, the whole interface
+LINE_SPACING_RANGE = (1.0, 2.5)  # times the font's line height
+TINT_NAMES = ("none", "cream", "blue", "green", "grey", "pink")  # as themes.TINTS
+LINE_FOCUS_CHOICES = (0, 1, 3, 5)  # lines left undimmed around the cursor; 0 = off
+MAX_FONT_NAME = 200  # characters of a font family name
 MAX_RECENT = 10
 FILE_NAME = "settings.json"
 
@@ -45,6 +50,12 @@ class Settings:
     theme: str = "system"  # one of THEMES
     font_size: int = 12  # points, FONT_SIZE_RANGE (the text area)
     geometry: str = ""  # QMainWindow.saveGeometry() as hex
+    zoom: int = 100  # percent, ZOOM_RANGE: fonts and icons of the whole window
+    reading_font: str = ""  # the text area's font family; "" = the application's font
+    line_spacing: float = 1.0  # LINE_SPACING_RANGE
+    tint: str = "none"  # the text area's background, one of TINT_NAMES
+    line_focus: int = 0  # one of LINE_FOCUS_CHOICES
+    side_panel: bool = True  # the voice and model panel shown
     recent_files: list = field(default_factory=list)
     output_device: str = ""  # the PortAudio output device's name; "" = the system default
 
@@ -85,6 +96,16 @@ def _validated(raw: dict) -> Settings:
         theme=raw.get("theme") if raw.get("theme") in THEMES else d.theme,
         font_size=int(_number(raw.get("font_size"), d.font_size, FONT_SIZE_RANGE)),
         geometry=raw.get("geometry") if isinstance(raw.get("geometry"), str) else d.geometry,
+        zoom=int(_number(raw.get("zoom"), d.zoom, ZOOM_RANGE)),
+        reading_font=raw.get("reading_font")
+        if isinstance(raw.get("reading_font"), str) and len(raw.get("reading_font")) <= MAX_FONT_NAME
+        else d.reading_font,
+        line_spacing=float(_number(raw.get("line_spacing"), d.line_spacing, LINE_SPACING_RANGE)),
+        tint=raw.get("tint") if raw.get("tint") in TINT_NAMES else d.tint,
+        line_focus=int(raw.get("line_focus"))
+        if raw.get("line_focus") in LINE_FOCUS_CHOICES and not isinstance(raw.get("line_focus"), bool)
+        else d.line_focus,
+        side_panel=raw.get("side_panel") if isinstance(raw.get("side_panel"), bool) else d.side_panel,
         recent_files=[p for p in raw.get("recent_files", []) if isinstance(p, str)][:MAX_RECENT]
         if isinstance(raw.get("recent_files"), list)
         else [],

@@ -1,9 +1,21 @@
-"""Light, dark and high-contrast themes (Fusion style with a palette), and the highlight colours
-that go with each so the spoken word stays visible."""
+"""Light, dark and high-contrast themes (Fusion style with a palette), the highlight colours that
+go with each so the spoken word stays visible, and what keeps every control visible in every
+theme, the system one on a light or a dark palette included:
+
+- a style sheet made from the palette draws slider grooves and handles and the boundary of
+  buttons and boxes at 3:1 or more against the window (WCAG 1.4.11);
+- ``tinted_icon`` recolours a toolbar icon to the palette's button text (dimmed when disabled),
+  so no icon is black on black;
+- ``TINTS``: reading background tints whose text contrast stays 7:1 on a light base and 4.5:1 on a
+  dark one (``tint_colour`` drops a tint that would not).
+
+Everything here runs on the GUI thread.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
 THEME_LABELS = {"system": "&System", "light": "&Light", "dark": "&Dark", "high-contrast": "&High contrast"}
@@ -33,19 +45,142 @@ HIGHLIGHT_COLOURS = {
     "high-contrast": ("#003a66", "#ffff00", "#000000"),
 }
 
-_original: dict = {}
+# Reading background tints, (on a light base, on a dark base): the Irlen / Immersive Reader
+# colours, pale on light themes, deep on dark ones, so the text keeps its contrast.
+TINTS = {
+    "none": ("", ""),
+    "cream": ("#fbf3db", "#2b2719"),
+    "blue": ("#dcecf8", "#182635"),
+    "green": ("#e0f1dc", "#1a2a1b"),
+    "grey": ("#e4e4e4", "#2c2c2c"),
+    "pink": ("#f9e1e8", "#33212a"),
+}
+TINT_LABELS = {"none": "&None", "cream": "&Cream", "blue": "&Blue", "green": "G&reen", "grey": "Gr&ey", "pink": "&Pink"}
+TEXT_CONTRAST = {"light": 7.0, "dark": 4.5}  # the least a tint may leave the text
+NON_TEXT_CONTRAST = 3.0  # WCAG 1.4.11: grooves, handles, boundaries, icons
+
+_saved_system: dict = {}  # "palette", "style": the platform's look, kept while a named theme is on
+_current = ["system"]
+
+
+def relative_luminance(colour: QColor) -> float:
+    """WCAG 2 relative luminance of an sRGB colour, 0 (black) .. 1 (white)."""
+
+    def linear(channel: float) -> float:
+        return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * linear(colour.redF()) + 0.7152 * linear(colour.greenF()) + 0.0722 * linear(colour.blueF())
+
+
+def contrast_ratio(a: QColor, b: QColor) -> float:
+    """WCAG 2 contrast ratio of two colours, 1 (same) .. 21 (black on white)."""
+    la, lb = relative_luminance(a), relative_luminance(b)
+    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+
+
+def mix(a: QColor, b: QColor, share_of_a: float) -> QColor:
+    """``a`` and ``b`` mixed in sRGB, ``share_of_a`` 0..1."""
+    t = min(max(share_of_a, 0.0), 1.0)
+    return QColor.fromRgbF(*(t * x + (1 - t) * y for x, y in zip(a.getRgbF()[:3], b.getRgbF()[:3], strict=True)))
+
+
+def is_dark(palette: QPalette) -> bool:
+    """True when the palette's text base is darker than its text (a dark theme)."""
+    return relative_luminance(palette.color(_P.Base)) < relative_luminance(palette.color(_P.Text))
+
+
+def visible_against(foreground: QColor, background: QColor, minimum: float = NON_TEXT_CONTRAST) -> QColor:
+    """The colour between ``background`` and ``foreground`` nearest the middle that still reaches
+    ``minimum`` against ``background`` (``foreground`` itself if none does)."""
+    for share in (0.5, 0.6, 0.7, 0.8, 0.9):
+        colour = mix(foreground, background, share)
+        if contrast_ratio(colour, background) >= minimum + 0.2:  # a margin for anti-aliasing
+            return colour
+    return QColor(foreground)
+
+
+def tint_colour(palette: QPalette, tint: str) -> QColor | None:
+    """The text area's background for ``tint`` under ``palette``; None for no tint, or when the
+    tint would leave the text under TEXT_CONTRAST (an unusual system palette)."""
+    light, dark = TINTS.get(tint, ("", ""))
+    dark_theme = is_dark(palette)
+    colour = dark if dark_theme else light
+    if not colour:
+        return None
+    minimum = TEXT_CONTRAST["dark" if dark_theme else "light"]
+    return QColor(colour) if contrast_ratio(QColor(colour), palette.color(_P.Text)) >= minimum else None
+
+
+def tinted_icon(icon: QIcon, palette: QPalette, size: QSize, device_pixel_ratio: float = 1.0) -> QIcon:
+    """``icon``'s shape in the palette's button text (disabled: half way to the window colour,
+    still 3:1), drawn at ``size`` - so icons drawn for a light background show on any."""
+    normal = palette.color(_P.ButtonText)
+    window = palette.color(_P.Window)
+    colours = {QIcon.Mode.Normal: normal, QIcon.Mode.Disabled: visible_against(normal, window)}
+    colours[QIcon.Mode.Active] = colours[QIcon.Mode.Selected] = normal
+    result = QIcon()
+    for scale in {1.0, device_pixel_ratio}:
+        pixels = QSize(round(size.width() * scale), round(size.height() * scale))
+        shape = icon.pixmap(pixels)
+        for mode, colour in colours.items():
+            pixmap = QPixmap(shape.size())
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.drawPixmap(0, 0, shape)
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+            painter.fillRect(pixmap.rect(), colour)  # keeps the shape's alpha, takes the colour
+            painter.end()
+            pixmap.setDevicePixelRatio(scale)
+            result.addPixmap(pixmap, mode)
+    return result
+
+
+def control_style_sheet(palette: QPalette, high_contrast: bool) -> str:
+    """Slider grooves and handles, and button and box boundaries, in the palette's colours at
+    3:1 or more against the window (the Fusion defaults are about 2:1, black on black in high
+    contrast). High contrast adds thick focus frames, so keyboard focus is always visible."""
+    fg, bg = palette.color(_P.WindowText), palette.color(_P.Window)
+    face, face_text = palette.color(_P.Button), palette.color(_P.ButtonText)
+    outline = (fg if high_contrast else visible_against(fg, bg)).name()
+    accent = palette.color(_P.Highlight)
+    handle = accent if contrast_ratio(accent, bg) >= NON_TEXT_CONTRAST else fg
+    dim = visible_against(fg, bg, 1.5).name()
+    sheet = f"""
+QSlider::groove:horizontal {{ height: 4px; background: {outline}; border-radius: 2px; }}
+QSlider::handle:horizontal {{ width: 14px; margin: -7px 0; border-radius: 8px;
+    background: {handle.name()}; border: 2px solid {fg.name()}; }}
+QSlider::groove:horizontal:disabled {{ background: {dim}; }}
+QSlider::handle:horizontal:disabled {{ background: {bg.name()}; border: 2px solid {dim}; }}
+QPushButton, QComboBox, QAbstractSpinBox {{ border: 1px solid {outline}; border-radius: 3px;
+    background: {face.name()}; color: {face_text.name()}; padding: 3px 8px; }}
+QComboBox {{ padding-right: 20px; }}
+QPushButton:disabled, QComboBox:disabled, QAbstractSpinBox:disabled {{ border-color: {dim}; }}
+"""
+    if high_contrast:
+        sheet += (
+            "QAbstractButton:focus, QComboBox:focus, QAbstractSpinBox:focus, QPlainTextEdit:focus, QSlider:focus"
+            " { border: 2px solid #ffff00; }\n"
+        )
+    return sheet
 
 
 def apply_theme(app: QApplication, name: str) -> None:
-    """Apply a theme to the whole application ("system" restores the platform look)."""
-    if not _original:
-        _original["palette"] = QPalette(app.palette())
-        _original["style"] = app.style().name()
+    """Apply a theme to the whole application. "system" brings back the platform's look (the
+    palette it had before a named theme, or the one it has now if no named theme came between)."""
+    if not _saved_system:
+        _saved_system["palette"] = QPalette(app.palette())
+        _saved_system["style"] = app.style().name()
     if name not in _PALETTES:
-        app.setStyle(QStyleFactory.create(_original["style"]) or app.style())
-        app.setPalette(_original["palette"])
-        app.setStyleSheet("")
+        if _current[0] != "system":
+            app.setStyle(QStyleFactory.create(_saved_system["style"]) or app.style())
+            app.setPalette(_saved_system["palette"])
+        _current[0] = "system"
+        _set_style_sheet(app, control_style_sheet(app.palette(), high_contrast=False))
         return
+    if _current[0] == "system":
+        _saved_system["palette"] = QPalette(app.palette())
+        _saved_system["style"] = app.style().name()
+    _current[0] = name
     app.setStyle(QStyleFactory.create("Fusion"))
     palette = QPalette()
     for role, colour in _PALETTES[name].items():
@@ -54,9 +189,10 @@ def apply_theme(app: QApplication, name: str) -> None:
     palette.setColor(QPalette.ColorGroup.Disabled, _P.ButtonText, QColor("#808080"))
     palette.setColor(QPalette.ColorGroup.Disabled, _P.WindowText, QColor("#808080"))
     app.setPalette(palette)
-    # High contrast: thick focus frames, so keyboard focus is always visible.
-    app.setStyleSheet(
-        "QAbstractButton:focus, QComboBox:focus, QPlainTextEdit:focus, QSlider:focus { border: 2px solid #ffff00; }"
-        if name == "high-contrast"
-        else ""
-    )
+    _set_style_sheet(app, control_style_sheet(palette, high_contrast=name == "high-contrast"))
+
+
+def _set_style_sheet(app: QApplication, sheet: str) -> None:
+    """Set the application's style sheet only when it changes (setting one polishes every widget again)."""
+    if app.styleSheet() != sheet:
+        app.setStyleSheet(sheet)

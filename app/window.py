@@ -9,6 +9,7 @@ Each part lives in its own module and reports through the status line:
 - ``output_menu.OutputDeviceMenu``: the Read menu's "Output device" choice;
 - ``chapters_panel.ChaptersPanel`` (the chapters and bookmarks dock) and
   ``reading_place.ReadingPlace`` (each file's remembered place and bookmarks, ``positions.json``);
+- ``reading_aids.ReadingAids``: zoom, reading font, line spacing, tint, line focus, side panel;
 - ``status.StatusLine`` (announcements and errors) and ``tray`` (icon and tray menu).
 
 The work is in ``playback.PlaybackController`` and the runnables in ``workers``; the shared
@@ -50,6 +51,7 @@ from .playback import PAUSED, PLAYING, STOPPED, PlaybackController
 from .positions import FILE_NAME as POSITIONS_FILE_NAME
 from .positions import PositionStore
 from .reader import Reader
+from .reading_aids import ReadingAids
 from .reading_place import ReadingPlace
 from .settings import DATE_ORDERS, FONT_SIZE_RANGE, THEMES
 from .status import StatusLine
@@ -88,6 +90,7 @@ class MainWindow(QMainWindow):
         self.files = FileFlow(self, context, self.status, self.recent_menu)
         self.toolbar = build_toolbar(self)
         self._lay_out()
+        self.reading_aids = ReadingAids(self)  # zoom, reading font, spacing, tint, line focus, icons
         self.tray = build_tray(self)
         self._connect()
 
@@ -222,6 +225,7 @@ class MainWindow(QMainWindow):
         self.voice_panel.restore(s)
         self.set_theme(s.theme, announce=False)
         self.set_font_size(s.font_size, announce=False)
+        self.reading_aids.restore()
         self.date_order_actions.get(s.date_order, self.date_order_actions["MDY"]).setChecked(True)
         self.files.update_recent_menu()
 
@@ -322,6 +326,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             apply_theme(app, name)
+        self.reading_aids.follow_theme()  # icons and tint in the new colours
         self.context.settings.theme = name
         self.theme_actions[name].setChecked(True)
         self.reader.apply_highlight()
@@ -330,10 +335,8 @@ class MainWindow(QMainWindow):
 
     def set_font_size(self, points: int, announce: bool = True) -> None:
         points = int(min(max(points, FONT_SIZE_RANGE[0]), FONT_SIZE_RANGE[1]))
-        font = self.editor.font()
-        font.setPointSize(points)
-        self.editor.setFont(font)
         self.context.settings.font_size = points
+        self.reading_aids.apply_text_font()  # the size times the zoom, in the reading font
         if announce:
             self.announce(f"Text size {points} points.")
 
