@@ -49,10 +49,12 @@ OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
+STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
 
 MAX_HEADING_LEVEL = 6  # Block levels stop at 6; Heading 7-9 read as level 6
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a legacy .doc, or an encrypted Office file
 _DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_TITLE_STYLE = re.compile(r"(?:.*[-_ ])?title", re.IGNORECASE)  # Title, rststyle-title; not Subtitle
 _HEADING_NAME = re.compile(r"heading\s*([1-9])", re.IGNORECASE)
 _VISIBLE = str.maketrans({"\u00ad": None, "\u2011": "-"})  # soft hyphen: unseen; no-break hyphen: a hyphen
 
@@ -444,11 +446,23 @@ def read_odt(label: str, data: bytes, cancelled: Callable[[], bool]) -> Document
         text = content.find(f"{OFFICE}body/{OFFICE}text")
         if text is None:
             raise DocumentError(f"{label} is not an OpenDocument text (it has no text body)")
-        odt = _Odt(label, cancelled)
+        odt = _Odt(label, cancelled, _odt_parent_styles(content))
         parts: list[_Part] = []
         odt.container(text, parts)
         title = _meta_title(_optional_xml(members, "meta.xml"))
     return _document(parts, odt.notes, title, "odt")
+
+
+def _odt_parent_styles(content: ElementTree.Element) -> dict[str, str]:
+    """Automatic paragraph styles (P1, P2 ...: a paragraph formatted by hand) and the named style
+    each is based on."""
+    parents = {}
+    automatic = content.find(f"{OFFICE}automatic-styles")
+    for style in automatic if automatic is not None else ():
+        name, parent = style.get(f"{STYLE}name"), style.get(f"{STYLE}parent-style-name")
+        if name and parent:
+            parents[name] = parent
+    return parents
 
 
 class _Odt:
@@ -466,9 +480,16 @@ class _Odt:
         }
     )  # fmt: skip
 
-    def __init__(self, label: str, cancelled: Callable[[], bool]):
+    def __init__(self, label: str, cancelled: Callable[[], bool], parents: dict[str, str]):
         self.walk = _Walk(label, cancelled)
         self.notes: list[str] = []
+        self.parents = parents
+
+    def _is_title(self, paragraph: ElementTree.Element) -> bool:
+        """A paragraph in the Title style (or an automatic style based on it; "rststyle-title"
+        and the like count too, "Subtitle" does not)."""
+        name = paragraph.get(f"{TEXT}style-name", "")
+        return _TITLE_STYLE.fullmatch(self.parents.get(name, name)) is not None
 
     def container(self, element: ElementTree.Element, parts: list[_Part], kind: str = "") -> None:
         """Block-level children; ``kind`` "item" inside a list item."""
@@ -481,6 +502,8 @@ class _Odt:
                 level = child.get(f"{TEXT}outline-level", "1")
                 number = int(level) if level.isdigit() and int(level) > 0 else 1
                 self._paragraph(child, parts, "heading", min(number, MAX_HEADING_LEVEL))
+            elif tag == f"{TEXT}p" and not kind and self._is_title(child):
+                self._paragraph(child, parts, "heading", 1, title=True)
             elif tag == f"{TEXT}p":
                 self._paragraph(child, parts, kind or "paragraph")
             elif tag in (f"{TEXT}list-item", f"{TEXT}list-header"):
@@ -497,10 +520,12 @@ class _Odt:
         parts.append(_Part("cell", " ".join(p.text for p in inner if p.kind != "cell")))
         parts.extend(nested)
 
-    def _paragraph(self, paragraph: ElementTree.Element, parts: list[_Part], kind: str, level: int = 0) -> None:
+    def _paragraph(
+        self, paragraph: ElementTree.Element, parts: list[_Part], kind: str, level: int = 0, title: bool = False
+    ) -> None:
         boxes: list[_Part] = []
         text = "".join(self._inline(paragraph, boxes))
-        parts.append(_Part(kind, text, level))
+        parts.append(_Part(kind, text, level, title))
         parts.extend(boxes)
 
     def _inline(self, element: ElementTree.Element, boxes: list[_Part]) -> Iterator[str]:

@@ -136,20 +136,24 @@ ODF_NAMESPACES = (
     'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" '
     'xmlns:dc="http://purl.org/dc/elements/1.1/" '
     'xmlns:xlink="http://www.w3.org/1999/xlink" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
     'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"'
 )
 
 
-def odt(body: str, title: str | None = None, styles_header: str = "", styles_footer: str = "") -> bytes:
+def odt(
+    body: str, title: str | None = None, styles_header: str = "", styles_footer: str = "", automatic_styles: str = ""
+) -> bytes:
     """An .odt with ``body`` (office:text's content, XML); headers and footers go in styles.xml,
     where LibreOffice writes them (master pages)."""
     content = (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content {ODF_NAMESPACES} office:version="1.3">'
+        f"{automatic_styles}"
         f'<office:body><office:text><text:sequence-decls><text:sequence-decl text:name="Table"/>'
         f"</text:sequence-decls>{body}</office:text></office:body></office:document-content>"
     )
     styles = (
-        f'<office:document-styles {ODF_NAMESPACES} xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0">'
+        f"<office:document-styles {ODF_NAMESPACES}>"
         f'<office:master-styles><style:master-page style:name="Standard"><style:header>'
         f"<text:p>{escape(styles_header)}</text:p></style:header><style:footer><text:p>{escape(styles_footer)}"
         f"</text:p></style:footer></style:master-page></office:master-styles></office:document-styles>"

@@ -436,3 +436,18 @@ def damaged_container(how: str) -> bytes:
 def test_docx_damaged_zip_directory_is_a_clear_error(how):
     with pytest.raises(DocumentError, match="^a.docx is"):
         read_docx("a.docx", damaged_container(how), never)
+
+
+def test_odt_title_paragraph_by_style_and_by_automatic_style():
+    automatic = (
+        '<office:automatic-styles><style:style style:name="P7" style:family="paragraph" '
+        'style:parent-style-name="Title"/></office:automatic-styles>'
+    )
+    body = (
+        '<text:p text:style-name="P7">The Story</text:p><text:p text:style-name="Subtitle">Told again</text:p>'
+        '<text:h text:outline-level="1">One</text:h><text:h text:outline-level="1">Two</text:h>'
+    )
+    doc = read_odt("a.odt", odt(body, automatic_styles=automatic), never)
+    assert doc.title == "The Story"  # no meta.xml: the Title paragraph
+    assert blocks(doc)[:2] == [("heading", "The Story"), ("paragraph", "Told again")]
+    assert [c.title for c in doc.chapters] == ["One", "Two"]
