@@ -300,7 +300,7 @@ class SoundDeviceSink(BufferedSink):
             self._lost = True  # PortAudio ended the stream: the device went away
 
     def stream_problem(self) -> str:
-        if self._lost:
+        if self._lost or not self._stream_active():
             return "the audio device stopped"
         cutoff = time.monotonic() - self.xrun_window_seconds
         while self._xruns and self._xruns[0] < cutoff:
@@ -308,6 +308,17 @@ class SoundDeviceSink(BufferedSink):
         if len(self._xruns) >= self.xrun_storm:
             return "the audio device keeps failing"
         return ""
+
+    def _stream_active(self) -> bool:
+        """False when PortAudio ended the stream by itself (True while none is open, or while
+        we change it)."""
+        stream = self._stream
+        if stream is None or self._closing:
+            return True
+        try:
+            return bool(stream.active) or self._closing or self._stream is not stream
+        except Exception:  # noqa: BLE001 - a stream whose device is gone may fail to answer
+            return False
 
     def output_device_names(self) -> list[str]:
         try:

@@ -197,6 +197,10 @@ def test_an_unplugged_device_and_an_underflow_storm_are_stream_problems(mac):
     assert sink.reopen() == "MacBook Speakers" and sink.stream_problem() == ""
     mac.open_streams()[-1].underflow = True
     assert wait_until(lambda: "failing" in sink.stream_problem())
+    sink.reopen()
+    assert sink.stream_problem() == ""
+    mac.open_streams()[-1].active = False  # ended without its finished callback
+    assert "stopped" in sink.stream_problem()
     sink.close()
 
 
