@@ -50,6 +50,9 @@ FILE_FORMATS = {
 FORMAT_NAMES = {".wav": "WAV", ".flac": "FLAC", ".ogg": "Ogg Vorbis", ".opus": "Ogg Opus", ".mp3": "MP3"}
 LOSSY_SUBTYPES = ("VORBIS", "OPUS", "MPEG_LAYER_III")  # these codecs take float samples
 OPUS_RATES = (8000, 12000, 16000, 24000, 48000)
+# Samples handed to libsndfile per call: libsndfile 1.2.2's Vorbis encoder crashed (SIGSEGV) on
+# one write of 2.5 million samples here (1 million passed); small writes cost nothing.
+SOUNDFILE_WRITE_SAMPLES = 1 << 16
 # Tags a file may carry (SoundFile attributes). Read back, all of them survive in WAV, FLAC,
 # Ogg Vorbis, Ogg Opus and MP3, except that LAME writes its own name as the MP3's software.
 TAG_NAMES = ("title", "artist", "album", "tracknumber", "comment", "software", "date", "genre")
@@ -143,6 +146,21 @@ def check_format(path: str | Path) -> str:
     return suffix
 
 
+def wav_needs_rf64(sample_rate: int, expected_seconds: float) -> bool:
+    """Whether a WAV of up to ``expected_seconds`` is written as RF64 (its estimate passes half
+    of what a plain WAV holds); AudioTooLong when it would need RF64 and soundfile cannot load."""
+    limit = wav_max_seconds(sample_rate)
+    if expected_seconds <= limit / 2:
+        return False
+    soundfile = _soundfile()
+    if soundfile is None or "RF64" not in soundfile.available_formats():
+        raise AudioTooLong(
+            f"the text may make up to {expected_seconds / 3600:,.0f} hours of audio, more than a WAV file holds "
+            f"({limit / 3600:.0f} hours); write .flac or .ogg, or split the text"
+        )
+    return True
+
+
 class _WaveFile:
     """16-bit mono WAV through the standard library (when soundfile cannot load)."""
 
@@ -195,7 +213,9 @@ class _SoundFile:
     def write(self, samples: ArrayLike) -> None:
         if self.resampler is not None:
             samples = self.resampler.process(clip_float(samples))
-        self._file.write(clip_float(samples) if self._lossy else to_int16(samples))
+        data = clip_float(samples) if self._lossy else to_int16(samples)
+        for start in range(0, len(data), SOUNDFILE_WRITE_SAMPLES):
+            self._file.write(data[start : start + SOUNDFILE_WRITE_SAMPLES])
 
     def close(self) -> None:
         try:
@@ -242,13 +262,8 @@ class AudioFileWriter:
         soundfile = _soundfile()
         limit = wav_max_seconds(sample_rate)
         self._max_frames: int | None = WAV_MAX_DATA_BYTES // 2 if fmt == "WAV" else None
-        if fmt == "WAV" and expected_seconds is not None and expected_seconds > limit / 2:
+        if fmt == "WAV" and expected_seconds is not None and wav_needs_rf64(sample_rate, expected_seconds):
             hours = f"{expected_seconds / 3600:,.0f} hours"
-            if soundfile is None or "RF64" not in soundfile.available_formats():
-                raise AudioTooLong(
-                    f"the text may make up to {hours} of audio, more than a WAV file holds "
-                    f"({limit / 3600:.0f} hours); write .flac or .ogg, or split the text"
-                )
             fmt, self._max_frames = "RF64", None
             self.note = (
                 f"the text may make up to {hours} of audio, more than a plain WAV file holds "

@@ -392,3 +392,15 @@ def test_raw_stream_is_bare_s16le():
 def test_from_int16_round_trips_exactly():
     grid = np.arange(-32768, 32768, dtype=np.int16)
     np.testing.assert_array_equal(to_int16(audio_output.from_int16(grid)), grid)
+
+
+def test_a_long_write_reaches_the_lossy_codec_in_pieces(tmp_path):
+    if ".ogg" not in available_formats():
+        pytest.skip(".ogg needs soundfile")
+    import soundfile
+
+    long = np.tile(tone(1.0), 400)  # 3.2 million samples in one write: libsndfile's Vorbis crashed on this
+    with AudioFileWriter(tmp_path / "long.ogg", RATE) as writer:
+        writer.write(long)
+        writer.commit()
+    assert abs(soundfile.info(str(tmp_path / "long.ogg")).frames - len(long)) < 2000
