@@ -114,12 +114,22 @@ def _xml(members: ZipMembers, name: str) -> ElementTree.Element:
     except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, OSError, EOFError, ValueError) as exc:
         # a damaged directory or member: zipfile says so with any of these
         raise DocumentError(f"{members.label} is damaged: its part {name} cannot be unpacked ({exc})") from None
-    if _DECLARATION.search(data):
+    if _DECLARATION.search(_ascii_view(data)):
         raise DocumentError(f"{members.label} declares XML entities in {name}; it is not read")
     try:
         return ElementTree.fromstring(data)
     except (ElementTree.ParseError, LookupError, ValueError) as exc:  # LookupError: an unknown encoding
         raise DocumentError(f"{members.label} is damaged: {name} is not well-formed XML ({exc})") from None
+
+
+def _ascii_view(data: bytes) -> bytes:
+    """The part's bytes as UTF-8 for the declaration check (a UTF-16 part is decoded first)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:64]:
+        encoding = (
+            "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
+        )
+        return data.decode(encoding, errors="replace").encode("utf-8", errors="replace")
+    return data
 
 
 def _optional_xml(members: ZipMembers, name: str) -> ElementTree.Element | None:

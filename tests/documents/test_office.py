@@ -451,3 +451,21 @@ def test_odt_title_paragraph_by_style_and_by_automatic_style():
     assert doc.title == "The Story"  # no meta.xml: the Title paragraph
     assert blocks(doc)[:2] == [("heading", "The Story"), ("paragraph", "Told again")]
     assert [c.title for c in doc.chapters] == ["One", "Two"]
+
+
+def test_entity_declarations_in_a_utf16_part_are_refused_too():
+    laughs = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "ha">]><x>&a;</x>'.encode("utf-16")
+    with pytest.raises(DocumentError, match="declares XML entities in content.xml"):
+        read_odt("a.odt", zip_parts({"content.xml": laughs}), never)
+    with pytest.raises(DocumentError, match="declares XML entities in content.xml"):
+        read_odt("a.odt", zip_parts({"content.xml": laughs[2:]}), never)  # no byte order mark
+
+
+def test_a_utf16_part_is_read():
+    content = odt("<text:p>Wide characters.</text:p>")
+    with zipfile.ZipFile(__import__("io").BytesIO(content)) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["content.xml"] = (
+        parts["content.xml"].decode().replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+    )
+    assert read_odt("a.odt", zip_parts(parts), never).text == "Wide characters."

@@ -468,3 +468,16 @@ def test_a_page_set_sideways_is_still_read():
     )
     text = read(make_pdf([Page(raw=raw)])).text
     assert all(f"Row {i} of a landscape table." in text for i in range(5))
+
+
+def test_a_paragraph_goes_on_from_the_left_column_to_the_right():
+    page = Page()
+    for i in range(8):
+        left = f"left line {i} of a sentence" if i < 7 else "that goes on"
+        page.line(72, 700 - i * LEADING, left, 10)
+        right = "into the next column." if i == 0 else f"Then right line {i} here."
+        page.line(320, 700 - i * LEADING, right, 10)
+    doc = read(make_pdf([page]))
+    first = blocks(doc)[0][1]
+    assert first.startswith("left line 0 of a sentence left line 1")
+    assert "left line 6 of a sentence that goes on into the next column. Then right line 1 here." in first
