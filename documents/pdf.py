@@ -8,7 +8,9 @@ current transformation matrices, through ``extract_text``'s ``visitor_text``). F
 2. Running headers and footers: a line in the top or bottom band (``PAGE_BAND`` of the page's
    height) whose text, digits replaced by ``#``, recurs on ``RECURRING_SHARE`` of the pages (at least
    ``RECURRING_MIN_PAGES``) is dropped, and so is a lone page number there ("12", "- 12 -",
-   "Page 3 of 9", "xii").
+   "Page 3 of 9", "xii") and a chapter's own running head (the same words at the same height on
+   a nearby page, with another page number). Contents lines (dot leaders to a page number) and
+   text set at an angle (a watermark) are left out too.
 3. Columns: a page whose body has a gutter (a vertical strip no line crosses, in the middle of
    the page, with text on both sides of most lines) is read column by column; a line across the
    gutter (a title over both columns) is read where it stands.
@@ -17,7 +19,7 @@ current transformation matrices, through ``extract_text``'s ``visitor_text``). F
    A word hyphenated at a line end is joined ("exam-" + "ple" -> "example") when the next line
    starts in lower case; otherwise the hyphen stays ("Anglo-" + "Saxon" -> "Anglo-Saxon").
    Lines in a larger type than the body are headings (levels by size); a line starting with a
-   bullet or "1." is a list item.
+   bullet or "1." is a list item; lines in a fixed-pitch font are a code block.
 5. Chapters: the outline (bookmarks), nested entries one level deeper, each at the first block
    of its destination page, or the first block at or below the destination's top.
 
@@ -185,15 +187,16 @@ def read_pdf(label: str, data: bytes, cancelled: Callable[[], bool]) -> Document
                 check_cancelled(cancelled, f"reading {label}")
                 pages.append(_read_page(number, page))
             title = _title(reader)
-            outline = list(_outline_entries(reader, reader.outline, 1)) if _has_outline(reader) else []
+            outline = _outline(reader)
     except DocumentError:
         raise
     except LimitReachedError:
         raise DocumentError(
             f"{label} has a stream that unpacks to more than {format_limit(MAX_DOCUMENT_BYTES)}; it is not read"
         ) from None
-    except DependencyError as exc:
-        raise DocumentError(f"cannot read {label}: {_one_line(exc)}") from None
+    except DependencyError as exc:  # AES encryption needs a crypto package pypdf does not bundle
+        needs = "the cryptography package" if "crypt" in str(exc).lower() else _one_line(exc)
+        raise DocumentError(f"{label} is encrypted in a way that needs {needs}, which is not installed") from None
     except RecursionError:
         raise DocumentError(f"cannot read {label}: its objects nest too deeply") from None
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, ArithmeticError, OSError) as exc:
@@ -228,8 +231,15 @@ def _title(reader: Any) -> str:
     return " ".join(str(title).split()) if title else ""
 
 
-def _has_outline(reader: Any) -> bool:
-    return "/Outlines" in reader.trailer["/Root"]
+def _outline(reader: Any) -> list[_OutlineEntry]:
+    try:
+        if "/Outlines" not in reader.trailer["/Root"]:
+            return []
+        return list(_outline_entries(reader, reader.outline, 1))
+    except DocumentError:
+        raise
+    except Exception:  # noqa: BLE001 - a damaged outline only costs the chapters
+        return []
 
 
 # ---- pieces and lines

@@ -481,3 +481,23 @@ def test_a_paragraph_goes_on_from_the_left_column_to_the_right():
     first = blocks(doc)[0][1]
     assert first.startswith("left line 0 of a sentence left line 1")
     assert "left line 6 of a sentence that goes on into the next column. Then right line 1 here." in first
+
+
+def test_aes_without_a_crypto_package_is_a_clear_error(monkeypatch):
+    from pdf_maker import encrypt
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError
+
+    def needs_crypto(self, password):
+        raise DependencyError("cryptography>=3.1 is required for AES algorithm")
+
+    monkeypatch.setattr(PdfReader, "decrypt", needs_crypto)
+    data = encrypt(make_pdf([Page().line(72, 700, "Locked.")]), user_password="")
+    with pytest.raises(DocumentError, match="^test.pdf is encrypted in a way that needs the cryptography package"):
+        read(data)
+
+
+def test_a_damaged_outline_costs_only_the_chapters():
+    data = outlined_book().replace(b"/First", b"/Frist", 1)  # the outline root loses its first entry
+    doc = read(data)
+    assert doc.text.startswith("Chapter 1") and doc.chapters == ()
