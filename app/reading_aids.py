@@ -64,9 +64,9 @@ class LineFocus(QObject):
     """Dims the text area except ``lines`` lines around the cursor (0 = off), painted over the
     editor's viewport after the editor paints it."""
 
-    def __init__(self, editor: QPlainTextEdit, spacing_of):
+    def __init__(self, editor: QPlainTextEdit, spacing_of, background_of):
         super().__init__(editor)
-        self.editor, self.lines, self._spacing_of = editor, 0, spacing_of
+        self.editor, self.lines, self._spacing_of, self._background_of = editor, 0, spacing_of, background_of
         editor.viewport().installEventFilter(self)
         editor.cursorPositionChanged.connect(self._repaint)
 
@@ -96,7 +96,7 @@ class LineFocus(QObject):
         if self.lines and event.type() == QEvent.Type.Paint and watched is self.editor.viewport():
             QPlainTextEdit.paintEvent(self.editor, event)  # the text first, then the dimming over it
             band = self.band()
-            veil = QColor(self.editor.palette().color(QPalette.ColorRole.Base))
+            veil = QColor(self._background_of())
             veil.setAlphaF(FOCUS_DIMMING)
             painter = QPainter(self.editor.viewport())
             width, height = self.editor.viewport().width(), self.editor.viewport().height()
@@ -126,7 +126,7 @@ class ReadingAids(QObject):
         self.layout = SpacedLineLayout(document)
         document.setDocumentLayout(self.layout)
         self.editor.setDocument(document)  # the editor takes the new layout (same text, same undo)
-        self.focus = LineFocus(self.editor, lambda: self.layout.spacing)
+        self.focus = LineFocus(self.editor, lambda: self.layout.spacing, self.text_background)
         # The toolbar's icons as drawn by the style, recoloured from these on each theme and zoom.
         self._icon_shapes = {a: a.icon() for a in window.toolbar.actions() if not a.icon().isNull()}
 
@@ -235,11 +235,15 @@ class ReadingAids(QObject):
             self.window.announce("No background tint." if name == "none" else f"{name.capitalize()} background.")
 
     def _apply_tint(self) -> None:
+        # A style sheet, not a palette: under the application's style sheet a widget's own
+        # palette is not drawn.
         colour = tint_colour(QApplication.palette(), self.settings.tint)
-        palette = QPalette()  # nothing set: the editor follows the theme
-        if colour is not None:
-            palette.setColor(QPalette.ColorRole.Base, colour)
-        self.editor.setPalette(palette)
+        self.editor.setStyleSheet(f"QPlainTextEdit {{ background-color: {colour.name()}; }}" if colour else "")
+
+    def text_background(self) -> QColor:
+        """The text area's background: the tint, else the theme's base colour."""
+        colour = tint_colour(QApplication.palette(), self.settings.tint)
+        return colour if colour is not None else QApplication.palette().color(QPalette.ColorRole.Base)
 
     def set_line_focus(self, lines: int, announce: bool = True) -> None:
         lines = lines if lines in LINE_FOCUS_CHOICES else 0
