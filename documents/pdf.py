@@ -23,8 +23,9 @@ current transformation matrices, through ``extract_text``'s ``visitor_text``). F
 5. Chapters: the outline (bookmarks), nested entries one level deeper, each at the first block
    of its destination page, or the first block at or below the destination's top.
 
-Widths are estimated (half an em per character) because pieces carry no advance width; the
-estimate only decides columns and "short of the right margin". Every stream is inflated to at
+Footnotes (the page's last small-type blocks that start with a mark raised in its text) are read
+after the text. Widths come from the fonts' character widths (estimated at half an em a
+character when pypdf cannot give them); they decide spaces, columns and "short of the margin". Every stream is inflated to at
 most ``MAX_DOCUMENT_BYTES`` (pypdf's Configuration limits), so a small file cannot unpack into
 gigabytes. Units: PDF points (1/72 inch), y upwards. Runs on the caller's thread; ``cancelled``
 is looked at between pages.
@@ -60,6 +61,8 @@ CHAR_WIDTH_EM = 0.5  # estimated advance of one character, in ems (Helvetica's a
 MONO_CHAR_WIDTH_EM = 0.6  # advance of a fixed-pitch character (Courier's), for a code line's indentation
 GUTTER_MIN_SIDE_SHARE = 0.3  # a two-column page has text on each side of the gutter in this share of lines
 GUTTER_MAX_CROSSING_SHARE = 0.15  # ... and at most this share of its lines crosses the gutter
+FOOTNOTE_SIZE = 0.92  # a footnote's type is smaller than this share of the body's
+FOOTNOTE_ZONE = 0.4  # ... and it sits in this share of the page from the bottom
 PARAGRAPH_GAP = 1.4  # a gap this many times the usual line spacing ends a paragraph
 HEADING_SIZE = 1.15  # a line this many times the body size is a heading
 SHORT_LINE_SHARE = 0.12  # a sentence ending this far (share of the column width) from the margin ends a paragraph
@@ -72,6 +75,8 @@ _PAGE_NUMBER = re.compile(r"(?:page\s+)?[-\u2013\u2014(\s]*(\w+)[-\u2013\u2014)\
 _BULLET = re.compile(r"([\u2022\u25e6\u25aa\u25cf\u2023\u2043\u2013\u2014*-]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s")
 _SENTENCE_END = re.compile(r"[.!?:;][\"'\u201d\u2019)\]]*$")
 _SUPERSCRIPT_DIGITS = re.compile(r"(?<=\w)([\u00b9\u00b2\u00b3\u2070-\u2079]+)")
+_NOTE_MARK = re.compile(r"(\d{1,3}|[*\u2020\u2021\u00a7\u00b6]{1,3}|[\u00b9\u00b2\u00b3\u2070-\u2079]+)[.)]?\s")
+_SUPERSCRIPT_TO_DIGITS = str.maketrans("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079", "0123456789")
 _HYPHENATED = re.compile(r"[^\W\d_]-$")
 _CONTENTS_LINE = re.compile(r"(?:\.\s?){4,}\s*(?:\d+|[ivxlcdm]+)$", re.IGNORECASE)  # "Intro . . . . 3"
 _MONO_FONT_NAMES = ("courier", "mono", "cmtt", "cmsltt", "consol", "menlo", "typewriter", "code")
@@ -106,10 +111,11 @@ class _Piece:
     size: float
     text: str
     mono: bool = False  # set in a fixed-pitch font (code)
+    width: float | None = None  # advance, from the font's widths; estimated when None
 
     @property
     def x1(self) -> float:
-        return self.x + len(self.text) * self.size * CHAR_WIDTH_EM
+        return self.x + (self.width if self.width is not None else len(self.text) * self.size * CHAR_WIDTH_EM)
 
 
 @dataclass
@@ -152,6 +158,7 @@ class _Page:
     left: float
     right: float
     lines: list[_Line] = field(default_factory=list)
+    marks: set[str] = field(default_factory=set)  # note marks raised in its lines ("1", "*")
 
 
 @dataclass
@@ -257,15 +264,18 @@ def _read_page(number: int, page: Any) -> _Page:
         x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
         y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
         size = abs(font_size) * math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3])
-        piece = _Piece(x, y, size or 1.0, text, _fixed_pitch(font, fonts))
+        metrics = _font_metrics(font, fonts)
+        width = metrics.width(text) * size / 1000 if metrics.width else None
+        piece = _Piece(x, y, size or 1.0, text, metrics.mono, width)
         (rotated if _is_rotated(tm, cm) else pieces).append(piece)
 
-    fonts: dict[int, bool] = {}
+    fonts: dict[int, _FontMetrics] = {}
     rotated: list[_Piece] = []
     page.extract_text(visitor_text=visit)
     if sum(len(p.text) for p in rotated) > ROTATED_MAX_SHARE * sum(len(p.text) for p in pieces + rotated):
         pieces += rotated  # a page set sideways (a landscape table): its text is the page
     result.lines = _group_lines(pieces)
+    result.marks = _raised_marks(result.lines)
     return result
 
 
@@ -276,11 +286,17 @@ def _is_rotated(tm: list[float], cm: list[float]) -> bool:
     return abs(b) > 0.1 * abs(a) or a < 0
 
 
-def _fixed_pitch(font: Any, known: dict[int, bool]) -> bool:
-    """Whether a font is fixed-pitch: its descriptor says so, or its name is a typewriter
-    font's; ``known`` keeps the answer per font dictionary."""
+@dataclass(frozen=True)
+class _FontMetrics:
+    mono: bool = False  # fixed-pitch: its descriptor says so, or its name is a typewriter font's
+    width: Callable[[str], float] | None = None  # a text's advance in 1/1000 em, from the font's widths
+
+
+def _font_metrics(font: Any, known: dict[int, _FontMetrics]) -> _FontMetrics:
+    """What a piece's font tells: fixed pitch, and its characters' widths (pypdf's Font, when
+    this pypdf has it); ``known`` keeps the answer per font dictionary."""
     if not font:
-        return False
+        return _FontMetrics()
     key = id(font)
     if key not in known:
         try:
@@ -289,7 +305,13 @@ def _fixed_pitch(font: Any, known: dict[int, bool]) -> bool:
             flags = int(descriptor.get_object().get("/Flags", 0)) if descriptor is not None else 0
         except Exception:  # noqa: BLE001 - a damaged font dictionary only costs the code detection
             name, flags = "", 0
-        known[key] = bool(flags & 1) or any(hint in name for hint in _MONO_FONT_NAMES)
+        try:
+            from pypdf.generic._font import Font  # not public API: widths are a refinement, never needed
+
+            width = Font.from_font_resource(font).get_text_width
+        except Exception:  # noqa: BLE001 - without widths, the estimate of half an em a character
+            width = None
+        known[key] = _FontMetrics(bool(flags & 1) or any(hint in name for hint in _MONO_FONT_NAMES), width)
     return known[key]
 
 
@@ -492,12 +514,47 @@ def _blocks(pages: list[_Page]) -> list[_Block]:
     body = _body_size(pages)
     levels = _heading_levels(pages, body)
     blocks: list[_Block] = []
+    notes: list[_Block] = []
     for page in pages:
         for flow in _flows(page):
             _flow_blocks(flow, page.number, levels, blocks)
+        page_notes = []
+        while blocks and _is_page_note(blocks[-1], page, body):
+            page_notes.append(blocks.pop())
+        for note in reversed(page_notes):
+            note.kind = "note"
+            notes.append(note)
+    blocks += notes
     for block in blocks:
         block.text = block.text.replace("\u00ad", "")
     return blocks
+
+
+def _raised_marks(lines: list[_Line]) -> set[str]:
+    """The note marks of a page: smaller pieces raised above their line, and superscript digits."""
+    marks = set()
+    for line in lines:
+        for piece in line.pieces:
+            if piece.size < 0.8 * line.size and piece.y > line.y + 0.1 * line.size:
+                marks.add(piece.text.strip())
+        marks.update(m.translate(_SUPERSCRIPT_TO_DIGITS) for m in _SUPERSCRIPT_DIGITS.findall(line.text))
+    return marks
+
+
+def _is_page_note(block: _Block, page: _Page, body: float) -> bool:
+    """A footnote: the page's last blocks, in the lower part of the page, in a smaller type than
+    the body, starting with a mark that is raised in the page's text ("1 Smith, 2020." under
+    "showed¹"). Notes are read after the text (as DOCX and ODT notes are), so a paragraph goes on
+    across the page under them."""
+    lower = block.y < page.bottom + FOOTNOTE_ZONE * (page.top - page.bottom)
+    mark = _NOTE_MARK.match(block.text)
+    return (
+        block.page == page.number
+        and lower
+        and block.size < FOOTNOTE_SIZE * body
+        and mark is not None
+        and mark.group(1).translate(_SUPERSCRIPT_TO_DIGITS) in page.marks
+    )
 
 
 def _line_spacing(flow: _Flow) -> float:
@@ -517,7 +574,10 @@ def _line_spacing(flow: _Flow) -> float:
 
 def _flow_blocks(flow: _Flow, page: int, levels: dict[float, int], blocks: list[_Block]) -> None:
     spacing = _line_spacing(flow)
-    width = flow.right - flow.left
+    # the column's own margins: the leftmost line start, and the line end most lines reach (an
+    # overestimated width of one line must not make every other line look short)
+    left = min(line.x0 for line in flow.lines)
+    right = float(np.percentile([line.x1 for line in flow.lines], 90))
     previous: _Line | None = None
     for line in flow.lines:
         text = line.text
@@ -526,7 +586,7 @@ def _flow_blocks(flow: _Flow, page: int, levels: dict[float, int], blocks: list[
         level = levels.get(round(line.size * 2) / 2, 0)
         kind = "heading" if level else "code" if line.mono else "item" if _BULLET.match(text) else "paragraph"
         current = blocks[-1] if blocks else None
-        if current is not None and _continues(current, line, kind, previous, flow, spacing, width):
+        if current is not None and _continues(current, line, kind, previous, spacing, left, right):
             if kind == "code":  # its lines and their indentation kept
                 indent = max(0, round((line.x0 - current.x0) / (MONO_CHAR_WIDTH_EM * line.size)))
                 current.text += "\n" + " " * indent + text
@@ -539,7 +599,7 @@ def _flow_blocks(flow: _Flow, page: int, levels: dict[float, int], blocks: list[
 
 
 def _continues(
-    block: _Block, line: _Line, kind: str, previous: _Line | None, flow: _Flow, spacing: float, width: float
+    block: _Block, line: _Line, kind: str, previous: _Line | None, spacing: float, left: float, right: float
 ) -> bool:
     """Whether ``line`` goes on the block before it (``previous`` is the line before it in this
     flow; None at the top of a flow, where a paragraph goes on from the last column or page only
@@ -559,12 +619,12 @@ def _continues(
     gap = previous.y - line.y
     if gap <= 0 or gap > PARAGRAPH_GAP * spacing:
         return False
-    indent = line.x0 - flow.left
+    indent = line.x0 - left
     if block.kind == "item":
         return indent > 0.5 * line.size  # an item's next lines hang under its text
     if indent > 0.8 * line.size and line.x0 > previous.x0 + 0.8 * line.size:
         return False
-    short = flow.right - previous.x1 > SHORT_LINE_SHARE * width
+    short = right - previous.x1 > SHORT_LINE_SHARE * (right - left)
     return not (short and _SENTENCE_END.search(previous.text))
 
 

@@ -501,3 +501,25 @@ def test_a_damaged_outline_costs_only_the_chapters():
     data = outlined_book().replace(b"/First", b"/Frist", 1)  # the outline root loses its first entry
     doc = read(data)
     assert doc.text.startswith("Chapter 1") and doc.chapters == ()
+
+
+def test_footnotes_at_the_foot_of_the_page_are_read_after_the_text():
+    first, second = Page(), Page()
+    first.line(72, 700, "The claim was made").line(165, 704, "1", 6).line(172, 700, "in a paper").line(226, 704, "2", 6)
+    first.line(233, 700, "and")
+    first.line(72, 89, "1", 6).line(78, 86, "Smith, 2020, page 4.", 8)
+    first.line(72, 76, "2 Jones, 2021.", 8)
+    paragraph(second, 700, ["then it was repeated."])
+    assert blocks(read(make_pdf([first, second]))) == [
+        ("paragraph", "The claim was made 1 in a paper 2 and then it was repeated."),
+        ("note", "1 Smith, 2020, page 4."),
+        ("note", "2 Jones, 2021."),
+    ]
+
+
+def test_small_type_without_a_mark_in_the_text_stays_where_it_is():
+    page = Page()
+    paragraph(page, 700, ["The body text of the page, in its usual size, with no note marks", "at all in it."])
+    page.line(72, 120, "Photograph: the harbour at dawn.", 8)
+    page.line(72, 100, "4 CARD32 OFFSET (a table row in small type)", 8)
+    assert [kind for kind, _ in blocks(read(make_pdf([page])))] == ["paragraph", "paragraph", "paragraph"]
