@@ -523,3 +523,21 @@ def test_small_type_without_a_mark_in_the_text_stays_where_it_is():
     page.line(72, 120, "Photograph: the harbour at dawn.", 8)
     page.line(72, 100, "4 CARD32 OFFSET (a table row in small type)", 8)
     assert [kind for kind, _ in blocks(read(make_pdf([page])))] == ["paragraph", "paragraph", "paragraph"]
+
+
+def test_without_font_widths_the_estimate_still_reads_columns_and_paragraphs(monkeypatch):
+    import dataclasses
+
+    from bittts.documents import pdf
+
+    measured = pdf._font_metrics
+    monkeypatch.setattr(
+        pdf, "_font_metrics", lambda font, known: dataclasses.replace(measured(font, known), width=None)
+    )
+    doc = read(make_pdf([two_column_page(title=True)]))
+    assert [kind for kind, _ in blocks(doc)] == ["heading", "paragraph", "paragraph"]
+    assert blocks(doc)[1][1].startswith("left 1 of the first column, left 2")
+    page = Page()
+    paragraph(page, 700, ["Word", "by word."])
+    page.line(72, 650, "Then").line(100, 650, "placed").line(140, 650, "apart.")
+    assert read(make_pdf([page])).text == "Word by word.\n\nThen placed apart."
