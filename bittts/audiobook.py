@@ -161,7 +161,7 @@ def plan_tracks(
     to the next chapter's (any level), the text before the first chapter a track of its own
     when it has words, tracks without words left out; files ``NN - Title.ext`` in ``output``."""
     if not per_chapter:
-        return [Track(1, title or output.stem, 0, len(text), output)]
+        return [Track(1, title, 0, len(text), output)]  # no title: no title tag
     starts = sorted({min(max(c.start, 0), len(text)): c.title for c in reversed(chapters)}.items())
     spans: list[tuple[str, int, int]] = []
     if not starts or starts[0][0] > 0:
@@ -242,7 +242,7 @@ class AudiobookExport:
         progress: Callable[[ExportProgress], None] | None = None,
         on_chunk: Callable[[AudioChunk, int, int], None] | None = None,
     ):
-        from bittts.engine.audio_output import check_format
+        from bittts.engine.audio_output import check_format, estimated_audio_seconds, wav_needs_rf64
 
         self.synthesizer, self.text = synthesizer, text
         self.config = config() if callable(config) else config
@@ -259,6 +259,8 @@ class AudiobookExport:
         self.suffix = options.suffix.lower() if options.per_chapter else output.suffix.lower()
         check_format(Path("x" + self.suffix) if options.per_chapter else output)  # UnsupportedFormat
         self.output = output
+        if self.suffix == ".wav":  # a WAV too long for its layout is refused now, not after hours of work
+            wav_needs_rf64(self.rate, estimated_audio_seconds(len(text), self.config.speed, self.config.ssml))
         self.tracks = plan_tracks(text, self.chapters, title, output, options.per_chapter, self.suffix)
         self.state_file = state_path(output)
         self.notes: list[str] = []
@@ -492,12 +494,14 @@ class AudiobookExport:
         with AudioFileWriter(track.path, self.rate, expected_seconds=samples / self.rate, tags=tags) as writer:
             if writer.note and writer.note not in self.notes:
                 self.notes.append(writer.note)
-            pcm = np.memmap(spool_path, dtype="<i2", mode="r", shape=(samples,))
-            try:
+            with open(spool_path, "rb") as spool:  # read in blocks: a map would make the whole book resident
                 for start in range(0, samples, ENCODE_BLOCK_SAMPLES):
                     if self.cancel.is_set():
                         raise ExportCancelled()
-                    writer.write(from_int16(pcm[start : start + ENCODE_BLOCK_SAMPLES]))
+                    block = np.fromfile(spool, dtype="<i2", count=min(ENCODE_BLOCK_SAMPLES, samples - start))
+                    if len(block) == 0:
+                        raise ExportError(f"the partial audio {spool_path.name} ends early; export again")
+                    writer.write(from_int16(block))
                     self._report(
                         ExportProgress(
                             track.end,
@@ -506,11 +510,9 @@ class AudiobookExport:
                             None,
                             "encoding",
                             track.path.name,
-                            min(1.0, (start + ENCODE_BLOCK_SAMPLES) / samples),
+                            min(1.0, (start + len(block)) / samples),
                         )
                     )
-            finally:
-                del pcm  # the map is closed before the spool is removed
             writer.commit()
 
 
