@@ -25,10 +25,10 @@ current transformation matrices, through ``extract_text``'s ``visitor_text``). F
 
 Footnotes (the page's last small-type blocks that start with a mark raised in its text) are read
 after the text. Widths come from the fonts' character widths (estimated at half an em a
-character when pypdf cannot give them); they decide spaces, columns and "short of the margin". Every stream is inflated to at
-most ``MAX_DOCUMENT_BYTES`` (pypdf's Configuration limits), so a small file cannot unpack into
-gigabytes. Units: PDF points (1/72 inch), y upwards. Runs on the caller's thread; ``cancelled``
-is looked at between pages.
+character when pypdf cannot give them); they decide spaces, columns and "short of the margin".
+Every stream is inflated to at most ``MAX_DOCUMENT_BYTES`` (pypdf's Configuration limits), so a
+small file cannot unpack into gigabytes. Units: PDF points (1/72 inch), y upwards. Runs on the
+caller's thread; ``cancelled`` is looked at between pages.
 """
 
 from __future__ import annotations
@@ -376,11 +376,14 @@ def _in_band(page: _Page, line: _Line) -> str:
 def _drop_running_heads(pages: list[_Page]) -> None:
     """Removes running headers and footers and lone page numbers from the pages' lines, and
     contents lines (dot leaders to a page number; they repeat the headings)."""
-    seen: dict[tuple[str, str], list[tuple[int, float, str]]] = {}
+    # (band, text with digits as #) -> page number -> (height, text) of its lines there
+    seen: dict[tuple[str, str], dict[int, list[tuple[float, str]]]] = {}
     for page in pages:
         for line in page.lines:
             if band := _in_band(page, line):
-                seen.setdefault((band, _band_key(line.text)), []).append((page.number, line.y, line.text))
+                seen.setdefault((band, _band_key(line.text)), {}).setdefault(page.number, []).append(
+                    (line.y, line.text)
+                )
     needed = max(RECURRING_MIN_PAGES, math.ceil(RECURRING_SHARE * len(pages)))
     for page in pages:
         kept = []
@@ -388,9 +391,7 @@ def _drop_running_heads(pages: list[_Page]) -> None:
             band = _in_band(page, line)
             if band:
                 where = seen[(band, _band_key(line.text))]
-                if len({n for n, _, _ in where}) >= needed or _is_page_number(line.text):
-                    continue
-                if any(_same_head_nearby(page.number, line, n, y, text) for n, y, text in where):
+                if len(where) >= needed or _is_page_number(line.text) or _same_head_nearby(page.number, line, where):
                     continue
             if _CONTENTS_LINE.search(line.text):
                 continue
@@ -398,10 +399,13 @@ def _drop_running_heads(pages: list[_Page]) -> None:
         page.lines = kept
 
 
-def _same_head_nearby(page: int, line: _Line, other_page: int, y: float, text: str) -> bool:
-    """A chapter's own running head: the same words at the same height on a nearby page, with
-    another page number."""
-    return 0 < abs(other_page - page) <= NEARBY_PAGES and abs(y - line.y) <= 2.0 and text != line.text
+def _same_head_nearby(page: int, line: _Line, where: dict[int, list[tuple[float, str]]]) -> bool:
+    """A chapter's own running head: the same words at the same height on a page up to
+    ``NEARBY_PAGES`` away, with another page number."""
+    for other in range(page - NEARBY_PAGES, page + NEARBY_PAGES + 1):
+        if other != page and any(abs(y - line.y) <= 2.0 and text != line.text for y, text in where.get(other, ())):
+            return True
+    return False
 
 
 # ---- columns
