@@ -469,3 +469,20 @@ def test_a_utf16_part_is_read():
         parts["content.xml"].decode().replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
     )
     assert read_odt("a.odt", zip_parts(parts), never).text == "Wide characters."
+
+
+def test_docx_inline_odds_and_ends():
+    body = p(
+        runs='<w:fldSimple w:instr=" DATE ">'
+        + r("7 December")
+        + "</w:fldSimple>"
+        + "<w:r><w:ptab/></w:r>"
+        + "<w:ruby><w:rt><w:r><w:t>kan</w:t></w:r></w:rt><w:rubyBase><w:r><w:t>漢</w:t></w:r></w:rubyBase></w:ruby>"
+        + '<w:smartTag w:element="place">'
+        + r(" Oslo")
+        + "</w:smartTag>"
+        + '<w:r><w:cr/><w:sym w:font="Wingdings" w:char="F04A"/></w:r>'
+        + '<w:r><w:commentReference w:id="1"/></w:r>'
+        + r("end.")
+    )
+    assert read_docx("a.docx", docx(body), never).text == "7 December 漢 Oslo end."
