@@ -53,6 +53,19 @@ def _skip_space(text: str, i: int) -> int:
     return m.start() if m else len(text)
 
 
+def _before_spaces(text: str, position: int) -> int:
+    """The index after the last non-space character before ``position`` (0 if none); costs
+    about the length of the spaces skipped."""
+    i = min(max(position, 0), len(text))
+    while i > 0:
+        lo = max(0, i - 4096)
+        kept = len(text[lo:i].rstrip())
+        if kept:
+            return lo + kept
+        i = lo
+    return 0
+
+
 def _last_blank_line(text: str, lo: int, hi: int):
     """The last blank line that ends at or before ``hi`` and starts at or after ``lo`` (None if
     none). Searched backwards in growing windows, so a step costs about the distance covered."""
@@ -69,9 +82,7 @@ def _last_blank_line(text: str, lo: int, hi: int):
 
 def next_paragraph_start(text: str, position: int) -> int | None:
     """The first paragraph start after ``position`` (None in the last paragraph)."""
-    i = position
-    while i > 0 and text[i - 1].isspace():  # inside the blank lines: count them from their start
-        i -= 1
+    i = _before_spaces(text, position)  # inside the blank lines: count them from their start
     for m in _BLANK_LINE.finditer(text, max(0, i - 1)):
         start = _skip_space(text, m.end())
         if start >= len(text):
@@ -84,15 +95,13 @@ def next_paragraph_start(text: str, position: int) -> int | None:
 def previous_paragraph_start(text: str, position: int) -> int | None:
     """The last paragraph start before ``position``: the start of the paragraph the cursor is in,
     or of the one before when it is at its start (None above the first)."""
-    hi = min(position, len(text))
-    while True:
-        m = _last_blank_line(text, 0, hi)
-        start = _skip_space(text, m.end() if m else 0)
-        if start < position:
-            return start
-        if m is None:
-            return None
-        hi = m.start()
+    # Back over the spaces before the position: the paragraph sought holds the last character
+    # before them, so one search for the blank line above it is enough.
+    hi = _before_spaces(text, position)
+    if hi == 0:
+        return None
+    m = _last_blank_line(text, 0, hi)
+    return _skip_space(text, m.end() if m else 0)
 
 
 # ---- positions

@@ -127,3 +127,16 @@ def test_utf16_map():
     assert [m.from_qt(q) for q in (0, 1, 3, 4, 6, 7)] == [0, 1, 2, 3, 4, 5]
     plain = Utf16Map("plain text")
     assert plain.to_qt(5) == 5 == plain.from_qt(5)
+
+
+def test_hostile_texts_stay_quick():
+    # a million newlines, spaces, one huge token, blank lines with spaces: each look-up is linear
+    # at worst (the paragraph search was quadratic on blank lines before)
+    for text in ("\n" * 1_000_000, " " * 1_000_000, "x" * 1_000_000, "\n \n" * 300_000):
+        middle = len(text) // 2
+        finder = SentenceFinder(text)
+        t0 = time.process_time()
+        finder.containing(middle), finder.next_start(middle), finder.previous_start(middle)
+        next_paragraph_start(text, middle), previous_paragraph_start(text, middle)
+        assert time.process_time() - t0 < 5, repr(text[:3])
+    assert previous_paragraph_start("\n" * 1000, 500) is None and next_paragraph_start("\n" * 1000, 500) is None
