@@ -114,7 +114,7 @@ def _xml(members: ZipMembers, name: str) -> ElementTree.Element:
     except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, OSError, EOFError, ValueError) as exc:
         # a damaged directory or member: zipfile says so with any of these
         raise DocumentError(f"{members.label} is damaged: its part {name} cannot be unpacked ({exc})") from None
-    if _DECLARATION.search(_ascii_view(data)):
+    if _DECLARATION.search(_declaration_view(data)):
         raise DocumentError(f"{members.label} declares XML entities in {name}; it is not read")
     try:
         return ElementTree.fromstring(data)
@@ -122,7 +122,7 @@ def _xml(members: ZipMembers, name: str) -> ElementTree.Element:
         raise DocumentError(f"{members.label} is damaged: {name} is not well-formed XML ({exc})") from None
 
 
-def _ascii_view(data: bytes) -> bytes:
+def _declaration_view(data: bytes) -> bytes:
     """The part's bytes as UTF-8 for the declaration check (a UTF-16 part is decoded first)."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:64]:
         encoding = (
@@ -452,6 +452,9 @@ def read_odt(label: str, data: bytes, cancelled: Callable[[], bool]) -> Document
     with _open(label, data, "an OpenDocument text (.odt)") as members:
         if not members.find("content.xml"):
             raise DocumentError(f"{label} is not an OpenDocument text: it has no content.xml")
+        manifest = _optional_xml(members, "META-INF/manifest.xml")
+        if manifest is not None and any(_local(e.tag) == "encryption-data" for e in manifest.iter()):
+            raise DocumentError(f"{label} is protected by a password; save a copy without one to read it")
         content = _xml(members, "content.xml")
         text = content.find(f"{OFFICE}body/{OFFICE}text")
         if text is None:

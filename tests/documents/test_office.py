@@ -486,3 +486,14 @@ def test_docx_inline_odds_and_ends():
         + r("end.")
     )
     assert read_docx("a.docx", docx(body), never).text == "7 December 漢 Oslo end."
+
+
+def test_odt_protected_by_a_password_says_so():
+    manifest = (
+        b'<m:manifest xmlns:m="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+        b'<m:file-entry m:full-path="content.xml" m:media-type="text/xml"><m:encryption-data m:checksum="x">'
+        b'<m:algorithm m:algorithm-name="AES"/></m:encryption-data></m:file-entry></m:manifest>'
+    )
+    data = zip_parts({"content.xml": bytes(range(256)) * 4, "META-INF/manifest.xml": manifest})
+    with pytest.raises(DocumentError, match="^a.odt is protected by a password"):
+        read_odt("a.odt", data, never)
