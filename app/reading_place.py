@@ -30,16 +30,17 @@ class ReadingPlace(QObject):
         self.timer.setInterval(SAVE_INTERVAL_MS)
         self.timer.timeout.connect(self.remember)
         reader.textReplaced.connect(self.close_document)
+        reader.marks.changed.connect(self.remember)  # a bookmark added or deleted is saved at once
 
     def show(self, path: str, text: str, document=None) -> None:
         """Show ``text`` read from ``path`` (``document``: its ``Document``, or None) at its place."""
         self.close_document()
         self.reader.show_document(text)
-        self.key = document_key(path, text)
-        place = self.store.get(self.key) or DocumentPlace()
+        key = document_key(path, text)
+        place = self.store.get(key) or DocumentPlace()
         chapters = document.chapters if document is not None and getattr(document, "text", None) == text else ()
-        self.reader.marks.set_marks(chapters, place.bookmarks)
-        self._saved = place
+        self.reader.marks.set_marks(chapters, place.bookmarks)  # before the key: nothing is saved
+        self.key, self._saved = key, place
         if place.position > 0:
             self.reader.restore_position(place.position)
         self.timer.start()
@@ -68,7 +69,7 @@ class ReadingPlace(QObject):
         self.remember()
         self.key, self._saved = None, None
         self.timer.stop()
-        self.reader.marks.clear()
+        self.reader.marks.clear()  # after the key: nothing is saved
 
     def add_bookmark(self, name: str | None = None) -> bool:
         """Add a bookmark where the reader is; ``name`` None asks for one (the default is the first
@@ -83,6 +84,5 @@ class ReadingPlace(QObject):
             )
             if not ok:
                 return False
-        self.reader.add_bookmark(" ".join(name.split()) or self.reader.bookmark_name())
-        self.remember()
+        self.reader.add_bookmark(" ".join(name.split()) or self.reader.bookmark_name())  # saved by marks.changed
         return True

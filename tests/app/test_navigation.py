@@ -129,6 +129,8 @@ def test_bookmarks_are_named_listed_and_jumped_to(window, qtbot, tmp_path):
     ]
     qtbot.keyClick(panel.bookmark_list, Qt.Key.Key_Delete)
     assert [b.title for b in window.reader.marks.bookmarks] == ["Last paragraph."]
+    saved = PositionStore(tmp_path / "positions.json").get(document_key(path, TEXT))
+    assert saved.bookmarks == [Bookmark("Last paragraph.", TEXT.index("Last"))]  # deleted at once too
 
 
 def _at(window, position):
@@ -199,3 +201,17 @@ def test_a_bad_positions_file_is_said_and_not_a_crash(qtbot, make_context, fake_
     assert (
         "reading positions file" in window.last_announcement or "reading positions file" in window.status_label.text()
     )
+
+
+def test_paragraph_and_chapter_keys_jump_the_reading(window, qtbot, fake_sink, fake_synth, tmp_path):
+    fake_sink.speedup = 1.0
+    window.show_opened(str(tmp_path / "book.md"), TEXT, _book())
+    window.play()
+    qtbot.waitUntil(lambda: window.highlighted_word() == "Dr.", timeout=3000)
+    window.act_next_paragraph.trigger()
+    qtbot.waitUntil(lambda: window.highlighted_word() == "A", timeout=3000)
+    assert fake_synth.texts[-1] == TEXT[TEXT.index("A new") :]
+    window.act_next_chapter.trigger()
+    qtbot.waitUntil(lambda: window.highlighted_word() == "Last", timeout=3000)
+    assert fake_synth.texts[-1] == "Last paragraph."
+    window.stop()
