@@ -207,19 +207,19 @@ class Reader(QObject):
         self._place_cursor(sentence[0] if sentence else position)
         self.editor.centerCursor()
 
-    def next_paragraph(self) -> None:
-        target = next_paragraph_start(self._document(), self.here())
+    def _paragraph_step(self, step: int) -> None:
+        find = next_paragraph_start if step > 0 else previous_paragraph_start
+        target = find(self._document(), self.here())
         if target is None:
-            self.status.announce("This is the last paragraph.")
+            self.status.announce("This is the last paragraph." if step > 0 else "This is the first paragraph.")
         else:
             self.go_to(target)
 
+    def next_paragraph(self) -> None:
+        self._paragraph_step(+1)
+
     def previous_paragraph(self) -> None:
-        target = previous_paragraph_start(self._document(), self.here())
-        if target is None:
-            self.status.announce("This is the first paragraph.")
-        else:
-            self.go_to(target)
+        self._paragraph_step(-1)
 
     def _chapter_step(self, step: int) -> None:
         chapters = self.marks.chapters
