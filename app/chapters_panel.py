@@ -77,15 +77,16 @@ class ChaptersPanel(QDockWidget):
                 self.chapter_tree.addTopLevelItem(item)
             parents.append((chapter.level, item))
         self.chapter_tree.expandAll()
-        if self.chapter_tree.topLevelItemCount():
-            self.chapter_tree.setCurrentItem(self.chapter_tree.topLevelItem(0))
+        first = self.chapter_tree.topLevelItem(0)
+        if first is not None:
+            self.chapter_tree.setCurrentItem(first)
         self.no_chapters.setVisible(not self.marks.chapters)
         row = self.bookmark_list.currentRow()
         self.bookmark_list.clear()
         for i, bookmark in enumerate(self.marks.bookmarks):
-            item = QListWidgetItem(bookmark.title)
-            item.setData(_MARK_ROLE, i)
-            self.bookmark_list.addItem(item)
+            entry = QListWidgetItem(bookmark.title)
+            entry.setData(_MARK_ROLE, i)
+            self.bookmark_list.addItem(entry)
         if self.marks.bookmarks:
             self.bookmark_list.setCurrentRow(min(max(row, 0), len(self.marks.bookmarks) - 1))
         self.delete_button.setEnabled(bool(self.marks.bookmarks))

@@ -165,12 +165,12 @@ class SentenceFinder:
                 space = _SPACE.search(text, lo, max(lo, position))
                 lo, cut_lo = (space.start() if space else lo), True
         if hi < n:
-            blank = _BLANK_LINE.search(text, max(position, hi - half), hi)
-            if blank is not None:
-                hi = blank.start()
+            blank_after = _BLANK_LINE.search(text, max(position, hi - half), hi)
+            if blank_after is not None:
+                hi = blank_after.start()
             else:
-                space = text.rfind(" ", max(position, hi - half), hi)
-                hi, cut_hi = (space if space > position else hi), True
+                last_space = text.rfind(" ", max(position, hi - half), hi)
+                hi, cut_hi = (last_space if last_space > position else hi), True
         return lo, hi, cut_lo, cut_hi
 
     def _load(self, position: int) -> bool:
