@@ -113,18 +113,14 @@ class Utf16Map:
 
     def __init__(self, text: str):
         self._astral = [m.start() for m in _ASTRAL.finditer(text)]
+        self._astral_qt = [i + n for n, i in enumerate(self._astral)]  # their Qt positions, ascending
 
     def to_qt(self, index: int) -> int:
         return index + bisect.bisect_left(self._astral, index)
 
     def from_qt(self, position: int) -> int:
-        index = position
-        for n, i in enumerate(self._astral):  # few astral characters in practice
-            if i + n < position:
-                index -= 1
-            else:
-                break
-        return index
+        # each astral character before ``position`` takes two UTF-16 units for one index
+        return position - bisect.bisect_left(self._astral_qt, position)
 
 
 class SentenceFinder:

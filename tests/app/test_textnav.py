@@ -127,6 +127,12 @@ def test_utf16_map():
     assert [m.from_qt(q) for q in (0, 1, 3, 4, 6, 7)] == [0, 1, 2, 3, 4, 5]
     plain = Utf16Map("plain text")
     assert plain.to_qt(5) == 5 == plain.from_qt(5)
+    rng = random.Random(5)
+    text = "".join(rng.choice(["a", " ", "\U0001f600", "\u00e9"]) for _ in range(2000))
+    m = Utf16Map(text)
+    for i in range(len(text) + 1):
+        q = len(text[:i].encode("utf-16-le")) // 2
+        assert m.to_qt(i) == q and m.from_qt(q) == i
 
 
 def test_hostile_texts_stay_quick():
