@@ -22,7 +22,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QFontDialog, QPlainTextDocumentLayout, QPlainTextEdit, QWidget
 
 from .settings import FONT_SIZE_RANGE, LINE_FOCUS_CHOICES, LINE_SPACING_RANGE, TINT_NAMES, ZOOM_RANGE
-from .themes import tint_colour, tinted_icon
+from .themes import apply_theme, current_theme, tint_colour, tinted_icon
 
 ZOOM_STEPS = (50, 67, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300)  # percent, as browsers step
 LINE_SPACINGS = (1.0, 1.25, 1.5, 1.75, 2.0, 2.5)
@@ -129,6 +129,26 @@ class ReadingAids(QObject):
         self.focus = LineFocus(self.editor, lambda: self.layout.spacing, self.text_background)
         # The toolbar's icons as drawn by the style, recoloured from these on each theme and zoom.
         self._icon_shapes = {a: a.icon() for a in window.toolbar.actions() if not a.icon().isNull()}
+        self._following = False
+        window.installEventFilter(self)  # the system palette changing (light <-> dark) under the system theme
+
+    def eventFilter(self, watched, event):  # noqa: N802 - Qt's name
+        if (
+            event.type() == QEvent.Type.PaletteChange
+            and watched is self.window
+            and current_theme() == "system"
+            and not self._following
+        ):
+            self._following = True
+            try:
+                app = QApplication.instance()
+                if isinstance(app, QApplication):
+                    apply_theme(app, "system")  # the style sheet and highlight for the new palette
+                self.follow_theme()
+                self.window.reader.apply_highlight()
+            finally:
+                self._following = False
+        return False
 
     @property
     def settings(self):
@@ -151,12 +171,7 @@ class ReadingAids(QObject):
             app_font.setPointSizeF(app_font.pointSizeF() * percent / 100)
         else:
             app_font.setPixelSize(max(1, round(app_font.pixelSize() * percent / 100)))
-        QApplication.setFont(app_font)
-        # Widgets polished under a style sheet keep their old font (a Qt defect): polish this
-        # window's again (only its own: setting the sheet again would polish every widget).
-        for widget in (self.window, *self.window.findChildren(QWidget)):
-            widget.style().unpolish(widget)
-            widget.style().polish(widget)
+        QApplication.setFont(app_font)  # reaches the widgets through follow_theme's polish
         px = round(TOOLBAR_ICON_PX * percent / 100)
         self.window.toolbar.setIconSize(QSize(px, px))
         self.follow_theme()
@@ -271,8 +286,18 @@ class ReadingAids(QObject):
     def toggle_side_panel(self) -> None:
         self.set_side_panel(not self.settings.side_panel)
 
+    def _repolish(self) -> None:
+        """Widgets polished under a style sheet keep their old font and palette when the
+        application's change (a Qt defect): polish this window's again (only its own: setting
+        the sheet again would polish every widget of the process)."""
+        for widget in (self.window, *self.window.findChildren(QWidget)):
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+
     def follow_theme(self) -> None:
-        """After a theme (or palette) change: icons in the theme's colours, the tint for its base."""
+        """After a theme (or palette) change: every widget in the new colours, icons recoloured,
+        the tint for the new base."""
+        self._repolish()
         palette = QApplication.palette()
         size = self.window.toolbar.iconSize()
         ratio = self.window.devicePixelRatioF()

@@ -37,7 +37,8 @@ _PALETTES = {
                       _P.PlaceholderText: "#d0d0d0", _P.Link: "#00ffff"},
 }
 # fmt: on
-# (sentence background, word background, word foreground)
+# (sentence background, word background, word foreground). The reader looks its theme up here at
+# each highlight; apply_theme points "system" at the light or dark pair to suit the palette.
 HIGHLIGHT_COLOURS = {
     "system": ("#fff3c4", "#ffc94d", "#000000"),
     "light": ("#fff3c4", "#ffc94d", "#000000"),
@@ -61,6 +62,9 @@ NON_TEXT_CONTRAST = 3.0  # WCAG 1.4.11: grooves, handles, boundaries, icons
 
 _saved_system: dict = {}  # "palette", "style": the platform's look, kept while a named theme is on
 _current = ["system"]
+
+
+_SYSTEM_HIGHLIGHT = {False: HIGHLIGHT_COLOURS["light"], True: HIGHLIGHT_COLOURS["dark"]}  # by is_dark
 
 
 def relative_luminance(colour: QColor) -> float:
@@ -164,32 +168,49 @@ QPushButton:disabled, QComboBox:disabled, QAbstractSpinBox:disabled {{ border-co
     return sheet
 
 
+def current_theme() -> str:
+    """The theme apply_theme last applied ("system" before any)."""
+    return _current[0]
+
+
+def theme_palette(name: str) -> QPalette:
+    """The palette of a named theme, whatever palette came before (the roles it does not name,
+    such as the bevel shades, are derived from its button and window colours)."""
+    colours = _PALETTES[name]
+    palette = QPalette(QColor(colours[_P.Button]), QColor(colours[_P.Window]))
+    for role, colour in colours.items():
+        palette.setColor(role, QColor(colour))
+    for role in (_P.Text, _P.ButtonText, _P.WindowText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#808080"))
+    return palette
+
+
 def apply_theme(app: QApplication, name: str) -> None:
     """Apply a theme to the whole application. "system" brings back the platform's look (the
-    palette it had before a named theme, or the one it has now if no named theme came between)."""
+    palette it had before a named theme, or the one it has now if no named theme came between).
+    The style sheet is set before the palette: setting a style sheet puts back the style's
+    standard palette."""
     if not _saved_system:
         _saved_system["palette"] = QPalette(app.palette())
         _saved_system["style"] = app.style().name()
     if name not in _PALETTES:
+        palette = QPalette(app.palette())
         if _current[0] != "system":
             app.setStyle(QStyleFactory.create(_saved_system["style"]) or app.style())
-            app.setPalette(_saved_system["palette"])
+            palette = _saved_system["palette"]
         _current[0] = "system"
-        _set_style_sheet(app, control_style_sheet(app.palette(), high_contrast=False))
+        HIGHLIGHT_COLOURS["system"] = _SYSTEM_HIGHLIGHT[is_dark(palette)]
+        _set_style_sheet(app, control_style_sheet(palette, high_contrast=False))
+        app.setPalette(palette)
         return
     if _current[0] == "system":
         _saved_system["palette"] = QPalette(app.palette())
         _saved_system["style"] = app.style().name()
     _current[0] = name
     app.setStyle(QStyleFactory.create("Fusion"))
-    palette = QPalette()
-    for role, colour in _PALETTES[name].items():
-        palette.setColor(role, QColor(colour))
-    palette.setColor(QPalette.ColorGroup.Disabled, _P.Text, QColor("#808080"))
-    palette.setColor(QPalette.ColorGroup.Disabled, _P.ButtonText, QColor("#808080"))
-    palette.setColor(QPalette.ColorGroup.Disabled, _P.WindowText, QColor("#808080"))
-    app.setPalette(palette)
+    palette = theme_palette(name)
     _set_style_sheet(app, control_style_sheet(palette, high_contrast=name == "high-contrast"))
+    app.setPalette(palette)
 
 
 def _set_style_sheet(app: QApplication, sheet: str) -> None:

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from bittts.app.settings import THEMES
-from bittts.app.themes import apply_theme, contrast_ratio
+from bittts.app.themes import apply_theme, contrast_ratio, theme_palette
 
 MIN_PIXELS = 12
 NON_TEXT = 3.0
@@ -110,12 +110,17 @@ def _themed_window(window, qapp, theme: str):
     window.editor.setPlainText("The quick brown fox jumps over the lazy dog. " * 4)
     if theme == "system-dark":
         window.set_theme("system")
-        qapp.setPalette(dark_system_palette())
-        window.set_theme("system")
+        qapp.setPalette(dark_system_palette())  # the system turns dark while the app runs
     else:
         window.set_theme(theme)
     window.resize(1000, 640)
     qapp.processEvents()
+    expected = dark_system_palette() if theme == "system-dark" else None
+    if theme in ("light", "dark", "high-contrast"):
+        expected = theme_palette(theme)
+    if expected is not None:  # the theme is really on (else the measures would say nothing)
+        for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+            assert window.palette().color(role) == expected.color(role) == window.editor.palette().color(role)
     return window
 
 
@@ -251,6 +256,34 @@ def test_menu_text(window, qapp, restore_palette, theme):
         inner = QRect(QPoint(0, 0), menu.size()).adjusted(3, 3, -3, -3)
         ratio = reached_contrast(shot.lums(inner), shot.commonest(inner))
         assert ratio >= text_minimum(theme), f"{theme}: menu {menu.title()!r} text {ratio:.2f}"
+
+
+@pytest.mark.parametrize("theme", THEMES_MEASURED)
+def test_highlighted_sentence_and_word_stay_readable(window, qapp, restore_palette, theme):
+    _themed_window(window, qapp, theme)
+    editor = window.editor
+    text = editor.toPlainText()
+    sentence_end = text.index(".") + 1
+    window.controller.sentenceChanged.emit(0, sentence_end)
+    window.controller.wordChanged.emit(4, 9)  # "quick"
+    qapp.processEvents()
+    shot = Shot(editor.viewport().grab().toImage())
+    cursor = editor.textCursor()
+    cursor.setPosition(4)
+    word_left = editor.cursorRect(cursor).left()
+    cursor.setPosition(9)
+    word = editor.cursorRect(cursor)
+    word.setLeft(word_left + 1)
+    word.setRight(word.right() - 1)
+    cursor.setPosition(0)
+    text_left = editor.cursorRect(cursor).left() + 2  # inside the highlight, past the document margin
+    line = QRect(text_left, word.top(), word_left - 2 - text_left, word.height())  # "The " on the sentence colour
+    sentence_bg, word_bg = shot.commonest(line), shot.commonest(word)
+    assert sentence_bg != word_bg != shot.commonest(editor.viewport().rect())  # both highlights drawn
+    minimum = text_minimum(theme)
+    for what, rect in (("sentence", line), ("word", word)):
+        ratio = reached_contrast(shot.lums(rect), shot.commonest(rect))
+        assert ratio >= minimum, f"{theme}: highlighted {what} {ratio:.2f} < {minimum}"
 
 
 def test_the_measure_fails_black_on_black():
