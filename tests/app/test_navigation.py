@@ -215,3 +215,14 @@ def test_paragraph_and_chapter_keys_jump_the_reading(window, qtbot, fake_sink, f
     qtbot.waitUntil(lambda: window.highlighted_word() == "Last", timeout=3000)
     assert fake_synth.texts[-1] == "Last paragraph."
     window.stop()
+
+
+def test_next_sentence_while_reading_skips_abbreviations(window, qtbot, fake_sink, fake_synth):
+    fake_sink.speedup = 1.0
+    window.editor.setPlainText(TEXT)
+    window.play()
+    qtbot.waitUntil(lambda: window.highlighted_word() == "Dr.", timeout=3000)
+    window.act_next.trigger()
+    qtbot.waitUntil(lambda: fake_synth.texts[-1] != TEXT, timeout=3000)
+    assert fake_synth.texts[-1] == TEXT[TEXT.index("It cost") :]
+    window.stop()
