@@ -226,3 +226,14 @@ def test_next_sentence_while_reading_skips_abbreviations(window, qtbot, fake_sin
     qtbot.waitUntil(lambda: fake_synth.texts[-1] != TEXT, timeout=3000)
     assert fake_synth.texts[-1] == TEXT[TEXT.index("It cost") :]
     window.stop()
+
+
+def test_the_panel_comes_after_the_voice_panel_in_the_tab_order(window, tmp_path):
+    window.show_opened(str(tmp_path / "book.md"), TEXT, _book())
+    w, names = window.model_panel, []
+    for _ in range(3):
+        w = w.nextInFocusChain()
+        while not (w.focusPolicy() & Qt.FocusPolicy.TabFocus) or not w.isVisible():
+            w = w.nextInFocusChain()
+        names.append(w.accessibleName())
+    assert names == ["Chapters", "Bookmarks", "Delete bookmark"]
