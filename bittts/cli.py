@@ -539,6 +539,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
         ExportOptions,
         ExportProgress,
         NothingToSay,
+        state_path,
     )
     from bittts.engine.audio_output import AudioTooLong, UnsupportedFormat
 
@@ -557,6 +558,8 @@ def cmd_synth(args: argparse.Namespace) -> int:
         subtitle_level=args.subtitle_level,
         resume=args.resume,
     )
+    if not args.resume and state_path(out).exists():
+        print(f"bittts: note: an interrupted export to {out} is started again (--resume continues it)", file=sys.stderr)
     words: list[dict[str, Any]] = []
     progress = Progress(len(text))
 

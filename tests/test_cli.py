@@ -658,6 +658,9 @@ def test_ctrl_c_during_synth_leaves_an_export_that_resumes_to_the_same_file(mode
     out = tmp_path / "book.wav"
     assert cli.main([*args, "-o", str(out)]) == cli.EXIT_INTERRUPTED
     assert "--resume" in capsys.readouterr().err and not out.exists()
+    calls.clear()
+    assert cli.main([*args, "-o", str(out)]) == cli.EXIT_INTERRUPTED  # without --resume: it starts again
+    assert "an interrupted export to" in capsys.readouterr().err
     monkeypatch.setattr(Synthesizer, "synthesize", real)
     assert cli.main([*args, "-o", str(out), "--resume"]) == cli.EXIT_OK
     assert out.read_bytes() == (tmp_path / "straight.wav").read_bytes()
