@@ -14,7 +14,9 @@ Everything here runs on the GUI thread.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, QTemporaryDir
 from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
@@ -139,6 +141,25 @@ def tinted_icon(icon: QIcon, palette: QPalette, size: QSize, device_pixel_ratio:
     return result
 
 
+_arrow_folder: list[QTemporaryDir] = []  # the spin box arrows drawn for the style sheets, for the process
+
+
+def arrow_image(direction: str, colour: QColor) -> str:
+    """The path of a small SVG triangle pointing "up" or "down" in ``colour`` (a style sheet
+    draws a spin box's arrows only from an image)."""
+    if not _arrow_folder:
+        _arrow_folder.append(QTemporaryDir())
+    points = "0,6 4.5,0 9,6" if direction == "up" else "0,0 4.5,6 9,0"
+    path = Path(_arrow_folder[0].path()) / f"{direction}-{colour.name()[1:]}.svg"
+    if not path.exists():
+        path.write_text(
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="9" height="6"><polygon points="{points}" '
+            f'fill="{colour.name()}"/></svg>',
+            encoding="utf-8",
+        )
+    return path.as_posix()
+
+
 def control_style_sheet(palette: QPalette, high_contrast: bool) -> str:
     """Slider grooves and handles, and button and box boundaries, in the palette's colours at
     3:1 or more against the window (the Fusion defaults are about 2:1, black on black in high
@@ -149,6 +170,9 @@ def control_style_sheet(palette: QPalette, high_contrast: bool) -> str:
     accent = palette.color(_P.Highlight)
     handle = accent if contrast_ratio(accent, bg) >= NON_TEXT_CONTRAST else fg
     dim = visible_against(fg, bg, 1.5).name()
+    base = palette.color(_P.Base)
+    # A checked box is filled: the accent where it stands out from the box, else the text colour.
+    checked = accent if contrast_ratio(accent, base) >= NON_TEXT_CONTRAST else palette.color(_P.Text)
     sheet = f"""
 QSlider::groove:horizontal {{ height: 4px; background: {outline}; border-radius: 2px; }}
 QSlider::handle:horizontal {{ width: 14px; margin: -7px 0; border-radius: 8px;
@@ -159,6 +183,17 @@ QPushButton, QComboBox, QAbstractSpinBox {{ border: 1px solid {outline}; border-
     background: {face.name()}; color: {face_text.name()}; padding: 3px 8px; }}
 QComboBox {{ padding-right: 20px; }}
 QPushButton:disabled, QComboBox:disabled, QAbstractSpinBox:disabled {{ border-color: {dim}; }}
+QAbstractSpinBox {{ padding-right: 18px; }}
+QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ width: 16px; border-left: 1px solid {outline}; }}
+QAbstractSpinBox::up-arrow {{ width: 9px; height: 6px; image: url({arrow_image("up", face_text)}); }}
+QAbstractSpinBox::down-arrow {{ width: 9px; height: 6px; image: url({arrow_image("down", face_text)}); }}
+QCheckBox::indicator, QRadioButton::indicator {{ width: 12px; height: 12px; border: 2px solid {outline};
+    background: {base.name()}; }}
+QCheckBox::indicator {{ border-radius: 2px; }}
+QRadioButton::indicator {{ border-radius: 8px; }}
+QCheckBox::indicator:checked, QRadioButton::indicator:checked {{ background: {checked.name()};
+    border-color: {fg.name()}; }}
+QCheckBox::indicator:disabled, QRadioButton::indicator:disabled {{ border-color: {dim}; }}
 """
     if high_contrast:
         sheet += (

@@ -26,9 +26,12 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QRadioButton,
     QSlider,
+    QSpinBox,
     QStyle,
     QStyleOptionButton,
+    QStyleOptionComboBox,
     QStyleOptionSlider,
+    QStyleOptionSpinBox,
     QToolButton,
     QWidget,
 )
@@ -220,6 +223,21 @@ def _measure(shot: Shot, widget: QWidget, theme: str) -> list[str]:
     inner = whole.adjusted(3, 3, -3, -3)
     face = shot.commonest(inner)
     check("text", reached_contrast(shot.lums(inner), face), text_minimum(theme))
+    arrows = []  # the spin box's up and down arrows, the combo box's drop-down arrow
+    if isinstance(widget, QAbstractSpinBox):
+        spin = QStyleOptionSpinBox()
+        widget.initStyleOption(spin)
+        arrows = [
+            (spin, QStyle.ComplexControl.CC_SpinBox, sc)
+            for sc in (QStyle.SubControl.SC_SpinBoxUp, QStyle.SubControl.SC_SpinBoxDown)
+        ]
+    elif isinstance(widget, QComboBox):
+        combo = QStyleOptionComboBox()
+        widget.initStyleOption(combo)
+        arrows = [(combo, QStyle.ComplexControl.CC_ComboBox, QStyle.SubControl.SC_ComboBoxArrow)]
+    for opt, control, sub in arrows:
+        rect = shot.rect_of(widget, widget.style().subControlRect(control, opt, sub, widget))
+        check("arrow", reached_contrast(shot.lums(rect.adjusted(1, 1, -1, -1)), face), NON_TEXT)
     around = shot.behind(widget)
     check("boundary", max(_ratio(face, around), reached_contrast(shot.lums(whole, exclude=inner), around)), NON_TEXT)
     return failures
@@ -242,6 +260,20 @@ def test_every_visible_control_stands_out(window, qapp, restore_palette, theme):
     disabled = [window.toolbar.widgetForAction(a) for a in (window.act_pause, window.act_stop)]
     assert all(not b.isEnabled() for b in disabled)
     failures += [f for b in disabled for f in _measure(shot, b, theme) if " icon " in f]
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("theme", THEMES_MEASURED)
+def test_check_boxes_radio_buttons_and_spin_boxes_stand_out(window, qapp, restore_palette, theme):
+    """Controls the window may gain: a check box (on and off), a radio button and a spin box
+    in the side panel are measured like the rest."""
+    extra = [QCheckBox("Sample option"), QCheckBox("Sample option on"), QRadioButton("Sample choice"), QSpinBox()]
+    extra[1].setChecked(True)
+    for widget in extra:
+        window.voice_panel.layout().addRow(widget)
+    _themed_window(window, qapp, theme)
+    shot = Shot(window.grab().toImage(), window)
+    failures = [f for widget in extra for f in _measure(shot, widget, theme)]
     assert not failures, "\n".join(failures)
 
 
