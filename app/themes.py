@@ -2,8 +2,9 @@
 go with each so the spoken word stays visible, and what keeps every control visible in every
 theme, the system one on a light or a dark palette included:
 
-- a style sheet made from the palette draws slider grooves and handles and the boundary of
-  buttons and boxes at 3:1 or more against the window (WCAG 1.4.11);
+- a style sheet made from the palette draws slider grooves and handles, scroll bar thumbs,
+  check box and radio indicators, spin box arrows and the boundary of buttons and boxes at 3:1
+  or more against the window (WCAG 1.4.11);
 - ``tinted_icon`` recolours a toolbar icon to the palette's button text (dimmed when disabled),
   so no icon is black on black;
 - ``TINTS``: reading background tints whose text contrast stays 7:1 on a light base and 4.5:1 on a
@@ -183,6 +184,13 @@ QPushButton, QComboBox, QAbstractSpinBox {{ border: 1px solid {outline}; border-
     background: {face.name()}; color: {face_text.name()}; padding: 3px 8px; }}
 QComboBox {{ padding-right: 20px; }}
 QPushButton:disabled, QComboBox:disabled, QAbstractSpinBox:disabled {{ border-color: {dim}; }}
+QScrollBar:vertical {{ width: 14px; background: {bg.name()}; border: none; margin: 0; }}
+QScrollBar:horizontal {{ height: 14px; background: {bg.name()}; border: none; margin: 0; }}
+QScrollBar::handle {{ background: {outline}; border-radius: 4px; margin: 3px; }}
+QScrollBar::handle:vertical {{ min-height: 28px; }}
+QScrollBar::handle:horizontal {{ min-width: 28px; }}
+QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; border: none; }}
+QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
 QAbstractSpinBox {{ padding-right: 18px; }}
 QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ width: 16px; border-left: 1px solid {outline}; }}
 QAbstractSpinBox::up-arrow {{ width: 9px; height: 6px; image: url({arrow_image("up", face_text)}); }}

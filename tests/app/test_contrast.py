@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QLabel,
+    QMenuBar,
     QPlainTextEdit,
     QRadioButton,
+    QScrollBar,
     QSlider,
     QSpinBox,
     QStyle,
@@ -110,7 +112,7 @@ def dark_system_palette() -> QPalette:
 
 
 def _themed_window(window, qapp, theme: str):
-    window.editor.setPlainText("The quick brown fox jumps over the lazy dog. " * 4)
+    window.editor.setPlainText("The quick brown fox jumps over the lazy dog. " * 4 + "\nMore.\n" * 60)  # a scroll bar
     if theme == "system-dark":
         window.set_theme("system")
         qapp.setPalette(dark_system_palette())  # the system turns dark while the app runs
@@ -128,15 +130,13 @@ def _themed_window(window, qapp, theme: str):
 
 
 def _visible_controls(window) -> list[QWidget]:
-    kinds = (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox, QPlainTextEdit, QLabel)
+    kinds = (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox, QPlainTextEdit, QLabel, QMenuBar)
     found = []
     for widget in window.findChildren(QWidget):
         if not isinstance(widget, kinds) or not widget.isVisible() or widget.visibleRegion().isEmpty():
             continue
         if isinstance(widget, QLabel) and not widget.text().strip():
             continue
-        if isinstance(widget, QAbstractSlider) and not isinstance(widget, QSlider):
-            continue  # scroll bars: drawn by the platform style, not themed here
         if widget.window() is not window:
             continue
         found.append(widget)
@@ -193,6 +193,17 @@ def _measure(shot: Shot, widget: QWidget, theme: str) -> list[str]:
         check("groove", reached_contrast(shot.lums(groove, exclude=handle), background), NON_TEXT)
         check("handle", reached_contrast(shot.lums(handle), background), NON_TEXT)
         return failures
+    if isinstance(widget, QScrollBar):
+        opt = QStyleOptionSlider()
+        widget.initStyleOption(opt)
+        handle = shot.rect_of(
+            widget,
+            widget.style().subControlRect(
+                QStyle.ComplexControl.CC_ScrollBar, opt, QStyle.SubControl.SC_ScrollBarSlider, widget
+            ),
+        )
+        check("handle", reached_contrast(shot.lums(handle), shot.commonest(whole, exclude=handle)), NON_TEXT)
+        return failures
     if isinstance(widget, QToolButton):  # a toolbar button: its icon and its text, no frame until hovered
         background = shot.commonest(whole)
         size = widget.iconSize() if not widget.icon().isNull() else QSize(0, 0)
@@ -215,7 +226,7 @@ def _measure(shot: Shot, widget: QWidget, theme: str) -> list[str]:
         check("indicator", reached_contrast(shot.lums(indicator), background), NON_TEXT)
         check("text", reached_contrast(shot.lums(whole, exclude=indicator), background), text_minimum(theme))
         return failures
-    if isinstance(widget, (QLabel, QPlainTextEdit)):
+    if isinstance(widget, (QLabel, QPlainTextEdit, QMenuBar)):
         inner = whole.adjusted(3, 3, -3, -3)
         check("text", reached_contrast(shot.lums(inner), shot.commonest(inner)), text_minimum(theme))
         return failures
@@ -253,7 +264,8 @@ def test_every_visible_control_stands_out(window, qapp, restore_palette, theme):
     shot = Shot(window.grab().toImage(), window)
     controls = _visible_controls(window)
     kinds = {type(c).__name__ for c in controls}
-    assert {"QToolButton", "QSlider", "QComboBox", "QPushButton", "ReaderTextEdit", "QLabel"} <= kinds
+    assert {"QToolButton", "QSlider", "QComboBox", "QPushButton", "ReaderTextEdit", "QLabel", "QScrollBar"} <= kinds
+    assert "QMenuBar" in kinds
     assert window.status_label in controls
     failures = [f for widget in controls if widget.isEnabled() for f in _measure(shot, widget, theme)]
     # Pause and Stop are disabled while nothing plays: their icons are dimmed, not lost.
