@@ -7,13 +7,15 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog
 
-from .documents import FILE_DIALOG_FILTER
+from bittts.documents import FILE_DIALOG_FILTER, Document
+
 from .workers import FileLoadWorker
 
 
 class FileFlow(QObject):
     """Reads files off the GUI thread; ``opened(path, text)`` is emitted when one is read (the
-    window puts the text in place), then the file goes to the top of the recent list."""
+    window puts the text in place), then the file goes to the top of the recent list.
+    ``current_document`` is the last Document opened (its blocks and chapters), None before."""
 
     opened = Signal(str, str)
 
@@ -23,6 +25,7 @@ class FileFlow(QObject):
         self.context, self.status = context, status
         self.recent_menu = recent_menu
         self.loading: FileLoadWorker | None = None  # the read under way, if any
+        self.current_document: Document | None = None
 
     def dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.parent_widget, "Open a document", "", FILE_DIALOG_FILTER)
@@ -65,6 +68,7 @@ class FileFlow(QObject):
     def _on_loaded(self, worker: FileLoadWorker, path: str, text: str) -> None:
         if not self._on_done(worker) or worker.is_cancelled:
             return
+        self.current_document = worker.document
         self.opened.emit(path, text)
         self.context.settings.add_recent(path)
         self.update_recent_menu()

@@ -16,9 +16,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QRunnable, QThread, Signal
 
 from bittts.audiobook import AudiobookExport, ExportCancelled, ExportOptions, ExportProgress, NothingToSay
+from bittts.documents import Document, DocumentCancelled, DocumentError, read_document
 from bittts.engine.audio_output import synthesize_ahead
 
-from .documents import DocumentCancelled, DocumentError, read_document
 from .engine_adapter import SynthesizerLoad
 
 
@@ -77,14 +77,16 @@ class FileLoadSignals(QObject):
 
 
 class FileLoadWorker(TrackedRunnable):
-    """Reads a document off the GUI thread; ``cancel()`` (from any thread) ends the read within
-    milliseconds (``documents.read_document`` looks at it between steps), and then only
-    ``cancelled`` is emitted, never ``loaded``."""
+    """Reads a document off the GUI thread; ``cancel()`` (from any thread) ends the read soon
+    (``bittts.documents.read_document`` looks at it between steps), and then only ``cancelled``
+    is emitted, never ``loaded``. ``loaded`` carries the text that is read; the whole Document
+    (its blocks and chapters) is ``document``, set before ``loaded`` is emitted."""
 
     def __init__(self, path: str):
         super().__init__()
         self.path = path
         self.signals = FileLoadSignals()
+        self.document: Document | None = None
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
@@ -96,7 +98,7 @@ class FileLoadWorker(TrackedRunnable):
 
     def work(self):
         try:
-            text = read_document(self.path, self._cancel.is_set)
+            document = read_document(self.path, self._cancel.is_set)
             if self._cancel.is_set():
                 raise DocumentCancelled(self.path)
         except DocumentCancelled:
@@ -106,7 +108,8 @@ class FileLoadWorker(TrackedRunnable):
         except Exception as exc:  # a parser bug must not take the app down
             self.signals.failed.emit(self.path, f"cannot read {Path(self.path).name}: {exc}")
         else:
-            self.signals.loaded.emit(self.path, text)
+            self.document = document
+            self.signals.loaded.emit(self.path, document.text)
 
 
 class SynthesizerLoadSignals(QObject):

@@ -324,8 +324,8 @@ def _worker(conn, model: str | None, folder: str) -> None:
 
     os.environ["OPENBLAS_NUM_THREADS"] = os.environ["OMP_NUM_THREADS"] = "1"
     logging.disable(logging.WARNING)  # clamped prosody and dictionary problems: expected here
-    from bittts.app.documents import DocumentError, read_document
     from bittts.app.settings import SettingsStore
+    from bittts.documents import DocumentError, read_document
     from bittts.engine.limits import InputLimitError
     from bittts.engine.model_info import bundled_model_path
     from bittts.engine.synthesis import Synthesizer

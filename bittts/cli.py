@@ -3,6 +3,7 @@
     bittts say "Hello there."                 speak through the audio device while synthesizing
     bittts say --file book.txt --voice slt    read a file (`-` reads standard input)
     bittts synth "Hello." -o out.wav --timings out.json
+    bittts extract book.epub                  print the text a document is read as
     bittts voices | info | normalize TEXT | phonemize TEXT | app
     bittts serve [--socket]                   the speech server for screen readers (docs/system-voice.md)
     bittts system-voice install-speechd       the Speech Dispatcher module in the user's configuration
@@ -205,10 +206,7 @@ def _read_text(args: argparse.Namespace) -> str:
             raise CommandError(f"cannot read standard input: {exc}", EXIT_INPUT) from None
     elif args.file is not None:
         try:  # a regular file only (not /dev/zero, not a FIFO), of at most MAX_DOCUMENT_BYTES
-            raw = read_regular_file(args.file, MAX_DOCUMENT_BYTES).decode("utf-8")
-            text = raw.replace("\r\n", "\n").replace("\r", "\n")  # as text mode reads it
-        except UnicodeDecodeError:
-            raise CommandError(f"cannot read {args.file}: it is not UTF-8 text", EXIT_INPUT) from None
+            text = _read_file(args, read_regular_file(args.file, MAX_DOCUMENT_BYTES))
         except InputFileError as exc:
             raise CommandError(f"cannot read {args.file}: {exc}", EXIT_INPUT) from None
         except OSError as exc:
@@ -218,6 +216,37 @@ def _read_text(args: argparse.Namespace) -> str:
     if not text.strip():
         raise CommandError("the text is empty", EXIT_INPUT)
     return text
+
+
+def _read_file(args: argparse.Namespace, data: bytes) -> str:
+    """The text of --file's bytes: plain text (and SSML) as it is, in its encoding; a document
+    (HTML, Markdown, EPUB, PDF, DOCX, ODT: by its content, else its suffix) as bittts.documents
+    reads it, kept in ``args.document`` for its title and chapters."""
+    from bittts.documents import DocumentError, read_document_data
+    from bittts.documents.sniff import decode_text, sniff_format
+
+    name = Path(args.file).name
+    try:
+        if sniff_format(data, Path(args.file).suffix.lower(), name) == "txt":
+            return decode_text(data, name)
+        args.document = read_document_data(data, name)
+        return str(args.document.text)
+    except DocumentError as exc:
+        raise CommandError(str(exc), EXIT_INPUT) from None
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    """Prints what ``bittts say --file FILE`` would read: blocks a blank line apart, a chapter's
+    start marked ``# Title`` (``##`` for level 2...), as docs/cli.md describes."""
+    from bittts.documents import DocumentError, read_document
+    from bittts.documents.extract import extracted_text
+
+    try:
+        document = read_document(args.file)
+    except DocumentError as exc:
+        raise CommandError(str(exc), EXIT_INPUT) from None
+    sys.stdout.write(extracted_text(document))
+    return EXIT_OK
 
 
 def _is_ssml(args: argparse.Namespace, text: str) -> bool:
@@ -712,7 +741,9 @@ class _Parser(argparse.ArgumentParser):
 
 def _add_text_input(p: argparse.ArgumentParser) -> None:
     p.add_argument("text", nargs="?", metavar="TEXT", help="the text; - reads standard input")
-    p.add_argument("--file", "-f", metavar="FILE", help="read the text from a UTF-8 file (- for standard input)")
+    p.add_argument(
+        "--file", "-f", metavar="FILE", help="read a text file or a document (- for standard input; docs/documents.md)"
+    )
     p.add_argument(
         "--date-order",
         choices=("MDY", "DMY"),
@@ -775,6 +806,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("voices", help="list the voices (name, sex, accent, licence)")
     _add_model(p)
     p.set_defaults(handler=cmd_voices)
+    p = sub.add_parser("extract", help="print the text a document is read as (txt, md, html, epub, pdf, docx, odt)")
+    p.add_argument("file", metavar="FILE", help="the document")
+    p.set_defaults(handler=cmd_extract)
     p = sub.add_parser("normalize", help="print the spoken form of a text")
     _add_text_input(p)
     p.add_argument("--ssml", action="store_true", help="read the text as SSML (automatic when it starts with <speak)")

