@@ -1,11 +1,12 @@
 """Plain text: paragraphs at blank lines, the lines of a paragraph joined into one.
 
 A hard-wrapped paragraph is read as one; a word hyphenated across a line end is joined
-("infor-" + "mation" -> "information"); a line starting with a bullet (``-``, ``*``, ``•``) or
-a number (``1.``, ``2)``) is a list item of its own; a line of one repeated symbol (``=====``,
-``-----``, ``***``) is a rule, never read aloud, and under a line of text (``Title`` over
-``=====``) it makes that line a heading. A form feed ends a paragraph. Linear in the length of
-the text; ``cancelled`` is looked at every ``CHECK_EVERY`` lines. Any thread.
+("infor-" + "mation" -> "information"; "Anglo-" + "Saxon" -> "Anglo-Saxon"); a line starting
+with a bullet (``-``, ``*``, ``•``) or a number (``1.``, ``2)``) is a list item of its own; a
+line of one repeated symbol (``=====``, ``-----``, ``***``) is a rule, never read aloud, and
+under a line of text (``Title`` over ``=====``) it makes that line a heading. A form feed ends
+a paragraph. Linear in the length of the text; ``cancelled`` is looked at every
+``CHECK_EVERY`` lines. Any thread.
 """
 
 from __future__ import annotations
@@ -63,13 +64,14 @@ def add_text_blocks(builder: DocumentBuilder, text: str, cancelled: Callable[[],
 
 
 def join_lines(lines: list[str]) -> str:
-    """The lines of one paragraph as one line: a hyphenated word at a line end is joined when the
-    next line goes on in lower case; other line breaks become spaces."""
+    """The lines of one paragraph as one line: a word hyphenated at a line end is joined (without
+    its hyphen when the next line goes on in lower case); other line breaks become spaces."""
     out: list[str] = []
     for line in lines:
         line = line.strip()
-        if out and out[-1][-2:-1].isalpha() and out[-1].endswith("-") and line[:1].islower():
-            out[-1] = out[-1][:-1] + line
+        if out and out[-1][-2:-1].isalpha() and out[-1].endswith("-") and line[:1].isalpha():
+            # a lower-case go-on is one word broken; a capital goes on a compound (Anglo-Saxon)
+            out[-1] = (out[-1][:-1] if line[0].islower() else out[-1]) + line
         else:
             out.append(line)
     return " ".join(out)

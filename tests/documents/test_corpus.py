@@ -213,13 +213,13 @@ def test_markdown_raw_html_inside_is_read_as_html(tmp_path):
 def test_text_hard_wraps_and_hyphenation_are_joined(tmp_path):
     source = (
         "The committee met on a cold morning to discuss the infor-\nmation that had been gathered over the\n"
-        "previous weeks.\n\nA second para-\ngraph, and a well-\nKnown name.\n"
+        "previous weeks.\n\nA second para-\ngraph, and an Anglo-\nSaxon name.\n"
     )
     doc = read(tmp_path, "wrapped.txt", source)
     assert blocks(doc) == [
         ("paragraph", "The committee met on a cold morning to discuss the information that had been gathered "
                       "over the previous weeks."),
-        ("paragraph", "A second paragraph, and a well- Known name."),
+        ("paragraph", "A second paragraph, and an Anglo-Saxon name."),
     ]  # fmt: skip
 
 
