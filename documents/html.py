@@ -3,7 +3,7 @@
 The page is parsed by selectolax's Lexbor parser (MIT; the HTML5 parsing algorithm, in C, so a
 page without ``</head>``, with unclosed ``<p>`` or stray tags reads as a browser shows it) and
 its tree walked without recursion. Skipped: the head (its ``<title>`` becomes the document's
-title), scripts, styles, templates, ``noscript``, SVG, forms' controls, navigation (``<nav>``,
+title), scripts, styles, templates, ``noscript``, SVG, forms' controls, ruby annotations, navigation (``<nav>``,
 ``role="navigation"``), anything ``hidden``, ``aria-hidden="true"`` or ``display:none``, and
 EPUB tables of contents, landmarks, page lists, page-break markers and covers (``epub:type``
 or ``role``). Blocks: headings (with their level), paragraphs, list items, each table cell,
@@ -30,7 +30,7 @@ from .model import Chapter, Document, DocumentBuilder
 # fmt: off
 SKIPPED_TAGS = frozenset({
     "head", "script", "style", "template", "noscript", "svg", "nav", "iframe", "object", "embed", "canvas",
-    "audio", "video", "select", "button", "textarea", "input", "datalist", "dialog", "map",
+    "audio", "video", "select", "button", "textarea", "input", "datalist", "dialog", "map", "rt", "rp",
 })
 BLOCK_TAGS = frozenset({
     "html", "body", "main", "article", "section", "div", "p", "header", "footer", "aside", "address",
@@ -274,7 +274,7 @@ class BlockWalker:
         """Ends the block being gathered (if it has any text)."""
         if not self._buffer:
             return
-        text = "".join(self._buffer)
+        text = "".join(self._buffer).replace("\u00ad", "")  # soft hyphens: where a line may break
         self._buffer.clear()
         kind, level = ("code", 0) if self._pre else self._kinds[-1] if self._kinds else ("paragraph", 0)
         before = self.builder.block_count

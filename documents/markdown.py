@@ -5,7 +5,9 @@ Front matter at the top (YAML between ``---`` lines, TOML between ``+++`` lines)
 ``title`` kept as the document's title. Setext headings (a ``=====`` or ``-----`` underline) are
 headings, as the parser reads them; tables give one block per cell; raw HTML inside the
 Markdown is read as HTML (its scripts and styles dropped). Two or more level 1/2 headings
-become chapters, as in HTML. An image is read as its alt text.
+become chapters, as in HTML. An image is read as its alt text. Footnotes (``[^1]``) are read
+as their numbers, apart from the word before them, and their text where it is defined; task
+list boxes (``- [ ]``) are not read.
 
 markdown-it-py is linear but slow on some input (about 1 MB/s on prose; 100 KB/s on a megabyte
 of ``[``), so the source is parsed in pieces of at most about ``PIECE_CHARS`` that end at blank
@@ -35,12 +37,19 @@ _FENCE_RE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")
 _REFERENCE_RE = re.compile(r"^[ ]{0,3}\[([^\]\n]{1,999})\]:", re.MULTILINE)
 _TITLE_RE = re.compile(r"""^title[ \t]*[:=][ \t]*["']?(.*?)["']?[ \t]*$""", re.MULTILINE | re.IGNORECASE)
 
+# footnotes (a Pandoc/GFM extension CommonMark lacks): "[^label]: text" at a line's start, and
+# "[^label]" where it is referenced; task list boxes "- [ ] " / "- [x] "
+_FOOTNOTE_DEF_RE = re.compile(r"^[ ]{0,3}\[\^([^\]\s]{1,50})\]:[ \t]*", re.MULTILINE)
+_FOOTNOTE_REF_RE = re.compile(r"\[\^([^\]\s]{1,50})\](?!:)")
+_TASK_BOX_RE = re.compile(r"^([ \t]*+(?:[-*+]|[0-9]{1,9}[.)])[ \t]++)\[[ xX]\](?=[ \t])", re.MULTILINE)
+
 _PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
 
 def read_markdown(label: str, source: str, cancelled: Callable[[], bool]) -> Document:
     """The Document of Markdown ``source`` (newlines already ``\\n``)."""
     body, title = split_front_matter(source)
+    body = plain_footnotes(_TASK_BOX_RE.sub(r"\1", body))
     env = {"references": {normalizeReference(label): {"href": "", "title": ""} for label in _references(body)}}
     builder = DocumentBuilder()
     walker = BlockWalker(builder, cancelled, image_alt=True)
@@ -79,6 +88,26 @@ def split_front_matter(source: str) -> tuple[str, str]:
             return source[end + 1 :], title.group(1).strip() if title else ""
         at = end + 1
     return source, ""
+
+
+def plain_footnotes(source: str) -> str:
+    """Footnotes as a reader hears them: a reference ``[^label]`` becomes its number, raised
+    (``<sup>1</sup>``, kept apart from the word before it), and a definition ``[^label]: text``
+    a paragraph starting with that number; labels are numbered in the order they first appear.
+    Only labels that have a definition count, so ``[^abc]`` in a regular expression stays. Linear."""
+    defined = {m.group(1) for m in _FOOTNOTE_DEF_RE.finditer(source)}
+    if not defined:
+        return source
+    numbers: dict[str, int] = {}
+
+    def number(label: str) -> int:
+        return numbers.setdefault(label, len(numbers) + 1)
+
+    def reference(m: re.Match[str]) -> str:
+        return f"<sup>{number(m.group(1))}</sup>" if m.group(1) in defined else m.group(0)
+
+    source = _FOOTNOTE_REF_RE.sub(reference, source)  # definitions are left: "(?!:)"
+    return _FOOTNOTE_DEF_RE.sub(lambda m: f"\n{number(m.group(1))} ", source)  # a paragraph of its own
 
 
 def _references(source: str) -> set[str]:

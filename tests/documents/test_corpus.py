@@ -131,6 +131,15 @@ def test_html_two_or_more_top_headings_become_chapters(tmp_path):
     assert single.chapters == ()
 
 
+def test_html_soft_hyphens_ruby_annotations_and_wbr(tmp_path):
+    doc = read(
+        tmp_path,
+        "soft.html",
+        "<p>hy&shy;phen&shy;ated long<wbr>word <ruby>\u6f22<rp>(</rp><rt>kan</rt><rp>)</rp></ruby></p>",
+    )
+    assert doc.text == "hyphenated longword \u6f22"
+
+
 def test_html_comments_cdata_entities_and_stray_markup(tmp_path):
     page = "<p>a <!-- not read --> b &lt;tag&gt; &#169; &eacute;</p></div></span><p>c</p>"
     doc = read(tmp_path, "stray.html", page)
@@ -200,6 +209,22 @@ def test_markdown_reference_links_defined_far_below_resolve(tmp_path):
     source = "See [the docs][docs] now.\n\n" + "Filler paragraph.\n\n" * 3000 + "[docs]: http://x.invalid\n"
     doc = read(tmp_path, "refs.md", source)
     assert doc.text.startswith("See the docs now.") and "[" not in doc.text
+
+
+def test_markdown_footnotes_are_numbers_apart_from_words_and_task_boxes_are_not_read(tmp_path):
+    source = (
+        "A claim[^1] and more[^note].\n\n- [ ] todo\n- [x] done\n\n"
+        "Regex `[^abc]` stays.\n\n[^1]: The first.\n[^note]: Second note.\n"
+    )
+    doc = read(tmp_path, "notes.md", source)
+    assert doc.text == "A claim 1 and more 2.\n\ntodo\n\ndone\n\nRegex [^abc] stays.\n\n1 The first.\n\n2 Second note."
+
+
+def test_markdown_hard_breaks_indented_code_and_entities(tmp_path):
+    doc = read(
+        tmp_path, "misc.md", "Line one  \nline two &amp; more\n\n    indented code\n\n<!-- a comment -->\nEnd.\n"
+    )
+    assert blocks(doc) == [("paragraph", "Line one line two & more"), ("code", "indented code"), ("paragraph", "End.")]
 
 
 def test_markdown_raw_html_inside_is_read_as_html(tmp_path):
@@ -426,6 +451,24 @@ def test_epub_without_mimetype_and_with_the_opf_at_the_top(tmp_path):
         tmp_path / "flat.epub", [("c1", "c1.xhtml", xhtml(f"<p>{SENTENCE}</p>"))], opf_dir="", mimetype=False
     )
     assert read_document(path).text == SENTENCE
+
+
+def test_epub_page_titles_are_not_read_and_images_in_the_spine_are_skipped(tmp_path):
+    pages = [
+        ("c1", "c1.xhtml", xhtml("<p>Body one.</p>", title="Running Title")),
+        ("c2", "c2.xhtml", xhtml("<p>Body two.</p>", title="Running Title")),
+    ]
+    extra = '<item id="pic" href="pic.jpg" media-type="image/jpeg"/>'
+    path = write_epub(tmp_path / "titles.epub", pages, extra_items=extra, title="Book")
+    with zipfile.ZipFile(path) as z:  # an image item in the spine, as some converters write
+        opf = z.read("OEBPS/content.opf").decode().replace("<spine>", '<spine><itemref idref="pic"/>')
+    rewritten = tmp_path / "titles2.epub"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(rewritten, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, opf if info.filename == "OEBPS/content.opf" else src.read(info))
+        dst.writestr("OEBPS/pic.jpg", b"\xff\xd8\xff\xe0 jpeg bytes")
+    doc = read_document(rewritten)
+    assert doc.text == "Body one.\n\nBody two." and doc.title == "Book"
 
 
 def test_epub_without_a_toc_uses_headings(tmp_path):
