@@ -358,7 +358,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ files
     def _on_file_opened(self, path: str, text: str) -> None:
-        self.show_opened(path, text, getattr(self.files, "current_document", None))
+        self.show_opened(path, text, self.files.current_document)
 
     def show_opened(self, path: str, text: str, document=None) -> None:
         """Show a file's text at its remembered place, with its chapters (``document``: its

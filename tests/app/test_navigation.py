@@ -237,3 +237,15 @@ def test_the_panel_comes_after_the_voice_panel_in_the_tab_order(window, tmp_path
             w = w.nextInFocusChain()
         names.append(w.accessibleName())
     assert names == ["Chapters", "Bookmarks", "Delete bookmark"]
+
+
+def test_an_opened_markdown_files_headings_are_its_chapters(window, qtbot, tmp_path):
+    path = tmp_path / "book.md"
+    path.write_text("# One\n\nFirst text. More.\n\n## One point one\n\nSub text.\n\n# Two\n\nSecond text.\n")
+    _open(window, qtbot, path)
+    panel = window.chapters_panel
+    assert panel.isVisible()
+    assert [i.text(0) for i in panel.chapter_items()] == ["One", "One point one", "Two"]
+    window.act_next_chapter.trigger()
+    window.act_next_chapter.trigger()
+    assert window.editor.toPlainText()[cursor(window) :].startswith("Two")
