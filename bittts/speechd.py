@@ -49,9 +49,6 @@ from bittts.server import RATE_RANGE, ClockedSink, DeviceSink, SpeechServer
 SPD_PREFIX = "__spd_"  # Speech Dispatcher's own marks: PAUSE stops at the next one
 CAPITAL_ICON_PITCH = "+4st"  # cap_let_recogn=icon: a capital letter alone is said this much higher
 _TAG = re.compile(r"<[^>]*>")
-# The SSML elements the engine reads (engine/text/ssml.py); others are dropped, their text kept.
-_KNOWN = {"speak", "p", "s", "break", "say-as", "phoneme", "sub", "prosody", "emphasis", "mark"}
-_ELEMENT_NAME = re.compile(r"</?\s*([A-Za-z][\w:.-]*)")
 _WORDS = re.compile(r"[^\W_]+", re.UNICODE)
 KEY_NAMES = {"space": "space", "underscore": "underscore", "double-quote": "double quote", "kp": "keypad"}
 
@@ -84,20 +81,6 @@ def parse_config(path: str | None) -> dict[str, str]:
         key, _, value = line.partition(" ")
         options[key] = value.strip().strip('"')
     return options
-
-
-def clean_ssml(ssml: str) -> str:
-    """Drop the elements the engine does not read (Speech Dispatcher may pass ``<voice>``,
-    ``<audio>``, ``<lang>``...), keeping their text."""
-
-    def keep(match: re.Match) -> str:
-        tag = match.group(0)
-        if tag.startswith(("<?", "<!")):
-            return ""
-        name = _ELEMENT_NAME.match(tag)
-        return tag if name and name.group(1).lower() in _KNOWN else ""
-
-    return _TAG.sub(keep, ssml)
 
 
 def spell_ssml(ssml: str) -> str:
@@ -319,7 +302,8 @@ class SpeechDispatcherModule:
             text = "\n".join(lines)
             if not text.lstrip().startswith("<speak"):
                 return text, False
-            text = clean_ssml(text)
+            # As it comes: the engine reads what SSML it supports (<voice> included) and passes over
+            # the rest (<audio>, <lang>, unknown elements) as the SSML specification says.
             return (spell_ssml(text) if self.params.get("spelling_mode") == "on" else text), True
         item = lines[0] if lines else ""
         if command == "SOUND_ICON":

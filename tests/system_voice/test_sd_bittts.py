@@ -18,7 +18,6 @@ from bittts import __version__, speechd
 from bittts.cli import main as cli_main
 from bittts.speechd import (
     SpeechDispatcherModule,
-    clean_ssml,
     key_text,
     parse_config,
     pitch_to_semitones,
@@ -113,9 +112,7 @@ def test_settings_map_onto_the_engine():
     assert (volume_to_gain(-100), volume_to_gain(0), volume_to_gain(100)) == (0.0, 0.5, 1.0)
 
 
-def test_ssml_is_cleaned_and_spelled():
-    ssml = '<?xml version="1.0"?><speak><voice name="x">Hi <mark name="m"/>you</voice><audio src="a"/></speak>'
-    assert clean_ssml(ssml) == '<speak>Hi <mark name="m"/>you</speak>'
+def test_ssml_is_spelled():
     spelled = spell_ssml('<speak>Hi <mark name="m"/>you2</speak>')
     assert spelled == (
         '<speak><say-as interpret-as="characters">Hi</say-as> <mark name="m"/>'
@@ -173,6 +170,24 @@ def test_list_voices_loglevel_set_and_unknown_commands(module):
     module.send("QUIT")
     assert module.expect(1) == ["210 OK QUIT"]
     assert module.proc.wait(timeout=10) == 0
+
+
+def test_ssml_the_engine_passes_over_is_spoken_not_refused(module):
+    # Speech Dispatcher and its clients may send <voice>, <audio>, <lang> and CDATA: the module
+    # hands them on, and the engine reads what it supports and the text of the rest.
+    ssml = (
+        '<speak><voice gender="female">Hi <mark name="one"/>there</voice> '
+        '<audio src="bell.wav">ding</audio> <lang xml:lang="fr">merci</lang> <![CDATA[a > b & c]]></speak>'
+    )
+    module.send("SPEAK", ssml, ".")
+    assert module.until({"702 END", "703 STOP"}) == [
+        "202 OK RECEIVING MESSAGE",
+        "200 OK SPEAKING",
+        "701 BEGIN",
+        "700-one",
+        "700 INDEX MARK",
+        "702 END",
+    ]
 
 
 def test_speak_reports_begin_marks_and_end(module):
