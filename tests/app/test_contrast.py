@@ -257,58 +257,25 @@ def _measure(shot: Shot, widget: QWidget, theme: str) -> list[str]:
 THEMES_MEASURED = (*THEMES, "system-dark")
 
 
-@pytest.mark.parametrize("theme", THEMES_MEASURED)
-def test_every_visible_control_stands_out(window, qapp, restore_palette, theme):
-    _themed_window(window, qapp, theme)
-    window.announce("Ready.")
-    shot = Shot(window.grab().toImage(), window)
-    controls = _visible_controls(window)
-    kinds = {type(c).__name__ for c in controls}
-    assert {"QToolButton", "QSlider", "QComboBox", "QPushButton", "ReaderTextEdit", "QLabel", "QScrollBar"} <= kinds
-    assert "QMenuBar" in kinds
-    assert window.status_label in controls
-    failures = [f for widget in controls if widget.isEnabled() for f in _measure(shot, widget, theme)]
-    # Pause and Stop are disabled while nothing plays: their icons are dimmed, not lost.
-    disabled = [window.toolbar.widgetForAction(a) for a in (window.act_pause, window.act_stop)]
-    assert all(not b.isEnabled() for b in disabled)
-    failures += [f for b in disabled for f in _measure(shot, b, theme) if " icon " in f]
-    assert not failures, "\n".join(failures)
-
-
-@pytest.mark.parametrize("theme", THEMES_MEASURED)
-def test_check_boxes_radio_buttons_and_spin_boxes_stand_out(window, qapp, restore_palette, theme):
-    """Controls the window may gain: a check box (on and off), a radio button and a spin box
-    in the side panel are measured like the rest."""
-    extra = [QCheckBox("Sample option"), QCheckBox("Sample option on"), QRadioButton("Sample choice"), QSpinBox()]
-    extra[1].setChecked(True)
-    for widget in extra:
-        window.voice_panel.layout().addRow(widget)
-    _themed_window(window, qapp, theme)
-    shot = Shot(window.grab().toImage(), window)
-    failures = [f for widget in extra for f in _measure(shot, widget, theme)]
-    assert not failures, "\n".join(failures)
-
-
-@pytest.mark.parametrize("theme", THEMES_MEASURED)
-def test_menu_text(window, qapp, restore_palette, theme):
-    _themed_window(window, qapp, theme)
+def _menu_failures(window, theme: str) -> list[str]:
+    """The menus' text (each menu rendered on its own, as it pops up)."""
     menus = [a.menu() for a in window.menuBar().actions() if a.menu() is not None]
     assert len(menus) >= 3
+    failures = []
     for menu in menus:
         menu.adjustSize()
         shot = Shot(menu.grab().toImage())
         inner = QRect(QPoint(0, 0), menu.size()).adjusted(3, 3, -3, -3)
         ratio = reached_contrast(shot.lums(inner), shot.commonest(inner))
-        assert ratio >= text_minimum(theme), f"{theme}: menu {menu.title()!r} text {ratio:.2f}"
+        if ratio < text_minimum(theme):
+            failures.append(f"{theme}: menu {menu.title()!r} text {ratio:.2f} < {text_minimum(theme)}")
+    return failures
 
 
-@pytest.mark.parametrize("theme", THEMES_MEASURED)
-def test_highlighted_sentence_and_word_stay_readable(window, qapp, restore_palette, theme):
-    _themed_window(window, qapp, theme)
+def _highlight_failures(window, qapp, theme: str) -> list[str]:
+    """The sentence and word being read: text on the sentence colour and on the word colour."""
     editor = window.editor
-    text = editor.toPlainText()
-    sentence_end = text.index(".") + 1
-    window.controller.sentenceChanged.emit(0, sentence_end)
+    window.controller.sentenceChanged.emit(0, editor.toPlainText().index(".") + 1)
     window.controller.wordChanged.emit(4, 9)  # "quick"
     qapp.processEvents()
     shot = Shot(editor.viewport().grab().toImage())
@@ -324,10 +291,39 @@ def test_highlighted_sentence_and_word_stay_readable(window, qapp, restore_palet
     line = QRect(text_left, word.top(), word_left - 2 - text_left, word.height())  # "The " on the sentence colour
     sentence_bg, word_bg = shot.commonest(line), shot.commonest(word)
     assert sentence_bg != word_bg != shot.commonest(editor.viewport().rect())  # both highlights drawn
-    minimum = text_minimum(theme)
+    failures, minimum = [], text_minimum(theme)
     for what, rect in (("sentence", line), ("word", word)):
         ratio = reached_contrast(shot.lums(rect), shot.commonest(rect))
-        assert ratio >= minimum, f"{theme}: highlighted {what} {ratio:.2f} < {minimum}"
+        if ratio < minimum:
+            failures.append(f"{theme}: highlighted {what} {ratio:.2f} < {minimum}")
+    return failures
+
+
+@pytest.mark.parametrize("theme", THEMES_MEASURED)
+def test_every_visible_control_stands_out(window, qapp, restore_palette, theme):
+    """Each theme in one window (built once, for speed): every visible control, the disabled
+    toolbar icons, the menus and the highlight. Controls the window may gain later (a check box
+    on and off, a radio button, a spin box) are added to the side panel and measured too."""
+    extra = [QCheckBox("Sample option"), QCheckBox("Sample option on"), QRadioButton("Sample choice"), QSpinBox()]
+    extra[1].setChecked(True)
+    for widget in extra:
+        window.voice_panel.layout().addRow(widget)
+    _themed_window(window, qapp, theme)
+    window.announce("Ready.")
+    shot = Shot(window.grab().toImage(), window)
+    controls = _visible_controls(window)
+    kinds = {type(c).__name__ for c in controls}
+    assert {"QToolButton", "QSlider", "QComboBox", "QPushButton", "ReaderTextEdit", "QLabel", "QScrollBar"} <= kinds
+    assert {"QMenuBar", "QCheckBox", "QRadioButton", "QSpinBox"} <= kinds
+    assert window.status_label in controls
+    failures = [f for widget in controls if widget.isEnabled() for f in _measure(shot, widget, theme)]
+    # Pause and Stop are disabled while nothing plays: their icons are dimmed, not lost.
+    disabled = [window.toolbar.widgetForAction(a) for a in (window.act_pause, window.act_stop)]
+    assert all(not b.isEnabled() for b in disabled)
+    failures += [f for b in disabled for f in _measure(shot, b, theme) if " icon " in f]
+    failures += _menu_failures(window, theme)
+    failures += _highlight_failures(window, qapp, theme)
+    assert not failures, "\n".join(failures)
 
 
 def test_the_measure_fails_black_on_black():
