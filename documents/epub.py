@@ -102,21 +102,22 @@ class _Book:
         builder = DocumentBuilder()
         walker = BlockWalker(builder, self.cancelled, track_ids=True)
         page_start: dict[str, int] = {}  # member -> index of its first block
+        anchors: dict[str, int | None] = {}  # "member#id" -> index of the first block at or after it
+        seen: set[str] = set()
         for name in self._spine():
-            if name in skipped or name in page_start:
+            if name in skipped or name in seen:
                 continue
+            seen.add(name)
             check_cancelled(self.cancelled, f"opening {self.label}")
             tree, _ = parse_html(decode_text(self.members.read(name), f"{self.label}: {name}", html=True))
             first = builder.block_count
-            before = len(walker.anchors)
+            walker.new_page()
             walker.walk(tree)
             if builder.block_count > first:  # a page of pictures only (a cover) has no start
                 page_start[name] = first
-            # ids are per page: keep this page's under "member#id"
-            for ident in list(walker.anchors)[before:]:
-                walker.anchors[f"{name}#{ident}"] = walker.anchors.pop(ident)
+            anchors.update((f"{name}#{ident}", index) for ident, index in walker.anchors.items())
         document = builder.build(title=title, format="epub")
-        chapters = self._chapters(document, page_start, walker.anchors)
+        chapters = self._chapters(document, page_start, anchors)
         if not chapters:
             return with_heading_chapters(document)
         return replace(document, chapters=chapters)

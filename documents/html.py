@@ -198,6 +198,11 @@ class BlockWalker:
         self._pre = 0  # depth of <pre> around the walk
         self._seen = 0
 
+    def new_page(self) -> None:
+        """Forget the ids of the page before (an EPUB's pages each have their own)."""
+        self.anchors = {}
+        self._waiting.clear()
+
     def walk(self, tree: LexborHTMLParser) -> None:
         root = tree.body or tree.root
         if root is not None:

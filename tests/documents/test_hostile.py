@@ -156,3 +156,16 @@ def test_a_damaged_or_unsupported_epub_member_is_a_document_error(tmp_path):
     unsupported.write_bytes(bytes(data))
     with pytest.raises(DocumentError, match="method.epub"):
         read_document(unsupported)
+
+
+def test_a_book_of_a_thousand_pages_and_a_hundred_thousand_ids_reads_in_linear_time(tmp_path):
+    # every page's ids are kept apart ("page#id") without going over the ids of the pages before
+    page = corpus.xhtml("".join(f'<p id="a{k}">Para {k}.</p>' for k in range(100)))
+    pages = [(f"p{i}", f"p{i}.xhtml", page) for i in range(1000)]
+    nav = corpus.toc_nav("".join(f'<li><a href="p{i}.xhtml#a50">Part {i}</a></li>' for i in range(1000)))
+    path = corpus.write_epub(tmp_path / "big.epub", pages, nav=nav)
+    started = time.process_time()
+    doc = read_document(path)
+    assert time.process_time() - started < 10.0  # 1 CPU second on the development machine
+    assert len(doc.blocks) == 100_000 and len(doc.chapters) == 1000
+    assert all(doc.text[c.start :].startswith("Para 50.") for c in doc.chapters)
