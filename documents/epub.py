@@ -2,13 +2,13 @@
 
 ``META-INF/container.xml`` names the package (OPF) file; its spine gives the reading order.
 Not read: spine items marked ``linear="no"`` (notes, answers the book links to), the EPUB 3
-navigation document (``properties="nav"``), the NCX, the guide's cover and table-of-contents
-pages, the cover page (``properties="cover-image"`` items, a nav landmark of type cover, a
-page whose body holds only images: it has no text) and anything that is not XHTML. Each page is read by
-html.BlockWalker into one document. Chapters come from the EPUB 3 nav's ``toc`` (else the EPUB 2
-NCX ``navMap``), each at the first block of its target page, or of the element its fragment
-names; entries whose target is not read are left out. The title is the first ``dc:title``.
-References are percent-decoded and found also when only their case differs (archive.ZipMembers).
+navigation document (``properties="nav"``), the NCX, ``cover-image`` items, the cover and
+table-of-contents pages the guide or the nav's landmarks name, pages with no text (a cover
+picture) and anything that is not XHTML. Each page is read by html.BlockWalker into one
+document. Chapters come from the EPUB 3 nav's ``toc`` (else the EPUB 2 NCX ``navMap``), each at
+the first block of its target page, or of the element its fragment names; entries whose target
+is not read are left out. The title is the first ``dc:title``. References are percent-decoded
+and found also when only their case differs (archive.ZipMembers).
 
 Members are unpacked within one budget (``MAX_DOCUMENT_BYTES`` in all); XML is read by
 ElementTree (expat, which refuses entity expansion bombs); ``cancelled`` is looked at before
@@ -147,7 +147,7 @@ class _Book:
         if nav is not None:
             tree = self._nav_tree(nav)
             for landmark in tree.css("nav a") if tree is not None else ():
-                if "cover" in (landmark.attributes.get("epub:type") or "").lower().split():
+                if {"cover", "toc"} & set((landmark.attributes.get("epub:type") or "").lower().split()):
                     skipped.add(self._member(join_href(posixpath.dirname(nav), landmark.attributes.get("href") or "")))
         return skipped
 

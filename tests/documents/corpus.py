@@ -85,6 +85,7 @@ def toc_nav(entries: str) -> str:
     return (
         f'<nav epub:type="toc" id="toc"><h1>Contents</h1><ol>{entries}</ol></nav>'
         '<nav epub:type="landmarks" hidden=""><ol><li><a epub:type="cover" href="cover.xhtml">Cover</a></li>'
+        '<li><a epub:type="toc" href="contents.xhtml">Contents</a></li>'
         '<li><a epub:type="bodymatter" href="one.xhtml">Start</a></li></ol></nav>'
         '<nav epub:type="page-list" hidden=""><ol><li><a href="one.xhtml#p1">1</a></li></ol></nav>'
     )

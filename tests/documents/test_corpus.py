@@ -383,6 +383,7 @@ def test_epub3_with_nav_cover_and_non_linear_notes(tmp_path):
     pages = [
         ("cover", "cover.xhtml", xhtml('<div><img src="cover.jpg" alt="Cover of A Book"/></div>')),
         ("nav-copy", "toc.xhtml", xhtml("<h1>Contents</h1><p>Chapter One ..... 1</p>")),
+        ("contents", "contents.xhtml", xhtml("<h1>Table of Contents</h1><p>Chapter Two ..... 9</p>")),
         ("one", "one.xhtml", xhtml(f'<h1>Chapter One</h1><p>{SENTENCE}</p><p id="mid">Middle part.</p>')),
         ("notes", "notes.xhtml", xhtml("<p>Note text that is out of the reading order.</p>")),
         ("two", "two.xhtml", xhtml('<section><h1 id="c2">Chapter Two</h1><p>The end.</p></section>')),
