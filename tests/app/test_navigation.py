@@ -249,3 +249,15 @@ def test_an_opened_markdown_files_headings_are_its_chapters(window, qtbot, tmp_p
     window.act_next_chapter.trigger()
     window.act_next_chapter.trigger()
     assert window.editor.toPlainText()[cursor(window) :].startswith("Two")
+
+
+def test_bookmarks_move_with_edits_and_are_saved_where_they_moved(window, tmp_path):
+    path = tmp_path / "book.txt"
+    window.show_opened(str(path), TEXT)
+    window.editor.setTextCursor(_at(window, TEXT.index("Last")))
+    window.places.add_bookmark("End")
+    QTextCursor(window.editor.document()).insertText("New first line.\n\n")
+    window.places.remember()
+    text = window.editor.toPlainText()
+    saved = PositionStore(tmp_path / "positions.json").get(document_key(path, TEXT))
+    assert saved.bookmarks == [Bookmark("End", text.index("Last"))]
