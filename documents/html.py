@@ -3,14 +3,15 @@
 The page is parsed by selectolax's Lexbor parser (MIT; the HTML5 parsing algorithm, in C, so a
 page without ``</head>``, with unclosed ``<p>`` or stray tags reads as a browser shows it) and
 its tree walked without recursion. Skipped: the head (its ``<title>`` becomes the document's
-title), scripts, styles, templates, ``noscript``, SVG, forms' controls, ruby annotations, navigation (``<nav>``,
-``role="navigation"``), anything ``hidden``, ``aria-hidden="true"`` or ``display:none``, and
-EPUB tables of contents, landmarks, page lists, page-break markers and covers (``epub:type``
-or ``role``). Blocks: headings (with their level), paragraphs, list items, each table cell,
-quotes, code (``pre``, line breaks kept), captions, definition terms and descriptions,
-footnotes (``aside``, ``epub:type``/``role`` footnote or endnote). Inline elements join without
-added spaces; ``<br>`` is a space; a footnote marker (a noteref link, or a ``<sup>`` holding only
-a number or a symbol) is kept apart from the word before it.
+title), scripts, styles, templates, ``noscript``, SVG, forms' controls, ruby annotations,
+navigation (``<nav>``, ``role="navigation"``), anything ``hidden``, ``aria-hidden="true"`` or
+``display:none``, EPUB tables of contents, landmarks, page lists, page-break markers and covers
+(``epub:type`` or ``role``), and "Skip to main content" links. Blocks: headings (with their
+level), paragraphs, list items, each table cell, quotes, code (``pre``, line breaks kept),
+captions, definition terms and descriptions, footnotes (``aside``, ``epub:type``/``role``
+footnote or endnote). Inline elements join without added spaces; ``<br>`` is a space; a
+footnote marker (a noteref link, or a ``<sup>`` holding only a number or a symbol) is kept
+apart from the word before it.
 
 Linear in the size of the page; ``cancelled`` is looked at every ``CHECK_EVERY`` nodes. Any
 thread (selectolax releases no global state).
@@ -70,6 +71,7 @@ SKIPPED_SELECTORS = [(f"<{t}", t) for t in sorted(SKIPPED_TAGS)] + [
     ("epub:type", "[epub\\:type]"),
 ]
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][^\s/>]*+)(?:[^>=]++|=\s*+(?:\"[^\"]*+\"?|'[^']*+'?)?)*+>?")
+_SKIP_LINK_RE = re.compile(r"\s*skip\s+(?:to|navigation|links)\b", re.IGNORECASE)
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _MARKER_RE = re.compile(r"\s*[\[(]?(?:[0-9]{1,4}|[*\u2020\u2021\u00a7\u00b6#]{1,3}|[a-z]|[ivxlc]{1,5})[\])]?\s*")
 # an XML self-closing tag, which the HTML parser reads as an opening one (<title/> would hide the
@@ -99,6 +101,10 @@ def parse_html(markup: str) -> tuple[LexborHTMLParser, str]:
     for node in tree.css(selector) if selector else ():
         if node.tag in SKIPPED_TAGS or _hidden(node):
             node.decompose()
+    if "skip" in lowered:  # "Skip to main content": a link for keyboards, not part of the page
+        for node in tree.css('a[href^="#"]'):
+            if _SKIP_LINK_RE.match(node.text(deep=True)):
+                node.decompose()
     return tree, title
 
 

@@ -60,6 +60,7 @@ def test_html_without_html_head_or_body_tags(tmp_path):
 def test_html_scripts_styles_navigation_and_hidden_parts_are_not_read(tmp_path):
     page = (
         "<html><head><title>T</title><style>p{color:red}</style><script>var x = 1 < 2;</script></head><body>"
+        "<a class='skip' href='#main'>Skip to main content</a>"
         "<nav><a href='/'>Home</a> | <a href='/about'>About</a></nav>"
         "<div role='navigation'>Skip menu</div><noscript>Enable JavaScript</noscript>"
         f"<main><p>{SENTENCE}</p><p hidden>Hidden text</p><span aria-hidden='true'>icon</span>"
