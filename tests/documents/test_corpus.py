@@ -507,3 +507,44 @@ def test_extract_inserts_a_chapter_line_when_the_first_block_is_not_its_heading(
     pages = [("c1", "c1.xhtml", xhtml(f"<p>{SENTENCE}</p>"))]
     doc = read_document(write_epub(tmp_path / "e.epub", pages, nav=toc_nav('<li><a href="c1.xhtml">Opening</a></li>')))
     assert extracted_text(doc) == f"# Opening\n\n{SENTENCE}\n"
+
+
+# ---- small traps, one line each: (file name, content, the text read)
+# fmt: off
+TRAPS = [
+    ("space.html", "<p>Hello<span> </span>world</p>", "Hello world"),
+    ("nested-list.html", "<ul><li>One<ul><li>Nested</li></ul></li><li>Two</li></ul>", "One\n\nNested\n\nTwo"),
+    ("heading-small.html", "<h1>Title <small>subtitle</small></h1>", "Title subtitle"),
+    ("div-text.html", "<div>Text<div>inner</div>tail</div>", "Text\n\ninner\n\ntail"),
+    ("nbsp.html", "<p>e.g.&nbsp;this&#x2014;that &mdash; end</p>", "e.g. this\u2014that \u2014 end"),
+    ("dagger.html", "<p>A claim<sup>\u2020</sup> here.</p>", "A claim \u2020 here."),
+    ("bracket-ref.html", "<p>see<a href='#fn1' role='doc-noteref'>[1]</a> it</p>", "see [1] it"),
+    ("comment-inside.html", "<p>A<!-- c -->B</p>", "AB"),
+    ("inline-code.html", "<p>Call <code>run()</code> now.</p>", "Call run() now."),
+    ("img-inline.html", "<p>Text <img src=x.png alt='ignored'> more</p>", "Text more"),
+    ("address.html", "<address>Street 1<br>Town</address>", "Street 1 Town"),
+    ("uppercase.html", "<P CLASS=x>Upper</P><BR><DIV>Case</DIV>", "Upper\n\nCase"),
+    ("after-html.html", "<html><body><p>a</p></body></html><p>after the end</p>", "a\n\nafter the end"),
+    ("visibility.html", "<p style='visibility:hidden'>no</p><p style='border:none'>yes</p>", "yes"),
+    ("hidden-toc.html", "<section epub:type='toc'><p>1. One</p></section><p>Body</p>", "Body"),
+    ("cell-paragraphs.html", "<table><tr><td><p>a</p><p>b</p></td><td>c</td></tr></table>", "a\n\nb\n\nc"),
+    ("escaped.md", "With \\*escaped\\* stars and ~~struck~~ words.", "With *escaped* stars and struck words."),
+    ("rule.md", "Above.\n\n* * *\n\nBelow.", "Above.\n\nBelow."),
+    ("short-underline.md", "Title\n===\n\nBody.", "Title\n\nBody."),
+    ("ordered.md", "1) first\n2) second", "first\n\nsecond"),
+    ("nested-quote.md", "> outer\n>\n> > inner", "outer\n\ninner"),
+    ("backslash-break.md", "Line\\\nbreak", "Line break"),
+    ("html-comment.md", "Before <!-- hidden --> after.", "Before after."),
+    ("indented.txt", "  An indented paragraph\n  that continues.", "An indented paragraph that continues."),
+    ("numbered.txt", "1. apples\n2. pears", "1. apples\n\n2. pears"),
+    ("tab-bullet.txt", "\u2022\tBullet one\n\u2022\tBullet two", "Bullet one\n\nBullet two"),
+    ("dash-end.txt", "a word -\nand the next", "a word - and the next"),
+    ("crlf-cr.txt", "One\rtwo\r\rThree", "One two\n\nThree"),
+    ("trailing-spaces.txt", "Spaces   \t\nhere  \n\n\n\nAgain", "Spaces here\n\nAgain"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("name,content,expected", TRAPS, ids=[t[0] for t in TRAPS])
+def test_small_traps(tmp_path, name, content, expected):
+    assert read(tmp_path, name, content).text == expected
