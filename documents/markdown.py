@@ -30,7 +30,7 @@ from .html import BlockWalker, parse_html, with_heading_chapters
 from .model import Document, DocumentBuilder
 
 PIECE_CHARS = 16 * 1024  # source characters parsed between two looks at ``cancelled``
-LONG_LINE_CHARS = 4 * PIECE_CHARS  # a line longer than this is cut at a space (hostile input only)
+LONG_LINE_CHARS = PIECE_CHARS  # a line longer than this is cut at a space (emphasis runs are superlinear in a piece)
 
 _FRONT_MATTER_RE = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n")
 _FENCE_RE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")

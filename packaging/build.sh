@@ -16,7 +16,7 @@
 # model); 2. `python -m build` there: sdist, then the wheel built from that sdist, and the NVDA
 # add-on DIST/BitTTS-VERSION.nvda-addon (packaging/nvda/build_addon.py); 3. install the
 # wheel into a build venv (WORK/venv: the wheel with its dependencies, and
-# packaging/requirements-build.txt; the wheel with its `app` extra, Qt and pypdf, since the bundle
+# packaging/requirements-build.txt; the wheel with its `app` extra, Qt, since the bundle
 # is the desktop app); 4. PyInstaller with packaging/bittts.spec (one folder);
 # 5. per platform:
 #   Linux    DIST/BitTTS-Desktop-VERSION-linux-ARCH.tar.gz (the folder, a .desktop file, the icon,
@@ -102,7 +102,7 @@ echo "NVDA add-on: $("$VPY" "$ROOT/packaging/nvda/build_addon.py" --dist "$DIST"
 [ "$WHEEL_ONLY" = 1 ] && { echo "done in $((SECONDS - started)) s"; exit 0; }
 
 # 3. The wheel (not the editable development install) into the build venv, with the app extra
-#    (PySide6, pypdf): the bundle is the desktop app.
+#    (PySide6): the bundle is the desktop app.
 step "installing the wheel into the build venv"
 "$VPY" -m pip install -q "${PIP_FLAGS[@]}" --force-reinstall --no-deps "$WHEEL"
 "$VPY" -m pip install -q "${PIP_FLAGS[@]}" "$WHEEL[app]"  # its dependencies, at versions pyproject.toml allows

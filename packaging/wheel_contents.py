@@ -18,7 +18,9 @@ REQUIRED_MODULES = ("bittts/__init__.py", "bittts/cli.py", "bittts/selftest.py",
                     "bittts/engine/synthesis.py", "bittts/engine/text/__init__.py", "bittts/app/__init__.py",
                     "bittts/app/main.py", "bittts/resources/__init__.py", "bittts/server.py",
                     # the normalizer's package and one of its word lists (package data)
-                    "bittts/engine/text/normalize/__init__.py", "bittts/engine/text/normalize/units.tsv")
+                    "bittts/engine/text/normalize/__init__.py", "bittts/engine/text/normalize/units.tsv",
+                    # documents as they are read (the app and the command line)
+                    "bittts/documents/__init__.py", "bittts/documents/pdf.py")
 # fmt: on
 REQUIRED_METADATA = ("Name", "Version", "Summary", "Requires-Python", "License-Expression", "Author")
 
