@@ -70,6 +70,23 @@ SKIPPED_SELECTORS = [(f"<{t}", t) for t in sorted(SKIPPED_TAGS)] + [
     ("role", "[role]"),
     ("epub:type", "[epub\\:type]"),
 ]
+# class names of navigation bars that are not marked up as <nav> (DocBook's navheader/navfooter,
+# Texinfo's nav-panel, site templates' navbar and breadcrumbs)
+NAVIGATION_CLASSES = frozenset(
+    {
+        "nav",
+        "navbar",
+        "nav-bar",
+        "nav-panel",
+        "navheader",
+        "navfooter",
+        "navigation",
+        "breadcrumb",
+        "breadcrumbs",
+    }
+)
+# links between the pages of a manual (Texinfo's "Next: ... Previous: ... Up: ..." header)
+_PAGE_LINKS = 'a[rel~="next"], a[rel~="prev"], a[rel~="previous"], a[rel~="up"]'
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][^\s/>]*+)(?:[^>=]++|=\s*+(?:\"[^\"]*+\"?|'[^']*+'?)?)*+>?")
 _SKIP_LINK_RE = re.compile(r"\s*skip\s+(?:to|navigation|links)\b", re.IGNORECASE)
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -101,11 +118,38 @@ def parse_html(markup: str) -> tuple[LexborHTMLParser, str]:
     for node in tree.css(selector) if selector else ():
         if node.tag in SKIPPED_TAGS or _hidden(node):
             node.decompose()
+    if "nav" in lowered or "breadcrumb" in lowered:
+        for node in tree.css("[class]"):
+            if NAVIGATION_CLASSES & set((node.attributes.get("class") or "").lower().split()):
+                node.decompose()
+    if "rel=" in lowered:  # a block that only links to the manual's other pages
+        seen: set[int] = set()  # each block is measured once, however many links it holds
+        for link in tree.css(_PAGE_LINKS):
+            block = link.parent
+            while block is not None and block.tag not in ("p", "div", "td", "header", "footer", "body"):
+                block = block.parent
+            if block is None or block.tag == "body" or block.mem_id in seen:
+                continue
+            seen.add(block.mem_id)
+            if _only_page_links(block):
+                block.decompose()
     if "skip" in lowered:  # "Skip to main content": a link for keyboards, not part of the page
         for node in tree.css('a[href^="#"]'):
             if _SKIP_LINK_RE.match(node.text(deep=True)):
                 node.decompose()
     return tree, title
+
+
+def _only_page_links(block: LexborNode) -> bool:
+    """Whether a block's words are no more than its page links and their labels ("Next:", "Up:",
+    "[Index]"): a manual's navigation line, not its text."""
+    words = (block.text(deep=True) or "").split()
+    link_words = sum(len((a.text(deep=True) or "").split()) for a in block.css("a"))
+    labels = sum(1 for w in words if w.strip("[]:,|").lower() in _PAGE_LINK_LABELS or not w.strip("[]:,|"))
+    return len(words) <= link_words + labels
+
+
+_PAGE_LINK_LABELS = frozenset({"next", "previous", "prev", "up", "home", "contents", "index", "top"})
 
 
 def _hidden(node: LexborNode) -> bool:

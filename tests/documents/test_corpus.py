@@ -75,6 +75,20 @@ def test_html_scripts_styles_navigation_and_hidden_parts_are_not_read(tmp_path):
         assert unwanted not in doc.text
 
 
+def test_html_navigation_bars_by_class_and_manual_page_links_are_not_read(tmp_path):
+    # DocBook and Texinfo manuals, and site templates, mark their navigation with classes and rel
+    page = (
+        "<title>T</title><div class='navheader'><table><tr><td><a accesskey='p' href='a.html'>Prev</a></td>"
+        "<td>Chapter 2</td></tr></table></div><div class='header'><p>Next: <a href='b.html' rel='next'>Using it</a>, "
+        "Previous: <a href='a.html' rel='prev'>Intro</a>, Up: <a href='index.html' rel='up'>Top</a> &nbsp; "
+        "[<a href='i.html' rel='index'>Index</a>]</p></div><ul class='breadcrumb'><li>Docs</li><li>Manual</li></ul>"
+        f"<p>{SENTENCE}</p><p>See the <a href='b.html' rel='next'>next chapter</a> for the rest of it.</p>"
+        "<div class='navfooter'><a href='b.html'>Next page</a></div>"
+    )
+    doc = read(tmp_path, "manual.html", page)
+    assert doc.text == f"{SENTENCE}\n\nSee the next chapter for the rest of it."
+
+
 def test_html_table_cells_are_blocks_of_their_own(tmp_path):
     page = (
         "<table><caption>Prices</caption><tr><th>Item</th><th>Cost</th></tr>"
