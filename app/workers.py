@@ -155,7 +155,7 @@ class PlaybackWorker(TrackedRunnable):
 
     def _synthesize(self, cancel: threading.Event):
         lower_thread_priority()  # on the producer thread, made for this one playback
-        return self.synthesizer.synthesize(self.text, self.config, cancel)
+        return self.synthesizer.synthesize(self.text, self.config, cancel, quick_start=True)
 
     def work(self):
         written = 0

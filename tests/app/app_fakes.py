@@ -45,6 +45,7 @@ class FakeSynthesizer:
         self._lock = threading.Lock()
         self.configs_seen: list[SynthesisConfig] = []
         self.texts: list[str] = []
+        self.quick_starts: list[bool] = []  # what each synthesize() call asked for
         self.warmed_up = False
 
     def warm_up(self) -> None:
@@ -65,9 +66,10 @@ class FakeSynthesizer:
                 return
             sum(i * i for i in range(2000))
 
-    def synthesize(self, text, config=SynthesisConfig(), cancel=None):
+    def synthesize(self, text, config=SynthesisConfig(), cancel=None, quick_start=False):
         with self._lock:
             self.texts.append(text)
+            self.quick_starts.append(quick_start)
         offset = 0
         index = 0
         names = [v.name for v in self.voices]

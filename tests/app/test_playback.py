@@ -33,6 +33,7 @@ def test_play_delivers_audio_and_moves_the_highlight_in_order(window, qtbot, fak
     assert np.allclose(played, expected, atol=1e-6)
     assert window.controller.state == STOPPED
     assert not window.editor.isReadOnly()
+    assert fake_synth.quick_starts[0] is True  # reading asks for the engine's quick start
 
 
 def test_highlight_follows_the_played_position_not_the_synthesis(window, qtbot, fake_sink):
@@ -173,7 +174,7 @@ def test_astral_characters_do_not_shift_the_highlight(window, qtbot):
 
 
 def test_synthesis_error_is_a_message_not_a_crash(window, qtbot, fake_synth):
-    def broken(text, config=None, cancel=None):
+    def broken(text, config=None, cancel=None, quick_start=False):
         raise RuntimeError("kernel exploded")
         yield  # pragma: no cover
 
