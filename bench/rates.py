@@ -13,13 +13,6 @@ Per voice and condition:
   sentences over all their reference words;
 - Distill-MOS (``training.distill_mos``), the mean over the sentences: about 1 (bad) to 5.
 
-``--slowed-back`` adds, for the rates above 1x, the WER of the same audio slowed back to 1x by
-a phase vocoder (librosa's time_stretch) and, as its control, the WER of the 1x audio sped up and
-slowed back by the same phase vocoder: Whisper base cannot follow fast speech (it misses most
-words of natural speech sped up 3x), so this asks instead whether the words are still in the
-audio. When the slowed-back WER is near the control's, what the engine's speed lost is no more
-than what the phase vocoder's round trip loses.
-
 A table goes to stdout, progress to stderr, and the figures and every transcript to ``--out``
 (JSON). Needs the evaluation tools (``sh training/install_evaluation.sh``): when one is missing
 the script says which in one line and exits 2. Everything runs on one thread; on a machine that
@@ -75,9 +68,7 @@ def condition_name(speed: float, pitch: float) -> str:
     return f"{speed:g}x" + (f" {pitch:+g} st" if pitch else "")
 
 
-def measure_voice(
-    voice: str, sentences: list[str], model: str | None, slowed_back: bool = False
-) -> tuple[dict, list[dict]]:
+def measure_voice(voice: str, sentences: list[str], model: str | None) -> tuple[dict, list[dict]]:
     """One voice in every condition of ``CONDITIONS``: {condition: figures} and the transcripts.
     Loads its own synthesizer, Whisper and Distill-MOS, so that voices can run in processes."""
     sys.path.insert(0, str(ROOT))  # training/ is not installed
@@ -95,7 +86,6 @@ def measure_voice(
         raise SystemExit(f"bench/rates.py: no voice {voice} in the model ({', '.join(synth.voice_names)})")
     transcribe = whisper_transcriber(threads=1)
     refs = [norm_words(s) for s in sentences]
-    normal_speed: list = []  # the 1x audio of each sentence, for the slowed-back control
     results: dict = {}
     transcripts = []
     started = time.perf_counter()
@@ -105,7 +95,7 @@ def measure_voice(
             config = SynthesisConfig(voice=voice, speed=speed, pitch=pitch)
             if (config.speed, config.pitch) != (speed, pitch):  # never measure a clamped rate
                 raise SystemExit(f"bench/rates.py: the engine clamps {condition_name(speed, pitch)}")
-            errors = words = slow_errors = control_errors = 0
+            errors = words = 0
             mos, seconds = [], 0.0
             for i, (text, ref) in enumerate(zip(sentences, refs)):
                 audio = np.concatenate([c.samples for c in synth.synthesize(text, config)])
@@ -113,13 +103,6 @@ def measure_voice(
                 sf.write(wav, audio, synth.sample_rate)
                 heard = transcribe(wav)
                 err = edit_distance(ref, norm_words(heard))
-                if speed == 1.0 and not pitch:
-                    normal_speed.append(audio)
-                if slowed_back and speed > 1 and not pitch:
-                    slow_errors += _slowed_back_errors(audio, 1 / speed, ref, wav, synth.sample_rate, transcribe)
-                    control_errors += _slowed_back_errors(
-                        _stretch(normal_speed[i], speed), 1 / speed, ref, wav, synth.sample_rate, transcribe
-                    )
                 errors, words = errors + err, words + len(ref)
                 mos.append(distill_mos(audio, synth.sample_rate))
                 transcripts.append(
@@ -135,9 +118,6 @@ def measure_voice(
                 "distill_mos": float(np.mean(mos)),
                 "audio_seconds": seconds,
             }
-            if slowed_back and speed > 1 and not pitch:
-                results[name]["wer_slowed_back"] = slow_errors / words
-                results[name]["wer_control"] = control_errors / words
             print(
                 f"{voice} {name}: WER {100 * errors / words:.1f}%, Distill-MOS {np.mean(mos):.2f} "
                 f"({time.perf_counter() - started:.0f} s)",
@@ -147,36 +127,16 @@ def measure_voice(
     return results, transcripts
 
 
-def _stretch(audio, rate: float):
-    """``audio`` played ``rate`` times faster, pitch kept (librosa's phase vocoder)."""
-    import librosa
-
-    return librosa.effects.time_stretch(audio, rate=rate)
-
-
-def _slowed_back_errors(audio, rate: float, ref: list[str], wav: Path, sample_rate: int, transcribe) -> int:
-    import soundfile as sf
-
-    from training.corpus.teacher_wer import edit_distance, norm_words
-
-    sf.write(wav, _stretch(audio, rate), sample_rate)
-    return edit_distance(ref, norm_words(transcribe(wav)))
-
-
-def measure(voices: list[str], sentences: list[str], model: str | None, jobs: int, slowed_back: bool = False) -> dict:
+def measure(voices: list[str], sentences: list[str], model: str | None, jobs: int) -> dict:
     """{voice: {condition: figures}} and the transcripts; ``jobs`` voices at a time, each in its
     own process on one thread."""
     if jobs == 1:
-        per_voice = [measure_voice(v, sentences, model, slowed_back) for v in voices]
+        per_voice = [measure_voice(v, sentences, model) for v in voices]
     else:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            per_voice = list(
-                pool.map(
-                    measure_voice, voices, [sentences] * len(voices), [model] * len(voices), [slowed_back] * len(voices)
-                )
-            )
+            per_voice = list(pool.map(measure_voice, voices, [sentences] * len(voices), [model] * len(voices)))
     return {
         "voices": {v: results for v, (results, _) in zip(voices, per_voice)},
         "transcripts": [t for _, transcripts in per_voice for t in transcripts],
@@ -198,21 +158,6 @@ def table(results: dict) -> str:
     return "\n".join(rows)
 
 
-def slowed_back_table(results: dict) -> str:
-    """WER of the fast audio as heard, slowed back to 1x, and the phase vocoder's own round trip."""
-    voices = list(results)
-    names = [n for n in next(iter(results.values())) if "wer_slowed_back" in results[voices[0]][n]]
-    head = ["rate"] + [f"{v}: as is / slowed back / control" for v in voices]
-    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for name in names:
-        cells = [results[v][name] for v in voices]
-        row = [name] + [
-            f"{100 * c['wer']:.1f}% / {100 * c['wer_slowed_back']:.1f}% / {100 * c['wer_control']:.1f}%" for c in cells
-        ]
-        rows.append("| " + " | ".join(row) + " |")
-    return "\n".join(rows)
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-n", "--sentences", type=int, default=30, help="the first N sentences (default 30)")
@@ -220,9 +165,6 @@ def main(argv=None) -> int:
     ap.add_argument("--model", default=None, help="a model file (default: the bundled model)")
     ap.add_argument("--out", type=Path, required=True, help="where the JSON results go")
     ap.add_argument("--jobs", type=int, default=1, help="voices measured at a time, a process each (default 1)")
-    ap.add_argument(
-        "--slowed-back", action="store_true", help="also the WER of fast audio slowed back to 1x, and its control"
-    )
     args = ap.parse_args(argv)
     missing = missing_tools()
     if missing:
@@ -237,7 +179,7 @@ def main(argv=None) -> int:
         ap.error("--sentences must be at least 1")
     voices = [v for v in args.voices.split(",") if v]
     started = time.perf_counter()
-    measured = measure(voices, sentences, args.model, max(1, args.jobs), args.slowed_back)
+    measured = measure(voices, sentences, args.model, max(1, args.jobs))
     summary = {
         "sentences": len(sentences),
         "sentence_file": str(SENTENCES.relative_to(ROOT)),
@@ -251,9 +193,6 @@ def main(argv=None) -> int:
     args.out.write_text(json.dumps(summary, indent=1))
     print(f"{len(sentences)} sentences, {summary['seconds']:.0f} s; {summary['machine']}")
     print(table(measured["voices"]))
-    if args.slowed_back:
-        print()
-        print(slowed_back_table(measured["voices"]))
     return 0
 
 

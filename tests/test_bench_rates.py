@@ -47,19 +47,6 @@ def test_the_table_has_a_row_per_condition_and_a_mean(rates):
     assert lines[3] == "| 4.5x | 50.0% / 2.00 | 30.0% / 1.00 | 40.0% / 1.50 |"
 
 
-def test_the_slowed_back_table_has_the_fast_rates_only(rates):
-    def figures(wer, slowed=None, control=None):
-        row = {"errors": 0, "words": 10, "wer": wer, "distill_mos": 3.0}
-        if slowed is not None:
-            row.update(wer_slowed_back=slowed, wer_control=control)
-        return row
-
-    table = rates.slowed_back_table({"a": {"1x": figures(0.1), "3x": figures(0.9, 0.2, 0.15)}})
-    lines = table.splitlines()
-    assert lines[0] == "| rate | a: as is / slowed back / control |"
-    assert lines[2:] == ["| 3x | 90.0% / 20.0% / 15.0% |"]
-
-
 def test_missing_evaluation_tools_are_named_in_one_line_and_exit_2(rates, monkeypatch, capsys, tmp_path):
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None if name == "distillmos" else real(name))
