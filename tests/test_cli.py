@@ -617,13 +617,15 @@ def test_synth_chapters_into_a_folder_with_subtitles(model_path, tmp_path, monke
 
     text = "Hello there.\n\nHow are you today?\n\nThe weather is fine."
     document = Document(text, "Book", chapters=(Chapter("One", 0), Chapter("Two", 14), Chapter("Three", 34)))
-    real_read_text = cli._read_text
+    from bittts import command_support
+
+    real_read_text = command_support.read_text
 
     def read_text(args):  # what the document reader gives `synth --file book.epub`
         args.document = document
         return real_read_text(args)
 
-    monkeypatch.setattr(cli, "_read_text", read_text)
+    monkeypatch.setattr(command_support, "read_text", read_text)
     folder = tmp_path / "book"
     argv = ["synth", text, "-o", str(folder), "--chapters", "--subtitles", "vtt", "--model", str(model_path)]
     assert cli.main(argv) == cli.EXIT_OK
