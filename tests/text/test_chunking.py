@@ -32,6 +32,15 @@ def test_abbreviation_at_sentence_end_splits_before_capital():
     assert texts(split_sentences(text)) == ["We sold apples, pears, etc.", "The rest was given away."]
 
 
+def test_an_initialism_before_the_word_it_qualifies_does_not_split():
+    text = "The U.S. Army met U.K. Government officials. They flew to the U.S. Then they rested."
+    assert texts(split_sentences(text)) == [
+        "The U.S. Army met U.K. Government officials.",
+        "They flew to the U.S.",
+        "Then they rested.",
+    ]
+
+
 def test_decimals_and_urls_do_not_split():
     text = "Pi is 3.14 or so. See example.com for more."
     assert texts(split_sentences(text)) == ["Pi is 3.14 or so.", "See example.com for more."]

@@ -4,7 +4,7 @@ reading ("OK", "JPEG")."""
 
 from __future__ import annotations
 
-from .data import ABBR_ONLY_BEFORE_NUMBER, ABBREVIATIONS, DOTTED, SPECIAL_WORDS
+from .data import ABBR_ONLY_BEFORE_NUMBER, ABBREVIATIONS, DOTTED, SPECIAL_WORDS, WORDS
 
 
 def read_special_word(sc, m):
@@ -26,9 +26,12 @@ def read_dotted(sc, m):
         if low in ("a.m.", "p.m.", "et al."):
             sc.end_period(b)
         return b
-    # "U.S.A." -> spelled letters; the last period may end the sentence
+    # "U.S.A." -> spelled letters; the last period may end the sentence, unless the capitalized
+    # word after it is one an initialism usually qualifies ("the U.S. Army", "a U.K. Government")
     sc.spell(text.replace(".", ""), a, b)
-    sc.end_period(b)
+    nxt = sc.adjacent_next(b)
+    if not (nxt and nxt[0] in WORDS.after_initialisms):
+        sc.end_period(b)
     return b
 
 

@@ -12,6 +12,8 @@ attribute per list). ``word_lists.tsv``:
 - sentence_starters: capitalized words that usually begin a sentence: "plan B. Then ..." ends
   after "B.";
 - onsets, codas: the letter groups that may begin and end an English word (the heuristic);
+- after_initialisms: capitalized words that a dotted initialism usually qualifies, so that its
+  period does not end the sentence ("the U.S. Army", "U.K. Government");
 - titles_without_period: titles that may be written without a period before a capitalized
   name ("Mr Smith");
 - roman_cardinal_context: words after which a Roman numeral is a cardinal ("Chapter IV");
