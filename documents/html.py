@@ -133,6 +133,11 @@ def parse_html(markup: str) -> tuple[LexborHTMLParser, str]:
             seen.add(block.mem_id)
             if _only_page_links(block):
                 block.decompose()
+    if "<details" in lowered:  # a closed disclosure shows its summary only
+        for details in tree.css("details:not([open])"):
+            for child in list(details.iter(include_text=True)):
+                if child.tag != "summary":
+                    child.decompose()
     if "skip" in lowered:  # "Skip to main content": a link for keyboards, not part of the page
         for node in tree.css('a[href^="#"]'):
             if _SKIP_LINK_RE.match(node.text(deep=True)):

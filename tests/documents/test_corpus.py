@@ -89,6 +89,15 @@ def test_html_navigation_bars_by_class_and_manual_page_links_are_not_read(tmp_pa
     assert doc.text == f"{SENTENCE}\n\nSee the next chapter for the rest of it."
 
 
+def test_html_closed_details_show_their_summary_only(tmp_path):
+    page = (
+        f"<title>T</title><p>{SENTENCE}</p><details><summary>Keyboard shortcuts</summary><p>Press F1 for help.</p>"
+        "</details><details open><summary>Notes</summary><p>Shown when open.</p></details>"
+    )
+    doc = read(tmp_path, "details.html", page)
+    assert doc.text == f"{SENTENCE}\n\nKeyboard shortcuts\n\nNotes\n\nShown when open."
+
+
 def test_html_table_cells_are_blocks_of_their_own(tmp_path):
     page = (
         "<table><caption>Prices</caption><tr><th>Item</th><th>Cost</th></tr>"
