@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTemporaryDir
-from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
+import numpy as np
+from PySide6.QtCore import QSize, QTemporaryDir
+from PySide6.QtGui import QColor, QIcon, QImage, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
 THEME_LABELS = {"system": "&System", "light": "&Light", "dark": "&Dark", "high-contrast": "&High contrast"}
@@ -118,9 +119,15 @@ def tint_colour(palette: QPalette, tint: str) -> QColor | None:
     return QColor(colour) if contrast_ratio(QColor(colour), palette.color(_P.Text)) >= minimum else None
 
 
+INK_GAIN = 1.6  # how dark a pixel must be to count as fully ink: mid-grey outlines stay solid
+
+
 def tinted_icon(icon: QIcon, palette: QPalette, size: QSize, device_pixel_ratio: float = 1.0) -> QIcon:
-    """``icon``'s shape in the palette's button text (disabled: half way to the window colour,
-    still 3:1), drawn at ``size`` - so icons drawn for a light background show on any."""
+    """``icon`` redrawn in the palette's button text (disabled: half way to the window colour,
+    still 3:1), at ``size``, so icons drawn for a light background show on any. Its dark
+    pixels are its ink and its light ones its fill: a pixel's darkness sets how much of the
+    colour it takes, so a folder keeps its outline and its pale fill fades (``ink_alpha``),
+    rather than becoming a blot."""
     normal = palette.color(_P.ButtonText)
     window = palette.color(_P.Window)
     colours = {QIcon.Mode.Normal: normal, QIcon.Mode.Disabled: visible_against(normal, window)}
@@ -128,18 +135,33 @@ def tinted_icon(icon: QIcon, palette: QPalette, size: QSize, device_pixel_ratio:
     result = QIcon()
     for scale in {1.0, device_pixel_ratio}:
         pixels = QSize(round(size.width() * scale), round(size.height() * scale))
-        shape = icon.pixmap(pixels)
+        alpha = ink_alpha(icon.pixmap(pixels).toImage())
         for mode, colour in colours.items():
-            pixmap = QPixmap(shape.size())
-            pixmap.fill(Qt.GlobalColor.transparent)
-            painter = QPainter(pixmap)
-            painter.drawPixmap(0, 0, shape)
-            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
-            painter.fillRect(pixmap.rect(), colour)  # keeps the shape's alpha, takes the colour
-            painter.end()
+            pixmap = QPixmap.fromImage(_coloured(alpha, colour))
             pixmap.setDevicePixelRatio(scale)
             result.addPixmap(pixmap, mode)
     return result
+
+
+def ink_alpha(image: QImage) -> np.ndarray:
+    """[height, width] uint8 opacity of an icon's ink: its alpha times its darkness (Rec. 709
+    luminance, scaled by ``INK_GAIN`` so that outlines and glyphs stay opaque)."""
+    argb = image.convertToFormat(QImage.Format.Format_ARGB32)
+    h, w = argb.height(), argb.width()
+    rows = np.frombuffer(argb.constBits(), np.uint8, count=argb.bytesPerLine() * h).reshape(h, -1)
+    bgra = rows[:, : 4 * w].reshape(h, w, 4).astype(np.float32) / 255
+    luminance = 0.0722 * bgra[..., 0] + 0.7152 * bgra[..., 1] + 0.2126 * bgra[..., 2]
+    ink = np.clip((1 - luminance) * INK_GAIN, 0, 1)
+    return np.round(bgra[..., 3] * ink * 255).astype(np.uint8)
+
+
+def _coloured(alpha: np.ndarray, colour: QColor) -> QImage:
+    h, w = alpha.shape
+    pixels = np.empty((h, w, 4), np.uint8)
+    pixels[..., 0], pixels[..., 1], pixels[..., 2] = colour.blue(), colour.green(), colour.red()
+    pixels[..., 3] = alpha
+    image = QImage(pixels.data, w, h, 4 * w, QImage.Format.Format_ARGB32)
+    return image.copy()  # own the pixels: the array goes away
 
 
 _arrow_folder: list[QTemporaryDir] = []  # the spin box arrows drawn for the style sheets, for the process

@@ -338,3 +338,20 @@ def test_the_measure_fails_black_on_black():
     lum, _ = luminance_of(image)
     assert lum.shape == (10, 40) and lum.max() == 0.0
     assert contrast_ratio(QColor("#767676"), QColor("#ffffff")) == pytest.approx(4.54, abs=0.01)
+
+
+def test_recoloured_icons_keep_their_outline_and_fade_their_fill(qtbot):
+    # an icon drawn for a light background: a dark outline around a pale fill. Painting its whole
+    # shape in the theme's colour made a blot; its ink keeps the outline and drops the fill
+    from bittts.app.themes import ink_alpha
+
+    image = QImage(12, 12, QImage.Format.Format_ARGB32)
+    image.fill(QColor(0, 0, 0, 0))
+    for i in range(2, 10):
+        for j in range(2, 10):
+            edge = i in (2, 9) or j in (2, 9)
+            image.setPixelColor(i, j, QColor(40, 40, 40) if edge else QColor(250, 240, 200))
+    alpha = ink_alpha(image)
+    assert alpha[2, 5] == 255 and alpha[9, 5] == 255  # the outline stays solid
+    assert alpha[5, 5] < 40  # the pale fill nearly vanishes
+    assert alpha[0, 0] == 0  # transparent stays transparent
