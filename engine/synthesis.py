@@ -501,18 +501,6 @@ class Synthesizer:
                 )
 
     # --- units -> audio --------------------------------------------------------------------
-    def _render(
-        self, unit: _Unit, cfg: SynthesisConfig, seed: int, cancel: threading.Event | None
-    ) -> tuple[np.ndarray | None, np.ndarray]:
-        """The speech of one unit (without its pauses) and the frames of each phone; None when
-        cancelled. Checks ``cancel`` between stages."""
-        speech = self._speech(unit, cfg, seed, cancel)
-        if speech is None or speech.run is None:
-            return (None if speech is None else np.zeros(0, np.float32)), (
-                np.zeros(0, np.int64) if speech is None else speech.durations
-            )
-        return self._speech_part(speech, speech.run.frames, cancel), speech.durations
-
     def _speech(self, unit: _Unit, cfg: SynthesisConfig, seed: int, cancel: threading.Event | None) -> _Speech | None:
         """A unit through the acoustic model, ready to be vocoded in one or more parts; None when
         cancelled (the acoustic frames of an empty unit: ``run`` None)."""
