@@ -32,8 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 
-from bittts.engine.audio_output import AudioUnavailable
-from bittts.engine.audio_output import _sounddevice as sounddevice_module
+from bittts.engine.audio_output import AudioUnavailable, sounddevice_module
 
 __all__ = [
     "DeviceWatcher",

@@ -435,7 +435,8 @@ def synthesize_ahead(
 
 
 # --- the sound card -------------------------------------------------------------------------
-def _sounddevice() -> ModuleType:
+def sounddevice_module() -> ModuleType:
+    """The sounddevice module; AudioUnavailable when it or the PortAudio library cannot load."""
     try:
         import sounddevice
     except (ImportError, OSError) as exc:  # OSError: the PortAudio library is missing
@@ -445,7 +446,7 @@ def _sounddevice() -> ModuleType:
 
 def check_output_device() -> None:
     """Raise AudioUnavailable with a plain reason when there is no output device."""
-    sd = _sounddevice()
+    sd = sounddevice_module()
     try:
         sd.query_devices(kind="output")
     except Exception as exc:  # noqa: BLE001 - sounddevice raises PortAudioError or ValueError here
@@ -457,7 +458,7 @@ def open_output_stream(sample_rate: int, **options: Any) -> Any:  # a sounddevic
     """A started mono float32 ``sounddevice.OutputStream`` (``options``: blocksize, latency,
     device, callback...); raises AudioUnavailable when there is none to open."""
     check_output_device()
-    sd = _sounddevice()
+    sd = sounddevice_module()
     try:
         stream = sd.OutputStream(samplerate=sample_rate, channels=1, dtype="float32", **options)
     except Exception as exc:  # noqa: BLE001 - PortAudioError, ValueError: no device or no such rate
