@@ -8,6 +8,7 @@ command line and the audiobook exporter all cut and navigate the same string.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,8 +69,8 @@ class DocumentBuilder:
 
     def add(self, kind: str, text: str, level: int = 0) -> None:
         """A block; whitespace is collapsed (code keeps its lines), an empty one is skipped."""
-        if kind == "code":
-            text = "\n".join(line.rstrip() for line in text.strip("\n").split("\n")).strip("\n")
+        if kind == "code":  # its lines kept, the indentation they share dropped
+            text = textwrap.dedent("\n".join(line.rstrip() for line in text.strip("\n").split("\n"))).strip("\n")
         else:
             text = " ".join(text.split())
         if not text:

@@ -229,6 +229,12 @@ def test_markdown_tables_code_lists_links_and_emphasis(tmp_path):
     assert doc.title == "Title"
 
 
+def test_code_blocks_lose_their_shared_indentation_and_keep_the_rest(tmp_path):
+    # hypothesis found "     [" read as " [": an indented code block kept its fifth space
+    doc = read(tmp_path, "code.md", "Intro.\n\n     [\n\n```\n  def f():\n      return 1\n```\n")
+    assert texts(doc, "code") == ["[", "def f():\n    return 1"]
+
+
 def test_markdown_reference_links_defined_far_below_resolve(tmp_path):
     source = "See [the docs][docs] now.\n\n" + "Filler paragraph.\n\n" * 3000 + "[docs]: http://x.invalid\n"
     doc = read(tmp_path, "refs.md", source)
