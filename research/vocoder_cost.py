@@ -66,6 +66,7 @@ from training.model.config import ModelConfig
 from training.model.discriminator import SpectrogramDiscriminator, discriminator_loss, generator_losses, judged_frozen
 from training.model.networks import VocoderNet
 from training.model.quant import TernaryConv1d
+from training.model.vocos import VocosVocoder, spectrum_to_wave
 
 SAMPLE_RATE = KOKORO_LAYOUT.sample_rate  # 24,000 Hz
 HOP = KOKORO_LAYOUT.hop  # 300 samples a frame (12.5 ms)
@@ -77,17 +78,6 @@ MPD_CHANNELS = (32, 128, 512, 1024, 1024)  # HiFi-GAN's
 
 # --------------------------------------------------------------------------------------------
 # Building blocks
-
-
-class LayerNorm1d(nn.Module):
-    """LayerNorm over the channels of [batch, channels, frames]."""
-
-    def __init__(self, channels: int):
-        super().__init__()
-        self.norm = nn.LayerNorm(channels)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.norm(x.transpose(1, 2)).transpose(1, 2)
 
 
 class SubpixelUpsample(nn.Module):
@@ -132,47 +122,8 @@ class MultiReceptiveField(nn.Module):
         return sum(block(x) for block in self.blocks) / len(self.blocks)
 
 
-def spectrum_to_wave(out: torch.Tensor, n_fft: int, hop: int) -> torch.Tensor:
-    """[B, n_fft + 2, T] (log-magnitude bins, then phase bins) -> [B, T * hop] by torch.istft.
-    The last frame is repeated once, so that T + 1 centred frames cover T * hop samples."""
-    out = F.pad(out.float(), (0, 1), mode="replicate")
-    log_mag, phase = out.chunk(2, dim=1)
-    spec = torch.polar(torch.exp(log_mag.clamp(max=6.0)), phase)
-    window = torch.hann_window(n_fft, device=out.device)
-    frames = out.shape[2] - 1
-    return torch.istft(spec, n_fft, hop_length=hop, win_length=n_fft, window=window, center=True, length=frames * hop)
-
-
 # --------------------------------------------------------------------------------------------
 # The candidates: each maps features [B, inputs, frames] to audio [B, frames * hop]
-
-
-class VocosVocoder(nn.Module):
-    """ConvNeXt-like blocks at frame rate, an fp 1x1 head to STFT magnitude and phase, iSTFT."""
-
-    def __init__(self, channels: int = 256, blocks: int = 4, n_fft: int = 1200, hop: int = HOP, kernel: int = 7):
-        super().__init__()
-        self.n_fft, self.hop = n_fft, hop
-        self.embed = TernaryConv1d(N_MELS, channels, kernel, padding=kernel // 2)
-        self.embed_norm = LayerNorm1d(channels)
-        self.depthwise = nn.ModuleList(
-            TernaryConv1d(channels, channels, kernel, padding=kernel // 2, groups=channels) for _ in range(blocks)
-        )
-        self.norms = nn.ModuleList(LayerNorm1d(channels) for _ in range(blocks))
-        self.expand = nn.ModuleList(TernaryConv1d(channels, 3 * channels, 1) for _ in range(blocks))
-        self.project = nn.ModuleList(TernaryConv1d(3 * channels, channels, 1) for _ in range(blocks))
-        self.scales = nn.ParameterList(nn.Parameter(torch.full((channels, 1), 0.1)) for _ in range(blocks))
-        self.out_norm = LayerNorm1d(channels)
-        self.head = nn.Conv1d(channels, n_fft + 2, 1)  # fp: the sensitive last layer
-
-    def network(self, mel: torch.Tensor) -> torch.Tensor:
-        h = self.embed_norm(self.embed(mel))
-        for dw, norm, up, down, scale in zip(self.depthwise, self.norms, self.expand, self.project, self.scales):
-            h = h + scale * down(F.gelu(up(norm(dw(h)))))
-        return self.head(self.out_norm(h))
-
-    def synthesize(self, out: torch.Tensor, extra) -> torch.Tensor:
-        return spectrum_to_wave(out, self.n_fft, self.hop)
 
 
 class UpsamplingStack(nn.Module):
@@ -274,12 +225,12 @@ class Candidate:
 def candidates(tiny: bool = False) -> dict[str, Candidate]:
     """Every candidate by name; ``tiny`` builds each at a few channels (for the tests)."""
     if tiny:
-        vocos = lambda c, b: lambda: VocosVocoder(16, 1)  # noqa: E731
+        vocos = lambda c, b: lambda: VocosVocoder(16, 1, hop=HOP, inputs=N_MELS, depthwise_quantized=True)  # noqa: E731
         istft = lambda: ISTFTNetVocoder(16)  # noqa: E731
         hifi = lambda: HiFiGANVocoder(32, kernels=(3,))  # noqa: E731
         base = lambda: DDSPBaseline(ModelConfig(vocoder_channels=16, vocoder_layers=1))  # noqa: E731
     else:
-        vocos = lambda c, b: lambda: VocosVocoder(c, b)  # noqa: E731
+        vocos = lambda c, b: lambda: VocosVocoder(c, b, hop=HOP, inputs=N_MELS, depthwise_quantized=True)  # noqa: E731
         istft = lambda: ISTFTNetVocoder(256)  # noqa: E731
         hifi = lambda: HiFiGANVocoder(128)  # noqa: E731
         base = lambda: DDSPBaseline()  # noqa: E731

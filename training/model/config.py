@@ -33,6 +33,12 @@ class ModelConfig:
     max_harmonics: int = 100
     harmonic_ceiling: float = 0.95  # harmonics above this share of Nyquist are silent
     noise_fft: int = 512  # STFT size of the filtered-noise path (hop = hop_size)
+    # --- or the neural vocoder (issue 30; training/model/vocos.py): log-mel -> STFT -> samples ---
+    vocoder_kind: str = "ddsp"  # "ddsp": the network above + harmonic-plus-noise; "vocos": VocosVocoder
+    vocos_channels: int = 256
+    vocos_blocks: int = 4  # ConvNeXt-like blocks (docs/experiments/2026-12-vocoder-cost.md)
+    vocos_kernel: int = 7
+    vocos_fft: int = 1200  # the inverse STFT's size: a window of 4 hops at the Kokoro layout's hop 300
     # --- quantization ---
     quantize_acoustic: bool = True  # ternary convs in the acoustic model
     quantize_vocoder: bool = True  # ternary convs in the vocoder network
