@@ -18,10 +18,40 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from training.corpus.features import CLASSIC_LAYOUT, KOKORO_LAYOUT, FrameLayout
 from training.model.networks import LOG_F0_MEAN, LOG_F0_STD
+from training.teachers.voices import KOKORO_VOICES, VOICES, TeacherVoice
 
 CORPUS = Path("work-data/corpus")
 MANIFEST = CORPUS / "features" / "manifest.jsonl"
+MANIFEST_KOKORO = CORPUS / "features-24k" / "manifest.jsonl"
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A corpus the trainer can learn from: its features' manifest (the audio lies in the
+    ``audio/<voice>/<id>.wav`` beside the manifest's folder), their frame layout, and its voices
+    in the model's speaker order (model speaker i is ``voices[i]``, whatever its corpus id)."""
+
+    name: str
+    manifest: Path
+    layout: FrameLayout
+    voices: tuple[TeacherVoice, ...]
+
+    def speaker_index(self) -> dict[int, int]:
+        """Corpus speaker id -> the model's (0 to len(voices) - 1)."""
+        return {v.speaker_id: i for i, v in enumerate(self.voices)}
+
+    def seconds_to_frames(self, seconds: float) -> int:
+        return max(1, round(seconds * self.layout.sample_rate / self.layout.hop))
+
+
+CORPORA = {
+    # the first corpus: 8 voices, 22,050 Hz, hop 256 (speaker ids 0-7, the model's as they are)
+    "classic": Corpus("classic", MANIFEST, CLASSIC_LAYOUT, VOICES),
+    # the second generation's (issue 30): 10 Kokoro voices, 24 kHz, hop 300 (corpus ids 8-17 -> 0-9)
+    "kokoro": Corpus("kokoro", MANIFEST_KOKORO, KOKORO_LAYOUT, KOKORO_VOICES),
+}
 
 
 def interpolated_log_f0(f0: np.ndarray) -> np.ndarray:
@@ -89,7 +119,12 @@ def load_split(
     limit: int | None = None,
     speakers: set | None = None,
     per_speaker: int | None = None,
+    speaker_index: dict[int, int] | None = None,
 ) -> list[Utterance]:
+    """The utterances of a split (``select_rows`` picks them), their audio at
+    ``<manifest's folder>/../audio/<voice>/<id>.wav``. ``speaker_index`` maps the corpus' speaker
+    ids to the model's (``Corpus.speaker_index``); a row of a speaker outside it is refused."""
+    audio = manifest.parent.parent / "audio"
     out = []
     for r in select_rows(split, manifest, limit, speakers, per_speaker):
         path = Path(r["path"])
@@ -99,17 +134,22 @@ def load_split(
             f0 = z["f0"].astype(np.float32)
             norm = (interpolated_log_f0(f0) - LOG_F0_MEAN) / LOG_F0_STD
             durations = z["durations"].astype(np.int64)
+            speaker_id = int(z["speaker_id"])
+            if speaker_index is not None:
+                if speaker_id not in speaker_index:
+                    raise ValueError(f"{path}: speaker id {speaker_id} is not one of {sorted(speaker_index)}")
+                speaker_id = speaker_index[speaker_id]
             out.append(
                 Utterance(
                     id=r["id"],
-                    speaker_id=int(z["speaker_id"]),
+                    speaker_id=speaker_id,
                     phones=z["phone_ids"].astype(np.int64),
                     durations=durations,
                     mel=z["mel"].astype(np.float16),
                     norm_log_f0=norm,
                     voiced=z["voiced"].astype(np.float32),
                     phone_pitch=phone_means(norm, durations),
-                    wav_path=CORPUS / "audio" / r["speaker"] / f"{r['id']}.wav",
+                    wav_path=audio / r["speaker"] / f"{r['id']}.wav",
                 )
             )
     return out

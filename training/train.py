@@ -1,13 +1,18 @@
-"""Train the BitTTS model (DDSP vocoder, then acoustic model) on this CPU, resumably.
+"""Train the BitTTS model (vocoder, then acoustic model) on this CPU, resumably.
 
 Stages, each resumed where it stopped: vocoder on ground-truth features; acoustic model (L1);
 vocoder fine-tuning on the acoustic model's frames, the acoustic model learning with it (unless
 --finetune-acoustic-lr 0) against a spectrogram discriminator (unless --finetune-adversarial-weight 0).
+The vocoder is the DDSP (harmonic-plus-noise, --vocoder-kind ddsp) or the neural Vocos
+(--vocoder-kind vocos, training/model/vocos.py), whose first stage also meets the discriminator
+(--vocoder-adversarial-from). The corpus is the first one (8 voices, 22,050 Hz) or the Kokoro
+voices' (--corpus kokoro: 10 voices, 24 kHz; a side run, work-data/runs/kokoro/, by default).
 docs/training.md has the procedure; docs/experiments/ why each setting is what it is.
 
     nice .venv/bin/python -m training.train                   # resume (or start), run the schedule
     .venv/bin/python -m training.train --minutes 60           # stop after an hour, saving state
     .venv/bin/python -m training.train --device cuda          # the same code on a GPU
+    nice .venv/bin/python -m training.train --corpus kokoro --vocoder-kind vocos   # the second generation
 
 Needs the corpus features (python -m training.corpus.features). Saves the full state
 (optimizers included) to work-data/checkpoints/model.pt every --checkpoint-every steps, and a
@@ -24,6 +29,7 @@ import json
 import math
 import os
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -31,29 +37,41 @@ import torch
 import torch.nn.functional as F
 
 from training.corpus.features import mel_filterbank
-from training.data import MANIFEST, WaveCache, acoustic_batches, load_split, vocoder_batches
+from training.data import CORPORA, WaveCache, acoustic_batches, load_split, vocoder_batches
 from training.model import ddsp
 from training.model.config import ModelConfig
 from training.model.discriminator import SpectrogramDiscriminator, discriminator_loss, generator_losses, judged_frozen
 from training.model.networks import LOG_F0_MEAN, LOG_F0_STD, AcousticModel, VocoderNet
+from training.model.vocos import VocosVocoder
 from training.run_info import COMPACT_CHECKPOINT, FULL_CHECKPOINT, RUNS, finetune_steps_heard, hardware_hours
 
 FINETUNE_SECONDS_PER_STEP = 0.5  # 2 cores; used to leave the fine-tuning its time within --minutes
 ADVERSARIAL_FINETUNE_SECONDS_PER_STEP = 1.0  # the same with the spectrogram discriminator
+VOCOS_ADVERSARIAL_FROM = 1000  # the Vocos vocoder stage's default --vocoder-adversarial-from
+# (research.copy_synthesis --discriminator-from's default)
+VOCOS_BETAS = (0.8, 0.99)  # the Vocos vocoder's Adam betas: research.copy_synthesis's (HiFi-GAN's)
 
 
 @dataclass
 class TrainConfig:
+    corpus: str = "classic"  # "classic": the first 8 voices (22,050 Hz, hop 256); "kokoro": the 10 Kokoro
+    # voices (24 kHz, hop 300; training.data.CORPORA), a side run ("kokoro") unless --run names another
+    vocoder_kind: str = "ddsp"  # "ddsp": VocoderNet + harmonic-plus-noise; "vocos": VocosVocoder (issue 30)
     vocoder_steps: int = 4000  # 1,000 -> 3,500 -> 7,000 steps took copy-synthesis WER 15.9% -> 9.8% -> 8.3% (8 voices)
     acoustic_steps: int = 20000  # where the rest of the time goes (--minutes usually ends it first)
     finetune_steps: int = 300  # vocoder on the acoustic model's own (teacher-forced) frames
     vocoder_batch: int = 8
-    segment_frames: int = 86  # 1 s vocoder segments
+    segment_seconds: float = 1.0  # vocoder segments (86 frames at hop 256, 80 at hop 300: segment_frames)
     vocoder_utterances: int = 3000  # waveforms kept in memory for vocoder training
-    acoustic_max_frames: int = 5600  # about 16 utterances of 4 s per batch
+    acoustic_batch_seconds: float = 65.0  # audio per acoustic batch at most: about 16 utterances of 4 s
+    # (5,599 frames at hop 256, 5,200 at hop 300: acoustic_max_frames)
     vocoder_lr: float = 1e-3
     vocoder_fft_sizes: str = "256,512,1024,2048"  # 256 resolves consonant onsets the larger sizes smear
     vocoder_mel_weight: float = 1.0  # the vocoder's stages add this x log-mel L1 (ddsp.log_mel_l1; 0: off)
+    vocoder_adversarial_from: int | None = None  # the vocoder stage meets the spectrogram discriminator from
+    # this step (it learns discriminator_warmup steps alone first); None: 1000 for vocos (it needs one to
+    # learn phase; research.copy_synthesis), never for the DDSP (its recipe); < 0: never
+    vocoder_adversarial_weight: float = 0.3  # that stage's weight on (adversarial + 2 x feature matching)
     acoustic_lr: float = 1e-3
     mel_edge_weight: float = 1.0  # the acoustic model's mel L1 weighs frames at phone boundaries (within
     # EDGE_FRAMES of one: the transitions that carry consonants) this many times the others (1: plain L1)
@@ -81,18 +99,41 @@ class TrainConfig:
     width: float = 1.0  # channel multiplier for the acoustic model and vocoder (ablations)
     run: str = ""  # a named side run (ablations): its own checkpoint under work-data/runs/, nothing committed
 
+    @property
+    def segment_frames(self) -> int:
+        return CORPORA[self.corpus].seconds_to_frames(self.segment_seconds)
+
+    @property
+    def acoustic_max_frames(self) -> int:
+        return CORPORA[self.corpus].seconds_to_frames(self.acoustic_batch_seconds)
+
+    @property
+    def adversarial_from(self) -> int | None:
+        """The vocoder stage's first step against the discriminator, None for never."""
+        step = self.vocoder_adversarial_from
+        if step is None:
+            step = VOCOS_ADVERSARIAL_FROM if self.vocoder_kind == "vocos" else -1
+        return step if step >= 0 and self.vocoder_adversarial_weight > 0 else None
+
+    def run_name(self) -> str:
+        """The side run this configuration trains: --run, or "kokoro" for the Kokoro corpus (its
+        model is not the bundled one: training/checkpoints/bittts.pt stays the first corpus')."""
+        return self.run or ("kokoro" if self.corpus == "kokoro" else "")
+
 
 def scaled_config(cfg: ModelConfig, width: float) -> ModelConfig:
-    """The configuration with every conv width multiplied by ``width`` (multiples of 16)."""
+    """The configuration with every conv width multiplied by ``width`` (multiples of 16): the
+    acoustic model's and the vocoder's (the Vocos channels for a Vocos vocoder)."""
     if width == 1.0:
         return cfg
     scale = lambda c: max(16, int(round(c * width / 16)) * 16)  # noqa: E731
-    return replace(
+    scaled = replace(
         cfg,
         encoder_channels=scale(cfg.encoder_channels),
         decoder_channels=scale(cfg.decoder_channels),
         vocoder_channels=scale(cfg.vocoder_channels),
     )
+    return replace(scaled, vocos_channels=scale(cfg.vocos_channels)) if cfg.vocoder_kind == "vocos" else scaled
 
 
 def cpu_has_bf16() -> bool:
@@ -187,8 +228,45 @@ def acoustic_loss(
     return (total, parts, out) if return_frames else (total, parts)
 
 
+def build_vocoder(cfg: ModelConfig) -> VocoderNet | VocosVocoder:
+    """The vocoder ``cfg.vocoder_kind`` names, as the exporter builds it from a checkpoint's config."""
+    if cfg.vocoder_kind == "vocos":
+        return VocosVocoder.from_config(cfg)
+    if cfg.vocoder_kind == "ddsp":
+        return VocoderNet(cfg)
+    raise ValueError(f"vocoder_kind {cfg.vocoder_kind!r}: this trainer has 'ddsp' and 'vocos'")
+
+
+def vocoder_wave(
+    model: VocoderNet | VocosVocoder, feats: torch.Tensor, f0: torch.Tensor | None, cfg: ModelConfig, device, bf16: bool
+) -> torch.Tensor:
+    """The vocoder's waveform [B, S * hop] of frames ``feats`` [B, n_mels + 2, S] (the Vocos
+    vocoder reads their mel alone, and takes [B, n_mels, S] too) and F0 in Hz [B, S] (the DDSP's
+    harmonics; None for Vocos). The network runs under bf16 autocast when ``bf16``, the synthesis
+    (harmonic-plus-noise or inverse STFT) in fp32."""
+    with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
+        if cfg.vocoder_kind == "vocos":
+            out = model.network(feats[:, : cfg.n_mels])
+        else:
+            mask = torch.ones(feats.shape[0], 1, feats.shape[2], device=device)
+            envelope, gains = model(feats, mask)
+    if cfg.vocoder_kind == "vocos":
+        return model.synthesize(out)
+    noise = torch.randn(feats.shape[0], feats.shape[2], cfg.noise_fft, device=device)
+    return ddsp.synthesize(
+        f0,
+        envelope.float(),
+        gains.float(),
+        noise,
+        cfg.sample_rate,
+        cfg.hop_size,
+        cfg.max_harmonics,
+        cfg.harmonic_ceiling,
+    )
+
+
 def vocoder_loss(
-    model: VocoderNet,
+    model: VocoderNet | VocosVocoder,
     batch,
     cfg: ModelConfig,
     device,
@@ -199,22 +277,10 @@ def vocoder_loss(
     mel_filterbank: torch.Tensor | None = None,
 ):
     """(multi-resolution STFT loss, plus ``mel_weight`` x log-mel L1 (``ddsp.log_mel_l1``), its
-    parts as floats), and the waveform when ``return_wave``."""
-    feats, f0, audio = (t.to(device) for t in batch)
-    mask = torch.ones(feats.shape[0], 1, feats.shape[2], device=device)
-    with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
-        envelope, gains = model(feats, mask)
-    noise = torch.randn(feats.shape[0], feats.shape[2], cfg.noise_fft, device=device)
-    wave = ddsp.synthesize(
-        f0,
-        envelope.float(),
-        gains.float(),
-        noise,
-        cfg.sample_rate,
-        cfg.hop_size,
-        cfg.max_harmonics,
-        cfg.harmonic_ceiling,
-    )
+    parts as floats), and the waveform when ``return_wave``. ``batch``: (features, F0 in Hz or
+    None, audio), as ``vocoder_wave`` reads them."""
+    feats, f0, audio = (None if t is None else t.to(device) for t in batch)
+    wave = vocoder_wave(model, feats, f0, cfg, device, bf16)
     loss = ddsp.multi_resolution_stft_loss(wave, audio, fft_sizes)
     parts = {"stft": loss.item()}
     if mel_weight > 0:
@@ -238,18 +304,25 @@ def vocoder_inputs(frames: torch.Tensor, cfg: ModelConfig) -> tuple[torch.Tensor
 
 class Trainer:
     def __init__(self, tc: TrainConfig):
+        if tc.corpus not in CORPORA:
+            raise SystemExit(f"--corpus {tc.corpus}: one of {', '.join(CORPORA)}")
+        if tc.vocoder_kind not in ("ddsp", "vocos"):
+            raise SystemExit(f"--vocoder-kind {tc.vocoder_kind}: ddsp or vocos")
         self.tc = tc
+        self.corpus = CORPORA[tc.corpus]
         torch.manual_seed(tc.seed)
         torch.set_num_threads(tc.threads)
         self.device = torch.device(tc.device)
         self.fft_sizes = tuple(int(n) for n in tc.vocoder_fft_sizes.split(","))
-        self.mel_filterbank = torch.from_numpy(mel_filterbank()).to(self.device)
+        lay = self.corpus.layout
+        self.mel_filterbank = torch.from_numpy(
+            mel_filterbank(lay.sample_rate, lay.n_fft, lay.n_mels, lay.fmin, lay.fmax)
+        ).to(self.device)
         self.bf16 = (cpu_has_bf16() if tc.device == "cpu" else True) if tc.bf16 is None else tc.bf16
         from bittts.engine.text.phones import SYMBOLS
-        from training.teachers.voices import VOICES
 
         self.phones = list(SYMBOLS)
-        self.speakers = [
+        self.speakers = [  # in the model's order: speaker i is the corpus' voices[i]
             {
                 "name": v.name,
                 "sex": {"F": "female", "M": "male"}[v.sex],
@@ -257,27 +330,34 @@ class Trainer:
                 "licence": v.licence,
                 "teacher": f"{v.engine} {v.voice}",
             }
-            for v in VOICES
+            for v in self.corpus.voices
         ]
         self.cfg = scaled_config(
             ModelConfig(
+                sample_rate=lay.sample_rate,
+                hop_size=lay.hop,
+                n_mels=lay.n_mels,
                 n_phones=len(SYMBOLS),
-                n_speakers=len(VOICES),
+                n_speakers=len(self.corpus.voices),
+                vocoder_kind=tc.vocoder_kind,
                 quantize_acoustic=tc.quantize_acoustic,
                 quantize_vocoder=tc.quantize_vocoder,
             ),
             tc.width,
         )
-        self.full_checkpoint = RUNS / tc.run / "model.pt" if tc.run else FULL_CHECKPOINT
-        self.compact_checkpoint = None if tc.run else COMPACT_CHECKPOINT
+        run = tc.run_name()
+        self.full_checkpoint = RUNS / run / "model.pt" if run else FULL_CHECKPOINT
+        self.compact_checkpoint = None if run else COMPACT_CHECKPOINT
         self.acoustic = AcousticModel(self.cfg).to(self.device)
-        self.vocoder = VocoderNet(self.cfg).to(self.device)
-        with torch.no_grad():  # start the DSP quiet instead of 100 unit-amplitude harmonics
-            self.vocoder.out.bias[: self.cfg.envelope_points].fill_(-5.0)
-            self.vocoder.out.bias[self.cfg.envelope_points :].fill_(-4.0)
+        self.vocoder = build_vocoder(self.cfg).to(self.device)
+        with torch.no_grad():
+            if isinstance(self.vocoder, VocoderNet):  # start the DSP quiet instead of 100 unit-amplitude harmonics
+                self.vocoder.out.bias[: self.cfg.envelope_points].fill_(-5.0)
+                self.vocoder.out.bias[self.cfg.envelope_points :].fill_(-4.0)
             self.acoustic.duration_predictor.out.bias.fill_(1.5)
         self.opt_a = torch.optim.AdamW(self.acoustic.parameters(), tc.acoustic_lr, weight_decay=tc.weight_decay)
-        self.opt_v = torch.optim.AdamW(self.vocoder.parameters(), tc.vocoder_lr, weight_decay=tc.weight_decay)
+        betas = VOCOS_BETAS if self.cfg.vocoder_kind == "vocos" else (0.9, 0.999)  # torch's default for the DDSP
+        self.opt_v = torch.optim.AdamW(self.vocoder.parameters(), tc.vocoder_lr, betas, weight_decay=tc.weight_decay)
         self.step_a = self.step_v = self.step_f = 0
         self.wave_discriminator = SpectrogramDiscriminator().to(self.device)
         self.opt_wd = torch.optim.AdamW(self.wave_discriminator.parameters(), 2e-4, betas=(0.5, 0.9))
@@ -348,6 +428,12 @@ class Trainer:
             print("starting a new model", flush=True)
             return
         ckpt = torch.load(path, map_location="cpu", weights_only=False)
+        kind = ckpt["config"].get("vocoder_kind", "ddsp")  # checkpoints from before the field: the DDSP
+        if kind != self.cfg.vocoder_kind:
+            raise SystemExit(
+                f"{path} holds a {kind} vocoder, and this run trains a {self.cfg.vocoder_kind} one: "
+                f"resume it with --vocoder-kind {kind}, or start the other with --run NAME"
+            )
         if ModelConfig.from_dict(ckpt["config"]) != self.cfg:
             raise SystemExit(f"{path} was trained with another model configuration; move it away to start anew")
         self.acoustic.load_state_dict({k: v.float() for k, v in ckpt["acoustic"].items()})
@@ -398,49 +484,111 @@ class Trainer:
         return max(by_steps, stage_start_step / total + remaining_steps_share * elapsed / max(budget, 1))
 
     # --- stages ----------------------------------------------------------------------------
+    def load(self, split: str, limit: int | None = None):
+        """A split of this run's corpus, its speakers numbered as the model numbers them."""
+        c = self.corpus
+        return load_split(
+            split, c.manifest, limit, speakers={v.name for v in c.voices}, speaker_index=c.speaker_index()
+        )
+
     def train_vocoder(self) -> None:
         tc = self.tc
         if self.step_v >= tc.vocoder_steps:
             return
-        utts = load_split("train", limit=tc.vocoder_utterances)
+        utts = self.load("train", tc.vocoder_utterances)
         batches = vocoder_batches(
             utts, WaveCache(utts), tc.segment_frames, tc.vocoder_batch, self.cfg.hop_size, tc.seed + self.step_v
         )
         print(f"vocoder: {len(utts)} utterances, from step {self.step_v} to {tc.vocoder_steps}", flush=True)
         self.vocoder.train()
+        adversarial_from = tc.adversarial_from
         while self.step_v < tc.vocoder_steps and not self.out_of_time():
             t0 = time.time()
             for g in self.opt_v.param_groups:
                 g["lr"] = lr_at(self.step_v, self.step_v / tc.vocoder_steps, tc.vocoder_lr, tc.warmup_steps)
-            loss, parts = vocoder_loss(
+            loss, parts, wave, real = vocoder_loss(
                 self.vocoder,
                 next(batches),
                 self.cfg,
                 self.device,
                 self.bf16,
                 self.fft_sizes,
+                return_wave=True,
                 mel_weight=tc.vocoder_mel_weight,
                 mel_filterbank=self.mel_filterbank,
             )
-            self.opt_v.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(self.vocoder.parameters(), 1.0)
-            self.opt_v.step()
-            self.step_v += 1
+            judged = adversarial_from is not None and self.step_v >= adversarial_from
+            weight = tc.vocoder_adversarial_weight if judged else 0.0
+            stepped, _ = self.adversarial_step(loss, parts, wave, real, weight, self.step_vocoder)
+            self.step_v += int(stepped)
             self._account(
                 "vocoder",
                 t0,
                 tc.vocoder_batch * tc.segment_frames * self.cfg.hop_size / self.cfg.sample_rate,
-                self.step_v,
+                self.step_v if stepped else self.step_wd,
                 parts,
             )
+
+    def step_vocoder(self, loss: torch.Tensor) -> None:
+        """One optimizer step of the vocoder on ``loss`` (gradients clipped to norm 1)."""
+        self.opt_v.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.vocoder.parameters(), 1.0)
+        self.opt_v.step()
+
+    def step_joint(self, loss: torch.Tensor) -> None:
+        """One step of the vocoder and the acoustic model together on ``loss`` (each clipped to norm 1)."""
+        self.opt_v.zero_grad(set_to_none=True)
+        self.opt_a.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.vocoder.parameters(), 1.0)
+        self.opt_v.step()
+        torch.nn.utils.clip_grad_norm_(self.acoustic.parameters(), 1.0)
+        self.opt_a.step()
+
+    def adversarial_step(
+        self,
+        loss: torch.Tensor,
+        parts: dict,
+        wave: torch.Tensor,
+        real: torch.Tensor,
+        weight: float,
+        step_generator: Callable[[torch.Tensor], None],
+    ) -> tuple[bool, bool]:
+        """One step of a vocoder stage against the spectrogram discriminator (the vocoder stage's
+        and the fine-tuning's one implementation). With ``weight`` > 0: once the discriminator has
+        learned ``discriminator_warmup`` steps, ``weight`` x (adversarial + 2 x feature matching)
+        of ``wave`` joins ``loss`` and ``step_generator(loss)`` steps the generator (not while the
+        discriminator warms up: the generator waits); then the discriminator learns ``real`` from
+        ``wave``. With ``weight`` 0: ``step_generator(loss)`` alone. ``parts`` gains the losses
+        (adv, fm, disc). Returns (whether the generator stepped, whether it heard the discriminator)."""
+        adversarial = weight > 0
+        hearing = adversarial and self.step_wd >= self.tc.discriminator_warmup
+        if adversarial:  # one pass over the real audio: features to match, scores for its loss
+            real_scores, real_features = self.wave_discriminator(real)
+        if hearing:
+            fake_scores, fake_features = judged_frozen(self.wave_discriminator, wave)
+            adv, matching = generator_losses(fake_scores, fake_features, real_features)
+            loss = loss + weight * (adv + 2 * matching)
+            parts.update(adv=adv.item(), fm=matching.item())
+        stepped = hearing or not adversarial
+        if stepped:
+            step_generator(loss)
+        if adversarial:
+            d_loss = discriminator_loss(real_scores, self.wave_discriminator(wave.detach())[0])
+            self.opt_wd.zero_grad(set_to_none=True)
+            d_loss.backward()
+            self.opt_wd.step()
+            self.step_wd += 1
+            parts["disc"] = d_loss.item()
+        return stepped, hearing
 
     def train_acoustic(self) -> None:
         tc = self.tc
         if self.step_a >= tc.acoustic_steps:
             return
-        utts = load_split("train")
-        valid = load_split("valid", limit=tc.validation_utterances)
+        utts = self.load("train")
+        valid = self.load("valid", tc.validation_utterances)
         batches = acoustic_batches(utts, tc.acoustic_max_frames, tc.seed + self.step_a)
         hours = sum(u.frames for u in utts) * self.cfg.hop_size / self.cfg.sample_rate / 3600
         print(
@@ -476,7 +624,7 @@ class Trainer:
         tc = self.tc
         if self.step_f >= tc.finetune_steps:
             return
-        utts = [u for u in load_split("train", limit=tc.vocoder_utterances) if u.frames > tc.segment_frames + 2]
+        utts = [u for u in self.load("train", tc.vocoder_utterances) if u.frames > tc.segment_frames + 2]
         waves = WaveCache(utts)
         rng = torch.Generator().manual_seed(tc.seed + self.step_f)
         print(
@@ -519,16 +667,20 @@ class Trainer:
             feats, f0s, audio = [], [], []
             for i, u in enumerate(picks):
                 start = int(torch.randint(0, u.frames - seg, (1,), generator=rng))
-                features, f0 = vocoder_inputs(out[i, :, start : start + seg], self.cfg)
-                feats.append(features)
-                f0s.append(f0)
+                frames = out[i, :, start : start + seg]
+                if self.cfg.vocoder_kind == "vocos":  # the mel alone, differentiable
+                    feats.append(frames[: self.cfg.n_mels])
+                else:
+                    features, f0 = vocoder_inputs(frames, self.cfg)
+                    feats.append(features)
+                    f0s.append(f0)
                 wav = waves.get(u)[start * hop : (start + seg) * hop].astype("float32") / 32768
                 audio.append(torch.from_numpy(wav).to(self.device))
             for g in self.opt_v.param_groups:
                 g["lr"] = 0.3 * tc.vocoder_lr * anneal
             loss, parts, wave, real = vocoder_loss(
                 self.vocoder,
-                (torch.stack(feats), torch.stack(f0s), torch.stack(audio)),
+                (torch.stack(feats), torch.stack(f0s) if f0s else None, torch.stack(audio)),
                 self.cfg,
                 self.device,
                 self.bf16,
@@ -537,48 +689,25 @@ class Trainer:
                 mel_weight=tc.vocoder_mel_weight,
                 mel_filterbank=self.mel_filterbank,
             )
-            adversarial = tc.finetune_adversarial_weight > 0
-            hearing = adversarial and self.step_wd >= tc.discriminator_warmup
-            if adversarial:  # one pass over the real audio: features to match, scores for its loss
-                real_scores, real_features = self.wave_discriminator(real)
-            if hearing:
-                fake_scores, fake_features = judged_frozen(self.wave_discriminator, wave)
-                adv, matching = generator_losses(fake_scores, fake_features, real_features)
-                loss = loss + tc.finetune_adversarial_weight * (adv + 2 * matching)
-                parts.update(adv=adv.item(), fm=matching.item())
             if joint:
                 loss = loss + acoustic_total
                 parts.update({f"acoustic_{k}": v for k, v in acoustic_parts.items()})
-            if hearing or not adversarial:
-                self.opt_v.zero_grad(set_to_none=True)
-                if joint:
-                    self.opt_a.zero_grad(set_to_none=True)
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(self.vocoder.parameters(), 1.0)
-                self.opt_v.step()
-                if joint:
-                    for g in self.opt_a.param_groups:
-                        g["lr"] = tc.finetune_acoustic_lr * anneal
-                    torch.nn.utils.clip_grad_norm_(self.acoustic.parameters(), 1.0)
-                    self.opt_a.step()
-                self.step_f += 1
-                self.step_f_heard += int(hearing)
-            if adversarial:
-                d_loss = discriminator_loss(real_scores, self.wave_discriminator(wave.detach())[0])
-                self.opt_wd.zero_grad(set_to_none=True)
-                d_loss.backward()
-                self.opt_wd.step()
-                self.step_wd += 1
-                parts["disc"] = d_loss.item()
+                for g in self.opt_a.param_groups:
+                    g["lr"] = tc.finetune_acoustic_lr * anneal
+            stepped, hearing = self.adversarial_step(
+                loss, parts, wave, real, tc.finetune_adversarial_weight, self.step_joint if joint else self.step_vocoder
+            )
+            self.step_f += int(stepped)
+            self.step_f_heard += int(hearing)
             self._account(
                 "finetune",
                 t0,
                 tc.vocoder_batch * seg * hop / self.cfg.sample_rate,
-                self.step_f if hearing or not adversarial else self.step_wd,
+                self.step_f if stepped else self.step_wd,
                 parts,
             )
         if joint:  # the acoustic model moved: the model card reads its last validation
-            self.validate(load_split("valid", limit=tc.validation_utterances))
+            self.validate(self.load("valid", tc.validation_utterances))
 
     @torch.no_grad()
     def validate(self, valid) -> None:
@@ -631,18 +760,23 @@ class Trainer:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     defaults = TrainConfig()
+    none_default_types = {"minutes": float, "vocoder_adversarial_from": int}  # the rest: str
+    choices = {"corpus": tuple(CORPORA), "vocoder_kind": ("ddsp", "vocos")}
     for name, value in asdict(defaults).items():
-        kind = type(value) if value is not None else (float if name == "minutes" else str)
+        kind = type(value) if value is not None else none_default_types.get(name, str)
         if isinstance(value, bool) or name == "bf16":
             parser.add_argument(
                 f"--{name.replace('_', '-')}", type=lambda s: s.lower() in ("1", "true", "yes"), default=value
             )
         else:
-            parser.add_argument(f"--{name.replace('_', '-')}", type=kind, default=value)
+            parser.add_argument(f"--{name.replace('_', '-')}", type=kind, default=value, choices=choices.get(name))
     args = parser.parse_args()
-    if not MANIFEST.exists():
-        raise SystemExit(f"no corpus features at {MANIFEST}: run python -m training.corpus.features first")
-    Trainer(TrainConfig(**vars(args))).run()
+    tc = TrainConfig(**vars(args))
+    manifest = CORPORA[tc.corpus].manifest
+    if not manifest.exists():
+        teachers = " --teachers kokoro" if tc.corpus == "kokoro" else ""
+        raise SystemExit(f"no corpus features at {manifest}: run python -m training.corpus.features{teachers} first")
+    Trainer(tc).run()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,193 @@
+"""The trainer's Vocos vocoder (train.py --vocoder-kind vocos) on the Kokoro fixture, at a tiny
+width: its vocoder stage is research.copy_synthesis' (the same losses and weights, the
+spectrogram discriminator from a step), each stage learns, the fine-tuning reaches the acoustic
+model through the mel alone, and checkpoints resume (step counts go on) but refuse the other
+vocoder kind. Skipped where torch is missing."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from test_kokoro_corpus import corpus  # noqa: E402, F401  (a fixture: the Kokoro corpus under tmp_path)
+
+from training import train  # noqa: E402
+from training.data import WaveCache, collate_acoustic, vocoder_batches  # noqa: E402
+from training.model.config import ModelConfig  # noqa: E402
+from training.model.vocos import VocosVocoder  # noqa: E402
+
+TINY = dict(
+    corpus="kokoro",
+    vocoder_kind="vocos",
+    width=0.1,  # 16 channels everywhere
+    vocoder_batch=2,
+    segment_seconds=0.5,
+    acoustic_batch_seconds=5.0,
+    warmup_steps=1,
+    log_every=1,
+    threads=1,
+    bf16=False,
+)
+
+
+def tiny(**changes) -> train.TrainConfig:
+    return train.TrainConfig(**{**TINY, **changes})
+
+
+def records(trainer: train.Trainer, stage: str) -> list[dict]:
+    return [r for r in trainer.history if r["stage"] == stage]
+
+
+def test_the_vocoder_stage_has_copy_synthesis_losses_and_weights(corpus):  # noqa: F811
+    copy_synthesis = pytest.importorskip("research.copy_synthesis")
+    from research.vocoder_cost import generate
+    from training.model import ddsp
+    from training.model.discriminator import generator_losses
+
+    tc = tiny(discriminator_warmup=2)
+    assert tuple(int(n) for n in tc.vocoder_fft_sizes.split(",")) == copy_synthesis.FFT_SIZES
+    assert (tc.vocoder_mel_weight, tc.vocoder_adversarial_weight) == (1.0, copy_synthesis.ADVERSARIAL_WEIGHT)
+    assert train.TrainConfig().discriminator_warmup == copy_synthesis.DISCRIMINATOR_WARMUP
+    assert tc.adversarial_from == 1000 and replace(tc, vocoder_kind="ddsp").adversarial_from is None
+    trainer = train.Trainer(tc)
+    assert torch.equal(trainer.mel_filterbank, copy_synthesis.filterbank())
+    mel, _, real = next(vocoder_batches(trainer.load("train"), WaveCache(trainer.load("train")), 40, 2, 300, 0))
+    mel = mel[:, :80]
+    loss, parts, wave, _ = trainer_loss(trainer, mel, real)
+    expected = generate(trainer.vocoder, mel, None, False)
+    assert torch.allclose(wave, expected, atol=1e-6)
+    stft = ddsp.multi_resolution_stft_loss(expected, real, copy_synthesis.FFT_SIZES)
+    mel_l1 = ddsp.log_mel_l1(expected, real, copy_synthesis.filterbank(), 300)
+    assert loss.item() == pytest.approx((stft + mel_l1).item(), rel=1e-5)
+    # against the discriminator: it learns alone for its warm-up, then the generator hears it
+    heard = []
+    for _ in range(2):
+        loss, parts, wave, real = trainer_loss(trainer, mel, real)
+        assert trainer.adversarial_step(loss, parts, wave, real, 0.3, heard.append) == (False, False)
+    assert trainer.step_wd == 2 and not heard and "disc" in parts
+    loss, parts, wave, real = trainer_loss(trainer, mel, real)
+    fake_scores, fake_features = trainer.wave_discriminator(wave)
+    adv, matching = generator_losses(fake_scores, fake_features, trainer.wave_discriminator(real)[1])
+    assert trainer.adversarial_step(loss, parts, wave, real, 0.3, heard.append) == (True, True)
+    assert parts["adv"] == pytest.approx(adv.item(), rel=1e-5) and parts["fm"] == pytest.approx(
+        matching.item(), rel=1e-5
+    )
+    assert heard[0].item() == pytest.approx(loss.item() + 0.3 * (adv.item() + 2 * matching.item()), rel=1e-5)
+
+
+def trainer_loss(trainer: train.Trainer, mel: torch.Tensor, real: torch.Tensor):
+    return train.vocoder_loss(
+        trainer.vocoder,
+        (mel, None, real),
+        trainer.cfg,
+        trainer.device,
+        trainer.bf16,
+        trainer.fft_sizes,
+        return_wave=True,
+        mel_weight=trainer.tc.vocoder_mel_weight,
+        mel_filterbank=trainer.mel_filterbank,
+    )
+
+
+def test_the_vocoder_and_the_acoustic_model_learn_one_repeated_batch(corpus):  # noqa: F811
+    trainer = train.Trainer(tiny())
+    utts = trainer.load("train")
+    mel, _, real = next(vocoder_batches(utts, WaveCache(utts), 40, 2, 300, 0))
+    vocoder_losses = []
+    for _ in range(12):
+        loss, _, _, _ = trainer_loss(trainer, mel[:, :80], real)
+        trainer.step_vocoder(loss)
+        vocoder_losses.append(loss.item())
+    assert all(math.isfinite(v) for v in vocoder_losses)
+    assert min(vocoder_losses[-3:]) < 0.8 * vocoder_losses[0]
+    batch = collate_acoustic(utts)
+    acoustic_losses = []
+    for _ in range(12):
+        loss, _ = train.acoustic_loss(trainer.acoustic, batch, trainer.cfg, trainer.device, False)
+        trainer.opt_a.zero_grad()
+        loss.backward()
+        trainer.opt_a.step()
+        acoustic_losses.append(loss.item())
+    assert all(math.isfinite(v) for v in acoustic_losses)
+    assert min(acoustic_losses[-3:]) < 0.9 * acoustic_losses[0]  # its log-mel starts far off: slower
+
+
+def test_each_stage_runs_with_finite_losses_and_the_fine_tuning_moves_both_models(corpus):  # noqa: F811
+    tc = tiny(
+        vocoder_steps=4,
+        vocoder_adversarial_from=2,
+        discriminator_warmup=2,
+        acoustic_steps=2,
+        finetune_steps=2,
+        finetune_anneal_steps=0,
+    )
+    trainer = train.Trainer(tc)
+    trainer.train_vocoder()
+    vocoder = records(trainer, "vocoder")
+    # 2 plain steps, 2 of the discriminator alone, 2 against it
+    assert [("adv" in r, "disc" in r) for r in vocoder] == [(False, False)] * 2 + [(False, True)] * 2 + [
+        (True, True)
+    ] * 2
+    assert (trainer.step_v, trainer.step_wd) == (4, 4)
+    trainer.train_acoustic()
+    assert trainer.step_a == 2 and len(records(trainer, "acoustic")) == 2
+    acoustic_before = [p.detach().clone() for p in trainer.acoustic.parameters()]
+    vocoder_before = [p.detach().clone() for p in trainer.vocoder.parameters()]
+    trainer.finetune_vocoder()
+    finetune = records(trainer, "finetune")
+    assert trainer.step_f == 2 and all("adv" in r and "acoustic_mel_l1" in r for r in finetune)  # warmed up already
+    for r in vocoder + records(trainer, "acoustic") + finetune:
+        assert all(math.isfinite(v) for k, v in r.items() if k != "stage")
+    assert any(not torch.equal(a, b) for a, b in zip(acoustic_before, trainer.acoustic.parameters()))
+    assert any(not torch.equal(a, b) for a, b in zip(vocoder_before, trainer.vocoder.parameters()))
+
+
+def test_the_fine_tuning_reaches_the_acoustic_model_through_its_mel_alone(corpus):  # noqa: F811
+    trainer = train.Trainer(tiny())
+    batch = collate_acoustic(trainer.load("train")[:2])
+    _, _, out = train.acoustic_loss(trainer.acoustic, batch, trainer.cfg, trainer.device, False, return_frames=True)
+    out.retain_grad()
+    frames = out[:, : trainer.cfg.n_mels + 2, :40]  # mel, log-F0, voicing: the Vocos vocoder reads the mel
+    audio = 0.1 * torch.randn(2, 40 * 300)
+    loss, _ = train.vocoder_loss(
+        trainer.vocoder, (frames, None, audio), trainer.cfg, trainer.device, False, trainer.fft_sizes
+    )
+    loss.backward()
+    assert out.grad[:, :80, :40].abs().sum() > 0
+    assert out.grad[:, 80:].abs().sum() == 0
+
+
+def test_a_checkpoint_resumes_where_it_stopped_and_holds_the_vocos_vocoder(corpus, tmp_path):  # noqa: F811
+    tc = tiny(vocoder_steps=3, vocoder_adversarial_from=1, discriminator_warmup=1, acoustic_steps=2, finetune_steps=1)
+    first = train.Trainer(tc)
+    first.run()
+    path = tmp_path / "runs" / "kokoro" / "model.pt"
+    ckpt = torch.load(path, weights_only=False)
+    assert ckpt["config"]["vocoder_kind"] == "vocos" and ckpt["train_config"]["corpus"] == "kokoro"
+    assert (ckpt["step_vocoder"], ckpt["step_acoustic"], ckpt["step_finetune"]) == (3, 2, 1)
+    assert ckpt["step_wave_discriminator"] == 4  # 1 alone, 2 with the vocoder stage, 1 with the fine-tuning
+    # the exporter's path: the vocoder from the checkpoint's config, its weights under "vocoder"
+    vocoder = VocosVocoder.from_config(ModelConfig.from_dict(ckpt["config"]))
+    vocoder.load_state_dict(ckpt["vocoder"])
+    assert torch.equal(vocoder.head.weight, first.vocoder.head.weight)
+
+    resumed = train.Trainer(replace(tc, vocoder_steps=5, acoustic_steps=3, finetune_steps=2))
+    assert (resumed.step_v, resumed.step_a, resumed.step_f, resumed.step_wd) == (3, 2, 1, 4)
+    assert resumed.opt_v.state_dict()["state"] and torch.equal(resumed.vocoder.head.weight, first.vocoder.head.weight)
+    resumed.run()
+    assert (resumed.step_v, resumed.step_a, resumed.step_f) == (5, 3, 2)
+    steps = [r["step"] for r in records(resumed, "vocoder")]
+    assert steps[-2:] == [4, 5]  # counting on from the checkpoint's 3
+
+
+def test_a_checkpoint_refuses_to_resume_into_the_other_vocoder_kind(corpus):  # noqa: F811
+    train.Trainer(tiny(run="vocos")).save()
+    with pytest.raises(SystemExit, match="holds a vocos vocoder, and this run trains a ddsp one"):
+        train.Trainer(tiny(run="vocos", vocoder_kind="ddsp"))
+    train.Trainer(tiny(run="ddsp", vocoder_kind="ddsp")).save()
+    with pytest.raises(SystemExit, match="--vocoder-kind ddsp"):
+        train.Trainer(tiny(run="ddsp"))
