@@ -5,7 +5,9 @@ and vocoder (engine/model.py) and the neural G2P (engine/text/neural_g2p.py). A
 :class:`LayerReader` takes the names of engine/tensor_names.py (``ConvNames``, ``NormNames``,
 ``BlockNames``) and returns ready layers: a ternary convolution runs in the native kernels
 (engine/kernels.py), a higher-precision one as a :class:`FloatConv1d` in NumPy. Every missing
-or misshapen tensor raises ``ModelFormatError`` naming it.
+or misshapen tensor raises ``ModelFormatError`` naming it. The Vocos vocoder's float layers
+live here too: :class:`DepthwiseConv1d` (with its plain reference), :func:`gelu_tanh` and the
+:class:`ConvNeXtBlock` they make with two ternary 1x1 convs.
 
 Frames are rows: a layer maps [frames, c_in] to [frames, c_out]. Layers are immutable after
 loading and can serve several threads at once.
@@ -41,6 +43,60 @@ class FloatConv1d:
         return cols @ self.matrix + self.bias
 
 
+class DepthwiseConv1d:
+    """A float depthwise convolution over frames: channel c is filtered by its own ``kernel``
+    taps (weight [channels, 1, kernel], bias [channels], zero ``padding`` frames on each side).
+    One multiply-add of shifted frames per tap."""
+
+    def __init__(self, weight: np.ndarray, bias: np.ndarray, padding: int):
+        if weight.ndim != 3 or weight.shape[1] != 1 or bias.shape != weight.shape[:1]:
+            raise ValueError(f"depthwise weight must be [channels, 1, kernel] with a bias each, got {weight.shape}")
+        self.channels, _, self.kernel_size = weight.shape
+        self.taps = np.ascontiguousarray(weight[:, 0, :].T, np.float32)  # [kernel, channels]
+        self.bias = bias.astype(np.float32)
+        self.padding = padding
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        padded = np.pad(x.astype(np.float32, copy=False), ((self.padding, self.padding), (0, 0)))
+        frames = padded.shape[0] - self.kernel_size + 1
+        out = padded[:frames] * self.taps[0] + self.bias
+        for k in range(1, self.kernel_size):
+            out += padded[k : k + frames] * self.taps[k]
+        return out
+
+
+def depthwise_conv1d_reference(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, padding: int) -> np.ndarray:
+    """Plain definition of :class:`DepthwiseConv1d`, in float64: out[t, c] = bias[c] +
+    sum_k weight[c, 0, k] * x[t + k - padding, c], x zero outside its frames."""
+    channels, _, kernel = weight.shape
+    frames = x.shape[0] + 2 * padding - kernel + 1
+    out = np.zeros((max(frames, 0), channels))
+    for t in range(out.shape[0]):
+        for k in range(kernel):
+            src = t + k - padding
+            if 0 <= src < x.shape[0]:
+                out[t] += weight[:, 0, k].astype(np.float64) * x[src]
+    return out + bias
+
+
+GELU_TANH_C = np.float32(np.sqrt(2 / np.pi))  # torch's F.gelu(approximate="tanh")
+
+
+def gelu_tanh(x: np.ndarray) -> np.ndarray:
+    """The tanh approximation of GELU, 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))), in
+    float32 like torch's; computed in place on a fresh array."""
+    inner = x * x
+    inner *= np.float32(0.044715)
+    inner += 1
+    inner *= x
+    inner *= GELU_TANH_C
+    np.tanh(inner, out=inner)
+    inner += 1
+    inner *= x
+    inner *= np.float32(0.5)
+    return inner
+
+
 class LayerNorm:
     """LayerNorm over the channels of every frame."""
 
@@ -63,6 +119,21 @@ class ConvBlock:
     def __call__(self, x: np.ndarray) -> np.ndarray:
         h = self.conv(self.norm(x))
         h = np.where(h > 0, h, h * self.leaky) if self.leaky else np.maximum(h, 0)
+        return x + h
+
+
+class ConvNeXtBlock:
+    """x + scale * project(gelu(expand(norm(depthwise(x))))) - training/model/vocos.py's blocks:
+    ``expand`` and ``project`` are 1x1 convs (ternary in a quantized file), ``scale`` one
+    factor per channel."""
+
+    def __init__(self, depthwise: DepthwiseConv1d, norm: LayerNorm, expand, project, scale: np.ndarray):
+        self.depthwise, self.norm, self.expand, self.project = depthwise, norm, expand, project
+        self.scale = scale.reshape(-1).astype(np.float32)
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        h = self.project(gelu_tanh(self.expand(self.norm(self.depthwise(x)))))
+        h *= self.scale
         return x + h
 
 
@@ -90,6 +161,13 @@ class LayerReader:
             scales = info.scales if len(info.scales) > 1 else info.scales[0]
             return TernaryConv1d(self.model.ternary(names.weight), scales, bias, dilation=dilation, padding=pad)
         return FloatConv1d(self.f32(names.weight), bias, pad)
+
+    def depthwise(self, names: ConvNames) -> DepthwiseConv1d:
+        """A float depthwise conv (weight [channels, 1, kernel]); its padding keeps the frame count."""
+        weight = self.f32(names.weight)
+        if weight.ndim != 3 or weight.shape[1] != 1:
+            raise ModelFormatError(f"tensor {names.weight!r} has shape {weight.shape}, not [channels, 1, kernel]")
+        return DepthwiseConv1d(weight, self.f32(names.bias, weight.shape[:1]), weight.shape[2] // 2)
 
     def norm(self, names: NormNames) -> LayerNorm:
         return LayerNorm(self.f32(names.weight), self.f32(names.bias))

@@ -1,7 +1,9 @@
-"""The BitTTS network in NumPy and the native kernels: acoustic model and DDSP vocoder.
+"""The BitTTS network in NumPy and the native kernels: acoustic model and vocoder.
 
 Reads a packed model (``ModelFile``) by the tensor names of engine/tensor_names.py, the table
-the exporter writes, into the layers of engine/layers.py. Ternary convolutions run in the native
+the exporter writes, into the layers of engine/layers.py. The vocoder is the file's kind
+(``arch.vocoder_kind``): the DDSP (engine/ddsp_vocoder.py) or Vocos (engine/vocos_vocoder.py),
+held behind engine/vocoder.py's interface. Ternary convolutions run in the native
 kernels; the few higher-precision layers (embeddings, norms, final projections) in NumPy.
 Frames are rows: arrays are [frames, channels]. The model is immutable after loading and can
 serve several threads at once.
@@ -15,12 +17,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bittts.engine import dsp
 from bittts.engine import tensor_names as names
+from bittts.engine.ddsp_vocoder import DDSPVocoder
 from bittts.engine.layers import LayerReader
 from bittts.engine.model_check import check_speech_model
 from bittts.engine.model_format import ModelFile, ModelFormatError
 from bittts.engine.tensor_names import Layer, NormNames
+from bittts.engine.vocoder import Vocoder
+from bittts.engine.vocos_vocoder import VocosVocoder
+
+# arch.vocoder_kind -> the engine's vocoder (engine/vocoder.py): the one place that chooses.
+VOCODERS: dict[str, Callable[[LayerReader, dict], Vocoder]] = {"ddsp": DDSPVocoder, "vocos": VocosVocoder}
 
 # Options that training tried and dropped (docs/experiments/removed-options.md). Files written
 # while they existed may carry their metadata: a file is read only where it holds the value
@@ -80,7 +87,7 @@ class AcousticOutput:
 
 
 class BitTTSModel:
-    """Acoustic model + vocoder network + DSP synthesizer, loaded from one packed file."""
+    """Acoustic model + vocoder (``vocoder``: DDSP or Vocos), loaded from one packed file."""
 
     def __init__(self, model: ModelFile):
         meta = model.metadata
@@ -91,11 +98,7 @@ class BitTTSModel:
         self.sample_rate, self.hop = int(meta["audio.sample_rate"]), int(meta["audio.hop_size"])
         self.n_mels = arch["n_mels"]
         self.log_f0_mean, self.log_f0_std = float(arch["log_f0_mean"]), float(arch["log_f0_std"])
-        self.max_harmonics, self.harmonic_ceiling = arch["max_harmonics"], float(arch["harmonic_ceiling"])
-        self.noise_fft = arch["noise_fft"]
-        self.envelope_points, self.noise_bands = arch["envelope_points"], arch["noise_bands"]
-        enc_layers, dec_layers = arch["encoder_layers"], arch["decoder_layers"]
-        pred_layers, voc_layers = arch["predictor_layers"], arch["vocoder_layers"]
+        enc_layers, dec_layers, pred_layers = arch["encoder_layers"], arch["decoder_layers"], arch["predictor_layers"]
         self.max_phone_frames = math.ceil(MAX_PHONE_SECONDS * self.sample_rate / self.hop)
         p = LayerReader(model)
         self.phone_embedding = p.f32(names.PHONE_EMBEDDING.tensor())
@@ -111,16 +114,7 @@ class BitTTSModel:
         self.decoder = [p.block(names.DECODER.block(i)) for i in range(dec_layers)]
         self.decoder_norm = p.norm(names.DECODER_NORM.norm())
         self.decoder_out = p.conv(names.DECODER_OUT.conv())
-        self.vocoder_in = p.conv(names.VOCODER_IN.conv())
-        self.vocoder_blocks = [p.block(names.VOCODER_BLOCKS.block(i), leaky=0.1) for i in range(voc_layers)]
-        self.vocoder_norm = p.norm(names.VOCODER_NORM.norm())
-        self.vocoder_out = p.conv(names.VOCODER_OUT.conv())
-        controls = self.envelope_points + self.noise_bands
-        if self.vocoder_out.c_out != controls:
-            raise ModelFormatError(
-                f"{model.path}: the vocoder writes {self.vocoder_out.c_out} controls a frame; "
-                f"its metadata asks for {controls}"
-            )
+        self.vocoder: Vocoder = VOCODERS[arch["vocoder_kind"]](p, arch)
         self.n_phones, self.n_speakers = self.phone_embedding.shape[0], self.speaker_embedding.shape[0]
         symbols = meta.get("text.phones")
         if not isinstance(symbols, list) or len(symbols) != self.n_phones:
@@ -131,16 +125,10 @@ class BitTTSModel:
         self.resident_bytes = sum(getattr(layer, "nbytes", 0) for layer in self._ternary_layers())
 
     def _ternary_layers(self):
-        blocks = (
-            self.encoder
-            + self.decoder
-            + self.vocoder_blocks
-            + self.duration_predictor.blocks
-            + self.pitch_predictor.blocks
-        )
+        blocks = self.encoder + self.decoder + self.duration_predictor.blocks + self.pitch_predictor.blocks
         yield from (b.conv for b in blocks)
         yield self.decoder_in
-        yield self.vocoder_in
+        yield from self.vocoder.ternary_layers()
 
     # --- staged steps ---------------------------------------------------------------------
     def speaker_vector(self, weights: dict[int, float]) -> np.ndarray:
@@ -199,24 +187,6 @@ class BitTTSModel:
             raise ValueError(f"{what} needs one value per phone ({count}), got shape {values.shape}")
         return values
 
-    def vocoder_controls(self, mel: np.ndarray, f0: np.ndarray, voiced: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """-> (log harmonic envelope [frames, E], log noise gains [frames, G])."""
-        norm_f0 = (np.log(f0) - self.log_f0_mean) / self.log_f0_std
-        features = np.concatenate([mel, norm_f0[:, None], voiced[:, None]], axis=1).astype(np.float32)
-        h = self.vocoder_in(features)
-        h = np.where(h > 0, h, h * 0.1)
-        for block in self.vocoder_blocks:
-            h = block(h)
-        out = self.vocoder_out(self.vocoder_norm(h))
-        e = self.envelope_points
-        return out[:, :e], out[:, e:]
-
-    @property
-    def vocoder_context(self) -> int:
-        """Frames on each side that one frame's vocoder controls depend on (the convolutions' reach)."""
-        layers = [self.vocoder_in, *(b.conv for b in self.vocoder_blocks), self.vocoder_out]
-        return sum(layer.padding for layer in layers)
-
     def vocode(
         self,
         mel: np.ndarray,
@@ -227,17 +197,15 @@ class BitTTSModel:
         cancelled: Callable[[], bool] | None = None,
     ) -> np.ndarray | None:
         """Acoustic frames -> waveform. ``cancelled`` is asked between stages; when it says
-        True the work stops and None is returned."""
+        True the work stops and None is returned. ``noise_frames``: the DDSP vocoder's noise."""
         return VocoderRun(self, mel, f0, voiced, noise_frames, seed).part(len(f0), cancelled)
 
 
 class VocoderRun:
     """One utterance vocoded in consecutive parts, so that its first part can be heard before
     the rest is made. ``part(stop)`` returns the samples of frames [done, stop); the parts
-    joined equal ``vocode`` of the whole exactly: each frame's controls are computed with all
-    the context the convolutions reach (per-frame quantization makes them independent of the
-    part), the oscillators carry their phase and glide toward the next part's first frame, and
-    the noise windows that straddle a joint are summed in the same order."""
+    joined equal ``vocode`` of the whole (to float rounding): the model's vocoder computes each
+    part from all the frames it depends on (engine/vocoder.py)."""
 
     def __init__(
         self,
@@ -248,38 +216,18 @@ class VocoderRun:
         noise_frames: np.ndarray | None = None,
         seed: int = 0,
     ):
-        self.model, self.mel, self.f0, self.voiced = model, mel, f0, voiced
+        self.model = model
         self.frames = len(f0)
-        if noise_frames is None:
-            noise_frames = dsp.white_noise_frames(self.frames, model.noise_fft, seed)
-        self.noise_frames = noise_frames
         self.done = 0  # frames vocoded so far
-        self._phase = 0.0
+        self._stream = model.vocoder.stream(mel, f0, voiced, seed, noise_frames)
 
     def part(self, stop: int, cancelled: Callable[[], bool] | None = None) -> np.ndarray | None:
         """Samples of frames [done, stop) (stop is clipped to the utterance); None when
-        ``cancelled`` says True between stages."""
-        m, start, stop = self.model, self.done, min(max(stop, self.done), self.frames)
-        halt = cancelled or (lambda: False)
+        ``cancelled`` says True between stages (the run is then where it was)."""
+        start, stop = self.done, min(max(stop, self.done), self.frames)
         if start == stop:
             return np.zeros(0, np.float32)
-        noise_lo, noise_hi = dsp.noise_frames_for(start, stop, self.frames, m.noise_fft, m.hop)
-        lo, hi = min(start, noise_lo), max(min(stop + 1, self.frames), noise_hi)  # frames whose controls are needed
-        reach = m.vocoder_context
-        c_lo, c_hi = max(0, lo - reach), min(self.frames, hi + reach)
-        envelope, gains = m.vocoder_controls(self.mel[c_lo:c_hi], self.f0[c_lo:c_hi], self.voiced[c_lo:c_hi])
-        if halt():
-            return None
-        h_hi = min(stop + 1, self.frames)  # the frame the last one glides toward
-        f0 = self.f0[start:h_hi]
-        amps = dsp.harmonic_amplitudes(
-            f0, envelope[start - c_lo : h_hi - c_lo], m.sample_rate, m.max_harmonics, m.harmonic_ceiling
-        )
-        harmonic, phase = dsp.harmonic_signal(f0, amps, m.sample_rate, m.hop, self._phase, count=stop - start)
-        if halt():
-            return None
-        noise = dsp.noise_segment(
-            gains[noise_lo - c_lo : noise_hi - c_lo], self.noise_frames[noise_lo:noise_hi], m.hop, noise_lo, start, stop
-        )
-        self.done, self._phase = stop, phase
-        return harmonic + noise
+        samples = self._stream.part(start, stop, cancelled or (lambda: False))
+        if samples is not None:
+            self.done = stop
+        return samples

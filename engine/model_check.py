@@ -6,7 +6,8 @@ refused unless the engine can run it in bounded time and memory (docs/model-form
 
 * every ``arch.`` value (the acoustic model and the vocoder) and ``g2p.arch.`` value (the neural
   G2P) is of its type and within the bounds of ``ARCH_BOUNDS`` and ``G2P_BOUNDS``; an ``arch.``
-  key the engine does not know is refused;
+  key the engine does not know is refused; the vocoder's own keys (``VOCODER_KEYS``) are
+  required only for the vocoder ``arch.vocoder_kind`` names (and checked where present);
 * ``audio.``, ``text.phones`` and ``speakers.`` agree with the architecture;
 * every tensor of a network has the dtype and the shape the architecture gives it
   (``Layer.shapes`` of engine/tensor_names.py), so every layer fits the layers around it;
@@ -33,6 +34,7 @@ __all__ = [
     "Bound",
     "ARCH_BOUNDS",
     "RETIRED_KEYS",
+    "VOCODER_KEYS",
     "G2P_BOUNDS",
     "MAX_G2P_BLOCKS",
     "MAX_G2P_DILATION",
@@ -49,17 +51,21 @@ __all__ = [
 class Bound:
     """The type and the range of one architecture value."""
 
-    kind: type  # int, float or bool
+    kind: type  # int, float, bool or str
     low: float = 0
     high: float = 0
     odd: bool = False  # kernel sizes: a kernel of k taps with k // 2 padding keeps the frame count only when odd
     required: bool = True
+    even: bool = False  # FFT sizes whose n / 2 + 1 bins the network writes
+    choices: tuple[str, ...] = ()  # a string's values
 
     def describe(self) -> str:
         if self.kind is bool:
             return "true or false"
+        if self.kind is str:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
         kind = "an integer" if self.kind is int else "a number"
-        return f"{kind} from {self.low:g} to {self.high:g}" + (", odd" if self.odd else "")
+        return f"{kind} from {self.low:g} to {self.high:g}" + (", odd" if self.odd else ", even" if self.even else "")
 
 
 def _int(low: int, high: int, odd: bool = False) -> Bound:
@@ -94,6 +100,27 @@ ARCH_BOUNDS: dict[str, Bound] = {
     "quantize_vocoder": Bound(bool),
     "log_f0_mean": Bound(float, 3.0, 7.6),  # the log of 20 Hz to 2 kHz
     "log_f0_std": Bound(float, 0.01, 5.0),
+    "vocoder_kind": Bound(str, choices=tuple(names.VOCODERS), required=False),  # absent: "ddsp"
+    "vocos_channels": _int(1, 1_024),
+    "vocos_blocks": _int(0, 32),
+    "vocos_kernel": _int(1, 15, odd=True),
+    "vocos_fft": Bound(int, 16, 8_192, even=True),  # and at least twice the hop (check_speech_model)
+}
+# The keys only one vocoder reads: required in its files, checked where present in the other's.
+VOCODER_KEYS: dict[str, frozenset[str]] = {
+    "ddsp": frozenset(
+        {
+            "vocoder_channels",
+            "vocoder_layers",
+            "vocoder_kernel",
+            "envelope_points",
+            "noise_bands",
+            "max_harmonics",
+            "harmonic_ceiling",
+            "noise_fft",
+        }
+    ),
+    "vocos": frozenset({"vocos_channels", "vocos_blocks", "vocos_kernel", "vocos_fft"}),
 }
 # Keys of removed options (engine/model.py, RETIRED_ARCH), read only at their neutral values.
 RETIRED_KEYS = frozenset({"decoder_dilations", "subframe_gains"})
@@ -125,13 +152,17 @@ def _value(meta: Mapping[str, Any], key: str, bound: Bound, path: object) -> Any
     value = meta[key]
     if bound.kind is bool:
         ok = isinstance(value, bool)
+    elif bound.kind is str:
+        ok = value in bound.choices
     elif bound.kind is int:
         ok = isinstance(value, int) and not isinstance(value, bool)
     else:
         ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
     if not ok:
         raise ModelFormatError(f"{path}: {key} is {_show(value)}, not {bound.describe()}")
-    if bound.kind is not bool and (not bound.low <= value <= bound.high or (bound.odd and value % 2 == 0)):
+    if bound.kind not in (bool, str) and (
+        not bound.low <= value <= bound.high or (bound.odd and value % 2 == 0) or (bound.even and value % 2)
+    ):
         raise ModelFormatError(f"{path}: {key} {value} is out of range ({bound.describe()})")
     return value
 
@@ -152,15 +183,26 @@ def check_speech_model(model: ModelFile) -> dict[str, Any]:
     for key in meta:
         if key.startswith("arch.") and key[5:] not in ARCH_BOUNDS and key[5:] not in RETIRED_KEYS:
             raise ModelFormatError(f"{path}: {key} is not an architecture value this engine knows")
+    kind = names.DEFAULT_VOCODER
+    if "arch.vocoder_kind" in meta:
+        kind = _value(meta, "arch.vocoder_kind", ARCH_BOUNDS["vocoder_kind"], path)
+    others = frozenset().union(*(keys for k, keys in VOCODER_KEYS.items() if k != kind))
     arch = {
         name: _value(meta, f"arch.{name}", bound, path)
         for name, bound in ARCH_BOUNDS.items()
-        if bound.required or f"arch.{name}" in meta
+        if (bound.required and name not in others) or f"arch.{name}" in meta
     }
+    arch["vocoder_kind"] = kind
     for name in ("sample_rate", "hop_size"):
         value = _value(meta, f"audio.{name}", ARCH_BOUNDS[name], path)
         if value != arch[name]:
             raise ModelFormatError(f"{path}: audio.{name} {value} differs from arch.{name} {arch[name]}")
+    if kind == "vocos" and arch["vocos_fft"] < 2 * arch["hop_size"]:
+        # at most a half-window hop: every sample lies under two Hann windows, so the inverse
+        # STFT never divides by a window sum near zero
+        raise ModelFormatError(
+            f"{path}: arch.vocos_fft {arch['vocos_fft']} is less than twice arch.hop_size {arch['hop_size']}"
+        )
     phones = _strings(meta, "text.phones", path, int(ARCH_BOUNDS["n_phones"].high))
     if tuple(phones) != SYMBOLS or len(phones) != arch["n_phones"]:
         raise ModelFormatError(
@@ -174,10 +216,9 @@ def check_speech_model(model: ModelFile) -> dict[str, Any]:
         if any(len(s) > MAX_SPEAKER_FIELD for s in _strings(meta, key, path, int(ARCH_BOUNDS["n_speakers"].high))):
             raise ModelFormatError(f"{path}: {key} holds a string longer than {MAX_SPEAKER_FIELD} characters")
     quantized = {"acoustic": arch["quantize_acoustic"], "vocoder": arch["quantize_vocoder"]}
-    counts = {layer: int(arch[layer.count[5:]]) for layer in names.ACOUSTIC + names.VOCODER if layer.count}
-    check_tensors(
-        model, names.ACOUSTIC + names.VOCODER, arch, counts, lambda layer: quantized[layer.stem.split(".")[0]]
-    )
+    layers = names.ACOUSTIC + names.VOCODERS[kind]
+    counts = {layer: int(arch[layer.count[5:]]) for layer in layers if layer.count}
+    check_tensors(model, layers, arch, counts, lambda layer: quantized[layer.stem.split(".")[0]])
     return arch
 
 

@@ -75,7 +75,8 @@ class Layer:
     role: str
     # Its shape in sizes the architecture names (``SHAPES``, docs/model-format.md, "Limits"):
     # a conv's [c_out, c_in, kernel], a block's [channels, kernel], an embedding's [ids, channels],
-    # a norm's [channels], a tensor's own; each a size's name, a number, or a sum ("n_mels + 2").
+    # a norm's [channels], a tensor's own; each a size's name, a number, or a sum of products
+    # of them ("n_mels + 2", "3 * vocos_channels").
     shape: tuple[str, ...] = ()
 
     def name(self, index: int | None = None) -> str:
@@ -110,9 +111,7 @@ class Layer:
     def shapes(self, sizes: Mapping[str, int]) -> tuple[tuple[int, ...], ...]:
         """The shape of each of the layer's tensors (in the order of :meth:`tensors`) in a
         network whose architecture has ``sizes`` (name -> value)."""
-        dims = tuple(
-            sum(int(t) if t.strip().isdecimal() else sizes[t.strip()] for t in d.split("+")) for d in self.shape
-        )
+        dims = tuple(sum(_product(term, sizes) for term in d.split("+")) for d in self.shape)
         if self.kind in (Kind.TENSOR, Kind.EMBEDDING):
             return (dims,)
         if self.kind == Kind.CONV:
@@ -125,6 +124,15 @@ class Layer:
     def _expect(self, *kinds: Kind) -> None:
         if self.kind not in kinds:
             raise TypeError(f"layer {self.stem!r} is a {self.kind.name}, not a {' or '.join(k.name for k in kinds)}")
+
+
+def _product(term: str, sizes: Mapping[str, int]) -> int:
+    """The value of ``"3 * vocos_channels"``, ``"n_mels"`` or ``"2"`` in a network of ``sizes``."""
+    value = 1
+    for factor in term.split("*"):
+        factor = factor.strip()
+        value *= int(factor) if factor.isdecimal() else sizes[factor]
+    return value
 
 
 # --- the acoustic model (training/model/networks.py AcousticModel) ---------------------------
@@ -272,6 +280,73 @@ VOCODER_OUT = Layer(
 
 VOCODER = (VOCODER_IN, VOCODER_BLOCKS, VOCODER_NORM, VOCODER_OUT)
 
+# --- or the Vocos vocoder (training/model/vocos.py VocosVocoder), in files with
+# ``arch.vocoder_kind`` "vocos" -----------------------------------------------------------------
+VOCOS_EMBED = Layer(
+    "vocoder.embed",
+    Kind.CONV,
+    True,
+    None,
+    "log-mel -> channels [vocos_channels, n_mels, vocos_kernel]",
+    ("vocos_channels", "n_mels", "vocos_kernel"),
+)
+VOCOS_EMBED_NORM = Layer(
+    "vocoder.embed_norm.norm", Kind.NORM, False, None, "norm after the embedding", ("vocos_channels",)
+)
+VOCOS_DEPTHWISE = Layer(
+    "vocoder.depthwise.{i}",
+    Kind.CONV,
+    False,
+    "arch.vocos_blocks",
+    "block i's depthwise conv [vocos_channels, 1, vocos_kernel], one filter a channel",
+    ("vocos_channels", "1", "vocos_kernel"),
+)
+VOCOS_NORMS = Layer(
+    "vocoder.norms.{i}.norm", Kind.NORM, False, "arch.vocos_blocks", "block i's norm", ("vocos_channels",)
+)
+VOCOS_EXPAND = Layer(
+    "vocoder.expand.{i}",
+    Kind.CONV,
+    True,
+    "arch.vocos_blocks",
+    "block i's 1x1 up [3 * vocos_channels, vocos_channels, 1], tanh-GELU",
+    ("3 * vocos_channels", "vocos_channels", "1"),
+)
+VOCOS_PROJECT = Layer(
+    "vocoder.project.{i}",
+    Kind.CONV,
+    True,
+    "arch.vocos_blocks",
+    "block i's 1x1 down [vocos_channels, 3 * vocos_channels, 1]",
+    ("vocos_channels", "3 * vocos_channels", "1"),
+)
+VOCOS_SCALES = Layer(
+    "vocoder.scales.{i}",
+    Kind.TENSOR,
+    False,
+    "arch.vocos_blocks",
+    "block i's per-channel scale of its residual branch [vocos_channels, 1]",
+    ("vocos_channels", "1"),
+)
+VOCOS_OUT_NORM = Layer("vocoder.out_norm.norm", Kind.NORM, False, None, "norm before the head", ("vocos_channels",))
+VOCOS_HEAD = Layer(
+    "vocoder.head",
+    Kind.CONV,
+    False,
+    None,
+    "STFT log-magnitude then phase [vocos_fft + 2, vocos_channels, 1]",
+    ("vocos_fft + 2", "vocos_channels", "1"),
+)
+
+# fmt: off
+VOCOS = (VOCOS_EMBED, VOCOS_EMBED_NORM, VOCOS_DEPTHWISE, VOCOS_NORMS, VOCOS_EXPAND, VOCOS_PROJECT, VOCOS_SCALES,
+         VOCOS_OUT_NORM, VOCOS_HEAD)
+# fmt: on
+
+# ``arch.vocoder_kind`` -> the vocoder's layers; a file without the key is a DDSP file.
+VOCODERS = {"ddsp": VOCODER, "vocos": VOCOS}
+DEFAULT_VOCODER = "ddsp"
+
 # --- the neural G2P (training/g2p/model.py G2PNet), in files with ``g2p.letters`` ------------
 G2P_SLOT_EMBEDDING = Layer(
     "g2p.slot_embedding",
@@ -305,7 +380,21 @@ G2P_OUT = Layer("g2p.out", Kind.CONV, False, None, "logits [outputs, channels, 1
 
 G2P = (G2P_SLOT_EMBEDDING, G2P_EMBEDDING, G2P_ENCODER, G2P_DECODER, G2P_NORM, G2P_OUT)
 
-TABLE = ACOUSTIC + VOCODER + G2P
+TABLE = ACOUSTIC + VOCODER + VOCOS + G2P
+
+
+def vocoder_kind(metadata: Mapping[str, Any]) -> str:
+    """The file's vocoder: ``arch.vocoder_kind``, "ddsp" where absent (files written before
+    the key, the bundled model's included). ValueError for a kind this table lacks."""
+    kind = metadata.get("arch.vocoder_kind", DEFAULT_VOCODER)
+    if kind not in VOCODERS:
+        raise ValueError(f"arch.vocoder_kind {kind!r} is not one of {sorted(VOCODERS)}")
+    return str(kind)
+
+
+def vocoder_layers(metadata: Mapping[str, Any]) -> tuple[Layer, ...]:
+    """The layers of the vocoder a file with ``metadata`` holds."""
+    return VOCODERS[vocoder_kind(metadata)]
 
 
 def layer_count(layer: Layer, metadata: Mapping[str, Any]) -> int:
@@ -319,10 +408,11 @@ def layer_count(layer: Layer, metadata: Mapping[str, Any]) -> int:
 def tensor_names(metadata: Mapping[str, Any], layers: Iterable[Layer] | None = None) -> list[str]:
     """The tensor names of ``layers`` in a file with ``metadata``, in the order the exporter
     writes them. ``layers`` defaults to every network the file has: the acoustic model's and
-    the vocoder's when it has ``arch.`` metadata, then the G2P's when it has ``g2p.letters``."""
+    the vocoder's (:func:`vocoder_layers`) when it has ``arch.`` metadata, then the G2P's when
+    it has ``g2p.letters``."""
     if layers is None:
         speaks = any(key.startswith("arch.") for key in metadata)
-        layers = (ACOUSTIC + VOCODER if speaks else ()) + (G2P if "g2p.letters" in metadata else ())
+        layers = (ACOUSTIC + vocoder_layers(metadata) if speaks else ()) + (G2P if "g2p.letters" in metadata else ())
     names = []
     for layer in layers:
         indices = [None] if layer.count is None else range(layer_count(layer, metadata))

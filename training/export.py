@@ -3,8 +3,9 @@
 Writes a packed model (docs/model-format.md) from trained PyTorch modules: ternary convs as
 5-trits-per-byte tensors with their absmean scale, every other parameter as fp16, each under
 its name in the engine's table (engine/tensor_names.py), and the metadata the engine needs
-(hyperparameters, phones, speakers with licences, provenance),
-plus the lexicon blob and the neural G2P (``g2p.`` tensors and metadata) when
+(hyperparameters, phones, speakers with licences, provenance). The vocoder is the one the
+checkpoint's config names (``vocoder_kind``: the DDSP ``VocoderNet`` or ``VocosVocoder``).
+It adds the lexicon blob, and the neural G2P (``g2p.`` tensors and metadata) when
 training/checkpoints/g2p.pt exists (``--g2p FILE`` names another, ``--no-g2p`` leaves it out).
 
     python -m training.export --checkpoint work-data/checkpoints/model.pt --out resources/bittts-en.bttm
@@ -18,12 +19,32 @@ from pathlib import Path
 import torch
 
 from bittts.engine import tensor_names
+from bittts.engine.model_check import VOCODER_KEYS
 from bittts.engine.model_format import DType, ModelWriter
 from training.g2p.model import CHECKPOINT as G2P_CHECKPOINT
 from training.g2p.model import G2PNet, load_g2p_checkpoint
 from training.model.config import ModelConfig
 from training.model.networks import LOG_F0_MEAN, LOG_F0_STD, AcousticModel, VocoderNet
 from training.model.quant import TernaryConv1d, ternarize
+from training.model.vocos import VocosVocoder
+
+ARCHITECTURES = {"ddsp": "bittts-fastspeech-ddsp", "vocos": "bittts-fastspeech-vocos"}  # general.architecture
+
+
+def vocoder_for(cfg: ModelConfig) -> VocoderNet | VocosVocoder:
+    """The untrained vocoder ``cfg.vocoder_kind`` names (ValueError for another kind)."""
+    if cfg.vocoder_kind == "vocos":
+        return VocosVocoder.from_config(cfg)
+    if cfg.vocoder_kind == "ddsp":
+        return VocoderNet(cfg)
+    raise ValueError(f"vocoder_kind {cfg.vocoder_kind!r}: the exporter knows {sorted(ARCHITECTURES)}")
+
+
+def arch_metadata(cfg: ModelConfig) -> dict:
+    """``arch.`` metadata: every hyperparameter, less the other vocoder's (engine/model_check.py
+    VOCODER_KEYS), so a file describes only the vocoder it holds."""
+    others = set().union(*(keys for kind, keys in VOCODER_KEYS.items() if kind != cfg.vocoder_kind))
+    return {f"arch.{key}": value for key, value in cfg.to_dict().items() if key not in others}
 
 
 def module_tensors(network: str, module: torch.nn.Module, layers: tuple[tensor_names.Layer, ...], metadata: dict):
@@ -110,7 +131,7 @@ def load_g2p(path: str | Path) -> tuple[G2PNet, str, dict | None]:
 def build_writer(
     cfg: ModelConfig,
     acoustic: AcousticModel,
-    vocoder: VocoderNet,
+    vocoder: VocoderNet | VocosVocoder,
     phones: list[str],
     speakers: list[dict],
     lexicon_blob: bytes | None,
@@ -118,12 +139,12 @@ def build_writer(
     name: str = "BitTTS English",
     g2p: tuple[G2PNet, str, dict | None] | None = None,
 ) -> ModelWriter:
-    """``g2p``: (the G2P network, its provenance line, its decoder settings), or None for a
-    file without one."""
+    """``vocoder``: the one ``cfg.vocoder_kind`` names (:func:`vocoder_for`). ``g2p``: (the G2P
+    network, its provenance line, its decoder settings), or None for a file without one."""
     w = ModelWriter()
     w.update_metadata(
         {
-            "general.architecture": "bittts-fastspeech-ddsp",
+            "general.architecture": ARCHITECTURES[cfg.vocoder_kind],
             "general.name": name,
             "general.version": "1",
             "general.provenance": provenance,
@@ -135,12 +156,11 @@ def build_writer(
             "arch.log_f0_std": LOG_F0_STD,
         }
     )
-    for key, value in cfg.to_dict().items():
-        w.add_metadata(f"arch.{key}", value)
+    w.update_metadata(arch_metadata(cfg))
     for field in ("name", "sex", "accent", "licence", "teacher"):
         w.add_metadata(f"speakers.{field}", [str(s.get(field, "")) for s in speakers])
     add_network(w, "acoustic", acoustic, tensor_names.ACOUSTIC)
-    add_network(w, "vocoder", vocoder, tensor_names.VOCODER)
+    add_network(w, "vocoder", vocoder, tensor_names.vocoder_layers(w.metadata))
     if lexicon_blob is not None:
         w.add_blob("lexicon", lexicon_blob, compress=False)  # the blob compresses itself (docs/frontend.md)
     if g2p is not None:
@@ -151,7 +171,7 @@ def build_writer(
 def load_checkpoint(path: str | Path):
     ckpt = torch.load(path, map_location="cpu", weights_only=False)
     cfg = ModelConfig.from_dict(ckpt["config"])
-    acoustic, vocoder = AcousticModel(cfg), VocoderNet(cfg)
+    acoustic, vocoder = AcousticModel(cfg), vocoder_for(cfg)
     acoustic.load_state_dict({k: v.float() for k, v in ckpt["acoustic"].items()})
     vocoder.load_state_dict({k: v.float() for k, v in ckpt["vocoder"].items()})
     return cfg, acoustic.eval(), vocoder.eval(), ckpt

@@ -86,7 +86,7 @@ def test_acoustic_frames_match_with_the_same_durations(case):
 
 def test_vocoder_controls_and_waveform_match(case):
     model, e = case
-    envelope, gains = model.vocoder_controls(e["mel"], e["f0"], e["voiced"])
+    envelope, gains = model.vocoder.controls(e["mel"], e["f0"], e["voiced"])
     close(envelope, e["envelope"])
     close(gains, e["gains"])
     wave = model.vocode(e["mel"], e["f0"], e["voiced"], noise_frames=e["noise"])
@@ -94,7 +94,7 @@ def test_vocoder_controls_and_waveform_match(case):
     # The waveform: compare against the DSP run on the fixture's own controls (tight), and the
     # full chain (controls from the engine) within the control tolerance.
     amps = dsp.harmonic_amplitudes(
-        e["f0"], e["envelope"], model.sample_rate, model.max_harmonics, model.harmonic_ceiling
+        e["f0"], e["envelope"], model.sample_rate, model.vocoder.max_harmonics, model.vocoder.harmonic_ceiling
     )
     harmonic = dsp.harmonic_signal(e["f0"], amps, model.sample_rate, model.hop)[0]
     exact = harmonic + dsp.noise_signal(e["gains"], e["noise"], model.hop)

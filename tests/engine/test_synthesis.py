@@ -164,7 +164,7 @@ def test_cancel_is_checked_between_stages_of_a_chunk(synth, monkeypatch):
         return out
 
     monkeypatch.setattr(synth.model, "acoustic", acoustic_then_cancel)
-    monkeypatch.setattr(synth.model, "vocoder_controls", lambda *a: calls.append("vocoder"))
+    monkeypatch.setattr(synth.model.vocoder, "controls", lambda *a: calls.append("vocoder"))
     assert list(synth.synthesize(LONG_TEXT, cancel=cancel)) == []
     assert calls == []
 

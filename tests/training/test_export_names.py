@@ -10,7 +10,7 @@ torch = pytest.importorskip("torch")
 
 from bittts.engine import tensor_names  # noqa: E402
 from bittts.engine.model_format import DType, ModelFile, ModelWriter  # noqa: E402
-from training.export import add_g2p, build_writer, module_tensors  # noqa: E402
+from training.export import add_g2p, build_writer, module_tensors, vocoder_for  # noqa: E402
 from training.g2p.model import G2PConfig, G2PNet  # noqa: E402
 from training.model.config import ModelConfig  # noqa: E402
 from training.model.networks import AcousticModel, VocoderNet  # noqa: E402
@@ -25,6 +25,9 @@ SMALL = {
     "decoder_layers": 2,
     "predictor_layers": 1,
     "vocoder_layers": 2,
+    "vocos_channels": 8,
+    "vocos_blocks": 2,
+    "vocos_fft": 32,
 }
 SPEAKERS = [{"name": "a"}, {"name": "b"}]
 
@@ -33,7 +36,7 @@ def export(tmp_path, cfg: ModelConfig, g2p: G2PNet | None = None) -> ModelFile:
     writer = build_writer(
         cfg,
         AcousticModel(cfg),
-        VocoderNet(cfg),
+        vocoder_for(cfg),
         list("abcdef"),
         SPEAKERS,
         None,
@@ -45,14 +48,17 @@ def export(tmp_path, cfg: ModelConfig, g2p: G2PNet | None = None) -> ModelFile:
 
 
 @pytest.mark.parametrize("quantized", [True, False])
-def test_the_exporter_writes_the_engines_table_of_names(tmp_path, quantized):
-    cfg = ModelConfig(**SMALL, quantize_acoustic=quantized, quantize_vocoder=quantized)
+@pytest.mark.parametrize("vocoder", ["ddsp", "vocos"])
+def test_the_exporter_writes_the_engines_table_of_names(tmp_path, quantized, vocoder):
+    cfg = ModelConfig(**SMALL, quantize_acoustic=quantized, quantize_vocoder=quantized, vocoder_kind=vocoder)
     g2p = G2PNet(G2PConfig(channels=16, encoder_dilations=(1, 2, 4), decoder_dilations=(1,), upsample=2))
     model = export(tmp_path, cfg, g2p)
+    assert model.metadata["arch.vocoder_kind"] == vocoder
     assert list(model.tensors) == tensor_names.tensor_names(model.metadata)
+    layers = tensor_names.ACOUSTIC + tensor_names.VOCODERS[vocoder] + tensor_names.G2P
     by_layer = {
         name: layer
-        for layer in tensor_names.TABLE
+        for layer in layers
         for i in range(tensor_names.layer_count(layer, model.metadata) if layer.count else 1)
         for name in layer.tensors(i if layer.count else None)
     }
