@@ -220,6 +220,8 @@ def vocoder_batches(utts: list[Utterance], waves: WaveCache, segment_frames: int
     """Endless batches of random segments: features [B, n_mels + 2, S], f0 [B, S], audio [B, S * hop]."""
     rng = np.random.default_rng(seed)
     usable = [u for u in utts if u.frames > segment_frames + 2]
+    if not usable:
+        raise ValueError(f"no utterance among {len(utts)} is longer than a segment ({segment_frames} frames)")
     while True:
         feats, f0s, audio = [], [], []
         for i in rng.integers(0, len(usable), batch_size):

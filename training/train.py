@@ -45,8 +45,10 @@ from training.model.networks import LOG_F0_MEAN, LOG_F0_STD, AcousticModel, Voco
 from training.model.vocos import VocosVocoder
 from training.run_info import COMPACT_CHECKPOINT, FULL_CHECKPOINT, RUNS, finetune_steps_heard, hardware_hours
 
-FINETUNE_SECONDS_PER_STEP = 0.5  # 2 cores; used to leave the fine-tuning its time within --minutes
-ADVERSARIAL_FINETUNE_SECONDS_PER_STEP = 1.0  # the same with the spectrogram discriminator
+# a fine-tuning step by vocoder kind, used to leave the fine-tuning its time within --minutes (the DDSP's
+# on 2 cores; the Vocos one at 1 s segments, CPU seconds at 1 thread on 7 December: docs/training.md)
+FINETUNE_SECONDS_PER_STEP = {"ddsp": 0.5, "vocos": 0.6}
+ADVERSARIAL_FINETUNE_SECONDS_PER_STEP = {"ddsp": 1.0, "vocos": 1.7}  # the same with the spectrogram discriminator
 VOCOS_ADVERSARIAL_FROM = 1000  # the Vocos vocoder stage's default --vocoder-adversarial-from
 # (research.copy_synthesis --discriminator-from's default)
 VOCOS_BETAS = (0.8, 0.99)  # the Vocos vocoder's Adam betas: research.copy_synthesis's (HiFi-GAN's)
@@ -467,10 +469,11 @@ class Trainer:
         left = max(0, self.tc.finetune_steps - self.step_f)
         if not left:
             return 0.0
+        plain = FINETUNE_SECONDS_PER_STEP[self.cfg.vocoder_kind]
         if self.tc.finetune_adversarial_weight > 0:
             warmup = max(0, self.tc.discriminator_warmup - self.step_wd)
-            return 60.0 + FINETUNE_SECONDS_PER_STEP * warmup + ADVERSARIAL_FINETUNE_SECONDS_PER_STEP * left
-        return 60.0 + FINETUNE_SECONDS_PER_STEP * left
+            return 60.0 + plain * warmup + ADVERSARIAL_FINETUNE_SECONDS_PER_STEP[self.cfg.vocoder_kind] * left
+        return 60.0 + plain * left
 
     def progress(self, step: int, total: int, stage_started: float, stage_start_step: int) -> float:
         """How far through its schedule a stage is: by steps, or by this run's time budget when
@@ -487,9 +490,14 @@ class Trainer:
     def load(self, split: str, limit: int | None = None):
         """A split of this run's corpus, its speakers numbered as the model numbers them."""
         c = self.corpus
-        return load_split(
+        utts = load_split(
             split, c.manifest, limit, speakers={v.name for v in c.voices}, speaker_index=c.speaker_index()
         )
+        if split == "train" and not utts:  # a corpus being generated may have its other splits first
+            raise SystemExit(
+                f"no train-split utterances in {c.manifest} yet: make their features first (docs/training.md)"
+            )
+        return utts
 
     def train_vocoder(self) -> None:
         tc = self.tc

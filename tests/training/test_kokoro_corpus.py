@@ -132,3 +132,12 @@ def test_the_f0_normalization_still_fits_the_kokoro_voices():
     values = np.concatenate(log_f0)
     assert abs(values.mean() - LOG_F0_MEAN) < 0.1 * LOG_F0_STD
     assert 0.7 < values.std() / LOG_F0_STD < 1.3
+
+
+def test_a_corpus_without_its_train_split_yet_is_refused_with_a_message(corpus):
+    rows = [json.loads(line) for line in corpus.read_text().splitlines()]
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows if r["split"] != "train"))
+    trainer = train.Trainer(train.TrainConfig(corpus="kokoro", vocoder_kind="vocos", width=0.1))
+    assert len(trainer.load("valid")) == 4
+    with pytest.raises(SystemExit, match="no train-split utterances"):
+        trainer.train_vocoder()
