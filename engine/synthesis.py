@@ -5,7 +5,8 @@
         play(chunk.samples)                        # chunk.words: spans in the text + sample spans
 
 Staged public steps (each testable alone): ``frontend.process(text)`` -> phones ids ->
-``model.acoustic`` -> ``model.vocoder_controls`` and the DSP synthesizer (``dsp``). The model
+``model.acoustic`` -> ``model.vocoder`` (the file's DDSP or Vocos vocoder, engine/vocoder.py),
+in parts through ``VocoderRun``; audio at the file's sample rate (``sample_rate``). The model
 is immutable; one Synthesizer serves several threads at once. ``config`` may be a function,
 read before each chunk, so settings changed during playback apply from the next chunk.
 
@@ -15,9 +16,9 @@ sentence is the next chunk, and both are phonemized with the whole sentence as c
 Later sentences are chunked by the front end alone.
 
 Cancelling: setting ``cancel`` ends the stream at the next stage boundary (front end, acoustic
-model, vocoder network, oscillators, noise), each a few milliseconds to a few tens of
-milliseconds for the longest chunk, so the generator returns well within 50 ms
-(``bench/e2e.py`` measures it).
+model, vocoder network, then the DDSP's oscillators and noise or the Vocos inverse STFT), each a
+few milliseconds to a few tens of milliseconds for the longest chunk, so the generator returns
+well within 50 ms (``bench/e2e.py`` measures it).
 
 SSML: when ``config.ssml`` is True the text is read as SSML (the subset in
 ``text/ssml.py``). The API does not guess: text that merely looks like SSML is read as plain

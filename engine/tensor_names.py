@@ -8,7 +8,9 @@ without a parameter. docs/model-format.md ("Tensor names") prints the table; cha
 together. tests/training/test_export_names.py checks that an export writes exactly
 :func:`tensor_names` of its metadata.
 
-The names are those of version 1 files, the bundled model's included. They spell the training
+A file holds one vocoder, named by ``arch.vocoder_kind`` (:func:`vocoder_layers`): the DDSP's
+layers (``VOCODER``; also files without the key, the bundled model among them) or the Vocos
+vocoder's (``VOCOS``). The names are those of version 1 files, the bundled model's included. They spell the training
 modules' parameter paths (that is how the exporter finds each parameter), but the engine
 knows them only from here: renaming one means re-exporting the bundled model.
 
