@@ -1,8 +1,9 @@
 """Sample-rate conversion by a rational factor: a Kaiser-windowed sinc in polyphase form.
 
 Used where a codec takes only some rates (Opus: 8, 12, 16, 24 or 48 kHz; the bundled model
-speaks at 22,050 Hz, a model at the Kokoro layout at 24 kHz: every rate comes from the file). ``StreamResampler`` converts audio that arrives in chunks, with the same result as
-converting it all at once (``resample_reference``, the plain per-sample loop, is its oracle).
+speaks at 22,050 Hz, a model at the Kokoro layout at 24 kHz: every rate comes from the file).
+``StreamResampler`` converts audio that arrives in chunks, with the same result as converting
+it all at once (``resample_reference``, the plain per-sample loop, is its oracle).
 
 The filter: ``taps_per_phase`` input samples per output sample, cutoff at ``ROLLOFF`` of the
 lower Nyquist frequency, Kaiser window with ``KAISER_BETA`` (about 80 dB stop band). Output
