@@ -38,6 +38,7 @@ import torch.nn.functional as F
 
 from training.corpus.features import mel_filterbank
 from training.data import CORPORA, WaveCache, acoustic_batches, load_split, vocoder_batches
+from training.export import vocoder_for
 from training.model import ddsp
 from training.model.config import ModelConfig
 from training.model.discriminator import SpectrogramDiscriminator, discriminator_loss, generator_losses, judged_frozen
@@ -230,15 +231,6 @@ def acoustic_loss(
     return (total, parts, out) if return_frames else (total, parts)
 
 
-def build_vocoder(cfg: ModelConfig) -> VocoderNet | VocosVocoder:
-    """The vocoder ``cfg.vocoder_kind`` names, as the exporter builds it from a checkpoint's config."""
-    if cfg.vocoder_kind == "vocos":
-        return VocosVocoder.from_config(cfg)
-    if cfg.vocoder_kind == "ddsp":
-        return VocoderNet(cfg)
-    raise ValueError(f"vocoder_kind {cfg.vocoder_kind!r}: this trainer has 'ddsp' and 'vocos'")
-
-
 def vocoder_wave(
     model: VocoderNet | VocosVocoder, feats: torch.Tensor, f0: torch.Tensor | None, cfg: ModelConfig, device, bf16: bool
 ) -> torch.Tensor:
@@ -351,7 +343,7 @@ class Trainer:
         self.full_checkpoint = RUNS / run / "model.pt" if run else FULL_CHECKPOINT
         self.compact_checkpoint = None if run else COMPACT_CHECKPOINT
         self.acoustic = AcousticModel(self.cfg).to(self.device)
-        self.vocoder = build_vocoder(self.cfg).to(self.device)
+        self.vocoder = vocoder_for(self.cfg).to(self.device)  # as the exporter rebuilds it
         with torch.no_grad():
             if isinstance(self.vocoder, VocoderNet):  # start the DSP quiet instead of 100 unit-amplitude harmonics
                 self.vocoder.out.bias[: self.cfg.envelope_points].fill_(-5.0)

@@ -17,7 +17,6 @@ from test_kokoro_corpus import corpus  # noqa: E402, F401  (a fixture: the Kokor
 
 from training import train  # noqa: E402
 from training.data import WaveCache, collate_acoustic, vocoder_batches  # noqa: E402
-from training.model.config import ModelConfig  # noqa: E402
 from training.model.vocos import VocosVocoder  # noqa: E402
 
 TINY = dict(
@@ -170,9 +169,11 @@ def test_a_checkpoint_resumes_where_it_stopped_and_holds_the_vocos_vocoder(corpu
     assert ckpt["config"]["vocoder_kind"] == "vocos" and ckpt["train_config"]["corpus"] == "kokoro"
     assert (ckpt["step_vocoder"], ckpt["step_acoustic"], ckpt["step_finetune"]) == (3, 2, 1)
     assert ckpt["step_wave_discriminator"] == 4  # 1 alone, 2 with the vocoder stage, 1 with the fine-tuning
-    # the exporter's path: the vocoder from the checkpoint's config, its weights under "vocoder"
-    vocoder = VocosVocoder.from_config(ModelConfig.from_dict(ckpt["config"]))
-    vocoder.load_state_dict(ckpt["vocoder"])
+    # the exporter reads it: the vocoder from the checkpoint's config, its weights under "vocoder"
+    from training.export import load_checkpoint
+
+    cfg, _, vocoder, _ = load_checkpoint(path)
+    assert cfg == first.cfg and isinstance(vocoder, VocosVocoder)
     assert torch.equal(vocoder.head.weight, first.vocoder.head.weight)
 
     resumed = train.Trainer(replace(tc, vocoder_steps=5, acoustic_steps=3, finetune_steps=2))
