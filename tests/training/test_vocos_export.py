@@ -158,3 +158,19 @@ def test_a_file_whose_vocos_metadata_lies_is_refused(model_path, tmp_path, meta,
 def test_an_unknown_vocoder_kind_is_refused_by_the_exporter():
     with pytest.raises(ValueError, match="vocoder_kind 'hifigan'"):
         vocoder_for(ModelConfig(vocoder_kind="hifigan"))
+
+
+def test_a_ddsp_export_names_its_kind_and_still_loads(tmp_path):
+    """The exporter now writes arch.vocoder_kind "ddsp" in DDSP files (and no vocos_* keys):
+    the engine reads them as it reads the bundled model, which has no such key."""
+    cfg = ModelConfig(
+        n_phones=len(SYMBOLS), n_speakers=2, encoder_channels=16, decoder_channels=16, vocoder_channels=16
+    )
+    build_writer(cfg, AcousticModel(cfg), vocoder_for(cfg), list(SYMBOLS), SPEAKERS, None, "test").write(
+        tmp_path / "d.bttm"
+    )
+    file = ModelFile(tmp_path / "d.bttm")
+    assert file.metadata["arch.vocoder_kind"] == "ddsp"
+    assert not any(k.startswith("arch.vocos_") for k in file.metadata)
+    model = BitTTSModel(file)
+    assert model.vocoder.kind == "ddsp" and (model.sample_rate, model.hop) == (22050, 256)
