@@ -24,20 +24,11 @@ from bittts.engine.model_format import DType, ModelWriter
 from training.g2p.model import CHECKPOINT as G2P_CHECKPOINT
 from training.g2p.model import G2PNet, load_g2p_checkpoint
 from training.model.config import ModelConfig
-from training.model.networks import LOG_F0_MEAN, LOG_F0_STD, AcousticModel, VocoderNet
+from training.model.networks import LOG_F0_MEAN, LOG_F0_STD, AcousticModel, VocoderNet, vocoder_for
 from training.model.quant import TernaryConv1d, ternarize
 from training.model.vocos import VocosVocoder
 
 ARCHITECTURES = {"ddsp": "bittts-fastspeech-ddsp", "vocos": "bittts-fastspeech-vocos"}  # general.architecture
-
-
-def vocoder_for(cfg: ModelConfig) -> VocoderNet | VocosVocoder:
-    """The untrained vocoder ``cfg.vocoder_kind`` names (ValueError for another kind)."""
-    if cfg.vocoder_kind == "vocos":
-        return VocosVocoder.from_config(cfg)
-    if cfg.vocoder_kind == "ddsp":
-        return VocoderNet(cfg)
-    raise ValueError(f"vocoder_kind {cfg.vocoder_kind!r}: the exporter knows {sorted(ARCHITECTURES)}")
 
 
 def arch_metadata(cfg: ModelConfig) -> dict:

@@ -38,11 +38,10 @@ import torch.nn.functional as F
 
 from training.corpus.features import mel_filterbank
 from training.data import CORPORA, WaveCache, acoustic_batches, load_split, vocoder_batches
-from training.export import vocoder_for
 from training.model import ddsp
 from training.model.config import ModelConfig
 from training.model.discriminator import SpectrogramDiscriminator, discriminator_loss, generator_losses, judged_frozen
-from training.model.networks import LOG_F0_MEAN, LOG_F0_STD, AcousticModel, VocoderNet
+from training.model.networks import LOG_F0_MEAN, LOG_F0_STD, AcousticModel, VocoderNet, vocoder_for
 from training.model.vocos import VocosVocoder
 from training.run_info import COMPACT_CHECKPOINT, FULL_CHECKPOINT, RUNS, finetune_steps_heard, hardware_hours
 

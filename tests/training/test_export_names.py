@@ -10,10 +10,14 @@ torch = pytest.importorskip("torch")
 
 from bittts.engine import tensor_names  # noqa: E402
 from bittts.engine.model_format import DType, ModelFile, ModelWriter  # noqa: E402
-from training.export import add_g2p, build_writer, module_tensors, vocoder_for  # noqa: E402
+from training.export import add_g2p, build_writer, module_tensors  # noqa: E402
 from training.g2p.model import G2PConfig, G2PNet  # noqa: E402
 from training.model.config import ModelConfig  # noqa: E402
-from training.model.networks import AcousticModel, VocoderNet  # noqa: E402
+from training.model.networks import (  # noqa: E402
+    AcousticModel,
+    VocoderNet,
+    vocoder_for,  # noqa: E402
+)
 
 SMALL = {
     "n_phones": 6,

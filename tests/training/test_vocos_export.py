@@ -17,9 +17,9 @@ from bittts.engine.model_format import ModelFile, ModelFormatError, ModelWriter 
 from bittts.engine.synthesis import Synthesizer  # noqa: E402
 from bittts.engine.text.phones import SYMBOLS  # noqa: E402
 from bittts.engine.vocos_vocoder import VocosVocoder as EngineVocos  # noqa: E402
-from training.export import build_writer, load_checkpoint, round_to_fp16_, vocoder_for  # noqa: E402
+from training.export import build_writer, load_checkpoint, round_to_fp16_  # noqa: E402
 from training.model.config import ModelConfig  # noqa: E402
-from training.model.networks import AcousticModel  # noqa: E402
+from training.model.networks import AcousticModel, vocoder_for  # noqa: E402
 from training.model.vocos import VocosVocoder  # noqa: E402
 
 SMALL_VOCOS = ModelConfig(

@@ -16,6 +16,7 @@ import torch.nn.functional as F
 
 from training.model.config import ModelConfig
 from training.model.quant import ConvBlock, MaskedLayerNorm, TernaryConv1d
+from training.model.vocos import VocosVocoder
 
 LOG_F0_MEAN = math.log(150.0)  # centre log-F0 values so the networks see numbers near zero
 LOG_F0_STD = 0.35
@@ -162,3 +163,13 @@ class VocoderNet(nn.Module):
         out = self.out(self.norm(h, mask))
         e = self.cfg.envelope_points
         return out[:, :e], out[:, e:]
+
+
+def vocoder_for(cfg: ModelConfig) -> VocoderNet | VocosVocoder:
+    """The untrained vocoder ``cfg.vocoder_kind`` names: the trainer trains, and the exporter
+    rebuilds, this one (ValueError for another kind)."""
+    if cfg.vocoder_kind == "vocos":
+        return VocosVocoder.from_config(cfg)
+    if cfg.vocoder_kind == "ddsp":
+        return VocoderNet(cfg)
+    raise ValueError(f"vocoder_kind {cfg.vocoder_kind!r}: known kinds are 'ddsp' and 'vocos'")
