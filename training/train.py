@@ -100,6 +100,8 @@ class TrainConfig:
     quantize_vocoder: bool = True
     width: float = 1.0  # channel multiplier for the acoustic model and vocoder (ablations)
     run: str = ""  # a named side run (ablations): its own checkpoint under work-data/runs/, nothing committed
+    vocoder_init: str = ""  # a new run's vocoder (weights, optimizer, discriminator, step) from this file: a
+    # copy-synthesis state (research/copy_synthesis.py, the same stage and losses) or another run's checkpoint
 
     @property
     def segment_frames(self) -> int:
@@ -419,6 +421,8 @@ class Trainer:
         path = candidates[0] if candidates else None
         if path is None:
             print("starting a new model", flush=True)
+            if self.tc.vocoder_init:
+                self.start_vocoder_from(Path(self.tc.vocoder_init))
             return
         ckpt = torch.load(path, map_location="cpu", weights_only=False)
         kind = ckpt["config"].get("vocoder_kind", "ddsp")  # checkpoints from before the field: the DDSP
@@ -451,6 +455,31 @@ class Trainer:
         )
         self.history = ckpt.get("history", [])
         print(f"resumed from {path}: vocoder step {self.step_v}, acoustic step {self.step_a}", flush=True)
+
+    def start_vocoder_from(self, path: Path) -> None:
+        """A new run's vocoder stage goes on from ``path``: a copy-synthesis state (``model``,
+        ``opt_g``, ``discriminator``, ``opt_d``, ``step``) or a trainer checkpoint (``vocoder``...).
+        Its steps count as this run's vocoder steps; its time is not this run's."""
+        if not path.exists():
+            raise SystemExit(f"--vocoder-init {path}: no such file")
+        state = torch.load(path, map_location="cpu", weights_only=False)
+        copy_synthesis = "model" in state
+        weights = state["model"] if copy_synthesis else state["vocoder"]
+        try:
+            self.vocoder.load_state_dict({k: v.float() for k, v in weights.items()})
+        except RuntimeError as exc:
+            raise SystemExit(f"--vocoder-init {path}: not a vocoder of this configuration ({exc})") from exc
+        optimizer = state.get("opt_g" if copy_synthesis else "opt_vocoder")
+        if optimizer is not None:
+            self.opt_v.load_state_dict(optimizer)
+        discriminator = state.get("discriminator" if copy_synthesis else "wave_discriminator")
+        if discriminator is not None:
+            self.wave_discriminator.load_state_dict(discriminator)
+            self.opt_wd.load_state_dict(state["opt_d" if copy_synthesis else "opt_wave_discriminator"])
+            self.step_wd = state.get("step", 0) if copy_synthesis else state.get("step_wave_discriminator", 0)
+        self.step_v = state["step"] if copy_synthesis else state["step_vocoder"]
+        self.history.append({"stage": "vocoder_init", "from": str(path), "step_vocoder": self.step_v})
+        print(f"vocoder from {path}: step {self.step_v}", flush=True)
 
     def out_of_time(self, reserve_seconds: float = 0.0) -> bool:
         return self.tc.minutes is not None and time.time() - self.started > 60 * self.tc.minutes - reserve_seconds

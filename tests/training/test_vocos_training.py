@@ -192,3 +192,32 @@ def test_a_checkpoint_refuses_to_resume_into_the_other_vocoder_kind(corpus):  # 
     train.Trainer(tiny(run="ddsp", vocoder_kind="ddsp")).save()
     with pytest.raises(SystemExit, match="--vocoder-kind ddsp"):
         train.Trainer(tiny(run="ddsp"))
+
+
+def test_a_new_run_goes_on_from_a_copy_synthesis_vocoder_and_refuses_another_shape(corpus, tmp_path):  # noqa: F811
+    source = train.Trainer(tiny(run="source"))
+    copy = VocosVocoder.from_config(source.cfg)
+    opt = torch.optim.AdamW(copy.parameters(), 5e-4, betas=(0.8, 0.99))
+    copy(torch.randn(1, 80, 12)).square().mean().backward()
+    opt.step()
+    state = {
+        "model": copy.state_dict(),
+        "opt_g": opt.state_dict(),
+        "discriminator": source.wave_discriminator.state_dict(),
+        "opt_d": source.opt_wd.state_dict(),
+        "step": 123,
+    }
+    torch.save(state, tmp_path / "copy.pt")
+    trainer = train.Trainer(tiny(run="from-copy", vocoder_init=str(tmp_path / "copy.pt")))
+    assert trainer.step_v == 123 and trainer.step_wd == 123
+    for name, value in copy.state_dict().items():
+        assert torch.equal(trainer.vocoder.state_dict()[name], value), name
+    assert trainer.opt_v.state_dict()["state"], "the optimizer's moments came along"
+    assert records(trainer, "vocoder_init")[0]["step_vocoder"] == 123
+
+    other = VocosVocoder(24, 1, hop=300, inputs=80)
+    torch.save({**state, "model": other.state_dict()}, tmp_path / "other.pt")
+    with pytest.raises(SystemExit, match="not a vocoder of this configuration"):
+        train.Trainer(tiny(run="from-other", vocoder_init=str(tmp_path / "other.pt")))
+    with pytest.raises(SystemExit, match="no such file"):
+        train.Trainer(tiny(run="from-nothing", vocoder_init=str(tmp_path / "missing.pt")))
