@@ -1,14 +1,21 @@
 """Writes the engine's parity fixture from the quantized PyTorch forward pass.
 
-    python -m training.make_fixture [--checkpoint work-data/checkpoints/model.pt]
+    python -m training.make_fixture [--vocoder ddsp|vocos]
+    python -m training.make_fixture --checkpoint work-data/checkpoints/model.pt
 
 Without a checkpoint it uses a small seeded random model (so the fixture exists before any
-training) and writes tests/fixtures/parity/model.bttm and expected.npz: fixed phones and
-speaker with the PyTorch model's durations, phone pitch, acoustic frames, vocoder controls, the
-noise it used and the waveform. With --checkpoint (the one exported to the bundled model) it
-writes only tests/fixtures/bundled/expected.npz, with the bundled file's SHA-256, so the
-engine is checked against the trained weights without a second copy of the model.
-tests/engine/test_parity.py checks the engine against both.
+training) and writes its model.bttm and expected.npz: fixed phones and speaker with the
+PyTorch model's durations, phone pitch and acoustic frames, then the vocoder's outputs. With
+``--vocoder ddsp`` (the default; tests/fixtures/parity/) those are the DDSP controls, the noise
+it used and the waveform; with ``--vocoder vocos`` (tests/fixtures/parity-vocos/, a 24 kHz,
+hop 300 model like the second generation's) the network's STFT frames (``stft``: log-magnitude
+then phase, [frames, n_fft + 2]) and the waveform.
+
+With --checkpoint (the one exported to the bundled model, of either vocoder: its config's
+``vocoder_kind``) it writes only tests/fixtures/bundled/expected.npz, with the bundled file's
+SHA-256, so the engine is checked against the trained weights without a second copy of the
+model. tests/engine/test_parity.py (DDSP) and tests/engine/test_parity_vocos.py check the
+engine against them.
 """
 
 from __future__ import annotations
@@ -29,45 +36,66 @@ from training.model.networks import (
     VocoderNet,
     durations_from_log,
     min_frames_for,
+    vocoder_for,
 )
+from training.model.vocos import VocosVocoder
 
-OUT = Path("tests/fixtures/parity")
+OUTS = {"ddsp": Path("tests/fixtures/parity"), "vocos": Path("tests/fixtures/parity-vocos")}
 PHONES = [6, 73, 37, 71, 15, 77, 4, 69, 30, 62, 8, 6]  # "<sil> S EH1 R AA0 T <wb> N AE1 D . <sil>"-like ids
 
 
-def small_random_model(seed: int = 0):
+def small_random_model(seed: int = 0, vocoder_kind: str = "ddsp"):
+    """A small seeded random model: (cfg, acoustic, vocoder, phone symbols, speakers)."""
     torch.manual_seed(seed)
     from bittts.engine.text.phones import SYMBOLS
 
-    cfg = ModelConfig(
-        n_phones=len(SYMBOLS),
-        n_speakers=3,
-        encoder_channels=48,
-        decoder_channels=40,
-        vocoder_channels=44,
-        encoder_layers=2,
-        decoder_layers=2,
-        vocoder_layers=2,
-    )
-    acoustic, vocoder = AcousticModel(cfg).eval(), VocoderNet(cfg).eval()
+    sizes = dict(encoder_channels=48, decoder_channels=40, encoder_layers=2, decoder_layers=2)
+    if vocoder_kind == "vocos":
+        # The second generation's layout (24 kHz, hop 300, n_fft 1200) with a narrow network;
+        # 16 channels keep the 16 -> 1202 head, and so the committed fixture, small.
+        sizes.update(sample_rate=24000, hop_size=300, vocos_channels=16, vocos_blocks=2, vocos_fft=1200)
+    else:
+        sizes.update(vocoder_channels=44, vocoder_layers=2)
+    cfg = ModelConfig(n_phones=len(SYMBOLS), n_speakers=3, vocoder_kind=vocoder_kind, **sizes)
+    acoustic, vocoder = AcousticModel(cfg).eval(), vocoder_for(cfg).eval()
     with torch.no_grad():  # a plausible output range instead of an untrained zero
         acoustic.duration_predictor.out.bias.fill_(1.6)
-        vocoder.out.bias[: cfg.envelope_points].fill_(-4.0)
-        vocoder.out.bias[cfg.envelope_points :].fill_(-3.0)
+        if isinstance(vocoder, VocosVocoder):
+            randomize_vocos_(vocoder)
+        else:
+            vocoder.out.bias[: cfg.envelope_points].fill_(-4.0)
+            vocoder.out.bias[cfg.envelope_points :].fill_(-3.0)
     speakers = [{"name": f"spk{i}", "sex": "female", "accent": "US", "licence": "test"} for i in range(3)]
     return cfg, acoustic, vocoder, list(SYMBOLS), speakers
+
+
+@torch.no_grad()
+def randomize_vocos_(vocoder: VocosVocoder) -> None:
+    """Draw the parameters whose defaults would hide a mistake (norm gains 1, shifts 0, scales
+    0.1 alike for every channel), and log-magnitudes of about exp(-1), so that the clamp
+    at LOG_MAGNITUDE_CEILING is reached nowhere and the waveform stays within [-1, 1]."""
+    for name, param in vocoder.named_parameters():
+        if "norm" in name and name.endswith("weight"):
+            param.copy_(1 + 0.2 * torch.randn_like(param))
+        elif "norm" in name or name.startswith("scales"):
+            param.copy_(0.3 * torch.randn_like(param))
+    bins = vocoder.n_fft // 2 + 1
+    vocoder.head.bias[:bins].copy_(-1.0 + 0.3 * torch.randn(bins))
+    vocoder.head.bias[bins:].copy_(torch.rand(bins) * 6.283 - 3.1416)  # phases
 
 
 @torch.no_grad()
 def expected_outputs(
     cfg,
     acoustic: AcousticModel,
-    vocoder: VocoderNet,
+    vocoder: VocoderNet | VocosVocoder,
     symbols: list[str],
     phones: list[int],
     speaker: int,
     seed: int = 1,
 ):
+    """Every stage's output for ``phones`` spoken by ``speaker``: the acoustic model's, then
+    the vocoder's (``cfg.vocoder_kind``'s); ``seed`` draws the DDSP's noise."""
     ids = torch.tensor([phones])
     spk = torch.tensor([speaker])
     mask = torch.ones(1, 1, len(phones))
@@ -79,14 +107,7 @@ def expected_outputs(
     norm_f0 = out[:, cfg.n_mels]
     voiced = (out[:, cfg.n_mels + 1] > 0).float()
     f0 = torch.exp(norm_f0 * LOG_F0_STD + LOG_F0_MEAN)
-    features = torch.cat([mel, norm_f0[:, None], voiced[:, None]], dim=1)
-    envelope, gains = vocoder(features, frame_mask)
-    frames = mel.shape[2]
-    noise = torch.from_numpy(np.random.default_rng(seed).standard_normal((1, frames, cfg.noise_fft)).astype(np.float32))
-    wave = ddsp.synthesize(
-        f0, envelope, gains, noise, cfg.sample_rate, cfg.hop_size, cfg.max_harmonics, cfg.harmonic_ceiling
-    )
-    return {
+    expected = {
         "phones": np.array(phones, np.int64),
         "speaker": np.array(speaker),
         "log_durations": log_dur[0].numpy(),
@@ -95,16 +116,30 @@ def expected_outputs(
         "mel": mel[0].T.numpy(),
         "f0": f0[0].numpy(),
         "voiced": voiced[0].numpy().astype(bool),
-        "envelope": envelope[0].T.numpy(),
-        "gains": gains[0].T.numpy(),
-        "noise": noise[0].numpy(),
-        "waveform": wave[0].numpy(),
     }
+    if isinstance(vocoder, VocosVocoder):
+        stft = vocoder.network(mel)
+        expected["stft"] = stft[0].T.numpy()
+        expected["waveform"] = vocoder.synthesize(stft)[0].numpy()
+        return expected
+    features = torch.cat([mel, norm_f0[:, None], voiced[:, None]], dim=1)
+    envelope, gains = vocoder(features, frame_mask)
+    frames = mel.shape[2]
+    noise = torch.from_numpy(np.random.default_rng(seed).standard_normal((1, frames, cfg.noise_fft)).astype(np.float32))
+    wave = ddsp.synthesize(
+        f0, envelope, gains, noise, cfg.sample_rate, cfg.hop_size, cfg.max_harmonics, cfg.harmonic_ceiling
+    )
+    expected.update(envelope=envelope[0].T.numpy(), gains=gains[0].T.numpy(), noise=noise[0].numpy())
+    expected["waveform"] = wave[0].numpy()
+    return expected
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--checkpoint", help="a training checkpoint (default: a small random model)")
+    parser.add_argument(
+        "--vocoder", choices=sorted(OUTS), default="ddsp", help="without --checkpoint: the random model's vocoder"
+    )
     parser.add_argument(
         "--bundled-model", default="resources/bittts-en.bttm", help="with --checkpoint: the model file exported from it"
     )
@@ -122,13 +157,14 @@ def main() -> None:
         np.savez_compressed(out / "expected.npz", **expected)
         print(f"wrote {out}/expected.npz for {args.bundled_model}")
         return
-    cfg, acoustic, vocoder, phones, speakers = small_random_model()
+    cfg, acoustic, vocoder, phones, speakers = small_random_model(vocoder_kind=args.vocoder)
     round_to_fp16_(acoustic)
     round_to_fp16_(vocoder)
-    OUT.mkdir(parents=True, exist_ok=True)
-    build_writer(cfg, acoustic, vocoder, phones, speakers, None, "parity fixture").write(OUT / "model.bttm")
-    np.savez_compressed(OUT / "expected.npz", **expected_outputs(cfg, acoustic, vocoder, phones, PHONES, speaker=1))
-    print(f"wrote {OUT}/model.bttm and expected.npz")
+    out = OUTS[args.vocoder]
+    out.mkdir(parents=True, exist_ok=True)
+    build_writer(cfg, acoustic, vocoder, phones, speakers, None, "parity fixture").write(out / "model.bttm")
+    np.savez_compressed(out / "expected.npz", **expected_outputs(cfg, acoustic, vocoder, phones, PHONES, speaker=1))
+    print(f"wrote {out}/model.bttm and expected.npz")
 
 
 if __name__ == "__main__":
