@@ -29,6 +29,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS
 
 import argparse  # noqa: E402
 import statistics  # noqa: E402
+import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from collections import defaultdict  # noqa: E402
@@ -37,10 +38,13 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench.random_model, when run as a script
+
+from bench.random_model import add_random_layers  # noqa: E402
 from bittts.engine import istft  # noqa: E402
 from bittts.engine import tensor_names as names  # noqa: E402
 from bittts.engine.layers import LayerReader  # noqa: E402
-from bittts.engine.model_format import DType, ModelFile, ModelWriter  # noqa: E402
+from bittts.engine.model_format import ModelFile, ModelWriter  # noqa: E402
 from bittts.engine.synthesis import Synthesizer  # noqa: E402
 from bittts.engine.vocos_vocoder import VocosVocoder  # noqa: E402
 
@@ -76,17 +80,11 @@ class Clock:
 
 def random_vocos(path: Path, seed: int = 0) -> VocosVocoder:
     """A Vocos vocoder of random weights at the default sizes, through a model file as the
-    engine loads one (ternary layers TERNARY, the rest F16)."""
-    rng = np.random.default_rng(seed)
+    engine loads one (ternary layers TERNARY, the rest F16: bench/random_model.py, which
+    writes whole models of random weights)."""
     writer = ModelWriter()
     writer.update_metadata({f"arch.{k}": v for k, v in VOCOS_DEFAULTS.items()})
-    for layer in names.VOCOS:
-        for i in range(VOCOS_DEFAULTS["vocos_blocks"]) if layer.count else [None]:
-            for j, (name, shape) in enumerate(zip(layer.tensors(i), layer.shapes(VOCOS_DEFAULTS))):
-                if layer.ternary and j == 0:
-                    writer.add_ternary(name, rng.integers(-1, 2, shape).astype(np.int8), 0.02)
-                else:
-                    writer.add_tensor(name, rng.normal(0, 0.05, shape).astype(np.float32), DType.F16)
+    add_random_layers(writer, names.VOCOS, VOCOS_DEFAULTS, np.random.default_rng(seed))
     writer.write(path)
     return VocosVocoder(LayerReader(ModelFile(path)), VOCOS_DEFAULTS)
 
