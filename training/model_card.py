@@ -2,6 +2,14 @@
 
     python -m training.model_card --model resources/bittts-en.bttm \
         --checkpoint work-data/checkpoints/model.pt --results work-data/eval/bittts-en/results.json
+    python -m training.model_card --model work-data/cand/kokoro.bttm --checkpoint work-data/runs/kokoro/model.pt \
+        --results work-data/eval/kokoro/results.json --out work-data/cand/MODEL_CARD-kokoro.md
+
+The model's voices (``speakers.name``) say which corpus it learned from (training.evaluate
+``corpus_for``). A Kokoro model's card names each voice's Kokoro voice, carries Kokoro's
+attribution and the Apache-2.0 notice, the vocoder kind and the Distill-MOS gates and speed
+table of its evaluation (training/evaluate.py writes them to results.json); the first model's
+card is what it always was.
 """
 
 from __future__ import annotations
@@ -14,8 +22,10 @@ from pathlib import Path
 from bittts.engine.model_format import DType, ModelFile
 from bittts.engine.model_info import format_bytes, summarize
 from bittts.engine.text.lexicon import CORRECTIONS
-from training.data import MANIFEST
+from training.data import MANIFEST, Corpus
+from training.evaluate import corpus_for, gate_lines, speed_table
 from training.run_info import PAPER_TABLE, finetune_steps_heard, hardware_hours
+from training.teachers.voices import ALL_VOICES, TeacherVoice
 
 
 def vocoder_loss_line(ckpt: dict) -> str:
@@ -93,10 +103,12 @@ def layer_table(model: ModelFile) -> list[str]:
     return lines
 
 
-def corpus_hours() -> dict:
-    hours = defaultdict(float)
-    if MANIFEST.exists():
-        for line in MANIFEST.read_text().splitlines():
+def corpus_hours(manifest: Path | None = None) -> dict:
+    """Training-split hours per voice in a features manifest (default: the first corpus's)."""
+    manifest = manifest or MANIFEST
+    hours: dict[str, float] = defaultdict(float)
+    if manifest.exists():
+        for line in manifest.read_text().splitlines():
             if line.strip():
                 r = json.loads(line)
                 if r["split"] == "train":
@@ -180,35 +192,213 @@ def paper_table_section(results: Path = PAPER_TABLE) -> list[str]:
     ]
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", default="resources/bittts-en.bttm")
-    ap.add_argument("--checkpoint", default="work-data/checkpoints/model.pt")
-    ap.add_argument("--results", default=None)
-    ap.add_argument("--out", default="resources/MODEL_CARD.md")
-    args = ap.parse_args(argv)
-    import torch
+VOCODERS = {  # arch.vocoder_kind -> how the card names the vocoder (a file without the key: "ddsp")
+    "ddsp": "a DDSP (harmonic-plus-noise) vocoder",
+    "vocos": "a Vocos vocoder (log-mel frames to a spectrum, then an inverse STFT)",
+}
 
-    model = ModelFile(args.model)
+# Kokoro's terms (shared/research/teachers.md, docs/corpus.md): Apache-2.0 weights and voices by
+# hexgrad, an MIT int8 export; distilling and shipping are allowed with attribution and its NOTICE.
+KOKORO_ATTRIBUTION = [
+    "## Kokoro attribution and licence",
+    "",
+    "The voices of this model are distilled from Kokoro-82M v1.0 (StyleTTS2/iSTFTNet, 82M parameters):",
+    "its weights and voices are by hexgrad and licensed under the Apache License, Version 2.0; the",
+    "int8 ONNX export it ran from is MIT-licensed; its voices' style tables came from the npm package",
+    "kokoro-js 1.2.1. Kokoro read the phones of our own front end; no Kokoro weights are in this file.",
+    "The licence allows distillation and redistribution with attribution: this section is that",
+    "attribution, and Kokoro's NOTICE travels with the installers. This model is not Kokoro and its",
+    "authors do not endorse it.",
+    "",
+    '> Kokoro-82M v1.0, by hexgrad. Licensed under the Apache License, Version 2.0 (the "License");',
+    "> you may not use it except in compliance with the License. You may obtain a copy of the",
+    "> License at http://www.apache.org/licenses/LICENSE-2.0. Unless required by applicable law or",
+    '> agreed to in writing, software distributed under the License is distributed on an "AS IS"',
+    "> BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the",
+    "> License for the specific language governing permissions and limitations under the License.",
+    "",
+]
+
+
+def intro_lines(vocoder_kind: str) -> list[str]:
+    """What the model is, in a paragraph."""
+    if vocoder_kind == "ddsp":  # the first model's words, as they always were
+        return [
+            "An English text-to-speech model for BitTTS Desktop: a FastSpeech2-style convolutional acoustic",
+            "model and a DDSP (harmonic-plus-noise) vocoder, trained with 1.58-bit quantization-aware",
+            "training and stored with 5 ternary weights per byte. It speaks in the voices below, which it",
+            "learned by distillation from other text-to-speech engines (its teachers).",
+        ]
+    return [
+        "An English text-to-speech model for BitTTS Desktop: a FastSpeech2-style convolutional acoustic",
+        f"model and {VOCODERS.get(vocoder_kind, vocoder_kind + ' vocoder')}, trained with",
+        "1.58-bit quantization-aware training and stored with 5 ternary weights per byte. It speaks in the",
+        "voices below, which it learned by distillation from another text-to-speech model (its teacher).",
+    ]
+
+
+def voice_table(voices: list[TeacherVoice], hours: dict) -> list[str]:
+    """The voices with their teachers and licences; a Kokoro voice with its Kokoro voice."""
+    if voices and all(v.engine == "kokoro" for v in voices):
+        lines = [
+            "| voice | sex | accent | Kokoro voice | teacher | licence of the teacher voice | training hours |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        return lines + [
+            f"| {v.name} | {v.sex} | {v.accent} | {v.voice} | Kokoro-82M v1.0 (hexgrad) | {v.licence} "
+            f"| {hours.get(v.name, 0):.2f} |"
+            for v in voices
+        ]
+    lines = [
+        "| voice | sex | accent | teacher (engine, voice) | licence of the teacher voice | training hours |",
+        "|---|---|---|---|---|---|",
+    ]
+    return lines + [
+        f"| {v.name} | {v.sex} | {v.accent} | {v.engine} {v.voice} | {v.licence} | {hours.get(v.name, 0):.2f} |"
+        for v in voices
+    ]
+
+
+def training_lines(ckpt: dict, meta: dict, per_device: bool) -> list[str]:
+    """The stages, losses, throughput and hardware of the checkpoint's training; with
+    ``per_device`` the hours on each device too (run_info.hardware_hours)."""
+    secs = ckpt.get("seconds", {})
+    adversarial_finetune = finetune_steps_heard(ckpt)
+    audio = ckpt.get("audio_seconds", {})
+    out = [
+        f"- vocoder: {ckpt.get('step_vocoder', 0):,} steps, {secs.get('vocoder', 0) / 3600:.2f} h",
+        f"- acoustic model: {ckpt.get('step_acoustic', 0):,} steps, {secs.get('acoustic', 0) / 3600:.2f} h"
+        + edge_weight_note(ckpt),
+        f"- vocoder fine-tuning on the acoustic model's frames: {ckpt.get('step_finetune', 0):,} steps, "
+        f"{secs.get('finetune', 0) / 3600:.2f} h"
+        + (
+            f", the last {adversarial_finetune:,} of them against a spectrogram discriminator "
+            f'(docs/experiments/2026-11-models.md, "Adversarial stages")'
+            if adversarial_finetune > 0
+            else ""
+        )
+        + joint_finetune_note(ckpt),
+        vocoder_loss_line(ckpt),
+        f"- throughput: vocoder {audio.get('vocoder', 0) / max(secs.get('vocoder', 1), 1):.1f}, acoustic "
+        f"{audio.get('acoustic', 0) / max(secs.get('acoustic', 1), 1):.1f} audio seconds per wall second",
+        f"- hardware: {hardware_line(ckpt)}",
+    ]
+    if per_device:
+        device = ckpt.get("train_config", {}).get("device", "cpu")
+        devices = ckpt.get("device_seconds") or {device: float(sum(secs.values()))}
+        out.append(f"- training hours by device: {hardware_hours(devices)}")
+    out.append(f"- provenance: {ckpt.get('provenance', meta.get('general.provenance', ''))}")
+    vals = [h for h in ckpt.get("history", []) if h.get("stage") == "validation"]
+    if vals:
+        last = vals[-1]
+        out.append(
+            f"- last validation (teacher-forced): mel L1 {last['mel_l1']}, log-F0 L1 {last['f0_l1']}, "
+            f"log-duration MSE {last['dur']}"
+        )
+    return out
+
+
+def corpus_line(corpus: Corpus | None, hours: dict) -> str:
+    """How much the model learned from, and which corpus."""
+    if corpus is None or corpus.name == "classic":
+        return (
+            f"- corpus: {sum(hours.values()):.1f} h of training audio over {len(hours)} voices "
+            "(training/corpus, docs/corpus.md)"
+        )
+    lay = corpus.layout
+    return (
+        f"- corpus: {corpus.name} ({corpus.manifest.parent}, {lay.sample_rate:,} Hz, hop {lay.hop}): "
+        f"{sum(hours.values()):.1f} h of training audio over {len(hours)} voices "
+        f'(training/corpus, docs/corpus.md, "The Kokoro voices")'
+    )
+
+
+# The evaluation table's columns: (header, results.json key, format, shown in the mean row).
+EVAL_COLUMNS = (
+    ("WER", "wer", "{:.1%}", True),
+    ("teacher WER", "teacher_wer", "{:.1%}", True),
+    ("Distill-MOS", "distill_mos", "{:.2f}", True),
+    ("teacher Distill-MOS", "teacher_distill_mos", "{:.2f}", True),
+    ("DNSMOS OVRL", "dnsmos_ovrl", "{:.2f}", True),
+    ("teacher OVRL", "teacher_dnsmos_ovrl", "{:.2f}", True),
+    ("DNSMOS SIG", "dnsmos_sig", "{:.2f}", False),
+    ("teacher SIG", "teacher_dnsmos_sig", "{:.2f}", False),
+    ("MCD (dB)", "mcd_db", "{:.2f}", True),
+    ("F0 RMSE (cents)", "f0_rmse_cents", "{:.0f}", False),
+    ("4-8 kHz share vs teacher", "band_4_8k_ratio", "{:.2f}", False),
+)
+
+
+def metrics_table(voices: dict) -> list[str]:
+    """A results.json's "voices" as a markdown table, a row per voice and the mean; the
+    Distill-MOS columns where every voice has them (evaluations before them had none)."""
+    rows = {k: v for k, v in voices.items() if not k.startswith("_")}
+    cols = [c for c in EVAL_COLUMNS if "distill_mos" not in c[1] or all(c[1] in r for r in rows.values())]
+
+    def line(name: str, cells: list[str]) -> str:
+        return f"| {name} |" + "|".join(f" {c} " if c else " " for c in cells) + "|"
+
+    out = [line("voice", [c[0] for c in cols]), "|---|" + "---|" * len(cols)]
+    out += [line(name, [fmt.format(r[key]) for _, key, fmt, _ in cols]) for name, r in rows.items()]
+    if m := voices.get("_mean"):
+        out.append(line("**mean**", [fmt.format(m[key]) if mean and key in m else "" for _, key, fmt, mean in cols]))
+    return out
+
+
+def evaluation_lines(results: dict) -> list[str]:
+    """The evaluation section's body: how it was measured, the table, the gates, the speeds."""
+    out = [
+        f"Engine output on held-out test sentences ({results['per_voice']} per voice); "
+        "`python -m training.evaluate` reproduces it.",
+        "Word error rates: Whisper base; the sentence and the transcript both pass through the engine's",
+        'text normalizer, and spellings of one spoken form ("alright" and "all right", British and',
+        "American spellings) count as the same words (training/corpus/teacher_wer.py).",
+        "The lexicon's corrections of CMUdict (`CORRECTIONS` in engine/text/lexicon.py: "
+        + ", ".join(sorted(CORRECTIONS))
+        + ")",
+        "were found through one of these sentences, which they make easier for the engine than for a",
+        'new text (docs/experiments/2026-11-models.md, "A corrected lexicon").',
+        "",
+        *metrics_table(results["voices"]),
+    ]
+    if results.get("gates"):
+        out += [
+            "",
+            "Distill-MOS (training/distill_mos.py) predicts a MOS from the audio; the gates (issue 30, "
+            "training/evaluate.py `gate_verdicts`):",
+            "",
+            *gate_lines(results["gates"]),
+        ]
+    if results.get("speeds"):
+        out += [
+            "",
+            f"At other engine speeds (`SynthesisConfig.speed`; screen readers listen at 4x and more): our WER "
+            f"and Distill-MOS on each voice's first {results['speed_per_voice']} test sentences, 1x being the "
+            "same sentences in the run above:",
+            "",
+            *speed_table(results["speeds"]),
+        ]
+    return out
+
+
+def card_lines(model: ModelFile, ckpt: dict, results: dict | None) -> list[str]:
+    """The card, line by line, for ``model`` with its checkpoint (``{}``: none) and its
+    evaluation's results.json (None: not evaluated)."""
     s = summarize(model)
-    ckpt = torch.load(args.checkpoint, map_location="cpu", weights_only=False) if Path(args.checkpoint).exists() else {}
-    results = json.loads(Path(args.results).read_text()) if args.results and Path(args.results).exists() else None
     meta = model.metadata
     g2p_params = sum(t.count for t in model.tensors.values() if t.name.startswith("g2p."))
-    hours = corpus_hours()
-    from training.teachers.voices import ALL_VOICES
-
-    # the voices this model holds, in its speaker order (a Kokoro voice names its Kokoro voice)
+    # the voices this model holds, in its speaker order, and the corpus that has them
     names = list(meta.get("speakers.name") or [])
     voices = [v for name in names for v in ALL_VOICES if v.name == name]
+    corpus = corpus_for(names)
+    hours = corpus_hours(corpus.manifest if corpus else None)
+    kokoro = any(v.engine == "kokoro" for v in voices)
+    vocoder_kind = meta.get("arch.vocoder_kind", "ddsp")
 
     out = [
         f"# Model card: {meta.get('general.name', 'BitTTS')}",
         "",
-        "An English text-to-speech model for BitTTS Desktop: a FastSpeech2-style convolutional acoustic",
-        "model and a DDSP (harmonic-plus-noise) vocoder, trained with 1.58-bit quantization-aware",
-        "training and stored with 5 ternary weights per byte. It speaks in the voices below, which it",
-        "learned by distillation from other text-to-speech engines (its teachers).",
+        *intro_lines(vocoder_kind),
         "",
         "## The file",
         "",
@@ -218,109 +408,33 @@ def main(argv=None) -> int:
         *([f"  ({s.parameters - g2p_params:,} in the speech model, {g2p_params:,} in the G2P)"] if g2p_params else []),
         f"- the same parameters at fp32: {format_bytes(s.fp32_bytes)}; this file is {s.reduction:.1%} smaller",
         f"- sample rate {meta.get('audio.sample_rate')} Hz, hop {meta.get('audio.hop_size')} samples",
+        *([f"- vocoder kind: {vocoder_kind}"] if "arch.vocoder_kind" in meta else []),
         "- SHA-256 of the body: see the file's last 32 bytes (docs/model-format.md)",
         "",
         *layer_table(model),
         "",
         "## Voices and their teachers",
         "",
-        "| voice | sex | accent | teacher (engine, voice) | licence of the teacher voice | training hours |",
-        "|---|---|---|---|---|---|",
-    ]
-    for v in voices:
-        out.append(
-            f"| {v.name} | {v.sex} | {v.accent} | {v.engine} {v.voice} | {v.licence} | {hours.get(v.name, 0):.2f} |"
-        )
-    out += ["", "Provenance notes:", ""]
-    out += [f"- {v.name}: {v.provenance}" for v in voices if v.provenance]
-    if any(v.engine == "kokoro" for v in voices):
-        out += [
-            "",
-            "The Kokoro voices are distilled from Kokoro-82M v1.0 (weights and voices by hexgrad,",
-            "Apache-2.0; the int8 ONNX export, MIT), which allows distillation and redistribution",
-            "with attribution; its NOTICE travels with the installers.",
-        ]
-    out += [
+        *voice_table(voices, hours),
+        "",
+        "Provenance notes:",
+        "",
+        *[f"- {v.name}: {v.provenance}" for v in voices if v.provenance],
         "",
         "The voices imitate synthetic teacher voices, not recordings of people; each real person",
         "behind a teacher voice has one voice id here.",
         "",
+        *(KOKORO_ATTRIBUTION if kokoro else []),
         "## Training",
         "",
-    ]
-    if ckpt:
-        secs = ckpt.get("seconds", {})
-        adversarial_finetune = finetune_steps_heard(ckpt)
-        audio = ckpt.get("audio_seconds", {})
-        out += [
-            f"- vocoder: {ckpt.get('step_vocoder', 0):,} steps, {secs.get('vocoder', 0) / 3600:.2f} h",
-            f"- acoustic model: {ckpt.get('step_acoustic', 0):,} steps, {secs.get('acoustic', 0) / 3600:.2f} h"
-            + edge_weight_note(ckpt),
-            f"- vocoder fine-tuning on the acoustic model's frames: {ckpt.get('step_finetune', 0):,} steps, "
-            f"{secs.get('finetune', 0) / 3600:.2f} h"
-            + (
-                f", the last {adversarial_finetune:,} of them against a spectrogram discriminator "
-                f'(docs/experiments/2026-11-models.md, "Adversarial stages")'
-                if adversarial_finetune > 0
-                else ""
-            )
-            + joint_finetune_note(ckpt),
-            vocoder_loss_line(ckpt),
-            f"- throughput: vocoder {audio.get('vocoder', 0) / max(secs.get('vocoder', 1), 1):.1f}, acoustic "
-            f"{audio.get('acoustic', 0) / max(secs.get('acoustic', 1), 1):.1f} audio seconds per wall second",
-            f"- hardware: {hardware_line(ckpt)}",
-            f"- provenance: {ckpt.get('provenance', meta.get('general.provenance', ''))}",
-        ]
-        vals = [h for h in ckpt.get("history", []) if h.get("stage") == "validation"]
-        if vals:
-            last = vals[-1]
-            out.append(
-                f"- last validation (teacher-forced): mel L1 {last['mel_l1']}, log-F0 L1 {last['f0_l1']}, "
-                f"log-duration MSE {last['dur']}"
-            )
-    out += [
-        f"- corpus: {sum(hours.values()):.1f} h of training audio over {len(hours)} voices "
-        "(training/corpus, docs/corpus.md)",
+        *(training_lines(ckpt, meta, per_device=kokoro or vocoder_kind != "ddsp") if ckpt else []),
+        corpus_line(corpus, hours),
         "",
-    ]
-    out += ["## Evaluation", ""]
-    if results:
-        out += [
-            f"Engine output on held-out test sentences ({results['per_voice']} per voice); "
-            "`python -m training.evaluate` reproduces it.",
-            "Word error rates: Whisper base; the sentence and the transcript both pass through the engine's",
-            'text normalizer, and spellings of one spoken form ("alright" and "all right", British and',
-            "American spellings) count as the same words (training/corpus/teacher_wer.py).",
-            "The lexicon's corrections of CMUdict (`CORRECTIONS` in engine/text/lexicon.py: "
-            + ", ".join(sorted(CORRECTIONS))
-            + ")",
-            "were found through one of these sentences, which they make easier for the engine than for a",
-            'new text (docs/experiments/2026-11-models.md, "A corrected lexicon").',
-            "",
-            "| voice | WER | teacher WER | DNSMOS OVRL | teacher OVRL | DNSMOS SIG | teacher SIG | MCD (dB) "
-            "| F0 RMSE (cents) | 4-8 kHz share vs teacher |",
-            "|---|---|---|---|---|---|---|---|---|---|",
-        ]
-        for name, r in results["voices"].items():
-            if name.startswith("_"):
-                continue
-            out.append(
-                f"| {name} | {r['wer']:.1%} | {r['teacher_wer']:.1%} | {r['dnsmos_ovrl']:.2f} | "
-                f"{r['teacher_dnsmos_ovrl']:.2f} | {r['dnsmos_sig']:.2f} | {r['teacher_dnsmos_sig']:.2f} | "
-                f"{r['mcd_db']:.2f} | "
-                f"{r['f0_rmse_cents']:.0f} | {r['band_4_8k_ratio']:.2f} |"
-            )
-        m = results["voices"].get("_mean")
-        if m:
-            out.append(
-                f"| **mean** | {m['wer']:.1%} | {m['teacher_wer']:.1%} | {m['dnsmos_ovrl']:.2f} | "
-                f"{m['teacher_dnsmos_ovrl']:.2f} | | | {m['mcd_db']:.2f} | | |"
-            )
-    else:
-        out.append("Not evaluated yet.")
-    out += [
+        "## Evaluation",
         "",
-        *paper_table_section(),
+        *(evaluation_lines(results) if results else ["Not evaluated yet."]),
+        "",
+        *(paper_table_section() if not kokoro else []),  # the first model's architecture study
         "## Intended use",
         "",
         "Reading text aloud on a personal computer, offline: accessibility reading, proofreading by ear,",
@@ -333,7 +447,21 @@ def main(argv=None) -> int:
         *g2p_lines(),
         "",
     ]
-    Path(args.out).write_text("\n".join(out))
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default="resources/bittts-en.bttm")
+    ap.add_argument("--checkpoint", default="work-data/checkpoints/model.pt")
+    ap.add_argument("--results", default=None)
+    ap.add_argument("--out", default="resources/MODEL_CARD.md")
+    args = ap.parse_args(argv)
+    import torch
+
+    ckpt = torch.load(args.checkpoint, map_location="cpu", weights_only=False) if Path(args.checkpoint).exists() else {}
+    results = json.loads(Path(args.results).read_text()) if args.results and Path(args.results).exists() else None
+    Path(args.out).write_text("\n".join(card_lines(ModelFile(args.model), ckpt, results)))
     print(f"wrote {args.out}")
     return 0
 
