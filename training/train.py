@@ -100,8 +100,8 @@ class TrainConfig:
     quantize_vocoder: bool = True
     width: float = 1.0  # channel multiplier for the acoustic model and vocoder (ablations)
     run: str = ""  # a named side run (ablations): its own checkpoint under work-data/runs/, nothing committed
-    vocoder_init: str = ""  # a new run's vocoder (weights, optimizer, discriminator, step) from this file: a
-    # copy-synthesis state (research/copy_synthesis.py, the same stage and losses) or another run's checkpoint
+    vocoder_init: str = ""  # the vocoder (weights, optimizer, discriminator, step) from this file while this run's
+    # has not trained: a copy-synthesis state (research/copy_synthesis.py: the same stage and losses) or a checkpoint
 
     @property
     def segment_frames(self) -> int:
@@ -455,9 +455,11 @@ class Trainer:
         )
         self.history = ckpt.get("history", [])
         print(f"resumed from {path}: vocoder step {self.step_v}, acoustic step {self.step_a}", flush=True)
+        if self.tc.vocoder_init and self.step_v == 0:  # e.g. the acoustic stage ran first (--vocoder-steps 0)
+            self.start_vocoder_from(Path(self.tc.vocoder_init))
 
     def start_vocoder_from(self, path: Path) -> None:
-        """A new run's vocoder stage goes on from ``path``: a copy-synthesis state (``model``,
+        """This run's untrained vocoder goes on from ``path``: a copy-synthesis state (``model``,
         ``opt_g``, ``discriminator``, ``opt_d``, ``step``) or a trainer checkpoint (``vocoder``...).
         Its steps count as this run's vocoder steps; its time is not this run's."""
         if not path.exists():

@@ -221,3 +221,16 @@ def test_a_new_run_goes_on_from_a_copy_synthesis_vocoder_and_refuses_another_sha
         train.Trainer(tiny(run="from-other", vocoder_init=str(tmp_path / "other.pt")))
     with pytest.raises(SystemExit, match="no such file"):
         train.Trainer(tiny(run="from-nothing", vocoder_init=str(tmp_path / "missing.pt")))
+
+
+def test_a_resumed_run_whose_vocoder_has_not_trained_takes_the_copy_synthesis_vocoder(corpus, tmp_path):  # noqa: F811
+    first = train.Trainer(tiny(run="acoustic-first", vocoder_steps=0))
+    first.save()
+    copy = VocosVocoder.from_config(first.cfg)
+    torch.save({"model": copy.state_dict(), "step": 77}, tmp_path / "copy.pt")
+    resumed = train.Trainer(tiny(run="acoustic-first", vocoder_init=str(tmp_path / "copy.pt")))
+    assert resumed.step_v == 77
+    assert all(torch.equal(resumed.vocoder.state_dict()[k], v) for k, v in copy.state_dict().items())
+    resumed.save()
+    again = train.Trainer(tiny(run="acoustic-first", vocoder_init=str(tmp_path / "missing.pt")))
+    assert again.step_v == 77, "a vocoder that has trained is not replaced"
