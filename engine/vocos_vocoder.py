@@ -93,4 +93,6 @@ class VocosStream:
             out = np.concatenate([out, out[-1:]])
         if halt():
             return None
-        return istft.istft_segment(istft.frame_spectra(out, v.n_fft), lo, v.n_fft, v.hop, start, stop)
+        spectra = istft.frame_spectra(out, v.n_fft)
+        del out  # the network's frames (a view of all it computed) are not needed in the iSTFT's peak
+        return istft.istft_segment(spectra, lo, v.n_fft, v.hop, start, stop)
