@@ -259,3 +259,15 @@ def test_the_printed_table_shows_the_gates_and_the_speeds():
     assert "- heart: Distill-MOS -0.20 vs teacher (>= -0.5): pass; WER +1.0 points vs teacher (<= +1.5): pass" in table
     assert "| voice | 1x WER | 1x Distill-MOS | 4.5x WER | 4.5x Distill-MOS |" in table
     assert "| heart | 0.0% | 4.30 | 25.0% | 3.10 |" in table
+
+
+def test_our_f0_is_the_rendered_one_with_ddsp_and_tracked_in_our_audio_with_vocos(corpus):
+    frames, rate = 80, corpus.layout.sample_rate
+    audio = 0.5 * np.sin(2 * np.pi * 150.0 * np.arange(frames * corpus.layout.hop) / rate)
+    forced = SimpleNamespace(mel=np.zeros((frames, 80)), f0=np.full(frames, 220.0), voiced=np.arange(frames) % 2 == 0)
+    ddsp = SimpleNamespace(vocoder=SimpleNamespace(kind="ddsp"))
+    assert evaluate.our_f0(ddsp, forced, audio, "heart", corpus.layout).tolist() == [220.0, 0.0] * (frames // 2)
+    vocos = SimpleNamespace(vocoder=SimpleNamespace(kind="vocos"))
+    f0 = evaluate.our_f0(vocos, forced, audio, "heart", corpus.layout)  # the corpus's tracker for heart
+    assert len(f0) == frames
+    assert np.median(f0[10:-10]) == pytest.approx(150.0, rel=0.02)  # the audio's pitch, not the predicted 220

@@ -44,3 +44,20 @@ def test_scaled_config_multiplies_conv_widths_in_steps_of_16():
     assert (narrow.encoder_channels, narrow.decoder_channels, narrow.vocoder_channels) == (64, 48, 64)
     assert narrow.n_mels == base.n_mels and narrow.envelope_points == base.envelope_points
     assert scaled_config(base, 0.01).decoder_channels == 16
+
+
+def test_mcd_on_the_kokoro_layout_reads_its_frames():
+    from training.corpus.features import KOKORO_LAYOUT
+    from training.evaluate import mel_cepstrum
+
+    rng = np.random.default_rng(1)
+    sr = KOKORO_LAYOUT.sample_rate
+    t = np.arange(sr) / sr
+    wave = 0.3 * np.sin(2 * np.pi * 180 * t) + 0.05 * rng.standard_normal(sr)
+    assert mel_cepstrum(wave, KOKORO_LAYOUT).shape == (1 + sr // 300, MCD_COEFFS + 1)  # hop 300, not 256
+    assert mel_cepstrum(wave).shape[0] == 1 + sr // 256
+    assert mcd_db(wave, wave, KOKORO_LAYOUT) == 0.0
+    assert mcd_db(0.5 * wave, wave, KOKORO_LAYOUT) < 0.05
+    # a tone above the first layout's 11,025 Hz band edge lies within the 24 kHz layout's bands
+    bright = wave + 0.3 * np.sin(2 * np.pi * 11500 * t)
+    assert mcd_db(bright, wave, KOKORO_LAYOUT) > 0.5
