@@ -689,7 +689,8 @@ def rescore(tag: str, model: str | None = None) -> dict:
     """Word error rates of an evaluation done before, scored again with the current
     ``norm_words`` from the stored transcripts (ours in transcripts.jsonl, the teachers' as
     ``teacher_heard`` finds them), and with ``model`` (the file evaluated) the F0 error measured
-    again; results.json is updated in place, its gates judged again."""
+    again; results.json is updated in place, its gates judged again and its speeds' WERs
+    scored again (``rescore_speeds``)."""
     out_dir = EVAL / tag
     summary = json.loads((out_dir / "results.json").read_text())
     totals: dict[str, list[int]] = {}
@@ -714,6 +715,7 @@ def rescore(tag: str, model: str | None = None) -> dict:
         )
     if "gates" in summary:
         summary["gates"] = gate_verdicts(voices)
+    rescore_speeds(out_dir, summary)
     (out_dir / "results.json").write_text(json.dumps(summary, indent=1))
     for voice, r in voices.items():
         print(
@@ -722,6 +724,33 @@ def rescore(tag: str, model: str | None = None) -> dict:
             file=sys.stderr,
         )
     return summary
+
+
+def rescore_speeds(out_dir: Path, summary: dict) -> None:
+    """The speeds' WERs in ``summary`` scored again from ``out_dir``'s speed_transcripts.jsonl;
+    1x from each voice's first ``speed_per_voice`` rows of transcripts.jsonl, as the run took them."""
+    if not summary.get("speeds"):
+        return
+    counts: dict[tuple[str, str], list[int]] = {}
+
+    def tally(voice: str, key: str, row: dict) -> None:
+        ref = norm_words(row["text"])
+        c = counts.setdefault((voice, key), [0, 0])
+        c[0] += edit_distance(ref, norm_words(row["heard"]))
+        c[1] += len(ref)
+
+    taken: dict[str, int] = {}
+    for row in map(json.loads, (out_dir / "transcripts.jsonl").read_text().splitlines()):
+        taken[row["voice"]] = taken.get(row["voice"], 0) + 1
+        if taken[row["voice"]] <= summary["speed_per_voice"]:
+            tally(row["voice"], speed_key(1.0), row)
+    for row in map(json.loads, (out_dir / "speed_transcripts.jsonl").read_text().splitlines()):
+        tally(row["voice"], speed_key(row["speed"]), row)
+    speeds = {voice: by_speed for voice, by_speed in summary["speeds"].items() if voice != "_mean"}
+    for (voice, key), (errors, words) in counts.items():
+        if key in speeds.get(voice, {}):
+            speeds[voice][key].update(words=words, wer=errors / max(words, 1))
+    summary["speeds"] = {**speeds, "_mean": mean_speeds(speeds)}
 
 
 def main(argv=None, scorers: Scorers | None = None) -> int:

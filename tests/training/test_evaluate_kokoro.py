@@ -224,6 +224,14 @@ def test_a_kokoro_vocos_model_is_evaluated_end_to_end(corpus, vocos_model, tmp_p
     assert [t["voice"] for t in map(json.loads, (out / "transcripts.jsonl").read_text().splitlines())] == list(
         TEST_VOICES
     )
+    # scored again from the stored transcripts: what was heard at 4.5x, corrected, is no error
+    (out / "speed_transcripts.jsonl").write_text(
+        "".join(json.dumps(t | {"heard": "There are only men."}) + "\n" for t in spoken)
+    )
+    rescored = evaluate.rescore("k")
+    assert rescored["speeds"]["heart"]["4.5"]["wer"] == rescored["speeds"]["_mean"]["4.5"]["wer"] == 0.0
+    assert rescored["speeds"]["george"]["1"] == summary["speeds"]["george"]["1"]
+    assert json.loads((out / "results.json").read_text()) == rescored
     # the teachers' side is cached: a second run hears our audio only
     cached = json.loads((tmp_path / "eval" / "teacher_distill_mos.json").read_text())
     assert cached["heart/s091560626a9"] == pytest.approx(2.0 + teacher_seconds["heart"].duration)
