@@ -150,27 +150,47 @@ def paper_table_minutes(row: dict) -> str:
 
 
 def paper_table_markdown(table: dict) -> str:
-    """research/paper_table.py's table (training/results/paper_table.json) as markdown."""
+    """research/paper_table.py's table (training/results/paper_table.json) as markdown. Where every
+    row has Distill-MOS (the second generation's table), a Distill-MOS column and the paper's MOS
+    beside it, and under the table the 1.58-bit rows' gaps to fp32 against the paper's (0.66)."""
     b = table["budget"]
+    mos = bool(table["rows"]) and all(r.get("distill_mos") is not None for r in table["rows"])
     lines = [
         f"Equal budgets: vocoder {b['vocoder_steps']} steps, acoustic model {b['acoustic_steps']} steps, "
         f"no fine-tuning; {b['test_sentences_per_voice']} held-out sentences per voice.",
         "",
-        "| model | file (MB) | params | fp32 weights (MB) | WER | DNSMOS OVRL | MCD (dB) | engine RTF "
-        "| training (min) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| model | file (MB) | params | fp32 weights (MB) | WER | DNSMOS OVRL | "
+        + ("Distill-MOS | paper's MOS | " if mos else "")
+        + "MCD (dB) | engine RTF | training (min) |",
+        "|---|---|---|---|---|---|---|---|---|" + ("---|---|" if mos else ""),
     ]
     for r in table["rows"]:
         lines.append(
             f"| {r['label']} | {r['file_bytes'] / 1e6:.2f} | {r['parameters'] / 1e6:.2f}M | "
             f"{r['fp32_weight_bytes'] / 1e6:.1f} | {100 * r['wer']:.1f}% | {r['dnsmos_ovrl']:.2f} | "
-            f"{r['mcd_db']:.2f} | {r['rtf']:.4f} | {paper_table_minutes(r)} |"
+            + (f"{r['distill_mos']:.2f} | {r.get('paper_mos', '')} | " if mos else "")
+            + f"{r['mcd_db']:.2f} | {r['rtf']:.4f} | {paper_table_minutes(r)} |"
         )
     first = table["rows"][0] if table["rows"] else None
     if first:
+        teacher_mos = f"{first['teacher_distill_mos']:.2f} | | " if mos and first.get("teacher_distill_mos") else ""
         lines.append(
-            f"| teacher voices | | | | {100 * first['teacher_wer']:.1f}% | {first['teacher_dnsmos_ovrl']:.2f} | | | |"
+            f"| teacher voices | | | | {100 * first['teacher_wer']:.1f}% | {first['teacher_dnsmos_ovrl']:.2f} | "
+            + (teacher_mos or ("| | " if mos else ""))
+            + "| | |"
         )
+    gaps = table.get("distill_mos_gap") or {}
+    names = {"ternary": "1.58-bit acoustic model and vocoder", "ternary-acoustic": "1.58-bit acoustic model only"}
+    if gaps:
+        lines += [
+            "",
+            "Distill-MOS below fp32 of the same architecture: "
+            + "; ".join(
+                f"{names.get(design, design)} {g['ours']:.2f} (the paper's MOS: {g['paper']:.2f})"
+                for design, g in gaps.items()
+            )
+            + ".",
+        ]
     return "\n".join(lines)
 
 
