@@ -7,10 +7,18 @@ piece a call, gathered on the machine; the last call also carries the pure-Pytho
 machine lacks and runs research/device_run.sh. docs/training.md ("Training on a GPU") has
 the calls; a subset serves the vocoder's stages and the joint fine-tuning, not the acoustic stage.
 With --all-features the acoustic stage can run there too: every training utterance's features
-travel (fp16 log-mel, the bulk of the corpus), with audio for the whole vocoder set.
+travel (fp16 log-mel, the bulk of the corpus), with audio for the whole vocoder set (or, with
+--utterances, for that many of it: the machine's trainer then takes --vocoder-utterances N).
+
+--corpus kokoro packs the second generation's corpus (10 Kokoro voices, 24 kHz, hop 300:
+features-24k/ and the audio beside it) and, unless --compact-only, its run's full state
+(work-data/runs/kokoro/model.pt); research/device_run.sh --corpus kokoro trains the Kokoro/Vocos
+model from it. A Kokoro utterance packs to about 141 kB with its audio (3.2 s at 24 kHz; 30 kB
+for its features alone), so a 40 MiB piece holds about 290 (December 2026's corpus).
 
     PYTHONPATH=. .venv/bin/python -m research.device_pack --utterances 2000    # writes .gpu/
     PYTHONPATH=. .venv/bin/python -m research.device_pack --all-features       # every stage
+    PYTHONPATH=. .venv/bin/python -m research.device_pack --corpus kokoro --utterances 1000
 
 The lease's limits are arguments: --piece-mib (what one call may carry less the tracked files)
 and --max-pieces (calls the lease can spend on pieces); the defaults are November 2026's.
@@ -27,34 +35,47 @@ import shutil
 import tarfile
 from pathlib import Path
 
-from training.data import CORPUS, MANIFEST, select_rows
-from training.run_info import FULL_CHECKPOINT
+from training.data import CORPORA, CORPUS, MANIFEST, select_rows
+from training.run_info import FULL_CHECKPOINT, RUNS
 from training.train import TrainConfig
 
-OUT = Path(".gpu")  # ignored (.git/info/exclude): it travels only where a call carries it
+OUT = Path(".gpu")  # ignored (.gitignore): it travels only where a call carries it
 PIECE_MIB = 40  # default: with about 20 MB of tracked files, a call stays under its 64 MiB
 DEVICE_MISSING = ("num2words", "docopt")  # pure Python; the engine's text front end imports num2words
 
 
-def subset_rows(utterances: int, manifest: Path = MANIFEST) -> tuple[list[dict], list[dict]]:
-    """The first ``utterances`` of the trainer's vocoder set (load_split's limit, the same
-    segment-length filter), and its validation set: the rows train.py would pick."""
-    tc = TrainConfig()
+def corpus_voices(corpus: str) -> set[str]:
+    """The voices train.py --corpus ``corpus`` reads (its load_split's ``speakers``)."""
+    return {v.name for v in CORPORA[corpus].voices}
+
+
+def subset_rows(utterances: int, manifest: Path = MANIFEST, corpus: str = "classic") -> tuple[list[dict], list[dict]]:
+    """The first ``utterances`` of the trainer's vocoder set (load_split's limit and voices, the
+    same segment-length filter at ``corpus``' hop), and its validation set: the rows train.py
+    --corpus ``corpus`` would pick."""
+    tc, voices = TrainConfig(corpus=corpus), corpus_voices(corpus)
     train = [
-        r for r in select_rows("train", manifest, limit=tc.vocoder_utterances) if r["frames"] > tc.segment_frames + 2
+        r
+        for r in select_rows("train", manifest, limit=tc.vocoder_utterances, speakers=voices)
+        if r["frames"] > tc.segment_frames + 2
     ][:utterances]
-    return train, select_rows("valid", manifest, limit=tc.validation_utterances)
+    return train, select_rows("valid", manifest, limit=tc.validation_utterances, speakers=voices)
 
 
-def all_feature_rows(manifest: Path = MANIFEST) -> tuple[list[dict], list[dict], list[dict]]:
-    """The rows for every stage: the trainer's whole vocoder set (its audio travels: load_split
-    picks the same rows from the full training split on the machine as here), the other training
-    rows (features only, for the acoustic stage), and the validation set."""
-    tc = TrainConfig()
-    with_audio = select_rows("train", manifest, limit=tc.vocoder_utterances)
+def all_feature_rows(
+    manifest: Path = MANIFEST, corpus: str = "classic", utterances: int | None = None
+) -> tuple[list[dict], list[dict], list[dict]]:
+    """The rows for every stage: the trainer's whole vocoder set, or its first ``utterances``
+    (their audio travels: load_split picks the same rows from the full training split on the
+    machine as here, given --vocoder-utterances ``utterances``), the other training rows
+    (features only, for the acoustic stage), and the validation set."""
+    tc, voices = TrainConfig(corpus=corpus), corpus_voices(corpus)
+    with_audio = select_rows("train", manifest, limit=utterances or tc.vocoder_utterances, speakers=voices)
     chosen = {(r["speaker"], r["id"]) for r in with_audio}  # voices read the same sentences: an id alone repeats
-    features_only = [r for r in select_rows("train", manifest) if (r["speaker"], r["id"]) not in chosen]
-    return with_audio, features_only, select_rows("valid", manifest, limit=tc.validation_utterances)
+    features_only = [
+        r for r in select_rows("train", manifest, speakers=voices) if (r["speaker"], r["id"]) not in chosen
+    ]
+    return with_audio, features_only, select_rows("valid", manifest, limit=tc.validation_utterances, speakers=voices)
 
 
 def subset_tar(
@@ -63,22 +84,26 @@ def subset_tar(
     corpus: Path = CORPUS,
     checkpoint: Path | None = None,
     features_only: list[dict] = (),
+    features: str = "features",
+    checkpoint_as: str = "checkpoints/model.pt",
 ) -> bytes:
-    """A tar of corpus/: a manifest of just these rows, their features, the training rows' audio
-    (``features_only`` rows: features alone);
-    with ``checkpoint``, the full training state too (checkpoints/model.pt), so that the run goes
-    on with its optimizers and discriminators instead of the compact copy's weights alone."""
+    """A tar of corpus/ (unpacked in work-data/): a manifest of just these rows in
+    corpus/``features``/ (the first corpus' "features", the Kokoro corpus' "features-24k"),
+    their features, the training rows' audio (``features_only`` rows: features alone);
+    with ``checkpoint``, the full training state too (as ``checkpoint_as``: the trainer's
+    checkpoints/model.pt, or a side run's runs/NAME/model.pt), so that the run goes on with its
+    optimizers and discriminators instead of the compact copy's weights alone."""
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w") as tar:
         if checkpoint is not None:
-            tar.add(checkpoint, "checkpoints/model.pt")
+            tar.add(checkpoint, checkpoint_as)
         rows = [*train, *features_only, *valid]
         manifest = "".join(json.dumps(r) + "\n" for r in rows).encode()
-        info = tarfile.TarInfo("corpus/features/manifest.jsonl")
+        info = tarfile.TarInfo(f"corpus/{features}/manifest.jsonl")
         info.size = len(manifest)
         tar.addfile(info, io.BytesIO(manifest))
         for r in rows:
-            tar.add(corpus / "features" / r["path"], f"corpus/features/{r['path']}")
+            tar.add(corpus / features / r["path"], f"corpus/{features}/{r['path']}")
         for r in train:
             name = f"audio/{r['speaker']}/{r['id']}.wav"
             tar.add(corpus / name, f"corpus/{name}")
@@ -115,10 +140,34 @@ def copy_missing_packages(out: Path) -> None:
             shutil.copy(source, out / "deps" / source.name)
 
 
+def full_state(corpus: str, run: str) -> tuple[Path, str]:
+    """(where the full training state of the run to go on with lies here, its name in the tar):
+    the bundled model's for the first corpus, the side run's (``run``, or "kokoro" for the Kokoro
+    corpus, as train.py names it) otherwise."""
+    run = run or ("kokoro" if corpus == "kokoro" else "")
+    if not run:
+        return FULL_CHECKPOINT, "checkpoints/model.pt"
+    return RUNS / run / "model.pt", f"runs/{run}/model.pt"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--utterances", type=int, default=2000, help="training utterances (about 8 per packed MB: 2,000 took 6 pieces)"
+        "--utterances",
+        type=int,
+        default=None,
+        help="training utterances with audio (default 2000, --all-features: the trainer's vocoder set; "
+        "about 8 a packed MB, 7 for the Kokoro corpus: 2,000 took 6 pieces, 7 of Kokoro's)",
+    )
+    parser.add_argument(
+        "--corpus",
+        default="classic",
+        choices=tuple(CORPORA),
+        help="the first corpus (8 voices, 22,050 Hz) or the Kokoro one (10 voices, 24 kHz); "
+        "research/device_run.sh takes the same --corpus",
+    )
+    parser.add_argument(
+        "--run", default="", help="the side run to go on with there (its full state travels; default: the corpus')"
     )
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument(
@@ -137,42 +186,55 @@ def main() -> None:
     parser.add_argument(
         "--compact-only",
         action="store_true",
-        help=f"leave {FULL_CHECKPOINT} behind (50 MB): the machine starts from the committed weights",
+        help="leave the full training state behind (50 MB; Kokoro/Vocos: 60 MB): the machine starts from "
+        "the committed weights (a Kokoro run: anew)",
     )
     parser.add_argument(
         "--all-features",
         action="store_true",
-        help="every training utterance's features and the whole vocoder set's audio "
-        "(--utterances is ignored): the acoustic stage runs there too, at several times the pieces",
+        help="every training utterance's features and the vocoder set's audio (all of it, or --utterances "
+        "of it): the acoustic stage runs there too, at several times the pieces",
     )
     args = parser.parse_args()
-    if not MANIFEST.exists():
-        raise SystemExit(f"no corpus features at {MANIFEST}: run python -m training.corpus.features first")
+    manifest = CORPORA[args.corpus].manifest
+    if not manifest.exists():
+        teachers = " --teachers kokoro" if args.corpus == "kokoro" else ""
+        raise SystemExit(f"no corpus features at {manifest}: run python -m training.corpus.features{teachers} first")
     shutil.rmtree(args.out, ignore_errors=True)
     (args.out / "deps").mkdir(parents=True)
     if args.all_features:
-        train, features_only, valid = all_feature_rows()
+        train, features_only, valid = all_feature_rows(manifest, args.corpus, args.utterances)
     else:
-        (train, valid), features_only = subset_rows(args.utterances), []
-    checkpoint = None if args.compact_only or not FULL_CHECKPOINT.exists() else FULL_CHECKPOINT
-    pieces = write_pieces(
-        subset_tar(train, valid, checkpoint=checkpoint, features_only=features_only),
-        args.out,
-        int(args.piece_mib * 2**20),
-        args.max_pieces,
+        (train, valid), features_only = subset_rows(args.utterances or 2000, manifest, args.corpus), []
+    state, state_as = full_state(args.corpus, args.run)
+    checkpoint = None if args.compact_only or not state.exists() else state
+    data = subset_tar(
+        train,
+        valid,
+        manifest.parent.parent,
+        checkpoint,
+        features_only,
+        features=manifest.parent.name,
+        checkpoint_as=state_as,
     )
+    pieces = write_pieces(data, args.out, int(args.piece_mib * 2**20), args.max_pieces)
     copy_missing_packages(args.out)
     hours = sum(r["seconds"] for r in train) / 3600
     extra = f", the features of {len(features_only)} more" if features_only else ""
+    packed = sum(p.stat().st_size for p in pieces)
     print(
         f"{len(train)} training utterances ({hours:.2f} h){extra} and {len(valid)} validation utterances "
-        f"{'and the full checkpoint ' if checkpoint else ''}in {len(pieces)} pieces under {args.out}/"
+        f"{'and the full checkpoint ' if checkpoint else ''}in {len(pieces)} pieces under {args.out}/ "
+        f"({packed / 2**20:.0f} MiB)"
     )
+    corpus = "" if args.corpus == "classic" else f"--corpus {args.corpus} "
     for piece in pieces[:-1]:
-        print(f'  call: bash research/device_run.sh stash                      carry ["{piece}"]')
-    limit = "" if args.all_features else f" --vocoder-utterances {len(train)}"
+        print(f'  call: bash research/device_run.sh {corpus}stash                      carry ["{piece}"]')
+    limit = f" --vocoder-utterances {len(train)}" if args.utterances or not args.all_features else ""
+    run = f" --run {args.run}" if args.run else ""
     print(
-        f'  last: bash research/device_run.sh train{limit} <train.py flags>   carry ["{pieces[-1]}", "{args.out}/deps"]'
+        f"  last: bash research/device_run.sh {corpus}train{limit}{run} <train.py flags>   "
+        f'carry ["{pieces[-1]}", "{args.out}/deps"]'
     )
 
 

@@ -1,6 +1,9 @@
 """Packing a corpus subset for a lent GPU machine (research/device_pack.py): it picks the rows
 the trainer's vocoder stages would, its pieces join back into the same files, and the loader
-reads the corpus's WAVs without an audio package. Skipped where torch is missing."""
+reads the corpus's WAVs without an audio package; the Kokoro corpus' pack (the fixture
+tests/fixtures/corpus-kokoro/ laid out as that corpus) unpacks where train.py --corpus kokoro
+reads it; research/device_run.sh --corpus kokoro trains the Kokoro/Vocos model (python faked)
+and sends back what fits the return limits. Skipped where torch is missing."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import json
 import lzma
 import tarfile
 import wave
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -151,7 +155,7 @@ def test_the_every_stage_pack_sends_all_features_and_the_vocoder_sets_audio(corp
     from types import SimpleNamespace
 
     monkeypatch.setattr(
-        device_pack, "TrainConfig", lambda: SimpleNamespace(vocoder_utterances=5, validation_utterances=96)
+        device_pack, "TrainConfig", lambda **_: SimpleNamespace(vocoder_utterances=5, validation_utterances=96)
     )
     manifest = corpus / "features" / "manifest.jsonl"
     with_audio, features_only, valid = device_pack.all_feature_rows(manifest)
@@ -170,3 +174,127 @@ def test_the_every_stage_pack_sends_all_features_and_the_vocoder_sets_audio(corp
         f"{r['speaker']}/{r['id']}.wav" for r in with_audio
     }
     assert all((out / "corpus" / "features" / r["path"]).exists() for r in features_only + valid)
+
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "corpus-kokoro"
+
+
+@pytest.fixture
+def kokoro_corpus(tmp_path):
+    """The Kokoro fixture laid out as the corpus is (features-24k/<voice>/<id>.npz, manifest rows
+    with paths relative to it, audio/<voice>/<id>.wav as PCM16 at 24 kHz): each utterance in the
+    train split, and its first one in the valid split too under another id."""
+    import shutil
+
+    import soundfile as sf
+
+    root = tmp_path / "corpus"
+    rows = []
+    for i, u in enumerate(json.loads((FIXTURE / "manifest.json").read_text(encoding="utf-8"))["utterances"]):
+        for split, sid in (("train", u["id"]), ("valid", "v" + u["id"]))[: 2 if i == 0 else 1]:
+            row = {"id": sid, "speaker": u["speaker"], "split": split, "frames": u["frames"], "seconds": 1.0}
+            row["path"] = f"{u['speaker']}/{sid}.npz"
+            (root / "features-24k" / u["speaker"]).mkdir(parents=True, exist_ok=True)
+            shutil.copy(FIXTURE / u["file"], root / "features-24k" / row["path"])
+            audio, rate = sf.read(str(FIXTURE / u["file"]).removesuffix(".npz") + ".flac", dtype="int16")
+            (root / "audio" / u["speaker"]).mkdir(parents=True, exist_ok=True)
+            sf.write(root / "audio" / u["speaker"] / f"{sid}.wav", audio, rate, subtype="PCM_16")
+            rows.append(row)
+    (root / "features-24k" / "manifest.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return root
+
+
+def test_the_kokoro_pack_unpacks_into_the_corpus_the_kokoro_trainer_reads(kokoro_corpus, tmp_path):
+    from training.data import CORPORA, load_split
+    from training.train import TrainConfig
+
+    manifest = kokoro_corpus / "features-24k" / "manifest.jsonl"
+    train, valid = device_pack.subset_rows(10, manifest, corpus="kokoro")
+    assert len(valid) == 1 and {r["split"] for r in train} == {"train"}
+    # the segment filter at hop 300: a 1 s segment is 80 frames there (86 at the first corpus' hop 256)
+    assert TrainConfig(corpus="kokoro").segment_frames == 80
+    assert [r["id"] for r in train] == [r["id"] for r in select_rows("train", manifest) if r["frames"] > 82]
+    state = tmp_path / "state.pt"
+    state.write_bytes(b"a Kokoro run's optimizers")
+    packed = device_pack.subset_tar(
+        train, valid, kokoro_corpus, state, features="features-24k", checkpoint_as="runs/kokoro/model.pt"
+    )
+    unpacked = tmp_path / "work-data"
+    with tarfile.open(fileobj=io.BytesIO(packed)) as tar:
+        tar.extractall(unpacked, filter="data")
+    assert (unpacked / "runs" / "kokoro" / "model.pt").read_bytes() == state.read_bytes()
+    assert not (unpacked / "corpus" / "features").exists()
+    # on the machine the Kokoro trainer (train.py --corpus kokoro) loads these rows and their audio
+    c = CORPORA["kokoro"]
+    unpacked_manifest = unpacked / "corpus" / "features-24k" / "manifest.jsonl"
+    utts = load_split("train", unpacked_manifest, speakers=device_pack.corpus_voices("kokoro"))
+    assert sorted(u.id for u in utts) == sorted(r["id"] for r in train) and len(utts) == 4
+    assert {u.speaker_id for u in utts} == {8, 11, 14, 16}  # the corpus' ids (the trainer maps them to 0-9)
+    assert len(load_split("valid", unpacked_manifest, speaker_index=c.speaker_index())) == 1
+    for u in utts:
+        original = kokoro_corpus / "audio" / u.wav_path.parent.name / u.wav_path.name
+        assert np.array_equal(read_pcm16(u.wav_path), read_pcm16(original))
+        assert len(read_pcm16(u.wav_path)) >= u.frames * 300 - 300  # 24 kHz audio at hop 300
+
+
+def test_the_kokoro_full_state_is_its_side_runs(monkeypatch, tmp_path):
+    monkeypatch.setattr(device_pack, "RUNS", tmp_path / "runs")
+    assert device_pack.full_state("kokoro", "") == (tmp_path / "runs" / "kokoro" / "model.pt", "runs/kokoro/model.pt")
+    assert device_pack.full_state("kokoro", "k2") == (tmp_path / "runs" / "k2" / "model.pt", "runs/k2/model.pt")
+    assert device_pack.full_state("classic", "") == (device_pack.FULL_CHECKPOINT, "checkpoints/model.pt")
+
+
+def test_an_every_stage_pack_may_send_audio_for_part_of_the_vocoder_set(kokoro_corpus):
+    manifest = kokoro_corpus / "features-24k" / "manifest.jsonl"
+    with_audio, features_only, _ = device_pack.all_feature_rows(manifest, "kokoro", utterances=2)
+    # the machine's trainer, given --vocoder-utterances 2, picks these two from the whole training split
+    assert with_audio == select_rows("train", manifest, limit=2) and len(with_audio) == 2
+    assert len(features_only) == len(select_rows("train", manifest)) - 2
+
+
+def _fake_python(bin_dir, calls, state_bytes):
+    """A python3 for device_run.sh that records its arguments: training writes a full state of
+    ``state_bytes`` in the run's folder, research.compact a 1,000-byte copy."""
+    script = bin_dir / "python3"
+    script.write_text(
+        "#!/bin/bash\n"
+        f'echo "$*" >> {calls}\n'
+        'case "$1 $2" in\n'
+        '  "-m training.train")\n'
+        "    run=$(echo \" $*\" | sed -n 's/.* --run \\([^ ]*\\).*/\\1/p'); run=${run:-kokoro}\n"
+        f"    mkdir -p work-data/runs/$run && head -c {state_bytes} /dev/zero > work-data/runs/$run/model.pt ;;\n"
+        '  "-m research.compact") head -c 1000 /dev/zero > "$5" ;;\n'
+        "esac\n"
+    )
+    script.chmod(0o755)
+
+
+def test_the_device_script_trains_kokoro_runs_and_sends_back_what_fits(tmp_path):
+    import subprocess
+
+    script = str(Path(__file__).resolve().parents[2] / "research" / "device_run.sh")
+    work, out, bin_dir = tmp_path / "work", tmp_path / "out", tmp_path / "bin"
+    for d in (work / "bittts", work / "work-data" / "corpus" / "features-24k", out, bin_dir):
+        d.mkdir(parents=True)
+    (work / "work-data" / "corpus" / "features-24k" / "manifest.jsonl").write_text("{}\n{}\n")
+    calls = tmp_path / "calls"
+    _fake_python(bin_dir, calls, 3 * 2**20)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "OUT": str(out)}
+
+    def call(*args):
+        return subprocess.run(["bash", script, *args], cwd=work, env=env, capture_output=True, text=True)
+
+    limits = ("--return-mib", "1", "--return-total-mib", "3", "--corpus", "kokoro")
+    done = call(*limits, "more", "--run k1 --vocoder-steps 5", "--run k2 --width 0.5")
+    assert done.returncode == 0, done.stdout
+    trained = [line for line in calls.read_text().splitlines() if line.startswith("-m training.train")]
+    assert len(trained) == 2
+    assert all("--device cuda" in t and "--corpus kokoro --vocoder-kind vocos --run" in t for t in trained)
+    assert "manifest: 2 utterances" in done.stdout
+    # the compact copies come back; the 3 MiB full state (3 pieces) does not fit 3 MiB less the log's 1
+    assert {p.name for p in out.iterdir()} == {"k1.compact.pt", "k2.compact.pt", "train.log"}
+    assert "kept back: work-data/runs/k1/model.pt (3 MiB, 3 files" in done.stdout
+    roomy = call("--return-mib", "1", "--return-total-mib", "8", "--corpus", "kokoro", "more", "--run k3")
+    assert roomy.returncode == 0 and {"k3.full.aa", "k3.full.ab", "k3.full.ac"} <= {p.name for p in out.iterdir()}
+    assert b"".join((out / f"k3.full.a{c}").read_bytes() for c in "abc") == bytes(3 * 2**20)
+    assert call("--corpus", "kokora", "more", "--run k4").returncode == 2
