@@ -13,8 +13,8 @@ travel (fp16 log-mel, the bulk of the corpus), with audio for the whole vocoder 
 --corpus kokoro packs the second generation's corpus (10 Kokoro voices, 24 kHz, hop 300:
 features-24k/ and the audio beside it) and, unless --compact-only, its run's full state
 (work-data/runs/kokoro/model.pt); research/device_run.sh --corpus kokoro trains the Kokoro/Vocos
-model from it. A Kokoro utterance packs to about 141 kB with its audio (3.2 s at 24 kHz; 30 kB
-for its features alone), so a 40 MiB piece holds about 290 (December 2026's corpus).
+model from it. A Kokoro utterance packs to about 140 kB with its audio (3.2 s at 24 kHz; 30 kB
+for its features alone), so a 40 MiB piece holds about 290: 2,000 took 7 pieces, 269 MiB.
 
     PYTHONPATH=. .venv/bin/python -m research.device_pack --utterances 2000    # writes .gpu/
     PYTHONPATH=. .venv/bin/python -m research.device_pack --all-features       # every stage
