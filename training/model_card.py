@@ -194,14 +194,14 @@ def paper_table_markdown(table: dict) -> str:
     return "\n".join(lines)
 
 
-def paper_table_section(results: Path = PAPER_TABLE) -> list[str]:
+def paper_table_section(results: Path = PAPER_TABLE, command: str = "python -m research.paper_table") -> list[str]:
     """The paper's four-row comparison (research/paper_table.py), when it has been measured."""
     if not results.exists():
         return []
     return [
         "## The paper's comparison on our data",
         "",
-        "Measured with `python -m research.paper_table`: each row trained from scratch with the same",
+        f"Measured with `{command}`: each row trained from scratch with the same",
         "budget, exported, and evaluated with the engine like the shipped model (fewer sentences).",
         "The file column is the packed file as the exporter writes it (fp16 for non-ternary weights,",
         "lexicon included); the fp32 column is the weights alone at 4 bytes each. What it says of the",
@@ -454,7 +454,14 @@ def card_lines(model: ModelFile, ckpt: dict, results: dict | None) -> list[str]:
         "",
         *(evaluation_lines(results) if results else ["Not evaluated yet."]),
         "",
-        *(paper_table_section() if not kokoro else []),  # the first model's architecture study
+        *(
+            paper_table_section(
+                PAPER_TABLE.with_name("paper_table-kokoro.json"),
+                "python -m research.paper_table --corpus kokoro --vocoder-kind vocos",
+            )
+            if kokoro
+            else paper_table_section()
+        ),
         "## Intended use",
         "",
         "Reading text aloud on a personal computer, offline: accessibility reading, proofreading by ear,",
