@@ -5,6 +5,8 @@ audio and judged against it (issue 30).
     PYTHONPATH=. nice -n 5 .venv/bin/python -m research.copy_synthesis train vocos-256x4 --minutes 120
     # render the first validation utterances of every voice and score them beside the teacher's
     PYTHONPATH=. .venv/bin/python -m research.copy_synthesis evaluate vocos-256x4 istftnet --per-voice 3 [--wer]
+    # which half of the copy's spectrum falls short: its magnitudes or its phases
+    PYTHONPATH=. .venv/bin/python -m research.copy_synthesis swap vocos-256x4
 
 Each candidate (research/vocoder_cost.py builds them; the Vocos ones here with their depthwise
 convs in float) learns to turn the teacher's log-mel frames (training/corpus/features.py
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import sys
@@ -38,7 +41,9 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 import torch
+import torch.nn.functional as F
 
+from research.source_filter_ceiling import split_files
 from research.vocoder_cost import HOP, N_MELS, SAMPLE_RATE, ISTFTNetVocoder, generate
 from training.corpus.features import KOKORO_LAYOUT, mel_filterbank
 from training.model import ddsp
@@ -70,18 +75,8 @@ def filterbank() -> torch.Tensor:
 
 def utterances(split: str, per_voice: int | None = None) -> list[tuple[str, Path]]:
     """(voice, wav) of one split, every voice, in id order; at most ``per_voice`` a voice."""
-    found = []
-    for voice_dir in sorted(d for d in CORPUS.iterdir() if d.is_dir()) if CORPUS.is_dir() else []:
-        taken = 0
-        for meta in sorted(voice_dir.glob("*.json")):
-            wav = meta.with_suffix(".wav")
-            if not wav.exists() or json.loads(meta.read_text(encoding="utf-8")).get("split") != split:
-                continue
-            found.append((voice_dir.name, wav))
-            taken += 1
-            if per_voice is not None and taken == per_voice:
-                break
-    return found
+    voices = sorted(d for d in CORPUS.iterdir() if d.is_dir()) if CORPUS.is_dir() else []
+    return [(voice.name, wav) for voice in voices for wav in split_files(voice, split, per_voice)]
 
 
 def read_wave(path: Path) -> np.ndarray:
@@ -307,6 +302,48 @@ def evaluate(args) -> int:
     return 0
 
 
+def swapped(args) -> int:
+    """Which half of the copy's STFT falls short: Distill-MOS of the copy, and of the waveforms
+    made from the copy's magnitudes with the teacher's phases, the teacher's magnitudes with the
+    copy's phases, and the teacher's magnitudes with random phases (same frames: n_fft, hop and
+    window of the candidate's inverse STFT)."""
+    from training.distill_mos import distill_mos
+
+    torch.set_num_threads(args.threads)
+    state = torch.load(ROOT / args.candidate / "state.pt", weights_only=False)
+    model = build(args.candidate)
+    model.load_state_dict(state["model"])
+    model.eval()
+    fb, n_fft, hop = filterbank(), model.n_fft, model.hop
+    window = torch.hann_window(n_fft)
+    generator = torch.Generator().manual_seed(0)
+    scores: dict[str, list[float]] = {}
+    for _, wav in utterances("valid", args.per_voice):
+        wave = read_wave(wav)
+        frames = len(wave) // hop
+        x = torch.from_numpy(wave[: frames * hop])
+        with torch.no_grad():
+            out = model.network(ddsp.log_mel(x[None], fb, hop)[:, :, :frames]).float()
+        log_mag, phase = F.pad(out, (0, 1), mode="replicate")[0].chunk(2, dim=0)  # frames + 1, as spectrum_to_wave
+        teacher = torch.stft(x, n_fft, hop, window=window, center=True, return_complex=True)
+        mags, phases = (
+            {"copy": torch.exp(log_mag.clamp(max=6.0)), "teacher": teacher.abs()},
+            {
+                "copy": phase,
+                "teacher": teacher.angle(),
+                "random": torch.rand(teacher.shape, generator=generator) * 2 * math.pi,
+            },
+        )
+        for mag, ph in (("copy", "copy"), ("copy", "teacher"), ("teacher", "copy"), ("teacher", "random")):
+            spec = torch.polar(mags[mag], phases[ph])
+            y = torch.istft(spec, n_fft, hop, window=window, center=True, length=frames * hop)
+            scores.setdefault(f"{mag} magnitudes, {ph} phases", []).append(distill_mos(y.numpy(), SAMPLE_RATE))
+    print(f"{args.candidate} at step {state['step']}, {len(next(iter(scores.values())))} utterances")
+    for name, values in scores.items():
+        print(f"{name}: Distill-MOS {np.mean(values):.2f}")
+    return 0
+
+
 def table(summary: dict) -> str:
     """A Markdown table of one candidate's scores."""
     voices = summary["voices"]
@@ -346,8 +383,12 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--per-voice", type=int, default=3, help="validation utterances a voice (default 3)")
     e.add_argument("--wer", action="store_true", help="also Whisper-base word errors (slower)")
     e.add_argument("--threads", type=int, default=1)
+    w = sub.add_parser("swap", help="Distill-MOS with the copy's and the teacher's magnitudes and phases swapped")
+    w.add_argument("candidate")
+    w.add_argument("--per-voice", type=int, default=2)
+    w.add_argument("--threads", type=int, default=1)
     args = ap.parse_args(argv)
-    return train(args) if args.command == "train" else evaluate(args)
+    return {"train": train, "evaluate": evaluate, "swap": swapped}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -29,15 +29,14 @@ CORPUS = Path("work-data/corpus/audio")
 HOP_SECONDS = 0.0125  # the Kokoro corpus' frames (training/corpus/features.py KOKORO_LAYOUT: hop 300 at 24 kHz)
 
 
-def validation_files(voice_dir: Path, count: int) -> list[Path]:
-    """The first ``count`` validation utterances of a voice, by id."""
+def split_files(voice_dir: Path, split: str = "valid", count: int | None = None) -> list[Path]:
+    """The first ``count`` (default: all) utterances of one split of a voice that have audio, by id."""
     found = []
     for meta in sorted(voice_dir.glob("*.json")):
-        record = json.loads(meta.read_text(encoding="utf-8"))
         wav = meta.with_suffix(".wav")
-        if record.get("split") == "valid" and wav.exists():
+        if wav.exists() and json.loads(meta.read_text(encoding="utf-8")).get("split") == split:
             found.append(wav)
-        if len(found) == count:
+        if count is not None and len(found) == count:
             break
     return found
 
@@ -66,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = {}
     for voice_dir in voices:
-        files = validation_files(voice_dir, args.per_voice)
+        files = split_files(voice_dir, "valid", args.per_voice)
         if not files:
             continue
         teacher, world = [], []

@@ -21,8 +21,9 @@ def test_the_first_validation_utterances_with_audio_by_id(tmp_path):
         (voice / f"{ident}.json").write_text(json.dumps({"split": split}), encoding="utf-8")
         if audio:
             (voice / f"{ident}.wav").write_bytes(b"")
-    assert [p.stem for p in sfc.validation_files(voice, 2)] == ["s0", "s3"]
-    assert [p.stem for p in sfc.validation_files(voice, 10)] == ["s0", "s3", "s4"]
+    assert [p.stem for p in sfc.split_files(voice, "valid", 2)] == ["s0", "s3"]
+    assert [p.stem for p in sfc.split_files(voice, "valid", 10)] == ["s0", "s3", "s4"]
+    assert [p.stem for p in sfc.split_files(voice, "train")] == ["s1"]
 
 
 def test_without_a_corpus_it_says_how_to_make_one(tmp_path, monkeypatch, capsys):

@@ -1,0 +1,111 @@
+"""research/copy_synthesis.py on the Kokoro fixture, at a tiny width: the segments line up with
+the frames, a run trains, saves and goes on where it stopped, evaluation renders and scores
+against the teacher, and the swap diagnostic mixes the right halves. Distill-MOS and Whisper
+are not run (a stand-in score); skipped where torch is missing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+sf = pytest.importorskip("soundfile")
+
+from research import copy_synthesis as cs  # noqa: E402
+from training import distill_mos  # noqa: E402
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "corpus-kokoro"
+
+
+@pytest.fixture
+def corpus(tmp_path, monkeypatch) -> Path:
+    """The fixture's voices as work-data/corpus/audio/<voice>/<id>.wav, each utterance in the
+    train split and again (a second id) in the valid split; state under tmp_path/copysynth."""
+    audio = tmp_path / "audio"
+    for flac in sorted(FIXTURE.glob("*.flac")):
+        voice, ident = flac.stem.split("-", 1)
+        (audio / voice).mkdir(parents=True, exist_ok=True)
+        wave, rate = sf.read(flac, dtype="float32")
+        meta = json.loads(flac.with_suffix(".json").read_text())
+        for split, name in (("train", ident), ("valid", ident + "v")):
+            sf.write(audio / voice / f"{name}.wav", wave, rate, subtype="PCM_16")
+            (audio / voice / f"{name}.json").write_text(json.dumps({**meta, "split": split}))
+    monkeypatch.setattr(cs, "CORPUS", audio)
+    monkeypatch.setattr(cs, "ROOT", tmp_path / "copysynth")
+    return audio
+
+
+def test_a_segment_is_the_frames_of_its_samples(corpus):
+    files = [wav for _, wav in cs.utterances("train")]
+    assert len(files) == 4 and all(w.parent.parent == corpus for w in files)
+    segments = cs.Segments(files, cs.filterbank(), seed=0)
+    mel, audio = segments.batch(3, 20)
+    assert mel.shape == (3, 80, 20) and audio.shape == (3, 20 * cs.HOP)
+    # each segment's mel is its utterance's whole-utterance frames at the place of its samples
+    for b in range(3):
+        found = False
+        for wave, whole in segments.cache.values():
+            samples = wave.astype(np.float32) / 32767
+            for t in range(len(samples) // cs.HOP - 19):
+                if np.array_equal(samples[t * cs.HOP : (t + 20) * cs.HOP], audio[b].numpy()):
+                    assert torch.equal(mel[b], whole[:, t : t + 20].float())
+                    found = True
+                    break
+        assert found, f"segment {b} is in no loaded utterance"
+
+
+def test_training_saves_and_goes_on_where_it_stopped(corpus, capsys):
+    args = ["train", "vocos-16x1", "--steps", "3", "--batch", "2", "--frames", "12", "--discriminator-from", "1"]
+    assert cs.main(args) == 0
+    state = torch.load(cs.ROOT / "vocos-16x1" / "state.pt", weights_only=False)
+    assert state["step"] == 3 and state["cpu_seconds"] > 0
+    first = {k: v.clone() for k, v in state["model"].items()}
+    assert cs.main(args[:3] + ["5"] + args[4:]) == 0
+    state = torch.load(cs.ROOT / "vocos-16x1" / "state.pt", weights_only=False)
+    assert state["step"] == 5
+    assert "from step 3" in capsys.readouterr().out
+    # the discriminator learned from step 1; the generator waits out its warm-up (200 steps)
+    assert all(torch.equal(first[k], v) for k, v in state["model"].items())
+    with pytest.raises(SystemExit, match="unknown candidate"):
+        cs.build("hifigan")
+
+
+def test_evaluation_renders_every_voice_and_scores_it_beside_the_teacher(corpus, monkeypatch):
+    assert cs.main(["train", "vocos-16x1", "--steps", "2", "--batch", "2", "--frames", "12"]) == 0
+    monkeypatch.setattr(distill_mos, "distill_mos", lambda wave, rate: float(np.sqrt(np.mean(wave**2))))
+    assert cs.main(["evaluate", "vocos-16x1", "--per-voice", "1"]) == 0
+    scores = json.loads((cs.ROOT / "vocos-16x1" / "scores.json").read_text())
+    assert scores["step"] == 2 and set(scores["voices"]) == {"emma", "fenrir", "george", "heart"}
+    for voice, row in scores["voices"].items():
+        teacher, rate = sf.read(next((corpus / voice).glob("*v.wav")), dtype="float32")
+        copy, copy_rate = sf.read(next((cs.ROOT / "vocos-16x1" / "render" / voice).glob("*.wav")), dtype="float32")
+        assert copy_rate == rate and len(copy) == len(teacher) // cs.HOP * cs.HOP
+        assert row["teacher_mos"] == pytest.approx(float(np.sqrt(np.mean(teacher**2))), abs=1e-3)  # rounded to 3 places
+        assert row["mos"] == pytest.approx(float(np.sqrt(np.mean(copy**2))), abs=1e-3)
+    cached = json.loads((cs.ROOT / "teacher_scores.json").read_text())
+    assert len(cached) == 4  # the teacher is scored once, then read back
+    assert "| mean |" in cs.table(scores)
+
+
+def test_the_swap_puts_the_teachers_halves_where_it_says(corpus, monkeypatch, capsys):
+    assert cs.main(["train", "vocos-16x1", "--steps", "1", "--batch", "2", "--frames", "12"]) == 0
+    heard = []
+    monkeypatch.setattr(distill_mos, "distill_mos", lambda wave, rate: heard.append(wave) or 0.0)
+    assert cs.main(["swap", "vocos-16x1", "--per-voice", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "teacher magnitudes, random phases" in out and "copy magnitudes, copy phases" in out
+    assert len(heard) == 4 * 4  # four variants of one utterance a voice
+    wave, _ = sf.read(sorted((corpus / "emma").glob("*v.wav"))[0], dtype="float32")
+    frames = len(wave) // cs.HOP
+    model = cs.build("vocos-16x1")
+    model.load_state_dict(torch.load(cs.ROOT / "vocos-16x1" / "state.pt", weights_only=False)["model"])
+    model.eval()
+    # the first variant is the copy itself, as evaluate renders it
+    np.testing.assert_allclose(heard[0], cs.render(model, wave, cs.filterbank()), atol=1e-5)
+    # random phases under the teacher's magnitudes make another waveform of the same length
+    assert len(heard[3]) == frames * cs.HOP and not np.allclose(heard[3], wave[: frames * cs.HOP], atol=1e-3)
+    shutil.rmtree(cs.ROOT)
