@@ -9,7 +9,8 @@ audio and judged against it (issue 30).
     PYTHONPATH=. .venv/bin/python -m research.copy_synthesis swap vocos-256x4
 
 Each candidate (research/vocoder_cost.py builds them; the Vocos ones here with their depthwise
-convs in float) learns to turn the teacher's log-mel frames (training/corpus/features.py
+convs in float; ``vocos-CxB-f0`` also reads the F0 and voicing of the corpus features, normalized
+as the DDSP vocoder reads them) learns to turn the teacher's log-mel frames (training/corpus/features.py
 KOKORO_LAYOUT: 24 kHz, hop 300, 80 bands, framed exactly as ``ddsp.log_mel`` frames them) back
 into the teacher's waveform, from the train split of work-data/corpus/audio/<voice>/. Losses are
 the recipe's vocoder losses (multi-resolution STFT 256-2048 and log-mel L1) and, after
@@ -45,9 +46,12 @@ import torch.nn.functional as F
 
 from research.source_filter_ceiling import split_files
 from research.vocoder_cost import HOP, N_MELS, SAMPLE_RATE, ISTFTNetVocoder, generate
+from training.corpus.features import FEATURES_KOKORO as FEATURES
 from training.corpus.features import KOKORO_LAYOUT, mel_filterbank
+from training.data import interpolated_log_f0
 from training.model import ddsp
 from training.model.discriminator import SpectrogramDiscriminator, discriminator_loss, generator_losses, judged_frozen
+from training.model.networks import LOG_F0_MEAN, LOG_F0_STD
 from training.model.vocos import VocosVocoder
 
 CORPUS = Path("work-data/corpus/audio")
@@ -58,14 +62,20 @@ DISCRIMINATOR_WARMUP = 200  # steps the discriminator learns alone first (the re
 SAVE_EVERY_SECONDS = 300
 
 
+def takes_pitch(name: str) -> bool:
+    """Whether a candidate reads F0 and voicing beside the log-mel (a name ending in -f0)."""
+    return name.endswith("-f0")
+
+
 def build(name: str) -> torch.nn.Module:
-    """A candidate by name: vocos-CxB (C channels, B blocks, float depthwise) or istftnet."""
+    """A candidate by name: vocos-CxB (C channels, B blocks, float depthwise; vocos-CxB-f0 also
+    reads F0 and voicing) or istftnet."""
     if name.startswith("vocos-"):
-        channels, blocks = (int(v) for v in name.removeprefix("vocos-").split("x"))
-        return VocosVocoder(channels, blocks, hop=HOP, inputs=N_MELS)
+        channels, blocks = (int(v) for v in name.removeprefix("vocos-").removesuffix("-f0").split("x"))
+        return VocosVocoder(channels, blocks, hop=HOP, inputs=N_MELS + 2 * takes_pitch(name))
     if name == "istftnet":
         return ISTFTNetVocoder(256)
-    raise SystemExit(f"unknown candidate {name!r}: vocos-CxB (e.g. vocos-256x4) or istftnet")
+    raise SystemExit(f"unknown candidate {name!r}: vocos-CxB[-f0] (e.g. vocos-256x4) or istftnet")
 
 
 def filterbank() -> torch.Tensor:
@@ -86,20 +96,40 @@ def read_wave(path: Path) -> np.ndarray:
     return wave
 
 
+def pitch_rows(wav: Path, frames: int) -> np.ndarray:
+    """[2, frames]: the normalized, interpolated log-F0 and the voicing of an utterance's features
+    (work-data/corpus/features-24k/<voice>/<id>.npz, framed as its log-mel), as the DDSP vocoder
+    takes them (training/data.py); the last frame held where the features are shorter."""
+    with np.load(FEATURES / wav.parent.name / f"{wav.stem}.npz") as z:
+        f0, voiced = z["f0"].astype(np.float32), z["voiced"].astype(np.float32)
+    norm = (interpolated_log_f0(f0) - LOG_F0_MEAN) / LOG_F0_STD
+    rows = np.stack([norm, voiced])[:, :frames]
+    return np.pad(rows, ((0, 0), (0, frames - rows.shape[1])), mode="edge")
+
+
+def vocoder_inputs(wave: np.ndarray, wav: Path, fb: torch.Tensor, pitch: bool) -> torch.Tensor:
+    """[80 (+ 2 with ``pitch``), frames + 1]: the log-mel of the whole utterance, framed as the
+    corpus features, and with ``pitch`` its F0 and voicing rows."""
+    mel = ddsp.log_mel(torch.from_numpy(wave)[None], fb, HOP)[0]
+    if not pitch:
+        return mel
+    return torch.cat([mel, torch.from_numpy(pitch_rows(wav, mel.shape[1]))])
+
+
 class Segments:
-    """Random (log-mel [B, 80, n], audio [B, n * hop]) segments of the train split. Each
-    utterance's mel is computed once over the whole utterance, so a segment's edge frames see
+    """Random (inputs [B, 80 or 82, n], audio [B, n * hop]) segments of the train split. Each
+    utterance's inputs are computed once over the whole utterance, so a segment's edge frames see
     their real context, as the acoustic model's frames will."""
 
-    def __init__(self, files: list[Path], fb: torch.Tensor, seed: int):
-        self.files, self.fb, self.rng = files, fb, random.Random(seed)
+    def __init__(self, files: list[Path], fb: torch.Tensor, seed: int, pitch: bool = False):
+        self.files, self.fb, self.rng, self.pitch = files, fb, random.Random(seed), pitch
         self.cache: dict[Path, tuple[np.ndarray, torch.Tensor]] = {}
 
     def load(self, path: Path) -> tuple[np.ndarray, torch.Tensor]:
         if path not in self.cache:
             wave = read_wave(path)
-            mel = ddsp.log_mel(torch.from_numpy(wave)[None], self.fb, HOP)[0]
-            self.cache[path] = ((wave * 32767).astype(np.int16), mel.to(torch.float16))
+            inputs = vocoder_inputs(wave, path, self.fb, self.pitch)
+            self.cache[path] = ((wave * 32767).astype(np.int16), inputs.to(torch.float16))
         return self.cache[path]
 
     def batch(self, size: int, frames: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -126,6 +156,9 @@ def train(args) -> int:
 
     torch.set_num_threads(args.threads)
     files = [wav for _, wav in utterances("train")]
+    pitch = takes_pitch(args.candidate)
+    if pitch:  # only the utterances whose features exist (the features step runs behind generation)
+        files = [wav for wav in files if (FEATURES / wav.parent.name / f"{wav.stem}.npz").exists()]
     if not files:
         print(f"no train-split audio in {CORPUS}: run training/corpus/run_kokoro.sh first", file=sys.stderr)
         return 2
@@ -144,7 +177,7 @@ def train(args) -> int:
         opt_d.load_state_dict(state["opt_d"])
         step, cpu_before, wall_before = state["step"], state["cpu_seconds"], state["wall_seconds"]
     fb = filterbank()
-    segments = Segments(files, fb, args.seed + step)
+    segments = Segments(files, fb, args.seed + step, pitch)
     bf16 = cpu_has_bf16() and not args.fp32
     print(f"{args.candidate}: {len(files)} train utterances, from step {step}, bf16 {bf16}", flush=True)
     started, cpu_started, last_save = time.time(), time.process_time(), time.time()
@@ -218,11 +251,10 @@ def train(args) -> int:
     return 0
 
 
-def render(model: torch.nn.Module, wave: np.ndarray, fb: torch.Tensor) -> np.ndarray:
-    """The candidate's copy of one whole utterance, from the utterance's own log-mel."""
+def render(model: torch.nn.Module, inputs: torch.Tensor, samples: int) -> np.ndarray:
+    """The candidate's copy of one whole utterance of ``samples`` from its inputs (vocoder_inputs)."""
     with torch.no_grad():
-        mel = ddsp.log_mel(torch.from_numpy(wave)[None], fb, HOP)[:, :, : len(wave) // HOP]
-        return generate(model, mel, None)[0].numpy()
+        return generate(model, inputs[None, :, : samples // HOP], None)[0].numpy()
 
 
 def evaluate(args) -> int:
@@ -254,7 +286,7 @@ def evaluate(args) -> int:
         for voice, wav in files:
             key = f"{voice}/{wav.stem}"
             wave = read_wave(wav)
-            copy = render(model, wave, fb)
+            copy = render(model, vocoder_inputs(wave, wav, fb, takes_pitch(name)), len(wave))
             dest = ROOT / name / "render" / voice / wav.name
             dest.parent.mkdir(parents=True, exist_ok=True)
             sf.write(dest, copy, SAMPLE_RATE, subtype="PCM_16")
@@ -323,7 +355,8 @@ def swapped(args) -> int:
         frames = len(wave) // hop
         x = torch.from_numpy(wave[: frames * hop])
         with torch.no_grad():
-            out = model.network(ddsp.log_mel(x[None], fb, hop)[:, :, :frames]).float()
+            inputs = vocoder_inputs(wave[: frames * hop], wav, fb, takes_pitch(args.candidate))
+            out = model.network(inputs[None, :, :frames]).float()
         log_mag, phase = F.pad(out, (0, 1), mode="replicate")[0].chunk(2, dim=0)  # frames + 1, as spectrum_to_wave
         teacher = torch.stft(x, n_fft, hop, window=window, center=True, return_complex=True)
         mags, phases = (

@@ -25,16 +25,19 @@ FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "corpus-kokoro"
 def corpus(tmp_path, monkeypatch) -> Path:
     """The fixture's voices as work-data/corpus/audio/<voice>/<id>.wav, each utterance in the
     train split and again (a second id) in the valid split; state under tmp_path/copysynth."""
-    audio = tmp_path / "audio"
+    audio, features = tmp_path / "audio", tmp_path / "features-24k"
     for flac in sorted(FIXTURE.glob("*.flac")):
         voice, ident = flac.stem.split("-", 1)
         (audio / voice).mkdir(parents=True, exist_ok=True)
         wave, rate = sf.read(flac, dtype="float32")
         meta = json.loads(flac.with_suffix(".json").read_text())
+        (features / voice).mkdir(parents=True, exist_ok=True)
         for split, name in (("train", ident), ("valid", ident + "v")):
             sf.write(audio / voice / f"{name}.wav", wave, rate, subtype="PCM_16")
+            shutil.copy(flac.with_suffix(".npz"), features / voice / f"{name}.npz")
             (audio / voice / f"{name}.json").write_text(json.dumps({**meta, "split": split}))
     monkeypatch.setattr(cs, "CORPUS", audio)
+    monkeypatch.setattr(cs, "FEATURES", features)
     monkeypatch.setattr(cs, "ROOT", tmp_path / "copysynth")
     return audio
 
@@ -105,7 +108,30 @@ def test_the_swap_puts_the_teachers_halves_where_it_says(corpus, monkeypatch, ca
     model.load_state_dict(torch.load(cs.ROOT / "vocos-16x1" / "state.pt", weights_only=False)["model"])
     model.eval()
     # the first variant is the copy itself, as evaluate renders it
-    np.testing.assert_allclose(heard[0], cs.render(model, wave, cs.filterbank()), atol=1e-5)
+    inputs = cs.vocoder_inputs(wave, Path("emma/x.wav"), cs.filterbank(), pitch=False)
+    np.testing.assert_allclose(heard[0], cs.render(model, inputs, len(wave)), atol=1e-5)
     # random phases under the teacher's magnitudes make another waveform of the same length
     assert len(heard[3]) == frames * cs.HOP and not np.allclose(heard[3], wave[: frames * cs.HOP], atol=1e-3)
     shutil.rmtree(cs.ROOT)
+
+
+def test_a_pitch_candidate_reads_the_features_f0_and_voicing_beside_the_mel(corpus, capsys):
+    wav = sorted((corpus / "heart").glob("*v.wav"))[0]
+    wave, _ = sf.read(wav, dtype="float32")
+    plain = cs.vocoder_inputs(wave, wav, cs.filterbank(), pitch=False)
+    inputs = cs.vocoder_inputs(wave, wav, cs.filterbank(), pitch=True)
+    assert inputs.shape == (82, plain.shape[1]) and torch.equal(inputs[:80], plain)
+    with np.load(cs.FEATURES / "heart" / f"{wav.stem}.npz") as z:
+        voiced = z["voiced"].astype(np.float32)
+    n = min(len(voiced), inputs.shape[1])
+    assert np.array_equal(inputs[81, :n].numpy(), voiced[:n]) and 0 < voiced.mean() < 1
+    # log-F0 normalized: voiced frames near the voice's own pitch, unvoiced ones interpolated
+    assert abs(float(inputs[80, :n][voiced[:n] > 0].mean())) < 3
+    assert cs.build("vocos-16x1-f0").embed.in_channels == 82 and cs.takes_pitch("vocos-16x1-f0")
+    assert cs.main(["train", "vocos-16x1-f0", "--steps", "2", "--batch", "2", "--frames", "12"]) == 0
+    # an utterance without features is left out of a pitch candidate's training
+    for npz in (cs.FEATURES / "heart").glob("*.npz"):
+        npz.unlink()
+    capsys.readouterr()
+    assert cs.main(["train", "vocos-16x1-f0", "--steps", "3", "--batch", "2", "--frames", "12"]) == 0
+    assert "vocos-16x1-f0: 3 train utterances" in capsys.readouterr().out
