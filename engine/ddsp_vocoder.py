@@ -16,6 +16,7 @@ from bittts.engine import dsp
 from bittts.engine import tensor_names as names
 from bittts.engine.layers import LayerReader
 from bittts.engine.model_format import ModelFormatError
+from bittts.engine.vocoder_inputs import with_pitch_rows
 
 
 class DDSPVocoder:
@@ -48,9 +49,7 @@ class DDSPVocoder:
 
     def controls(self, mel: np.ndarray, f0: np.ndarray, voiced: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """-> (log harmonic envelope [frames, E], log noise gains [frames, G])."""
-        norm_f0 = (np.log(f0) - self.log_f0_mean) / self.log_f0_std
-        features = np.concatenate([mel, norm_f0[:, None], voiced[:, None]], axis=1).astype(np.float32)
-        h = self.inp(features)
+        h = self.inp(with_pitch_rows(mel, f0, voiced, self.log_f0_mean, self.log_f0_std))
         h = np.where(h > 0, h, h * 0.1)
         for block in self.blocks:
             h = block(h)

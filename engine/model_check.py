@@ -105,6 +105,8 @@ ARCH_BOUNDS: dict[str, Bound] = {
     "vocos_blocks": _int(0, 32),
     "vocos_kernel": _int(1, 15, odd=True),
     "vocos_fft": Bound(int, 16, 8_192, even=True),  # and at least twice the hop (check_speech_model)
+    # the Vocos vocoder also reads normalized log-F0 and voicing (absent: false, as before the key)
+    "vocos_pitch_inputs": Bound(bool, required=False),
 }
 # The keys only one vocoder reads: required in its files, checked where present in the other's.
 VOCODER_KEYS: dict[str, frozenset[str]] = {
@@ -120,7 +122,7 @@ VOCODER_KEYS: dict[str, frozenset[str]] = {
             "noise_fft",
         }
     ),
-    "vocos": frozenset({"vocos_channels", "vocos_blocks", "vocos_kernel", "vocos_fft"}),
+    "vocos": frozenset({"vocos_channels", "vocos_blocks", "vocos_kernel", "vocos_fft", "vocos_pitch_inputs"}),
 }
 # Keys of removed options (engine/model.py, RETIRED_ARCH), read only at their neutral values.
 RETIRED_KEYS = frozenset({"decoder_dilations", "subframe_gains"})
@@ -193,6 +195,8 @@ def check_speech_model(model: ModelFile) -> dict[str, Any]:
         if (bound.required and name not in others) or f"arch.{name}" in meta
     }
     arch["vocoder_kind"] = kind
+    if kind == "vocos":
+        arch.setdefault("vocos_pitch_inputs", False)  # Vocos files from before the key read the log-mel alone
     for name in ("sample_rate", "hop_size"):
         value = _value(meta, f"audio.{name}", ARCH_BOUNDS[name], path)
         if value != arch[name]:
@@ -278,6 +282,16 @@ def _weight_index(layer: Layer) -> int | None:
     return 2 if layer.kind == Kind.BLOCK else 0
 
 
+def _shape_terms(layer: Layer, sizes: Mapping[str, Any]) -> str:
+    """The layer's shape in the architecture's terms and the values it takes them at, e.g.
+    "[vocos_channels, n_mels + 2 * vocos_pitch_inputs, vocos_kernel] with n_mels 80,
+    vocos_pitch_inputs True, ...": the metadata a wrong tensor disagrees with."""
+    terms = [f.strip() for d in layer.shape for t in d.split("+") for f in t.split("*")]
+    named = dict.fromkeys(f for f in terms if not f.isdecimal())
+    values = {**names.ABSENT_SIZES, **sizes}
+    return f"[{', '.join(layer.shape)}] with " + ", ".join(f"{k} {values[k]}" for k in named)
+
+
 def check_tensors(
     model: ModelFile,
     layers: Iterable[Layer],
@@ -300,7 +314,8 @@ def check_tensors(
                     raise ModelFormatError(f"{path}: the model has no tensor {name!r}")
                 if info.shape != shape:
                     raise ModelFormatError(
-                        f"{path}: tensor {name!r} has shape {info.shape}, its architecture needs {shape}"
+                        f"{path}: tensor {name!r} has shape {info.shape}, its architecture needs {shape} "
+                        f"({_shape_terms(layer, sizes)})"
                     )
                 if j == ternary_at:
                     if info.dtype != DType.TERNARY:

@@ -78,7 +78,8 @@ class Layer:
     # Its shape in sizes the architecture names (``SHAPES``, docs/model-format.md, "Limits"):
     # a conv's [c_out, c_in, kernel], a block's [channels, kernel], an embedding's [ids, channels],
     # a norm's [channels], a tensor's own; each a size's name, a number, or a sum of products
-    # of them ("n_mels + 2", "3 * vocos_channels").
+    # of them ("n_mels + 2", "3 * vocos_channels"); a BOOL size counts 1 when true, 0 when false
+    # ("n_mels + 2 * vocos_pitch_inputs").
     shape: tuple[str, ...] = ()
 
     def name(self, index: int | None = None) -> str:
@@ -112,7 +113,9 @@ class Layer:
 
     def shapes(self, sizes: Mapping[str, int]) -> tuple[tuple[int, ...], ...]:
         """The shape of each of the layer's tensors (in the order of :meth:`tensors`) in a
-        network whose architecture has ``sizes`` (name -> value)."""
+        network whose architecture has ``sizes`` (name -> value; ``ABSENT_SIZES`` where it has
+        none of theirs)."""
+        sizes = {**ABSENT_SIZES, **sizes}
         dims = tuple(sum(_product(term, sizes) for term in d.split("+")) for d in self.shape)
         if self.kind in (Kind.TENSOR, Kind.EMBEDDING):
             return (dims,)
@@ -128,12 +131,18 @@ class Layer:
             raise TypeError(f"layer {self.stem!r} is a {self.kind.name}, not a {' or '.join(k.name for k in kinds)}")
 
 
+# The sizes a file may leave out, at what their absence means: Vocos files from before
+# arch.vocos_pitch_inputs read the log-mel alone.
+ABSENT_SIZES: Mapping[str, int] = {"vocos_pitch_inputs": False}
+
+
 def _product(term: str, sizes: Mapping[str, int]) -> int:
-    """The value of ``"3 * vocos_channels"``, ``"n_mels"`` or ``"2"`` in a network of ``sizes``."""
+    """The value of ``"3 * vocos_channels"``, ``"n_mels"`` or ``"2"`` in a network of ``sizes``
+    (a bool size is 1 or 0)."""
     value = 1
     for factor in term.split("*"):
         factor = factor.strip()
-        value *= int(factor) if factor.isdecimal() else sizes[factor]
+        value *= int(factor) if factor.isdecimal() else int(sizes[factor])
     return value
 
 
@@ -289,8 +298,9 @@ VOCOS_EMBED = Layer(
     Kind.CONV,
     True,
     None,
-    "log-mel -> channels [vocos_channels, n_mels, vocos_kernel]",
-    ("vocos_channels", "n_mels", "vocos_kernel"),
+    "log-mel (and with arch.vocos_pitch_inputs normalized log-F0, voicing) -> channels "
+    "[vocos_channels, n_mels + 2 * vocos_pitch_inputs, vocos_kernel]",
+    ("vocos_channels", "n_mels + 2 * vocos_pitch_inputs", "vocos_kernel"),
 )
 VOCOS_EMBED_NORM = Layer(
     "vocoder.embed_norm.norm", Kind.NORM, False, None, "norm after the embedding", ("vocos_channels",)

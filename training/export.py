@@ -4,7 +4,8 @@ Writes a packed model (docs/model-format.md) from trained PyTorch modules: terna
 5-trits-per-byte tensors with their absmean scale, every other parameter as fp16, each under
 its name in the engine's table (engine/tensor_names.py), and the metadata the engine needs
 (hyperparameters, phones, speakers with licences, provenance). The vocoder is the one the
-checkpoint's config names (``vocoder_kind``: the DDSP ``VocoderNet`` or ``VocosVocoder``).
+checkpoint's config names (``vocoder_kind``: the DDSP ``VocoderNet`` or ``VocosVocoder``, whose
+``vocos_pitch_inputs`` goes to ``arch.vocos_pitch_inputs`` with its other ``vocos_*`` keys).
 It adds the lexicon blob, and the neural G2P (``g2p.`` tensors and metadata) when
 training/checkpoints/g2p.pt exists (``--g2p FILE`` names another, ``--no-g2p`` leaves it out).
 

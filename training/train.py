@@ -5,7 +5,8 @@ vocoder fine-tuning on the acoustic model's frames, the acoustic model learning 
 --finetune-acoustic-lr 0) against a spectrogram discriminator (unless --finetune-adversarial-weight 0).
 The vocoder is the DDSP (harmonic-plus-noise, --vocoder-kind ddsp) or the neural Vocos
 (--vocoder-kind vocos, training/model/vocos.py), whose first stage also meets the discriminator
-(--vocoder-adversarial-from). The corpus is the first one (8 voices, 22,050 Hz) or the Kokoro
+(--vocoder-adversarial-from), and which reads F0 and voicing beside the log-mel with
+--vocos-pitch-inputs 1. The corpus is the first one (8 voices, 22,050 Hz) or the Kokoro
 voices' (--corpus kokoro: 10 voices, 24 kHz; a side run, work-data/runs/kokoro/, by default).
 docs/training.md has the procedure; docs/experiments/ why each setting is what it is.
 
@@ -59,6 +60,8 @@ class TrainConfig:
     corpus: str = "classic"  # "classic": the first 8 voices (22,050 Hz, hop 256); "kokoro": the 10 Kokoro
     # voices (24 kHz, hop 300; training.data.CORPORA), a side run ("kokoro") unless --run names another
     vocoder_kind: str = "ddsp"  # "ddsp": VocoderNet + harmonic-plus-noise; "vocos": VocosVocoder (issue 30)
+    vocos_pitch_inputs: bool = False  # the Vocos vocoder also reads the normalized log-F0 and voicing
+    # (ModelConfig.vocos_pitch_inputs; research.copy_synthesis' vocos-CxB-f0); the DDSP always does
     vocoder_steps: int = 4000  # 1,000 -> 3,500 -> 7,000 steps took copy-synthesis WER 15.9% -> 9.8% -> 8.3% (8 voices)
     acoustic_steps: int = 20000  # where the rest of the time goes (--minutes usually ends it first)
     finetune_steps: int = 300  # vocoder on the acoustic model's own (teacher-forced) frames
@@ -236,12 +239,13 @@ def vocoder_wave(
     model: VocoderNet | VocosVocoder, feats: torch.Tensor, f0: torch.Tensor | None, cfg: ModelConfig, device, bf16: bool
 ) -> torch.Tensor:
     """The vocoder's waveform [B, S * hop] of frames ``feats`` [B, n_mels + 2, S] (the Vocos
-    vocoder reads their mel alone, and takes [B, n_mels, S] too) and F0 in Hz [B, S] (the DDSP's
-    harmonics; None for Vocos). The network runs under bf16 autocast when ``bf16``, the synthesis
-    (harmonic-plus-noise or inverse STFT) in fp32."""
+    vocoder reads their mel alone, and takes [B, n_mels, S] too, unless ``vocos_pitch_inputs``:
+    then all of them) and F0 in Hz [B, S] (the DDSP's harmonics; None for Vocos). The network
+    runs under bf16 autocast when ``bf16``, the synthesis (harmonic-plus-noise or inverse STFT)
+    in fp32."""
     with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
         if cfg.vocoder_kind == "vocos":
-            out = model.network(feats[:, : cfg.n_mels])
+            out = model.network(feats if cfg.vocos_pitch_inputs else feats[:, : cfg.n_mels])
         else:
             mask = torch.ones(feats.shape[0], 1, feats.shape[2], device=device)
             envelope, gains = model(feats, mask)
@@ -303,6 +307,8 @@ class Trainer:
             raise SystemExit(f"--corpus {tc.corpus}: one of {', '.join(CORPORA)}")
         if tc.vocoder_kind not in ("ddsp", "vocos"):
             raise SystemExit(f"--vocoder-kind {tc.vocoder_kind}: ddsp or vocos")
+        if tc.vocos_pitch_inputs and tc.vocoder_kind != "vocos":
+            raise SystemExit("--vocos-pitch-inputs is an option of --vocoder-kind vocos (the DDSP reads F0 always)")
         self.tc = tc
         self.corpus = CORPORA[tc.corpus]
         torch.manual_seed(tc.seed)
@@ -335,6 +341,7 @@ class Trainer:
                 n_phones=len(SYMBOLS),
                 n_speakers=len(self.corpus.voices),
                 vocoder_kind=tc.vocoder_kind,
+                vocos_pitch_inputs=tc.vocos_pitch_inputs,
                 quantize_acoustic=tc.quantize_acoustic,
                 quantize_vocoder=tc.quantize_vocoder,
             ),
@@ -431,8 +438,14 @@ class Trainer:
                 f"{path} holds a {kind} vocoder, and this run trains a {self.cfg.vocoder_kind} one: "
                 f"resume it with --vocoder-kind {kind}, or start the other with --run NAME"
             )
-        if ModelConfig.from_dict(ckpt["config"]) != self.cfg:
-            raise SystemExit(f"{path} was trained with another model configuration; move it away to start anew")
+        stored = ModelConfig.from_dict(ckpt["config"]).to_dict()
+        if stored != self.cfg.to_dict():
+            differ = ", ".join(
+                f"{k} {v} (this run: {getattr(self.cfg, k)})" for k, v in stored.items() if v != getattr(self.cfg, k)
+            )
+            raise SystemExit(
+                f"{path} was trained with another model configuration ({differ}); move it away to start anew"
+            )
         self.acoustic.load_state_dict({k: v.float() for k, v in ckpt["acoustic"].items()})
         if "opt_acoustic" in ckpt:
             self.opt_a.load_state_dict(ckpt["opt_acoustic"])
@@ -698,12 +711,13 @@ class Trainer:
             for i, u in enumerate(picks):
                 start = int(torch.randint(0, u.frames - seg, (1,), generator=rng))
                 frames = out[i, :, start : start + seg]
-                if self.cfg.vocoder_kind == "vocos":  # the mel alone, differentiable
+                if self.cfg.vocoder_kind == "vocos" and not self.cfg.vocos_pitch_inputs:  # the mel alone
                     feats.append(frames[: self.cfg.n_mels])
-                else:
+                else:  # the mel differentiable, the pitch rows as the engine hands them over
                     features, f0 = vocoder_inputs(frames, self.cfg)
                     feats.append(features)
-                    f0s.append(f0)
+                    if self.cfg.vocoder_kind == "ddsp":
+                        f0s.append(f0)
                 wav = waves.get(u)[start * hop : (start + seg) * hop].astype("float32") / 32768
                 audio.append(torch.from_numpy(wav).to(self.device))
             for g in self.opt_v.param_groups:

@@ -2,7 +2,8 @@
 width: its vocoder stage is research.copy_synthesis' (the same losses and weights, the
 spectrogram discriminator from a step), each stage learns, the fine-tuning reaches the acoustic
 model through the mel alone, and checkpoints resume (step counts go on) but refuse the other
-vocoder kind. Skipped where torch is missing."""
+vocoder kind; with --vocos-pitch-inputs the vocoder reads F0 and voicing in every stage.
+Skipped where torch is missing."""
 
 from __future__ import annotations
 
@@ -147,17 +148,25 @@ def test_each_stage_runs_with_finite_losses_and_the_fine_tuning_moves_both_model
 
 def test_the_fine_tuning_reaches_the_acoustic_model_through_its_mel_alone(corpus):  # noqa: F811
     trainer = train.Trainer(tiny())
+    # mel, log-F0, voicing: the Vocos vocoder reads the mel
+    out, _ = gradient_through_the_vocoder(trainer, lambda out: out[:, : trainer.cfg.n_mels + 2, :40])
+    assert out.grad[:, :80, :40].abs().sum() > 0
+    assert out.grad[:, 80:].abs().sum() == 0
+
+
+def gradient_through_the_vocoder(trainer: train.Trainer, inputs):
+    """(the acoustic model's output frames [2, n_mels + 2, T] of two utterances with their
+    gradient from the vocoder's loss on ``inputs(frames)``, those inputs [2, rows, 40])."""
     batch = collate_acoustic(trainer.load("train")[:2])
     _, _, out = train.acoustic_loss(trainer.acoustic, batch, trainer.cfg, trainer.device, False, return_frames=True)
     out.retain_grad()
-    frames = out[:, : trainer.cfg.n_mels + 2, :40]  # mel, log-F0, voicing: the Vocos vocoder reads the mel
+    features = inputs(out)
     audio = 0.1 * torch.randn(2, 40 * 300)
     loss, _ = train.vocoder_loss(
-        trainer.vocoder, (frames, None, audio), trainer.cfg, trainer.device, False, trainer.fft_sizes
+        trainer.vocoder, (features, None, audio), trainer.cfg, trainer.device, False, trainer.fft_sizes
     )
     loss.backward()
-    assert out.grad[:, :80, :40].abs().sum() > 0
-    assert out.grad[:, 80:].abs().sum() == 0
+    return out, features
 
 
 def test_a_checkpoint_resumes_where_it_stopped_and_holds_the_vocos_vocoder(corpus, tmp_path):  # noqa: F811
@@ -234,3 +243,95 @@ def test_a_resumed_run_whose_vocoder_has_not_trained_takes_the_copy_synthesis_vo
     resumed.save()
     again = train.Trainer(tiny(run="acoustic-first", vocoder_init=str(tmp_path / "missing.pt")))
     assert again.step_v == 77, "a vocoder that has trained is not replaced"
+
+
+# --- with F0 and voicing beside the log-mel (--vocos-pitch-inputs) ---------------------------------
+def test_with_pitch_inputs_every_stage_runs_on_82_rows(corpus):  # noqa: F811
+    """The vocoder reads the corpus' mel + normalized log-F0 + voicing in its stage and the
+    acoustic model's (``vocoder_inputs``) in the fine-tuning; both stages reach the pitch rows'
+    weights, and the fine-tuning the acoustic model."""
+    tc = tiny(
+        vocos_pitch_inputs=True,
+        vocoder_steps=2,
+        vocoder_adversarial_from=-1,
+        acoustic_steps=1,
+        finetune_steps=2,
+        finetune_adversarial_weight=0.0,
+        finetune_anneal_steps=0,
+    )
+    trainer = train.Trainer(tc)
+    assert trainer.cfg.vocos_pitch_inputs and trainer.vocoder.embed.weight.shape[1] == 82
+    pitch_weights = trainer.vocoder.embed.weight[:, 80:].detach().clone()
+    trainer.train_vocoder()
+    assert trainer.step_v == 2 and not torch.equal(pitch_weights, trainer.vocoder.embed.weight[:, 80:])
+    trainer.train_acoustic()
+    pitch_weights = trainer.vocoder.embed.weight[:, 80:].detach().clone()
+    acoustic_before = [p.detach().clone() for p in trainer.acoustic.parameters()]
+    trainer.finetune_vocoder()
+    assert trainer.step_f == 2 and not torch.equal(pitch_weights, trainer.vocoder.embed.weight[:, 80:])
+    assert any(not torch.equal(a, b) for a, b in zip(acoustic_before, trainer.acoustic.parameters()))
+    for r in records(trainer, "vocoder") + records(trainer, "finetune"):
+        assert all(math.isfinite(v) for k, v in r.items() if k != "stage")
+
+
+def test_with_pitch_inputs_the_vocoder_reads_the_pitch_rows_and_the_mel_alone_learns(corpus):  # noqa: F811
+    """The fine-tuning's inputs (``vocoder_inputs``: F0 detached, voicing decided) change the
+    output when F0 changes, and the vocoder's gradient reaches the acoustic model's mel only."""
+    trainer = train.Trainer(tiny(vocos_pitch_inputs=True))
+    out, features = gradient_through_the_vocoder(
+        trainer, lambda out: torch.stack([train.vocoder_inputs(out[i, :, :40], trainer.cfg)[0] for i in range(2)])
+    )
+    assert features.shape == (2, 82, 40)
+    assert torch.equal(features[:, 81], (out[:, 81, :40] > 0).float())
+    assert out.grad[:, :80, :40].abs().sum() > 0
+    assert out.grad[:, 80:].abs().sum() == 0
+    with torch.no_grad():
+        features = features.detach()
+        wave = train.vocoder_wave(trainer.vocoder, features, None, trainer.cfg, trainer.device, False)
+        higher = features.clone()
+        higher[:, 80] += 0.5
+        moved = train.vocoder_wave(trainer.vocoder, higher, None, trainer.cfg, trainer.device, False)
+    assert (moved - wave).abs().max() > 1e-4 * wave.abs().max()
+
+
+def test_a_checkpoint_refuses_to_resume_into_the_other_pitch_setting(corpus):  # noqa: F811
+    train.Trainer(tiny(run="pitch", vocos_pitch_inputs=True)).save()
+    with pytest.raises(SystemExit, match=r"vocos_pitch_inputs True \(this run: False\)"):
+        train.Trainer(tiny(run="pitch"))
+    assert train.Trainer(tiny(run="pitch", vocos_pitch_inputs=True)).cfg.vocos_pitch_inputs
+    train.Trainer(tiny(run="plain")).save()
+    with pytest.raises(SystemExit, match=r"vocos_pitch_inputs False \(this run: True\)"):
+        train.Trainer(tiny(run="plain", vocos_pitch_inputs=True))
+
+
+def test_a_checkpoint_from_before_the_option_resumes_with_it_off(corpus, tmp_path):  # noqa: F811
+    first = train.Trainer(tiny(run="old", vocoder_steps=1, acoustic_steps=0, finetune_steps=0))
+    first.run()
+    path = tmp_path / "runs" / "old" / "model.pt"
+    ckpt = torch.load(path, weights_only=False)
+    assert ckpt["config"].pop("vocos_pitch_inputs") is False
+    torch.save(ckpt, path)
+    resumed = train.Trainer(tiny(run="old"))
+    assert resumed.step_v == 1 and not resumed.cfg.vocos_pitch_inputs
+    assert torch.equal(resumed.vocoder.head.weight, first.vocoder.head.weight)
+
+
+def test_the_pitch_option_is_the_vocos_vocoders_alone(corpus):  # noqa: F811
+    with pytest.raises(SystemExit, match="--vocos-pitch-inputs is an option of --vocoder-kind vocos"):
+        train.Trainer(tiny(vocoder_kind="ddsp", vocos_pitch_inputs=True))
+
+
+def test_a_pitch_reading_copy_synthesis_candidate_is_a_vocoder_of_this_configuration(corpus, tmp_path):  # noqa: F811
+    """research.copy_synthesis' vocos-CxB-f0 state goes on in a --vocos-pitch-inputs run (its
+    vocos-CxB state does not)."""
+    copy_synthesis = pytest.importorskip("research.copy_synthesis")
+    cfg = train.Trainer(tiny(run="probe", vocos_pitch_inputs=True)).cfg
+    name = f"vocos-{cfg.vocos_channels}x{cfg.vocos_blocks}"
+    candidate = copy_synthesis.build(name + "-f0")
+    torch.save({"model": candidate.state_dict(), "step": 9}, tmp_path / "f0.pt")
+    trainer = train.Trainer(tiny(run="from-f0", vocos_pitch_inputs=True, vocoder_init=str(tmp_path / "f0.pt")))
+    assert trainer.step_v == 9
+    assert all(torch.equal(trainer.vocoder.state_dict()[k], v) for k, v in candidate.state_dict().items())
+    torch.save({"model": copy_synthesis.build(name).state_dict(), "step": 9}, tmp_path / "plain.pt")
+    with pytest.raises(SystemExit, match="not a vocoder of this configuration"):
+        train.Trainer(tiny(run="from-plain", vocos_pitch_inputs=True, vocoder_init=str(tmp_path / "plain.pt")))

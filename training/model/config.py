@@ -39,6 +39,8 @@ class ModelConfig:
     vocos_blocks: int = 4  # ConvNeXt-like blocks (docs/experiments/2026-12-vocoder-cost.md)
     vocos_kernel: int = 7
     vocos_fft: int = 1200  # the inverse STFT's size: a window of 4 hops at the Kokoro layout's hop 300
+    vocos_pitch_inputs: bool = False  # it also reads the normalized log-F0 and the voicing (n_mels + 2
+    # rows, as the DDSP's network does; research.copy_synthesis' vocos-CxB-f0 candidates); off: the log-mel
     # --- quantization ---
     quantize_acoustic: bool = True  # ternary convs in the acoustic model
     quantize_vocoder: bool = True  # ternary convs in the vocoder network

@@ -1,6 +1,9 @@
 """The neural vocoder of the second-generation model (issue 30): Vocos-style, all at frame rate.
 
-Log-mel frames [B, n_mels, T] -> waveform [B, T * hop]. A ternary k7 conv embeds the frames;
+Log-mel frames [B, n_mels, T] -> waveform [B, T * hop]; with ``vocos_pitch_inputs``
+(ModelConfig) the frames are [B, n_mels + 2, T], the log-mel then the normalized log-F0 and the
+voicing, as the DDSP's network reads them (training/train.py ``vocoder_inputs``). A ternary k7
+conv embeds the frames;
 ``blocks`` ConvNeXt-like blocks follow (a float depthwise k7 conv, LayerNorm, a ternary 1x1 to
 3 x channels, tanh-GELU, a ternary 1x1 back, a learned per-channel scale, a residual); a
 LayerNorm and a float 1x1 head give each frame the log-magnitude and phase of an STFT frame
@@ -93,14 +96,15 @@ class VocosVocoder(nn.Module):
 
     @classmethod
     def from_config(cls, cfg) -> VocosVocoder:
-        """The vocoder a ModelConfig (training/model/config.py, ``vocos_*``) describes."""
+        """The vocoder a ModelConfig (training/model/config.py, ``vocos_*``) describes: it reads
+        n_mels rows a frame, n_mels + 2 with ``vocos_pitch_inputs``."""
         return cls(
             cfg.vocos_channels,
             cfg.vocos_blocks,
             cfg.vocos_fft,
             cfg.hop_size,
             cfg.vocos_kernel,
-            cfg.n_mels,
+            cfg.n_mels + 2 * cfg.vocos_pitch_inputs,
             quantized=cfg.quantize_vocoder,
         )
 
