@@ -8,7 +8,8 @@ the frames its output there depends on. Two kinds (``arch.vocoder_kind``, engine
 
 - "ddsp" (engine/ddsp_vocoder.py): a ternary control network and harmonic-plus-noise synthesis
   (docs/dsp.md), the bundled model's;
-- "vocos" (engine/vocos_vocoder.py): ConvNeXt blocks to STFT frames and an inverse STFT.
+- "vocos" (engine/vocos_vocoder.py): ConvNeXt blocks to STFT frames and an inverse STFT (from
+  the log-mel, and F0 and voicing with ``arch.vocos_pitch_inputs``).
 """
 
 from __future__ import annotations

@@ -291,7 +291,8 @@ def vocoder_loss(
 
 def vocoder_inputs(frames: torch.Tensor, cfg: ModelConfig) -> tuple[torch.Tensor, torch.Tensor]:
     """The acoustic model's output frames [C, S] -> the vocoder's (features [n_mels + 2, S], F0 Hz
-    [S]), as the engine hands them over: voicing decided (> 0), log-F0 denormalized. Only the
+    [S]; the DDSP's, and the Vocos vocoder's with ``vocos_pitch_inputs``), as the engine hands them
+    over (engine/vocoder_inputs.py): voicing decided (> 0), log-F0 denormalized. Only the
     mel stays differentiable, so the vocoder's losses can reach the acoustic model's spectra:
     a spectral loss's gradient on F0 is ill-conditioned, and it threw the F0 off (log-F0 L1
     about 0.06 -> 0.30 in 50 joint steps)."""
