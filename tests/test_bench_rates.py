@@ -3,21 +3,16 @@ it: its sentence list, its conditions, its table, and its one-line refusal when 
 tools are missing. The run itself is a benchmark (docs/system-voice.md, "Rates")."""
 
 import importlib.util
-from pathlib import Path
 
 import pytest
+from conftest import load_bench_script
 
 from bittts.engine.synthesis_types import SPEED_RANGE, SynthesisConfig
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def rates():
-    spec = importlib.util.spec_from_file_location("bench_rates", ROOT / "bench" / "rates.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_bench_script("rates")
 
 
 def test_thirty_ordinary_sentences_of_8_to_20_words(rates):

@@ -3,11 +3,9 @@ accept at the default sizes, and its split of the time into stages holds togethe
 bench/random_model.py's random second-generation model, which bench/e2e.py times, is that
 architecture and speaks through the bundled model's front end."""
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
+from conftest import load_bench_script
 
 from bench import random_model
 from bittts.engine import model_check
@@ -18,15 +16,10 @@ from bittts.engine.synthesis import Synthesizer
 from bittts.engine.text.neural_g2p import NeuralG2P
 from training.model.config import ModelConfig
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("bench_vocoder", ROOT / "bench" / "vocoder.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_bench_script("vocoder")
 
 
 def test_the_random_vocoder_has_the_default_sizes(bench, tmp_path):

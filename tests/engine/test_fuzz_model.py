@@ -5,7 +5,6 @@ parts (the file round trip, the signature, the classification of a child's end).
 The long run is ``python bench/fuzz_model.py --runs 10000`` (docs/model-format.md). Set
 BITTTS_FUZZ_RUNS and BITTTS_FUZZ_SEED to run another short one."""
 
-import importlib.util
 import json
 import os
 import signal
@@ -15,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import load_bench_script
 
 from bittts.engine.model_format import ModelFile, ModelFormatError
 
@@ -29,11 +29,7 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def fuzz():
-    spec = importlib.util.spec_from_file_location("fuzz_model", ROOT / "bench" / "fuzz_model.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["fuzz_model"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_bench_script("fuzz_model")
 
 
 def test_a_short_run_finds_no_crash_hang_traceback_or_memory_blowup(tmp_path):
