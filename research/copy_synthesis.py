@@ -52,7 +52,7 @@ from training.data import interpolated_log_f0
 from training.model import ddsp
 from training.model.discriminator import SpectrogramDiscriminator, discriminator_loss, generator_losses, judged_frozen
 from training.model.networks import LOG_F0_MEAN, LOG_F0_STD
-from training.model.vocos import VocosVocoder, phase_losses
+from training.model.vocos import VocosVocoder
 
 CORPUS = Path("work-data/corpus/audio")
 ROOT = Path("work-data/copysynth")
@@ -164,8 +164,6 @@ def train(args) -> int:
         return 2
     out = ROOT / (args.run or args.candidate)
     out.mkdir(parents=True, exist_ok=True)
-    if args.phase_weight and not args.candidate.startswith("vocos-"):
-        raise SystemExit("--phase-weight needs a Vocos candidate (its STFT frames are the corpus frames)")
     torch.manual_seed(args.seed)
     model, disc = build(args.candidate), SpectrogramDiscriminator()
     opt_g = torch.optim.AdamW(model.parameters(), args.lr, betas=(0.8, 0.99))
@@ -173,16 +171,13 @@ def train(args) -> int:
     step, cpu_before, wall_before = 0, 0.0, 0.0
     if (out / "state.pt").exists():
         state = torch.load(out / "state.pt", weights_only=False)
+        if state["candidate"] != args.candidate:
+            raise SystemExit(f"{out / 'state.pt'} trains {state['candidate']}: go on with it, or name another --run")
         model.load_state_dict(state["model"])
         disc.load_state_dict(state["discriminator"])
         opt_g.load_state_dict(state["opt_g"])
         opt_d.load_state_dict(state["opt_d"])
         step, cpu_before, wall_before = state["step"], state["cpu_seconds"], state["wall_seconds"]
-        if state["candidate"] != args.candidate or state.get("phase_weight", 0.0) != args.phase_weight:
-            raise SystemExit(
-                f"{out / 'state.pt'} trains {state['candidate']} with --phase-weight {state.get('phase_weight', 0.0)}: "
-                "go on with those, or name another --run"
-            )
     fb = filterbank()
     segments = Segments(files, fb, args.seed + step, pitch)
     bf16 = cpu_has_bf16() and not args.fp32
@@ -194,7 +189,6 @@ def train(args) -> int:
         atomic_save(
             {
                 "candidate": args.candidate,
-                "phase_weight": args.phase_weight,
                 "model": model.state_dict(),
                 "discriminator": disc.state_dict(),
                 "opt_g": opt_g.state_dict(),
@@ -210,16 +204,9 @@ def train(args) -> int:
         for g in opt_g.param_groups:
             g["lr"] = args.lr * min(1.0, (step + 1) / 200)
         mel, real = segments.batch(args.batch, args.frames)
-        with torch.autocast(device_type="cpu", dtype=torch.bfloat16, enabled=bf16):
-            frames_out = model.network(mel)
-        wave = model.synthesize(frames_out, None)
+        wave = generate(model, mel, None, bf16)
         loss = ddsp.multi_resolution_stft_loss(wave, real, FFT_SIZES)
         parts = {"stft": loss.item()}
-        if args.phase_weight:
-            phase = frames_out.float().chunk(2, dim=1)[1]
-            terms = phase_losses(phase, real, model.n_fft, model.hop)
-            loss = loss + args.phase_weight * sum(terms.values())
-            parts.update({k: v.item() for k, v in terms.items()})
         mel_l1 = ddsp.log_mel_l1(wave, real, fb, HOP)
         loss = loss + mel_l1
         parts["mel"] = mel_l1.item()
@@ -427,9 +414,6 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--seed", type=int, default=1234)
     t.add_argument("--fp32", action="store_true", help="no bf16 autocast")
     t.add_argument("--run", help="the run's folder under work-data/copysynth/ (default: the candidate's name)")
-    t.add_argument(
-        "--phase-weight", type=float, default=0.0, help="x the anti-wrapping phase losses (Vocos; default 0: off)"
-    )
     e = sub.add_parser("evaluate", help="render and score trained candidates")
     e.add_argument("candidates", nargs="+", help="runs (folders under work-data/copysynth/)")
     e.add_argument("--per-voice", type=int, default=3, help="validation utterances a voice (default 3)")

@@ -137,16 +137,14 @@ def test_a_pitch_candidate_reads_the_features_f0_and_voicing_beside_the_mel(corp
     assert "vocos-16x1-f0: 3 train utterances" in capsys.readouterr().out
 
 
-def test_a_phase_weighted_run_has_its_own_folder_and_refuses_to_go_on_otherwise(corpus, monkeypatch):
-    args = ["train", "vocos-16x1", "--steps", "2", "--batch", "2", "--frames", "12", "--run", "phase"]
-    assert cs.main([*args, "--phase-weight", "0.3"]) == 0
-    state = torch.load(cs.ROOT / "phase" / "state.pt", weights_only=False)
-    assert state["candidate"] == "vocos-16x1" and state["phase_weight"] == 0.3 and state["step"] == 2
+def test_a_named_run_has_its_own_folder_and_refuses_another_candidate(corpus, monkeypatch):
+    args = ["train", "vocos-16x1", "--steps", "2", "--batch", "2", "--frames", "12", "--run", "named"]
+    assert cs.main(args) == 0
+    state = torch.load(cs.ROOT / "named" / "state.pt", weights_only=False)
+    assert state["candidate"] == "vocos-16x1" and state["step"] == 2
     assert not (cs.ROOT / "vocos-16x1").exists()
-    with pytest.raises(SystemExit, match="--phase-weight 0.3"):
-        cs.main([*args[:3], "4", *args[4:]])  # the same run without the weight
-    with pytest.raises(SystemExit, match="needs a Vocos candidate"):
-        cs.main(["train", "istftnet", "--steps", "1", "--phase-weight", "1"])
+    with pytest.raises(SystemExit, match="trains vocos-16x1"):
+        cs.main(["train", "vocos-16x2", "--steps", "4", "--run", "named"])
     monkeypatch.setattr(distill_mos, "distill_mos", lambda wave, rate: 1.0)
-    assert cs.main(["evaluate", "phase", "--per-voice", "1"]) == 0  # a run is evaluated by its folder
-    assert json.loads((cs.ROOT / "phase" / "scores.json").read_text())["step"] == 2
+    assert cs.main(["evaluate", "named", "--per-voice", "1"]) == 0  # a run is evaluated by its folder
+    assert json.loads((cs.ROOT / "named" / "scores.json").read_text())["step"] == 2

@@ -22,8 +22,6 @@ Parameter names are the exporter's tensor names (engine/tensor_names.py) under `
 
 from __future__ import annotations
 
-import math
-
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -123,28 +121,3 @@ class VocosVocoder(nn.Module):
     def forward(self, mel: torch.Tensor) -> torch.Tensor:
         """[B, inputs, T] -> [B, T * hop], the network in the caller's autocast, the iSTFT in fp32."""
         return self.synthesize(self.network(mel))
-
-
-def wrapped(x: torch.Tensor) -> torch.Tensor:
-    """|x| with x taken to (-pi, pi]: the distance of a phase difference from zero."""
-    return (x - 2 * math.pi * torch.round(x / (2 * math.pi))).abs()
-
-
-def phase_losses(phase: torch.Tensor, audio: torch.Tensor, n_fft: int, hop: int) -> dict[str, torch.Tensor]:
-    """Losses on the predicted phase itself (APNet's anti-wrapping losses), for a vocoder trained
-    on audio aligned with its frames: ``phase`` [B, n_fft // 2 + 1, T] against the STFT phase of
-    ``audio`` [B, T * hop] at the same framing (Hann window, centred frames):
-    - "ip": the instantaneous phase;
-    - "gd": the group delay (the phase's difference along frequency);
-    - "iaf": the instantaneous angular frequency (its difference along time).
-    Each is the mean wrapped distance, 0 for equal phases and about pi / 2 for random ones. The
-    spectral losses reach the phase only through the overlap-add; these teach it directly."""
-    window = torch.hann_window(n_fft, device=audio.device)
-    target = torch.stft(audio.float(), n_fft, hop, window=window, center=True, return_complex=True).angle()
-    target = target[:, :, : phase.shape[2]]
-    phase = phase.float()
-    return {
-        "ip": wrapped(phase - target).mean(),
-        "gd": wrapped(torch.diff(phase, dim=1) - torch.diff(target, dim=1)).mean(),
-        "iaf": wrapped(torch.diff(phase, dim=2) - torch.diff(target, dim=2)).mean(),
-    }
