@@ -12,14 +12,19 @@ PARITY_MODEL = Path(__file__).parent / "fixtures" / "parity" / "model.bttm"
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
-def load_bench_script(name: str):
-    """bench/<name>.py as a module (bench/ is scripts, not a package), registered as bench_<name>
-    so that pickling and forking children find it."""
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+@pytest.fixture(scope="session")
+def bench_script():
+    """Loads bench/<name>.py as a module (bench/ is scripts, not a package), registered as
+    bench_<name> so that pickling and forking children find it."""
+
+    def load(name: str):
+        spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+        return module
+
+    return load
 
 
 @pytest.fixture(scope="session")

@@ -5,14 +5,13 @@ tools are missing. The run itself is a benchmark (docs/system-voice.md, "Rates")
 import importlib.util
 
 import pytest
-from conftest import load_bench_script
 
 from bittts.engine.synthesis_types import SPEED_RANGE, SynthesisConfig
 
 
 @pytest.fixture(scope="module")
-def rates():
-    return load_bench_script("rates")
+def rates(bench_script):
+    return bench_script("rates")
 
 
 def test_thirty_ordinary_sentences_of_8_to_20_words(rates):

@@ -5,7 +5,6 @@ architecture and speaks through the bundled model's front end."""
 
 import numpy as np
 import pytest
-from conftest import load_bench_script
 
 from bench import random_model
 from bittts.engine import model_check
@@ -18,8 +17,8 @@ from training.model.config import ModelConfig
 
 
 @pytest.fixture(scope="module")
-def bench():
-    return load_bench_script("vocoder")
+def bench(bench_script):
+    return bench_script("vocoder")
 
 
 def test_the_random_vocoder_has_the_default_sizes(bench, tmp_path):

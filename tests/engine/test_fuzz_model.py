@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import load_bench_script
 
 from bittts.engine.model_format import ModelFile, ModelFormatError
 
@@ -28,8 +27,8 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def fuzz():
-    return load_bench_script("fuzz_model")
+def fuzz(bench_script):
+    return bench_script("fuzz_model")
 
 
 def test_a_short_run_finds_no_crash_hang_traceback_or_memory_blowup(tmp_path):
