@@ -1,6 +1,6 @@
 """Writes the engine's parity fixture from the quantized PyTorch forward pass.
 
-    python -m training.make_fixture [--vocoder ddsp|vocos]
+    python -m training.make_fixture [--vocoder ddsp|vocos|vocos-f0]
     python -m training.make_fixture --checkpoint work-data/checkpoints/model.pt
 
 Without a checkpoint it uses a small seeded random model (so the fixture exists before any
@@ -9,13 +9,15 @@ PyTorch model's durations, phone pitch and acoustic frames, then the vocoder's o
 ``--vocoder ddsp`` (the default; tests/fixtures/parity/) those are the DDSP controls, the noise
 it used and the waveform; with ``--vocoder vocos`` (tests/fixtures/parity-vocos/, a 24 kHz,
 hop 300 model like the second generation's) the network's STFT frames (``stft``: log-magnitude
-then phase, [frames, n_fft + 2]) and the waveform.
+then phase, [frames, n_fft + 2]) and the waveform. ``--vocoder vocos-f0``
+(tests/fixtures/parity-vocos-f0/, as small) is that model with ``vocos_pitch_inputs``
+(``arch.vocos_pitch_inputs`` in its file): its vocoder reads the normalized log-F0 and the
+voicing beside the log-mel, so the engine's pitch rows are checked where torch is not installed.
 
 With --checkpoint (the one exported to the bundled model, of either vocoder: its config's
-``vocoder_kind``) it writes only tests/fixtures/bundled/expected.npz, with the bundled file's
-SHA-256, so the engine is checked against the trained weights without a second copy of the
-model. tests/engine/test_parity.py (DDSP) and tests/engine/test_parity_vocos.py check the
-engine against them.
+``vocoder_kind`` and ``vocos_pitch_inputs``) it writes only tests/fixtures/bundled/expected.npz,
+with the bundled file's SHA-256, so the engine is checked against the trained weights without a
+second copy of the model. tests/engine/test_parity.py checks the engine against every one of them.
 """
 
 from __future__ import annotations
@@ -40,12 +42,18 @@ from training.model.networks import (
 )
 from training.model.vocos import VocosVocoder
 
-OUTS = {"ddsp": Path("tests/fixtures/parity"), "vocos": Path("tests/fixtures/parity-vocos")}
+# --vocoder -> (the fixture's folder, the random model's vocoder kind, its vocos_pitch_inputs)
+FIXTURES = {
+    "ddsp": (Path("tests/fixtures/parity"), "ddsp", False),
+    "vocos": (Path("tests/fixtures/parity-vocos"), "vocos", False),
+    "vocos-f0": (Path("tests/fixtures/parity-vocos-f0"), "vocos", True),
+}
 PHONES = [6, 73, 37, 71, 15, 77, 4, 69, 30, 62, 8, 6]  # "<sil> S EH1 R AA0 T <wb> N AE1 D . <sil>"-like ids
 
 
-def small_random_model(seed: int = 0, vocoder_kind: str = "ddsp"):
-    """A small seeded random model: (cfg, acoustic, vocoder, phone symbols, speakers)."""
+def small_random_model(seed: int = 0, vocoder_kind: str = "ddsp", vocos_pitch_inputs: bool = False):
+    """A small seeded random model: (cfg, acoustic, vocoder, phone symbols, speakers); with
+    ``vocos_pitch_inputs`` (Vocos only) its vocoder reads F0 and voicing beside the log-mel."""
     torch.manual_seed(seed)
     from bittts.engine.text.phones import SYMBOLS
 
@@ -54,6 +62,9 @@ def small_random_model(seed: int = 0, vocoder_kind: str = "ddsp"):
         # The second generation's layout (24 kHz, hop 300, n_fft 1200) with a narrow network;
         # 16 channels keep the 16 -> 1202 head, and so the committed fixture, small.
         sizes.update(sample_rate=24000, hop_size=300, vocos_channels=16, vocos_blocks=2, vocos_fft=1200)
+        sizes.update(vocos_pitch_inputs=vocos_pitch_inputs)
+    elif vocos_pitch_inputs:
+        raise ValueError("vocos_pitch_inputs is a Vocos vocoder's option (the DDSP always reads F0 and voicing)")
     else:
         sizes.update(vocoder_channels=44, vocoder_layers=2)
     cfg = ModelConfig(n_phones=len(SYMBOLS), n_speakers=3, vocoder_kind=vocoder_kind, **sizes)
@@ -95,7 +106,9 @@ def expected_outputs(
     seed: int = 1,
 ):
     """Every stage's output for ``phones`` spoken by ``speaker``: the acoustic model's, then
-    the vocoder's (``cfg.vocoder_kind``'s); ``seed`` draws the DDSP's noise."""
+    the vocoder's (``cfg.vocoder_kind``'s, reading what training/train.py ``vocoder_wave`` hands
+    it: the log-mel, with F0 and voicing for the DDSP and with ``cfg.vocos_pitch_inputs``);
+    ``seed`` draws the DDSP's noise."""
     ids = torch.tensor([phones])
     spk = torch.tensor([speaker])
     mask = torch.ones(1, 1, len(phones))
@@ -117,12 +130,12 @@ def expected_outputs(
         "f0": f0[0].numpy(),
         "voiced": voiced[0].numpy().astype(bool),
     }
+    features = torch.cat([mel, norm_f0[:, None], voiced[:, None]], dim=1)
     if isinstance(vocoder, VocosVocoder):
-        stft = vocoder.network(mel)
+        stft = vocoder.network(features if cfg.vocos_pitch_inputs else mel)
         expected["stft"] = stft[0].T.numpy()
         expected["waveform"] = vocoder.synthesize(stft)[0].numpy()
         return expected
-    features = torch.cat([mel, norm_f0[:, None], voiced[:, None]], dim=1)
     envelope, gains = vocoder(features, frame_mask)
     frames = mel.shape[2]
     noise = torch.from_numpy(np.random.default_rng(seed).standard_normal((1, frames, cfg.noise_fft)).astype(np.float32))
@@ -138,7 +151,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--checkpoint", help="a training checkpoint (default: a small random model)")
     parser.add_argument(
-        "--vocoder", choices=sorted(OUTS), default="ddsp", help="without --checkpoint: the random model's vocoder"
+        "--vocoder",
+        choices=sorted(FIXTURES),
+        default="ddsp",
+        help="without --checkpoint: the random model's vocoder (vocos-f0: Vocos reading F0 and voicing too)",
     )
     parser.add_argument(
         "--bundled-model", default="resources/bittts-en.bttm", help="with --checkpoint: the model file exported from it"
@@ -157,10 +173,12 @@ def main() -> None:
         np.savez_compressed(out / "expected.npz", **expected)
         print(f"wrote {out}/expected.npz for {args.bundled_model}")
         return
-    cfg, acoustic, vocoder, phones, speakers = small_random_model(vocoder_kind=args.vocoder)
+    out, vocoder_kind, pitch_inputs = FIXTURES[args.vocoder]
+    cfg, acoustic, vocoder, phones, speakers = small_random_model(
+        vocoder_kind=vocoder_kind, vocos_pitch_inputs=pitch_inputs
+    )
     round_to_fp16_(acoustic)
     round_to_fp16_(vocoder)
-    out = OUTS[args.vocoder]
     out.mkdir(parents=True, exist_ok=True)
     build_writer(cfg, acoustic, vocoder, phones, speakers, None, "parity fixture").write(out / "model.bttm")
     np.savez_compressed(out / "expected.npz", **expected_outputs(cfg, acoustic, vocoder, phones, PHONES, speaker=1))

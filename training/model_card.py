@@ -217,6 +217,11 @@ VOCODERS = {  # arch.vocoder_kind -> how the card names the vocoder (a file with
     "vocos": "a Vocos vocoder (log-mel frames to a spectrum, then an inverse STFT)",
 }
 
+PITCH_INPUTS_LINES = [  # a Vocos vocoder with arch.vocos_pitch_inputs, in the intro
+    "Its vocoder also reads F0 and voicing (the acoustic model's normalized log-F0 and voiced flag)",
+    "beside the log-mel frames, so that pitch shifts made in the acoustic model reach it through F0.",
+]
+
 # Kokoro's terms (shared/research/teachers.md, docs/corpus.md): Apache-2.0 weights and voices by
 # hexgrad, an MIT int8 export; distilling and shipping are allowed with attribution and its NOTICE.
 KOKORO_ATTRIBUTION = [
@@ -240,8 +245,9 @@ KOKORO_ATTRIBUTION = [
 ]
 
 
-def intro_lines(vocoder_kind: str) -> list[str]:
-    """What the model is, in a paragraph."""
+def intro_lines(vocoder_kind: str, vocos_pitch_inputs: bool = False) -> list[str]:
+    """What the model is, in a paragraph; with ``vocos_pitch_inputs`` (the file's
+    ``arch.vocos_pitch_inputs``) it says that the vocoder reads F0 and voicing too."""
     if vocoder_kind == "ddsp":  # the first model's words, as they always were
         return [
             "An English text-to-speech model for BitTTS Desktop: a FastSpeech2-style convolutional acoustic",
@@ -254,6 +260,7 @@ def intro_lines(vocoder_kind: str) -> list[str]:
         f"model and {VOCODERS.get(vocoder_kind, vocoder_kind + ' vocoder')}, trained with",
         "1.58-bit quantization-aware training and stored with 5 ternary weights per byte. It speaks in the",
         "voices below, which it learned by distillation from another text-to-speech model (its teacher).",
+        *(PITCH_INPUTS_LINES if vocos_pitch_inputs else []),
     ]
 
 
@@ -418,7 +425,7 @@ def card_lines(model: ModelFile, ckpt: dict, results: dict | None) -> list[str]:
     out = [
         f"# Model card: {meta.get('general.name', 'BitTTS')}",
         "",
-        *intro_lines(vocoder_kind),
+        *intro_lines(vocoder_kind, bool(meta.get("arch.vocos_pitch_inputs", False))),
         "",
         "## The file",
         "",

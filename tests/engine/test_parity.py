@@ -17,7 +17,11 @@ waveform against the same bounds: its ternary layers quantize per frame as train
 the same tie flips are the only expected difference; a log-magnitude error of e is a relative
 magnitude error of e and a phase error of e moves a bin by e times its magnitude, so the
 waveform's error stays within the frames' share of the range. The inverse STFT alone (the
-fixture's own frames, NumPy's FFT against torch.istft) agrees to float32 rounding.
+fixture's own frames, NumPy's FFT against torch.istft) agrees to float32 rounding. The Vocos
+fixture with pitch inputs (tests/fixtures/parity-vocos-f0/, ``--vocoder vocos-f0``: the file's
+``arch.vocos_pitch_inputs``) runs the same checks with the normalized log-F0 and the voicing
+beside the log-mel, the engine's pitch rows made from the fixture's F0 in Hz and voicing as a
+synthesis makes them; without those rows its frames miss the bounds.
 """
 
 import hashlib
@@ -38,8 +42,9 @@ MEAN_RTOL_OF_RANGE = 2e-4  # mean error, of each output's range
 
 def _cases():
     yield pytest.param((FIXTURES / "parity" / "model.bttm", FIXTURES / "parity" / "expected.npz"), id="small-random")
-    vocos = FIXTURES / "parity-vocos"
-    yield pytest.param((vocos / "model.bttm", vocos / "expected.npz"), id="small-random-vocos")
+    for name in ("vocos", "vocos-f0"):
+        vocos = FIXTURES / f"parity-{name}"
+        yield pytest.param((vocos / "model.bttm", vocos / "expected.npz"), id=f"small-random-{name}")
     bundled = FIXTURES / "bundled" / "expected.npz"
     yield pytest.param(
         (BUNDLED_MODEL, bundled),
@@ -119,7 +124,7 @@ def test_vocos_frames_and_waveform_match(case):
     if model.vocoder.kind != "vocos":
         pytest.skip("a DDSP model: test_vocoder_controls_and_waveform_match")
     bins = model.vocoder.n_fft // 2 + 1
-    frames = model.vocoder.network(e["mel"])
+    frames = model.vocoder.network(model.vocoder.inputs(e["mel"], e["f0"], e["voiced"]))
     assert frames.shape == e["stft"].shape == (len(e["mel"]), 2 * bins)
     close(frames[:, :bins], e["stft"][:, :bins])  # log-magnitudes
     close(frames[:, bins:], e["stft"][:, bins:])  # phases
@@ -140,11 +145,28 @@ def test_the_tolerance_catches_a_missing_vocos_block(case):
     kept = model.vocoder.blocks
     try:
         model.vocoder.blocks = kept[:-1]
-        frames = model.vocoder.network(e["mel"])
+        frames = model.vocoder.network(model.vocoder.inputs(e["mel"], e["f0"], e["voiced"]))
     finally:
         model.vocoder.blocks = kept
     err = np.abs(frames - e["stft"])
     assert err.mean() > 5 * MEAN_RTOL_OF_RANGE * float(np.ptp(e["stft"]))
+    with pytest.raises(AssertionError):
+        close(frames, e["stft"])
+
+
+@pytest.mark.parametrize("row, name", [(0, "log-F0"), (1, "voicing")])
+def test_the_tolerance_catches_an_ignored_pitch_row(case, row, name):
+    """A Vocos vocoder with pitch inputs that read its log-F0 or its voicing as zeros (an engine
+    that dropped the row) misses the mean bound several times over (the small fixture: log-F0
+    19 times, voicing 41 times; both rows 47 times), so its parity rests on those rows."""
+    model, e = case
+    if not getattr(model.vocoder, "pitch_inputs", False):
+        pytest.skip("a vocoder without arch.vocos_pitch_inputs")
+    inputs = model.vocoder.inputs(e["mel"], e["f0"], e["voiced"])
+    inputs[:, model.n_mels + row] = 0.0
+    frames = model.vocoder.network(inputs)
+    err = np.abs(frames - e["stft"])
+    assert err.mean() > 5 * MEAN_RTOL_OF_RANGE * float(np.ptp(e["stft"])), name
     with pytest.raises(AssertionError):
         close(frames, e["stft"])
 

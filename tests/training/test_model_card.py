@@ -185,3 +185,20 @@ def test_a_kokoro_vocos_models_card(tmp_path, monkeypatch):
     assert "| voice | 0.5x WER | 0.5x Distill-MOS | 1x WER | 1x Distill-MOS | 4.5x WER | 4.5x Distill-MOS |" in lines
     assert "| george | 1.0% | 4.20 | 2.0% | 4.30 | 12.5% | 3.05 |" in lines
     assert "first 20 test sentences" in text
+
+
+@pytest.mark.parametrize("fixture, reads_pitch", [("parity-vocos-f0", True), ("parity-vocos", False)])
+def test_the_card_says_when_the_vocos_vocoder_reads_f0_and_voicing(fixture, reads_pitch):
+    """The parity fixtures' models (training/make_fixture.py --vocoder vocos-f0 and vocos): the
+    intro says that the vocoder reads F0 and voicing exactly where the file's
+    ``arch.vocos_pitch_inputs`` is true (the plain fixture's file predates the key: false)."""
+    from bittts.engine.model_format import ModelFile
+    from training.model_card import card_lines
+
+    with ModelFile(Path(__file__).parent.parent / "fixtures" / fixture / "model.bttm") as model:
+        assert bool(model.metadata.get("arch.vocos_pitch_inputs", False)) is reads_pitch
+        lines = card_lines(model, {}, None)
+    intro = lines[2 : lines.index("## The file")]
+    assert "Vocos vocoder" in intro[1]
+    assert any("also reads F0 and voicing" in line for line in intro) is reads_pitch
+    assert ("F0 and voicing" in "\n".join(lines)) is reads_pitch
