@@ -5,6 +5,8 @@ audio and judged against it (issue 30).
     PYTHONPATH=. nice -n 5 .venv/bin/python -m research.copy_synthesis train vocos-256x4 --minutes 120
     # render the first validation utterances of every voice and score them beside the teacher's
     PYTHONPATH=. .venv/bin/python -m research.copy_synthesis evaluate vocos-256x4 istftnet --per-voice 3 [--wer]
+    # the same for the trainer's vocoder (scored into work-data/copysynth/kokoro-vocoder-v<step>/)
+    PYTHONPATH=. .venv/bin/python -m research.copy_synthesis evaluate work-data/runs/kokoro-vocoder/model.pt
     # which half of the copy's spectrum falls short: its magnitudes or its phases
     PYTHONPATH=. .venv/bin/python -m research.copy_synthesis swap vocos-256x4
 
@@ -259,6 +261,44 @@ def render(model: torch.nn.Module, inputs: torch.Tensor, samples: int) -> np.nda
         return generate(model, inputs[None, :, : samples // HOP], None)[0].numpy()
 
 
+def load_trained(name: str) -> tuple[torch.nn.Module, bool, Path, dict] | None:
+    """(model in eval mode, whether it reads F0 and voicing, the folder its renders and scores go
+    to, what the scores record of it) for a copy-synthesis run's name, or for a trainer
+    checkpoint's path (``*.pt``: its vocoder, e.g. the ``kokoro-vocoder`` run's, scored into
+    ``work-data/copysynth/<run>-v<step>/``). None (with a message) when there is nothing trained."""
+    if name.endswith(".pt"):
+        from training.model.config import ModelConfig
+
+        path = Path(name)
+        if not path.exists():
+            print(f"{name}: no such checkpoint", file=sys.stderr)
+            return None
+        ckpt = torch.load(path, map_location="cpu", weights_only=False)
+        cfg = ModelConfig.from_dict(ckpt["config"])
+        if cfg.vocoder_kind != "vocos":
+            print(f"{name}: a {cfg.vocoder_kind} vocoder, not a Vocos one", file=sys.stderr)
+            return None
+        model = VocosVocoder.from_config(cfg)
+        model.load_state_dict({k: v.float() for k, v in ckpt["vocoder"].items()})
+        step = ckpt["step_vocoder"]
+        info = {"candidate": name, "step": step}
+        return model.eval(), cfg.vocos_pitch_inputs, ROOT / f"{path.parent.name}-v{step}", info
+    state_path = ROOT / name / "state.pt"
+    if not state_path.exists():
+        print(f"{name}: not trained ({state_path} missing)", file=sys.stderr)
+        return None
+    state = torch.load(state_path, weights_only=False)
+    model = build(state["candidate"])
+    model.load_state_dict(state["model"])
+    info = {
+        "candidate": name,
+        "step": state["step"],
+        "cpu_hours": round(state["cpu_seconds"] / 3600, 2),
+        "wall_hours": round(state["wall_seconds"] / 3600, 2),
+    }
+    return model.eval(), takes_pitch(state["candidate"]), ROOT / name, info
+
+
 def evaluate(args) -> int:
     from training.distill_mos import distill_mos
 
@@ -276,20 +316,16 @@ def evaluate(args) -> int:
     teacher_cache_path = ROOT / "teacher_scores.json"
     teacher_cache = json.loads(teacher_cache_path.read_text()) if teacher_cache_path.exists() else {}
     for name in args.candidates:
-        state_path = ROOT / name / "state.pt"
-        if not state_path.exists():
-            print(f"{name}: not trained ({state_path} missing)", file=sys.stderr)
+        trained = load_trained(name)
+        if trained is None:
             continue
-        state = torch.load(state_path, weights_only=False)
-        model = build(state["candidate"])
-        model.load_state_dict(state["model"])
-        model.eval()
+        model, pitch, out, info = trained
         rows: dict[str, dict] = {}
         for voice, wav in files:
             key = f"{voice}/{wav.stem}"
             wave = read_wave(wav)
-            copy = render(model, vocoder_inputs(wave, wav, fb, takes_pitch(state["candidate"])), len(wave))
-            dest = ROOT / name / "render" / voice / wav.name
+            copy = render(model, vocoder_inputs(wave, wav, fb, pitch), len(wave))
+            dest = out / "render" / voice / wav.name
             dest.parent.mkdir(parents=True, exist_ok=True)
             sf.write(dest, copy, SAMPLE_RATE, subtype="PCM_16")
             teacher = teacher_cache.setdefault(key, {})
@@ -310,10 +346,7 @@ def evaluate(args) -> int:
                 row["teacher_errors"] += edit_distance(ref, norm_words(teacher["heard"]))
         teacher_cache_path.write_text(json.dumps(teacher_cache, indent=1))
         summary = {
-            "candidate": name,
-            "step": state["step"],
-            "cpu_hours": round(state["cpu_seconds"] / 3600, 2),
-            "wall_hours": round(state["wall_seconds"] / 3600, 2),
+            **info,
             "voices": {
                 v: {
                     "utterances": len(r["mos"]),
@@ -331,7 +364,7 @@ def evaluate(args) -> int:
                 for v, r in rows.items()
             },
         }
-        (ROOT / name / "scores.json").write_text(json.dumps(summary, indent=1))
+        (out / "scores.json").write_text(json.dumps(summary, indent=1))
         print(table(summary))
     return 0
 
@@ -383,7 +416,8 @@ def table(summary: dict) -> str:
     """A Markdown table of one candidate's scores."""
     voices = summary["voices"]
     wer = any("wer" in r for r in voices.values())
-    head = f"{summary['candidate']} at step {summary['step']} ({summary['cpu_hours']} CPU h)\n\n"
+    hours = f" ({summary['cpu_hours']} CPU h)" if "cpu_hours" in summary else ""
+    head = f"{summary['candidate']} at step {summary['step']}{hours}\n\n"
     head += "| voice | n | Kokoro MOS | copy MOS | lost |" + (" Kokoro WER | copy WER |" if wer else "") + "\n"
     head += "|---|---|---|---|---|" + ("---|---|" if wer else "") + "\n"
     lines = []
@@ -415,7 +449,9 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--fp32", action="store_true", help="no bf16 autocast")
     t.add_argument("--run", help="the run's folder under work-data/copysynth/ (default: the candidate's name)")
     e = sub.add_parser("evaluate", help="render and score trained candidates")
-    e.add_argument("candidates", nargs="+", help="runs (folders under work-data/copysynth/)")
+    e.add_argument(
+        "candidates", nargs="+", help="runs (folders under work-data/copysynth/) or trainer checkpoints (*.pt)"
+    )
     e.add_argument("--per-voice", type=int, default=3, help="validation utterances a voice (default 3)")
     e.add_argument("--wer", action="store_true", help="also Whisper-base word errors (slower)")
     e.add_argument("--threads", type=int, default=1)

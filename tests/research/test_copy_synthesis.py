@@ -148,3 +148,29 @@ def test_a_named_run_has_its_own_folder_and_refuses_another_candidate(corpus, mo
     monkeypatch.setattr(distill_mos, "distill_mos", lambda wave, rate: 1.0)
     assert cs.main(["evaluate", "named", "--per-voice", "1"]) == 0  # a run is evaluated by its folder
     assert json.loads((cs.ROOT / "named" / "scores.json").read_text())["step"] == 2
+
+
+def test_a_trainer_checkpoints_vocoder_is_scored_in_a_folder_of_its_run_and_step(corpus, monkeypatch, tmp_path):
+    from training.model.config import ModelConfig
+    from training.model.vocos import VocosVocoder
+
+    cfg = ModelConfig(vocoder_kind="vocos", vocos_channels=16, vocos_blocks=1, sample_rate=24000, hop_size=300)
+    vocoder = VocosVocoder.from_config(cfg)
+    run = tmp_path / "runs" / "kokoro-vocoder"
+    run.mkdir(parents=True)
+    checkpoint = {"config": cfg.to_dict(), "vocoder": vocoder.state_dict(), "step_vocoder": 7}
+    torch.save(checkpoint, run / "model.pt")
+    monkeypatch.setattr(distill_mos, "distill_mos", lambda wave, rate: float(np.sqrt(np.mean(wave**2))))
+    assert cs.main(["evaluate", str(run / "model.pt"), "--per-voice", "1"]) == 0
+    out = cs.ROOT / "kokoro-vocoder-v7"
+    scores = json.loads((out / "scores.json").read_text())
+    assert scores["step"] == 7 and set(scores["voices"]) == {"emma", "fenrir", "george", "heart"}
+    # the render is the checkpoint's own vocoder on the teacher's frames
+    wav = next((corpus / "heart").glob("*v.wav"))
+    wave = cs.read_wave(wav)
+    expected = cs.render(vocoder.eval(), cs.vocoder_inputs(wave, wav, cs.filterbank(), False), len(wave))
+    copy, _ = sf.read(out / "render" / "heart" / wav.name, dtype="float32")
+    assert np.abs(copy - expected).max() < 2 / 32767  # written as 16-bit PCM
+    torch.save({**checkpoint, "config": ModelConfig().to_dict()}, run / "model.pt")  # a DDSP checkpoint
+    assert cs.load_trained(str(run / "model.pt")) is None
+    assert cs.load_trained(str(run / "missing.pt")) is None
