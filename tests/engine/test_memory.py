@@ -1,0 +1,113 @@
+"""What the loaded engine keeps resident (docs/experiments/2026-12-vocoder-cost.md, "The engine's
+memory"): the lexicon as flat arrays, not one Python object per word; no float copy of a
+ternary layer's weights."""
+
+from __future__ import annotations
+
+import random
+import string
+import sys
+
+import numpy as np
+import pytest
+
+from bittts.engine.model import BitTTSModel
+from bittts.engine.model_format import DType, ModelFile
+from bittts.engine.text.lexicon import Lexicon, encode_lexicon
+
+
+def random_entries(count: int, seed: int = 0) -> dict[str, list[tuple[str, ...]]]:
+    rng = random.Random(seed)
+    letters = string.ascii_lowercase + "'" + "æø"  # kept by normalize_key (no accents to strip)
+    phones = ("AH0", "B", "K", "EY1", "T", "S", "IY2", "N")
+    entries: dict[str, list[tuple[str, ...]]] = {}
+    while len(entries) < count:
+        word = "".join(rng.choice(letters) for _ in range(rng.randint(1, 12)))
+        prons = [tuple(rng.choice(phones) for _ in range(rng.randint(1, 6))) for _ in range(rng.randint(1, 3))]
+        entries[word] = list(dict.fromkeys(prons))  # distinct, in order (as the encoder keeps them)
+    return entries
+
+
+@pytest.fixture(scope="module")
+def entries():
+    return random_entries(3_000)
+
+
+@pytest.fixture(scope="module")
+def lexicon(entries):
+    return Lexicon.from_bytes(encode_lexicon(entries))
+
+
+def test_lexicon_finds_every_word_as_a_dict_of_its_entries_would(entries, lexicon):
+    reference = {word: tuple(prons) for word, prons in entries.items()}
+    assert len(lexicon) == len(reference)
+    for word, prons in reference.items():
+        assert lexicon.lookup(word) == prons
+        assert lexicon.first(word) == prons[0]
+        assert word in lexicon
+        assert lexicon.lookup(word.upper()) == prons  # through normalize_key
+    rng = random.Random(1)
+    for _ in range(2_000):
+        probe = "".join(rng.choice("abcxyz") for _ in range(rng.randint(1, 7)))
+        assert (probe in lexicon) == (probe in reference)
+        assert lexicon.lookup(probe) == reference.get(probe, ())
+        assert lexicon.first(probe) == (reference[probe][0] if probe in reference else None)
+
+
+def test_lexicon_listings_are_sorted_and_complete(entries, lexicon):
+    words = sorted(entries, key=lambda w: w.encode())
+    assert lexicon.words() == words
+    assert [w for w, _ in lexicon.items()] == words
+    for prefix in ("", "a", "ab", "æ", "øa", "zz", "'", "q" * 20):
+        assert lexicon.words_with_prefix(prefix) == [w for w in words if w.startswith(prefix)]
+
+
+def test_lexicon_misses_odd_keys_without_raising(lexicon):
+    for odd in ("", "\ud800", "a\udfffb", "\x00", "x" * 1000):
+        assert lexicon.lookup(odd) == ()
+        assert odd not in lexicon
+    assert 3 not in lexicon
+
+
+def test_lexicon_holds_a_few_flat_arrays_not_an_object_per_word(lexicon):
+    """The lexicon's slots are bytes, arrays and the small phone table: no dict or list of
+    words (14.5 MB for CMUdict's 126,000 words; these hold 3.4 MB)."""
+    held = [getattr(lexicon, slot) for slot in Lexicon.__slots__]
+    assert not any(isinstance(value, (dict, list, set)) for value in held)
+    per_word = sum(sys.getsizeof(value) for value in held) / len(lexicon)
+    assert per_word < 64, f"{per_word:.1f} bytes a word"  # a dict of str keys alone: over 100
+
+
+def reachable_arrays(root) -> list[np.ndarray]:
+    """Every NumPy array reachable from ``root`` through attributes, lists, tuples and dicts."""
+    seen: set[int] = set()
+    found, todo = [], [root]
+    while todo:
+        obj = todo.pop()
+        if id(obj) in seen or isinstance(obj, (str, bytes, int, float, type)):
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, np.ndarray):
+            found.append(obj)
+        elif isinstance(obj, (list, tuple)):
+            todo.extend(obj)
+        elif isinstance(obj, dict):
+            todo.extend(obj.values())
+        elif hasattr(obj, "__dict__"):
+            todo.extend(vars(obj).values())
+    return found
+
+
+def test_loaded_model_keeps_no_float_copy_of_a_ternary_layer(tiny_model_path):
+    """A ternary layer is resident once, in the kernels' int8 layout (inside the native
+    layer): no array of the model holds one of its weights' sizes in float."""
+    with ModelFile(tiny_model_path) as file:
+        model = BitTTSModel(file)
+        ternary_sizes = {info.count for info in file.tensors.values() if info.dtype == DType.TERNARY}
+        float_sizes = {info.count for info in file.tensors.values() if info.dtype != DType.TERNARY}
+    sizes = ternary_sizes - float_sizes  # (a float tensor of the same size would be no copy)
+    assert len(sizes) >= 3
+    floats = [a for a in reachable_arrays(model) if a.dtype.kind == "f"]
+    assert floats, "the walk reaches the model's float layers"
+    copies = [a.shape for a in floats if a.size in sizes]
+    assert not copies, f"float arrays the size of a ternary layer: {copies}"
