@@ -52,15 +52,21 @@ def test_the_file_round_trips_and_mutations_are_signed_again(fuzz, tmp_path):
     base = fuzz.parse(blob)
     assert fuzz.serialize(base) == blob
     rng = fuzz.random.Random(1)
+    unchanged = []
     for i in range(40):
         data, notes = fuzz.mutate(base, rng)
-        assert data != blob, notes
+        if data == blob:
+            # A mutation may draw the value it replaces (a flag drawn again, a scale kept): about 1 in
+            # 70 on either generation of the bundled model; which ones depends on the model's values.
+            unchanged.append(notes)
+            continue
         path = tmp_path / f"{i}.bttm"
         path.write_bytes(data)
         try:
             ModelFile(path).close()
         except ModelFormatError as exc:
             assert "checksum" not in str(exc), notes
+    assert len(unchanged) <= 4, unchanged
 
 
 def _segfault(path, conn):
