@@ -11,6 +11,10 @@ import numpy as np
 
 from bittts.engine import _native
 
+# Noise frames made and filtered at a time: the temporaries (float64 draws, the FFTs) stay a
+# few hundred KB instead of growing with the chunk (7 MB for a 6-second sentence).
+NOISE_BLOCK_FRAMES = 64
+
 
 def upsample_frames(values: np.ndarray, hop: int) -> np.ndarray:
     """[T, ...] frame values -> [T * hop, ...], linear between frame starts, held at the end."""
@@ -80,24 +84,42 @@ def noise_frames_for(start: int, stop: int, frames: int, n_fft: int, hop: int) -
 
 
 def noise_segment(
-    gains: np.ndarray, noise_frames: np.ndarray, hop: int, first: int, start: int, stop: int
+    gains: np.ndarray,
+    noise_frames: np.ndarray,
+    hop: int,
+    first: int,
+    start: int,
+    stop: int,
+    block: int = NOISE_BLOCK_FRAMES,
 ) -> np.ndarray:
     """The noise of frames [start, stop) -> [(stop - start) * hop] samples, from the gains and
     noise of frames [first, first + len(gains)), which must cover ``noise_frames_for``.
-    Parts joined end to end equal the whole: each sample sums the same windows in the same order."""
+    Parts joined end to end equal the whole: each sample sums the same windows in the same order.
+    Frames are filtered ``block`` at a time (the result does not depend on it: each frame's
+    FFTs are its own), so that the FFTs' temporaries stay small however long the part is."""
     count, n_fft = noise_frames.shape
-    response = _interp_bins(np.exp(gains.astype(np.float32)), n_fft // 2 + 1)
-    filtered = np.fft.irfft(np.fft.rfft(noise_frames, axis=1) * response, n=n_fft, axis=1)
-    filtered *= 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n_fft) / n_fft)  # periodic Hann
+    window = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n_fft) / n_fft)  # periodic Hann
     length = (stop - start) * hop
     out = np.zeros(length)  # out[i]: sample start * hop + i of the whole signal
-    for k in range(count):  # overlap-add; frames is small (one chunk), the FFTs above are batched
-        at = (first + k - start) * hop - n_fft // 2  # where this frame's window begins in out
-        lo, hi = max(0, -at), min(n_fft, length - at)
-        if lo < hi:
-            out[at + lo : at + hi] += filtered[k, lo:hi]
+    for b in range(0, count, block):
+        response = _interp_bins(np.exp(gains[b : b + block].astype(np.float32)), n_fft // 2 + 1)
+        filtered = np.fft.irfft(np.fft.rfft(noise_frames[b : b + block], axis=1) * response, n=n_fft, axis=1)
+        filtered *= window
+        for k in range(len(filtered)):  # overlap-add, frame by frame in order
+            at = (first + b + k - start) * hop - n_fft // 2  # where this frame's window begins in out
+            lo, hi = max(0, -at), min(n_fft, length - at)
+            if lo < hi:
+                out[at + lo : at + hi] += filtered[k, lo:hi]
     return out.astype(np.float32)
 
 
-def white_noise_frames(frames: int, n_fft: int, seed: int) -> np.ndarray:
-    return np.random.default_rng(seed).standard_normal((frames, n_fft)).astype(np.float32)
+def white_noise_frames(frames: int, n_fft: int, seed: int, block: int = NOISE_BLOCK_FRAMES) -> np.ndarray:
+    """Standard normal noise [frames, n_fft] float32 from ``seed``: NumPy's float64 draws of
+    ``default_rng(seed).standard_normal((frames, n_fft))`` in order, made ``block`` frames at a
+    time (the same values: the generator draws one after another) so that no float64 copy of
+    the whole is ever held."""
+    rng = np.random.default_rng(seed)
+    out = np.empty((frames, n_fft), np.float32)
+    for lo in range(0, frames, block):
+        out[lo : lo + block] = rng.standard_normal((min(block, frames - lo), n_fft))
+    return out

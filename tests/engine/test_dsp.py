@@ -54,3 +54,22 @@ def test_noise_with_flat_unit_gain_keeps_white_noise_level():
     assert 0.5 < out[n_fft:-n_fft].std() < 1.0
     quiet = dsp.noise_signal(np.full((frames, 65), -5.0, np.float32), noise, hop)
     assert quiet.std() < out.std() * np.exp(-4.9)
+
+
+def test_white_noise_made_in_blocks_is_the_generators_one_draw():
+    want = np.random.default_rng(7).standard_normal((150, 512)).astype(np.float32)
+    for block in (1, 64, 149, 1000):
+        assert np.array_equal(dsp.white_noise_frames(150, 512, 7, block=block), want)
+
+
+@pytest.mark.parametrize("block", [1, 5, 64])
+def test_noise_filtered_in_blocks_equals_all_frames_at_once(block):
+    frames, n_fft, hop = 150, 512, 256
+    rng = np.random.default_rng(3)
+    gains = rng.normal(-2, 1, (frames, 65)).astype(np.float32)
+    noise = dsp.white_noise_frames(frames, n_fft, seed=2)
+    whole = dsp.noise_segment(gains, noise, hop, 0, 0, frames, block=frames)
+    assert np.array_equal(dsp.noise_segment(gains, noise, hop, 0, 0, frames, block=block), whole)
+    lo, hi = dsp.noise_frames_for(40, 90, frames, n_fft, hop)
+    part = dsp.noise_segment(gains[lo:hi], noise[lo:hi], hop, lo, 40, 90, block=block)
+    assert np.array_equal(part, whole[40 * hop : 90 * hop])
