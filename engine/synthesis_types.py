@@ -106,12 +106,13 @@ ConfigSource = SynthesisConfig | Callable[[], SynthesisConfig]
 
 
 def parse_voice_blend(voice: str, known: list[str]) -> list[tuple[str, float]]:
-    """ "bdl:0.7+slt:0.3" -> [("bdl", 0.7), ("slt", 0.3)], weights normalized to sum 1.
+    """ "bdl:0.7+slt:0.3" -> [("bdl", 0.7), ("slt", 0.3)], weights normalized to sum 1; a voice
+    named twice is listed once with its weights added ("a+b+a" is two thirds a).
 
     Raises UnknownVoiceError for names not in ``known`` and ValueError for a malformed blend.
     """
     parts = [p.strip() for p in voice.split("+")] if voice else [known[0]]
-    weights: list[tuple[str, float]] = []
+    weights: dict[str, float] = {}  # in the order the voices are first named
     for part in parts:
         name, _, weight_text = part.partition(":")
         name = name.strip()
@@ -123,11 +124,13 @@ def parse_voice_blend(voice: str, known: list[str]) -> list[tuple[str, float]]:
             raise ValueError(f"voice weight {weight_text!r} in {voice!r} is not a number") from None
         if not math.isfinite(weight) or weight < 0:
             raise ValueError(f"voice weight {weight_text!r} in {voice!r} must be zero or positive")
-        weights.append((name, weight))
-    total = sum(w for _, w in weights)
+        # added up, not replaced: the embeddings are mixed from a dict by voice, where a second
+        # entry for a voice would overwrite the first and leave the weights short of 1
+        weights[name] = weights.get(name, 0.0) + weight
+    total = sum(weights.values())
     if total <= 0:
         raise ValueError(f"voice blend {voice!r} has no positive weight")
-    return [(n, w / total) for n, w in weights]
+    return [(n, w / total) for n, w in weights.items()]
 
 
 class UnknownVoiceError(ValueError):

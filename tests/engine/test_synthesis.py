@@ -8,7 +8,7 @@ import pytest
 
 from bittts.engine.model_format import ModelFormatError
 from bittts.engine.synthesis import EMPHASIS, SENTENCE_PAUSE_SECONDS, Synthesizer
-from bittts.engine.synthesis_types import SPEED_RANGE, SynthesisConfig, UnknownVoiceError
+from bittts.engine.synthesis_types import SPEED_RANGE, SynthesisConfig, UnknownVoiceError, parse_voice_blend
 from bittts.engine.text.ssml import SsmlError
 
 SSML = SynthesisConfig(ssml=True)
@@ -100,6 +100,13 @@ def test_voices_and_blends(synth):
     np.testing.assert_allclose(blend, want, rtol=1e-6)
     with pytest.raises(UnknownVoiceError, match="spk0, spk1, spk2"):
         next(synth.synthesize("Hello.", SynthesisConfig(voice="nobody")))
+
+
+def test_a_voice_named_twice_in_a_blend_keeps_both_shares(synth):
+    emb = synth.model.speaker_embedding
+    np.testing.assert_allclose(synth.speaker_vector("spk0:0.5+spk0:0.5"), emb[0], rtol=1e-6)
+    np.testing.assert_allclose(synth.speaker_vector("spk0+spk1+spk0"), (2 * emb[0] + emb[1]) / 3, rtol=1e-6)
+    assert parse_voice_blend("spk1:1+spk0:2+spk1:1", synth.voice_names) == [("spk1", 0.5), ("spk0", 0.5)]
 
 
 def test_cancel_stops_the_stream(synth):
