@@ -35,8 +35,12 @@ def frame_spectra(out: np.ndarray, n_fft: int) -> np.ndarray:
     magnitude = np.exp(np.minimum(out[:, :bins], np.float32(LOG_MAGNITUDE_CEILING)))
     phase = out[:, bins:]
     spectra = np.empty(magnitude.shape, np.complex64)
-    spectra.real = magnitude * np.cos(phase)
-    spectra.imag = magnitude * np.sin(phase)
+    # cos, then sin, in one scratch array multiplied straight into the spectra's parts: the
+    # same products as magnitude * np.cos(phase), without two more temporaries of their size
+    scratch = np.cos(phase)
+    np.multiply(magnitude, scratch, out=spectra.real)
+    np.sin(phase, out=scratch)
+    np.multiply(magnitude, scratch, out=spectra.imag)
     return spectra
 
 
@@ -71,7 +75,10 @@ def istft_segment(spectra: np.ndarray, first: int, n_fft: int, hop: int, start: 
     (the repeated last frame included where it reaches)."""
     count = len(spectra)
     window = hann_window(n_fft).astype(np.float32)
-    signal = _overlap_add(np.fft.irfft(spectra, n=n_fft, axis=1) * window, hop)
+    frames = np.fft.irfft(spectra, n=n_fft, axis=1)
+    frames *= window  # in place: the windowed frames are the largest array here
+    signal = _overlap_add(frames, hop)
+    del frames
     envelope = _overlap_add(np.broadcast_to(window * window, (count, n_fft)), hop)
     # sample n is at n + n_fft // 2 in the frames' padded signal, which begins at first * hop
     begin = start * hop + n_fft // 2 - first * hop
