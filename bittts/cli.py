@@ -1,7 +1,7 @@
 """The `bittts` command (it imports the engine lazily, so that even a broken install reports in one line).
 
     bittts say "Hello there."                 speak through the audio device while synthesizing
-    bittts say --file book.txt --voice slt    read a file (`-` reads standard input)
+    bittts say --file book.txt --voice NAME   read a file (`-` reads standard input)
     bittts synth "Hello." -o out.wav --timings out.json
     bittts extract book.epub                  print the text a document is read as
     bittts voices | info | normalize TEXT | phonemize TEXT | app
@@ -315,7 +315,7 @@ def _add_model(p: argparse.ArgumentParser) -> None:
 def _add_synthesis_options(p: argparse.ArgumentParser) -> None:
     _add_text_input(p)
     p.add_argument(
-        "--voice", default="", help='a voice name, or a blend such as "bdl:0.7+slt:0.3" (see: bittts voices)'
+        "--voice", default="", help='a voice name, or a blend such as "NAME1:0.7+NAME2:0.3" (see: bittts voices)'
     )
     p.add_argument("--speed", type=float, default=1.0, help="0.5 to 4.5 (default 1)")
     p.add_argument("--pitch", type=float, default=0.0, help="-6 to +6 semitones (default 0)")

@@ -28,8 +28,9 @@ Punctuation is read by Speech Dispatcher itself before the text reaches a module
 ``SymbolsPreproc``), so ``punctuation_mode`` is taken and needs nothing more here.
 
 The configuration file (``bittts.conf``, written by ``bittts system-voice install-speechd``):
-``BitttsModel "/path/to/model.bttm"`` (default: the bundled model) and ``BitttsVoice "slt"``
-(the voice whenever Speech Dispatcher names none: it then wins over the voice type). For tests
+``BitttsModel "/path/to/model.bttm"`` (default: the bundled model) and ``BitttsVoice "NAME"``
+(the voice whenever Speech Dispatcher names none: it then wins over the voice type; a name the
+model lacks is said on standard error, Speech Dispatcher's log, and left aside). For tests
 only, ``BITTTS_SD_AUDIO=null`` in the environment replaces the sound card with a sink that
 plays into nothing at real-time pace.
 """
@@ -223,6 +224,11 @@ class SpeechDispatcherModule:
             return [f"399-BitTTS cannot load its model: {reason}", "399 ERR CANT INIT MODULE"]
         voice = self.config.get("BitttsVoice", "")
         self.default_voice = voice if voice in self.synth.voice_names else ""
+        if voice and not self.default_voice:
+            # a configuration written for another model (the bundled one changed its voices):
+            # said in Speech Dispatcher's log of this module, and speech goes on with the voice type
+            names = ", ".join(self.synth.voice_names)
+            self.log(f'BitttsVoice "{voice}" is not a voice of this model ({names}); the voice type picks one')
         return [f"299-BitTTS {__version__}: {len(self.synth.voices)} voices", "299 OK LOADED SUCCESSFULLY"]
 
     def audio(self, settings: dict[str, str]) -> list[str]:

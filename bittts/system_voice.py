@@ -48,7 +48,7 @@ MODULE_CONFIG = """\
 # BitttsModel "/path/to/model.bttm"
 # The voice whenever Speech Dispatcher names none, instead of one picked by its voice type
 # (male1, female1 ...); `spd-say -o bittts -L` lists them:
-# BitttsVoice "slt"
+# BitttsVoice "NAME"
 """
 
 

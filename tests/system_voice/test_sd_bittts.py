@@ -284,6 +284,19 @@ def test_settings_reach_the_server(module_conf):
         m.server.close()
 
 
+def test_a_configured_voice_the_model_lacks_is_logged_and_the_voice_type_decides(tiny_model_path, tmp_path, capsys):
+    """A bittts.conf written for another model (the bundled model's voices renamed on an upgrade)."""
+    conf = tmp_path / "bittts.conf"
+    conf.write_text(f'BitttsModel "{tiny_model_path}"\nBitttsVoice "slt"\n', encoding="utf-8")
+    m, out = _in_process(conf, "INIT\n")
+    m.handle(m.stdin.readline().strip())
+    assert out.getvalue().endswith("299 OK LOADED SUCCESSFULLY\n")
+    said = 'sd_bittts: BitttsVoice "slt" is not a voice of this model (spk0, spk1, spk2); the voice type picks one\n'
+    assert capsys.readouterr().err == said
+    m.params["voice"] = "female2"
+    assert m.default_voice == "" and m.pick_voice() == "spk1"
+
+
 # --- the install command ----------------------------------------------------------------------
 def _fake_module_folder(tmp_path):
     folder = tmp_path / "modules-dir"
