@@ -111,3 +111,18 @@ def test_loaded_model_keeps_no_float_copy_of_a_ternary_layer(tiny_model_path):
     assert floats, "the walk reaches the model's float layers"
     copies = [a.shape for a in floats if a.size in sizes]
     assert not copies, f"float arrays the size of a ternary layer: {copies}"
+
+
+def test_phone_ngrams_are_kept_in_narrow_types():
+    """Keys of up to 28 bits (orders 1-4, and order 5's histories) in int32, small counts in
+    uint16: the lexicon's n-grams take 5.0 MB, not 7.1."""
+    from bittts.engine.text.phone_lm import PhoneNgram
+
+    rng = np.random.default_rng(0)
+    words = [list(rng.integers(1, 70, rng.integers(1, 9))) for _ in range(2_000)]
+    lm = PhoneNgram(words, vocab=70, order=5)
+    for n, ((keys, counts), (contexts, totals, _types)) in enumerate(zip(lm._grams, lm._contexts), 1):
+        assert keys.dtype == (np.int32 if n <= 4 else np.int64), n
+        assert contexts.dtype == np.int32
+        assert counts.dtype == totals.dtype == np.uint16  # 2,000 words: every count fits
+    assert np.isfinite(lm.sequence_logprob(words[0]))
