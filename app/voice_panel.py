@@ -106,9 +106,15 @@ class VoicePanel(QGroupBox):
             slider.blockSignals(False)
         self._update_value_labels()
 
-    def show_voices(self, voices, settings) -> None:
+    def show_voices(self, voices, settings) -> str:
         """Fill both voice lists (each entry's tooltip: sex, accent, teacher, licence) and
-        select the voices ``settings`` names."""
+        select the voices ``settings`` names. Returns a sentence naming the saved voices this
+        model lacks (settings from another model: the bundled model's voices change with it),
+        "" when there are none; the first voice and no blend take their place."""
+        known = {v.name for v in voices}
+        voice, blend = settings.voice, settings.blend_voice  # before the choice below rewrites them
+        voice_gone = bool(voices) and bool(voice) and voice not in known
+        blend_gone = bool(voices) and bool(blend) and blend not in known
         for combo in (self.voice_combo, self.blend_combo):
             combo.blockSignals(True)
             combo.clear()
@@ -131,7 +137,14 @@ class VoicePanel(QGroupBox):
             combo.setEnabled(bool(voices))
         self.blend_slider.setEnabled(bool(voices) and self.blend_combo.currentIndex() > 0)
         if voices:
-            self._on_voice_controls()
+            self._on_voice_controls()  # the settings name the voices shown, so this is said once
+        said = []
+        if voice_gone:
+            reads = self.voice_combo.currentText().split(" (")[0]
+            said.append(f"The saved voice {voice} is not in this voice model: {reads} reads instead.")
+        if blend_gone:
+            said.append(f"The blend's voice {blend} is not in this voice model: no blend.")
+        return " ".join(said)
 
     def description(self) -> str:
         """The chosen voice in words, for the preview sentence."""

@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self._synthesizer_loader = synthesizer_loader
         self._load_generation = 0  # only the newest load's result is used
         self._dictionary_problem_said = False  # a bad pronunciation dictionary is said once
+        self._voice_note = ""  # saved voices the model lacks, said after the model is ready
         self.setWindowTitle(f"BitTTS Desktop {__version__}")
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(False)
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
             self._load_synthesizer()
         elif not self.audio_ok:
             self.announce(context.audio_problem)
+        self._say_voice_note()
 
     # ------------------------------------------------------------------ construction
     def _lay_out(self):
@@ -265,6 +267,12 @@ class MainWindow(QMainWindow):
         elif not self.audio_ok:
             self.announce(f"{load.problem} {self.context.audio_problem}")
         self._say_dictionary_problem()
+        self._say_voice_note()
+
+    def _say_voice_note(self) -> None:
+        """Saved voices the model lacks are said once, after what the load itself says."""
+        note, self._voice_note = self._voice_note, ""
+        self.announce(note)
 
     def _say_dictionary_problem(self) -> None:
         """A pronunciation dictionary that could not be read is said once, after the voice loads."""
@@ -284,7 +292,7 @@ class MainWindow(QMainWindow):
         self._update_transport(self.controller.state)
         self.preview_button.setEnabled(self.can_play)
         self.act_export.setEnabled(have_synth)
-        self.voice_panel.show_voices(ctx.voices(), ctx.settings)
+        self._voice_note = self.voice_panel.show_voices(ctx.voices(), ctx.settings) or self._voice_note
         self.model_box.update_model()
         if not have_synth and ctx.synthesizer_problem:
             self.announce(ctx.synthesizer_problem)

@@ -163,6 +163,56 @@ def test_corrupt_settings_fall_back_to_defaults(qtbot, make_context, fake_synth,
     assert (tmp_path / "s.json.corrupt").read_text() == "{not json"
 
 
+def test_saved_voices_the_model_lacks_are_said_once(qtbot, make_context, fake_synth, fake_sink, tmp_path):
+    """Settings saved with another model's voices (the bundled model's voices change with it)."""
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps({"voice": "bdl", "blend_voice": "slt", "blend_weight": 0.3}))
+    window = MainWindow(make_context(fake_synth, fake_sink, settings_path=path))
+    qtbot.addWidget(window)
+    assert window.last_announcement == (
+        "The saved voice bdl is not in this voice model: alto reads instead. "
+        "The blend's voice slt is not in this voice model: no blend."
+    )
+    assert (window.context.settings.voice, window.context.settings.blend_voice) == ("alto", "")
+    window.close()
+    again = MainWindow(make_context(fake_synth, fake_sink, settings_path=path))
+    qtbot.addWidget(again)
+    assert "not in this voice model" not in again.last_announcement
+    # a blend voice alone: the chosen voice stays
+    path.write_text(json.dumps({"voice": "bass", "blend_voice": "slt"}))
+    third = MainWindow(make_context(fake_synth, fake_sink, settings_path=path))
+    qtbot.addWidget(third)
+    assert third.last_announcement == "The blend's voice slt is not in this voice model: no blend."
+    assert third.voice_combo.currentData() == "bass"
+
+
+def test_saved_voices_the_loaded_model_lacks_are_said_after_it_is_ready(
+    qtbot, make_context, fake_sink, tmp_path, monkeypatch
+):
+    from app_fakes import FakeSynthesizer
+
+    import bittts.engine.synthesis as synthesis
+    from bittts.app.main import synthesizer_loader
+
+    monkeypatch.setattr(synthesis, "Synthesizer", lambda *a, **k: FakeSynthesizer())
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps({"voice": "bdl"}))
+    model = tmp_path / "m.bttm"
+    model.write_bytes(b"x")  # the adapter only checks that it exists; the fake loads it
+    ctx = make_context(None, fake_sink, settings_path=path)
+    said = []
+    window = MainWindow(ctx, synthesizer_loader=synthesizer_loader(ctx, model), model_readout="test")
+    qtbot.addWidget(window)
+    window.status.announce = said.append
+    qtbot.waitUntil(lambda: ctx.synthesizer is not None, timeout=5000)
+    qtbot.waitUntil(lambda: "Ready." in said, timeout=5000)
+    assert said[said.index("Ready.") + 1 :] == ["The saved voice bdl is not in this voice model: alto reads instead."]
+    window._load_synthesizer()  # a reload does not say it again
+    qtbot.wait(200)
+    assert sum("not in this voice model" in s for s in said) == 1
+    ctx.pool.waitForDone(5000)
+
+
 def test_bad_values_fall_back_one_by_one(tmp_path):
     path = tmp_path / "s.json"
     path.write_text(
