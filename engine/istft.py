@@ -19,6 +19,9 @@ from __future__ import annotations
 import numpy as np
 
 LOG_MAGNITUDE_CEILING = 6.0  # as training clamps it (training/model/vocos.py)
+# Frames turned into spectra and windowed frames at a time by istft_segment_over: its
+# temporaries stay a few hundred KB, whatever the part's length.
+ISTFT_BLOCK_FRAMES = 64
 
 
 def hann_window(n_fft: int) -> np.ndarray:
@@ -54,18 +57,21 @@ def frames_for(start: int, stop: int, frames: int, n_fft: int, hop: int) -> tupl
     return lo, hi
 
 
-def _overlap_add(frames: np.ndarray, hop: int) -> np.ndarray:
+def _overlap_add(frames: np.ndarray, hop: int, repeat_last: bool = False) -> np.ndarray:
     """[F, n] windowed frames, frame j starting at sample j * hop -> [(F - 1) * hop + n rounded up
     to whole hops] samples. One vectorized add per hop that a window spans, each sample summing
-    its frames in the same order whichever run of frames it comes from."""
+    its frames in the same order whichever run of frames it comes from. ``repeat_last``: the
+    last frame comes once more after them (F + 1 frames), without a copy of them all."""
     count, n = frames.shape
     spans = -(-n // hop)
     if spans * hop != n:
         frames = np.pad(frames, ((0, 0), (0, spans * hop - n)))
     pieces = frames.reshape(count, spans, hop)
-    out = np.zeros((count + spans - 1, hop), frames.dtype)
+    out = np.zeros((count + repeat_last + spans - 1, hop), frames.dtype)
     for k in range(spans):
         out[k : k + count] += pieces[:, k]
+        if repeat_last:
+            out[k + count] += pieces[-1, k]
     return out.reshape(-1)
 
 
@@ -73,19 +79,49 @@ def istft_segment(spectra: np.ndarray, first: int, n_fft: int, hop: int, start: 
     """The samples of frames [start, stop) -> float32 [(stop - start) * hop], from the spectra
     of STFT frames [first, first + len(spectra)), which must be ``frames_for(start, stop, ...)``
     (the repeated last frame included where it reaches)."""
-    count = len(spectra)
     window = hann_window(n_fft).astype(np.float32)
     frames = np.fft.irfft(spectra, n=n_fft, axis=1)
     frames *= window  # in place: the windowed frames are the largest array here
-    signal = _overlap_add(frames, hop)
-    del frames
+    return _samples(frames, window, first, hop, start, stop)
+
+
+def istft_segment_over(
+    out: np.ndarray, first: int, n_fft: int, hop: int, start: int, stop: int, repeat_last: bool = False
+) -> np.ndarray:
+    """``istft_segment(frame_spectra(out, n_fft), first, ...)``, the same samples, made in
+    ``out``'s own memory: the network's frames [count, n_fft + 2] float32 (rows of unit
+    column stride, writeable), which are overwritten. ``ISTFT_BLOCK_FRAMES`` rows at a time
+    become spectra and then windowed frames, written over the first ``n_fft`` values of their
+    own rows; no array of all the spectra or all the frames is made (each frame's FFT is its
+    own, so the blocks change nothing). ``repeat_last``: STFT frames [first, first + count]
+    are ``out``'s and its last one again (the utterance's end, as ``frames_for`` counts it)."""
+    if out.ndim != 2 or out.dtype != np.float32 or out.strides[1] != out.itemsize or not out.flags.writeable:
+        raise ValueError(f"expected writeable float32 rows, got {out.dtype} {out.shape} with strides {out.strides}")
+    window = hann_window(n_fft).astype(np.float32)
+    for lo in range(0, len(out), ISTFT_BLOCK_FRAMES):
+        rows = out[lo : lo + ISTFT_BLOCK_FRAMES]
+        frames = np.fft.irfft(frame_spectra(rows, n_fft), n=n_fft, axis=1)
+        frames *= window
+        rows[:, :n_fft] = frames
+    return _samples(out[:, :n_fft], window, first, hop, start, stop, repeat_last)
+
+
+def _samples(
+    frames: np.ndarray, window: np.ndarray, first: int, hop: int, start: int, stop: int, repeat_last: bool = False
+) -> np.ndarray:
+    """Windowed frames [count, n_fft] of STFT frames [first, first + count) (with
+    ``repeat_last``, the last once more) -> the samples of frames [start, stop): their
+    overlap-add divided by the summed squared window."""
+    count, n_fft = frames.shape
+    signal = _overlap_add(frames, hop, repeat_last)
+    count += repeat_last
     envelope = _overlap_add(np.broadcast_to(window * window, (count, n_fft)), hop)
     # sample n is at n + n_fft // 2 in the frames' padded signal, which begins at first * hop
     begin = start * hop + n_fft // 2 - first * hop
     end = begin + (stop - start) * hop
     if begin < 0 or end > len(signal):
         raise ValueError(f"STFT frames [{first}, {first + count}) do not cover the samples of frames [{start}, {stop})")
-    return (signal[begin:end] / envelope[begin:end]).astype(np.float32)
+    return (signal[begin:end] / envelope[begin:end]).astype(np.float32, copy=False)
 
 
 def istft(out: np.ndarray, n_fft: int, hop: int) -> np.ndarray:

@@ -36,11 +36,15 @@ class FloatConv1d:
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         if self.kernel_size == 1:
-            return x @ self.matrix + self.bias
-        padded = np.pad(x, ((self.padding, self.padding), (0, 0)))
-        frames = padded.shape[0] - self.kernel_size + 1
-        cols = np.concatenate([padded[k : k + frames] for k in range(self.kernel_size)], axis=1)
-        return cols @ self.matrix + self.bias
+            out = x @ self.matrix
+        else:
+            padded = np.pad(x, ((self.padding, self.padding), (0, 0)))
+            frames = padded.shape[0] - self.kernel_size + 1
+            cols = np.concatenate([padded[k : k + frames] for k in range(self.kernel_size)], axis=1)
+            del padded
+            out = cols @ self.matrix
+        out += self.bias  # in place: no second array of the output's size (the Vocos head's is 3 MB)
+        return out
 
 
 class DepthwiseConv1d:

@@ -108,10 +108,10 @@ class VocosStream:
         c_lo, c_hi = max(0, lo - v.context), min(self.frames, net_hi + v.context)
         context = slice(c_lo, c_hi)
         out = v.network(v.inputs(self.mel[context], self.f0[context], self.voiced[context]))[lo - c_lo : net_hi - c_lo]
-        if hi > self.frames:
-            out = np.concatenate([out, out[-1:]])
         if halt():
             return None
-        spectra = istft.frame_spectra(out, v.n_fft)
-        del out  # the network's frames (a view of all it computed) are not needed in the iSTFT's peak
-        return istft.istft_segment(spectra, lo, v.n_fft, v.hop, start, stop)
+        if out.dtype != np.float32 or out.strides[1] != out.itemsize:
+            out = np.ascontiguousarray(out, np.float32)
+        # the network's frames are needed no more: the iSTFT works in their memory (and
+        # repeats the last frame where the utterance ends, without a copy of them all)
+        return istft.istft_segment_over(out, lo, v.n_fft, v.hop, start, stop, repeat_last=hi > self.frames)

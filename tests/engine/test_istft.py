@@ -81,3 +81,34 @@ def test_a_segment_without_its_windows_is_refused():
         istft.istft_segment(spectra[3:], 3, 32, 8, 0, 2)
     with pytest.raises(ValueError, match="log-magnitudes and phases"):
         istft.frame_spectra(np.zeros((3, 33), np.float32), 32)
+
+
+@pytest.mark.parametrize("n_fft,hop", LAYOUTS + [(1200, 300)])
+@pytest.mark.parametrize("block", [1, 3, 64])
+def test_the_segment_made_over_the_network_frames_is_the_same(n_fft, hop, block, monkeypatch):
+    """istft_segment_over writes over the network's frames, a block of rows at a time, and
+    repeats the last frame at the utterance's end without a copy: the samples are those of
+    istft_segment on frame_spectra of the frames (the last one appended), exactly; a row slice
+    of a larger array works (the Vocos stream passes one) and nothing outside it is touched."""
+    monkeypatch.setattr(istft, "ISTFT_BLOCK_FRAMES", block)
+    frames = 21
+    net = network_frames(frames, n_fft, 5)
+    ends = 0
+    for start, stop in [(0, 21), (2, 9), (20, 21), (0, 1)]:
+        lo, hi = istft.frames_for(start, stop, frames, n_fft, hop)
+        rows = np.concatenate([net, net[-1:]])[lo:hi]
+        want = istft.istft_segment(istft.frame_spectra(rows, n_fft), lo, n_fft, hop, start, stop)
+        scratch = np.concatenate([net, net])  # the frames, then rows past them
+        got = istft.istft_segment_over(scratch[lo : min(hi, frames)], lo, n_fft, hop, start, stop, hi > frames)
+        np.testing.assert_array_equal(got, want)
+        assert not np.array_equal(scratch[lo : min(hi, frames)], net[lo:hi])  # its memory was used
+        np.testing.assert_array_equal(scratch[min(hi, frames) :], np.concatenate([net, net])[min(hi, frames) :])
+        ends += hi > frames
+    assert ends == 2  # the utterance's end was among them
+
+
+def test_the_segment_over_the_frames_refuses_what_it_cannot_write():
+    out = network_frames(6, 32, 2)
+    for bad in (out.astype(np.float64), out[:, ::-1], np.broadcast_to(out[:1], out.shape)):
+        with pytest.raises(ValueError, match="writeable float32 rows"):
+            istft.istft_segment_over(bad, 0, 32, 8, 0, 5)
