@@ -9,6 +9,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 PARITY_MODEL = Path(__file__).parent / "fixtures" / "parity" / "model.bttm"
+# The Vocos parity fixture: 24,000 Hz, hop 300, a Vocos vocoder (the second bundled model's kind)
+PARITY_VOCOS_MODEL = Path(__file__).parent / "fixtures" / "parity-vocos" / "model.bttm"
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
@@ -34,15 +36,25 @@ def lexicon_blob():
     return cmudict_lexicon()[1]
 
 
-@pytest.fixture(scope="session")
-def tiny_model_path(tmp_path_factory, lexicon_blob):
-    """The parity fixture's small random model plus the real lexicon: a complete model file
-    whose voice is noise but whose every code path is the real one."""
+def _with_lexicon(fixture: Path, lexicon_blob: bytes, path: Path) -> Path:
+    """A parity fixture's small random model plus the real lexicon, written to ``path``: a
+    complete model file whose voice is noise but whose every code path is the real one."""
     from bittts.engine.model_format import ModelFile, ModelWriter
 
-    with ModelFile(PARITY_MODEL) as src:
+    with ModelFile(fixture) as src:
         w = ModelWriter.from_model(src)
     w.add_blob("lexicon", lexicon_blob, compress=False)
-    path = tmp_path_factory.mktemp("model") / "tiny.bttm"
     w.write(path)
     return path
+
+
+@pytest.fixture(scope="session")
+def tiny_model_path(tmp_path_factory, lexicon_blob):
+    """The DDSP parity fixture (22,050 Hz, hop 256) as a complete model: voices spk0..spk2."""
+    return _with_lexicon(PARITY_MODEL, lexicon_blob, tmp_path_factory.mktemp("model") / "tiny.bttm")
+
+
+@pytest.fixture(scope="session")
+def tiny_vocos_model_path(tmp_path_factory, lexicon_blob):
+    """The Vocos parity fixture (24,000 Hz, hop 300) as a complete model: voices spk0..spk2."""
+    return _with_lexicon(PARITY_VOCOS_MODEL, lexicon_blob, tmp_path_factory.mktemp("model") / "tiny-vocos.bttm")
