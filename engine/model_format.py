@@ -417,6 +417,21 @@ class ModelFile:
     def parameter_count(self) -> int:
         return sum(t.count for t in self.tensors.values())
 
+    def release_pages(self) -> bool:
+        """Let the system take back the file's pages that this process has read (the checksum
+        reads them all), once the layers are built: the engine computes on its own decoded
+        copies, and a page read again later comes back from the file as it was (the mapping
+        is read-only). Only the resident size changes. False where the system offers no
+        ``madvise(MADV_DONTNEED)`` (Windows)."""
+        advice = getattr(mmap, "MADV_DONTNEED", None)
+        if advice is None or not hasattr(self._mmap, "madvise"):
+            return False
+        try:
+            self._mmap.madvise(advice)
+        except (OSError, ValueError):  # a closed file, or a system that refuses: nothing to release
+            return False
+        return True
+
     def close(self) -> None:
         buf = getattr(self, "_buf", None)
         if buf is not None:

@@ -251,6 +251,9 @@ class Synthesizer:
             for n, s, a, lic, t in zip(names, field("sex"), field("accent"), field("licence"), field("teacher"))
         )
         self._voice_ids = {v.name: i for i, v in enumerate(self.voices)}
+        # Every layer, the lexicon and the G2P are decoded: the file's pages, all read by the
+        # checksum, need not stay resident (2.3 MB of the bundled model).
+        self._file.release_pages()
 
     def warm_up(self) -> None:
         """Build now what the front end otherwise builds on first need: the neural G2P's phone

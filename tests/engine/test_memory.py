@@ -126,3 +126,35 @@ def test_phone_ngrams_are_kept_in_narrow_types():
         assert contexts.dtype == np.int32
         assert counts.dtype == totals.dtype == np.uint16  # 2,000 words: every count fits
     assert np.isfinite(lm.sequence_logprob(words[0]))
+
+
+def resident_pages(mapping) -> int:
+    """Pages of ``mapping`` (an mmap) resident in this process, from /proc/self/smaps."""
+    start = np.frombuffer(mapping, np.uint8).ctypes.data
+    with open("/proc/self/smaps") as fh:
+        inside = False
+        for line in fh:
+            head = line.split()[0]
+            if "-" in head and not head.endswith(":"):
+                lo, hi = (int(x, 16) for x in head.split("-"))
+                inside = lo <= start < hi
+            elif inside and head == "Rss:":
+                return int(line.split()[1]) // 4
+    raise AssertionError("the mapping is not in /proc/self/smaps")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/smaps")
+def test_the_synthesizer_gives_back_the_model_files_pages(tiny_model_path):
+    """The checksum reads the whole mapped file; once the Synthesizer has decoded it, its pages
+    are released (and a read after that still sees the file)."""
+    from bittts.engine.synthesis import Synthesizer
+
+    with ModelFile(tiny_model_path) as file:
+        assert resident_pages(file._mmap) * 4096 >= 0.9 * file.file_size  # read by the checksum
+        assert file.release_pages()
+        assert resident_pages(file._mmap) == 0
+        assert file.metadata == ModelFile(tiny_model_path).metadata
+        assert file.blob("lexicon")  # read again from the file
+    synth = Synthesizer(tiny_model_path)
+    assert resident_pages(synth._file._mmap) == 0
+    assert len(list(synth.synthesize("Hello there."))) == 1
