@@ -65,28 +65,32 @@ class Steps:
         self.rss, self.heap = rss, heap
 
 
-def array_bytes(root) -> int:
-    """Bytes of the NumPy arrays and native ternary layers reachable from ``root`` through
-    attributes, lists, tuples and dicts, each counted once."""
+def reachable_arrays(root) -> list:
+    """The NumPy arrays and native ternary layers reachable from ``root`` through attributes,
+    lists, tuples and dicts, each once."""
     seen: set[int] = set()
-    total, todo = 0, [root]
+    found, todo = [], [root]
     while todo:
         obj = todo.pop()
         if id(obj) in seen or isinstance(obj, (str, bytes, int, float, type)):
             continue
         seen.add(id(obj))
-        if isinstance(obj, np.ndarray):
-            total += obj.nbytes if obj.base is None else 0  # a view's bytes belong to its base
+        if isinstance(obj, np.ndarray) or type(obj).__module__.endswith("_native"):
+            found.append(obj)
         elif isinstance(obj, (list, tuple)):
             todo.extend(obj)
         elif isinstance(obj, dict):
             todo.extend(obj.values())
-        else:
-            if type(obj).__module__.endswith("_native"):
-                total += getattr(obj, "nbytes", 0)
-            if hasattr(obj, "__dict__"):
-                todo.extend(vars(obj).values())
-    return total
+        elif hasattr(obj, "__dict__"):
+            todo.extend(vars(obj).values())
+    return found
+
+
+def array_bytes(root) -> int:
+    """Bytes of the arrays and native layers reachable from ``root`` (a view's belong to its base)."""
+    return sum(
+        getattr(a, "nbytes", 0) for a in reachable_arrays(root) if not isinstance(a, np.ndarray) or a.base is None
+    )
 
 
 def part_line(what: str, nbytes: int) -> None:

@@ -78,27 +78,7 @@ def test_lexicon_holds_a_few_flat_arrays_not_an_object_per_word(lexicon):
     assert per_word < 64, f"{per_word:.1f} bytes a word"  # a dict of str keys alone: over 100
 
 
-def reachable_arrays(root) -> list[np.ndarray]:
-    """Every NumPy array reachable from ``root`` through attributes, lists, tuples and dicts."""
-    seen: set[int] = set()
-    found, todo = [], [root]
-    while todo:
-        obj = todo.pop()
-        if id(obj) in seen or isinstance(obj, (str, bytes, int, float, type)):
-            continue
-        seen.add(id(obj))
-        if isinstance(obj, np.ndarray):
-            found.append(obj)
-        elif isinstance(obj, (list, tuple)):
-            todo.extend(obj)
-        elif isinstance(obj, dict):
-            todo.extend(obj.values())
-        elif hasattr(obj, "__dict__"):
-            todo.extend(vars(obj).values())
-    return found
-
-
-def test_loaded_model_keeps_no_float_copy_of_a_ternary_layer(tiny_model_path):
+def test_loaded_model_keeps_no_float_copy_of_a_ternary_layer(tiny_model_path, bench_script):
     """A ternary layer is resident once, in the kernels' int8 layout (inside the native
     layer): no array of the model holds one of its weights' sizes in float."""
     with ModelFile(tiny_model_path) as file:
@@ -107,7 +87,8 @@ def test_loaded_model_keeps_no_float_copy_of_a_ternary_layer(tiny_model_path):
         float_sizes = {info.count for info in file.tensors.values() if info.dtype != DType.TERNARY}
     sizes = ternary_sizes - float_sizes  # (a float tensor of the same size would be no copy)
     assert len(sizes) >= 3
-    floats = [a for a in reachable_arrays(model) if a.dtype.kind == "f"]
+    reachable = bench_script("memory_breakdown").reachable_arrays(model)
+    floats = [a for a in reachable if isinstance(a, np.ndarray) and a.dtype.kind == "f"]
     assert floats, "the walk reaches the model's float layers"
     copies = [a.shape for a in floats if a.size in sizes]
     assert not copies, f"float arrays the size of a ternary layer: {copies}"
