@@ -230,8 +230,8 @@ def _float(rng: random.Random, old: float | None = None) -> float:
 
 
 def _scalar(rng: random.Random, vtype: int, old: object = None) -> object:
-    if vtype == 0:
-        return rng.random() < 0.5
+    if vtype == 0:  # a flag: the other value (the same one would leave the file as it was)
+        return not old if isinstance(old, bool) else rng.random() < 0.5
     if vtype == 1:
         return max(-(1 << 63), min((1 << 63) - 1, _int(rng, old if isinstance(old, int) else None)))
     if vtype == 2:

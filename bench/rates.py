@@ -1,7 +1,7 @@
 """Speech rates: how intelligible and how natural the bundled voices stay from 0.5x to 4.5x.
 
     nice -n 10 .venv/bin/python bench/rates.py --out work-data/rates.json          # 30 sentences
-    nice -n 10 .venv/bin/python bench/rates.py -n 10 --voices joe --out /tmp/rates.json
+    nice -n 10 .venv/bin/python bench/rates.py -n 10 --voices heart --out /tmp/rates.json
 
 For the first N sentences of bench/rates_sentences.txt (30 ordinary sentences of 8-20 words,
 committed, never trained on), each voice speaks every sentence in each condition of
@@ -38,7 +38,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 ROOT = Path(__file__).resolve().parents[1]
 SENTENCES = ROOT / "bench" / "rates_sentences.txt"
-VOICES = ("bdl", "slt", "joe")
+DEFAULT_VOICES = 3  # without --voices: the model's first three voices
 # (speed factor, pitch shift in semitones), in table order
 CONDITIONS = ((0.5, 0.0), (1.0, 0.0), (2.0, 0.0), (3.0, 0.0), (4.5, 0.0), (1.0, 4.0), (4.5, 4.0))
 # import name -> what provides it; all come with training/install_evaluation.sh
@@ -127,6 +127,13 @@ def measure_voice(voice: str, sentences: list[str], model: str | None) -> tuple[
     return results, transcripts
 
 
+def model_voices(model: str | None) -> list[str]:
+    """The voices of ``model`` (None: the bundled model), in the file's order."""
+    from bittts.engine.synthesis import Synthesizer
+
+    return list(Synthesizer(model).voice_names)
+
+
 def measure(voices: list[str], sentences: list[str], model: str | None, jobs: int) -> dict:
     """{voice: {condition: figures}} and the transcripts; ``jobs`` voices at a time, each in its
     own process on one thread."""
@@ -161,7 +168,7 @@ def table(results: dict) -> str:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-n", "--sentences", type=int, default=30, help="the first N sentences (default 30)")
-    ap.add_argument("--voices", default=",".join(VOICES), help="comma-separated (default bdl,slt,joe)")
+    ap.add_argument("--voices", default="", help="comma-separated (default: the model's first three voices)")
     ap.add_argument("--model", default=None, help="a model file (default: the bundled model)")
     ap.add_argument("--out", type=Path, required=True, help="where the JSON results go")
     ap.add_argument("--jobs", type=int, default=1, help="voices measured at a time, a process each (default 1)")
@@ -177,7 +184,7 @@ def main(argv=None) -> int:
     sentences = read_sentences(args.sentences)
     if not sentences:
         ap.error("--sentences must be at least 1")
-    voices = [v for v in args.voices.split(",") if v]
+    voices = [v for v in args.voices.split(",") if v] or model_voices(args.model)[:DEFAULT_VOICES]
     started = time.perf_counter()
     measured = measure(voices, sentences, args.model, max(1, args.jobs))
     summary = {
