@@ -417,6 +417,12 @@ class Lexicon:
     def to_bytes(self, codec: str = "lzma") -> bytes:
         return encode_lexicon(self.items(), codec=codec)
 
+    def __reduce__(self) -> tuple:
+        """Pickled as its columns: the hash table is built again where it is unpickled (``hash``
+        of bytes differs between processes)."""
+        columns = (self._words, self._word_offsets, self._phones, self._pron_offsets, self._word_prons)
+        return (type(self), (*columns, self._phone_table))
+
     # ---- lookup
     def _word(self, i: int) -> bytes:
         return self._words[self._word_offsets[i] : self._word_offsets[i + 1]]

@@ -4,6 +4,7 @@ ternary layer's weights."""
 
 from __future__ import annotations
 
+import os
 import random
 import string
 import sys
@@ -139,3 +140,24 @@ def test_the_synthesizer_gives_back_the_model_files_pages(tiny_model_path):
     synth = Synthesizer(tiny_model_path)
     assert resident_pages(synth._file._mmap) == 0
     assert len(list(synth.synthesize("Hello there."))) == 1
+
+
+def test_a_pickled_lexicon_finds_its_words_in_another_process(lexicon, entries, tmp_path):
+    """The hash table rests on ``hash``, which differs between processes: a lexicon is pickled
+    as its columns and builds its table again where it is loaded."""
+    import pickle
+    import subprocess
+
+    path = tmp_path / "lexicon.pickle"
+    path.write_bytes(pickle.dumps(lexicon))
+    words = sorted(entries)[:50]
+    script = (
+        "import pickle, sys; lexicon = pickle.load(open(sys.argv[1], 'rb')); "
+        "print(sum(lexicon.lookup(w) != () for w in sys.argv[2:]))"
+    )
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        found = subprocess.run(
+            [sys.executable, "-c", script, str(path), *words], env=env, capture_output=True, text=True
+        )
+        assert found.stdout.strip() == str(len(words)), found.stderr
