@@ -257,7 +257,7 @@ class Synthesizer:
 
     def warm_up(self) -> None:
         """Build now what the front end otherwise builds on first need: the neural G2P's phone
-        n-gram model (about 0.2 s and 9 MB, docs/frontend.md), so that the first sentence with
+        n-gram model (about 0.2 s and 5 MB, docs/frontend.md), so that the first sentence with
         an unknown name does not wait for it. Slow: call it from a worker, after loading."""
         phone_lm = getattr(self.frontend.g2p, "phone_lm", None)
         if callable(phone_lm):

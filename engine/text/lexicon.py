@@ -286,7 +286,7 @@ class Lexicon:
     """An immutable word -> pronunciations map, loaded from a blob.
 
     Everything is held in a few flat arrays, never as one Python object per word (a dict of
-    CMUdict's 126,000 words as str cost 14.5 MB; these arrays 3.4 MB): the words' UTF-8 end to
+    CMUdict's 126,000 words as str cost 14.5 MB; all these arrays 4.4 MB): the words' UTF-8 end to
     end in sorted order with their offsets, an open-addressing hash table of word indexes
     (linear probing, at most half full) to find them, and the pronunciations as one flat byte
     string of phone ids with offsets, turned into phone names only when looked up.

@@ -6,7 +6,7 @@ beam of candidate sequences with how word-like they are (shallow fusion) fixes m
 on the held-out test words it lowers the word error rate from 31.1% to 29.2% (docs/frontend.md).
 
 The model costs no bytes in the file: it is counted from the first pronunciation of every
-lexicon word when the G2P first needs it (about 0.2 s, then 7.2 MB of arrays).
+lexicon word when the G2P first needs it (about 0.2 s, then 4.9 MB of arrays).
 
 Estimate: interpolated absolute discounting (Ney et al.), discount ``D``:
 
@@ -21,7 +21,7 @@ symbol 0 (the CTC blank's id, which no pronunciation holds).
 N-grams are held as sorted keys (7 bits a symbol, the newest least significant) with their
 counts, one array per order, and looked up by binary search. Keys are counted as int64 and
 kept in the narrowest type that holds their order's bits (int32 up to order 4, and for the
-histories of order 5), counts in uint16 where the largest fits: 5.0 MB for the lexicon's
+histories of order 5), counts in uint16 where the largest fits: 4.9 MB for the lexicon's
 n-grams instead of 7.1 MB.
 """
 
