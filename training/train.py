@@ -7,8 +7,11 @@ The vocoder is the DDSP (harmonic-plus-noise, --vocoder-kind ddsp) or the neural
 (--vocoder-kind vocos, training/model/vocos.py), whose first stage also meets the discriminator
 (--vocoder-adversarial-from), and which reads F0 and voicing beside the log-mel with
 --vocos-pitch-inputs 1. The corpus is the first one (8 voices, 22,050 Hz) or the Kokoro
-voices' (--corpus kokoro: 10 voices, 24 kHz; a side run, work-data/runs/kokoro/, by default).
-docs/training.md has the procedure; docs/experiments/ why each setting is what it is.
+voices' (--corpus kokoro: 10 voices, 24 kHz; its state in work-data/runs/kokoro/ by default).
+The run of the bundled model's corpus (the committed compact checkpoint's: training.run_info
+``bundled_corpus``) without --run is the main run; any other is a side run (docs/training.md,
+"Switching the bundled model"). docs/training.md has the procedure; docs/experiments/ why each
+setting is what it is.
 
     nice .venv/bin/python -m training.train                   # resume (or start), run the schedule
     .venv/bin/python -m training.train --minutes 60           # stop after an hour, saving state
@@ -17,9 +20,10 @@ docs/training.md has the procedure; docs/experiments/ why each setting is what i
 
 Needs the corpus features (python -m training.corpus.features). Saves the full state
 (optimizers included) to work-data/checkpoints/model.pt every --checkpoint-every steps, and a
-compact fp16 copy of the weights to training/checkpoints/bittts.pt at milestones (committed only
-when the bundled model changes: docs/training.md, "Checkpoints"). A new machine without
-work-data resumes from the compact copy. Export with
+compact fp16 copy of the weights to training/checkpoints/bittts.pt at milestones when it is the
+main run (committed only when the bundled model changes: docs/training.md, "Checkpoints"). A
+Kokoro run keeps its full state in work-data/runs/kokoro/model.pt. A new machine without
+work-data resumes the main run from the compact copy. Export with
 python -m training.export --checkpoint work-data/checkpoints/model.pt --out resources/bittts-en.bttm.
 """
 
@@ -44,7 +48,15 @@ from training.model.config import ModelConfig
 from training.model.discriminator import SpectrogramDiscriminator, discriminator_loss, generator_losses, judged_frozen
 from training.model.networks import LOG_F0_MEAN, LOG_F0_STD, AcousticModel, VocoderNet, vocoder_for
 from training.model.vocos import VocosVocoder
-from training.run_info import COMPACT_CHECKPOINT, FULL_CHECKPOINT, RUNS, finetune_steps_heard, hardware_hours
+from training.run_info import (
+    COMPACT_CHECKPOINT,
+    FULL_CHECKPOINT,
+    RUNS,
+    bundled_corpus,
+    checkpoint_vocoder_kind,
+    finetune_steps_heard,
+    hardware_hours,
+)
 
 # a fine-tuning step by vocoder kind, used to leave the fine-tuning its time within --minutes (the DDSP's
 # on 2 cores; the Vocos one at 1 s segments, CPU seconds at 1 thread on 7 December: docs/training.md)
@@ -58,7 +70,7 @@ VOCOS_BETAS = (0.8, 0.99)  # the Vocos vocoder's Adam betas: research.copy_synth
 @dataclass
 class TrainConfig:
     corpus: str = "classic"  # "classic": the first 8 voices (22,050 Hz, hop 256); "kokoro": the 10 Kokoro
-    # voices (24 kHz, hop 300; training.data.CORPORA), a side run ("kokoro") unless --run names another
+    # voices (24 kHz, hop 300; training.data.CORPORA), its state in work-data/runs/kokoro/ unless --run names another
     vocoder_kind: str = "ddsp"  # "ddsp": VocoderNet + harmonic-plus-noise; "vocos": VocosVocoder (issue 30)
     vocos_pitch_inputs: bool = False  # the Vocos vocoder also reads the normalized log-F0 and voicing
     # (ModelConfig.vocos_pitch_inputs; research.copy_synthesis' vocos-CxB-f0); the DDSP always does
@@ -123,8 +135,9 @@ class TrainConfig:
         return step if step >= 0 and self.vocoder_adversarial_weight > 0 else None
 
     def run_name(self) -> str:
-        """The side run this configuration trains: --run, or "kokoro" for the Kokoro corpus (its
-        model is not the bundled one: training/checkpoints/bittts.pt stays the first corpus')."""
+        """The folder under work-data/runs/ that holds this run's full state: --run, or "kokoro"
+        for the Kokoro corpus (where its run has trained since issue 30, before and after it
+        became the bundled model's: ``Trainer.bundled_run``); "" for work-data/checkpoints/."""
         return self.run or ("kokoro" if self.corpus == "kokoro" else "")
 
 
@@ -350,7 +363,7 @@ class Trainer:
         )
         run = tc.run_name()
         self.full_checkpoint = RUNS / run / "model.pt" if run else FULL_CHECKPOINT
-        self.compact_checkpoint = None if run else COMPACT_CHECKPOINT
+        self.compact_checkpoint = COMPACT_CHECKPOINT if self.bundled_run() else None
         self.acoustic = AcousticModel(self.cfg).to(self.device)
         self.vocoder = vocoder_for(self.cfg).to(self.device)  # as the exporter rebuilds it
         with torch.no_grad():
@@ -376,6 +389,19 @@ class Trainer:
         self.resume()
 
     # --- checkpoints ---------------------------------------------------------------------
+    def bundled_run(self) -> bool:
+        """Whether this is the bundled model's run, which resumes from the committed compact
+        checkpoint (without a full state of its own) and rewrites it at milestones: no --run, and
+        the corpus the committed checkpoint learned (``bundled_corpus``; the first corpus' until
+        a second-generation checkpoint is committed: that commit alone makes the Kokoro run the
+        main run). Every other run is a side run that never touches that file."""
+        if self.tc.run:
+            return False
+        bundled = bundled_corpus(COMPACT_CHECKPOINT)
+        if self.tc.corpus != bundled:
+            print(f"a side run: {COMPACT_CHECKPOINT} is the {bundled} corpus' model, and stays as it is", flush=True)
+        return self.tc.corpus == bundled
+
     def state(self, compact: bool) -> dict:
         def weights(m):
             return {k: (v.half() if compact and v.is_floating_point() else v).cpu() for k, v in m.state_dict().items()}
@@ -433,7 +459,7 @@ class Trainer:
                 self.start_vocoder_from(Path(self.tc.vocoder_init))
             return
         ckpt = torch.load(path, map_location="cpu", weights_only=False)
-        kind = ckpt["config"].get("vocoder_kind", "ddsp")  # checkpoints from before the field: the DDSP
+        kind = checkpoint_vocoder_kind(ckpt)
         if kind != self.cfg.vocoder_kind:
             raise SystemExit(
                 f"{path} holds a {kind} vocoder, and this run trains a {self.cfg.vocoder_kind} one: "
