@@ -1,15 +1,14 @@
 """The bundled model's generation follows the committed compact checkpoint: training.run_info reads
-it (the first generation's committed file, a second-generation one made here at a tiny width, and
-checkpoints from before the fields), the recipe picks its path from it (its DRY_RUN mode), and the
-trainer's Kokoro run is the main run, which resumes from and rewrites that file, exactly when a
-second-generation checkpoint is committed: before, it stays a side run that never touches it.
-Runs on the Kokoro fixture (test_kokoro_corpus.py's ``corpus``) with test_vocos_training.py's tiny
-configuration. Skipped where torch is missing."""
+it (from the committed file, a tiny first-generation one written as that file was, before the
+fields, and a tiny second-generation one), the recipe picks its path from it (its DRY_RUN mode),
+and the trainer's Kokoro run is the main run, which resumes from and rewrites that file, exactly
+when a second-generation checkpoint is committed: before, it stays a side run that never resumes
+from it nor writes it. Runs on the Kokoro fixture (test_kokoro_corpus.py's ``corpus``) with
+test_vocos_training.py's tiny configuration. Skipped where torch is missing."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -27,16 +26,33 @@ ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / run_info.COMPACT_CHECKPOINT
 
 
-@pytest.fixture
-def committed_copy(tmp_path, monkeypatch) -> Path:
-    """The committed first-generation checkpoint, copied, as the trainer's compact checkpoint (the
-    trainer never gets the real path, even if it were to write it)."""
-    copy = tmp_path / "committed" / "bittts.pt"
-    copy.parent.mkdir()
-    shutil.copyfile(COMMITTED, copy)
-    monkeypatch.setattr(train, "COMPACT_CHECKPOINT", copy)
+@pytest.fixture(autouse=True)
+def paths_under_tmp(tmp_path, monkeypatch) -> None:
+    """Every run's state and the trainer's committed checkpoint under tmp_path: no test reads or
+    writes work-data/ or training/checkpoints/ through the trainer."""
+    monkeypatch.setattr(train, "RUNS", tmp_path / "runs")
     monkeypatch.setattr(train, "FULL_CHECKPOINT", tmp_path / "checkpoints" / "model.pt")
-    return copy
+    monkeypatch.setattr(train, "COMPACT_CHECKPOINT", tmp_path / "committed" / "bittts.pt")
+
+
+def first_generation_checkpoint(path: Path) -> train.Trainer:
+    """A tiny first-corpus DDSP model's compact checkpoint written to ``path`` without the two
+    fields, as the committed first-generation checkpoint was written (steps set apart from zero,
+    so that a resume shows); returns the trainer that made it."""
+    maker = train.Trainer(train.TrainConfig(width=0.1, threads=1, run="first-maker"))
+    maker.step_v, maker.step_a, maker.step_f = 4, 6, 2
+    state = maker.state(compact=True)
+    del state["train_config"]["corpus"], state["config"]["vocoder_kind"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(state, path)
+    return maker
+
+
+@pytest.fixture
+def first_committed() -> Path:
+    """A tiny first-generation checkpoint as the trainer's committed one."""
+    first_generation_checkpoint(train.COMPACT_CHECKPOINT)
+    return train.COMPACT_CHECKPOINT
 
 
 def second_generation_checkpoint(path: Path, **changes) -> train.Trainer:
@@ -50,13 +66,26 @@ def second_generation_checkpoint(path: Path, **changes) -> train.Trainer:
 
 
 # --- reading the generation ------------------------------------------------------------------
-def test_the_committed_checkpoint_is_the_first_generation_from_before_the_fields():
+def test_the_committed_checkpoint_reads_as_the_generation_its_layout_and_voices_are():
+    from training.data import CORPORA
+
     ckpt = run_info.load_checkpoint_record(COMMITTED)
-    assert "corpus" not in ckpt["train_config"] and "vocoder_kind" not in ckpt["config"]  # written before both
-    assert ckpt["config"]["sample_rate"] == 22050  # the first corpus' rate, as the fallback says
-    assert run_info.checkpoint_generation(ckpt) == run_info.Generation(1, "classic", "ddsp")
-    assert run_info.bundled_generation(COMMITTED).number == 1
-    assert run_info.bundled_corpus(COMMITTED) == "classic"
+    found = run_info.checkpoint_generation(ckpt)
+    layout, voices = CORPORA[found.corpus].layout, CORPORA[found.corpus].voices
+    assert (ckpt["config"]["sample_rate"], ckpt["config"]["hop_size"]) == (layout.sample_rate, layout.hop)
+    assert [s["name"] for s in ckpt["speakers"]] == [v.name for v in voices]
+    assert run_info.bundled_generation(COMMITTED) == found
+    assert run_info.bundled_corpus(COMMITTED) == found.corpus
+    if "corpus" not in ckpt["train_config"]:  # the first generation's, written before the fields
+        assert "vocoder_kind" not in ckpt["config"]
+        assert found == run_info.Generation(1, "classic", "ddsp")
+
+
+def test_a_checkpoint_from_before_the_fields_is_the_first_generation(tmp_path):
+    path = tmp_path / "old.pt"
+    first_generation_checkpoint(path)
+    assert run_info.bundled_generation(path) == run_info.Generation(1, "classic", "ddsp")
+    assert run_info.bundled_corpus(path) == "classic"
 
 
 def test_a_second_generation_checkpoint_and_its_research_compact_copy_are_the_second(corpus, tmp_path):  # noqa: F811
@@ -82,14 +111,16 @@ def test_a_pair_that_is_no_generation_is_refused_and_a_missing_file_is_the_first
 def test_the_recipes_helper_prints_the_generation_and_the_trainers_flags(corpus, tmp_path, capsys):  # noqa: F811
     path = tmp_path / "pitch.pt"
     second_generation_checkpoint(path, vocos_pitch_inputs=True)
-    capsys.readouterr()  # the trainer's own lines
+    first_generation_checkpoint(tmp_path / "first.pt")
+    capsys.readouterr()  # the trainers' own lines
     assert run_info.main(["--generation", str(path)]) == 0
-    assert run_info.main(["--generation", str(COMMITTED)]) == 0
+    assert run_info.main(["--generation", str(tmp_path / "first.pt")]) == 0
     assert capsys.readouterr().out.split() == ["2", "1"]
     # the committed checkpoint's pitch option comes along where it is of the generation asked for
     assert run_info.train_flags(2, path) == "--corpus kokoro --vocoder-kind vocos --vocos-pitch-inputs 1".split()
-    assert run_info.train_flags(2, COMMITTED) == "--corpus kokoro --vocoder-kind vocos".split()  # forced early
-    assert run_info.train_flags(1, COMMITTED) == "--corpus classic --vocoder-kind ddsp".split()
+    first = tmp_path / "first.pt"
+    assert run_info.train_flags(2, first) == "--corpus kokoro --vocoder-kind vocos".split()  # forced early
+    assert run_info.train_flags(1, first) == "--corpus classic --vocoder-kind ddsp".split()
     with pytest.raises(SystemExit, match="no such checkpoint"):
         run_info.main(["--generation", str(tmp_path / "missing.pt")])
 
@@ -108,11 +139,13 @@ def dry_run(**env: str) -> list[str]:
 
 
 def test_the_recipe_follows_the_committed_checkpoint_and_a_forced_generation():
-    first = dry_run()
-    assert "generation 1" in first and first == dry_run(GENERATION="1")
+    committed = run_info.bundled_generation(COMMITTED).number
+    assert f"generation {committed}" in dry_run()
+    first = dry_run(GENERATION="1")
+    assert "generation 1" in first
     py = sys.executable
     assert f"nice -n 10 {py} -m training.corpus.features" in first
-    assert f"{py} -m training.train --minutes 60 --device cpu" in first  # today's command, as it was
+    assert f"{py} -m training.train --minutes 60 --device cpu" in first  # the command as it was
     assert f"{py} -m training.make_fixture --checkpoint work-data/checkpoints/model.pt" in first
     assert not any("kokoro" in line for line in first)
 
@@ -120,7 +153,8 @@ def test_the_recipe_follows_the_committed_checkpoint_and_a_forced_generation():
     assert "generation 2" in second and "sh training/corpus/run_kokoro.sh" in second
     assert not any("training.corpus.features" in line for line in second)  # run_kokoro.sh makes them
     state = "work-data/runs/kokoro/model.pt"
-    assert f"{py} -m training.train --minutes 5 --device cpu --corpus kokoro --vocoder-kind vocos" in second
+    flags = " ".join(run_info.train_flags(2))
+    assert f"{py} -m training.train --minutes 5 --device cpu {flags}" in second
     assert f"{py} -m training.export --checkpoint {state} --out resources/bittts-en.bttm" in second
     assert f"{py} -m training.make_fixture --checkpoint {state}" in second
     assert f"{py} -m training.evaluate --model resources/bittts-en.bttm --per-voice 100" in second
@@ -136,30 +170,28 @@ def test_the_recipe_follows_the_committed_checkpoint_and_a_forced_generation():
 
 
 # --- the trainer's main run and side runs --------------------------------------------------------
-def test_before_switch_day_a_kokoro_run_is_a_side_run_that_resumes_its_own_state(corpus, committed_copy, tmp_path):  # noqa: F811
+def test_before_switch_day_a_kokoro_run_is_a_side_run_that_resumes_its_own_state(corpus, first_committed, tmp_path):  # noqa: F811
     """The first generation committed: the Kokoro run starts (or resumes) in work-data/runs/kokoro/,
-    never reads nor writes the committed file; the first corpus' run is the main run."""
-    before = committed_copy.read_bytes()
+    never resumes from the committed file nor writes it; the first corpus' run is the main run."""
+    before = first_committed.read_bytes()
     tc = tiny(vocoder_steps=1, vocoder_adversarial_from=-1, acoustic_steps=1, finetune_steps=0, compact_every=1)
     side = train.Trainer(tc)
     assert side.compact_checkpoint is None and side.full_checkpoint == tmp_path / "runs" / "kokoro" / "model.pt"
     assert (side.step_v, side.step_a) == (0, 0)  # a new model, not the committed one
     side.run()
-    assert committed_copy.read_bytes() == before
+    assert first_committed.read_bytes() == before
     resumed = train.Trainer(tc)  # the session after: the same command goes on where it stopped
     assert (resumed.step_v, resumed.step_a) == (1, 1) and resumed.compact_checkpoint is None
     assert torch.equal(resumed.vocoder.head.weight, side.vocoder.head.weight)
-    main = train.Trainer(train.TrainConfig(threads=1))
-    assert main.compact_checkpoint == committed_copy and main.step_a == 32000  # resumed from it
+    main = train.Trainer(train.TrainConfig(width=0.1, threads=1))
+    assert main.compact_checkpoint == first_committed and (main.step_v, main.step_a) == (4, 6)  # resumed from it
 
 
-def test_after_switch_day_the_kokoro_run_is_the_main_run(corpus, tmp_path, monkeypatch):  # noqa: F811
+def test_after_switch_day_the_kokoro_run_is_the_main_run(corpus, tmp_path):  # noqa: F811
     """A second generation committed: the Kokoro run without work-data resumes from it and rewrites
     it at milestones; the first corpus' run and a named run are side runs."""
-    committed = tmp_path / "committed" / "bittts.pt"
+    committed = train.COMPACT_CHECKPOINT
     maker = second_generation_checkpoint(committed)
-    monkeypatch.setattr(train, "COMPACT_CHECKPOINT", committed)
-    monkeypatch.setattr(train, "FULL_CHECKPOINT", tmp_path / "checkpoints" / "model.pt")
     tc = tiny(vocoder_steps=8, vocoder_adversarial_from=-1, acoustic_steps=5, finetune_steps=3, compact_every=1)
     main = train.Trainer(tc)
     assert main.compact_checkpoint == committed and (main.step_v, main.step_a, main.step_f) == (7, 5, 3)
@@ -180,6 +212,6 @@ def test_after_switch_day_the_kokoro_run_is_the_main_run(corpus, tmp_path, monke
     assert train.Trainer(tiny(run="try")).compact_checkpoint is None
 
 
-def test_a_vocos_run_still_refuses_the_committed_ddsp_checkpoint(committed_copy):
+def test_a_vocos_run_still_refuses_the_committed_ddsp_checkpoint(first_committed):
     with pytest.raises(SystemExit, match="holds a ddsp vocoder, and this run trains a vocos one"):
-        train.Trainer(train.TrainConfig(vocoder_kind="vocos", threads=1))
+        train.Trainer(train.TrainConfig(width=0.1, vocoder_kind="vocos", threads=1))
