@@ -7,6 +7,9 @@ audio and judged against it (issue 30).
     PYTHONPATH=. .venv/bin/python -m research.copy_synthesis evaluate vocos-256x4 istftnet --per-voice 3 [--wer]
     # the same for the trainer's vocoder (scored into work-data/copysynth/kokoro-vocoder-v<step>/)
     PYTHONPATH=. .venv/bin/python -m research.copy_synthesis evaluate work-data/runs/kokoro-vocoder/model.pt
+    # a run that goes on from the trainer's vocoder (here: given F0 and voicing too, as zero-weight inputs)
+    PYTHONPATH=. .venv/bin/python -m research.copy_synthesis fork work-data/runs/kokoro-vocoder/model.pt \
+        --run v10k-f0 --candidate vocos-256x4-f0
     # which half of the copy's spectrum falls short: its magnitudes or its phases
     PYTHONPATH=. .venv/bin/python -m research.copy_synthesis swap vocos-256x4
 
@@ -151,6 +154,61 @@ def atomic_save(state: dict, path: Path) -> None:
     tmp = path.with_suffix(".tmp")
     torch.save(state, tmp)
     os.replace(tmp, path)
+
+
+def widened(tensor: torch.Tensor, shape: torch.Size) -> torch.Tensor:
+    """``tensor`` zero-padded at the end of each dimension to ``shape``: a layer given more inputs
+    (the log-F0 and voicing rows after the log-mel) that ignores them until it learns otherwise."""
+    out = tensor.new_zeros(shape)
+    out[tuple(slice(0, n) for n in tensor.shape)] = tensor
+    return out
+
+
+def fork(args) -> int:
+    """A new copy-synthesis run that starts where a trainer checkpoint's vocoder (``*.pt``) or
+    another run stopped: weights, discriminator, both optimizers and the step count. A candidate
+    that reads F0 and voicing forked from one that does not gets zero weights for those rows, which
+    it ignores until it learns otherwise; its ternary embedding's scale (the mean |W|) sees the
+    zeros, 80/82 of the source's, so a few of its trits move and it starts near, not at, the
+    function it forked."""
+    if args.source.endswith(".pt"):
+        ckpt = torch.load(args.source, map_location="cpu", weights_only=False)
+        weights, opt_g = ckpt["vocoder"], ckpt["opt_vocoder"]
+        disc, opt_d = ckpt["wave_discriminator"], ckpt["opt_wave_discriminator"]
+        step, cpu_seconds, wall_seconds = ckpt["step_vocoder"], 0.0, 0.0  # the trainer's clock is not the vocoder's alone
+    else:
+        state = torch.load(ROOT / args.source / "state.pt", weights_only=False)
+        weights, opt_g, disc, opt_d = state["model"], state["opt_g"], state["discriminator"], state["opt_d"]
+        step, cpu_seconds, wall_seconds = state["step"], state["cpu_seconds"], state["wall_seconds"]
+    out = ROOT / args.run
+    if (out / "state.pt").exists():
+        raise SystemExit(f"{out / 'state.pt'} exists: fork into a new --run")
+    model = build(args.candidate)
+    params = dict(model.named_parameters())
+    weights = {k: widened(v.float(), model.state_dict()[k].shape) for k, v in weights.items()}
+    model.load_state_dict(weights)
+    moments = opt_g["state"]
+    for index, (name, p) in enumerate(params.items()):  # Adam's moments follow the parameters' order
+        for key in ("exp_avg", "exp_avg_sq"):
+            if index in moments and key in moments[index]:
+                moments[index][key] = widened(moments[index][key], p.shape)
+    out.mkdir(parents=True, exist_ok=True)
+    atomic_save(
+        {
+            "candidate": args.candidate,
+            "model": model.state_dict(),
+            "discriminator": disc,
+            "opt_g": opt_g,
+            "opt_d": opt_d,
+            "step": step,
+            "cpu_seconds": cpu_seconds,
+            "wall_seconds": wall_seconds,
+            "forked_from": f"{args.source} at step {step}",
+        },
+        out / "state.pt",
+    )
+    print(f"{out / 'state.pt'}: {args.candidate} from {args.source} at step {step}")
+    return 0
 
 
 def train(args) -> int:
@@ -448,6 +506,10 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--seed", type=int, default=1234)
     t.add_argument("--fp32", action="store_true", help="no bf16 autocast")
     t.add_argument("--run", help="the run's folder under work-data/copysynth/ (default: the candidate's name)")
+    f = sub.add_parser("fork", help="a new run from a trainer checkpoint's vocoder or another run")
+    f.add_argument("source", help="a trainer checkpoint (*.pt) or a run (a folder under work-data/copysynth/)")
+    f.add_argument("--run", required=True, help="the new run's folder under work-data/copysynth/")
+    f.add_argument("--candidate", default="vocos-256x4", help="vocos-CxB[-f0] (default vocos-256x4)")
     e = sub.add_parser("evaluate", help="render and score trained candidates")
     e.add_argument(
         "candidates", nargs="+", help="runs (folders under work-data/copysynth/) or trainer checkpoints (*.pt)"
@@ -460,7 +522,7 @@ def main(argv: list[str] | None = None) -> int:
     w.add_argument("--per-voice", type=int, default=2)
     w.add_argument("--threads", type=int, default=1)
     args = ap.parse_args(argv)
-    return {"train": train, "evaluate": evaluate, "swap": swapped}[args.command](args)
+    return {"train": train, "fork": fork, "evaluate": evaluate, "swap": swapped}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -174,3 +174,44 @@ def test_a_trainer_checkpoints_vocoder_is_scored_in_a_folder_of_its_run_and_step
     torch.save({**checkpoint, "config": ModelConfig().to_dict()}, run / "model.pt")  # a DDSP checkpoint
     assert cs.load_trained(str(run / "model.pt")) is None
     assert cs.load_trained(str(run / "missing.pt")) is None
+
+
+def test_a_fork_given_pitch_inputs_starts_as_the_function_it_forked_and_then_trains(corpus, tmp_path):
+    from training.model.config import ModelConfig
+
+    assert cs.main(["train", "vocos-16x1", "--steps", "3", "--batch", "2", "--frames", "12", "--discriminator-from", "1"]) == 0
+    assert cs.main(["fork", "vocos-16x1", "--run", "forked-f0", "--candidate", "vocos-16x1-f0"]) == 0
+    source = torch.load(cs.ROOT / "vocos-16x1" / "state.pt", weights_only=False)
+    forked = torch.load(cs.ROOT / "forked-f0" / "state.pt", weights_only=False)
+    assert forked["step"] == 3 and forked["candidate"] == "vocos-16x1-f0"
+    plain, pitched = cs.build("vocos-16x1"), cs.build("vocos-16x1-f0")
+    plain.load_state_dict(source["model"])
+    pitched.load_state_dict(forked["model"])
+    embed = forked["model"]["embed.weight"]
+    assert torch.equal(embed[:, :80], source["model"]["embed.weight"]) and not embed[:, 80:].any()
+    mel = torch.randn(1, 80, 10)
+    with torch.no_grad():  # the F0 and voicing rows are ignored until it learns otherwise (up to
+        # the int8 activations' rounding: a frame's absmax scale sees the rows)
+        silent = cs.generate(pitched.eval(), torch.cat([mel, torch.zeros(1, 2, 10)], dim=1), None)
+        pitch = cs.generate(pitched.eval(), torch.cat([mel, torch.randn(1, 2, 10)], dim=1), None)
+        other = cs.generate(pitched.eval(), torch.cat([torch.randn(1, 80, 10), torch.zeros(1, 2, 10)], dim=1), None)
+    assert (silent - pitch).abs().max() < 0.05 * (silent - other).abs().max()
+    # the optimizer's moments were widened with the weights, so training goes on from step 3
+    assert cs.main(["train", "vocos-16x1-f0", "--run", "forked-f0", "--steps", "5", "--batch", "2", "--frames", "12"]) == 0
+    assert torch.load(cs.ROOT / "forked-f0" / "state.pt", weights_only=False)["step"] == 5
+    with pytest.raises(SystemExit, match="exists"):
+        cs.main(["fork", "vocos-16x1", "--run", "forked-f0", "--candidate", "vocos-16x1-f0"])
+    # a trainer checkpoint's vocoder forks the same way
+    cfg = ModelConfig(vocoder_kind="vocos", vocos_channels=16, vocos_blocks=1, sample_rate=24000, hop_size=300)
+    checkpoint = {
+        "config": cfg.to_dict(),
+        "vocoder": plain.state_dict(),
+        "opt_vocoder": source["opt_g"],
+        "wave_discriminator": source["discriminator"],
+        "opt_wave_discriminator": source["opt_d"],
+        "step_vocoder": 3,
+    }
+    torch.save(checkpoint, tmp_path / "model.pt")
+    assert cs.main(["fork", str(tmp_path / "model.pt"), "--run", "from-trainer", "--candidate", "vocos-16x1"]) == 0
+    state = torch.load(cs.ROOT / "from-trainer" / "state.pt", weights_only=False)
+    assert all(torch.equal(state["model"][k], v) for k, v in plain.state_dict().items())
