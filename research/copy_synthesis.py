@@ -175,7 +175,8 @@ def fork(args) -> int:
         ckpt = torch.load(args.source, map_location="cpu", weights_only=False)
         weights, opt_g = ckpt["vocoder"], ckpt["opt_vocoder"]
         disc, opt_d = ckpt["wave_discriminator"], ckpt["opt_wave_discriminator"]
-        step, cpu_seconds, wall_seconds = ckpt["step_vocoder"], 0.0, 0.0  # the trainer's clock is not the vocoder's alone
+        # the trainer's clock is not the vocoder's alone: the fork's starts at 0
+        step, cpu_seconds, wall_seconds = ckpt["step_vocoder"], 0.0, 0.0
     else:
         state = torch.load(ROOT / args.source / "state.pt", weights_only=False)
         weights, opt_g, disc, opt_d = state["model"], state["opt_g"], state["discriminator"], state["opt_d"]
@@ -184,11 +185,10 @@ def fork(args) -> int:
     if (out / "state.pt").exists():
         raise SystemExit(f"{out / 'state.pt'} exists: fork into a new --run")
     model = build(args.candidate)
-    params = dict(model.named_parameters())
     weights = {k: widened(v.float(), model.state_dict()[k].shape) for k, v in weights.items()}
     model.load_state_dict(weights)
     moments = opt_g["state"]
-    for index, (name, p) in enumerate(params.items()):  # Adam's moments follow the parameters' order
+    for index, p in enumerate(model.parameters()):  # Adam's moments follow the parameters' order
         for key in ("exp_avg", "exp_avg_sq"):
             if index in moments and key in moments[index]:
                 moments[index][key] = widened(moments[index][key], p.shape)
