@@ -179,7 +179,10 @@ def test_a_trainer_checkpoints_vocoder_is_scored_in_a_folder_of_its_run_and_step
 def test_a_fork_given_pitch_inputs_starts_as_the_function_it_forked_and_then_trains(corpus, tmp_path):
     from training.model.config import ModelConfig
 
-    assert cs.main(["train", "vocos-16x1", "--steps", "3", "--batch", "2", "--frames", "12", "--discriminator-from", "1"]) == 0
+    assert (
+        cs.main(["train", "vocos-16x1", "--steps", "3", "--batch", "2", "--frames", "12", "--discriminator-from", "1"])
+        == 0
+    )
     assert cs.main(["fork", "vocos-16x1", "--run", "forked-f0", "--candidate", "vocos-16x1-f0"]) == 0
     source = torch.load(cs.ROOT / "vocos-16x1" / "state.pt", weights_only=False)
     forked = torch.load(cs.ROOT / "forked-f0" / "state.pt", weights_only=False)
@@ -197,7 +200,9 @@ def test_a_fork_given_pitch_inputs_starts_as_the_function_it_forked_and_then_tra
         other = cs.generate(pitched.eval(), torch.cat([torch.randn(1, 80, 10), torch.zeros(1, 2, 10)], dim=1), None)
     assert (silent - pitch).abs().max() < 0.05 * (silent - other).abs().max()
     # the optimizer's moments were widened with the weights, so training goes on from step 3
-    assert cs.main(["train", "vocos-16x1-f0", "--run", "forked-f0", "--steps", "5", "--batch", "2", "--frames", "12"]) == 0
+    assert (
+        cs.main(["train", "vocos-16x1-f0", "--run", "forked-f0", "--steps", "5", "--batch", "2", "--frames", "12"]) == 0
+    )
     assert torch.load(cs.ROOT / "forked-f0" / "state.pt", weights_only=False)["step"] == 5
     with pytest.raises(SystemExit, match="exists"):
         cs.main(["fork", "vocos-16x1", "--run", "forked-f0", "--candidate", "vocos-16x1-f0"])
