@@ -265,6 +265,25 @@ def _inflate(body: bytes, codec: int) -> bytes:
 EMPTY_SLOT = -1
 
 
+def _front_decoded(shared: bytes, added: bytes, data: bytes, names: tuple[str, str]) -> tuple[bytearray, array]:
+    """Front coding undone: item k is the first ``shared[k]`` bytes of item k-1 followed by the
+    next ``added[k]`` bytes of ``data``. Returns (the items end to end, their offsets). ``names``:
+    (the shared-length field, what an item is), for the error."""
+    flat = bytearray()
+    offsets = array("I", [0])
+    prev = b""
+    pos = 0
+    for k, (keep, n) in enumerate(zip(shared, added)):
+        if keep > len(prev):
+            raise LexiconError(f"lexicon {names[0]}[{k}] = {keep} exceeds the previous {names[1]}")
+        cur = prev[:keep] + data[pos : pos + n]
+        pos += n
+        flat += cur
+        offsets.append(len(flat))
+        prev = cur
+    return flat, offsets
+
+
 def _hash_table(words: bytes, offsets: array) -> array:
     """Open-addressing table of word indexes: word i sits at the first free slot from
     ``hash(word) & mask`` on (linear probing), with at least half of the slots free; a lookup
@@ -368,43 +387,17 @@ class Lexicon:
         if 0 in pron_count:
             raise LexiconError(f"lexicon pron_count[{pron_count.index(0)}] is 0")
 
-        # words (front coding) -> one flat UTF-8 string with offsets
-        words = bytearray()
-        word_offsets = array("I", [0])
-        prev = b""
-        sp = 0
+        # words and pronunciations (each front coded against the one before) -> flat strings
+        words, word_offsets = _front_decoded(prefix_len, suffix_len, suffixes, ("prefix_len", "word"))
         for k in range(n_words):
-            p = prefix_len[k]
-            if p > len(prev):
-                raise LexiconError(f"lexicon prefix_len[{k}] = {p} exceeds the previous word")
-            sl = suffix_len[k]
-            cur = prev[:p] + suffixes[sp : sp + sl]
-            sp += sl
             try:
-                cur.decode("utf-8")
+                words[word_offsets[k] : word_offsets[k + 1]].decode("utf-8")
             except UnicodeDecodeError:
                 raise LexiconError(f"lexicon word {k} is not valid UTF-8") from None
-            words += cur
-            word_offsets.append(len(words))
-            prev = cur
-
-        # pronunciations (front coded against the previous pronunciation) -> one flat string
-        flat = bytearray()
-        offsets = array("I", [0])
-        prev = b""
-        ip = 0
-        for k in range(n_prons):
-            sh = shared_len[k]
-            if sh > len(prev):
-                raise LexiconError(f"lexicon shared_len[{k}] = {sh} exceeds the previous pronunciation")
-            n = suffix_count[k]
-            cur = prev[:sh] + phone_ids[ip : ip + n]
-            ip += n
-            if not cur:
-                raise LexiconError(f"lexicon pronunciation {k} is empty")
-            flat += cur
-            offsets.append(len(flat))
-            prev = cur
+        flat, offsets = _front_decoded(shared_len, suffix_count, phone_ids, ("shared_len", "pronunciation"))
+        empty = next((k for k in range(n_prons) if offsets[k] == offsets[k + 1]), None)
+        if empty is not None:
+            raise LexiconError(f"lexicon pronunciation {empty} is empty")
         word_prons = array("I", [0])
         word_prons.extend(accumulate(pron_count))
         return cls(bytes(words), word_offsets, bytes(flat), offsets, word_prons, phone_table)

@@ -150,3 +150,23 @@ def test_forged_counts_are_refused():
 def test_normalize_key():
     assert normalize_key("Na\u00efve") == "naive"
     assert normalize_key("Don\u2019t") == "don't"
+
+
+def test_forged_front_coding_is_refused_with_the_item_named():
+    payload = zlib.decompress(_small_blob()[32:])  # ... prefix_len suffix_len suffixes pron_count shared_len
+    # suffix_count phone_ids: "cat", "cats" (prefix 3 + "s"); K AE1 T, then 3 shared + S
+
+    def forged(offset_from_end: int, value: bytes) -> bytes:
+        bad = bytearray(payload)
+        start = len(bad) - offset_from_end
+        bad[start : start + len(value)] = value
+        return _reencode(bytes(bad), {})
+
+    with pytest.raises(LexiconError, match=r"prefix_len\[1\] = 4 exceeds the previous word"):
+        Lexicon.from_bytes(forged(17, b"\x04"))
+    with pytest.raises(LexiconError, match="word 0 is not valid UTF-8"):
+        Lexicon.from_bytes(forged(14, b"c\xff"))
+    with pytest.raises(LexiconError, match=r"shared_len\[1\] = 4 exceeds the previous pronunciation"):
+        Lexicon.from_bytes(forged(7, b"\x04"))
+    with pytest.raises(LexiconError, match="pronunciation 0 is empty"):
+        Lexicon.from_bytes(forged(8, b"\x00\x00\x00\x04"))  # shared 0, 0; counts 0, 4
