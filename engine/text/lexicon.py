@@ -265,10 +265,13 @@ def _inflate(body: bytes, codec: int) -> bytes:
 EMPTY_SLOT = -1
 
 
-def _front_decoded(shared: bytes, added: bytes, data: bytes, names: tuple[str, str]) -> tuple[bytearray, array]:
+def _front_decoded(
+    shared: bytes, added: bytes, data: bytes, names: tuple[str, str], utf8: bool = False
+) -> tuple[bytearray, array]:
     """Front coding undone: item k is the first ``shared[k]`` bytes of item k-1 followed by the
     next ``added[k]`` bytes of ``data``. Returns (the items end to end, their offsets). ``names``:
-    (the shared-length field, what an item is), for the error."""
+    (the shared-length field, what an item is), for the errors; an empty item is refused, and with
+    ``utf8`` one that is not UTF-8."""
     flat = bytearray()
     offsets = array("I", [0])
     prev = b""
@@ -278,6 +281,13 @@ def _front_decoded(shared: bytes, added: bytes, data: bytes, names: tuple[str, s
             raise LexiconError(f"lexicon {names[0]}[{k}] = {keep} exceeds the previous {names[1]}")
         cur = prev[:keep] + data[pos : pos + n]
         pos += n
+        if not cur:
+            raise LexiconError(f"lexicon {names[1]} {k} is empty")
+        if utf8:
+            try:
+                cur.decode("utf-8")
+            except UnicodeDecodeError:
+                raise LexiconError(f"lexicon {names[1]} {k} is not valid UTF-8") from None
         flat += cur
         offsets.append(len(flat))
         prev = cur
@@ -388,16 +398,8 @@ class Lexicon:
             raise LexiconError(f"lexicon pron_count[{pron_count.index(0)}] is 0")
 
         # words and pronunciations (each front coded against the one before) -> flat strings
-        words, word_offsets = _front_decoded(prefix_len, suffix_len, suffixes, ("prefix_len", "word"))
-        for k in range(n_words):
-            try:
-                words[word_offsets[k] : word_offsets[k + 1]].decode("utf-8")
-            except UnicodeDecodeError:
-                raise LexiconError(f"lexicon word {k} is not valid UTF-8") from None
+        words, word_offsets = _front_decoded(prefix_len, suffix_len, suffixes, ("prefix_len", "word"), utf8=True)
         flat, offsets = _front_decoded(shared_len, suffix_count, phone_ids, ("shared_len", "pronunciation"))
-        empty = next((k for k in range(n_prons) if offsets[k] == offsets[k + 1]), None)
-        if empty is not None:
-            raise LexiconError(f"lexicon pronunciation {empty} is empty")
         word_prons = array("I", [0])
         word_prons.extend(accumulate(pron_count))
         return cls(bytes(words), word_offsets, bytes(flat), offsets, word_prons, phone_table)
