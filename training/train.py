@@ -62,6 +62,9 @@ from training.run_info import (
 # on 2 cores; the Vocos one at 1 s segments, CPU seconds at 1 thread on 7 December: docs/training.md)
 FINETUNE_SECONDS_PER_STEP = {"ddsp": 0.5, "vocos": 0.6}
 ADVERSARIAL_FINETUNE_SECONDS_PER_STEP = {"ddsp": 1.0, "vocos": 1.7}  # the same with the spectrogram discriminator
+# the configuration's fields only the vocoder reads: a resumed run whose vocoder has not trained
+# yet may change them (the acoustic stage first, then the vocoder's shape decided by measurement)
+VOCODER_ONLY_FIELDS = {"vocos_channels", "vocos_blocks", "vocos_kernel", "vocos_fft", "vocos_pitch_inputs"}
 VOCOS_ADVERSARIAL_FROM = 1000  # the Vocos vocoder stage's default --vocoder-adversarial-from
 # (research.copy_synthesis --discriminator-from's default)
 VOCOS_BETAS = (0.8, 0.99)  # the Vocos vocoder's Adam betas: research.copy_synthesis's (HiFi-GAN's)
@@ -466,22 +469,27 @@ class Trainer:
                 f"resume it with --vocoder-kind {kind}, or start the other with --run NAME"
             )
         stored = ModelConfig.from_dict(ckpt["config"]).to_dict()
-        if stored != self.cfg.to_dict():
-            differ = ", ".join(
-                f"{k} {v} (this run: {getattr(self.cfg, k)})" for k, v in stored.items() if v != getattr(self.cfg, k)
-            )
+        differ = {k: v for k, v in stored.items() if v != getattr(self.cfg, k)}
+        # a vocoder that never trained (the acoustic stage ran first) may change its own shape
+        untrained_vocoder = ckpt["step_vocoder"] == 0 and ckpt.get("step_finetune", 0) == 0
+        new_vocoder = bool(differ) and untrained_vocoder and set(differ) <= VOCODER_ONLY_FIELDS
+        if differ and not new_vocoder:
+            listed = ", ".join(f"{k} {v} (this run: {getattr(self.cfg, k)})" for k, v in differ.items())
             raise SystemExit(
-                f"{path} was trained with another model configuration ({differ}); move it away to start anew"
+                f"{path} was trained with another model configuration ({listed}); move it away to start anew"
             )
         self.acoustic.load_state_dict({k: v.float() for k, v in ckpt["acoustic"].items()})
         if "opt_acoustic" in ckpt:
             self.opt_a.load_state_dict(ckpt["opt_acoustic"])
-        self.vocoder.load_state_dict({k: v.float() for k, v in ckpt["vocoder"].items()})
-        if "opt_vocoder" in ckpt:
-            self.opt_v.load_state_dict(ckpt["opt_vocoder"])
+        if new_vocoder:
+            print(f"{path}: its untrained vocoder is replaced by this run's ({', '.join(differ)})", flush=True)
+        else:
+            self.vocoder.load_state_dict({k: v.float() for k, v in ckpt["vocoder"].items()})
+            if "opt_vocoder" in ckpt:
+                self.opt_v.load_state_dict(ckpt["opt_vocoder"])
         self.step_a, self.step_v = ckpt["step_acoustic"], ckpt["step_vocoder"]
         self.step_f = ckpt.get("step_finetune", 0)
-        if "wave_discriminator" in ckpt:  # the compact copy has none: a resumed stage warms a new one up
+        if "wave_discriminator" in ckpt and not new_vocoder:  # the compact copy has none: a new one warms up
             self.wave_discriminator.load_state_dict(ckpt["wave_discriminator"])
             self.opt_wd.load_state_dict(ckpt["opt_wave_discriminator"])
             self.step_wd = ckpt["step_wave_discriminator"]

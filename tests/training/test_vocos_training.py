@@ -295,13 +295,30 @@ def test_with_pitch_inputs_the_vocoder_reads_the_pitch_rows_and_the_mel_alone_le
 
 
 def test_a_checkpoint_refuses_to_resume_into_the_other_pitch_setting(corpus):  # noqa: F811
-    train.Trainer(tiny(run="pitch", vocos_pitch_inputs=True)).save()
+    trained = {"vocoder_steps": 1, "acoustic_steps": 0, "finetune_steps": 0}
+    train.Trainer(tiny(run="pitch", vocos_pitch_inputs=True, **trained)).run()
     with pytest.raises(SystemExit, match=r"vocos_pitch_inputs True \(this run: False\)"):
         train.Trainer(tiny(run="pitch"))
     assert train.Trainer(tiny(run="pitch", vocos_pitch_inputs=True)).cfg.vocos_pitch_inputs
-    train.Trainer(tiny(run="plain")).save()
+    train.Trainer(tiny(run="plain", **trained)).run()
     with pytest.raises(SystemExit, match=r"vocos_pitch_inputs False \(this run: True\)"):
         train.Trainer(tiny(run="plain", vocos_pitch_inputs=True))
+
+
+def test_a_run_whose_vocoder_has_not_trained_may_take_pitch_inputs(corpus, tmp_path):  # noqa: F811
+    first = train.Trainer(tiny(run="acoustic-first", vocoder_steps=0, acoustic_steps=2, finetune_steps=0))
+    first.run()
+    resumed = train.Trainer(tiny(run="acoustic-first", vocos_pitch_inputs=True, vocoder_steps=0))
+    assert resumed.step_a == 2 and resumed.step_v == 0 and resumed.cfg.vocos_pitch_inputs
+    assert resumed.vocoder.embed.weight.shape[1] == 82
+    for name, value in first.acoustic.state_dict().items():
+        assert torch.equal(resumed.acoustic.state_dict()[name], value), name
+    resumed.save()
+    ckpt = torch.load(tmp_path / "runs" / "acoustic-first" / "model.pt", weights_only=False)
+    assert ckpt["config"]["vocos_pitch_inputs"] is True
+    # the acoustic model's own shape is still refused
+    with pytest.raises(SystemExit, match="another model configuration"):
+        train.Trainer(tiny(run="acoustic-first", vocos_pitch_inputs=True, vocoder_steps=0, quantize_acoustic=False))
 
 
 def test_a_checkpoint_from_before_the_option_resumes_with_it_off(corpus, tmp_path):  # noqa: F811
